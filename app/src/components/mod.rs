@@ -1,0 +1,11 @@
+//! Pieces of UI used by several pages.
+
+mod coming_soon;
+mod connection_switcher;
+mod error_view;
+mod header;
+
+pub use coming_soon::ComingSoon;
+pub use connection_switcher::ConnectionSwitcher;
+pub use error_view::ErrorView;
+pub use header::{AppHeader, SECTIONS};

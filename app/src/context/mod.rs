@@ -1,0 +1,7 @@
+//! Reactive context shared by the pages.
+
+mod connection;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use connection::{SelectedConnection, provide_selected_connection, use_selected_connection};

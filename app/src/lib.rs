@@ -1,0 +1,78 @@
+//! fnconsole's user interface: pages, components, routes and the server functions they call.
+//!
+//! Compiled twice: with `ssr` into the server (rendering and server-function bodies) and with
+//! `hydrate` into the WASM bundle. Server-only code sits behind `#[cfg(feature = "ssr")]`.
+
+pub mod api;
+pub mod components;
+pub mod context;
+pub mod errors;
+pub mod routes;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use components::{AppHeader, ErrorView};
+use routes::{
+    ActionsPage, ActivationsPage, AsyncInvocationsPage, HomePage, LogsPage, NotFoundPage,
+    SettingsPage,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                // Lets the browser paint form controls and scrollbars in the system theme.
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The console: header, navigation and the routed page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    context::provide_selected_connection();
+
+    // Set once the WASM bundle has taken over the page: effects never run on the server,
+    // so this attribute tells a person's tools (and the browser tests) hydration is done.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/fnconsole.css" />
+        <Title formatter=|page: String| format!("{page} · fnconsole") />
+        <Router>
+            <div class="layout" data-hydrated=move || hydrated.get().then_some("true")>
+                <AppHeader />
+                <main class="page">
+                    <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+                        <Routes fallback=NotFoundPage>
+                            <Route path=StaticSegment("") view=HomePage />
+                            <Route path=StaticSegment("actions") view=ActionsPage />
+                            <Route path=StaticSegment("activations") view=ActivationsPage />
+                            <Route path=StaticSegment("async") view=AsyncInvocationsPage />
+                            <Route path=StaticSegment("logs") view=LogsPage />
+                            <Route path=StaticSegment("settings") view=SettingsPage />
+                        </Routes>
+                    </ErrorBoundary>
+                </main>
+            </div>
+        </Router>
+    }
+}

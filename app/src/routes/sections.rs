@@ -1,0 +1,49 @@
+//! The sections whose pages are still to be built; each says what it will do.
+
+use leptos::prelude::*;
+
+use crate::components::ComingSoon;
+
+/// Actions: list, edit and run.
+#[component]
+pub fn ActionsPage() -> impl IntoView {
+    view! {
+        <ComingSoon
+            title="Actions"
+            what="Browse the actions of the selected connection, edit their code and parameters, and run them with live logs."
+        />
+    }
+}
+
+/// Activations: every run, with result, logs and input.
+#[component]
+pub fn ActivationsPage() -> impl IntoView {
+    view! {
+        <ComingSoon
+            title="Activations"
+            what="Page through every activation with its status, duration, result and logs, and re-run one with its recorded input."
+        />
+    }
+}
+
+/// Asynchronous invocations and their statuses.
+#[component]
+pub fn AsyncInvocationsPage() -> impl IntoView {
+    view! {
+        <ComingSoon
+            title="Async invocations"
+            what="Follow asynchronous invocations from waiting to running to success or failure, with their error codes and messages."
+        />
+    }
+}
+
+/// Function logs, filtered and ordered.
+#[component]
+pub fn LogsPage() -> impl IntoView {
+    view! {
+        <ComingSoon
+            title="Logs"
+            what="Search function logs by time, request id and result, ordered by start time, duration or memory."
+        />
+    }
+}

@@ -1,0 +1,83 @@
+//! What can be wrong with a configuration, phrased for the operator who must fix it.
+
+use std::path::{Path, PathBuf};
+
+/// A configuration that stops the start-up. Every message names where the problem is.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the configuration file {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or a value has the wrong type or an unknown name.
+    #[error("error in {} at line {line}, column {column}: {message}", path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+        /// The parser's description.
+        message: String,
+    },
+    /// The file parses but a value is not allowed.
+    #[error("error in {} at line {line}: {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line where the offending `[[connections]]` entry starts.
+        line: usize,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// An environment override is malformed.
+    #[error("environment variable {var}={value:?} is not valid: expected {expected}")]
+    Env {
+        /// The variable.
+        var: &'static str,
+        /// Its value.
+        value: String,
+        /// What would be accepted.
+        expected: &'static str,
+    },
+}
+
+impl ConfigError {
+    pub(super) fn from_toml(path: &Path, text: &str, error: &toml::de::Error) -> Self {
+        let (line, column) = error
+            .span()
+            .map(|span| line_column(text, span.start))
+            .unwrap_or((1, 1));
+        ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: error.message().trim().to_string(),
+        }
+    }
+
+    pub(super) fn invalid(path: &Path, text: &str, offset: usize, message: String) -> Self {
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: line_column(text, offset).0,
+            message,
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(super) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    // Step back to a character boundary so slicing cannot panic on a multi-byte offset.
+    let offset = (0..=offset).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}

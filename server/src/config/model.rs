@@ -1,0 +1,220 @@
+//! The shape of `fnconsole.toml` and its checks.
+
+use providers::{ConnectionSummary, ProviderKind};
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+use super::ConfigError;
+
+/// The validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// `[server]`.
+    pub server: ServerSection,
+    /// `[engine]`.
+    pub engine: EngineSection,
+    /// `[[connections]]`, in file order.
+    pub connections: Vec<ConnectionConfig>,
+}
+
+/// `[server]`: where the console listens and keeps its state.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSection {
+    /// Address of the console's HTTP listener.
+    pub listen: SocketAddr,
+    /// Directory for the console's and the engine's state (created if missing).
+    pub data_dir: PathBuf,
+}
+
+impl Default for ServerSection {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            data_dir: PathBuf::from("data"),
+        }
+    }
+}
+
+/// `[engine]`: the embedded local engine.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineSection {
+    /// Whether the engine runs inside the console.
+    pub enabled: bool,
+    /// Address of the engine's HTTP listener, which serves every provider dialect.
+    pub listen: SocketAddr,
+}
+
+impl Default for EngineSection {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            listen: SocketAddr::from(([127, 0, 0, 1], 3233)),
+        }
+    }
+}
+
+/// One `[[connections]]` entry. Secrets are never in the file: it names the environment
+/// variables that hold them.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionConfig {
+    /// Unique id, used in URLs and logs.
+    pub id: String,
+    /// A human name; the id when absent.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Which API the endpoint speaks.
+    pub provider: ProviderKind,
+    /// Base URL of the API (`http://` or `https://`).
+    pub endpoint: String,
+    /// NCP platform (`classic` or `vpc`).
+    #[serde(default)]
+    pub platform: Option<String>,
+    /// NCP base path (`/api/v2` or `/ncf/api/v2`).
+    #[serde(default)]
+    pub base_path: Option<String>,
+    /// OpenWhisk namespace, or SCF namespace.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Huawei project id.
+    #[serde(default)]
+    pub project_id: Option<String>,
+    /// Huawei or Tencent region.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Variable holding the access key (NCP, Huawei) or secret id (Tencent).
+    #[serde(default)]
+    pub access_key_env: Option<String>,
+    /// Variable holding the secret key.
+    #[serde(default)]
+    pub secret_key_env: Option<String>,
+    /// Variable holding OpenWhisk's `uuid:key`.
+    #[serde(default)]
+    pub auth_env: Option<String>,
+    /// Variable holding a Huawei IAM token (`X-Auth-Token`).
+    #[serde(default)]
+    pub token_env: Option<String>,
+}
+
+impl Default for Config {
+    /// No file: the engine, and one connection per dialect pointing at it.
+    fn default() -> Self {
+        let engine = EngineSection::default();
+        let connections = engine_connections(&engine);
+        Self {
+            server: ServerSection::default(),
+            engine,
+            connections,
+        }
+    }
+}
+
+/// One connection per provider dialect, all served by the embedded engine.
+fn engine_connections(engine: &EngineSection) -> Vec<ConnectionConfig> {
+    ProviderKind::ALL
+        .into_iter()
+        .map(|provider| ConnectionConfig {
+            id: format!("local-{}", provider.config_name()),
+            name: Some(format!("Local {}", provider.config_name())),
+            provider,
+            endpoint: format!("http://{}", engine.listen),
+            platform: None,
+            base_path: None,
+            namespace: None,
+            project_id: None,
+            region: None,
+            access_key_env: None,
+            secret_key_env: None,
+            auth_env: None,
+            token_env: None,
+        })
+        .collect()
+}
+
+impl Config {
+    /// What the browser may know of the connections.
+    pub fn connection_summaries(&self) -> Vec<ConnectionSummary> {
+        let engine_origin = format!("http://{}", self.engine.listen);
+        self.connections
+            .iter()
+            .map(|c| ConnectionSummary {
+                id: c.id.clone(),
+                name: c.name.clone().unwrap_or_else(|| c.id.clone()),
+                provider: c.provider,
+                local: self.engine.enabled && c.endpoint.trim_end_matches('/') == engine_origin,
+            })
+            .collect()
+    }
+}
+
+/// The file as written; `connections` absent means "the engine's defaults".
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConfig {
+    #[serde(default)]
+    server: ServerSection,
+    #[serde(default)]
+    engine: EngineSection,
+    connections: Option<Vec<Spanned<ConnectionConfig>>>,
+}
+
+impl RawConfig {
+    pub(super) fn validate(self, path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let connections = match self.connections {
+            None if self.engine.enabled => engine_connections(&self.engine),
+            None => Vec::new(),
+            Some(list) => {
+                let mut seen = HashSet::new();
+                let mut out = Vec::with_capacity(list.len());
+                for entry in list {
+                    let at = entry.span().start;
+                    let connection = entry.into_inner();
+                    check_connection(&connection).map_err(|m| ConfigError::invalid(path, text, at, m))?;
+                    if !seen.insert(connection.id.clone()) {
+                        return Err(ConfigError::invalid(
+                            path,
+                            text,
+                            at,
+                            format!("connection id \"{}\" is used twice; ids must be unique", connection.id),
+                        ));
+                    }
+                    out.push(connection);
+                }
+                out
+            }
+        };
+        Ok(Config {
+            server: self.server,
+            engine: self.engine,
+            connections,
+        })
+    }
+}
+
+/// The rules a single connection must follow, as a message naming the field.
+fn check_connection(c: &ConnectionConfig) -> Result<(), String> {
+    let id_ok = !c.id.is_empty()
+        && c.id.len() <= 64
+        && c.id.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
+    if !id_ok {
+        return Err(format!(
+            "connection id \"{}\" is not allowed: use 1 to 64 letters, digits, '-' or '_'",
+            c.id
+        ));
+    }
+    let endpoint = c.endpoint.trim();
+    let scheme_ok = endpoint.starts_with("http://") || endpoint.starts_with("https://");
+    let host_given = endpoint.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
+    if !scheme_ok || !host_given {
+        return Err(format!(
+            "connection \"{}\": endpoint \"{}\" must be an http:// or https:// URL",
+            c.id, c.endpoint
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,171 @@
+use super::*;
+use providers::ProviderKind;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::Path;
+
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> =
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    move |key| map.get(key).cloned()
+}
+
+fn parse(text: &str) -> Result<Config, ConfigError> {
+    Config::from_toml(text, Path::new("fnconsole.toml"))
+}
+
+#[test]
+fn no_file_gives_defaults_with_one_engine_connection_per_dialect() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("absent.toml");
+    // FNCONSOLE_CONFIG unset and no fnconsole.toml in the test's working directory.
+    assert!(!Path::new(DEFAULT_FILE).exists(), "tests run without a config file");
+    let (config, source) = Config::load(env(&[])).unwrap();
+    assert_eq!(source, Source::Defaults);
+    assert_eq!(config.server.listen, "127.0.0.1:3000".parse::<SocketAddr>().unwrap());
+    assert_eq!(config.server.data_dir, std::path::PathBuf::from("data"));
+    assert!(config.engine.enabled);
+    let ids: Vec<_> = config.connections.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["local-ncp", "local-openwhisk", "local-huawei", "local-tencent"]);
+    assert!(config.connection_summaries().iter().all(|c| c.local));
+    drop(missing);
+}
+
+#[test]
+fn file_values_are_read() {
+    let config = parse(
+        r#"
+[server]
+listen = "0.0.0.0:8080"
+data_dir = "/var/lib/fnconsole"
+
+[engine]
+enabled = false
+
+[[connections]]
+id = "prod-ncp"
+name = "Production"
+provider = "ncp"
+endpoint = "https://cloudfunctions.apigw.ntruss.com"
+platform = "vpc"
+access_key_env = "NCP_ACCESS_KEY"
+secret_key_env = "NCP_SECRET_KEY"
+"#,
+    )
+    .unwrap();
+    assert_eq!(config.server.listen, "0.0.0.0:8080".parse::<SocketAddr>().unwrap());
+    assert!(!config.engine.enabled);
+    assert_eq!(config.connections.len(), 1);
+    let summary = &config.connection_summaries()[0];
+    assert_eq!(summary.name, "Production");
+    assert_eq!(summary.provider, ProviderKind::Ncp);
+    assert!(!summary.local);
+}
+
+#[test]
+fn config_file_named_by_env_is_read_and_env_overrides_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("console.toml");
+    std::fs::write(&path, "[server]\nlisten = \"127.0.0.1:4000\"\ndata_dir = \"from-file\"\n").unwrap();
+    let path_str = path.to_str().unwrap();
+
+    let (config, source) = Config::load(env(&[("FNCONSOLE_CONFIG", path_str)])).unwrap();
+    assert_eq!(source, Source::File(path.clone()));
+    assert_eq!(config.server.listen.port(), 4000);
+
+    let (config, _) = Config::load(env(&[
+        ("FNCONSOLE_CONFIG", path_str),
+        ("FNCONSOLE_LISTEN", "127.0.0.1:5000"),
+        ("FNCONSOLE_DATA_DIR", "/tmp/elsewhere"),
+    ]))
+    .unwrap();
+    assert_eq!(config.server.listen.port(), 5000);
+    assert_eq!(config.server.data_dir, std::path::PathBuf::from("/tmp/elsewhere"));
+}
+
+#[test]
+fn a_missing_file_named_by_env_is_an_error() {
+    let err = Config::load(env(&[("FNCONSOLE_CONFIG", "/nonexistent/fn.toml")])).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.starts_with("cannot read the configuration file /nonexistent/fn.toml: "),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_malformed_listen_override_names_the_variable() {
+    let err = Config::load(env(&[("FNCONSOLE_LISTEN", "localhost")])).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "environment variable FNCONSOLE_LISTEN=\"localhost\" is not valid: expected a socket address such as 127.0.0.1:3000"
+    );
+}
+
+#[test]
+fn malformed_toml_names_file_line_and_column() {
+    let err = parse("[server]\nlisten = \"127.0.0.1:3000\"\ndata_dir = \n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 3, column 12: string values must be quoted, expected literal string"
+    );
+}
+
+#[test]
+fn unknown_provider_names_the_line_and_the_allowed_values() {
+    let err = parse(
+        "[[connections]]\nid = \"x\"\nprovider = \"aws\"\nendpoint = \"https://example.com\"\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 3, column 12: unknown variant `aws`, expected one of `ncp`, `openwhisk`, `huawei`, `tencent`"
+    );
+}
+
+#[test]
+fn unknown_keys_are_refused_not_ignored() {
+    let err = parse("[server]\nlisten = \"127.0.0.1:3000\"\nport = 80\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 3, column 1: unknown field `port`, expected `listen` or `data_dir`"
+    );
+}
+
+#[test]
+fn a_bad_listen_address_in_the_file_is_reported_where_it_is() {
+    let err = parse("[server]\nlisten = \"not an address\"\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 2, column 10: invalid socket address syntax"
+    );
+}
+
+#[test]
+fn duplicate_connection_ids_are_refused() {
+    let text = "[[connections]]\nid = \"a\"\nprovider = \"ncp\"\nendpoint = \"https://x\"\n\n[[connections]]\nid = \"a\"\nprovider = \"tencent\"\nendpoint = \"https://y\"\n";
+    let err = parse(text).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 6: connection id \"a\" is used twice; ids must be unique"
+    );
+}
+
+#[test]
+fn endpoints_must_be_http_urls() {
+    let err = parse("[[connections]]\nid = \"a\"\nprovider = \"ncp\"\nendpoint = \"ftp://x\"\n")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 1: connection \"a\": endpoint \"ftp://x\" must be an http:// or https:// URL"
+    );
+}
+
+#[test]
+fn line_column_counts_characters_not_bytes() {
+    assert_eq!(error::line_column("가나\nab", 7), (2, 1));
+    assert_eq!(error::line_column("가나다", 3), (1, 2));
+    // An offset inside a multi-byte character does not panic.
+    assert_eq!(error::line_column("가나다", 4), (1, 2));
+    assert_eq!(error::line_column("abc", 99), (1, 4));
+}

@@ -1,0 +1,76 @@
+//! The fnconsole server: configuration, wiring, the axum router and the site.
+//!
+//! `main.rs` is a thin shell over [`run`]; tests build the router with [`router::router`] and
+//! drive it with `oneshot`, with no socket.
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod config;
+pub mod health;
+pub mod router;
+pub mod shutdown;
+pub mod site;
+pub mod state;
+pub mod telemetry;
+
+use std::io;
+
+pub use state::AppState;
+
+/// Why the server stopped before or while serving.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The configuration is unusable.
+    #[error("{0}")]
+    Config(#[from] config::ConfigError),
+    /// The data directory cannot be created.
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: String,
+        /// Why.
+        source: io::Error,
+    },
+    /// The listen address cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why (in use, not permitted…).
+        source: io::Error,
+    },
+    /// The server failed while running.
+    #[error("the server stopped with an error: {0}")]
+    Serve(io::Error),
+}
+
+/// Loads the configuration from the process environment, binds, and serves until SIGTERM or
+/// Ctrl-C, finishing requests in flight before returning.
+pub async fn run() -> Result<(), ServeError> {
+    let (config, source) = config::Config::load(|key| std::env::var(key).ok())?;
+    match &source {
+        config::Source::Defaults => tracing::info!("no configuration file: using the defaults"),
+        config::Source::File(path) => tracing::info!(path = %path.display(), "configuration loaded"),
+    }
+    std::fs::create_dir_all(&config.server.data_dir).map_err(|source| ServeError::DataDir {
+        path: config.server.data_dir.display().to_string(),
+        source,
+    })?;
+
+    let addr = config.server.listen;
+    let state = AppState::new(config, site::options(addr));
+    let app = router::router(state);
+
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let local = listener.local_addr().map_err(ServeError::Serve)?;
+    tracing::info!("fnconsole is listening on http://{local}");
+    println!("fnconsole is running at http://{local}");
+
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown::signal())
+        .await
+        .map_err(ServeError::Serve)?;
+    tracing::info!("fnconsole stopped");
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! The axum router: health endpoints, the Leptos pages and server functions, static files.
+
+use app::{App, shell};
+use axum::{Router, routing::get};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tower_http::trace::TraceLayer;
+
+use crate::{AppState, health};
+
+/// The whole application, ready to serve or to test with `oneshot`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let directory = state.directory.clone();
+    // Rendering and server functions both read the connection directory from context.
+    let context = move || provide_context(directory.clone());
+    let options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,121 @@
+//! The router driven with `oneshot`: health endpoints, server rendering, server functions.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use server::config::Config;
+use server::{AppState, router::router, site};
+use std::path::Path;
+use tower::ServiceExt;
+
+fn state_with(config: Config) -> AppState {
+    AppState::new(config, site::options("127.0.0.1:3000".parse().unwrap()))
+}
+
+fn state_in(dir: &Path) -> AppState {
+    let mut config = Config::default();
+    config.server.data_dir = dir.to_path_buf();
+    state_with(config)
+}
+
+async fn get(state: AppState, uri: &str) -> (StatusCode, String) {
+    let response = router(state)
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, body) = get(state_in(dir.path()), "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, r#"{"status":"ok"}"#);
+}
+
+#[tokio::test]
+async fn readyz_is_ready_with_a_writable_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, body) = get(state_in(dir.path()), "/readyz").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["status"], "ready");
+    assert_eq!(json["checks"][1]["name"], "data_dir_writable");
+    assert_eq!(json["checks"][1]["ok"], true);
+    // The probe file is cleaned up.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[tokio::test]
+async fn readyz_is_unavailable_when_the_data_dir_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("removed");
+    let (status, body) = get(state_in(&gone), "/readyz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["status"], "not ready");
+    assert_eq!(json["checks"][1]["ok"], false);
+    let error = json["checks"][1]["error"].as_str().unwrap();
+    assert!(error.starts_with(&format!("cannot write in {}", gone.display())), "{error}");
+}
+
+#[tokio::test]
+async fn home_page_is_rendered_on_the_server_with_the_connections() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, body) = get(state_in(dir.path()), "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("<title>Overview · fnconsole</title>"), "{body}");
+    assert!(body.contains("Local ncp — NAVER Cloud Functions (local engine)"), "{body}");
+    for section in ["Actions", "Activations", "Async invocations", "Logs", "Settings"] {
+        assert!(body.contains(&format!(">{section}</a>")), "nav link {section} missing");
+    }
+    // The hydration script names the bundle cargo-leptos builds.
+    assert!(body.contains("/pkg/fnconsole"), "{body}");
+}
+
+#[tokio::test]
+async fn unknown_pages_answer_404_with_the_not_found_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (status, body) = get(state_in(dir.path()), "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("Page not found"), "{body}");
+}
+
+#[tokio::test]
+async fn the_connection_list_server_function_sends_names_and_kinds_only() {
+    let config = Config::from_toml(
+        r#"
+[[connections]]
+id = "prod"
+name = "Production"
+provider = "huawei"
+endpoint = "https://functiongraph.example.com"
+project_id = "proj"
+access_key_env = "HUAWEI_AK_SECRET_VAR"
+secret_key_env = "HUAWEI_SK_SECRET_VAR"
+"#,
+        Path::new("test.toml"),
+    )
+    .unwrap();
+    let response = router(state_with(config))
+        .oneshot(
+            Request::post("/api/connections")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!([{ "id": "prod", "name": "Production", "provider": "huawei", "local": false }])
+    );
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("SECRET_VAR") && !text.contains("functiongraph.example.com"));
+}
