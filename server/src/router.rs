@@ -4,7 +4,7 @@ use app::{App, shell};
 use axum::{Router, routing::get};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use tower_http::trace::TraceLayer;
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
 use crate::{AppState, health};
 
@@ -21,6 +21,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        // The WASM bundle is most of a first visit: send it (and HTML, CSS, JS) gzipped.
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -119,3 +119,18 @@ secret_key_env = "HUAWEI_SK_SECRET_VAR"
     let text = String::from_utf8_lossy(&bytes);
     assert!(!text.contains("SECRET_VAR") && !text.contains("functiongraph.example.com"));
 }
+
+#[tokio::test]
+async fn pages_are_sent_gzipped_to_browsers_that_accept_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let response = router(state_in(dir.path()))
+        .oneshot(
+            Request::get("/")
+                .header(header::ACCEPT_ENCODING, "gzip")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+}

@@ -1,0 +1,79 @@
+// Starts the real fnconsole binary (the release build from `cargo leptos build --release`)
+// on a free loopback port with a fresh data directory and no configuration file.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const binary = join(repoRoot, 'target', 'release', 'fnconsole');
+const siteRoot = join(repoRoot, 'target', 'site');
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** Starts the server; resolves to { url, dataDir, stop() } once /healthz answers. */
+export async function startServer({ env = {} } = {}) {
+  for (const needed of [binary, join(siteRoot, 'pkg')]) {
+    if (!existsSync(needed)) {
+      throw new Error(`${needed} is missing: run \`cargo leptos build --release\` (make test does)`);
+    }
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'fnconsole-e2e-'));
+  const child = spawn(binary, [], {
+    // A working directory with no fnconsole.toml, so the defaults apply.
+    cwd: dataDir,
+    env: {
+      PATH: process.env.PATH,
+      RUST_LOG: 'warn',
+      FNCONSOLE_LISTEN: `127.0.0.1:${port}`,
+      FNCONSOLE_DATA_DIR: join(dataDir, 'data'),
+      LEPTOS_SITE_ROOT: siteRoot,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise((ok) => child.once('exit', (code, signal) => ok({ code, signal })));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`fnconsole exited early:\n${output}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`fnconsole did not become healthy within 20 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    url,
+    dataDir,
+    child,
+    output: () => output,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+// The running binary as an operator sees it: health endpoints and graceful shutdown.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../support/server.mjs';
+
+test('/healthz and /readyz answer on the running server', async () => {
+  const server = await startServer();
+  try {
+    const health = await fetch(server.url + '/healthz');
+    assert.equal(health.status, 200);
+    assert.deepEqual(await health.json(), { status: 'ok' });
+    const ready = await fetch(server.url + '/readyz');
+    assert.equal(ready.status, 200);
+    assert.equal((await ready.json()).status, 'ready');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('SIGTERM stops the server cleanly with exit status 0', async () => {
+  const server = await startServer({ env: { RUST_LOG: 'info' } });
+  server.child.kill('SIGTERM');
+  const { code } = await server.exited;
+  assert.equal(code, 0);
+  assert.match(server.output(), /SIGTERM received: shutting down/);
+  assert.match(server.output(), /fnconsole stopped/);
+  await server.stop();
+});
+
+test('a malformed configuration stops the start with the file, line and problem', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'fnconsole-bad-config-'));
+  const file = join(dir, 'fnconsole.toml');
+  writeFileSync(file, '[[connections]]\nid = "x"\nprovider = "aws"\nendpoint = "https://x"\n');
+  await assert.rejects(startServer({ env: { FNCONSOLE_CONFIG: file } }), (err) => {
+    assert.match(
+      err.message,
+      new RegExp(`fnconsole: error in ${file} at line 3, column 12: unknown variant \`aws\`, expected one of`),
+    );
+    return true;
+  });
+});
