@@ -7,3 +7,6 @@
 pub mod model;
 
 pub use model::{ConnectionSummary, ProviderKind};
+
+#[cfg(feature = "sign")]
+pub mod sign;

@@ -1,0 +1,69 @@
+//! Request signatures, both halves: the clients sign with them and the engine verifies with
+//! them, so one definition of each algorithm serves both sides.
+//!
+//! Built the `aws-sigv4` way: each intermediate string is a type whose `Display` prints
+//! exactly the text the provider's spec defines; the maths take time as a parameter; signing
+//! returns what to put on the request and never touches one. Every algorithm is pinned by the
+//! providers' own SDK vectors (`tests/vectors/`).
+
+pub mod encoding;
+pub mod huawei;
+pub mod ncp;
+pub mod openwhisk;
+pub mod tencent_legacy;
+pub mod tencent_tc3;
+
+mod crypto;
+
+/// Why a signed request was refused by a verifier.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// A header or parameter the algorithm needs is absent.
+    #[error("the request has no {0}")]
+    Missing(&'static str),
+    /// A header or parameter is present but malformed.
+    #[error("{0} is malformed")]
+    Malformed(&'static str),
+    /// The access key (or secret id, or user) is not known.
+    #[error("the access key is not known")]
+    UnknownKey,
+    /// The request's time is too far from the verifier's clock.
+    #[error("the request time is {skew_secs} s away from the server's clock (at most {max_secs} s allowed)")]
+    Expired {
+        /// How far off, in seconds.
+        skew_secs: u64,
+        /// The allowed skew, in seconds.
+        max_secs: u64,
+    },
+    /// The signature does not match the request.
+    #[error("the signature does not match the request")]
+    BadSignature,
+}
+
+/// Redacts a secret in `Debug` output: secrets must never reach a log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret, for the signing maths only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(** redacted **)")
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self::new(value)
+    }
+}
