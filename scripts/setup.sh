@@ -5,6 +5,7 @@
 #   scripts/setup.sh --test   plus the browser-test tools (Chromium, npm packages)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/env.sh
 
 CARGO_LEPTOS_VERSION=0.3.9   # 0.3.11 needs rustc 1.96; 0.3.9 builds on 1.95 with --locked
 want_test=false
@@ -46,10 +47,12 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen ${WB_VERS
   cargo install wasm-bindgen-cli --version "${WB_VERSION}" --force
 fi
 
-# 4. wasm-opt for the release build (from Debian's binaryen; cargo-leptos would otherwise
-#    try to download it, which fails offline).
-if ! command -v wasm-opt >/dev/null; then
-  apt_install binaryen
+# 4. wasm-opt for the release build, from npm's binaryen (pinned in tools/): Debian's
+#    binaryen 108 corrupts the externref table wasm-bindgen emits, and cargo-leptos would
+#    otherwise try to download one. scripts/env.sh puts tools/node_modules/.bin on PATH.
+if [[ ! -x tools/node_modules/.bin/wasm-opt ]] || [[ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]]; then
+  say "installing the build tools' npm packages (wasm-opt)"
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 if $want_test; then

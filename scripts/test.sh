@@ -4,6 +4,7 @@
 # so does CI (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/env.sh
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 scripts/setup.sh --test

@@ -35,7 +35,11 @@ fn assert_same_params(decoded: &[(String, String)], expected: &Value) {
     let expected = expected.as_object().unwrap();
     assert_eq!(decoded.len(), expected.len());
     for (k, v) in decoded {
-        assert_eq!(Some(v.as_str()), expected.get(k).and_then(Value::as_str), "parameter {k}");
+        assert_eq!(
+            Some(v.as_str()),
+            expected.get(k).and_then(Value::as_str),
+            "parameter {k}"
+        );
     }
 }
 
@@ -60,7 +64,11 @@ fn ncp_case(name: &str) {
         .map(|p| (text(&p[0]), text(&p[1])))
         .collect();
     let query = encode_form(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let built = if query.is_empty() { format!("{base_path}{path}") } else { format!("{base_path}{path}?{query}") };
+    let built = if query.is_empty() {
+        format!("{base_path}{path}")
+    } else {
+        format!("{base_path}{path}?{query}")
+    };
     assert_eq!(built, target);
 
     let expected = &v["signature_over_wire_target"];
@@ -91,7 +99,16 @@ fn ncp_case(name: &str) {
     let lookup = |k: &str| (k == s(&inputs["access_key"])).then(|| secret.clone());
     let now = 1_700_000_000_000 + 1_000;
     assert!(ncp::verify(s(&inputs["method"]), target, presented, lookup, now).is_ok());
-    assert!(ncp::verify(s(&inputs["method"]), &format!("{target}x"), presented, lookup, now).is_err());
+    assert!(
+        ncp::verify(
+            s(&inputs["method"]),
+            &format!("{target}x"),
+            presented,
+            lookup,
+            now
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -138,22 +155,40 @@ fn huawei_case(name: &str) {
         .map(|(k, v)| (k.clone(), text(v)))
         .collect();
     let body = v["body_sent"].as_str().unwrap_or("").as_bytes();
-    let parts = huawei::RequestParts { method: s(&inputs["method"]), path, query: &query, headers: &headers, body };
+    let parts = huawei::RequestParts {
+        method: s(&inputs["method"]),
+        path,
+        query: &query,
+        headers: &headers,
+        body,
+    };
 
     let canonical = huawei::CanonicalRequest::new(parts, |n| !n.contains('_'));
     assert_eq!(canonical.to_string(), s(&v["canonical_request"]));
     assert_eq!(canonical.signed_headers(), s(&v["signed_headers"]));
-    assert_eq!(canonical.string_to_sign(s(&inputs["x_sdk_date"])), s(&v["string_to_sign"]));
+    assert_eq!(
+        canonical.string_to_sign(s(&inputs["x_sdk_date"])),
+        s(&v["string_to_sign"])
+    );
     let secret = Secret::new(s(&inputs["sk"]));
     let authorization = huawei::sign(parts, s(&inputs["ak"]), &secret).unwrap();
     assert_eq!(authorization, s(&v["headers"]["Authorization"]));
 
     let mut with_auth = headers.clone();
     with_auth.push(("Authorization".into(), authorization));
-    let parts = huawei::RequestParts { headers: &with_auth, ..parts };
+    let parts = huawei::RequestParts {
+        headers: &with_auth,
+        ..parts
+    };
     let lookup = |k: &str| (k == s(&inputs["ak"])).then(|| secret.clone());
-    assert_eq!(huawei::verify(parts, lookup, 1_700_000_000).unwrap(), s(&inputs["ak"]));
-    let tampered = huawei::RequestParts { method: "DELETE", ..parts };
+    assert_eq!(
+        huawei::verify(parts, lookup, 1_700_000_000).unwrap(),
+        s(&inputs["ak"])
+    );
+    let tampered = huawei::RequestParts {
+        method: "DELETE",
+        ..parts
+    };
     assert!(huawei::verify(tampered, lookup, 1_700_000_000).is_err());
 }
 
@@ -185,18 +220,29 @@ fn tc3_case(name: &str) {
     let canonical = tencent_tc3::CanonicalRequest::new(
         s(&inputs["method"]),
         "",
-        &[("content-type", s(&headers["Content-Type"])), ("host", s(&headers["Host"]))],
+        &[
+            ("content-type", s(&headers["Content-Type"])),
+            ("host", s(&headers["Host"])),
+        ],
         body,
     );
     assert_eq!(canonical.to_string(), s(&v["canonical_request"]));
     assert_eq!(tencent_tc3::scope_date(ts), s(&v["credential_scope_date"]));
-    assert_eq!(tencent_tc3::string_to_sign(&canonical, ts, "scf"), s(&v["string_to_sign"]));
+    assert_eq!(
+        tencent_tc3::string_to_sign(&canonical, ts, "scf"),
+        s(&v["string_to_sign"])
+    );
     let secret = Secret::new(s(&inputs["secret_key"]));
     let authorization = tencent_tc3::sign(&canonical, ts, "scf", s(&inputs["secret_id"]), &secret);
     assert_eq!(authorization, s(&headers["Authorization"]));
 
     let header = |name: &str| -> Option<&str> {
-        headers.as_object().unwrap().iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str())
+        headers
+            .as_object()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.as_str())
     };
     let lookup = |k: &str| (k == s(&inputs["secret_id"])).then(|| secret.clone());
     assert!(tencent_tc3::verify("POST", "", header, body, lookup, ts + 10).is_ok());
@@ -231,17 +277,35 @@ fn legacy_check(
     key_style: tencent_legacy::KeyStyle,
     secret: &Secret,
 ) {
-    let signature_method = sent.iter().find(|(k, _)| k == "SignatureMethod").map(|(_, v)| v.as_str());
-    let method_enum = tencent_legacy::SignatureMethod::parse(signature_method.unwrap_or("HmacSHA1")).unwrap();
-    let sts = tencent_legacy::StringToSign { method, host, path, params: sent, key_style };
+    let signature_method = sent
+        .iter()
+        .find(|(k, _)| k == "SignatureMethod")
+        .map(|(_, v)| v.as_str());
+    let method_enum =
+        tencent_legacy::SignatureMethod::parse(signature_method.unwrap_or("HmacSHA1")).unwrap();
+    let sts = tencent_legacy::StringToSign {
+        method,
+        host,
+        path,
+        params: sent,
+        key_style,
+    };
     assert_eq!(sts.to_string(), s(&v["string_to_sign"]));
     assert_eq!(sts.sign(method_enum, secret), s(&v["signature"]));
-    let secret_id = sent.iter().find(|(k, _)| k == "SecretId").unwrap().1.clone();
+    let secret_id = sent
+        .iter()
+        .find(|(k, _)| k == "SecretId")
+        .unwrap()
+        .1
+        .clone();
     let lookup = |k: &str| (k == secret_id).then(|| secret.clone());
     assert!(tencent_legacy::verify(&sts, lookup, 1_700_000_000).is_ok());
     let mut tampered = sent.to_vec();
     tampered.push(("extra".into(), "1".into()));
-    let sts = tencent_legacy::StringToSign { params: &tampered, ..sts };
+    let sts = tencent_legacy::StringToSign {
+        params: &tampered,
+        ..sts
+    };
     assert_eq!(
         tencent_legacy::verify(&sts, lookup, 1_700_000_000),
         Err(providers::sign::VerifyError::BadSignature)
@@ -284,12 +348,23 @@ fn legacy_v2_get_underscore_key_pitfall() {
 
 #[test]
 fn api3_old_signature_hmacsha1_get() {
-    let v = find(&vectors()["tencent"]["api3"]["vectors"], "api3_old_signature_hmacsha1_get");
+    let v = find(
+        &vectors()["tencent"]["api3"]["vectors"],
+        "api3_old_signature_hmacsha1_get",
+    );
     let wire = s(&v["wire_url"]);
     let sent = parse_form(wire.split_once('?').unwrap().1);
     assert_same_params(&sent, &v["sent_params"]);
     let data = encode_form(sent.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     assert_eq!(format!("https://scf.tencentcloudapi.com/?{data}"), wire);
     let secret = Secret::new(s(&v["inputs"]["secret_key"]));
-    legacy_check(v, "GET", "scf.tencentcloudapi.com", "/", &sent, tencent_legacy::KeyStyle::AsIs, &secret);
+    legacy_check(
+        v,
+        "GET",
+        "scf.tencentcloudapi.com",
+        "/",
+        &sent,
+        tencent_legacy::KeyStyle::AsIs,
+        &secret,
+    );
 }

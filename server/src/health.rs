@@ -42,20 +42,33 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         .unwrap_or_else(|e| Err(format!("the check did not finish: {e}")));
     let checks = vec![
         // The server refuses to start on a bad configuration, so a running one has loaded it.
-        Check { name: "config", ok: true, error: None },
-        Check { name: "data_dir_writable", ok: writable.is_ok(), error: writable.err() },
+        Check {
+            name: "config",
+            ok: true,
+            error: None,
+        },
+        Check {
+            name: "data_dir_writable",
+            ok: writable.is_ok(),
+            error: writable.err(),
+        },
     ];
     let ready = checks.iter().all(|c| c.ok);
-    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let body = Readiness { status: if ready { "ready" } else { "not ready" }, checks };
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = Readiness {
+        status: if ready { "ready" } else { "not ready" },
+        checks,
+    };
     (status, Json(body))
 }
 
 /// Creates and removes a probe file in `dir`.
 fn probe_writable(dir: &Path) -> Result<(), String> {
     let probe = dir.join(format!(".readyz-{}", std::process::id()));
-    std::fs::write(&probe, b"ok")
-        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-    std::fs::remove_file(&probe)
-        .map_err(|e| format!("cannot remove {}: {e}", probe.display()))
+    std::fs::write(&probe, b"ok").map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    std::fs::remove_file(&probe).map_err(|e| format!("cannot remove {}: {e}", probe.display()))
 }

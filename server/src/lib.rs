@@ -49,7 +49,9 @@ pub async fn run() -> Result<(), ServeError> {
     let (config, source) = config::Config::load(|key| std::env::var(key).ok())?;
     match &source {
         config::Source::Defaults => tracing::info!("no configuration file: using the defaults"),
-        config::Source::File(path) => tracing::info!(path = %path.display(), "configuration loaded"),
+        config::Source::File(path) => {
+            tracing::info!(path = %path.display(), "configuration loaded")
+        }
     }
     std::fs::create_dir_all(&config.server.data_dir).map_err(|source| ServeError::DataDir {
         path: config.server.data_dir.display().to_string(),

@@ -12,7 +12,12 @@ FNCONSOLE_LISTEN and FNCONSOLE_DATA_DIR override it; RUST_LOG sets the log level
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [] | ["serve"] => {}
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");

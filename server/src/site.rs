@@ -20,6 +20,10 @@ pub fn options(addr: SocketAddr) -> LeptosOptions {
         .site_root(site_root())
         .site_pkg_dir("pkg")
         .site_addr(addr)
-        .env(if cfg!(debug_assertions) { Env::DEV } else { Env::PROD })
+        .env(if cfg!(debug_assertions) {
+            Env::DEV
+        } else {
+            Env::PROD
+        })
         .build()
 }

@@ -12,7 +12,9 @@ pub fn init() {
     let json = std::env::var(LOG_FORMAT_ENV).is_ok_and(|v| v.eq_ignore_ascii_case("json"));
     let registry = tracing_subscriber::registry().with(filter);
     if json {
-        registry.with(fmt::layer().json().with_current_span(false)).init();
+        registry
+            .with(fmt::layer().json().with_current_span(false))
+            .init();
     } else {
         registry.with(fmt::layer().with_target(false)).init();
     }

@@ -8,6 +8,21 @@ use server::{AppState, router::router, site};
 use std::path::Path;
 use tower::ServiceExt;
 
+/// One runtime for every test in this file. Leptos registers its task executor globally, once
+/// per process; with a runtime per test, tasks spawned for a later test land on an earlier
+/// test's runtime, which has shut down, and rendering waits forever.
+fn run<F: std::future::Future>(future: F) -> F::Output {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+        })
+        .block_on(future)
+}
+
 fn state_with(config: Config) -> AppState {
     AppState::new(config, site::options("127.0.0.1:3000".parse().unwrap()))
 }
@@ -28,109 +43,157 @@ async fn get(state: AppState, uri: &str) -> (StatusCode, String) {
     (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
-#[tokio::test]
-async fn healthz_answers_ok() {
-    let dir = tempfile::tempdir().unwrap();
-    let (status, body) = get(state_in(dir.path()), "/healthz").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body, r#"{"status":"ok"}"#);
+#[test]
+fn healthz_answers_ok() {
+    run(async {
+        let dir = tempfile::tempdir().unwrap();
+        let (status, body) = get(state_in(dir.path()), "/healthz").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, r#"{"status":"ok"}"#);
+    });
 }
 
-#[tokio::test]
-async fn readyz_is_ready_with_a_writable_data_dir() {
-    let dir = tempfile::tempdir().unwrap();
-    let (status, body) = get(state_in(dir.path()), "/readyz").await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(json["status"], "ready");
-    assert_eq!(json["checks"][1]["name"], "data_dir_writable");
-    assert_eq!(json["checks"][1]["ok"], true);
-    // The probe file is cleaned up.
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+#[test]
+fn readyz_is_ready_with_a_writable_data_dir() {
+    run(async {
+        let dir = tempfile::tempdir().unwrap();
+        let (status, body) = get(state_in(dir.path()), "/readyz").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["status"], "ready");
+        assert_eq!(json["checks"][1]["name"], "data_dir_writable");
+        assert_eq!(json["checks"][1]["ok"], true);
+        // The probe file is cleaned up.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    });
 }
 
-#[tokio::test]
-async fn readyz_is_unavailable_when_the_data_dir_is_missing() {
-    let dir = tempfile::tempdir().unwrap();
-    let gone = dir.path().join("removed");
-    let (status, body) = get(state_in(&gone), "/readyz").await;
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(json["status"], "not ready");
-    assert_eq!(json["checks"][1]["ok"], false);
-    let error = json["checks"][1]["error"].as_str().unwrap();
-    assert!(error.starts_with(&format!("cannot write in {}", gone.display())), "{error}");
+#[test]
+fn readyz_is_unavailable_when_the_data_dir_is_missing() {
+    run(async {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("removed");
+        let (status, body) = get(state_in(&gone), "/readyz").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["status"], "not ready");
+        assert_eq!(json["checks"][1]["ok"], false);
+        let error = json["checks"][1]["error"].as_str().unwrap();
+        assert!(
+            error.starts_with(&format!("cannot write in {}", gone.display())),
+            "{error}"
+        );
+    });
 }
 
-#[tokio::test]
-async fn home_page_is_rendered_on_the_server_with_the_connections() {
-    let dir = tempfile::tempdir().unwrap();
-    let (status, body) = get(state_in(dir.path()), "/").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("<title>Overview · fnconsole</title>"), "{body}");
-    assert!(body.contains("Local ncp — NAVER Cloud Functions (local engine)"), "{body}");
-    for section in ["Actions", "Activations", "Async invocations", "Logs", "Settings"] {
-        assert!(body.contains(&format!(">{section}</a>")), "nav link {section} missing");
-    }
-    // The hydration script names the bundle cargo-leptos builds.
-    assert!(body.contains("/pkg/fnconsole"), "{body}");
+#[test]
+fn home_page_is_rendered_on_the_server_with_the_connections() {
+    run(async {
+        let dir = tempfile::tempdir().unwrap();
+        let (status, body) = get(state_in(dir.path()), "/").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            body.contains("<title>Overview · fnconsole</title>"),
+            "{body}"
+        );
+        assert!(
+            body.contains("Local ncp — NAVER Cloud Functions (local engine)"),
+            "{body}"
+        );
+        for section in [
+            "Actions",
+            "Activations",
+            "Async invocations",
+            "Logs",
+            "Settings",
+        ] {
+            assert!(
+                body.contains(&format!(">{section}</a>")),
+                "nav link {section} missing"
+            );
+        }
+        // The hydration script names the bundle cargo-leptos builds.
+        assert!(body.contains("/pkg/fnconsole"), "{body}");
+    });
 }
 
-#[tokio::test]
-async fn unknown_pages_answer_404_with_the_not_found_page() {
-    let dir = tempfile::tempdir().unwrap();
-    let (status, body) = get(state_in(dir.path()), "/no/such/page").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body.contains("Page not found"), "{body}");
+#[test]
+fn unknown_pages_answer_404_with_the_not_found_page() {
+    run(async {
+        let dir = tempfile::tempdir().unwrap();
+        let (status, body) = get(state_in(dir.path()), "/no/such/page").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(body.contains("Page not found"), "{body}");
+    });
 }
 
-#[tokio::test]
-async fn the_connection_list_server_function_sends_names_and_kinds_only() {
-    let config = Config::from_toml(
-        r#"
-[[connections]]
-id = "prod"
-name = "Production"
-provider = "huawei"
-endpoint = "https://functiongraph.example.com"
-project_id = "proj"
-access_key_env = "HUAWEI_AK_SECRET_VAR"
-secret_key_env = "HUAWEI_SK_SECRET_VAR"
-"#,
-        Path::new("test.toml"),
-    )
-    .unwrap();
-    let response = router(state_with(config))
-        .oneshot(
-            Request::post("/api/connections")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::empty())
-                .unwrap(),
+#[test]
+fn the_connection_list_server_function_sends_names_and_kinds_only() {
+    run(async {
+        let config = Config::from_toml(
+            r#"
+    [[connections]]
+    id = "prod"
+    name = "Production"
+    provider = "huawei"
+    endpoint = "https://functiongraph.example.com"
+    project_id = "proj"
+    access_key_env = "HUAWEI_AK_SECRET_VAR"
+    secret_key_env = "HUAWEI_SK_SECRET_VAR"
+    "#,
+            Path::new("test.toml"),
         )
-        .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(
-        json,
-        serde_json::json!([{ "id": "prod", "name": "Production", "provider": "huawei", "local": false }])
-    );
-    let text = String::from_utf8_lossy(&bytes);
-    assert!(!text.contains("SECRET_VAR") && !text.contains("functiongraph.example.com"));
+        let response = router(state_with(config))
+            .oneshot(
+                Request::post("/api/connections")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([{ "id": "prod", "name": "Production", "provider": "huawei", "local": false }])
+        );
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("SECRET_VAR") && !text.contains("functiongraph.example.com"));
+    });
 }
 
-#[tokio::test]
-async fn pages_are_sent_gzipped_to_browsers_that_accept_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let response = router(state_in(dir.path()))
-        .oneshot(
-            Request::get("/")
-                .header(header::ACCEPT_ENCODING, "gzip")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+#[test]
+fn pages_are_sent_gzipped_to_browsers_that_accept_it() {
+    run(async {
+        let dir = tempfile::tempdir().unwrap();
+        let response = router(state_in(dir.path()))
+            .oneshot(
+                Request::get("/")
+                    .header(header::ACCEPT_ENCODING, "gzip")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+    });
+}
+
+#[test]
+fn the_switcher_is_rendered_complete_not_as_a_loading_placeholder() {
+    run(async {
+        // Without JavaScript a streamed-in replacement never happens: the options must be in the
+        // first rendering of the switcher.
+        let dir = tempfile::tempdir().unwrap();
+        let (_, body) = get(state_in(dir.path()), "/").await;
+        let switcher = body
+            .find("<select id=\"connection\"")
+            .expect("switcher rendered");
+        let first_option = &body[switcher..switcher + 400];
+        assert!(first_option.contains("Local ncp"), "{first_option}");
+        assert!(!body.contains("Loading…"), "{body}");
+    });
 }

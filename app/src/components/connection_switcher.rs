@@ -6,12 +6,13 @@ use providers::ConnectionSummary;
 use crate::api::list_connections;
 use crate::context::use_selected_connection;
 
-/// A labelled `<select>` of the configured connections. Rendered on the server with the
-/// directory already loaded, so the page is usable before (and without) the WASM bundle.
+/// A labelled `<select>` of the configured connections. The directory is a blocking resource:
+/// the server waits for it and renders the options in place, so the switcher is complete
+/// before (and without) the WASM bundle, not a streamed-in "Loading…".
 #[component]
 pub fn ConnectionSwitcher() -> impl IntoView {
     let selected = use_selected_connection().0;
-    let connections = OnceResource::new(list_connections());
+    let connections = OnceResource::new_blocking(list_connections());
 
     view! {
         <div class="switcher">

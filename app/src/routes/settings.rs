@@ -8,7 +8,7 @@ use crate::api::list_connections;
 /// Shows the connections read from `fnconsole.toml` (names and kinds, no secrets).
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let connections = OnceResource::new(list_connections());
+    let connections = OnceResource::new_blocking(list_connections());
     view! {
         <Title text="Settings" />
         <section class="settings" id="content">

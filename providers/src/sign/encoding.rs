@@ -4,7 +4,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`): Python's
 /// `urllib.parse.quote(s, safe='~')`, which the Huawei SDK uses for paths and queries.
-pub const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+pub const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// `quote(s, safe='~')`: `/`, space, `+`, `:` and every non-ASCII byte are encoded.
 pub fn quote(s: &str) -> String {
@@ -20,7 +24,9 @@ pub fn quote_plus(s: &str) -> String {
 
 /// Decodes `%XX` escapes (and nothing else); invalid UTF-8 is replaced, never a panic.
 pub fn unquote(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Decodes a form value: `+` is a space, then `%XX` escapes.
@@ -55,7 +61,10 @@ mod tests {
 
     #[test]
     fn quote_matches_python_with_tilde_safe() {
-        assert_eq!(quote("urn:fss:a b+c/d~e_f.g-h"), "urn%3Afss%3Aa%20b%2Bc%2Fd~e_f.g-h");
+        assert_eq!(
+            quote("urn:fss:a b+c/d~e_f.g-h"),
+            "urn%3Afss%3Aa%20b%2Bc%2Fd~e_f.g-h"
+        );
         assert_eq!(quote("한"), "%ED%95%9C");
     }
 
@@ -67,11 +76,17 @@ mod tests {
 
     #[test]
     fn forms_round_trip() {
-        let pairs = [("startTime", "2024-01-01 00:00:00"), ("id", "요청+1"), ("empty", "")];
+        let pairs = [
+            ("startTime", "2024-01-01 00:00:00"),
+            ("id", "요청+1"),
+            ("empty", ""),
+        ];
         let encoded = encode_form(pairs);
         let decoded = parse_form(&encoded);
-        let expected: Vec<(String, String)> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let expected: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         assert_eq!(decoded, expected);
     }
 }

@@ -91,18 +91,29 @@ impl CanonicalRequest {
             uri: canonical_uri(parts.path),
             query: canonical_query(parts.query),
             headers,
-            payload_hash: if unsigned { UNSIGNED_PAYLOAD.to_string() } else { sha256_hex(parts.body) },
+            payload_hash: if unsigned {
+                UNSIGNED_PAYLOAD.to_string()
+            } else {
+                sha256_hex(parts.body)
+            },
         }
     }
 
     /// `content-type;host;…`: the names of the signed headers.
     pub fn signed_headers(&self) -> String {
-        self.headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(";")
+        self.headers
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
     }
 
     /// The string to sign for this request at `sdk_date`.
     pub fn string_to_sign(&self, sdk_date: &str) -> String {
-        format!("{ALGORITHM}\n{sdk_date}\n{}", sha256_hex(self.to_string().as_bytes()))
+        format!(
+            "{ALGORITHM}\n{sdk_date}\n{}",
+            sha256_hex(self.to_string().as_bytes())
+        )
     }
 }
 
@@ -122,12 +133,19 @@ impl fmt::Display for CanonicalRequest {
 
 /// The hex signature of a string to sign.
 pub fn signature(string_to_sign: &str, secret: &Secret) -> String {
-    hex::encode(hmac_sha256(secret.expose().as_bytes(), string_to_sign.as_bytes()))
+    hex::encode(hmac_sha256(
+        secret.expose().as_bytes(),
+        string_to_sign.as_bytes(),
+    ))
 }
 
 /// Signs `parts` (whose headers must already hold `Host` and `X-Sdk-Date`): returns the
 /// `Authorization` header value.
-pub fn sign(parts: RequestParts<'_>, access_key: &str, secret: &Secret) -> Result<String, VerifyError> {
+pub fn sign(
+    parts: RequestParts<'_>,
+    access_key: &str,
+    secret: &Secret,
+) -> Result<String, VerifyError> {
     let date = header(parts.headers, DATE_HEADER).ok_or(VerifyError::Missing(DATE_HEADER))?;
     let canonical = CanonicalRequest::new(parts, |name| !name.contains('_'));
     let signature = signature(&canonical.string_to_sign(date), secret);
@@ -160,14 +178,23 @@ pub fn parse_sdk_date(value: &str) -> Option<i64> {
     }
     let num = |range: std::ops::Range<usize>| value.get(range)?.parse::<u32>().ok();
     let month = time::Month::try_from(u8::try_from(num(4..6)?).ok()?).ok()?;
-    let date = time::Date::from_calendar_date(i32::try_from(num(0..4)?).ok()?, month, u8::try_from(num(6..8)?).ok()?).ok()?;
+    let date = time::Date::from_calendar_date(
+        i32::try_from(num(0..4)?).ok()?,
+        month,
+        u8::try_from(num(6..8)?).ok()?,
+    )
+    .ok()?;
     let time = time::Time::from_hms(
         u8::try_from(num(9..11)?).ok()?,
         u8::try_from(num(11..13)?).ok()?,
         u8::try_from(num(13..15)?).ok()?,
     )
     .ok()?;
-    Some(time::PrimitiveDateTime::new(date, time).assume_utc().unix_timestamp())
+    Some(
+        time::PrimitiveDateTime::new(date, time)
+            .assume_utc()
+            .unix_timestamp(),
+    )
 }
 
 /// The parts of an `Authorization: SDK-HMAC-SHA256 …` header.
@@ -185,12 +212,16 @@ impl Authorization {
     /// Parses the header value.
     pub fn parse(value: &str) -> Result<Self, VerifyError> {
         const WHAT: &str = "Authorization header";
-        let rest = value.strip_prefix(ALGORITHM).ok_or(VerifyError::Malformed(WHAT))?;
+        let rest = value
+            .strip_prefix(ALGORITHM)
+            .ok_or(VerifyError::Malformed(WHAT))?;
         let (mut access, mut signed, mut sig) = (None, None, None);
         for part in rest.split(',') {
             match part.trim().split_once('=') {
                 Some(("Access", v)) => access = Some(v.to_string()),
-                Some(("SignedHeaders", v)) => signed = Some(v.split(';').map(str::to_string).collect()),
+                Some(("SignedHeaders", v)) => {
+                    signed = Some(v.split(';').map(str::to_string).collect())
+                }
                 Some(("Signature", v)) => sig = Some(v.to_string()),
                 _ => return Err(VerifyError::Malformed(WHAT)),
             }
@@ -210,13 +241,17 @@ pub fn verify(
     now_unix_secs: i64,
 ) -> Result<String, VerifyError> {
     let auth = Authorization::parse(
-        header(parts.headers, "Authorization").ok_or(VerifyError::Missing("Authorization header"))?,
+        header(parts.headers, "Authorization")
+            .ok_or(VerifyError::Missing("Authorization header"))?,
     )?;
     let date = header(parts.headers, DATE_HEADER).ok_or(VerifyError::Missing(DATE_HEADER))?;
     let signed_at = parse_sdk_date(date).ok_or(VerifyError::Malformed(DATE_HEADER))?;
     let skew = now_unix_secs.abs_diff(signed_at);
     if skew > MAX_SKEW_SECS {
-        return Err(VerifyError::Expired { skew_secs: skew, max_secs: MAX_SKEW_SECS });
+        return Err(VerifyError::Expired {
+            skew_secs: skew,
+            max_secs: MAX_SKEW_SECS,
+        });
     }
     // Host must be signed, or a signature could be replayed against another endpoint.
     if !auth.signed_headers.iter().any(|h| h == "host") {
@@ -224,10 +259,14 @@ pub fn verify(
     }
     let secret = secret_for(&auth.access_key).ok_or(VerifyError::UnknownKey)?;
     let canonical = CanonicalRequest::new(parts, |name| {
-        auth.signed_headers.iter().any(|h| h.eq_ignore_ascii_case(name))
+        auth.signed_headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
     });
     if canonical.signed_headers() != auth.signed_headers.join(";") {
-        return Err(VerifyError::Malformed("SignedHeaders (a signed header is missing)"));
+        return Err(VerifyError::Malformed(
+            "SignedHeaders (a signed header is missing)",
+        ));
     }
     let expected = signature(&canonical.string_to_sign(date), &secret);
     if constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
@@ -239,7 +278,10 @@ pub fn verify(
 
 /// A header's value by case-insensitive name.
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 #[cfg(test)]

@@ -28,7 +28,9 @@ pub enum VerifyError {
     #[error("the access key is not known")]
     UnknownKey,
     /// The request's time is too far from the verifier's clock.
-    #[error("the request time is {skew_secs} s away from the server's clock (at most {max_secs} s allowed)")]
+    #[error(
+        "the request time is {skew_secs} s away from the server's clock (at most {max_secs} s allowed)"
+    )]
     Expired {
         /// How far off, in seconds.
         skew_secs: u64,

@@ -47,7 +47,10 @@ impl fmt::Display for StringToSign<'_> {
 impl StringToSign<'_> {
     /// The base64 signature of this string under `secret`.
     pub fn sign(&self, secret: &Secret) -> String {
-        BASE64.encode(hmac_sha256(secret.expose().as_bytes(), self.to_string().as_bytes()))
+        BASE64.encode(hmac_sha256(
+            secret.expose().as_bytes(),
+            self.to_string().as_bytes(),
+        ))
     }
 }
 
@@ -67,8 +70,13 @@ pub fn sign(
     secret: &Secret,
 ) -> SignedHeaders {
     let timestamp = timestamp_ms.to_string();
-    let signature = StringToSign { method, request_target, timestamp_ms: &timestamp, access_key }
-        .sign(secret);
+    let signature = StringToSign {
+        method,
+        request_target,
+        timestamp_ms: &timestamp,
+        access_key,
+    }
+    .sign(secret);
     SignedHeaders {
         headers: [
             (TIMESTAMP_HEADER, timestamp),
@@ -98,17 +106,33 @@ pub fn verify(
     secret_for: impl Fn(&str) -> Option<Secret>,
     now_ms: u64,
 ) -> Result<String, VerifyError> {
-    let timestamp = presented.timestamp_ms.ok_or(VerifyError::Missing(TIMESTAMP_HEADER))?;
-    let access_key = presented.access_key.ok_or(VerifyError::Missing(ACCESS_KEY_HEADER))?;
-    let signature = presented.signature.ok_or(VerifyError::Missing(SIGNATURE_HEADER))?;
-    let ts: u64 = timestamp.parse().map_err(|_| VerifyError::Malformed(TIMESTAMP_HEADER))?;
+    let timestamp = presented
+        .timestamp_ms
+        .ok_or(VerifyError::Missing(TIMESTAMP_HEADER))?;
+    let access_key = presented
+        .access_key
+        .ok_or(VerifyError::Missing(ACCESS_KEY_HEADER))?;
+    let signature = presented
+        .signature
+        .ok_or(VerifyError::Missing(SIGNATURE_HEADER))?;
+    let ts: u64 = timestamp
+        .parse()
+        .map_err(|_| VerifyError::Malformed(TIMESTAMP_HEADER))?;
     let skew = now_ms.abs_diff(ts);
     if skew > MAX_SKEW_MS {
-        return Err(VerifyError::Expired { skew_secs: skew / 1000, max_secs: MAX_SKEW_MS / 1000 });
+        return Err(VerifyError::Expired {
+            skew_secs: skew / 1000,
+            max_secs: MAX_SKEW_MS / 1000,
+        });
     }
     let secret = secret_for(access_key).ok_or(VerifyError::UnknownKey)?;
-    let expected = StringToSign { method, request_target, timestamp_ms: timestamp, access_key }
-        .sign(&secret);
+    let expected = StringToSign {
+        method,
+        request_target,
+        timestamp_ms: timestamp,
+        access_key,
+    }
+    .sign(&secret);
     if constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
         Ok(access_key.to_string())
     } else {

@@ -20,9 +20,15 @@ pub fn verify(header: Option<&str>, accepted: &Secret) -> Result<String, VerifyE
     let decoded = BASE64
         .decode(encoded.trim())
         .map_err(|_| VerifyError::Malformed("Authorization header"))?;
-    let presented = String::from_utf8(decoded).map_err(|_| VerifyError::Malformed("Authorization header"))?;
-    let (user, _) = presented.split_once(':').ok_or(VerifyError::Malformed("Authorization header"))?;
-    let (accepted_user, _) = accepted.expose().split_once(':').unwrap_or((accepted.expose(), ""));
+    let presented =
+        String::from_utf8(decoded).map_err(|_| VerifyError::Malformed("Authorization header"))?;
+    let (user, _) = presented
+        .split_once(':')
+        .ok_or(VerifyError::Malformed("Authorization header"))?;
+    let (accepted_user, _) = accepted
+        .expose()
+        .split_once(':')
+        .unwrap_or((accepted.expose(), ""));
     if user != accepted_user {
         return Err(VerifyError::UnknownKey);
     }
@@ -39,14 +45,25 @@ mod tests {
 
     #[test]
     fn basic_auth_round_trips_and_refuses_wrong_keys() {
-        let auth = Secret::new("23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP");
+        let auth = Secret::new(
+            "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP",
+        );
         let header = authorization(&auth);
-        assert_eq!(verify(Some(&header), &auth).unwrap(), "23bc46b1-71f6-4ed5-8c54-816aa4f8c502");
+        assert_eq!(
+            verify(Some(&header), &auth).unwrap(),
+            "23bc46b1-71f6-4ed5-8c54-816aa4f8c502"
+        );
         let wrong = authorization(&Secret::new("23bc46b1-71f6-4ed5-8c54-816aa4f8c502:nope"));
         assert_eq!(verify(Some(&wrong), &auth), Err(VerifyError::BadSignature));
         let stranger = authorization(&Secret::new("someone:else"));
         assert_eq!(verify(Some(&stranger), &auth), Err(VerifyError::UnknownKey));
-        assert_eq!(verify(Some("Bearer x"), &auth), Err(VerifyError::Malformed("Authorization header")));
-        assert_eq!(verify(None, &auth), Err(VerifyError::Missing("Authorization header")));
+        assert_eq!(
+            verify(Some("Bearer x"), &auth),
+            Err(VerifyError::Malformed("Authorization header"))
+        );
+        assert_eq!(
+            verify(None, &auth),
+            Err(VerifyError::Missing("Authorization header"))
+        );
     }
 }

@@ -77,7 +77,13 @@ impl fmt::Display for StringToSign<'_> {
             .filter(|(_, v)| !(post && v.starts_with('@')))
             .collect();
         params.sort_by(|a, b| a.0.cmp(&b.0));
-        write!(f, "{}{}{}?", self.method.to_ascii_uppercase(), self.host, self.path)?;
+        write!(
+            f,
+            "{}{}{}?",
+            self.method.to_ascii_uppercase(),
+            self.host,
+            self.path
+        )?;
         for (i, (k, v)) in params.into_iter().enumerate() {
             if i > 0 {
                 f.write_str("&")?;
@@ -109,7 +115,13 @@ pub fn verify(
     secret_for: impl Fn(&str) -> Option<Secret>,
     now_unix_secs: i64,
 ) -> Result<String, VerifyError> {
-    let param = |name: &str| to_sign.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let param = |name: &str| {
+        to_sign
+            .params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     let presented = param("Signature").ok_or(VerifyError::Missing("Signature parameter"))?;
     let secret_id = param("SecretId").ok_or(VerifyError::Missing("SecretId parameter"))?;
     let ts: i64 = param("Timestamp")
@@ -118,11 +130,16 @@ pub fn verify(
         .map_err(|_| VerifyError::Malformed("Timestamp parameter"))?;
     let skew = now_unix_secs.abs_diff(ts);
     if skew > MAX_SKEW_SECS {
-        return Err(VerifyError::Expired { skew_secs: skew, max_secs: MAX_SKEW_SECS });
+        return Err(VerifyError::Expired {
+            skew_secs: skew,
+            max_secs: MAX_SKEW_SECS,
+        });
     }
     let method = match param("SignatureMethod") {
         None => SignatureMethod::HmacSha1,
-        Some(m) => SignatureMethod::parse(m).ok_or(VerifyError::Malformed("SignatureMethod parameter"))?,
+        Some(m) => {
+            SignatureMethod::parse(m).ok_or(VerifyError::Malformed("SignatureMethod parameter"))?
+        }
     };
     let secret = secret_for(secret_id).ok_or(VerifyError::UnknownKey)?;
     let expected = to_sign.sign(method, &secret);

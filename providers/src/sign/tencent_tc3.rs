@@ -44,7 +44,11 @@ impl CanonicalRequest {
 
     /// `content-type;host`.
     pub fn signed_headers(&self) -> String {
-        self.headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(";")
+        self.headers
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
     }
 }
 
@@ -80,7 +84,10 @@ pub fn string_to_sign(canonical: &CanonicalRequest, unix_secs: i64, service: &st
 
 /// The hex signature: the key chain applied to the string to sign.
 pub fn signature(string_to_sign: &str, secret: &Secret, date: &str, service: &str) -> String {
-    let k_date = hmac_sha256(format!("TC3{}", secret.expose()).as_bytes(), date.as_bytes());
+    let k_date = hmac_sha256(
+        format!("TC3{}", secret.expose()).as_bytes(),
+        date.as_bytes(),
+    );
     let k_service = hmac_sha256(&k_date, service.as_bytes());
     let k_signing = hmac_sha256(&k_service, b"tc3_request");
     hex::encode(hmac_sha256(&k_signing, string_to_sign.as_bytes()))
@@ -122,17 +129,24 @@ impl Authorization {
     /// Parses the header value.
     pub fn parse(value: &str) -> Result<Self, VerifyError> {
         const WHAT: &str = "Authorization header";
-        let rest = value.strip_prefix(ALGORITHM).ok_or(VerifyError::Malformed(WHAT))?;
+        let rest = value
+            .strip_prefix(ALGORITHM)
+            .ok_or(VerifyError::Malformed(WHAT))?;
         let (mut credential, mut signed, mut sig) = (None, None, None);
         for part in rest.split(',') {
             match part.trim().split_once('=') {
                 Some(("Credential", v)) => credential = Some(v),
-                Some(("SignedHeaders", v)) => signed = Some(v.split(';').map(str::to_string).collect()),
+                Some(("SignedHeaders", v)) => {
+                    signed = Some(v.split(';').map(str::to_string).collect())
+                }
                 Some(("Signature", v)) => sig = Some(v.to_string()),
                 _ => return Err(VerifyError::Malformed(WHAT)),
             }
         }
-        let credential: Vec<&str> = credential.ok_or(VerifyError::Malformed(WHAT))?.split('/').collect();
+        let credential: Vec<&str> = credential
+            .ok_or(VerifyError::Malformed(WHAT))?
+            .split('/')
+            .collect();
         let [secret_id, date, service, "tc3_request"] = credential.as_slice() else {
             return Err(VerifyError::Malformed("Authorization credential scope"));
         };
@@ -156,17 +170,24 @@ pub fn verify<'a>(
     secret_for: impl Fn(&str) -> Option<Secret>,
     now_unix_secs: i64,
 ) -> Result<String, VerifyError> {
-    let auth = Authorization::parse(header("Authorization").ok_or(VerifyError::Missing("Authorization header"))?)?;
+    let auth = Authorization::parse(
+        header("Authorization").ok_or(VerifyError::Missing("Authorization header"))?,
+    )?;
     let ts: i64 = header(TIMESTAMP_HEADER)
         .ok_or(VerifyError::Missing(TIMESTAMP_HEADER))?
         .parse()
         .map_err(|_| VerifyError::Malformed(TIMESTAMP_HEADER))?;
     let skew = now_unix_secs.abs_diff(ts);
     if skew > MAX_SKEW_SECS {
-        return Err(VerifyError::Expired { skew_secs: skew, max_secs: MAX_SKEW_SECS });
+        return Err(VerifyError::Expired {
+            skew_secs: skew,
+            max_secs: MAX_SKEW_SECS,
+        });
     }
     if auth.date != scope_date(ts) {
-        return Err(VerifyError::Malformed("credential scope date (not the UTC date of X-TC-Timestamp)"));
+        return Err(VerifyError::Malformed(
+            "credential scope date (not the UTC date of X-TC-Timestamp)",
+        ));
     }
     if !auth.signed_headers.iter().any(|h| h == "host") {
         return Err(VerifyError::Malformed("SignedHeaders (host is not signed)"));
@@ -174,12 +195,24 @@ pub fn verify<'a>(
     let secret = secret_for(&auth.secret_id).ok_or(VerifyError::UnknownKey)?;
     let mut headers = Vec::with_capacity(auth.signed_headers.len());
     for name in &auth.signed_headers {
-        headers.push((name.as_str(), header(name).ok_or(VerifyError::Missing("a signed header"))?));
+        headers.push((
+            name.as_str(),
+            header(name).ok_or(VerifyError::Missing("a signed header"))?,
+        ));
     }
     // A POST's query is not part of what the SDKs sign; a GET signs it as sent.
-    let signed_query = if method.eq_ignore_ascii_case("GET") { query } else { "" };
+    let signed_query = if method.eq_ignore_ascii_case("GET") {
+        query
+    } else {
+        ""
+    };
     let canonical = CanonicalRequest::new(method, signed_query, &headers, body);
-    let expected = signature(&string_to_sign(&canonical, ts, &auth.service), &secret, &auth.date, &auth.service);
+    let expected = signature(
+        &string_to_sign(&canonical, ts, &auth.service),
+        &secret,
+        &auth.date,
+        &auth.service,
+    );
     if constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
         Ok(auth.secret_id)
     } else {

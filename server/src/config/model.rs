@@ -174,13 +174,17 @@ impl RawConfig {
                 for entry in list {
                     let at = entry.span().start;
                     let connection = entry.into_inner();
-                    check_connection(&connection).map_err(|m| ConfigError::invalid(path, text, at, m))?;
+                    check_connection(&connection)
+                        .map_err(|m| ConfigError::invalid(path, text, at, m))?;
                     if !seen.insert(connection.id.clone()) {
                         return Err(ConfigError::invalid(
                             path,
                             text,
                             at,
-                            format!("connection id \"{}\" is used twice; ids must be unique", connection.id),
+                            format!(
+                                "connection id \"{}\" is used twice; ids must be unique",
+                                connection.id
+                            ),
                         ));
                     }
                     out.push(connection);
@@ -200,7 +204,9 @@ impl RawConfig {
 fn check_connection(c: &ConnectionConfig) -> Result<(), String> {
     let id_ok = !c.id.is_empty()
         && c.id.len() <= 64
-        && c.id.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
+        && c.id
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
     if !id_ok {
         return Err(format!(
             "connection id \"{}\" is not allowed: use 1 to 64 letters, digits, '-' or '_'",
@@ -209,7 +215,10 @@ fn check_connection(c: &ConnectionConfig) -> Result<(), String> {
     }
     let endpoint = c.endpoint.trim();
     let scheme_ok = endpoint.starts_with("http://") || endpoint.starts_with("https://");
-    let host_given = endpoint.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
+    let host_given = endpoint
+        .split("://")
+        .nth(1)
+        .is_some_and(|rest| !rest.is_empty());
     if !scheme_ok || !host_given {
         return Err(format!(
             "connection \"{}\": endpoint \"{}\" must be an http:// or https:// URL",

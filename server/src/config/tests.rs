@@ -5,8 +5,10 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> =
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     move |key| map.get(key).cloned()
 }
 
@@ -19,14 +21,28 @@ fn no_file_gives_defaults_with_one_engine_connection_per_dialect() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("absent.toml");
     // FNCONSOLE_CONFIG unset and no fnconsole.toml in the test's working directory.
-    assert!(!Path::new(DEFAULT_FILE).exists(), "tests run without a config file");
+    assert!(
+        !Path::new(DEFAULT_FILE).exists(),
+        "tests run without a config file"
+    );
     let (config, source) = Config::load(env(&[])).unwrap();
     assert_eq!(source, Source::Defaults);
-    assert_eq!(config.server.listen, "127.0.0.1:3000".parse::<SocketAddr>().unwrap());
+    assert_eq!(
+        config.server.listen,
+        "127.0.0.1:3000".parse::<SocketAddr>().unwrap()
+    );
     assert_eq!(config.server.data_dir, std::path::PathBuf::from("data"));
     assert!(config.engine.enabled);
     let ids: Vec<_> = config.connections.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(ids, ["local-ncp", "local-openwhisk", "local-huawei", "local-tencent"]);
+    assert_eq!(
+        ids,
+        [
+            "local-ncp",
+            "local-openwhisk",
+            "local-huawei",
+            "local-tencent"
+        ]
+    );
     assert!(config.connection_summaries().iter().all(|c| c.local));
     drop(missing);
 }
@@ -53,7 +69,10 @@ secret_key_env = "NCP_SECRET_KEY"
 "#,
     )
     .unwrap();
-    assert_eq!(config.server.listen, "0.0.0.0:8080".parse::<SocketAddr>().unwrap());
+    assert_eq!(
+        config.server.listen,
+        "0.0.0.0:8080".parse::<SocketAddr>().unwrap()
+    );
     assert!(!config.engine.enabled);
     assert_eq!(config.connections.len(), 1);
     let summary = &config.connection_summaries()[0];
@@ -66,7 +85,11 @@ secret_key_env = "NCP_SECRET_KEY"
 fn config_file_named_by_env_is_read_and_env_overrides_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("console.toml");
-    std::fs::write(&path, "[server]\nlisten = \"127.0.0.1:4000\"\ndata_dir = \"from-file\"\n").unwrap();
+    std::fs::write(
+        &path,
+        "[server]\nlisten = \"127.0.0.1:4000\"\ndata_dir = \"from-file\"\n",
+    )
+    .unwrap();
     let path_str = path.to_str().unwrap();
 
     let (config, source) = Config::load(env(&[("FNCONSOLE_CONFIG", path_str)])).unwrap();
@@ -80,7 +103,10 @@ fn config_file_named_by_env_is_read_and_env_overrides_it() {
     ]))
     .unwrap();
     assert_eq!(config.server.listen.port(), 5000);
-    assert_eq!(config.server.data_dir, std::path::PathBuf::from("/tmp/elsewhere"));
+    assert_eq!(
+        config.server.data_dir,
+        std::path::PathBuf::from("/tmp/elsewhere")
+    );
 }
 
 #[test]
