@@ -6,7 +6,8 @@
 
 pub mod model;
 
-pub use model::{ConnectionSummary, ProviderKind};
+pub use model::*;
 
 #[cfg(feature = "sign")]
 pub mod sign;
+pub mod wire;

@@ -1,5 +1,22 @@
 //! The common model: what the console understands, whichever provider answers.
+//!
+//! Every type here is plain data (serde), compiled into the WASM bundle too; nothing here
+//! holds a secret.
 
+mod action;
+mod activation;
+mod capability;
 mod connection;
+mod error;
+mod invocation;
+mod logs;
+mod page;
 
+pub use action::{ActionExec, ActionKind, ActionLimits, ActionRef, ActionSpec, ActionSummary};
+pub use activation::{Activation, ActivationQuery, ActivationStatus};
+pub use capability::{Capabilities, Capability};
 pub use connection::{ConnectionSummary, ProviderKind};
+pub use error::{ErrorKind, ProviderError};
+pub use invocation::{AsyncInvocation, AsyncInvocationQuery, AsyncStatus, InvocationRequest, InvocationResult};
+pub use logs::{LogEntry, LogOrder, LogOrderBy, LogQuery};
+pub use page::{Page, PageRequest};

@@ -1,0 +1,139 @@
+//! Actions (NCP, OpenWhisk) and functions (FunctionGraph, SCF): one model.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// An action's address: its package (none for a top-level action) and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ActionRef {
+    /// The package, `None` outside any package (NCP writes `-`).
+    pub package: Option<String>,
+    /// The action's name.
+    pub name: String,
+}
+
+impl ActionRef {
+    /// An action outside any package.
+    pub fn top(name: impl Into<String>) -> Self {
+        Self { package: None, name: name.into() }
+    }
+
+    /// An action in `package`.
+    pub fn in_package(package: impl Into<String>, name: impl Into<String>) -> Self {
+        Self { package: Some(package.into()), name: name.into() }
+    }
+
+    /// Parses `package/name` or `name`; NCP's `-` package means none.
+    pub fn parse(path: &str) -> Self {
+        match path.trim_matches('/').split_once('/') {
+            Some(("-", name)) => Self::top(name),
+            Some((package, name)) => Self::in_package(package, name),
+            None => Self::top(path.trim_matches('/')),
+        }
+    }
+
+    /// The package as NCP writes it in paths: `-` for none.
+    pub fn ncp_package(&self) -> &str {
+        self.package.as_deref().unwrap_or("-")
+    }
+}
+
+impl fmt::Display for ActionRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.package {
+            Some(p) => write!(f, "{p}/{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// The kind of action (NCP's `type` query parameter).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionKind {
+    /// A plain action.
+    #[default]
+    Basic,
+    /// A web action, reachable over HTTP.
+    Web,
+    /// A sequence of other actions.
+    Sequence,
+    /// A sequence reachable over HTTP.
+    SequenceWeb,
+}
+
+impl ActionKind {
+    /// The wire name (`basic`, `web`, `sequence`, `sequence-web`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Basic => "basic",
+            Self::Web => "web",
+            Self::Sequence => "sequence",
+            Self::SequenceWeb => "sequence-web",
+        }
+    }
+
+    /// Whether the action is a sequence.
+    pub fn is_sequence(self) -> bool {
+        matches!(self, Self::Sequence | Self::SequenceWeb)
+    }
+}
+
+/// A line in an action list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionSummary {
+    /// Its address.
+    pub action: ActionRef,
+    /// Its runtime (`nodejs:20`, `sequence`), when listed.
+    pub runtime: Option<String>,
+    /// Its description, when listed.
+    pub description: Option<String>,
+    /// Its kind, when listed.
+    pub kind: Option<ActionKind>,
+}
+
+/// Resource limits of an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionLimits {
+    /// Maximum run time, milliseconds.
+    pub timeout_ms: u64,
+    /// Memory, MB.
+    pub memory_mb: u64,
+}
+
+/// What runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionExec {
+    /// The runtime (`nodejs:20`), or `sequence`.
+    pub kind: String,
+    /// Source code, or Base64 when `binary`.
+    pub code: Option<String>,
+    /// Whether `code` is Base64 of a file.
+    pub binary: bool,
+    /// The entry function.
+    pub main: Option<String>,
+    /// A custom image, `{registry}/{image}:{tag}`.
+    pub image_uri: Option<String>,
+    /// For sequences: `package/action` of each component, in order.
+    pub components: Vec<String>,
+}
+
+/// An action in full, as read or written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionSpec {
+    /// Its address.
+    pub action: ActionRef,
+    /// Its kind.
+    pub kind: ActionKind,
+    /// Description, at most 3,000 bytes on NCP.
+    pub description: Option<String>,
+    /// Default parameters.
+    pub parameters: Map<String, Value>,
+    /// Limits.
+    pub limits: Option<ActionLimits>,
+    /// What runs.
+    pub exec: ActionExec,
+    /// Provider fields the model has no place for, kept so an edit does not drop them.
+    pub extra: Map<String, Value>,
+}

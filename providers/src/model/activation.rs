@@ -1,0 +1,83 @@
+//! Activations: the record of one run.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How a run ended (OpenWhisk's four statuses, plus a timeout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivationStatus {
+    /// It returned a result.
+    Success,
+    /// The action returned an error.
+    ApplicationError,
+    /// The action could not run (bad code, bad result).
+    DeveloperError,
+    /// The platform failed.
+    InternalError,
+    /// It ran past its time limit.
+    Timeout,
+    /// Still running, or not known.
+    Pending,
+}
+
+impl ActivationStatus {
+    /// Parses the status strings the providers use (`success`, `application error`,
+    /// `action developer error`, `whisk internal error`, `timeout`).
+    pub fn parse(value: &str) -> Self {
+        match value.to_ascii_lowercase().replace(['_', '-'], " ").as_str() {
+            "success" => Self::Success,
+            "application error" => Self::ApplicationError,
+            "action developer error" | "developer error" => Self::DeveloperError,
+            "whisk internal error" | "internal error" => Self::InternalError,
+            "timeout" => Self::Timeout,
+            _ => Self::Pending,
+        }
+    }
+
+    /// OpenWhisk's status code: 0 success, 1 application error, 2 developer error, 3 internal.
+    pub fn from_code(code: i64) -> Self {
+        match code {
+            0 => Self::Success,
+            1 => Self::ApplicationError,
+            2 => Self::DeveloperError,
+            _ => Self::InternalError,
+        }
+    }
+}
+
+/// One run of an action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Activation {
+    /// The activation id.
+    pub id: String,
+    /// The action's name (`package/action` where known).
+    pub name: Option<String>,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// Who ran it.
+    pub subject: Option<String>,
+    /// Start, epoch ms.
+    pub start_ms: Option<i64>,
+    /// End, epoch ms.
+    pub end_ms: Option<i64>,
+    /// Duration, ms.
+    pub duration_ms: Option<u64>,
+    /// How it ended.
+    pub status: ActivationStatus,
+    /// The result object, when read.
+    pub result: Option<Value>,
+    /// Log lines, when read.
+    pub logs: Option<Vec<String>>,
+}
+
+/// Which activations to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationQuery {
+    /// Only this action's.
+    pub action: Option<super::ActionRef>,
+    /// Started at or after, epoch ms.
+    pub since_ms: Option<i64>,
+    /// Started at or before, epoch ms.
+    pub upto_ms: Option<i64>,
+}
