@@ -12,7 +12,7 @@ pub mod routes;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -63,13 +63,15 @@ pub fn App() -> impl IntoView {
                 <AppHeader />
                 <main class="page">
                     <ErrorBoundary fallback=|errors| view! { <ErrorView errors /> }>
+                        // In-order streaming: every page arrives complete, readable with
+                        // JavaScript off; out-of-order streaming could send a placeholder first.
                         <Routes fallback=NotFoundPage>
-                            <Route path=StaticSegment("") view=HomePage />
-                            <Route path=StaticSegment("actions") view=ActionsPage />
-                            <Route path=StaticSegment("activations") view=ActivationsPage />
-                            <Route path=StaticSegment("async") view=AsyncInvocationsPage />
-                            <Route path=StaticSegment("logs") view=LogsPage />
-                            <Route path=StaticSegment("settings") view=SettingsPage />
+                            <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("actions") view=ActionsPage ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("activations") view=ActivationsPage ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("async") view=AsyncInvocationsPage ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("logs") view=LogsPage ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::InOrder />
                         </Routes>
                     </ErrorBoundary>
                 </main>

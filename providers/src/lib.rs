@@ -11,3 +11,6 @@ pub use model::*;
 #[cfg(feature = "sign")]
 pub mod sign;
 pub mod wire;
+
+#[cfg(feature = "client")]
+pub mod client;
