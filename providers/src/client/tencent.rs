@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::transport::{PreparedRequest, RawResponse, Transport, now_ms};
 use crate::model::*;
-use crate::sign::encoding::{encode_form, unquote};
+use crate::sign::encoding::encode_form;
 use crate::sign::{Secret, tencent_legacy, tencent_tc3};
 use crate::wire::tencent as wire;
 
@@ -271,7 +271,6 @@ impl TencentClient {
                 log: l.log,
             })
             .collect();
-        let _ = unquote; // encoding helpers are shared with the engine's parser
         Ok(Page::with_total(items, body.total))
     }
 }

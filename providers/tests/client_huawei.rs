@@ -1,0 +1,134 @@
+//! The FunctionGraph client against a fake that checks SDK-HMAC-SHA256 (or a token).
+
+mod common;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use common::*;
+use providers::client::{HuaweiAuth, HuaweiClient, HuaweiConfig};
+use providers::sign::encoding::{parse_form, unquote};
+use providers::sign::{Secret, huawei};
+use providers::*;
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+
+const AK: &str = "HWAKEXAMPLE0000000001";
+const SK: &str = "hwSecretKeyEXAMPLE0123456789abcdefABCDEFGH";
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+const TOKEN: &str = "MIIEXAMPLETOKEN";
+
+#[derive(Clone, Default)]
+struct Fake {
+    queries: Arc<Mutex<Vec<Vec<(String, String)>>>>,
+}
+
+fn error(status: StatusCode, code: &str, msg: &str) -> Response {
+    (status, Json(json!({"error_code": code, "error_msg": msg}))).into_response()
+}
+
+async fn handle(State(fake): State<Fake>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let query = parse_form(uri.query().unwrap_or(""));
+    let header_list: Vec<(String, String)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let authorized = if header(&headers, "x-auth-token") == Some(TOKEN) {
+        true
+    } else {
+        let parts = huawei::RequestParts { method: method.as_str(), path: uri.path(), query: &query, headers: &header_list, body: &body };
+        huawei::verify(parts, |k| (k == AK).then(|| Secret::new(SK)), (now_ms() / 1000) as i64).is_ok()
+    };
+    if !authorized {
+        return error(StatusCode::FORBIDDEN, "FSS.0403", "invalid token");
+    }
+    fake.queries.lock().unwrap().push(query.clone());
+    let path = unquote(uri.path());
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (method.as_str(), segments.as_slice()) {
+        ("GET", ["v2", PROJECT, "fgs", "functions"]) => Json(json!({
+            "functions": [{"func_urn": format!("urn:fss:cn-north-4:{PROJECT}:function:default:hello:latest"), "func_name": "hello", "package": "default", "runtime": "Node.js16.17", "timeout": 30, "memory_size": 128, "handler": "index.handler"}],
+            "next_marker": 0, "count": 1
+        }))
+        .into_response(),
+        (_, ["v2", PROJECT, "fgs", "functions", urn, ..]) if !urn.contains(":function:default:hello:") => error(StatusCode::NOT_FOUND, "FSS.0404", "can not find function"),
+        ("POST", ["v2", PROJECT, "fgs", "functions", _urn, "invocations"]) => {
+            let params: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            Json(json!({"request_id": "r-sync", "result": json!({"hello": params["name"]}).to_string(), "log": "line 1\nline 2", "status": 0})).into_response()
+        }
+        ("POST", ["v2", PROJECT, "fgs", "functions", _urn, "invocations-async"]) => Json(json!({"request_id": "r-async"})).into_response(),
+        ("GET", ["v2", PROJECT, "fgs", "functions", _urn, "async-invocations"]) => Json(json!({
+            "invocations": [{"request_id": "403fcbd6-ec41-401f-9fa7-386f3d3d0001", "status": "FAIL", "error_message": "boom", "start_time": "2019-10-25T15:37:27", "end_time": "2019-10-25T15:37:28", "error_code": 1}],
+            "count": 7, "next_marker": 1
+        }))
+        .into_response(),
+        _ => error(StatusCode::NOT_FOUND, "FSS.0404", "can not find function"),
+    }
+}
+
+async fn setup(auth: HuaweiAuth) -> (HuaweiClient, Fake) {
+    let fake = Fake::default();
+    let url = serve(Router::new().fallback(handle).with_state(fake.clone())).await;
+    (HuaweiClient::new(transport(), HuaweiConfig { endpoint: url, project_id: PROJECT.into(), region: "cn-north-4".into(), auth }), fake)
+}
+
+fn aksk(sk: &str) -> HuaweiAuth {
+    HuaweiAuth::AkSk { access_key: AK.into(), secret_key: Secret::new(sk) }
+}
+
+#[tokio::test]
+async fn functions_invocations_and_async_records_round_trip() {
+    let (client, fake) = setup(aksk(SK)).await;
+    let list = client.list_functions(&PageRequest::first(10)).await.unwrap();
+    assert_eq!(list.items[0].action, ActionRef::top("hello"));
+    assert_eq!(list.next_cursor, None, "marker 0 means no further page");
+
+    let request = InvocationRequest { action: ActionRef::top("hello"), params: serde_json::from_value(json!({"name": "화웨이"})).unwrap(), blocking: true, wait_ms: None };
+    let InvocationResult::Finished(done) = client.invoke(&request).await.unwrap() else { panic!() };
+    assert_eq!(done.result.unwrap()["hello"], "화웨이");
+    assert_eq!(done.logs.unwrap(), ["line 1", "line 2"]);
+    let accepted = client.invoke(&InvocationRequest { blocking: false, ..request }).await.unwrap();
+    assert_eq!(accepted, InvocationResult::Accepted { id: "r-async".into() });
+
+    let query = AsyncInvocationQuery {
+        action: Some(ActionRef::top("hello")),
+        request_id: Some("403fcbd6".into()),
+        status: Some(AsyncStatus::Fail),
+        begin: Some("2019-10-25T15:00:00".into()),
+        end: Some("2019-10-25T16:00:00".into()),
+    };
+    let page = client.list_async_invocations(&query, &PageRequest { offset: 0, limit: 500, cursor: Some("3".into()) }).await.unwrap();
+    assert_eq!(page.total, Some(7));
+    assert_eq!(page.next_cursor.as_deref(), Some("1"));
+    assert_eq!(page.items[0].status, AsyncStatus::Fail);
+    assert_eq!(page.items[0].error_message.as_deref(), Some("boom"));
+    let sent = fake.queries.lock().unwrap().last().cloned().unwrap();
+    let expect = |k: &str, v: &str| assert!(sent.contains(&(k.to_string(), v.to_string())), "{k}={v} not in {sent:?}");
+    expect("limit", "500");
+    expect("marker", "3");
+    expect("request_id", "403fcbd6");
+    expect("status", "FAIL");
+    expect("query_begin_time", "2019-10-25T15:00:00");
+    expect("query_end_time", "2019-10-25T16:00:00");
+}
+
+#[tokio::test]
+async fn a_token_is_accepted_in_place_of_keys() {
+    let (client, _) = setup(HuaweiAuth::Token(Secret::new(TOKEN))).await;
+    assert_eq!(client.list_functions(&PageRequest::first(1)).await.unwrap().items.len(), 1);
+}
+
+#[tokio::test]
+async fn wrong_keys_and_unknown_functions_keep_huaweis_codes() {
+    let (client, _) = setup(aksk("wrong")).await;
+    let error = client.list_functions(&PageRequest::first(1)).await.unwrap_err();
+    assert_eq!((error.kind, error.code.as_deref()), (ErrorKind::Auth, Some("FSS.0403")));
+
+    let (client, _) = setup(aksk(SK)).await;
+    let query = AsyncInvocationQuery { action: Some(ActionRef::top("nope")), ..Default::default() };
+    let error = client.list_async_invocations(&query, &PageRequest::first(10)).await.unwrap_err();
+    assert_eq!((error.kind, error.code.as_deref()), (ErrorKind::NotFound, Some("FSS.0404")));
+    assert_eq!(error.to_string(), "the function does not exist (provider said FSS.0404: can not find function)");
+}
