@@ -5,6 +5,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod config;
+pub mod connections;
 pub mod health;
 pub mod router;
 pub mod shutdown;

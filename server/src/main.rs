@@ -4,8 +4,12 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: fnconsole [serve]
+       fnconsole connections test [ID]
 
-Serves the console (default http://127.0.0.1:3000).
+serve                  serve the console (default http://127.0.0.1:3000)
+connections test [ID]  make one harmless signed read on each connection (or on ID) and
+                       print what the provider answered; exits 1 when any fails
+
 Configuration: fnconsole.toml, or the file named by FNCONSOLE_CONFIG;
 FNCONSOLE_LISTEN and FNCONSOLE_DATA_DIR override it; RUST_LOG sets the log level.";
 
@@ -19,6 +23,8 @@ async fn main() -> ExitCode {
         .as_slice()
     {
         [] | ["serve"] => {}
+        ["connections", "test"] => return connections_test(None).await,
+        ["connections", "test", id] => return connections_test(Some(id)).await,
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -40,6 +46,37 @@ async fn main() -> ExitCode {
             tracing::error!("{error}");
             eprintln!("fnconsole: {error}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+async fn connections_test(only: Option<&str>) -> ExitCode {
+    use server::config::Config;
+    use server::connections;
+    let lookup = |key: &str| std::env::var(key).ok();
+    let config = match Config::load(lookup) {
+        Ok((config, _)) => config,
+        Err(error) => {
+            eprintln!("fnconsole: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let transport = match providers::client::Transport::new(providers::client::TransportOptions {
+        timeout: std::time::Duration::from_secs(15),
+        ..Default::default()
+    }) {
+        Ok(t) => t,
+        Err(error) => {
+            eprintln!("fnconsole: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match connections::test_all(&config, only, &transport, &lookup).await {
+        Ok(report) if connections::print_report(&report) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("fnconsole: {message}");
+            ExitCode::from(2)
         }
     }
 }

@@ -138,6 +138,7 @@ fn the_connection_list_server_function_sends_names_and_kinds_only() {
     provider = "huawei"
     endpoint = "https://functiongraph.example.com"
     project_id = "proj"
+region = "cn-north-4"
     access_key_env = "HUAWEI_AK_SECRET_VAR"
     secret_key_env = "HUAWEI_SK_SECRET_VAR"
     "#,

@@ -8,7 +8,7 @@ mod error;
 mod model;
 
 pub use error::ConfigError;
-pub use model::{Config, ConnectionConfig, EngineSection, ServerSection};
+pub use model::{Config, ConnectionConfig, EngineSection, ServerSection, huawei_region};
 
 use std::path::{Path, PathBuf};
 

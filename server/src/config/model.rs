@@ -99,6 +99,10 @@ pub struct ConnectionConfig {
     /// Variable holding a Huawei IAM token (`X-Auth-Token`).
     #[serde(default)]
     pub token_env: Option<String>,
+    /// Tencent's legacy API endpoint (default `https://scf.api.qcloud.com` for the public
+    /// cloud, else `endpoint`).
+    #[serde(default)]
+    pub legacy_endpoint: Option<String>,
 }
 
 impl Default for Config {
@@ -132,6 +136,7 @@ fn engine_connections(engine: &EngineSection) -> Vec<ConnectionConfig> {
             secret_key_env: None,
             auth_env: None,
             token_env: None,
+            legacy_endpoint: None,
         })
         .collect()
 }
@@ -225,5 +230,43 @@ fn check_connection(c: &ConnectionConfig) -> Result<(), String> {
             c.id, c.endpoint
         ));
     }
+    let missing = |field: &str| format!("connection \"{}\" ({}) needs `{field}`", c.id, c.provider.config_name());
+    match c.provider {
+        ProviderKind::Ncp | ProviderKind::Tencent => {
+            if c.access_key_env.is_none() {
+                return Err(missing("access_key_env"));
+            }
+            if c.secret_key_env.is_none() {
+                return Err(missing("secret_key_env"));
+            }
+            if c.provider == ProviderKind::Tencent && c.region.is_none() {
+                return Err(missing("region"));
+            }
+        }
+        ProviderKind::Openwhisk => {
+            if c.auth_env.is_none() {
+                return Err(missing("auth_env"));
+            }
+        }
+        ProviderKind::Huawei => {
+            if c.project_id.is_none() {
+                return Err(missing("project_id"));
+            }
+            if c.region.is_none() && huawei_region(&c.endpoint).is_none() {
+                return Err(missing("region"));
+            }
+            if c.token_env.is_none() && (c.access_key_env.is_none() || c.secret_key_env.is_none()) {
+                return Err(missing("token_env, or access_key_env and secret_key_env"));
+            }
+        }
+    }
     Ok(())
+}
+
+/// The region in `https://functiongraph.{region}.myhuaweicloud.com`.
+pub fn huawei_region(endpoint: &str) -> Option<String> {
+    let host = endpoint.split("://").nth(1)?.split(['/', ':']).next()?;
+    let rest = host.strip_prefix("functiongraph.")?;
+    let (region, _) = rest.split_once('.')?;
+    Some(region.to_string())
 }
