@@ -69,6 +69,7 @@ async fn handle(State(fake): State<Fake>, method: Method, uri: Uri, headers: Hea
         }
         ("GET", ["activations"]) if query.contains("count=true") => Json(json!({"activations": 42})).into_response(),
         ("GET", ["activations"]) => Json(json!([activation("ok1", "hello", "success", 0, json!({}))])).into_response(),
+        ("GET", ["activations", _id, "result"]) => Json(json!({"status": "application error", "statusCode": 1, "success": false, "result": {"error": "bad"}})).into_response(),
         ("GET", ["activations", id, "logs"]) => Json(json!({"logs": [format!("log of {id}")]})).into_response(),
         ("GET", ["activations", id]) => Json(activation(id, "hello", "success", 0, json!({"x": 1}))).into_response(),
         _ => (StatusCode::NOT_FOUND, Json(json!({"error": "The requested resource does not exist.", "code": "tx4"}))).into_response(),
@@ -118,6 +119,8 @@ async fn every_capability_round_trips_with_basic_auth() {
     assert_eq!(page.items[0].logs.as_ref().unwrap().len(), 1);
     assert_eq!(client.get_activation("abc").await.unwrap().result.unwrap()["x"], 1);
     assert_eq!(client.activation_logs("abc").await.unwrap(), ["log of abc"]);
+    let (status, result) = client.activation_result("abc").await.unwrap();
+    assert_eq!((status, result.unwrap()["error"].as_str()), (ActivationStatus::ApplicationError, Some("bad")));
     client.delete_action(&ActionRef::top("hello")).await.unwrap();
 
     let seen = fake.seen.lock().unwrap().clone();

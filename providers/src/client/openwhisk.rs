@@ -205,6 +205,14 @@ impl OpenWhiskClient {
         Ok(activation_from_wire(a))
     }
 
+    /// An activation's `response` (status and result) only.
+    pub async fn activation_result(&self, id: &str) -> Result<(ActivationStatus, Option<Value>), ProviderError> {
+        let response = self.call(Method::GET, &format!("/activations/{}/result", quote(id)), &[], None).await?;
+        let r: wire::Response = response.json(&self.config.endpoint)?;
+        let status = r.status_code.map(ActivationStatus::from_code).unwrap_or_else(|| ActivationStatus::parse(&r.status));
+        Ok((status, r.result))
+    }
+
     /// An activation's log lines.
     pub async fn activation_logs(&self, id: &str) -> Result<Vec<String>, ProviderError> {
         let response = self.call(Method::GET, &format!("/activations/{}/logs", quote(id)), &[], None).await?;
