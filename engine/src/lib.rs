@@ -1,6 +1,5 @@
-//! fnconsole's embedded local functions engine.
-//!
-//! Its store, JavaScript runtime, scheduler and HTTP dialects arrive with their own issues;
-//! this crate holds the place in the workspace so the layout and the dependency rules
-//! (no Leptos, no axum in the core) are fixed from the start.
+//! fnconsole's embedded local functions engine: OpenWhisk/NCP semantics (packages, actions,
+//! activations) with JavaScript actions run in QuickJS, kept in SQLite.
 #![warn(missing_docs, unreachable_pub)]
+
+pub mod runtime;

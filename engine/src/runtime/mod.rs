@@ -1,0 +1,116 @@
+//! The JavaScript runtime: one QuickJS runtime per invocation, sandboxed and bounded.
+//!
+//! Action code sees only the ECMAScript built-ins, `console`, `setTimeout`/`clearTimeout`
+//! and CommonJS-style `module.exports`: QuickJS's file, network and process modules are never
+//! loaded, and `require` does not exist. Every run has a memory limit, a stack limit and a
+//! deadline enforced by an interrupt handler, so an endless loop, a never-settling promise or
+//! an allocation bomb ends as a timeout or an out-of-memory error and the host goes on.
+
+mod js;
+mod prelude;
+
+pub use js::{LOG_TRUNCATED, run};
+
+use serde_json::Value;
+use std::time::Duration;
+
+/// Limits of one run, always applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Wall-clock time allowed, from start to settled result (`limits.timeout`).
+    pub deadline: Duration,
+    /// Heap allowed, bytes (`limits.memory`).
+    pub memory_bytes: usize,
+    /// Stack allowed, bytes.
+    pub stack_bytes: usize,
+    /// Log bytes kept; past it the logs end with a visible truncation line.
+    pub max_log_bytes: usize,
+    /// Largest result accepted, bytes of JSON.
+    pub max_result_bytes: usize,
+}
+
+impl RunOptions {
+    /// The defaults for an action with `timeout_ms` and `memory_mb`: 1 MB of logs and of
+    /// result, as NCP documents, and a 1 MB stack.
+    pub fn for_limits(timeout_ms: u64, memory_mb: u64) -> Self {
+        Self {
+            deadline: Duration::from_millis(timeout_ms),
+            memory_bytes: (memory_mb as usize) * 1024 * 1024,
+            stack_bytes: 1024 * 1024,
+            max_log_bytes: 1024 * 1024,
+            max_result_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// Which console stream a line went to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stream {
+    /// `console.log`, `console.info`.
+    Stdout,
+    /// `console.warn`, `console.error`.
+    Stderr,
+}
+
+/// One console line, stamped when it was written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LogLine {
+    /// Epoch milliseconds.
+    pub ts_ms: i64,
+    /// Stream.
+    pub stream: Stream,
+    /// The text.
+    pub text: String,
+}
+
+impl LogLine {
+    /// The line as OpenWhisk prints it: `2024-01-01T00:00:00.123Z stdout: text`.
+    pub fn formatted(&self) -> String {
+        let t = providers::sign::huawei::sdk_date(self.ts_ms.div_euclid(1000));
+        // sdk_date is YYYYMMDDTHHMMSSZ; re-punctuate with milliseconds.
+        format!(
+            "{}-{}-{}T{}:{}:{}.{:03}Z {}: {}",
+            &t[0..4],
+            &t[4..6],
+            &t[6..8],
+            &t[9..11],
+            &t[11..13],
+            &t[13..15],
+            self.ts_ms.rem_euclid(1000),
+            match self.stream {
+                Stream::Stdout => "stdout",
+                Stream::Stderr => "stderr",
+            },
+            self.text
+        )
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// `main` returned (or resolved to) a JSON object.
+    Success(Value),
+    /// `main` threw or rejected: the result is `{"error": …}`.
+    ApplicationError(Value),
+    /// The action could not run or returned something unusable; the message says what.
+    DeveloperError(String),
+    /// The deadline passed.
+    Timeout,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunOutput {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Console lines, in order (ending with a truncation notice when cut).
+    pub logs: Vec<LogLine>,
+    /// Whether logs were cut at the limit.
+    pub logs_truncated: bool,
+    /// Peak heap in use, bytes.
+    pub memory_used: u64,
+    /// Wall-clock time.
+    pub duration: Duration,
+}
