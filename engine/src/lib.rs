@@ -2,4 +2,11 @@
 //! activations) with JavaScript actions run in QuickJS, kept in SQLite.
 #![warn(missing_docs, unreachable_pub)]
 
+mod engine;
+pub mod error;
 pub mod runtime;
+pub mod store;
+pub mod validate;
+
+pub use engine::{Engine, EngineOptions, billed, now_ms};
+pub use error::{EngineError, ErrorCode};

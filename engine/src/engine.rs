@@ -1,0 +1,288 @@
+//! The engine: actions and packages kept in the store, invocations run in the sandbox, every
+//! run recorded as an activation.
+
+use base64::Engine as _;
+use providers::ActionKind;
+use serde_json::{Map, Value, json};
+use std::path::Path;
+use std::sync::mpsc::Sender;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::error::{EngineError, ErrorCode};
+use crate::runtime::{self, LogLine, Outcome, RunOptions};
+use crate::store::{ActivationFilter, ActivationOrder, ActivationRecord, Store, StoredAction};
+use crate::validate;
+
+/// Engine settings, in one place.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// The namespace activations are recorded in.
+    pub namespace: String,
+    /// How long activations are kept.
+    pub retention: Duration,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self { namespace: "guest".into(), retention: Duration::from_secs(30 * 24 * 3600) }
+    }
+}
+
+/// The embedded engine. Share it behind an `Arc`; invocations run on the caller's thread
+/// (use `spawn_blocking` from async code) and hold no lock while JavaScript runs.
+#[derive(Debug)]
+pub struct Engine {
+    store: Mutex<Store>,
+    options: EngineOptions,
+}
+
+/// Now, epoch ms.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Duration rounded up to the next 100 ms (at least 100), as SCF bills it.
+pub fn billed(duration_ms: u64) -> u64 {
+    duration_ms.div_ceil(100).max(1) * 100
+}
+
+impl Engine {
+    /// An engine over the database at `path`.
+    pub fn open(path: &Path, options: EngineOptions) -> Result<Self, EngineError> {
+        Ok(Self { store: Mutex::new(Store::open(path)?), options })
+    }
+
+    /// An engine over an in-memory database (tests).
+    pub fn in_memory(options: EngineOptions) -> Result<Self, EngineError> {
+        Ok(Self { store: Mutex::new(Store::in_memory()?), options })
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave SQLite half-written (each statement
+        // is atomic), so a poisoned lock is safe to keep using.
+        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The settings.
+    pub fn options(&self) -> &EngineOptions {
+        &self.options
+    }
+
+    /// Creates or updates an action with an NCP put-action body; `kind` is the `type` query.
+    pub fn put_action(&self, package: &str, name: &str, kind: Option<&str>, body: &Value) -> Result<StoredAction, EngineError> {
+        if package != "-" {
+            validate::name("packageName", package)?;
+        }
+        validate::name("actionName", name)?;
+        let kind = validate::kind(kind)?;
+        let store = self.store();
+        let existing = store.action(package, name)?;
+        if let Some(existing) = &existing {
+            if existing.kind != kind {
+                return Err(EngineError::new(
+                    ErrorCode::ActionTypeMismatch,
+                    format!("action {package}/{name} is {}; an action's type cannot change to {}", existing.kind.as_str(), kind.as_str()),
+                ));
+            }
+        } else {
+            if store.package(name)?.is_some() || store.action_name_used(name)? {
+                return Err(EngineError::new(
+                    ErrorCode::ResourceNameConflict,
+                    format!("the name \"{name}\" is already used by another package or action"),
+                ));
+            }
+            if store.action_count()? >= validate::MAX_ACTIONS {
+                return Err(EngineError::new(
+                    ErrorCode::ActionCountExceed,
+                    format!("the namespace already holds {} actions, the most allowed", validate::MAX_ACTIONS),
+                ));
+            }
+        }
+        let body = validate::put_action_body(kind, body, |p, a| store.action(p, a).ok().flatten().is_some())?;
+        let action = StoredAction { package: package.into(), name: name.into(), kind, body, updated_ms: now_ms() };
+        store.put_action(&action)?;
+        Ok(action)
+    }
+
+    /// One action.
+    pub fn action(&self, package: &str, name: &str) -> Result<StoredAction, EngineError> {
+        self.store()
+            .action(package, name)?
+            .ok_or_else(|| EngineError::new(ErrorCode::ActionNotFound, format!("there is no action {package}/{name}")))
+    }
+
+    /// Actions of a package, or of all packages.
+    pub fn actions(&self, package: Option<&str>) -> Result<Vec<StoredAction>, EngineError> {
+        self.store().actions(package)
+    }
+
+    /// Deletes an action.
+    pub fn delete_action(&self, package: &str, name: &str) -> Result<(), EngineError> {
+        if self.store().delete_action(package, name)? {
+            Ok(())
+        } else {
+            Err(EngineError::new(ErrorCode::ActionNotFound, format!("there is no action {package}/{name}")))
+        }
+    }
+
+    /// Creates or updates a package with default parameters.
+    pub fn put_package(&self, name: &str, description: Option<&str>, parameters: &Map<String, Value>) -> Result<(), EngineError> {
+        validate::name("packageName", name)?;
+        let store = self.store();
+        if store.package(name)?.is_none() && store.action_name_used(name)? {
+            return Err(EngineError::new(ErrorCode::ResourceNameConflict, format!("the name \"{name}\" is already used by an action")));
+        }
+        store.put_package(name, description, parameters, now_ms())
+    }
+
+    /// Runs an action to its end on this thread and records the activation. `params` are
+    /// the runtime parameters; package and action defaults fill in beneath them.
+    pub fn invoke(&self, package: &str, name: &str, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> Result<ActivationRecord, EngineError> {
+        let action = self.action(package, name)?;
+        if action.kind.is_sequence() {
+            return self.invoke_sequence(&action, params, subject, live);
+        }
+        let merged = self.merge_params(&action, params)?;
+        let record = self.run_one(&action, merged, subject, live);
+        self.store().insert_activation(&record)?;
+        Ok(record)
+    }
+
+    fn merge_params(&self, action: &StoredAction, runtime: Map<String, Value>) -> Result<Map<String, Value>, EngineError> {
+        // Precedence (seed 004): runtime > trigger > action > package. Triggers do not exist
+        // in the engine yet, so they contribute nothing.
+        let mut merged = match action.package.as_str() {
+            "-" => Map::new(),
+            p => self.store().package(p)?.map(|(_, params)| params).unwrap_or_default(),
+        };
+        merged.extend(action.body.parameters.clone().unwrap_or_default());
+        merged.extend(runtime);
+        Ok(merged)
+    }
+
+    fn run_one(&self, action: &StoredAction, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> ActivationRecord {
+        let start_ms = now_ms();
+        let exec = action.body.exec.clone().unwrap_or_default();
+        let limits = action.body.limits.unwrap_or_default();
+        let timeout_ms = limits.timeout.unwrap_or(60_000);
+        let code = match (exec.binary.unwrap_or(false), exec.code.unwrap_or_default()) {
+            (false, code) => Ok(code),
+            (true, encoded) => base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .ok_or("exec.code is Base64 of something that is not UTF-8 JavaScript"),
+        };
+        let params_value = Value::Object(params);
+        let (status, result, logs, memory_used, duration_ms) = match code {
+            Err(message) => ("action developer error", json!({ "error": message }), Vec::new(), 0, 0),
+            Ok(code) => {
+                let main = exec.main.as_deref().filter(|m| !m.is_empty()).unwrap_or("main");
+                let options = RunOptions::for_limits(timeout_ms, limits.memory.unwrap_or(256));
+                let out = runtime::run(&code, main, &params_value, &options, live);
+                let (status, result) = match out.outcome {
+                    Outcome::Success(v) => ("success", v),
+                    Outcome::ApplicationError(v) => ("application error", v),
+                    Outcome::DeveloperError(m) => ("action developer error", json!({ "error": m })),
+                    Outcome::Timeout => ("timeout", json!({ "error": format!("The action exceeded its time limit of {timeout_ms} milliseconds.") })),
+                };
+                let logs = out.logs.iter().map(LogLine::formatted).collect();
+                (status, result, logs, out.memory_used, out.duration.as_millis() as u64)
+            }
+        };
+        ActivationRecord {
+            id: uuid::Uuid::new_v4().simple().to_string(),
+            namespace: self.options.namespace.clone(),
+            package: action.package.clone(),
+            action: action.name.clone(),
+            subject: subject.into(),
+            start_ms,
+            end_ms: start_ms + duration_ms as i64,
+            duration_ms,
+            status: status.into(),
+            result,
+            logs,
+            params: params_value,
+            memory_used,
+            billed_ms: billed(duration_ms),
+            components: Vec::new(),
+        }
+    }
+
+    fn invoke_sequence(&self, sequence: &StoredAction, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> Result<ActivationRecord, EngineError> {
+        let start_ms = now_ms();
+        let components = sequence.body.exec.as_ref().and_then(|e| e.components.clone()).unwrap_or_default();
+        let mut input = params.clone();
+        let mut ids = Vec::new();
+        let mut last: Option<ActivationRecord> = None;
+        for component in &components {
+            let (package, name) = component.split_once('/').unwrap_or(("-", component));
+            let record = match self.action(package, name) {
+                Ok(action) if !action.kind.is_sequence() => {
+                    let merged = self.merge_params(&action, input.clone())?;
+                    let record = self.run_one(&action, merged, subject, live.clone());
+                    self.store().insert_activation(&record)?;
+                    record
+                }
+                Ok(_) => return Err(EngineError::new(ErrorCode::ActionBodyInvalidValue, format!("component {component} is itself a sequence"))),
+                Err(e) => return Err(EngineError::new(e.code, format!("component {component} of {}/{}: {}", sequence.package, sequence.name, e.message))),
+            };
+            ids.push(record.id.clone());
+            let failed = record.status != "success";
+            input = record.result.as_object().cloned().unwrap_or_default();
+            last = Some(record);
+            if failed {
+                break;
+            }
+        }
+        let end_ms = now_ms();
+        let duration_ms = (end_ms - start_ms).max(0) as u64;
+        let (status, result, memory_used) = match &last {
+            Some(r) => (r.status.clone(), r.result.clone(), r.memory_used),
+            None => ("success".into(), json!({}), 0),
+        };
+        let record = ActivationRecord {
+            id: uuid::Uuid::new_v4().simple().to_string(),
+            namespace: self.options.namespace.clone(),
+            package: sequence.package.clone(),
+            action: sequence.name.clone(),
+            subject: subject.into(),
+            start_ms,
+            end_ms,
+            duration_ms,
+            status,
+            result,
+            logs: ids.clone(),
+            params: Value::Object(params),
+            memory_used,
+            billed_ms: billed(duration_ms),
+            components: ids,
+        };
+        self.store().insert_activation(&record)?;
+        Ok(record)
+    }
+
+    /// One activation.
+    pub fn activation(&self, id: &str) -> Result<ActivationRecord, EngineError> {
+        self.store()
+            .activation(id)?
+            .ok_or_else(|| EngineError::new(ErrorCode::ActivationNotFound, format!("there is no activation {id}")))
+    }
+
+    /// A page of activations and the total matching.
+    pub fn activations(&self, filter: &ActivationFilter, order: ActivationOrder, ascending: bool, offset: u64, limit: u64) -> Result<(Vec<ActivationRecord>, u64), EngineError> {
+        self.store().activations(filter, order, ascending, offset, limit)
+    }
+
+    /// Removes activations older than the retention period; answers how many went.
+    pub fn purge_expired(&self, now_ms: i64) -> Result<usize, EngineError> {
+        let cutoff = now_ms - self.options.retention.as_millis() as i64;
+        self.store().purge_activations_before(cutoff)
+    }
+
+    /// Whether an action's kind makes it reachable over HTTP.
+    pub fn is_web(action: &StoredAction) -> bool {
+        matches!(action.kind, ActionKind::Web | ActionKind::SequenceWeb)
+    }
+}

@@ -1,0 +1,119 @@
+//! Packages and actions.
+
+use providers::ActionKind;
+use providers::wire::ncp::PutActionBody;
+use rusqlite::{OptionalExtension, params};
+use serde_json::{Map, Value};
+
+use super::Store;
+use crate::error::EngineError;
+
+/// An action as stored: its address, kind and the validated NCP body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAction {
+    /// Package (`-` for none).
+    pub package: String,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: ActionKind,
+    /// The validated body.
+    pub body: PutActionBody,
+    /// Last change, epoch ms.
+    pub updated_ms: i64,
+}
+
+fn kind_from(s: &str) -> ActionKind {
+    crate::validate::kind(Some(s)).unwrap_or_default()
+}
+
+impl Store {
+    /// The action, if it exists.
+    pub fn action(&self, package: &str, name: &str) -> Result<Option<StoredAction>, EngineError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT kind, body, updated_ms FROM actions WHERE package = ?1 AND name = ?2",
+                params![package, name],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)),
+            )
+            .optional()?;
+        row.map(|(kind, body, updated_ms)| {
+            let body = serde_json::from_str(&body).map_err(|e| EngineError::internal(format!("stored action {package}/{name} is unreadable: {e}")))?;
+            Ok(StoredAction { package: package.into(), name: name.into(), kind: kind_from(&kind), body, updated_ms })
+        })
+        .transpose()
+    }
+
+    /// Actions of a package (`None`: every package), by name.
+    pub fn actions(&self, package: Option<&str>) -> Result<Vec<StoredAction>, EngineError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT package, name, kind, body, updated_ms FROM actions WHERE ?1 IS NULL OR package = ?1 ORDER BY package, name",
+        )?;
+        let rows = stmt.query_map(params![package], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (package, name, kind, body, updated_ms) = row?;
+            let body = serde_json::from_str(&body).map_err(|e| EngineError::internal(format!("stored action {package}/{name} is unreadable: {e}")))?;
+            out.push(StoredAction { package, name, kind: kind_from(&kind), body, updated_ms });
+        }
+        Ok(out)
+    }
+
+    /// How many actions exist.
+    pub fn action_count(&self) -> Result<usize, EngineError> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM actions", [], |r| r.get::<_, i64>(0))? as usize)
+    }
+
+    /// Inserts or replaces an action.
+    pub fn put_action(&self, action: &StoredAction) -> Result<(), EngineError> {
+        let body = serde_json::to_string(&action.body).map_err(|e| EngineError::internal(e.to_string()))?;
+        self.conn.execute(
+            "INSERT INTO actions (package, name, kind, body, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (package, name) DO UPDATE SET kind = excluded.kind, body = excluded.body, updated_ms = excluded.updated_ms",
+            params![action.package, action.name, action.kind.as_str(), body, action.updated_ms],
+        )?;
+        Ok(())
+    }
+
+    /// Deletes an action; answers whether it existed.
+    pub fn delete_action(&self, package: &str, name: &str) -> Result<bool, EngineError> {
+        Ok(self.conn.execute("DELETE FROM actions WHERE package = ?1 AND name = ?2", params![package, name])? > 0)
+    }
+
+    /// A package's description and default parameters, if it exists.
+    pub fn package(&self, name: &str) -> Result<Option<(Option<String>, Map<String, Value>)>, EngineError> {
+        let row = self
+            .conn
+            .query_row("SELECT description, parameters FROM packages WHERE name = ?1", params![name], |r| {
+                Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()?;
+        Ok(row.map(|(d, p)| (d, serde_json::from_str(&p).unwrap_or_default())))
+    }
+
+    /// Every package name.
+    pub fn packages(&self) -> Result<Vec<(String, Option<String>)>, EngineError> {
+        let mut stmt = self.conn.prepare("SELECT name, description FROM packages ORDER BY name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Inserts or replaces a package.
+    pub fn put_package(&self, name: &str, description: Option<&str>, parameters: &Map<String, Value>, now_ms: i64) -> Result<(), EngineError> {
+        let parameters = Value::Object(parameters.clone()).to_string();
+        self.conn.execute(
+            "INSERT INTO packages (name, description, parameters, updated_ms) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (name) DO UPDATE SET description = excluded.description, parameters = excluded.parameters, updated_ms = excluded.updated_ms",
+            params![name, description, parameters, now_ms],
+        )?;
+        Ok(())
+    }
+
+    /// Whether any action (in any package) has this name.
+    pub fn action_name_used(&self, name: &str) -> Result<bool, EngineError> {
+        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM actions WHERE name = ?1)", params![name], |r| r.get(0))?)
+    }
+}

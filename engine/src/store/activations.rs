@@ -1,0 +1,179 @@
+//! Activations: every run, kept with its input so it can be re-run.
+
+use rusqlite::{OptionalExtension, Row, params};
+use serde_json::Value;
+
+use super::Store;
+use crate::error::EngineError;
+
+/// One stored activation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivationRecord {
+    /// 32 hex digits.
+    pub id: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Package (`-` for none).
+    pub package: String,
+    /// Action name.
+    pub action: String,
+    /// Who ran it.
+    pub subject: String,
+    /// Start, epoch ms.
+    pub start_ms: i64,
+    /// End, epoch ms.
+    pub end_ms: i64,
+    /// ms.
+    pub duration_ms: u64,
+    /// `success`, `application error`, `action developer error`, `whisk internal error`,
+    /// `timeout`.
+    pub status: String,
+    /// The result object (`{"error": …}` on failure).
+    pub result: Value,
+    /// Formatted log lines.
+    pub logs: Vec<String>,
+    /// The input parameters, after merging defaults (so the run can be repeated).
+    pub params: Value,
+    /// Peak memory, bytes.
+    pub memory_used: u64,
+    /// Billed duration: the duration rounded up to 100 ms.
+    pub billed_ms: u64,
+    /// For a sequence: its components' activation ids.
+    pub components: Vec<String>,
+}
+
+impl ActivationRecord {
+    /// OpenWhisk's status code: 0 success, 1 application error, 2 developer error (and
+    /// timeout), 3 internal error.
+    pub fn status_code(&self) -> i64 {
+        match self.status.as_str() {
+            "success" => 0,
+            "application error" => 1,
+            "action developer error" | "timeout" => 2,
+            _ => 3,
+        }
+    }
+}
+
+/// Which activations to list.
+#[derive(Debug, Clone, Default)]
+pub struct ActivationFilter {
+    /// Only this package's.
+    pub package: Option<String>,
+    /// Only this action's.
+    pub action: Option<String>,
+    /// Started at or after, epoch ms.
+    pub since_ms: Option<i64>,
+    /// Started at or before, epoch ms.
+    pub upto_ms: Option<i64>,
+}
+
+/// Sort order of a listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ActivationOrder {
+    /// Start time.
+    #[default]
+    Start,
+    /// Duration.
+    Duration,
+    /// Memory used.
+    Memory,
+}
+
+const COLUMNS: &str = "id, namespace, package, action, subject, start_ms, end_ms, duration_ms, status, result, logs, params, memory_used, billed_ms, components";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ActivationRecord> {
+    let json = |i: usize| -> rusqlite::Result<Value> {
+        let text: String = r.get(i)?;
+        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    };
+    let strings = |v: Value| -> Vec<String> {
+        v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect()).unwrap_or_default()
+    };
+    Ok(ActivationRecord {
+        id: r.get(0)?,
+        namespace: r.get(1)?,
+        package: r.get(2)?,
+        action: r.get(3)?,
+        subject: r.get(4)?,
+        start_ms: r.get(5)?,
+        end_ms: r.get(6)?,
+        duration_ms: r.get::<_, i64>(7)? as u64,
+        status: r.get(8)?,
+        result: json(9)?,
+        logs: strings(json(10)?),
+        params: json(11)?,
+        memory_used: r.get::<_, i64>(12)? as u64,
+        billed_ms: r.get::<_, i64>(13)? as u64,
+        components: strings(json(14)?),
+    })
+}
+
+impl Store {
+    /// Records an activation.
+    pub fn insert_activation(&self, a: &ActivationRecord) -> Result<(), EngineError> {
+        self.conn.execute(
+            &format!("INSERT INTO activations ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
+            params![
+                a.id,
+                a.namespace,
+                a.package,
+                a.action,
+                a.subject,
+                a.start_ms,
+                a.end_ms,
+                a.duration_ms as i64,
+                a.status,
+                a.result.to_string(),
+                Value::from(a.logs.clone()).to_string(),
+                a.params.to_string(),
+                a.memory_used as i64,
+                a.billed_ms as i64,
+                Value::from(a.components.clone()).to_string(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// One activation.
+    pub fn activation(&self, id: &str) -> Result<Option<ActivationRecord>, EngineError> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {COLUMNS} FROM activations WHERE id = ?1"), params![id], from_row)
+            .optional()?)
+    }
+
+    /// A page of activations matching `filter`, ordered by `order` (descending unless
+    /// `ascending`), and the total matching.
+    pub fn activations(
+        &self,
+        filter: &ActivationFilter,
+        order: ActivationOrder,
+        ascending: bool,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<ActivationRecord>, u64), EngineError> {
+        let column = match order {
+            ActivationOrder::Start => "start_ms",
+            ActivationOrder::Duration => "duration_ms",
+            ActivationOrder::Memory => "memory_used",
+        };
+        let direction = if ascending { "ASC" } else { "DESC" };
+        let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR start_ms >= ?3) AND (?4 IS NULL OR start_ms <= ?4)";
+        let args = params![filter.package, filter.action, filter.since_ms, filter.upto_ms];
+        let total: i64 = self.conn.query_row(&format!("SELECT COUNT(*) FROM activations WHERE {condition}"), args, |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM activations WHERE {condition} ORDER BY {column} {direction}, id {direction} LIMIT ?5 OFFSET ?6"
+        ))?;
+        let rows = stmt.query_map(
+            params![filter.package, filter.action, filter.since_ms, filter.upto_ms, limit as i64, offset as i64],
+            from_row,
+        )?;
+        Ok((rows.collect::<Result<_, _>>()?, total as u64))
+    }
+
+    /// Removes activations that started before `cutoff_ms`; answers how many.
+    pub fn purge_activations_before(&self, cutoff_ms: i64) -> Result<usize, EngineError> {
+        Ok(self.conn.execute("DELETE FROM activations WHERE start_ms < ?1", params![cutoff_ms])?)
+    }
+}

@@ -1,0 +1,82 @@
+//! SQLite storage, the `atuin` way: one concrete `Store` that opens the database with WAL,
+//! foreign keys and a busy timeout, and runs its migrations at open.
+
+mod actions;
+mod activations;
+
+pub use actions::StoredAction;
+pub use activations::{ActivationFilter, ActivationOrder, ActivationRecord};
+
+use rusqlite::Connection;
+use std::path::Path;
+
+use crate::error::EngineError;
+
+/// The migrations, in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE packages (
+    name        TEXT PRIMARY KEY,
+    description TEXT,
+    parameters  TEXT NOT NULL DEFAULT '{}',
+    updated_ms  INTEGER NOT NULL
+);
+CREATE TABLE actions (
+    package     TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    updated_ms  INTEGER NOT NULL,
+    PRIMARY KEY (package, name)
+);
+CREATE TABLE activations (
+    id           TEXT PRIMARY KEY,
+    namespace    TEXT NOT NULL,
+    package      TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    start_ms     INTEGER NOT NULL,
+    end_ms       INTEGER NOT NULL,
+    duration_ms  INTEGER NOT NULL,
+    status       TEXT NOT NULL,
+    result       TEXT NOT NULL,
+    logs         TEXT NOT NULL,
+    params       TEXT NOT NULL,
+    memory_used  INTEGER NOT NULL,
+    billed_ms    INTEGER NOT NULL,
+    components   TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX activations_by_action ON activations (package, action, start_ms DESC);
+CREATE INDEX activations_by_start ON activations (start_ms DESC);
+"#];
+
+/// The engine's database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<Self, EngineError> {
+        Self::setup(Connection::open(path)?)
+    }
+
+    /// An in-memory database, for tests.
+    pub fn in_memory() -> Result<Self, EngineError> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Self, EngineError> {
+        // WAL: readers never wait for the writer; a crash loses no committed transaction.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let done: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        for (i, migration) in MIGRATIONS.iter().enumerate().skip(done) {
+            conn.execute_batch(migration)?;
+            conn.pragma_update(None, "user_version", i + 1)?;
+        }
+        Ok(Self { conn })
+    }
+}
