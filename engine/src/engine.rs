@@ -35,11 +35,18 @@ impl Default for EngineOptions {
 pub struct Engine {
     store: Mutex<Store>,
     options: EngineOptions,
+    /// Woken when an invocation is queued.
+    pub(crate) wake: (Mutex<()>, std::sync::Condvar),
 }
 
 /// Now, epoch ms.
 pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// A new activation or request id: 32 hex digits, as OpenWhisk's.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// Duration rounded up to the next 100 ms (at least 100), as SCF bills it.
@@ -50,15 +57,24 @@ pub fn billed(duration_ms: u64) -> u64 {
 impl Engine {
     /// An engine over the database at `path`.
     pub fn open(path: &Path, options: EngineOptions) -> Result<Self, EngineError> {
-        Ok(Self { store: Mutex::new(Store::open(path)?), options })
+        Self::with_store(Store::open(path)?, options)
     }
 
     /// An engine over an in-memory database (tests).
     pub fn in_memory(options: EngineOptions) -> Result<Self, EngineError> {
-        Ok(Self { store: Mutex::new(Store::in_memory()?), options })
+        Self::with_store(Store::in_memory()?, options)
     }
 
-    fn store(&self) -> MutexGuard<'_, Store> {
+    fn with_store(store: Store, options: EngineOptions) -> Result<Self, EngineError> {
+        // Invocations that were running when the process stopped cannot be resumed: say so.
+        let interrupted = store.fail_interrupted(now_ms())?;
+        if interrupted > 0 {
+            tracing::warn!(interrupted, "asynchronous invocations were running at the last stop; marked FAIL");
+        }
+        Ok(Self { store: Mutex::new(store), options, wake: (Mutex::new(()), std::sync::Condvar::new()) })
+    }
+
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         // A panic while holding the lock cannot leave SQLite half-written (each statement
         // is atomic), so a poisoned lock is safe to keep using.
         self.store.lock().unwrap_or_else(|p| p.into_inner())
@@ -139,12 +155,18 @@ impl Engine {
     /// Runs an action to its end on this thread and records the activation. `params` are
     /// the runtime parameters; package and action defaults fill in beneath them.
     pub fn invoke(&self, package: &str, name: &str, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> Result<ActivationRecord, EngineError> {
+        self.invoke_as(&new_id(), package, name, params, subject, live)
+    }
+
+    /// As [`Engine::invoke`], recording the activation under `id` (chosen before the run so
+    /// a caller that stops waiting can hand it out).
+    pub fn invoke_as(&self, id: &str, package: &str, name: &str, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> Result<ActivationRecord, EngineError> {
         let action = self.action(package, name)?;
         if action.kind.is_sequence() {
-            return self.invoke_sequence(&action, params, subject, live);
+            return self.invoke_sequence(id, &action, params, subject, live);
         }
         let merged = self.merge_params(&action, params)?;
-        let record = self.run_one(&action, merged, subject, live);
+        let record = self.run_one(id, &action, merged, subject, live);
         self.store().insert_activation(&record)?;
         Ok(record)
     }
@@ -161,7 +183,7 @@ impl Engine {
         Ok(merged)
     }
 
-    fn run_one(&self, action: &StoredAction, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> ActivationRecord {
+    fn run_one(&self, id: &str, action: &StoredAction, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> ActivationRecord {
         let start_ms = now_ms();
         let exec = action.body.exec.clone().unwrap_or_default();
         let limits = action.body.limits.unwrap_or_default();
@@ -192,7 +214,7 @@ impl Engine {
             }
         };
         ActivationRecord {
-            id: uuid::Uuid::new_v4().simple().to_string(),
+            id: id.to_string(),
             namespace: self.options.namespace.clone(),
             package: action.package.clone(),
             action: action.name.clone(),
@@ -210,7 +232,7 @@ impl Engine {
         }
     }
 
-    fn invoke_sequence(&self, sequence: &StoredAction, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> Result<ActivationRecord, EngineError> {
+    fn invoke_sequence(&self, id: &str, sequence: &StoredAction, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> Result<ActivationRecord, EngineError> {
         let start_ms = now_ms();
         let components = sequence.body.exec.as_ref().and_then(|e| e.components.clone()).unwrap_or_default();
         let mut input = params.clone();
@@ -221,7 +243,7 @@ impl Engine {
             let record = match self.action(package, name) {
                 Ok(action) if !action.kind.is_sequence() => {
                     let merged = self.merge_params(&action, input.clone())?;
-                    let record = self.run_one(&action, merged, subject, live.clone());
+                    let record = self.run_one(&new_id(), &action, merged, subject, live.clone());
                     self.store().insert_activation(&record)?;
                     record
                 }
@@ -243,7 +265,7 @@ impl Engine {
             None => ("success".into(), json!({}), 0),
         };
         let record = ActivationRecord {
-            id: uuid::Uuid::new_v4().simple().to_string(),
+            id: id.to_string(),
             namespace: self.options.namespace.clone(),
             package: sequence.package.clone(),
             action: sequence.name.clone(),

@@ -5,8 +5,10 @@
 mod engine;
 pub mod error;
 pub mod runtime;
+mod scheduler;
 pub mod store;
 pub mod validate;
 
-pub use engine::{Engine, EngineOptions, billed, now_ms};
+pub use engine::{Engine, EngineOptions, billed, new_id, now_ms};
+pub use scheduler::{Invoked, Workers};
 pub use error::{EngineError, ErrorCode};

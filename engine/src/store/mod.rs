@@ -3,9 +3,11 @@
 
 mod actions;
 mod activations;
+mod queue;
 
 pub use actions::StoredAction;
 pub use activations::{ActivationFilter, ActivationOrder, ActivationRecord};
+pub use queue::{AsyncFilter, AsyncRecord};
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -47,6 +49,24 @@ CREATE TABLE activations (
 );
 CREATE INDEX activations_by_action ON activations (package, action, start_ms DESC);
 CREATE INDEX activations_by_start ON activations (start_ms DESC);
+"#, r#"
+CREATE TABLE async_invocations (
+    request_id    TEXT PRIMARY KEY,
+    package       TEXT NOT NULL,
+    action        TEXT NOT NULL,
+    params        TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    error_code    INTEGER NOT NULL DEFAULT 0,
+    error_message TEXT NOT NULL DEFAULT '',
+    enqueued_ms   INTEGER NOT NULL,
+    deadline_ms   INTEGER NOT NULL,
+    start_ms      INTEGER,
+    end_ms        INTEGER,
+    activation_id TEXT
+);
+CREATE INDEX async_by_status ON async_invocations (status, enqueued_ms);
+CREATE INDEX async_by_action ON async_invocations (package, action, enqueued_ms DESC);
 "#];
 
 /// The engine's database.

@@ -1,0 +1,135 @@
+//! Bounded waits, the asynchronous queue through every status, and durability across a
+//! SIGKILL.
+
+use engine::store::AsyncFilter;
+use engine::{Engine, EngineOptions, ErrorCode, Invoked, Workers};
+use providers::AsyncStatus;
+use serde_json::{Map, Value, json};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn body(code: &str) -> Value {
+    json!({"limits": {"timeout": 10000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": code, "binary": false}})
+}
+
+const SLOW: &str = "function main(p) { return new Promise((ok) => setTimeout(() => ok({ slept: p.ms }), p.ms)); }";
+
+fn params(v: Value) -> Map<String, Value> {
+    v.as_object().unwrap().clone()
+}
+
+fn wait_for(mut done: impl FnMut() -> bool) {
+    let until = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < until, "timed out waiting");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
+    let e = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
+    e.put_action("-", "slow", None, &body(SLOW)).unwrap();
+    let Invoked::Finished(done) = e.invoke_waiting("-", "slow", params(json!({"ms": 10})), "guest", Duration::from_secs(5)).unwrap() else { panic!() };
+    assert_eq!(done.result, json!({"slept": 10}));
+    let Invoked::StillRunning { activation_id } = e.invoke_waiting("-", "slow", params(json!({"ms": 600})), "guest", Duration::from_millis(50)).unwrap() else { panic!() };
+    assert_eq!(activation_id.len(), 32);
+    wait_for(|| e.activation(&activation_id).is_ok());
+    assert_eq!(e.activation(&activation_id).unwrap().result, json!({"slept": 600}));
+    let error = e.invoke_waiting("-", "nope", Map::new(), "guest", Duration::from_secs(1)).unwrap_err();
+    assert_eq!(error.code, ErrorCode::ActionNotFound);
+}
+
+#[test]
+fn asynchronous_invocations_move_through_every_status() {
+    let e = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
+    e.put_action("-", "slow", None, &body(SLOW)).unwrap();
+    e.put_action("-", "fail", None, &body("function main() { throw new Error('broken'); }")).unwrap();
+
+    let ok = e.enqueue("-", "slow", params(json!({"ms": 300})), "guest", Duration::from_secs(60)).unwrap();
+    let bad = e.enqueue("-", "fail", Map::new(), "guest", Duration::from_secs(60)).unwrap();
+    let late = e.enqueue("-", "slow", params(json!({"ms": 1})), "guest", Duration::ZERO).unwrap();
+    assert_eq!(e.async_invocation(&ok).unwrap().unwrap().status, AsyncStatus::Wait);
+    std::thread::sleep(Duration::from_millis(5));
+
+    let workers = Workers::start(e.clone(), 2);
+    wait_for(|| e.async_invocation(&ok).unwrap().unwrap().status == AsyncStatus::Running);
+    wait_for(|| e.async_invocation(&ok).unwrap().unwrap().status == AsyncStatus::Success);
+    wait_for(|| e.async_invocation(&bad).unwrap().unwrap().status == AsyncStatus::Fail);
+    workers.stop();
+
+    let done = e.async_invocation(&ok).unwrap().unwrap();
+    assert_eq!(e.activation(done.activation_id.as_deref().unwrap()).unwrap().result, json!({"slept": 300}));
+    let failed = e.async_invocation(&bad).unwrap().unwrap();
+    assert_eq!((failed.error_code, failed.error_message.as_str()), (1, "Error: broken"));
+    let discarded = e.async_invocation(&late).unwrap().unwrap();
+    assert_eq!(discarded.status, AsyncStatus::Discard);
+    assert_eq!(discarded.error_message, "the invocation waited past its deadline and was not run");
+
+    let (page, total) = e.async_invocations(&AsyncFilter { status: Some(AsyncStatus::Fail), ..Default::default() }, 0, 10).unwrap();
+    assert_eq!((page.len(), total), (1, 1));
+    let (_, total) = e.async_invocations(&AsyncFilter { action: Some("slow".into()), ..Default::default() }, 0, 10).unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(e.enqueue("-", "nope", Map::new(), "guest", Duration::from_secs(1)).unwrap_err().code, ErrorCode::ActionNotFound);
+}
+
+/// Runs in two roles: as the test, it starts itself as a child process that accepts
+/// invocations and runs some of them, SIGKILLs it, and checks that nothing acknowledged was
+/// lost; as the child (`ENGINE_CRASH_DB` set), it does the accepting.
+#[test]
+fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
+    if let Ok(db) = std::env::var("ENGINE_CRASH_DB") {
+        let e = Arc::new(Engine::open(std::path::Path::new(&db), EngineOptions::default()).unwrap());
+        e.put_action("-", "slow", None, &body(SLOW)).unwrap();
+        let _workers = Workers::start(e.clone(), 2);
+        for _ in 0..6 {
+            let id = e.enqueue("-", "slow", params(json!({"ms": 5000})), "guest", Duration::from_secs(600)).unwrap();
+            println!("ACK {id}");
+        }
+        wait_for(|| e.async_invocations(&AsyncFilter { status: Some(AsyncStatus::Running), ..Default::default() }, 0, 10).unwrap().1 == 2);
+        println!("READY");
+        loop {
+            std::thread::sleep(Duration::from_secs(60));
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("engine.db");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "nothing_acknowledged_is_lost_when_the_process_is_killed", "--nocapture", "--test-threads=1"])
+        .env("ENGINE_CRASH_DB", &db)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut acknowledged = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        // libtest prints "test name ... " without a newline first, so look inside the line.
+        if let Some(at) = line.find("ACK ") {
+            acknowledged.push(line[at + 4..].trim().to_string());
+        }
+        if line.contains("READY") {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL on Unix: no clean-up runs.
+    child.wait().unwrap();
+    assert_eq!(acknowledged.len(), 6);
+
+    let e = Arc::new(Engine::open(&db, EngineOptions::default()).unwrap());
+    let statuses: Vec<AsyncStatus> = acknowledged.iter().map(|id| e.async_invocation(id).unwrap().expect("acknowledged, so stored").status).collect();
+    assert_eq!(statuses.iter().filter(|s| **s == AsyncStatus::Fail).count(), 2, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == AsyncStatus::Wait).count(), 4, "{statuses:?}");
+    let interrupted = acknowledged.iter().map(|id| e.async_invocation(id).unwrap().unwrap()).find(|r| r.status == AsyncStatus::Fail).unwrap();
+    assert_eq!(interrupted.error_message, "the engine stopped while this invocation was running; it did not complete");
+
+    // The waiting ones run after the restart (made quick so the test is).
+    e.put_action("-", "slow", None, &body("function main() { return { after: 'restart' }; }")).unwrap();
+    let workers = Workers::start(e.clone(), 4);
+    wait_for(|| acknowledged.iter().all(|id| e.async_invocation(id).unwrap().unwrap().status != AsyncStatus::Wait));
+    workers.stop();
+    let succeeded = acknowledged.iter().filter(|id| e.async_invocation(id).unwrap().unwrap().status == AsyncStatus::Success).count();
+    assert_eq!(succeeded, 4);
+}
