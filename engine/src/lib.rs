@@ -2,12 +2,14 @@
 //! activations) with JavaScript actions run in QuickJS, kept in SQLite.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod demo;
 mod engine;
 pub mod error;
 pub mod runtime;
 mod scheduler;
 pub mod store;
 pub mod validate;
+pub mod web;
 
 pub use engine::{Engine, EngineOptions, billed, new_id, now_ms};
 pub use scheduler::{Invoked, Workers};

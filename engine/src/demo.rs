@@ -1,0 +1,68 @@
+//! Demo data for a fresh data directory, so every page has something to show.
+
+use serde_json::{Map, Value, json};
+
+use crate::engine::Engine;
+use crate::error::EngineError;
+
+fn action(code: &str, description: &str, timeout_ms: u64) -> Value {
+    json!({
+        "description": description,
+        "limits": {"timeout": timeout_ms, "memory": 128},
+        "exec": {"kind": "nodejs:20", "code": code, "binary": false, "main": "main"},
+    })
+}
+
+const HELLO: &str = r#"function main(params) {
+  const name = params.name || 'World';
+  console.log(`greeting ${name} from ${params.place}`);
+  return { greeting: `Hello, ${name}!` };
+}"#;
+
+const SHOUT: &str = r#"function main(params) {
+  return { greeting: String(params.greeting || '').toUpperCase() };
+}"#;
+
+const SLOW_LOGGER: &str = r#"async function main(params) {
+  const steps = params.steps || 5;
+  for (let i = 1; i <= steps; i++) {
+    console.log(`step ${i} of ${steps}`);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+  return { done: true, steps };
+}"#;
+
+const FAIL: &str = r#"function main(params) {
+  console.error('about to fail on purpose');
+  throw new Error(params.reason || 'this demo action always fails');
+}"#;
+
+const WEB: &str = r#"function main(params) {
+  const name = params.name || 'visitor';
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': 'text/html; charset=utf-8' },
+    body: `<h1>Hello, ${name}</h1><p>Method: ${params.__ow_method}</p>`,
+  };
+}"#;
+
+/// Seeds the demo package when the engine holds no action yet; answers whether it did.
+pub fn seed_if_empty(engine: &Engine) -> Result<bool, EngineError> {
+    if !engine.actions(None)?.is_empty() {
+        return Ok(false);
+    }
+    let defaults: Map<String, Value> = json!({"place": "the fnconsole demo"}).as_object().cloned().unwrap_or_default();
+    engine.put_package("demo", Some("Demo actions of the embedded engine"), &defaults)?;
+    engine.put_action("demo", "hello", None, &action(HELLO, "Greets by name (try {\"name\": \"Kim\"})", 60_000))?;
+    engine.put_action("demo", "shout", None, &action(SHOUT, "Upper-cases a greeting", 60_000))?;
+    engine.put_action("demo", "slow-logger", None, &action(SLOW_LOGGER, "Logs a line every 0.4 s for about 2 s", 60_000))?;
+    engine.put_action("demo", "always-fails", None, &action(FAIL, "Throws an error, to show a failed activation", 60_000))?;
+    engine.put_action(
+        "demo",
+        "hello-loud",
+        Some("sequence"),
+        &json!({"description": "hello, then shout", "exec": {"kind": "sequence", "components": ["demo/hello", "demo/shout"]}}),
+    )?;
+    engine.put_action("demo", "web-hello", Some("web"), &action(WEB, "A web action answering HTML", 60_000))?;
+    Ok(true)
+}
