@@ -5,12 +5,14 @@ use base64::Engine as _;
 use providers::ActionKind;
 use serde_json::{Map, Value, json};
 use std::path::Path;
-use std::sync::mpsc::Sender;
-use std::sync::{Mutex, MutexGuard};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::{EngineError, ErrorCode};
-use crate::runtime::{self, LogLine, Outcome, RunOptions};
+use crate::runtime::{self, LiveSink, LogLine, Outcome, RunOptions};
 use crate::store::{ActivationFilter, ActivationOrder, ActivationRecord, Store, StoredAction};
 use crate::validate;
 
@@ -21,11 +23,13 @@ pub struct EngineOptions {
     pub namespace: String,
     /// How long activations are kept.
     pub retention: Duration,
+    /// Most invocations running at once in the namespace; past it, 429.
+    pub max_concurrent: usize,
 }
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        Self { namespace: "guest".into(), retention: Duration::from_secs(30 * 24 * 3600) }
+        Self { namespace: "guest".into(), retention: Duration::from_secs(30 * 24 * 3600), max_concurrent: 100 }
     }
 }
 
@@ -37,11 +41,46 @@ pub struct Engine {
     options: EngineOptions,
     /// Woken when an invocation is queued.
     pub(crate) wake: (Mutex<()>, std::sync::Condvar),
+    /// Followers of running activations, by activation id.
+    followers: Followers,
+    /// Invocations running now.
+    running: AtomicUsize,
+}
+
+type Followers = Arc<Mutex<HashMap<String, Vec<Sender<LiveEvent>>>>>;
+
+/// What a follower of a running activation receives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveEvent {
+    /// A console line, as written.
+    Line(LogLine),
+    /// The end: status and result.
+    End {
+        /// `success`, `application error`, …
+        status: String,
+        /// The result object.
+        result: Value,
+    },
+}
+
+/// Decrements the running count when an invocation ends, however it ends.
+struct RunningSlot<'a>(&'a AtomicUsize);
+
+impl Drop for RunningSlot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Now, epoch ms.
 pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Locks a mutex, keeping on after a panic elsewhere: the data behind these locks (lists
+/// of channels) cannot be left half-updated.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// A new activation or request id: 32 hex digits, as OpenWhisk's.
@@ -71,13 +110,19 @@ impl Engine {
         if interrupted > 0 {
             tracing::warn!(interrupted, "asynchronous invocations were running at the last stop; marked FAIL");
         }
-        Ok(Self { store: Mutex::new(store), options, wake: (Mutex::new(()), std::sync::Condvar::new()) })
+        Ok(Self {
+            store: Mutex::new(store),
+            options,
+            wake: (Mutex::new(()), std::sync::Condvar::new()),
+            followers: Arc::new(Mutex::new(HashMap::new())),
+            running: AtomicUsize::new(0),
+        })
     }
 
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         // A panic while holding the lock cannot leave SQLite half-written (each statement
         // is atomic), so a poisoned lock is safe to keep using.
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.store)
     }
 
     /// The settings.
@@ -162,13 +207,62 @@ impl Engine {
     /// a caller that stops waiting can hand it out).
     pub fn invoke_as(&self, id: &str, package: &str, name: &str, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> Result<ActivationRecord, EngineError> {
         let action = self.action(package, name)?;
-        if action.kind.is_sequence() {
-            return self.invoke_sequence(id, &action, params, subject, live);
+        let max = self.options.max_concurrent;
+        if self.running.fetch_add(1, Ordering::SeqCst) >= max {
+            self.running.fetch_sub(1, Ordering::SeqCst);
+            return Err(EngineError::new(
+                ErrorCode::TooManyRequests,
+                format!("{max} invocations are already running in this namespace, the most allowed; try again shortly"),
+            ));
         }
-        let merged = self.merge_params(&action, params)?;
-        let record = self.run_one(id, &action, merged, subject, live);
-        self.store().insert_activation(&record)?;
-        Ok(record)
+        let _slot = RunningSlot(&self.running);
+        lock(&self.followers).insert(id.to_string(), Vec::new());
+        let result = if action.kind.is_sequence() {
+            self.invoke_sequence(id, &action, params, subject, live)
+        } else {
+            self.merge_params(&action, params).and_then(|merged| {
+                let record = self.run_one(id, id, &action, merged, subject, live);
+                self.store().insert_activation(&record)?;
+                Ok(record)
+            })
+        };
+        // The record is stored before followers hear the end, so they can read it at once.
+        let followers = lock(&self.followers).remove(id).unwrap_or_default();
+        let end = match &result {
+            Ok(r) => LiveEvent::End { status: r.status.clone(), result: r.result.clone() },
+            Err(e) => LiveEvent::End { status: "whisk internal error".into(), result: json!({ "error": e.to_string() }) },
+        };
+        for follower in followers {
+            let _ = follower.send(end.clone());
+        }
+        result
+    }
+
+    /// Follows a running activation: its console lines as they are written, then its end.
+    /// `None` when it is not running (it ended, or never existed): read it with
+    /// [`Engine::activation`] instead.
+    pub fn follow(&self, activation_id: &str) -> Option<Receiver<LiveEvent>> {
+        let mut followers = lock(&self.followers);
+        let list = followers.get_mut(activation_id)?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        list.push(tx);
+        Some(rx)
+    }
+
+    /// A sink that hands each line to the caller's channel and to `follow_id`'s followers.
+    fn sink(&self, follow_id: &str, live: Option<Sender<LogLine>>) -> LiveSink {
+        let followers = self.followers.clone();
+        let follow_id = follow_id.to_string();
+        Box::new(move |line: &LogLine| {
+            if let Some(live) = &live {
+                let _ = live.send(line.clone());
+            }
+            if let Some(list) = lock(&followers).get(&follow_id) {
+                for follower in list {
+                    let _ = follower.send(LiveEvent::Line(line.clone()));
+                }
+            }
+        })
     }
 
     fn merge_params(&self, action: &StoredAction, runtime: Map<String, Value>) -> Result<Map<String, Value>, EngineError> {
@@ -183,7 +277,7 @@ impl Engine {
         Ok(merged)
     }
 
-    fn run_one(&self, id: &str, action: &StoredAction, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> ActivationRecord {
+    fn run_one(&self, id: &str, follow_id: &str, action: &StoredAction, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> ActivationRecord {
         let start_ms = now_ms();
         let exec = action.body.exec.clone().unwrap_or_default();
         let limits = action.body.limits.unwrap_or_default();
@@ -202,7 +296,7 @@ impl Engine {
             Ok(code) => {
                 let main = exec.main.as_deref().filter(|m| !m.is_empty()).unwrap_or("main");
                 let options = RunOptions::for_limits(timeout_ms, limits.memory.unwrap_or(256));
-                let out = runtime::run(&code, main, &params_value, &options, live);
+                let out = runtime::run(&code, main, &params_value, &options, Some(self.sink(follow_id, live)));
                 let (status, result) = match out.outcome {
                     Outcome::Success(v) => ("success", v),
                     Outcome::ApplicationError(v) => ("application error", v),
@@ -243,7 +337,7 @@ impl Engine {
             let record = match self.action(package, name) {
                 Ok(action) if !action.kind.is_sequence() => {
                     let merged = self.merge_params(&action, input.clone())?;
-                    let record = self.run_one(&new_id(), &action, merged, subject, live.clone());
+                    let record = self.run_one(&new_id(), id, &action, merged, subject, live.clone());
                     self.store().insert_activation(&record)?;
                     record
                 }

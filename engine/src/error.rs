@@ -30,6 +30,8 @@ pub enum ErrorCode {
     PackageNotEmpty,
     /// No such activation.
     ActivationNotFound,
+    /// Too many invocations running at once.
+    TooManyRequests,
     /// The engine failed (storage, runtime start).
     Internal,
 }
@@ -50,6 +52,7 @@ impl ErrorCode {
             Self::PackageNotFound => 80101,
             Self::PackageNotEmpty => 80109,
             Self::ActivationNotFound => 80401,
+            Self::TooManyRequests => 80429,
             Self::Internal => 99999,
         }
     }
@@ -69,6 +72,7 @@ impl ErrorCode {
             Self::PackageNotFound => "PACKAGE_NOT_FOUND",
             Self::PackageNotEmpty => "PACKAGE_NOT_EMPTY",
             Self::ActivationNotFound => "ACTIVATION_NOT_FOUND",
+            Self::TooManyRequests => "TOO_MANY_REQUESTS",
             Self::Internal => "INTERNAL_ERROR",
         }
     }
@@ -79,6 +83,7 @@ impl ErrorCode {
             Self::ActionNotFound | Self::PackageNotFound | Self::ActivationNotFound => 404,
             Self::ResourceNameConflict | Self::PackageNotEmpty => 409,
             Self::ActionCountExceed => 422,
+            Self::TooManyRequests => 429,
             Self::Internal => 500,
             _ => 400,
         }

@@ -11,6 +11,6 @@ pub mod store;
 pub mod validate;
 pub mod web;
 
-pub use engine::{Engine, EngineOptions, billed, new_id, now_ms};
+pub use engine::{Engine, EngineOptions, LiveEvent, billed, new_id, now_ms};
 pub use scheduler::{Invoked, Workers};
 pub use error::{EngineError, ErrorCode};

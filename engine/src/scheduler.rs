@@ -118,7 +118,17 @@ impl Workers {
                 std::thread::Builder::new()
                     .name(format!("engine-worker-{i}"))
                     .spawn(move || {
+                        // The first worker also applies the retention period, hourly.
+                        let mut next_purge = std::time::Instant::now();
                         while !stop.load(Ordering::Relaxed) {
+                            if i == 0 && std::time::Instant::now() >= next_purge {
+                                match engine.purge_expired(now_ms()) {
+                                    Ok(0) => {}
+                                    Ok(n) => tracing::info!(removed = n, "expired activations removed"),
+                                    Err(e) => tracing::error!(error = %e, "expired activations could not be removed"),
+                                }
+                                next_purge += Duration::from_secs(3600);
+                            }
                             match engine.run_next_queued() {
                                 Ok(true) => continue,
                                 Ok(false) => {}

@@ -160,7 +160,7 @@ fn the_sandbox_has_no_require_file_system_network_or_process() {
 fn live_subscribers_see_lines_as_they_are_written() {
     let (tx, rx) = std::sync::mpsc::channel();
     let code = "function main() { console.log('one'); return new Promise((ok) => setTimeout(() => { console.log('two'); ok({}); }, 20)); }";
-    let out = run(code, "main", &json!({}), &opts(), Some(tx));
+    let out = run(code, "main", &json!({}), &opts(), Some(Box::new(move |l: &engine::runtime::LogLine| { let _ = tx.send(l.clone()); })));
     assert_eq!(out.outcome, Outcome::Success(json!({})));
     let got: Vec<String> = rx.try_iter().map(|l| l.text).collect();
     assert_eq!(got, ["one", "two"]);

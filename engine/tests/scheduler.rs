@@ -133,3 +133,45 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     let succeeded = acknowledged.iter().filter(|id| e.async_invocation(id).unwrap().unwrap().status == AsyncStatus::Success).count();
     assert_eq!(succeeded, 4);
 }
+
+#[test]
+fn a_follower_sees_lines_while_the_activation_runs_then_its_end() {
+    use engine::LiveEvent;
+    let e = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
+    e.put_action("-", "talk", None, &body("async function main() { for (const w of ['one', 'two', 'three']) { console.log(w); await new Promise((r) => setTimeout(r, 150)); } return { said: 3 }; }")).unwrap();
+    let Invoked::StillRunning { activation_id } = e.invoke_waiting("-", "talk", Map::new(), "guest", Duration::from_millis(50)).unwrap() else { panic!() };
+    let follower = e.follow(&activation_id).expect("it is running");
+    let events: Vec<LiveEvent> = follower.iter().collect();
+    let lines: Vec<&str> = events.iter().filter_map(|ev| match ev { LiveEvent::Line(l) => Some(l.text.as_str()), _ => None }).collect();
+    assert!(!lines.is_empty() && lines.iter().all(|l| ["one", "two", "three"].contains(l)), "{lines:?}");
+    assert_eq!(lines.last(), Some(&"three"));
+    assert_eq!(events.last(), Some(&LiveEvent::End { status: "success".into(), result: json!({"said": 3}) }));
+    // Once ended it is read from the store, not followed.
+    assert!(e.follow(&activation_id).is_none());
+    assert_eq!(e.activation(&activation_id).unwrap().logs.len(), 3);
+}
+
+#[test]
+fn concurrency_is_bounded_per_namespace() {
+    let e = Arc::new(Engine::in_memory(EngineOptions { max_concurrent: 2, ..Default::default() }).unwrap());
+    e.put_action("-", "slow", None, &body(SLOW)).unwrap();
+    for _ in 0..2 {
+        let r = e.invoke_waiting("-", "slow", params(json!({"ms": 500})), "guest", Duration::from_millis(10)).unwrap();
+        assert!(matches!(r, Invoked::StillRunning { .. }));
+    }
+    let refused = e.invoke("-", "slow", params(json!({"ms": 1})), "guest", None).unwrap_err();
+    assert_eq!((refused.code, refused.code.status()), (ErrorCode::TooManyRequests, 429));
+    assert_eq!(refused.message, "2 invocations are already running in this namespace, the most allowed; try again shortly");
+    wait_for(|| e.invoke("-", "slow", params(json!({"ms": 1})), "guest", None).is_ok());
+}
+
+#[test]
+fn workers_apply_the_retention_period() {
+    let e = Arc::new(Engine::in_memory(EngineOptions { retention: Duration::ZERO, ..Default::default() }).unwrap());
+    e.put_action("-", "quick", None, &body("function main() { return {}; }")).unwrap();
+    let id = e.invoke("-", "quick", Map::new(), "guest", None).unwrap().id;
+    std::thread::sleep(Duration::from_millis(5));
+    let workers = Workers::start(e.clone(), 1);
+    wait_for(|| e.activation(&id).is_err());
+    workers.stop();
+}

@@ -5,11 +5,10 @@ use rquickjs::{CatchResultExt, CaughtError, Context, Ctx, Function, Object, Runt
 use serde_json::{Value, json};
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::prelude::PRELUDE;
-use super::{LogLine, Outcome, RunOptions, RunOutput, Stream};
+use super::{LiveSink, LogLine, Outcome, RunOptions, RunOutput, Stream};
 
 /// The notice that ends truncated logs (OpenWhisk's wording).
 pub const LOG_TRUNCATED: &str = "Logs were truncated because the total bytes size exceeds the limit";
@@ -19,7 +18,7 @@ struct Logs {
     bytes: usize,
     truncated: bool,
     max: usize,
-    live: Option<Sender<LogLine>>,
+    live: Option<LiveSink>,
 }
 
 impl Logs {
@@ -39,9 +38,8 @@ impl Logs {
     }
 
     fn emit(&mut self, line: LogLine) {
-        if let Some(live) = &self.live {
-            // A subscriber that went away must not stop the run.
-            let _ = live.send(line.clone());
+        if let Some(live) = &mut self.live {
+            live(&line);
         }
         self.lines.push(line);
     }
@@ -53,7 +51,7 @@ fn now_ms() -> i64 {
 
 /// Runs `main` of `code` with `params`, within `options`. Log lines are also sent to `live`
 /// as they are written.
-pub fn run(code: &str, main: &str, params: &Value, options: &RunOptions, live: Option<Sender<LogLine>>) -> RunOutput {
+pub fn run(code: &str, main: &str, params: &Value, options: &RunOptions, live: Option<LiveSink>) -> RunOutput {
     let started = Instant::now();
     let deadline = started + options.deadline;
     let logs = Rc::new(RefCell::new(Logs { lines: Vec::new(), bytes: 0, truncated: false, max: options.max_log_bytes, live }));

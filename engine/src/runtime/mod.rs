@@ -43,6 +43,9 @@ impl RunOptions {
     }
 }
 
+/// Called with each console line as it is written (live log streaming).
+pub type LiveSink = Box<dyn FnMut(&LogLine)>;
+
 /// Which console stream a line went to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
