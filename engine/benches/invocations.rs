@@ -9,7 +9,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 
-const CODE: &str = "function main(p) { return { greeting: 'Hello, ' + (p.name || 'World') + '!' }; }";
+const CODE: &str =
+    "function main(p) { return { greeting: 'Hello, ' + (p.name || 'World') + '!' }; }";
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("invocation");
@@ -17,7 +18,10 @@ fn bench(c: &mut Criterion) {
     group.bench_function("baseline: node -e per invocation", |b| {
         let script = format!("{CODE}\nconsole.log(JSON.stringify(main({{name: 'Kim'}})));");
         b.iter(|| {
-            let out = Command::new("node").args(["-e", &script]).output().expect("node runs");
+            let out = Command::new("node")
+                .args(["-e", &script])
+                .output()
+                .expect("node runs");
             assert!(out.status.success());
         })
     });
@@ -27,7 +31,9 @@ fn bench(c: &mut Criterion) {
     group.sample_size(200);
     let params = json!({"name": "Kim"});
     let options = RunOptions::for_limits(60_000, 256);
-    group.bench_function("cold: new sandbox, compile, run", |b| b.iter(|| run(CODE, "main", &params, &options, None)));
+    group.bench_function("cold: new sandbox, compile, run", |b| {
+        b.iter(|| run(CODE, "main", &params, &options, None))
+    });
 
     let engine = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
     engine
@@ -35,29 +41,42 @@ fn bench(c: &mut Criterion) {
         .unwrap();
     let input: Map<String, serde_json::Value> = params.as_object().cloned().unwrap();
     group.bench_function("engine invoke: lookup, sandbox, run, record", |b| {
-        b.iter(|| engine.invoke("-", "hello", input.clone(), "bench", None).unwrap())
-    });
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    group.bench_function(format!("throughput: engine invoke on {cores} threads (time per invocation)"), |b| {
-        b.iter_custom(|iters| {
-            let per_thread = iters.div_ceil(cores as u64);
-            let started = Instant::now();
-            let handles: Vec<_> = (0..cores)
-                .map(|_| {
-                    let (engine, input) = (engine.clone(), input.clone());
-                    std::thread::spawn(move || {
-                        for _ in 0..per_thread {
-                            engine.invoke("-", "hello", input.clone(), "bench", None).unwrap();
-                        }
-                    })
-                })
-                .collect();
-            for h in handles {
-                h.join().unwrap();
-            }
-            started.elapsed().mul_f64(iters as f64 / (per_thread * cores as u64) as f64)
+        b.iter(|| {
+            engine
+                .invoke("-", "hello", input.clone(), "bench", None)
+                .unwrap()
         })
     });
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    group.bench_function(
+        format!("throughput: engine invoke on {cores} threads (time per invocation)"),
+        |b| {
+            b.iter_custom(|iters| {
+                let per_thread = iters.div_ceil(cores as u64);
+                let started = Instant::now();
+                let handles: Vec<_> = (0..cores)
+                    .map(|_| {
+                        let (engine, input) = (engine.clone(), input.clone());
+                        std::thread::spawn(move || {
+                            for _ in 0..per_thread {
+                                engine
+                                    .invoke("-", "hello", input.clone(), "bench", None)
+                                    .unwrap();
+                            }
+                        })
+                    })
+                    .collect();
+                for h in handles {
+                    h.join().unwrap();
+                }
+                started
+                    .elapsed()
+                    .mul_f64(iters as f64 / (per_thread * cores as u64) as f64)
+            })
+        },
+    );
     group.finish();
 }
 

@@ -51,18 +51,50 @@ pub fn seed_if_empty(engine: &Engine) -> Result<bool, EngineError> {
     if !engine.actions(None)?.is_empty() {
         return Ok(false);
     }
-    let defaults: Map<String, Value> = json!({"place": "the fnconsole demo"}).as_object().cloned().unwrap_or_default();
-    engine.put_package("demo", Some("Demo actions of the embedded engine"), &defaults)?;
-    engine.put_action("demo", "hello", None, &action(HELLO, "Greets by name (try {\"name\": \"Kim\"})", 60_000))?;
-    engine.put_action("demo", "shout", None, &action(SHOUT, "Upper-cases a greeting", 60_000))?;
-    engine.put_action("demo", "slow-logger", None, &action(SLOW_LOGGER, "Logs a line every 0.4 s for about 2 s", 60_000))?;
-    engine.put_action("demo", "always-fails", None, &action(FAIL, "Throws an error, to show a failed activation", 60_000))?;
+    let defaults: Map<String, Value> = json!({"place": "the fnconsole demo"})
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    engine.put_package(
+        "demo",
+        Some("Demo actions of the embedded engine"),
+        &defaults,
+    )?;
+    engine.put_action(
+        "demo",
+        "hello",
+        None,
+        &action(HELLO, "Greets by name (try {\"name\": \"Kim\"})", 60_000),
+    )?;
+    engine.put_action(
+        "demo",
+        "shout",
+        None,
+        &action(SHOUT, "Upper-cases a greeting", 60_000),
+    )?;
+    engine.put_action(
+        "demo",
+        "slow-logger",
+        None,
+        &action(SLOW_LOGGER, "Logs a line every 0.4 s for about 2 s", 60_000),
+    )?;
+    engine.put_action(
+        "demo",
+        "always-fails",
+        None,
+        &action(FAIL, "Throws an error, to show a failed activation", 60_000),
+    )?;
     engine.put_action(
         "demo",
         "hello-loud",
         Some("sequence"),
         &json!({"description": "hello, then shout", "exec": {"kind": "sequence", "components": ["demo/hello", "demo/shout"]}}),
     )?;
-    engine.put_action("demo", "web-hello", Some("web"), &action(WEB, "A web action answering HTML", 60_000))?;
+    engine.put_action(
+        "demo",
+        "web-hello",
+        Some("web"),
+        &action(WEB, "A web action answering HTML", 60_000),
+    )?;
     Ok(true)
 }

@@ -4,8 +4,8 @@
 use base64::Engine as _;
 use providers::ActionKind;
 use serde_json::{Map, Value, json};
-use std::path::Path;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -29,7 +29,11 @@ pub struct EngineOptions {
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        Self { namespace: "guest".into(), retention: Duration::from_secs(30 * 24 * 3600), max_concurrent: 100 }
+        Self {
+            namespace: "guest".into(),
+            retention: Duration::from_secs(30 * 24 * 3600),
+            max_concurrent: 100,
+        }
     }
 }
 
@@ -74,7 +78,10 @@ impl Drop for RunningSlot<'_> {
 
 /// Now, epoch ms.
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// Locks a mutex, keeping on after a panic elsewhere: the data behind these locks (lists
@@ -108,7 +115,10 @@ impl Engine {
         // Invocations that were running when the process stopped cannot be resumed: say so.
         let interrupted = store.fail_interrupted(now_ms())?;
         if interrupted > 0 {
-            tracing::warn!(interrupted, "asynchronous invocations were running at the last stop; marked FAIL");
+            tracing::warn!(
+                interrupted,
+                "asynchronous invocations were running at the last stop; marked FAIL"
+            );
         }
         Ok(Self {
             store: Mutex::new(store),
@@ -131,7 +141,13 @@ impl Engine {
     }
 
     /// Creates or updates an action with an NCP put-action body; `kind` is the `type` query.
-    pub fn put_action(&self, package: &str, name: &str, kind: Option<&str>, body: &Value) -> Result<StoredAction, EngineError> {
+    pub fn put_action(
+        &self,
+        package: &str,
+        name: &str,
+        kind: Option<&str>,
+        body: &Value,
+    ) -> Result<StoredAction, EngineError> {
         if package != "-" {
             validate::name("packageName", package)?;
         }
@@ -143,7 +159,11 @@ impl Engine {
             if existing.kind != kind {
                 return Err(EngineError::new(
                     ErrorCode::ActionTypeMismatch,
-                    format!("action {package}/{name} is {}; an action's type cannot change to {}", existing.kind.as_str(), kind.as_str()),
+                    format!(
+                        "action {package}/{name} is {}; an action's type cannot change to {}",
+                        existing.kind.as_str(),
+                        kind.as_str()
+                    ),
                 ));
             }
         } else {
@@ -156,21 +176,35 @@ impl Engine {
             if store.action_count()? >= validate::MAX_ACTIONS {
                 return Err(EngineError::new(
                     ErrorCode::ActionCountExceed,
-                    format!("the namespace already holds {} actions, the most allowed", validate::MAX_ACTIONS),
+                    format!(
+                        "the namespace already holds {} actions, the most allowed",
+                        validate::MAX_ACTIONS
+                    ),
                 ));
             }
         }
-        let body = validate::put_action_body(kind, body, |p, a| store.action(p, a).ok().flatten().is_some())?;
-        let action = StoredAction { package: package.into(), name: name.into(), kind, body, updated_ms: now_ms() };
+        let body = validate::put_action_body(kind, body, |p, a| {
+            store.action(p, a).ok().flatten().is_some()
+        })?;
+        let action = StoredAction {
+            package: package.into(),
+            name: name.into(),
+            kind,
+            body,
+            updated_ms: now_ms(),
+        };
         store.put_action(&action)?;
         Ok(action)
     }
 
     /// One action.
     pub fn action(&self, package: &str, name: &str) -> Result<StoredAction, EngineError> {
-        self.store()
-            .action(package, name)?
-            .ok_or_else(|| EngineError::new(ErrorCode::ActionNotFound, format!("there is no action {package}/{name}")))
+        self.store().action(package, name)?.ok_or_else(|| {
+            EngineError::new(
+                ErrorCode::ActionNotFound,
+                format!("there is no action {package}/{name}"),
+            )
+        })
     }
 
     /// Actions of a package, or of all packages.
@@ -183,36 +217,64 @@ impl Engine {
         if self.store().delete_action(package, name)? {
             Ok(())
         } else {
-            Err(EngineError::new(ErrorCode::ActionNotFound, format!("there is no action {package}/{name}")))
+            Err(EngineError::new(
+                ErrorCode::ActionNotFound,
+                format!("there is no action {package}/{name}"),
+            ))
         }
     }
 
     /// Creates or updates a package with default parameters.
-    pub fn put_package(&self, name: &str, description: Option<&str>, parameters: &Map<String, Value>) -> Result<(), EngineError> {
+    pub fn put_package(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        parameters: &Map<String, Value>,
+    ) -> Result<(), EngineError> {
         validate::name("packageName", name)?;
         let store = self.store();
         if store.package(name)?.is_none() && store.action_name_used(name)? {
-            return Err(EngineError::new(ErrorCode::ResourceNameConflict, format!("the name \"{name}\" is already used by an action")));
+            return Err(EngineError::new(
+                ErrorCode::ResourceNameConflict,
+                format!("the name \"{name}\" is already used by an action"),
+            ));
         }
         store.put_package(name, description, parameters, now_ms())
     }
 
     /// Runs an action to its end on this thread and records the activation. `params` are
     /// the runtime parameters; package and action defaults fill in beneath them.
-    pub fn invoke(&self, package: &str, name: &str, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> Result<ActivationRecord, EngineError> {
+    pub fn invoke(
+        &self,
+        package: &str,
+        name: &str,
+        params: Map<String, Value>,
+        subject: &str,
+        live: Option<Sender<LogLine>>,
+    ) -> Result<ActivationRecord, EngineError> {
         self.invoke_as(&new_id(), package, name, params, subject, live)
     }
 
     /// As [`Engine::invoke`], recording the activation under `id` (chosen before the run so
     /// a caller that stops waiting can hand it out).
-    pub fn invoke_as(&self, id: &str, package: &str, name: &str, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> Result<ActivationRecord, EngineError> {
+    pub fn invoke_as(
+        &self,
+        id: &str,
+        package: &str,
+        name: &str,
+        params: Map<String, Value>,
+        subject: &str,
+        live: Option<Sender<LogLine>>,
+    ) -> Result<ActivationRecord, EngineError> {
         let action = self.action(package, name)?;
         let max = self.options.max_concurrent;
         if self.running.fetch_add(1, Ordering::SeqCst) >= max {
             self.running.fetch_sub(1, Ordering::SeqCst);
             return Err(EngineError::new(
                 ErrorCode::TooManyRequests,
-                format!("{max} invocations are already running in this namespace, the most allowed; try again shortly"),
+                format!(
+                    "{max} invocations are already running in this namespace, the most allowed; try again shortly"
+                ),
             ));
         }
         let _slot = RunningSlot(&self.running);
@@ -229,8 +291,14 @@ impl Engine {
         // The record is stored before followers hear the end, so they can read it at once.
         let followers = lock(&self.followers).remove(id).unwrap_or_default();
         let end = match &result {
-            Ok(r) => LiveEvent::End { status: r.status.clone(), result: r.result.clone() },
-            Err(e) => LiveEvent::End { status: "whisk internal error".into(), result: json!({ "error": e.to_string() }) },
+            Ok(r) => LiveEvent::End {
+                status: r.status.clone(),
+                result: r.result.clone(),
+            },
+            Err(e) => LiveEvent::End {
+                status: "whisk internal error".into(),
+                result: json!({ "error": e.to_string() }),
+            },
         };
         for follower in followers {
             let _ = follower.send(end.clone());
@@ -265,19 +333,35 @@ impl Engine {
         })
     }
 
-    fn merge_params(&self, action: &StoredAction, runtime: Map<String, Value>) -> Result<Map<String, Value>, EngineError> {
+    fn merge_params(
+        &self,
+        action: &StoredAction,
+        runtime: Map<String, Value>,
+    ) -> Result<Map<String, Value>, EngineError> {
         // Precedence (seed 004): runtime > trigger > action > package. Triggers do not exist
         // in the engine yet, so they contribute nothing.
         let mut merged = match action.package.as_str() {
             "-" => Map::new(),
-            p => self.store().package(p)?.map(|(_, params)| params).unwrap_or_default(),
+            p => self
+                .store()
+                .package(p)?
+                .map(|(_, params)| params)
+                .unwrap_or_default(),
         };
         merged.extend(action.body.parameters.clone().unwrap_or_default());
         merged.extend(runtime);
         Ok(merged)
     }
 
-    fn run_one(&self, id: &str, follow_id: &str, action: &StoredAction, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> ActivationRecord {
+    fn run_one(
+        &self,
+        id: &str,
+        follow_id: &str,
+        action: &StoredAction,
+        params: Map<String, Value>,
+        subject: &str,
+        live: Option<Sender<LogLine>>,
+    ) -> ActivationRecord {
         let start_ms = now_ms();
         let exec = action.body.exec.clone().unwrap_or_default();
         let limits = action.body.limits.unwrap_or_default();
@@ -292,19 +376,44 @@ impl Engine {
         };
         let params_value = Value::Object(params);
         let (status, result, logs, memory_used, duration_ms) = match code {
-            Err(message) => ("action developer error", json!({ "error": message }), Vec::new(), 0, 0),
+            Err(message) => (
+                "action developer error",
+                json!({ "error": message }),
+                Vec::new(),
+                0,
+                0,
+            ),
             Ok(code) => {
-                let main = exec.main.as_deref().filter(|m| !m.is_empty()).unwrap_or("main");
+                let main = exec
+                    .main
+                    .as_deref()
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or("main");
                 let options = RunOptions::for_limits(timeout_ms, limits.memory.unwrap_or(256));
-                let out = runtime::run(&code, main, &params_value, &options, Some(self.sink(follow_id, live)));
+                let out = runtime::run(
+                    &code,
+                    main,
+                    &params_value,
+                    &options,
+                    Some(self.sink(follow_id, live)),
+                );
                 let (status, result) = match out.outcome {
                     Outcome::Success(v) => ("success", v),
                     Outcome::ApplicationError(v) => ("application error", v),
                     Outcome::DeveloperError(m) => ("action developer error", json!({ "error": m })),
-                    Outcome::Timeout => ("timeout", json!({ "error": format!("The action exceeded its time limit of {timeout_ms} milliseconds.") })),
+                    Outcome::Timeout => (
+                        "timeout",
+                        json!({ "error": format!("The action exceeded its time limit of {timeout_ms} milliseconds.") }),
+                    ),
                 };
                 let logs = out.logs.iter().map(LogLine::formatted).collect();
-                (status, result, logs, out.memory_used, out.duration.as_millis() as u64)
+                (
+                    status,
+                    result,
+                    logs,
+                    out.memory_used,
+                    out.duration.as_millis() as u64,
+                )
             }
         };
         ActivationRecord {
@@ -326,9 +435,21 @@ impl Engine {
         }
     }
 
-    fn invoke_sequence(&self, id: &str, sequence: &StoredAction, params: Map<String, Value>, subject: &str, live: Option<Sender<LogLine>>) -> Result<ActivationRecord, EngineError> {
+    fn invoke_sequence(
+        &self,
+        id: &str,
+        sequence: &StoredAction,
+        params: Map<String, Value>,
+        subject: &str,
+        live: Option<Sender<LogLine>>,
+    ) -> Result<ActivationRecord, EngineError> {
         let start_ms = now_ms();
-        let components = sequence.body.exec.as_ref().and_then(|e| e.components.clone()).unwrap_or_default();
+        let components = sequence
+            .body
+            .exec
+            .as_ref()
+            .and_then(|e| e.components.clone())
+            .unwrap_or_default();
         let mut input = params.clone();
         let mut ids = Vec::new();
         let mut last: Option<ActivationRecord> = None;
@@ -337,12 +458,26 @@ impl Engine {
             let record = match self.action(package, name) {
                 Ok(action) if !action.kind.is_sequence() => {
                     let merged = self.merge_params(&action, input.clone())?;
-                    let record = self.run_one(&new_id(), id, &action, merged, subject, live.clone());
+                    let record =
+                        self.run_one(&new_id(), id, &action, merged, subject, live.clone());
                     self.store().insert_activation(&record)?;
                     record
                 }
-                Ok(_) => return Err(EngineError::new(ErrorCode::ActionBodyInvalidValue, format!("component {component} is itself a sequence"))),
-                Err(e) => return Err(EngineError::new(e.code, format!("component {component} of {}/{}: {}", sequence.package, sequence.name, e.message))),
+                Ok(_) => {
+                    return Err(EngineError::new(
+                        ErrorCode::ActionBodyInvalidValue,
+                        format!("component {component} is itself a sequence"),
+                    ));
+                }
+                Err(e) => {
+                    return Err(EngineError::new(
+                        e.code,
+                        format!(
+                            "component {component} of {}/{}: {}",
+                            sequence.package, sequence.name, e.message
+                        ),
+                    ));
+                }
             };
             ids.push(record.id.clone());
             let failed = record.status != "success";
@@ -381,14 +516,25 @@ impl Engine {
 
     /// One activation.
     pub fn activation(&self, id: &str) -> Result<ActivationRecord, EngineError> {
-        self.store()
-            .activation(id)?
-            .ok_or_else(|| EngineError::new(ErrorCode::ActivationNotFound, format!("there is no activation {id}")))
+        self.store().activation(id)?.ok_or_else(|| {
+            EngineError::new(
+                ErrorCode::ActivationNotFound,
+                format!("there is no activation {id}"),
+            )
+        })
     }
 
     /// A page of activations and the total matching.
-    pub fn activations(&self, filter: &ActivationFilter, order: ActivationOrder, ascending: bool, offset: u64, limit: u64) -> Result<(Vec<ActivationRecord>, u64), EngineError> {
-        self.store().activations(filter, order, ascending, offset, limit)
+    pub fn activations(
+        &self,
+        filter: &ActivationFilter,
+        order: ActivationOrder,
+        ascending: bool,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<ActivationRecord>, u64), EngineError> {
+        self.store()
+            .activations(filter, order, ascending, offset, limit)
     }
 
     /// Removes activations older than the retention period; answers how many went.

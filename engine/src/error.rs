@@ -102,7 +102,10 @@ pub struct EngineError {
 impl EngineError {
     /// An error with `code`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 
     /// A storage failure.
@@ -113,7 +116,13 @@ impl EngineError {
 
 impl fmt::Display for EngineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.code.number(), self.code.name(), self.message)
+        write!(
+            f,
+            "{} {}: {}",
+            self.code.number(),
+            self.code.name(),
+            self.message
+        )
     }
 }
 

@@ -12,5 +12,5 @@ pub mod validate;
 pub mod web;
 
 pub use engine::{Engine, EngineOptions, LiveEvent, billed, new_id, now_ms};
-pub use scheduler::{Invoked, Workers};
 pub use error::{EngineError, ErrorCode};
+pub use scheduler::{Invoked, Workers};

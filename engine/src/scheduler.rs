@@ -27,13 +27,25 @@ pub enum Invoked {
 impl Engine {
     /// Runs an action, waiting at most `wait` for it to end. Past the wait the caller gets
     /// the activation id and the run goes on in the background.
-    pub fn invoke_waiting(self: &Arc<Self>, package: &str, name: &str, params: Map<String, Value>, subject: &str, wait: Duration) -> Result<Invoked, EngineError> {
+    pub fn invoke_waiting(
+        self: &Arc<Self>,
+        package: &str,
+        name: &str,
+        params: Map<String, Value>,
+        subject: &str,
+        wait: Duration,
+    ) -> Result<Invoked, EngineError> {
         // Fail fast on an unknown action rather than after the wait.
         self.action(package, name)?;
         let id = new_id();
         let (tx, rx) = std::sync::mpsc::channel();
         let engine = self.clone();
-        let (package, name, subject, run_id) = (package.to_string(), name.to_string(), subject.to_string(), id.clone());
+        let (package, name, subject, run_id) = (
+            package.to_string(),
+            name.to_string(),
+            subject.to_string(),
+            id.clone(),
+        );
         std::thread::Builder::new()
             .name(format!("invoke-{id}"))
             .spawn(move || {
@@ -50,7 +62,14 @@ impl Engine {
 
     /// Accepts an asynchronous invocation: written to the queue before this returns, so it
     /// survives a crash. `max_wait` is how long it may wait before being discarded.
-    pub fn enqueue(&self, package: &str, name: &str, params: Map<String, Value>, subject: &str, max_wait: Duration) -> Result<String, EngineError> {
+    pub fn enqueue(
+        &self,
+        package: &str,
+        name: &str,
+        params: Map<String, Value>,
+        subject: &str,
+        max_wait: Duration,
+    ) -> Result<String, EngineError> {
         self.action(package, name)?;
         let now = now_ms();
         let record = AsyncRecord {
@@ -75,17 +94,42 @@ impl Engine {
 
     /// Runs the oldest waiting invocation, if any; answers whether one ran.
     pub fn run_next_queued(&self) -> Result<bool, EngineError> {
-        let Some(job) = self.store().claim_next(now_ms())? else { return Ok(false) };
-        let params = job.params.as_object().cloned().unwrap_or_default();
-        let (status, code, message, activation) = match self.invoke(&job.package, &job.action, params, &job.subject, None) {
-            Ok(a) if a.status == "success" => (AsyncStatus::Success, 0, String::new(), Some(a.id)),
-            Ok(a) => {
-                let message = a.result.get("error").map(|e| e.as_str().map(str::to_string).unwrap_or_else(|| e.to_string())).unwrap_or_else(|| a.status.clone());
-                (AsyncStatus::Fail, a.status_code(), message, Some(a.id))
-            }
-            Err(e) => (AsyncStatus::Fail, i64::from(e.code.number()), e.message, None),
+        let Some(job) = self.store().claim_next(now_ms())? else {
+            return Ok(false);
         };
-        self.store().finish_async(&job.request_id, status, code, &message, activation.as_deref(), now_ms())?;
+        let params = job.params.as_object().cloned().unwrap_or_default();
+        let (status, code, message, activation) =
+            match self.invoke(&job.package, &job.action, params, &job.subject, None) {
+                Ok(a) if a.status == "success" => {
+                    (AsyncStatus::Success, 0, String::new(), Some(a.id))
+                }
+                Ok(a) => {
+                    let message = a
+                        .result
+                        .get("error")
+                        .map(|e| {
+                            e.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| e.to_string())
+                        })
+                        .unwrap_or_else(|| a.status.clone());
+                    (AsyncStatus::Fail, a.status_code(), message, Some(a.id))
+                }
+                Err(e) => (
+                    AsyncStatus::Fail,
+                    i64::from(e.code.number()),
+                    e.message,
+                    None,
+                ),
+            };
+        self.store().finish_async(
+            &job.request_id,
+            status,
+            code,
+            &message,
+            activation.as_deref(),
+            now_ms(),
+        )?;
         Ok(true)
     }
 
@@ -95,7 +139,12 @@ impl Engine {
     }
 
     /// A page of asynchronous invocations (newest first) and the total.
-    pub fn async_invocations(&self, filter: &AsyncFilter, offset: u64, limit: u64) -> Result<(Vec<AsyncRecord>, u64), EngineError> {
+    pub fn async_invocations(
+        &self,
+        filter: &AsyncFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<AsyncRecord>, u64), EngineError> {
         self.store().async_invocations(filter, offset, limit)
     }
 }
@@ -142,7 +191,11 @@ impl Workers {
                     .ok()
             })
             .collect();
-        Self { stop, handles, engine }
+        Self {
+            stop,
+            handles,
+            engine,
+        }
     }
 
     /// Stops taking new work and waits for running invocations to end.

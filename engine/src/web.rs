@@ -35,19 +35,39 @@ pub struct WebResponse {
 }
 
 fn json_response(status: u16, value: &Value) -> WebResponse {
-    WebResponse { status, headers: vec![("content-type".into(), "application/json".into())], body: value.to_string().into_bytes() }
+    WebResponse {
+        status,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: value.to_string().into_bytes(),
+    }
 }
 
 impl Engine {
     /// Runs a web action for `request`. Non-web actions answer 404, as OpenWhisk does.
-    pub fn run_web(&self, package: &str, name: &str, request: &WebRequest) -> Result<WebResponse, EngineError> {
+    pub fn run_web(
+        &self,
+        package: &str,
+        name: &str,
+        request: &WebRequest,
+    ) -> Result<WebResponse, EngineError> {
         let action = self.action(package, name)?;
         if !Engine::is_web(&action) {
-            return Err(EngineError::new(ErrorCode::ActionNotFound, "The requested resource does not exist."));
+            return Err(EngineError::new(
+                ErrorCode::ActionNotFound,
+                "The requested resource does not exist.",
+            ));
         }
         let raw = action.body.raw_http.unwrap_or(false);
-        let headers: Map<String, Value> = request.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.clone()))).collect();
-        let content_type = headers.get("content-type").and_then(Value::as_str).unwrap_or("").to_string();
+        let headers: Map<String, Value> = request
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.clone())))
+            .collect();
+        let content_type = headers
+            .get("content-type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let body_text = String::from_utf8_lossy(&request.body).into_owned();
 
         let mut params = Map::new();
@@ -72,16 +92,29 @@ impl Engine {
                 }
             }
         }
-        if let Some(key) = params.keys().find(|k| k.starts_with("__ow_") && !(k.as_str() == "__ow_body" || raw && k.as_str() == "__ow_query")) {
-            return Ok(json_response(400, &json!({"error": format!("Request defines parameters that are not allowed (e.g., reserved properties): {key}")})));
+        if let Some(key) = params.keys().find(|k| {
+            k.starts_with("__ow_")
+                && !(k.as_str() == "__ow_body" || raw && k.as_str() == "__ow_query")
+        }) {
+            return Ok(json_response(
+                400,
+                &json!({"error": format!("Request defines parameters that are not allowed (e.g., reserved properties): {key}")}),
+            ));
         }
-        params.insert("__ow_method".into(), json!(request.method.to_ascii_lowercase()));
+        params.insert(
+            "__ow_method".into(),
+            json!(request.method.to_ascii_lowercase()),
+        );
         params.insert("__ow_headers".into(), Value::Object(headers));
         params.insert("__ow_path".into(), json!(request.path));
 
         let activation = self.invoke(package, name, params, "web", None)?;
         if activation.status != "success" {
-            let status = if activation.status == "application error" { 400 } else { 502 };
+            let status = if activation.status == "application error" {
+                400
+            } else {
+                502
+            };
             return Ok(json_response(status, &activation.result));
         }
         Ok(to_response(&activation.result))
@@ -91,7 +124,10 @@ impl Engine {
 /// `{statusCode, headers, body}` → a response; a result with none of them is sent as JSON.
 fn to_response(result: &Value) -> WebResponse {
     let obj = result.as_object().cloned().unwrap_or_default();
-    if !["statusCode", "headers", "body"].iter().any(|k| obj.contains_key(*k)) {
+    if !["statusCode", "headers", "body"]
+        .iter()
+        .any(|k| obj.contains_key(*k))
+    {
         return json_response(200, result);
     }
     let mut headers: Vec<(String, String)> = Vec::new();
@@ -99,7 +135,14 @@ fn to_response(result: &Value) -> WebResponse {
         for (k, v) in h {
             match v {
                 // An array is a multi-valued header.
-                Value::Array(items) => headers.extend(items.iter().map(|i| (k.to_ascii_lowercase(), i.as_str().map(str::to_string).unwrap_or_else(|| i.to_string())))),
+                Value::Array(items) => headers.extend(items.iter().map(|i| {
+                    (
+                        k.to_ascii_lowercase(),
+                        i.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| i.to_string()),
+                    )
+                })),
                 Value::String(s) => headers.push((k.to_ascii_lowercase(), s.clone())),
                 other => headers.push((k.to_ascii_lowercase(), other.to_string())),
             }
@@ -116,6 +159,15 @@ fn to_response(result: &Value) -> WebResponse {
         }
     };
     let default_status = if body.is_empty() { 204 } else { 200 };
-    let status = obj.get("statusCode").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok()).filter(|s| (100..600).contains(s)).unwrap_or(default_status);
-    WebResponse { status, headers, body }
+    let status = obj
+        .get("statusCode")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .filter(|s| (100..600).contains(s))
+        .unwrap_or(default_status);
+    WebResponse {
+        status,
+        headers,
+        body,
+    }
 }

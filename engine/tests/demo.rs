@@ -8,17 +8,59 @@ fn a_fresh_engine_gets_demo_actions_that_work_and_a_second_seed_does_nothing() {
     let e = Engine::in_memory(EngineOptions::default()).unwrap();
     assert!(demo::seed_if_empty(&e).unwrap());
     assert!(!demo::seed_if_empty(&e).unwrap());
-    let names: Vec<String> = e.actions(Some("demo")).unwrap().into_iter().map(|a| a.name).collect();
-    assert_eq!(names, ["always-fails", "hello", "hello-loud", "shout", "slow-logger", "web-hello"]);
+    let names: Vec<String> = e
+        .actions(Some("demo"))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "always-fails",
+            "hello",
+            "hello-loud",
+            "shout",
+            "slow-logger",
+            "web-hello"
+        ]
+    );
 
-    let hello = e.invoke("demo", "hello", json!({"name": "Kim"}).as_object().cloned().unwrap(), "guest", None).unwrap();
+    let hello = e
+        .invoke(
+            "demo",
+            "hello",
+            json!({"name": "Kim"}).as_object().cloned().unwrap(),
+            "guest",
+            None,
+        )
+        .unwrap();
     assert_eq!(hello.result, json!({"greeting": "Hello, Kim!"}));
-    assert!(hello.logs[0].ends_with("greeting Kim from the fnconsole demo"), "package defaults apply: {:?}", hello.logs);
-    let loud = e.invoke("demo", "hello-loud", Map::new(), "guest", None).unwrap();
+    assert!(
+        hello.logs[0].ends_with("greeting Kim from the fnconsole demo"),
+        "package defaults apply: {:?}",
+        hello.logs
+    );
+    let loud = e
+        .invoke("demo", "hello-loud", Map::new(), "guest", None)
+        .unwrap();
     assert_eq!(loud.result, json!({"greeting": "HELLO, WORLD!"}));
-    let failed = e.invoke("demo", "always-fails", Map::new(), "guest", None).unwrap();
+    let failed = e
+        .invoke("demo", "always-fails", Map::new(), "guest", None)
+        .unwrap();
     assert_eq!(failed.status, "application error");
-    let slow = e.invoke("demo", "slow-logger", json!({"steps": 2}).as_object().cloned().unwrap(), "guest", None).unwrap();
-    assert_eq!((slow.result.clone(), slow.logs.len()), (json!({"done": true, "steps": 2}), 2));
+    let slow = e
+        .invoke(
+            "demo",
+            "slow-logger",
+            json!({"steps": 2}).as_object().cloned().unwrap(),
+            "guest",
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        (slow.result.clone(), slow.logs.len()),
+        (json!({"done": true, "steps": 2}), 2)
+    );
     assert!(slow.duration_ms >= 800);
 }

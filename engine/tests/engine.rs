@@ -55,9 +55,16 @@ fn every_put_action_rule_answers_its_code_and_names_the_field() {
 #[test]
 fn types_never_change_and_names_are_unique() {
     let e = engine();
-    e.put_action("-", "hello", None, &body("function main(){return {}}")).unwrap();
+    e.put_action("-", "hello", None, &body("function main(){return {}}"))
+        .unwrap();
     let (code, message) = code_of(e.put_action("-", "hello", Some("web"), &body("")));
-    assert_eq!((code, message.as_str()), (ErrorCode::ActionTypeMismatch, "action -/hello is basic; an action's type cannot change to web"));
+    assert_eq!(
+        (code, message.as_str()),
+        (
+            ErrorCode::ActionTypeMismatch,
+            "action -/hello is basic; an action's type cannot change to web"
+        )
+    );
     e.put_package("tools", None, &Map::new()).unwrap();
     let (code, _) = code_of(e.put_action("tools", "hello", None, &body("")));
     assert_eq!(code, ErrorCode::ResourceNameConflict);
@@ -70,20 +77,30 @@ fn types_never_change_and_names_are_unique() {
 fn at_most_500_actions() {
     let e = engine();
     for i in 0..500 {
-        e.put_action("-", &format!("a{i}"), None, &body("")).unwrap();
+        e.put_action("-", &format!("a{i}"), None, &body(""))
+            .unwrap();
     }
     let (code, message) = code_of(e.put_action("-", "one-more", None, &body("")));
-    assert_eq!((code, code.number(), code.status()), (ErrorCode::ActionCountExceed, 80308, 422));
-    assert_eq!(message, "the namespace already holds 500 actions, the most allowed");
+    assert_eq!(
+        (code, code.number(), code.status()),
+        (ErrorCode::ActionCountExceed, 80308, 422)
+    );
+    assert_eq!(
+        message,
+        "the namespace already holds 500 actions, the most allowed"
+    );
     // Updating an existing one is still allowed.
-    e.put_action("-", "a1", None, &body("function main(){return {}}")).unwrap();
+    e.put_action("-", "a1", None, &body("function main(){return {}}"))
+        .unwrap();
 }
 
 #[test]
 fn an_invocation_is_recorded_with_input_logs_and_billing() {
     let e = engine();
     e.put_action("-", "hello", None, &body("function main(p) { console.log('hi', p.name); return { greeting: 'hello ' + p.name }; }")).unwrap();
-    let a = e.invoke("-", "hello", params(json!({"name": "kim"})), "guest", None).unwrap();
+    let a = e
+        .invoke("-", "hello", params(json!({"name": "kim"})), "guest", None)
+        .unwrap();
     assert_eq!(a.id.len(), 32);
     assert!(a.id.chars().all(|c| c.is_ascii_hexdigit()));
     assert_eq!(a.status, "success");
@@ -92,43 +109,107 @@ fn an_invocation_is_recorded_with_input_logs_and_billing() {
     assert!(a.logs[0].ends_with("stdout: hi kim"), "{:?}", a.logs);
     assert_eq!(a.billed_ms, billed(a.duration_ms));
     assert_eq!(e.activation(&a.id).unwrap(), a);
-    assert_eq!((billed(0), billed(1), billed(100), billed(101)), (100, 100, 100, 200));
+    assert_eq!(
+        (billed(0), billed(1), billed(100), billed(101)),
+        (100, 100, 100, 200)
+    );
 }
 
 #[test]
 fn parameters_follow_runtime_over_action_over_package() {
     let e = engine();
-    e.put_package("pkg", None, &params(json!({"a": "package", "b": "package", "c": "package"}))).unwrap();
+    e.put_package(
+        "pkg",
+        None,
+        &params(json!({"a": "package", "b": "package", "c": "package"})),
+    )
+    .unwrap();
     let mut b = body("function main(p) { return p; }");
     b["parameters"] = json!({"b": "action", "c": "action"});
     e.put_action("pkg", "echo", None, &b).unwrap();
-    let a = e.invoke("pkg", "echo", params(json!({"c": "runtime"})), "guest", None).unwrap();
-    assert_eq!(a.result, json!({"a": "package", "b": "action", "c": "runtime"}));
+    let a = e
+        .invoke(
+            "pkg",
+            "echo",
+            params(json!({"c": "runtime"})),
+            "guest",
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        a.result,
+        json!({"a": "package", "b": "action", "c": "runtime"})
+    );
 }
 
 #[test]
 fn sequences_chain_outputs_and_stop_at_the_first_failure() {
     let e = engine();
-    e.put_action("-", "double", None, &body("function main(p) { return { n: p.n * 2 }; }")).unwrap();
-    e.put_action("-", "inc", None, &body("function main(p) { return { n: p.n + 1 }; }")).unwrap();
-    e.put_action("-", "fail", None, &body("function main() { throw new Error('stop'); }")).unwrap();
-    e.put_action("-", "calc", Some("sequence"), &json!({"exec": {"kind": "sequence", "components": ["-/double", "-/inc", "-/double"]}})).unwrap();
-    let a = e.invoke("-", "calc", params(json!({"n": 3})), "guest", None).unwrap();
+    e.put_action(
+        "-",
+        "double",
+        None,
+        &body("function main(p) { return { n: p.n * 2 }; }"),
+    )
+    .unwrap();
+    e.put_action(
+        "-",
+        "inc",
+        None,
+        &body("function main(p) { return { n: p.n + 1 }; }"),
+    )
+    .unwrap();
+    e.put_action(
+        "-",
+        "fail",
+        None,
+        &body("function main() { throw new Error('stop'); }"),
+    )
+    .unwrap();
+    e.put_action(
+        "-",
+        "calc",
+        Some("sequence"),
+        &json!({"exec": {"kind": "sequence", "components": ["-/double", "-/inc", "-/double"]}}),
+    )
+    .unwrap();
+    let a = e
+        .invoke("-", "calc", params(json!({"n": 3})), "guest", None)
+        .unwrap();
     assert_eq!(a.result, json!({"n": 14}));
     assert_eq!(a.components.len(), 3);
     for id in &a.components {
         assert_eq!(e.activation(id).unwrap().status, "success");
     }
 
-    e.put_action("-", "broken", Some("sequence"), &json!({"exec": {"kind": "sequence", "components": ["-/double", "-/fail", "-/inc"]}})).unwrap();
-    let a = e.invoke("-", "broken", params(json!({"n": 1})), "guest", None).unwrap();
+    e.put_action(
+        "-",
+        "broken",
+        Some("sequence"),
+        &json!({"exec": {"kind": "sequence", "components": ["-/double", "-/fail", "-/inc"]}}),
+    )
+    .unwrap();
+    let a = e
+        .invoke("-", "broken", params(json!({"n": 1})), "guest", None)
+        .unwrap();
     assert_eq!(a.status, "application error");
     assert_eq!(a.result, json!({"error": "Error: stop"}));
     assert_eq!(a.components.len(), 2, "the third never ran");
 
     let components: Vec<String> = (0..51).map(|_| "-/inc".to_string()).collect();
-    let (code, message) = code_of(e.put_action("-", "long", Some("sequence"), &json!({"exec": {"kind": "sequence", "components": components}})));
-    assert_eq!((code, message.as_str()), (ErrorCode::ActionBodyInvalidValue, "exec.components has 51 entries; a sequence needs 1 to 50"));
+    let (code, message) = code_of(e.put_action(
+        "-",
+        "long",
+        Some("sequence"),
+        &json!({"exec": {"kind": "sequence", "components": components}}),
+    ));
+    assert_eq!(
+        (code, message.as_str()),
+        (
+            ErrorCode::ActionBodyInvalidValue,
+            "exec.components has 51 entries; a sequence needs 1 to 50"
+        )
+    );
 }
 
 #[test]
@@ -139,8 +220,12 @@ fn failures_are_recorded_with_their_status() {
     e.put_action("-", "slow", None, &slow).unwrap();
     let a = e.invoke("-", "slow", Map::new(), "guest", None).unwrap();
     assert_eq!(a.status, "timeout");
-    assert_eq!(a.result, json!({"error": "The action exceeded its time limit of 500 milliseconds."}));
-    e.put_action("-", "bad", None, &body("function main() { return 1; }")).unwrap();
+    assert_eq!(
+        a.result,
+        json!({"error": "The action exceeded its time limit of 500 milliseconds."})
+    );
+    e.put_action("-", "bad", None, &body("function main() { return 1; }"))
+        .unwrap();
     let a = e.invoke("-", "bad", Map::new(), "guest", None).unwrap();
     assert_eq!(a.status, "action developer error");
     assert_eq!(a.status_code(), 2);
@@ -152,9 +237,15 @@ fn failures_are_recorded_with_their_status() {
 fn binary_code_is_base64_of_the_source() {
     use base64::Engine as _;
     let e = engine();
-    let encoded = base64::engine::general_purpose::STANDARD.encode("function main() { return { from: 'binary' }; }");
+    let encoded = base64::engine::general_purpose::STANDARD
+        .encode("function main() { return { from: 'binary' }; }");
     e.put_action("-", "bin", None, &json!({"limits": {"timeout": 5000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": encoded, "binary": true}})).unwrap();
-    assert_eq!(e.invoke("-", "bin", Map::new(), "guest", None).unwrap().result, json!({"from": "binary"}));
+    assert_eq!(
+        e.invoke("-", "bin", Map::new(), "guest", None)
+            .unwrap()
+            .result,
+        json!({"from": "binary"})
+    );
     let (code, _) = code_of(e.put_action("-", "bin2", None, &json!({"limits": {"timeout": 5000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "not base64!", "binary": true}})));
     assert_eq!(code, ErrorCode::ActionBodyInvalidValue);
 }
@@ -163,19 +254,45 @@ fn binary_code_is_base64_of_the_source() {
 fn listings_page_with_totals_and_order_and_old_activations_expire() {
     let e = engine();
     e.put_action("-", "a", None, &body("function main(p) { let s = ''; for (let i = 0; i < p.n * 1000; i++) s += 'x'; return { len: s.length }; }")).unwrap();
-    e.put_action("-", "b", None, &body("function main() { return {}; }")).unwrap();
+    e.put_action("-", "b", None, &body("function main() { return {}; }"))
+        .unwrap();
     for n in 0..5 {
-        e.invoke("-", "a", params(json!({"n": n})), "guest", None).unwrap();
+        e.invoke("-", "a", params(json!({"n": n})), "guest", None)
+            .unwrap();
     }
     e.invoke("-", "b", Map::new(), "guest", None).unwrap();
-    let only_a = ActivationFilter { action: Some("a".into()), ..Default::default() };
-    let (page, total) = e.activations(&only_a, ActivationOrder::Start, false, 0, 2).unwrap();
+    let only_a = ActivationFilter {
+        action: Some("a".into()),
+        ..Default::default()
+    };
+    let (page, total) = e
+        .activations(&only_a, ActivationOrder::Start, false, 0, 2)
+        .unwrap();
     assert_eq!((page.len(), total), (2, 5));
     assert!(page[0].start_ms >= page[1].start_ms, "newest first");
-    let (all, total) = e.activations(&ActivationFilter::default(), ActivationOrder::Memory, true, 0, 100).unwrap();
+    let (all, total) = e
+        .activations(
+            &ActivationFilter::default(),
+            ActivationOrder::Memory,
+            true,
+            0,
+            100,
+        )
+        .unwrap();
     assert_eq!(total, 6);
     assert!(all.windows(2).all(|w| w[0].memory_used <= w[1].memory_used));
-    let (_, total) = e.activations(&ActivationFilter { since_ms: Some(engine::now_ms() + 60_000), ..Default::default() }, ActivationOrder::Start, false, 0, 10).unwrap();
+    let (_, total) = e
+        .activations(
+            &ActivationFilter {
+                since_ms: Some(engine::now_ms() + 60_000),
+                ..Default::default()
+            },
+            ActivationOrder::Start,
+            false,
+            0,
+            10,
+        )
+        .unwrap();
     assert_eq!(total, 0);
 
     let in_31_days = engine::now_ms() + 31 * 24 * 3600 * 1000;
@@ -189,7 +306,13 @@ fn actions_and_activations_survive_a_restart() {
     let path = dir.path().join("engine.db");
     let id = {
         let e = Engine::open(&path, EngineOptions::default()).unwrap();
-        e.put_action("-", "keep", None, &body("function main() { return { kept: true }; }")).unwrap();
+        e.put_action(
+            "-",
+            "keep",
+            None,
+            &body("function main() { return { kept: true }; }"),
+        )
+        .unwrap();
         e.invoke("-", "keep", Map::new(), "guest", None).unwrap().id
     };
     let e = Engine::open(&path, EngineOptions::default()).unwrap();

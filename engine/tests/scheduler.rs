@@ -14,7 +14,8 @@ fn body(code: &str) -> Value {
     json!({"limits": {"timeout": 10000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": code, "binary": false}})
 }
 
-const SLOW: &str = "function main(p) { return new Promise((ok) => setTimeout(() => ok({ slept: p.ms }), p.ms)); }";
+const SLOW: &str =
+    "function main(p) { return new Promise((ok) => setTimeout(() => ok({ slept: p.ms }), p.ms)); }";
 
 fn params(v: Value) -> Map<String, Value> {
     v.as_object().unwrap().clone()
@@ -32,13 +33,40 @@ fn wait_for(mut done: impl FnMut() -> bool) {
 fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
     let e = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
     e.put_action("-", "slow", None, &body(SLOW)).unwrap();
-    let Invoked::Finished(done) = e.invoke_waiting("-", "slow", params(json!({"ms": 10})), "guest", Duration::from_secs(5)).unwrap() else { panic!() };
+    let Invoked::Finished(done) = e
+        .invoke_waiting(
+            "-",
+            "slow",
+            params(json!({"ms": 10})),
+            "guest",
+            Duration::from_secs(5),
+        )
+        .unwrap()
+    else {
+        panic!()
+    };
     assert_eq!(done.result, json!({"slept": 10}));
-    let Invoked::StillRunning { activation_id } = e.invoke_waiting("-", "slow", params(json!({"ms": 600})), "guest", Duration::from_millis(50)).unwrap() else { panic!() };
+    let Invoked::StillRunning { activation_id } = e
+        .invoke_waiting(
+            "-",
+            "slow",
+            params(json!({"ms": 600})),
+            "guest",
+            Duration::from_millis(50),
+        )
+        .unwrap()
+    else {
+        panic!()
+    };
     assert_eq!(activation_id.len(), 32);
     wait_for(|| e.activation(&activation_id).is_ok());
-    assert_eq!(e.activation(&activation_id).unwrap().result, json!({"slept": 600}));
-    let error = e.invoke_waiting("-", "nope", Map::new(), "guest", Duration::from_secs(1)).unwrap_err();
+    assert_eq!(
+        e.activation(&activation_id).unwrap().result,
+        json!({"slept": 600})
+    );
+    let error = e
+        .invoke_waiting("-", "nope", Map::new(), "guest", Duration::from_secs(1))
+        .unwrap_err();
     assert_eq!(error.code, ErrorCode::ActionNotFound);
 }
 
@@ -46,12 +74,39 @@ fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
 fn asynchronous_invocations_move_through_every_status() {
     let e = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
     e.put_action("-", "slow", None, &body(SLOW)).unwrap();
-    e.put_action("-", "fail", None, &body("function main() { throw new Error('broken'); }")).unwrap();
+    e.put_action(
+        "-",
+        "fail",
+        None,
+        &body("function main() { throw new Error('broken'); }"),
+    )
+    .unwrap();
 
-    let ok = e.enqueue("-", "slow", params(json!({"ms": 300})), "guest", Duration::from_secs(60)).unwrap();
-    let bad = e.enqueue("-", "fail", Map::new(), "guest", Duration::from_secs(60)).unwrap();
-    let late = e.enqueue("-", "slow", params(json!({"ms": 1})), "guest", Duration::ZERO).unwrap();
-    assert_eq!(e.async_invocation(&ok).unwrap().unwrap().status, AsyncStatus::Wait);
+    let ok = e
+        .enqueue(
+            "-",
+            "slow",
+            params(json!({"ms": 300})),
+            "guest",
+            Duration::from_secs(60),
+        )
+        .unwrap();
+    let bad = e
+        .enqueue("-", "fail", Map::new(), "guest", Duration::from_secs(60))
+        .unwrap();
+    let late = e
+        .enqueue(
+            "-",
+            "slow",
+            params(json!({"ms": 1})),
+            "guest",
+            Duration::ZERO,
+        )
+        .unwrap();
+    assert_eq!(
+        e.async_invocation(&ok).unwrap().unwrap().status,
+        AsyncStatus::Wait
+    );
     std::thread::sleep(Duration::from_millis(5));
 
     let workers = Workers::start(e.clone(), 2);
@@ -61,18 +116,52 @@ fn asynchronous_invocations_move_through_every_status() {
     workers.stop();
 
     let done = e.async_invocation(&ok).unwrap().unwrap();
-    assert_eq!(e.activation(done.activation_id.as_deref().unwrap()).unwrap().result, json!({"slept": 300}));
+    assert_eq!(
+        e.activation(done.activation_id.as_deref().unwrap())
+            .unwrap()
+            .result,
+        json!({"slept": 300})
+    );
     let failed = e.async_invocation(&bad).unwrap().unwrap();
-    assert_eq!((failed.error_code, failed.error_message.as_str()), (1, "Error: broken"));
+    assert_eq!(
+        (failed.error_code, failed.error_message.as_str()),
+        (1, "Error: broken")
+    );
     let discarded = e.async_invocation(&late).unwrap().unwrap();
     assert_eq!(discarded.status, AsyncStatus::Discard);
-    assert_eq!(discarded.error_message, "the invocation waited past its deadline and was not run");
+    assert_eq!(
+        discarded.error_message,
+        "the invocation waited past its deadline and was not run"
+    );
 
-    let (page, total) = e.async_invocations(&AsyncFilter { status: Some(AsyncStatus::Fail), ..Default::default() }, 0, 10).unwrap();
+    let (page, total) = e
+        .async_invocations(
+            &AsyncFilter {
+                status: Some(AsyncStatus::Fail),
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .unwrap();
     assert_eq!((page.len(), total), (1, 1));
-    let (_, total) = e.async_invocations(&AsyncFilter { action: Some("slow".into()), ..Default::default() }, 0, 10).unwrap();
+    let (_, total) = e
+        .async_invocations(
+            &AsyncFilter {
+                action: Some("slow".into()),
+                ..Default::default()
+            },
+            0,
+            10,
+        )
+        .unwrap();
     assert_eq!(total, 2);
-    assert_eq!(e.enqueue("-", "nope", Map::new(), "guest", Duration::from_secs(1)).unwrap_err().code, ErrorCode::ActionNotFound);
+    assert_eq!(
+        e.enqueue("-", "nope", Map::new(), "guest", Duration::from_secs(1))
+            .unwrap_err()
+            .code,
+        ErrorCode::ActionNotFound
+    );
 }
 
 /// Runs in two roles: as the test, it starts itself as a child process that accepts
@@ -81,14 +170,34 @@ fn asynchronous_invocations_move_through_every_status() {
 #[test]
 fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     if let Ok(db) = std::env::var("ENGINE_CRASH_DB") {
-        let e = Arc::new(Engine::open(std::path::Path::new(&db), EngineOptions::default()).unwrap());
+        let e =
+            Arc::new(Engine::open(std::path::Path::new(&db), EngineOptions::default()).unwrap());
         e.put_action("-", "slow", None, &body(SLOW)).unwrap();
         let _workers = Workers::start(e.clone(), 2);
         for _ in 0..6 {
-            let id = e.enqueue("-", "slow", params(json!({"ms": 5000})), "guest", Duration::from_secs(600)).unwrap();
+            let id = e
+                .enqueue(
+                    "-",
+                    "slow",
+                    params(json!({"ms": 5000})),
+                    "guest",
+                    Duration::from_secs(600),
+                )
+                .unwrap();
             println!("ACK {id}");
         }
-        wait_for(|| e.async_invocations(&AsyncFilter { status: Some(AsyncStatus::Running), ..Default::default() }, 0, 10).unwrap().1 == 2);
+        wait_for(|| {
+            e.async_invocations(
+                &AsyncFilter {
+                    status: Some(AsyncStatus::Running),
+                    ..Default::default()
+                },
+                0,
+                10,
+            )
+            .unwrap()
+            .1 == 2
+        });
         println!("READY");
         loop {
             std::thread::sleep(Duration::from_secs(60));
@@ -98,7 +207,12 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("engine.db");
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "nothing_acknowledged_is_lost_when_the_process_is_killed", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "nothing_acknowledged_is_lost_when_the_process_is_killed",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("ENGINE_CRASH_DB", &db)
         .stdout(Stdio::piped())
         .spawn()
@@ -119,18 +233,54 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     assert_eq!(acknowledged.len(), 6);
 
     let e = Arc::new(Engine::open(&db, EngineOptions::default()).unwrap());
-    let statuses: Vec<AsyncStatus> = acknowledged.iter().map(|id| e.async_invocation(id).unwrap().expect("acknowledged, so stored").status).collect();
-    assert_eq!(statuses.iter().filter(|s| **s == AsyncStatus::Fail).count(), 2, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == AsyncStatus::Wait).count(), 4, "{statuses:?}");
-    let interrupted = acknowledged.iter().map(|id| e.async_invocation(id).unwrap().unwrap()).find(|r| r.status == AsyncStatus::Fail).unwrap();
-    assert_eq!(interrupted.error_message, "the engine stopped while this invocation was running; it did not complete");
+    let statuses: Vec<AsyncStatus> = acknowledged
+        .iter()
+        .map(|id| {
+            e.async_invocation(id)
+                .unwrap()
+                .expect("acknowledged, so stored")
+                .status
+        })
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == AsyncStatus::Fail).count(),
+        2,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == AsyncStatus::Wait).count(),
+        4,
+        "{statuses:?}"
+    );
+    let interrupted = acknowledged
+        .iter()
+        .map(|id| e.async_invocation(id).unwrap().unwrap())
+        .find(|r| r.status == AsyncStatus::Fail)
+        .unwrap();
+    assert_eq!(
+        interrupted.error_message,
+        "the engine stopped while this invocation was running; it did not complete"
+    );
 
     // The waiting ones run after the restart (made quick so the test is).
-    e.put_action("-", "slow", None, &body("function main() { return { after: 'restart' }; }")).unwrap();
+    e.put_action(
+        "-",
+        "slow",
+        None,
+        &body("function main() { return { after: 'restart' }; }"),
+    )
+    .unwrap();
     let workers = Workers::start(e.clone(), 4);
-    wait_for(|| acknowledged.iter().all(|id| e.async_invocation(id).unwrap().unwrap().status != AsyncStatus::Wait));
+    wait_for(|| {
+        acknowledged
+            .iter()
+            .all(|id| e.async_invocation(id).unwrap().unwrap().status != AsyncStatus::Wait)
+    });
     workers.stop();
-    let succeeded = acknowledged.iter().filter(|id| e.async_invocation(id).unwrap().unwrap().status == AsyncStatus::Success).count();
+    let succeeded = acknowledged
+        .iter()
+        .filter(|id| e.async_invocation(id).unwrap().unwrap().status == AsyncStatus::Success)
+        .count();
     assert_eq!(succeeded, 4);
 }
 
@@ -139,13 +289,33 @@ fn a_follower_sees_lines_while_the_activation_runs_then_its_end() {
     use engine::LiveEvent;
     let e = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
     e.put_action("-", "talk", None, &body("async function main() { for (const w of ['one', 'two', 'three']) { console.log(w); await new Promise((r) => setTimeout(r, 150)); } return { said: 3 }; }")).unwrap();
-    let Invoked::StillRunning { activation_id } = e.invoke_waiting("-", "talk", Map::new(), "guest", Duration::from_millis(50)).unwrap() else { panic!() };
+    let Invoked::StillRunning { activation_id } = e
+        .invoke_waiting("-", "talk", Map::new(), "guest", Duration::from_millis(50))
+        .unwrap()
+    else {
+        panic!()
+    };
     let follower = e.follow(&activation_id).expect("it is running");
     let events: Vec<LiveEvent> = follower.iter().collect();
-    let lines: Vec<&str> = events.iter().filter_map(|ev| match ev { LiveEvent::Line(l) => Some(l.text.as_str()), _ => None }).collect();
-    assert!(!lines.is_empty() && lines.iter().all(|l| ["one", "two", "three"].contains(l)), "{lines:?}");
+    let lines: Vec<&str> = events
+        .iter()
+        .filter_map(|ev| match ev {
+            LiveEvent::Line(l) => Some(l.text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        !lines.is_empty() && lines.iter().all(|l| ["one", "two", "three"].contains(l)),
+        "{lines:?}"
+    );
     assert_eq!(lines.last(), Some(&"three"));
-    assert_eq!(events.last(), Some(&LiveEvent::End { status: "success".into(), result: json!({"said": 3}) }));
+    assert_eq!(
+        events.last(),
+        Some(&LiveEvent::End {
+            status: "success".into(),
+            result: json!({"said": 3})
+        })
+    );
     // Once ended it is read from the store, not followed.
     assert!(e.follow(&activation_id).is_none());
     assert_eq!(e.activation(&activation_id).unwrap().logs.len(), 3);
@@ -153,23 +323,58 @@ fn a_follower_sees_lines_while_the_activation_runs_then_its_end() {
 
 #[test]
 fn concurrency_is_bounded_per_namespace() {
-    let e = Arc::new(Engine::in_memory(EngineOptions { max_concurrent: 2, ..Default::default() }).unwrap());
+    let e = Arc::new(
+        Engine::in_memory(EngineOptions {
+            max_concurrent: 2,
+            ..Default::default()
+        })
+        .unwrap(),
+    );
     e.put_action("-", "slow", None, &body(SLOW)).unwrap();
     for _ in 0..2 {
-        let r = e.invoke_waiting("-", "slow", params(json!({"ms": 500})), "guest", Duration::from_millis(10)).unwrap();
+        let r = e
+            .invoke_waiting(
+                "-",
+                "slow",
+                params(json!({"ms": 500})),
+                "guest",
+                Duration::from_millis(10),
+            )
+            .unwrap();
         assert!(matches!(r, Invoked::StillRunning { .. }));
     }
-    let refused = e.invoke("-", "slow", params(json!({"ms": 1})), "guest", None).unwrap_err();
-    assert_eq!((refused.code, refused.code.status()), (ErrorCode::TooManyRequests, 429));
-    assert_eq!(refused.message, "2 invocations are already running in this namespace, the most allowed; try again shortly");
-    wait_for(|| e.invoke("-", "slow", params(json!({"ms": 1})), "guest", None).is_ok());
+    let refused = e
+        .invoke("-", "slow", params(json!({"ms": 1})), "guest", None)
+        .unwrap_err();
+    assert_eq!(
+        (refused.code, refused.code.status()),
+        (ErrorCode::TooManyRequests, 429)
+    );
+    assert_eq!(
+        refused.message,
+        "2 invocations are already running in this namespace, the most allowed; try again shortly"
+    );
+    wait_for(|| {
+        e.invoke("-", "slow", params(json!({"ms": 1})), "guest", None)
+            .is_ok()
+    });
 }
 
 #[test]
 fn workers_apply_the_retention_period() {
-    let e = Arc::new(Engine::in_memory(EngineOptions { retention: Duration::ZERO, ..Default::default() }).unwrap());
-    e.put_action("-", "quick", None, &body("function main() { return {}; }")).unwrap();
-    let id = e.invoke("-", "quick", Map::new(), "guest", None).unwrap().id;
+    let e = Arc::new(
+        Engine::in_memory(EngineOptions {
+            retention: Duration::ZERO,
+            ..Default::default()
+        })
+        .unwrap(),
+    );
+    e.put_action("-", "quick", None, &body("function main() { return {}; }"))
+        .unwrap();
+    let id = e
+        .invoke("-", "quick", Map::new(), "guest", None)
+        .unwrap()
+        .id;
     std::thread::sleep(Duration::from_millis(5));
     let workers = Workers::start(e.clone(), 1);
     wait_for(|| e.activation(&id).is_err());

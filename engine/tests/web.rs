@@ -21,11 +21,24 @@ fn web(e: &Engine, code: &str, raw: bool) {
 #[test]
 fn a_web_action_answers_with_its_status_headers_and_body() {
     let e = engine();
-    let request = WebRequest { method: "GET".into(), query: "name=Lee".into(), ..Default::default() };
+    let request = WebRequest {
+        method: "GET".into(),
+        query: "name=Lee".into(),
+        ..Default::default()
+    };
     let response = e.run_web("demo", "web-hello", &request).unwrap();
     assert_eq!(response.status, 200);
-    assert_eq!(response.headers, [("content-type".to_string(), "text/html; charset=utf-8".to_string())]);
-    assert_eq!(String::from_utf8(response.body).unwrap(), "<h1>Hello, Lee</h1><p>Method: get</p>");
+    assert_eq!(
+        response.headers,
+        [(
+            "content-type".to_string(),
+            "text/html; charset=utf-8".to_string()
+        )]
+    );
+    assert_eq!(
+        String::from_utf8(response.body).unwrap(),
+        "<h1>Hello, Lee</h1><p>Method: get</p>"
+    );
 }
 
 #[test]
@@ -41,17 +54,37 @@ fn query_and_json_body_are_merged_and_ow_fields_are_given() {
     };
     let response = e.run_web("-", "w", &request).unwrap();
     let got: Value = serde_json::from_slice(&response.body).unwrap();
-    assert_eq!((got["a"].clone(), got["b"].clone(), got["c"].clone()), (json!("1"), json!("body"), json!(3)), "body wins over query");
-    assert_eq!((got["__ow_method"].clone(), got["__ow_path"].clone()), (json!("post"), json!("/extra")));
+    assert_eq!(
+        (got["a"].clone(), got["b"].clone(), got["c"].clone()),
+        (json!("1"), json!("body"), json!(3)),
+        "body wins over query"
+    );
+    assert_eq!(
+        (got["__ow_method"].clone(), got["__ow_path"].clone()),
+        (json!("post"), json!("/extra"))
+    );
     assert_eq!(got["__ow_headers"]["content-type"], "application/json");
-    assert!(response.headers.contains(&("content-type".into(), "application/json".into())));
+    assert!(
+        response
+            .headers
+            .contains(&("content-type".into(), "application/json".into()))
+    );
 }
 
 #[test]
 fn raw_http_passes_the_raw_body_and_query() {
     let e = engine();
-    web(&e, "function main(p) { return { body: { q: p.__ow_query, b: p.__ow_body } }; }", true);
-    let request = WebRequest { method: "PUT".into(), query: "x=1&y=2".into(), body: b"raw text".to_vec(), ..Default::default() };
+    web(
+        &e,
+        "function main(p) { return { body: { q: p.__ow_query, b: p.__ow_body } }; }",
+        true,
+    );
+    let request = WebRequest {
+        method: "PUT".into(),
+        query: "x=1&y=2".into(),
+        body: b"raw text".to_vec(),
+        ..Default::default()
+    };
     let got: Value = serde_json::from_slice(&e.run_web("-", "w", &request).unwrap().body).unwrap();
     assert_eq!(got, json!({"q": "x=1&y=2", "b": "raw text"}));
 }
@@ -59,14 +92,47 @@ fn raw_http_passes_the_raw_body_and_query() {
 #[test]
 fn defaults_errors_and_refusals() {
     let e = engine();
-    web(&e, "function main() { return { headers: { 'x-a': ['1', '2'] } }; }", false);
-    let response = e.run_web("-", "w", &WebRequest { method: "GET".into(), ..Default::default() }).unwrap();
+    web(
+        &e,
+        "function main() { return { headers: { 'x-a': ['1', '2'] } }; }",
+        false,
+    );
+    let response = e
+        .run_web(
+            "-",
+            "w",
+            &WebRequest {
+                method: "GET".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert_eq!(response.status, 204, "no body means 204");
-    assert_eq!(response.headers, [("x-a".to_string(), "1".to_string()), ("x-a".to_string(), "2".to_string())]);
+    assert_eq!(
+        response.headers,
+        [
+            ("x-a".to_string(), "1".to_string()),
+            ("x-a".to_string(), "2".to_string())
+        ]
+    );
 
-    let response = e.run_web("-", "w", &WebRequest { method: "GET".into(), query: "__ow_method=evil".into(), ..Default::default() }).unwrap();
+    let response = e
+        .run_web(
+            "-",
+            "w",
+            &WebRequest {
+                method: "GET".into(),
+                query: "__ow_method=evil".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert_eq!(response.status, 400);
 
     let failed = e.run_web("demo", "always-fails", &WebRequest::default());
-    assert_eq!(failed.unwrap_err().code, ErrorCode::ActionNotFound, "not a web action: 404");
+    assert_eq!(
+        failed.unwrap_err().code,
+        ErrorCode::ActionNotFound,
+        "not a web action: 404"
+    );
 }

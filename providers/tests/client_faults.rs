@@ -20,7 +20,9 @@ async fn raw_server(response: Vec<u8>, delay: Duration) -> (String, Counter) {
     let c = counter.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
             let response = response.clone();
             let c = c.clone();
             tokio::spawn(async move {
@@ -41,29 +43,63 @@ fn http(status: &str, content_type: &str, body: &str) -> Vec<u8> {
 }
 
 fn client(endpoint: &str, timeout: Duration) -> NcpClient {
-    let transport = Transport::new(TransportOptions { timeout, max_body_bytes: 8 * 1024 * 1024, read_retries: 2, backoff: Duration::from_millis(10) }).unwrap();
+    let transport = Transport::new(TransportOptions {
+        timeout,
+        max_body_bytes: 8 * 1024 * 1024,
+        read_retries: 2,
+        backoff: Duration::from_millis(10),
+    })
+    .unwrap();
     NcpClient::new(
         transport,
-        NcpConfig { endpoint: endpoint.into(), base_path: "/api/v2".into(), platform: None, access_key: "ak".into(), secret_key: Secret::new("sk") },
+        NcpConfig {
+            endpoint: endpoint.into(),
+            base_path: "/api/v2".into(),
+            platform: None,
+            access_key: "ak".into(),
+            secret_key: Secret::new("sk"),
+        },
     )
 }
 
 fn invoke_request() -> InvocationRequest {
-    InvocationRequest { action: ActionRef::top("a"), params: Default::default(), blocking: true, wait_ms: None }
+    InvocationRequest {
+        action: ActionRef::top("a"),
+        params: Default::default(),
+        blocking: true,
+        wait_ms: None,
+    }
 }
 
 #[tokio::test]
 async fn a_slow_provider_ends_at_the_timeout_with_a_clear_message() {
-    let (url, _) = raw_server(http("200 OK", "application/json", r#"{"content":[]}"#), Duration::from_secs(5)).await;
-    let error = client(&url, Duration::from_millis(500)).invoke(&invoke_request()).await.unwrap_err();
+    let (url, _) = raw_server(
+        http("200 OK", "application/json", r#"{"content":[]}"#),
+        Duration::from_secs(5),
+    )
+    .await;
+    let error = client(&url, Duration::from_millis(500))
+        .invoke(&invoke_request())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Timeout);
-    assert_eq!(error.explanation, format!("the provider did not answer within 0.5 s ({url})"));
+    assert_eq!(
+        error.explanation,
+        format!("the provider did not answer within 0.5 s ({url})")
+    );
 }
 
 #[tokio::test]
 async fn a_500_without_an_error_body_keeps_the_status_and_a_snippet() {
-    let (url, count) = raw_server(http("500 Internal Server Error", "text/html", "<h1>oops</h1>"), Duration::ZERO).await;
-    let error = client(&url, Duration::from_secs(5)).invoke(&invoke_request()).await.unwrap_err();
+    let (url, count) = raw_server(
+        http("500 Internal Server Error", "text/html", "<h1>oops</h1>"),
+        Duration::ZERO,
+    )
+    .await;
+    let error = client(&url, Duration::from_secs(5))
+        .invoke(&invoke_request())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Provider);
     assert_eq!(error.status, Some(500));
     assert_eq!(error.provider_message.as_deref(), Some("<h1>oops</h1>"));
@@ -73,7 +109,11 @@ async fn a_500_without_an_error_body_keeps_the_status_and_a_snippet() {
 
 #[tokio::test]
 async fn reads_are_retried_on_503_but_invokes_are_not() {
-    let (url, count) = raw_server(http("503 Service Unavailable", "application/json", "{}"), Duration::ZERO).await;
+    let (url, count) = raw_server(
+        http("503 Service Unavailable", "application/json", "{}"),
+        Duration::ZERO,
+    )
+    .await;
     let c = client(&url, Duration::from_secs(5));
     let error = c.list_packages().await.unwrap_err();
     assert_eq!(error.status, Some(503));
@@ -84,27 +124,55 @@ async fn reads_are_retried_on_503_but_invokes_are_not() {
 
 #[tokio::test]
 async fn malformed_json_is_an_error_not_a_panic() {
-    let (url, _) = raw_server(http("200 OK", "application/json", r#"{"content": [ {"name": "#), Duration::ZERO).await;
-    let error = client(&url, Duration::from_secs(5)).list_packages().await.unwrap_err();
+    let (url, _) = raw_server(
+        http("200 OK", "application/json", r#"{"content": [ {"name": "#),
+        Duration::ZERO,
+    )
+    .await;
+    let error = client(&url, Duration::from_secs(5))
+        .list_packages()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::BadResponse);
-    assert!(error.explanation.starts_with(&format!("{url} sent a malformed response (HTTP 200): ")), "{}", error.explanation);
+    assert!(
+        error
+            .explanation
+            .starts_with(&format!("{url} sent a malformed response (HTTP 200): ")),
+        "{}",
+        error.explanation
+    );
 }
 
 #[tokio::test]
 async fn a_truncated_body_is_reported() {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n{\"content\": [";
     let (url, _) = raw_server(head.as_bytes().to_vec(), Duration::ZERO).await;
-    let error = client(&url, Duration::from_secs(5)).invoke(&invoke_request()).await.unwrap_err();
+    let error = client(&url, Duration::from_secs(5))
+        .invoke(&invoke_request())
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::BadResponse, "{error}");
-    assert!(error.explanation.starts_with(&format!("{url} broke off its response")), "{}", error.explanation);
+    assert!(
+        error
+            .explanation
+            .starts_with(&format!("{url} broke off its response")),
+        "{}",
+        error.explanation
+    );
 }
 
 #[tokio::test]
 async fn a_huge_body_is_refused_by_its_length_or_while_reading() {
     let declared = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9000000\r\nConnection: close\r\n\r\n{";
     let (url, _) = raw_server(declared.as_bytes().to_vec(), Duration::ZERO).await;
-    let error = client(&url, Duration::from_secs(5)).invoke(&invoke_request()).await.unwrap_err();
-    assert_eq!(error.explanation, format!("{url} sent a response larger than 8 MB; it was not read"));
+    let error = client(&url, Duration::from_secs(5))
+        .invoke(&invoke_request())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.explanation,
+        format!("{url} sent a response larger than 8 MB; it was not read")
+    );
 
     // Chunked, with no length announced: the cap applies while reading.
     let mut body = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
@@ -116,16 +184,32 @@ async fn a_huge_body_is_refused_by_its_length_or_while_reading() {
     }
     body.extend_from_slice(b"0\r\n\r\n");
     let (url, _) = raw_server(body, Duration::ZERO).await;
-    let error = client(&url, Duration::from_secs(5)).invoke(&invoke_request()).await.unwrap_err();
-    assert_eq!(error.explanation, format!("{url} sent a response larger than 8 MB; it was not read"));
+    let error = client(&url, Duration::from_secs(5))
+        .invoke(&invoke_request())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.explanation,
+        format!("{url} sent a response larger than 8 MB; it was not read")
+    );
 }
 
 #[tokio::test]
 async fn the_wrong_content_type_is_named() {
-    let (url, _) = raw_server(http("200 OK", "text/html; charset=utf-8", "<html></html>"), Duration::ZERO).await;
-    let error = client(&url, Duration::from_secs(5)).list_packages().await.unwrap_err();
+    let (url, _) = raw_server(
+        http("200 OK", "text/html; charset=utf-8", "<html></html>"),
+        Duration::ZERO,
+    )
+    .await;
+    let error = client(&url, Duration::from_secs(5))
+        .list_packages()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::BadResponse);
-    assert_eq!(error.explanation, format!("{url} answered text/html; charset=utf-8 where JSON was expected (HTTP 200)"));
+    assert_eq!(
+        error.explanation,
+        format!("{url} answered text/html; charset=utf-8 where JSON was expected (HTTP 200)")
+    );
 }
 
 #[tokio::test]
@@ -134,16 +218,37 @@ async fn an_unreachable_endpoint_is_named_and_no_url_with_a_signature_leaks() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let error = client(&url, Duration::from_secs(5)).list_packages().await.unwrap_err();
+    let error = client(&url, Duration::from_secs(5))
+        .list_packages()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Network);
-    assert!(error.explanation.starts_with(&format!("cannot connect to {url}: ")), "{}", error.explanation);
-    assert!(!error.explanation.contains("/api/v2"), "the request URL is not in the message");
+    assert!(
+        error
+            .explanation
+            .starts_with(&format!("cannot connect to {url}: ")),
+        "{}",
+        error.explanation
+    );
+    assert!(
+        !error.explanation.contains("/api/v2"),
+        "the request URL is not in the message"
+    );
 }
 
 #[tokio::test]
 async fn an_unknown_host_is_named() {
     let url = "http://fnconsole-test.invalid";
-    let error = client(url, Duration::from_secs(10)).list_packages().await.unwrap_err();
+    let error = client(url, Duration::from_secs(10))
+        .list_packages()
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Network, "{error}");
-    assert!(error.explanation.starts_with("cannot connect to http://fnconsole-test.invalid: "), "{}", error.explanation);
+    assert!(
+        error
+            .explanation
+            .starts_with("cannot connect to http://fnconsole-test.invalid: "),
+        "{}",
+        error.explanation
+    );
 }

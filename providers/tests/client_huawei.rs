@@ -29,7 +29,13 @@ fn error(status: StatusCode, code: &str, msg: &str) -> Response {
     (status, Json(json!({"error_code": code, "error_msg": msg}))).into_response()
 }
 
-async fn handle(State(fake): State<Fake>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(fake): State<Fake>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let query = parse_form(uri.query().unwrap_or(""));
     let header_list: Vec<(String, String)> = headers
         .iter()
@@ -38,8 +44,19 @@ async fn handle(State(fake): State<Fake>, method: Method, uri: Uri, headers: Hea
     let authorized = if header(&headers, "x-auth-token") == Some(TOKEN) {
         true
     } else {
-        let parts = huawei::RequestParts { method: method.as_str(), path: uri.path(), query: &query, headers: &header_list, body: &body };
-        huawei::verify(parts, |k| (k == AK).then(|| Secret::new(SK)), (now_ms() / 1000) as i64).is_ok()
+        let parts = huawei::RequestParts {
+            method: method.as_str(),
+            path: uri.path(),
+            query: &query,
+            headers: &header_list,
+            body: &body,
+        };
+        huawei::verify(
+            parts,
+            |k| (k == AK).then(|| Secret::new(SK)),
+            (now_ms() / 1000) as i64,
+        )
+        .is_ok()
     };
     if !authorized {
         return error(StatusCode::FORBIDDEN, "FSS.0403", "invalid token");
@@ -71,26 +88,61 @@ async fn handle(State(fake): State<Fake>, method: Method, uri: Uri, headers: Hea
 async fn setup(auth: HuaweiAuth) -> (HuaweiClient, Fake) {
     let fake = Fake::default();
     let url = serve(Router::new().fallback(handle).with_state(fake.clone())).await;
-    (HuaweiClient::new(transport(), HuaweiConfig { endpoint: url, project_id: PROJECT.into(), region: "cn-north-4".into(), auth }), fake)
+    (
+        HuaweiClient::new(
+            transport(),
+            HuaweiConfig {
+                endpoint: url,
+                project_id: PROJECT.into(),
+                region: "cn-north-4".into(),
+                auth,
+            },
+        ),
+        fake,
+    )
 }
 
 fn aksk(sk: &str) -> HuaweiAuth {
-    HuaweiAuth::AkSk { access_key: AK.into(), secret_key: Secret::new(sk) }
+    HuaweiAuth::AkSk {
+        access_key: AK.into(),
+        secret_key: Secret::new(sk),
+    }
 }
 
 #[tokio::test]
 async fn functions_invocations_and_async_records_round_trip() {
     let (client, fake) = setup(aksk(SK)).await;
-    let list = client.list_functions(&PageRequest::first(10)).await.unwrap();
+    let list = client
+        .list_functions(&PageRequest::first(10))
+        .await
+        .unwrap();
     assert_eq!(list.items[0].action, ActionRef::top("hello"));
     assert_eq!(list.next_cursor, None, "marker 0 means no further page");
 
-    let request = InvocationRequest { action: ActionRef::top("hello"), params: serde_json::from_value(json!({"name": "화웨이"})).unwrap(), blocking: true, wait_ms: None };
-    let InvocationResult::Finished(done) = client.invoke(&request).await.unwrap() else { panic!() };
+    let request = InvocationRequest {
+        action: ActionRef::top("hello"),
+        params: serde_json::from_value(json!({"name": "화웨이"})).unwrap(),
+        blocking: true,
+        wait_ms: None,
+    };
+    let InvocationResult::Finished(done) = client.invoke(&request).await.unwrap() else {
+        panic!()
+    };
     assert_eq!(done.result.unwrap()["hello"], "화웨이");
     assert_eq!(done.logs.unwrap(), ["line 1", "line 2"]);
-    let accepted = client.invoke(&InvocationRequest { blocking: false, ..request }).await.unwrap();
-    assert_eq!(accepted, InvocationResult::Accepted { id: "r-async".into() });
+    let accepted = client
+        .invoke(&InvocationRequest {
+            blocking: false,
+            ..request
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        accepted,
+        InvocationResult::Accepted {
+            id: "r-async".into()
+        }
+    );
 
     let query = AsyncInvocationQuery {
         action: Some(ActionRef::top("hello")),
@@ -99,13 +151,28 @@ async fn functions_invocations_and_async_records_round_trip() {
         begin: Some("2019-10-25T15:00:00".into()),
         end: Some("2019-10-25T16:00:00".into()),
     };
-    let page = client.list_async_invocations(&query, &PageRequest { offset: 0, limit: 500, cursor: Some("3".into()) }).await.unwrap();
+    let page = client
+        .list_async_invocations(
+            &query,
+            &PageRequest {
+                offset: 0,
+                limit: 500,
+                cursor: Some("3".into()),
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(page.total, Some(7));
     assert_eq!(page.next_cursor.as_deref(), Some("1"));
     assert_eq!(page.items[0].status, AsyncStatus::Fail);
     assert_eq!(page.items[0].error_message.as_deref(), Some("boom"));
     let sent = fake.queries.lock().unwrap().last().cloned().unwrap();
-    let expect = |k: &str, v: &str| assert!(sent.contains(&(k.to_string(), v.to_string())), "{k}={v} not in {sent:?}");
+    let expect = |k: &str, v: &str| {
+        assert!(
+            sent.contains(&(k.to_string(), v.to_string())),
+            "{k}={v} not in {sent:?}"
+        )
+    };
     expect("limit", "500");
     expect("marker", "3");
     expect("request_id", "403fcbd6");
@@ -117,18 +184,44 @@ async fn functions_invocations_and_async_records_round_trip() {
 #[tokio::test]
 async fn a_token_is_accepted_in_place_of_keys() {
     let (client, _) = setup(HuaweiAuth::Token(Secret::new(TOKEN))).await;
-    assert_eq!(client.list_functions(&PageRequest::first(1)).await.unwrap().items.len(), 1);
+    assert_eq!(
+        client
+            .list_functions(&PageRequest::first(1))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
 async fn wrong_keys_and_unknown_functions_keep_huaweis_codes() {
     let (client, _) = setup(aksk("wrong")).await;
-    let error = client.list_functions(&PageRequest::first(1)).await.unwrap_err();
-    assert_eq!((error.kind, error.code.as_deref()), (ErrorKind::Auth, Some("FSS.0403")));
+    let error = client
+        .list_functions(&PageRequest::first(1))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.kind, error.code.as_deref()),
+        (ErrorKind::Auth, Some("FSS.0403"))
+    );
 
     let (client, _) = setup(aksk(SK)).await;
-    let query = AsyncInvocationQuery { action: Some(ActionRef::top("nope")), ..Default::default() };
-    let error = client.list_async_invocations(&query, &PageRequest::first(10)).await.unwrap_err();
-    assert_eq!((error.kind, error.code.as_deref()), (ErrorKind::NotFound, Some("FSS.0404")));
-    assert_eq!(error.to_string(), "the function does not exist (provider said FSS.0404: can not find function)");
+    let query = AsyncInvocationQuery {
+        action: Some(ActionRef::top("nope")),
+        ..Default::default()
+    };
+    let error = client
+        .list_async_invocations(&query, &PageRequest::first(10))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.kind, error.code.as_deref()),
+        (ErrorKind::NotFound, Some("FSS.0404"))
+    );
+    assert_eq!(
+        error.to_string(),
+        "the function does not exist (provider said FSS.0404: can not find function)"
+    );
 }

@@ -24,10 +24,20 @@ struct Fake {
 }
 
 fn ncp_error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({"error": {"errorCode": code, "message": message}}))).into_response()
+    (
+        status,
+        Json(json!({"error": {"errorCode": code, "message": message}})),
+    )
+        .into_response()
 }
 
-async fn handle(State(fake): State<Fake>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(fake): State<Fake>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let target = target(&uri);
     let presented = ncp::PresentedSignature {
         timestamp_ms: header(&headers, ncp::TIMESTAMP_HEADER),
@@ -106,7 +116,13 @@ async fn setup(secret: &str) -> (NcpClient, Fake) {
     let url = serve(Router::new().fallback(handle).with_state(fake.clone())).await;
     let client = NcpClient::new(
         transport(),
-        NcpConfig { endpoint: url, base_path: "/api/v2".into(), platform: Some("classic".into()), access_key: AK.into(), secret_key: Secret::new(secret) },
+        NcpConfig {
+            endpoint: url,
+            base_path: "/api/v2".into(),
+            platform: Some("classic".into()),
+            access_key: AK.into(),
+            secret_key: Secret::new(secret),
+        },
     );
     (client, fake)
 }
@@ -117,8 +133,18 @@ fn spec(name: &str, timeout_ms: u64) -> ActionSpec {
         kind: ActionKind::Basic,
         description: Some("My action".into()),
         parameters: serde_json::from_value(json!({"place": "NCloud"})).unwrap(),
-        limits: Some(ActionLimits { timeout_ms, memory_mb: 128 }),
-        exec: ActionExec { kind: "nodejs:16".into(), code: Some("function main(p){return {payload:p.name}}".into()), binary: false, main: Some("main".into()), image_uri: None, components: vec![] },
+        limits: Some(ActionLimits {
+            timeout_ms,
+            memory_mb: 128,
+        }),
+        exec: ActionExec {
+            kind: "nodejs:16".into(),
+            code: Some("function main(p){return {payload:p.name}}".into()),
+            binary: false,
+            main: Some("main".into()),
+            image_uri: None,
+            components: vec![],
+        },
         extra: Default::default(),
     }
 }
@@ -129,8 +155,17 @@ async fn signed_requests_are_accepted_and_every_capability_round_trips() {
     assert_eq!(client.list_packages().await.unwrap(), ["pkg01"]);
 
     let saved = client.put_action(&spec("hello", 60_000)).await.unwrap();
-    assert_eq!(saved.limits, Some(ActionLimits { timeout_ms: 60_000, memory_mb: 128 }));
-    let read = client.get_action(&ActionRef::in_package("pkg01", "hello")).await.unwrap();
+    assert_eq!(
+        saved.limits,
+        Some(ActionLimits {
+            timeout_ms: 60_000,
+            memory_mb: 128
+        })
+    );
+    let read = client
+        .get_action(&ActionRef::in_package("pkg01", "hello"))
+        .await
+        .unwrap();
     assert_eq!(read.exec.kind, "nodejs:16");
     assert_eq!(read.parameters["place"], "NCloud");
     let listed = client.list_actions(Some("pkg01")).await.unwrap();
@@ -142,29 +177,62 @@ async fn signed_requests_are_accepted_and_every_capability_round_trips() {
         blocking: true,
         wait_ms: Some(30_000),
     };
-    let InvocationResult::Finished(activation) = client.invoke(&request).await.unwrap() else { panic!("expected a result") };
+    let InvocationResult::Finished(activation) = client.invoke(&request).await.unwrap() else {
+        panic!("expected a result")
+    };
     assert_eq!(activation.status, ActivationStatus::Success);
     assert_eq!(activation.result.unwrap()["payload"], "네이버 클라우드");
 
-    let enqueued = client.invoke(&InvocationRequest { blocking: false, ..request }).await.unwrap();
-    assert_eq!(enqueued, InvocationResult::Accepted { id: "a1b2c3d4e5f60718293a4b5c6d7e8f90".into() });
+    let enqueued = client
+        .invoke(&InvocationRequest {
+            blocking: false,
+            ..request
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        enqueued,
+        InvocationResult::Accepted {
+            id: "a1b2c3d4e5f60718293a4b5c6d7e8f90".into()
+        }
+    );
 
     let page = client
         .list_activations(
             &ActionRef::in_package("pkg01", "hello"),
-            &ActivationQuery { since_ms: Some(1), ..Default::default() },
-            &PageRequest { offset: 20, limit: 20, cursor: None },
+            &ActivationQuery {
+                since_ms: Some(1),
+                ..Default::default()
+            },
+            &PageRequest {
+                offset: 20,
+                limit: 20,
+                cursor: None,
+            },
         )
         .await
         .unwrap();
     assert_eq!(page.total, Some(1425));
-    let detail = client.get_activation(&ActionRef::in_package("pkg01", "hello"), &page.items[0].id).await.unwrap();
-    assert_eq!(detail.logs.unwrap(), ["2024-04-25T05:05:38.1Z stdout: hello"]);
-    client.delete_action(&ActionRef::in_package("pkg01", "hello")).await.unwrap();
+    let detail = client
+        .get_activation(&ActionRef::in_package("pkg01", "hello"), &page.items[0].id)
+        .await
+        .unwrap();
+    assert_eq!(
+        detail.logs.unwrap(),
+        ["2024-04-25T05:05:38.1Z stdout: hello"]
+    );
+    client
+        .delete_action(&ActionRef::in_package("pkg01", "hello"))
+        .await
+        .unwrap();
 
     let seen = fake.seen.lock().unwrap().clone();
     assert!(seen.contains(&"GET /api/v2/packages/pkg01/actions/hello/activations?platform=classic&pageNo=2&pageSize=20&start=1".to_string()), "{seen:?}");
-    assert!(seen.iter().any(|s| s.starts_with("PUT /api/v2/packages/pkg01/actions/hello?platform=classic&type=basic")), "{seen:?}");
+    assert!(
+        seen.iter().any(|s| s
+            .starts_with("PUT /api/v2/packages/pkg01/actions/hello?platform=classic&type=basic")),
+        "{seen:?}"
+    );
 }
 
 #[tokio::test]
@@ -174,7 +242,10 @@ async fn a_wrong_secret_is_refused_with_the_gateways_code() {
     assert_eq!(error.kind, ErrorKind::Auth);
     assert_eq!(error.status, Some(401));
     assert_eq!(error.code.as_deref(), Some("200"));
-    assert_eq!(error.provider_message.as_deref(), Some("Authentication Failed: Invalid authentication information."));
+    assert_eq!(
+        error.provider_message.as_deref(),
+        Some("Authentication Failed: Invalid authentication information.")
+    );
 }
 
 #[tokio::test]
@@ -183,9 +254,18 @@ async fn documented_error_codes_keep_the_code_and_explain_it() {
     let error = client.put_action(&spec("slow", 100)).await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::Invalid);
     assert_eq!(error.code.as_deref(), Some("80307"));
-    assert_eq!(error.provider_message.as_deref(), Some("ACTION_BODY_INVALID_VALUE"));
-    assert_eq!(error.to_string(), "a field of the action has a value that is not allowed (provider said 80307: ACTION_BODY_INVALID_VALUE)");
-    let missing = client.get_action(&ActionRef::in_package("pkg01", "nope")).await.unwrap_err();
+    assert_eq!(
+        error.provider_message.as_deref(),
+        Some("ACTION_BODY_INVALID_VALUE")
+    );
+    assert_eq!(
+        error.to_string(),
+        "a field of the action has a value that is not allowed (provider said 80307: ACTION_BODY_INVALID_VALUE)"
+    );
+    let missing = client
+        .get_action(&ActionRef::in_package("pkg01", "nope"))
+        .await
+        .unwrap_err();
     assert_eq!(missing.kind, ErrorKind::NotFound);
     assert_eq!(missing.explanation, "the action does not exist");
 }

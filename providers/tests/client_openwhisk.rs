@@ -29,11 +29,24 @@ fn activation(id: &str, name: &str, status: &str, code: i64, result: Value) -> V
            "annotations": [], "publish": false})
 }
 
-async fn handle(State(fake): State<Fake>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(fake): State<Fake>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if openwhisk::verify(header(&headers, "authorization"), &Secret::new(AUTH)).is_err() {
-        return (StatusCode::UNAUTHORIZED, Json(json!({"error": "The supplied authentication is invalid", "code": "tx1"}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "The supplied authentication is invalid", "code": "tx1"})),
+        )
+            .into_response();
     }
-    fake.seen.lock().unwrap().push(format!("{method} {}", target(&uri)));
+    fake.seen
+        .lock()
+        .unwrap()
+        .push(format!("{method} {}", target(&uri)));
     let query = uri.query().unwrap_or("");
     let path = uri.path().trim_start_matches("/api/v1/namespaces/_");
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -79,7 +92,17 @@ async fn handle(State(fake): State<Fake>, method: Method, uri: Uri, headers: Hea
 async fn setup(auth: &str) -> (OpenWhiskClient, Fake) {
     let fake = Fake::default();
     let url = serve(Router::new().fallback(handle).with_state(fake.clone())).await;
-    (OpenWhiskClient::new(transport(), OpenWhiskConfig { endpoint: url, namespace: "_".into(), auth: Secret::new(auth) }), fake)
+    (
+        OpenWhiskClient::new(
+            transport(),
+            OpenWhiskConfig {
+                endpoint: url,
+                namespace: "_".into(),
+                auth: Secret::new(auth),
+            },
+        ),
+        fake,
+    )
 }
 
 #[tokio::test]
@@ -90,8 +113,18 @@ async fn every_capability_round_trips_with_basic_auth() {
         kind: ActionKind::Web,
         description: Some("says hi".into()),
         parameters: serde_json::from_value(json!({"greeting": "hi"})).unwrap(),
-        limits: Some(ActionLimits { timeout_ms: 60_000, memory_mb: 256 }),
-        exec: ActionExec { kind: "nodejs:20".into(), code: Some("function main(){return {}}".into()), binary: false, main: None, image_uri: None, components: vec![] },
+        limits: Some(ActionLimits {
+            timeout_ms: 60_000,
+            memory_mb: 256,
+        }),
+        exec: ActionExec {
+            kind: "nodejs:20".into(),
+            code: Some("function main(){return {}}".into()),
+            binary: false,
+            main: None,
+            image_uri: None,
+            components: vec![],
+        },
         extra: Default::default(),
     };
     let saved = client.put_action(&spec).await.unwrap();
@@ -99,48 +132,118 @@ async fn every_capability_round_trips_with_basic_auth() {
     assert_eq!(saved.description.as_deref(), Some("says hi"));
     assert_eq!(saved.parameters["greeting"], "hi");
     let read = client.get_action(&ActionRef::top("hello")).await.unwrap();
-    assert_eq!(read.limits, Some(ActionLimits { timeout_ms: 60_000, memory_mb: 256 }));
+    assert_eq!(
+        read.limits,
+        Some(ActionLimits {
+            timeout_ms: 60_000,
+            memory_mb: 256
+        })
+    );
     let list = client.list_actions(&PageRequest::first(30)).await.unwrap();
     assert_eq!(list.items[0].runtime.as_deref(), Some("nodejs:20"));
 
-    let mut request = InvocationRequest { action: ActionRef::top("hello"), params: serde_json::from_value(json!({"n": 1})).unwrap(), blocking: true, wait_ms: Some(1_000) };
-    let InvocationResult::Finished(ok) = client.invoke(&request).await.unwrap() else { panic!() };
+    let mut request = InvocationRequest {
+        action: ActionRef::top("hello"),
+        params: serde_json::from_value(json!({"n": 1})).unwrap(),
+        blocking: true,
+        wait_ms: Some(1_000),
+    };
+    let InvocationResult::Finished(ok) = client.invoke(&request).await.unwrap() else {
+        panic!()
+    };
     assert_eq!(ok.status, ActivationStatus::Success);
     assert_eq!(ok.result.unwrap()["echo"]["n"], 1);
     request.params = serde_json::from_value(json!({"fail": true})).unwrap();
-    let InvocationResult::Finished(failed) = client.invoke(&request).await.unwrap() else { panic!() };
-    assert_eq!(failed.status, ActivationStatus::ApplicationError, "a 502 is a failed activation, not a transport error");
+    let InvocationResult::Finished(failed) = client.invoke(&request).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        failed.status,
+        ActivationStatus::ApplicationError,
+        "a 502 is a failed activation, not a transport error"
+    );
     assert_eq!(failed.result.unwrap()["error"], "boom");
     request.blocking = false;
-    assert_eq!(client.invoke(&request).await.unwrap(), InvocationResult::Accepted { id: "0123456789abcdef0123456789abcdef".into() });
+    assert_eq!(
+        client.invoke(&request).await.unwrap(),
+        InvocationResult::Accepted {
+            id: "0123456789abcdef0123456789abcdef".into()
+        }
+    );
 
-    let page = client.list_activations(&ActivationQuery { action: Some(ActionRef::top("hello")), since_ms: Some(5), upto_ms: None }, &PageRequest { offset: 30, limit: 30, cursor: None }).await.unwrap();
+    let page = client
+        .list_activations(
+            &ActivationQuery {
+                action: Some(ActionRef::top("hello")),
+                since_ms: Some(5),
+                upto_ms: None,
+            },
+            &PageRequest {
+                offset: 30,
+                limit: 30,
+                cursor: None,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(page.total, Some(42));
     assert_eq!(page.items[0].logs.as_ref().unwrap().len(), 1);
-    assert_eq!(client.get_activation("abc").await.unwrap().result.unwrap()["x"], 1);
+    assert_eq!(
+        client.get_activation("abc").await.unwrap().result.unwrap()["x"],
+        1
+    );
     assert_eq!(client.activation_logs("abc").await.unwrap(), ["log of abc"]);
     let (status, result) = client.activation_result("abc").await.unwrap();
-    assert_eq!((status, result.unwrap()["error"].as_str()), (ActivationStatus::ApplicationError, Some("bad")));
-    client.delete_action(&ActionRef::top("hello")).await.unwrap();
+    assert_eq!(
+        (status, result.unwrap()["error"].as_str()),
+        (ActivationStatus::ApplicationError, Some("bad"))
+    );
+    client
+        .delete_action(&ActionRef::top("hello"))
+        .await
+        .unwrap();
 
     let seen = fake.seen.lock().unwrap().clone();
-    assert!(seen.contains(&"GET /api/v1/namespaces/_/activations?limit=30&skip=30&docs=true&name=hello&since=5".to_string()), "{seen:?}");
-    assert!(seen.contains(&"POST /api/v1/namespaces/_/actions/hello?blocking=true&timeout=1000".to_string()), "{seen:?}");
+    assert!(
+        seen.contains(
+            &"GET /api/v1/namespaces/_/activations?limit=30&skip=30&docs=true&name=hello&since=5"
+                .to_string()
+        ),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(
+            &"POST /api/v1/namespaces/_/actions/hello?blocking=true&timeout=1000".to_string()
+        ),
+        "{seen:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_wrong_key_is_refused_with_openwhisks_message() {
     let (client, _) = setup("23bc46b1-71f6-4ed5-8c54-816aa4f8c502:wrong").await;
-    let error = client.list_actions(&PageRequest::first(1)).await.unwrap_err();
+    let error = client
+        .list_actions(&PageRequest::first(1))
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Auth);
     assert_eq!(error.code.as_deref(), Some("tx1"));
-    assert_eq!(error.provider_message.as_deref(), Some("The supplied authentication is invalid"));
+    assert_eq!(
+        error.provider_message.as_deref(),
+        Some("The supplied authentication is invalid")
+    );
 }
 
 #[tokio::test]
 async fn a_missing_action_is_not_found() {
     let (client, _) = setup(AUTH).await;
-    let error = client.get_action(&ActionRef::top("nope")).await.unwrap_err();
+    let error = client
+        .get_action(&ActionRef::top("nope"))
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::NotFound);
-    assert_eq!(error.provider_message.as_deref(), Some("The requested resource does not exist."));
+    assert_eq!(
+        error.provider_message.as_deref(),
+        Some("The requested resource does not exist.")
+    );
 }

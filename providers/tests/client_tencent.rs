@@ -25,16 +25,29 @@ struct Fake {
 }
 
 fn api_error(code: &str, message: &str) -> Response {
-    Json(json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": "req-err"}})).into_response()
+    Json(json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": "req-err"}}))
+        .into_response()
 }
 
-async fn handle(State(fake): State<Fake>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(fake): State<Fake>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let lookup = |k: &str| (k == ID).then(|| Secret::new(KEY));
     let now = (now_ms() / 1000) as i64;
     if uri.path() == "/v2/index.php" {
         let params = parse_form(uri.query().unwrap_or(""));
         let host = header(&headers, "host").unwrap_or("");
-        let to_sign = tencent_legacy::StringToSign { method: method.as_str(), host, path: "/v2/index.php", params: &params, key_style: tencent_legacy::KeyStyle::DotsForUnderscores };
+        let to_sign = tencent_legacy::StringToSign {
+            method: method.as_str(),
+            host,
+            path: "/v2/index.php",
+            params: &params,
+            key_style: tencent_legacy::KeyStyle::DotsForUnderscores,
+        };
         if tencent_legacy::verify(&to_sign, lookup, now).is_err() {
             return Json(json!({"code": 4100, "message": "(100006) signature error", "codeDesc": "AuthFailure.SignatureFailure"})).into_response();
         }
@@ -44,8 +57,20 @@ async fn handle(State(fake): State<Fake>, method: Method, uri: Uri, headers: Hea
         ]}))
         .into_response();
     }
-    if tencent_tc3::verify(method.as_str(), uri.query().unwrap_or(""), |n| header(&headers, n), &body, lookup, now).is_err() {
-        return api_error("AuthFailure.SignatureFailure", "The provided credentials could not be validated.");
+    if tencent_tc3::verify(
+        method.as_str(),
+        uri.query().unwrap_or(""),
+        |n| header(&headers, n),
+        &body,
+        lookup,
+        now,
+    )
+    .is_err()
+    {
+        return api_error(
+            "AuthFailure.SignatureFailure",
+            "The provided credentials could not be validated.",
+        );
     }
     let params: Value = serde_json::from_slice(&body).unwrap_or(json!({}));
     fake.bodies.lock().unwrap().push(params.clone());
@@ -67,7 +92,14 @@ async fn handle(State(fake): State<Fake>, method: Method, uri: Uri, headers: Hea
 async fn setup(key: &str) -> (TencentClient, Fake) {
     let fake = Fake::default();
     let url = serve(Router::new().fallback(handle).with_state(fake.clone())).await;
-    let config = TencentConfig { endpoint: url.clone(), legacy_endpoint: url, region: "ap-guangzhou".into(), namespace: "default".into(), secret_id: ID.into(), secret_key: Secret::new(key) };
+    let config = TencentConfig {
+        endpoint: url.clone(),
+        legacy_endpoint: url,
+        region: "ap-guangzhou".into(),
+        namespace: "default".into(),
+        secret_id: ID.into(),
+        secret_key: Secret::new(key),
+    };
     (TencentClient::new(transport(), config), fake)
 }
 
@@ -86,49 +118,139 @@ fn query() -> LogQuery {
 #[tokio::test]
 async fn api3_functions_invoke_and_logs_with_every_filter() {
     let (client, fake) = setup(KEY).await;
-    let list = client.list_functions(&PageRequest::first(20)).await.unwrap();
-    assert_eq!((list.items[0].action.name.as_str(), list.total), ("hello", Some(1)));
+    let list = client
+        .list_functions(&PageRequest::first(20))
+        .await
+        .unwrap();
+    assert_eq!(
+        (list.items[0].action.name.as_str(), list.total),
+        ("hello", Some(1))
+    );
 
-    let request = InvocationRequest { action: ActionRef::top("hello"), params: serde_json::from_value(json!({"k": "텐센트"})).unwrap(), blocking: true, wait_ms: None };
-    let InvocationResult::Finished(done) = client.invoke(&request).await.unwrap() else { panic!() };
+    let request = InvocationRequest {
+        action: ActionRef::top("hello"),
+        params: serde_json::from_value(json!({"k": "텐센트"})).unwrap(),
+        blocking: true,
+        wait_ms: None,
+    };
+    let InvocationResult::Finished(done) = client.invoke(&request).await.unwrap() else {
+        panic!()
+    };
     assert_eq!(done.result.unwrap()["got"]["k"], "텐센트");
     assert_eq!(done.duration_ms, Some(3));
 
-    let logs = client.function_logs(&query(), &PageRequest { offset: 10, limit: 5, cursor: None }).await.unwrap();
+    let logs = client
+        .function_logs(
+            &query(),
+            &PageRequest {
+                offset: 10,
+                limit: 5,
+                cursor: None,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(logs.total, Some(3));
     assert_eq!(logs.items[0].bill_duration_ms, 100);
     let sent = fake.bodies.lock().unwrap().last().cloned().unwrap();
-    assert_eq!(sent, json!({"Offset": 10, "Limit": 5, "Order": "asc", "OrderBy": "duration", "Namespace": "default", "FunctionName": "hello", "FunctionRequestId": "q1", "Filter": {"RetCode": "not0"}, "StartTime": "2024-01-01 00:00:00", "EndTime": "2024-01-01 23:59:59"}));
+    assert_eq!(
+        sent,
+        json!({"Offset": 10, "Limit": 5, "Order": "asc", "OrderBy": "duration", "Namespace": "default", "FunctionName": "hello", "FunctionRequestId": "q1", "Filter": {"RetCode": "not0"}, "StartTime": "2024-01-01 00:00:00", "EndTime": "2024-01-01 23:59:59"})
+    );
 }
 
 #[tokio::test]
 async fn legacy_get_function_logs_is_signed_and_parsed() {
     let (client, fake) = setup(KEY).await;
-    let logs = client.function_logs_legacy(&query(), &PageRequest { offset: 1, limit: 2, cursor: None }).await.unwrap();
+    let logs = client
+        .function_logs_legacy(
+            &query(),
+            &PageRequest {
+                offset: 1,
+                limit: 2,
+                cursor: None,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(logs.total, Some(189));
     assert_eq!(logs.items[0].function, "helljin89");
     let sent = fake.legacy.lock().unwrap().last().cloned().unwrap();
-    for (k, v) in [("offset", "1"), ("limit", "2"), ("order", "asc"), ("orderby", "duration"), ("functionName", "hello"), ("requestId", "q1"), ("filter_retCode", "not0"), ("startTime", "2024-01-01 00:00:00"), ("Action", "GetFunctionLogs"), ("SignatureMethod", "HmacSHA256")] {
-        assert!(sent.contains(&(k.to_string(), v.to_string())), "{k}={v} not in {sent:?}");
+    for (k, v) in [
+        ("offset", "1"),
+        ("limit", "2"),
+        ("order", "asc"),
+        ("orderby", "duration"),
+        ("functionName", "hello"),
+        ("requestId", "q1"),
+        ("filter_retCode", "not0"),
+        ("startTime", "2024-01-01 00:00:00"),
+        ("Action", "GetFunctionLogs"),
+        ("SignatureMethod", "HmacSHA256"),
+    ] {
+        assert!(
+            sent.contains(&(k.to_string(), v.to_string())),
+            "{k}={v} not in {sent:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn wrong_keys_are_refused_on_both_apis() {
     let (client, _) = setup("wrong").await;
-    let error = client.list_functions(&PageRequest::first(1)).await.unwrap_err();
-    assert_eq!((error.kind, error.status, error.code.as_deref()), (ErrorKind::Auth, Some(401), Some("AuthFailure.SignatureFailure")));
-    let error = client.function_logs_legacy(&query(), &PageRequest::first(1)).await.unwrap_err();
-    assert_eq!((error.kind, error.code.as_deref()), (ErrorKind::Auth, Some("4100")));
-    assert_eq!(error.provider_message.as_deref(), Some("(100006) signature error"));
+    let error = client
+        .list_functions(&PageRequest::first(1))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.kind, error.status, error.code.as_deref()),
+        (
+            ErrorKind::Auth,
+            Some(401),
+            Some("AuthFailure.SignatureFailure")
+        )
+    );
+    let error = client
+        .function_logs_legacy(&query(), &PageRequest::first(1))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.kind, error.code.as_deref()),
+        (ErrorKind::Auth, Some("4100"))
+    );
+    assert_eq!(
+        error.provider_message.as_deref(),
+        Some("(100006) signature error")
+    );
 }
 
 #[tokio::test]
 async fn scf_errors_and_window_limits_are_explained() {
     let (client, _) = setup(KEY).await;
-    let request = InvocationRequest { action: ActionRef::top("nope"), params: Default::default(), blocking: true, wait_ms: None };
+    let request = InvocationRequest {
+        action: ActionRef::top("nope"),
+        params: Default::default(),
+        blocking: true,
+        wait_ms: None,
+    };
     let error = client.invoke(&request).await.unwrap_err();
-    assert_eq!((error.kind, error.code.as_deref()), (ErrorKind::NotFound, Some("ResourceNotFound.Function")));
-    let error = client.function_logs(&query(), &PageRequest { offset: 9_990, limit: 20, cursor: None }).await.unwrap_err();
-    assert_eq!(error.explanation, "offset + limit is 10010; SCF allows at most 10,000");
+    assert_eq!(
+        (error.kind, error.code.as_deref()),
+        (ErrorKind::NotFound, Some("ResourceNotFound.Function"))
+    );
+    let error = client
+        .function_logs(
+            &query(),
+            &PageRequest {
+                offset: 9_990,
+                limit: 20,
+                cursor: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.explanation,
+        "offset + limit is 10010; SCF allows at most 10,000"
+    );
 }

@@ -17,15 +17,23 @@ fn ncp_list_activations_seed_000() {
     let list: ncp::Content<ncp::ActivationList> =
         round_trip(include_str!("seeds/ncp_list_activations_response.json"));
     assert_eq!(list.content.total_count, 1425);
-    assert_eq!(list.content.activations[0].status.as_deref(), Some("success"));
+    assert_eq!(
+        list.content.activations[0].status.as_deref(),
+        Some("success")
+    );
 }
 
 #[test]
 fn ncp_run_action_seed_001() {
-    let _: serde_json::Map<String, Value> = round_trip(include_str!("seeds/ncp_run_action_request.json"));
-    let run: ncp::Content<ncp::Activation> = round_trip(include_str!("seeds/ncp_run_action_response.json"));
+    let _: serde_json::Map<String, Value> =
+        round_trip(include_str!("seeds/ncp_run_action_request.json"));
+    let run: ncp::Content<ncp::Activation> =
+        round_trip(include_str!("seeds/ncp_run_action_response.json"));
     assert_eq!(run.content.duration, Some(33));
-    assert_eq!(run.content.response.unwrap().result.unwrap()["payload"], "abc");
+    assert_eq!(
+        run.content.response.unwrap().result.unwrap()["payload"],
+        "abc"
+    );
 }
 
 #[test]
@@ -43,9 +51,18 @@ fn huawei_async_invocations_seed_002() {
         round_trip(include_str!("seeds/huawei_async_invocations_200.json"));
     assert_eq!(list.invocations[0].status, "SUCCESS");
     for (text, code) in [
-        (include_str!("seeds/huawei_async_invocations_403.json"), "FSS.0403"),
-        (include_str!("seeds/huawei_async_invocations_404.json"), "FSS.0404"),
-        (include_str!("seeds/huawei_async_invocations_500.json"), "FSS.0500"),
+        (
+            include_str!("seeds/huawei_async_invocations_403.json"),
+            "FSS.0403",
+        ),
+        (
+            include_str!("seeds/huawei_async_invocations_404.json"),
+            "FSS.0404",
+        ),
+        (
+            include_str!("seeds/huawei_async_invocations_500.json"),
+            "FSS.0500",
+        ),
     ] {
         let error: huawei::ErrorBody = round_trip(text);
         assert_eq!(error.error_code, code);
@@ -54,8 +71,9 @@ fn huawei_async_invocations_seed_002() {
 
 #[test]
 fn tencent_legacy_get_function_logs_seed_003() {
-    let logs: tencent::LegacyLogsResponse =
-        round_trip(include_str!("seeds/tencent_legacy_get_function_logs_response.json"));
+    let logs: tencent::LegacyLogsResponse = round_trip(include_str!(
+        "seeds/tencent_legacy_get_function_logs_response.json"
+    ));
     assert_eq!(logs.total, 189);
     assert_eq!(logs.data[1].duration, 0.269);
 }

@@ -2,8 +2,8 @@
 //! environment; and `fnconsole connections test`.
 
 use providers::client::{
-    Client, HuaweiAuth, HuaweiClient, HuaweiConfig, NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig,
-    TencentClient, TencentConfig, Transport,
+    Client, HuaweiAuth, HuaweiClient, HuaweiConfig, NcpClient, NcpConfig, OpenWhiskClient,
+    OpenWhiskConfig, TencentClient, TencentConfig, Transport,
 };
 use providers::sign::Secret;
 use providers::{ErrorKind, ProviderError, ProviderKind};
@@ -13,15 +13,28 @@ use crate::config::{Config, ConnectionConfig, huawei_region};
 
 /// Builds the client of `c`; `lookup` reads an environment variable. A missing secret is a
 /// configuration error naming the connection, the field and the variable.
-pub fn build(c: &ConnectionConfig, transport: &Transport, lookup: &impl Fn(&str) -> Option<String>) -> Result<Client, ProviderError> {
+pub fn build(
+    c: &ConnectionConfig,
+    transport: &Transport,
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Client, ProviderError> {
     let secret = |field: &str, var: &Option<String>| -> Result<String, ProviderError> {
         let var = var.as_deref().ok_or_else(|| {
-            ProviderError::new(ErrorKind::Config, format!("connection \"{}\" has no `{field}` in the configuration", c.id))
+            ProviderError::new(
+                ErrorKind::Config,
+                format!(
+                    "connection \"{}\" has no `{field}` in the configuration",
+                    c.id
+                ),
+            )
         })?;
         lookup(var).filter(|v| !v.is_empty()).ok_or_else(|| {
             ProviderError::new(
                 ErrorKind::Config,
-                format!("connection \"{}\": environment variable {var} (named by `{field}`) is not set", c.id),
+                format!(
+                    "connection \"{}\": environment variable {var} (named by `{field}`) is not set",
+                    c.id
+                ),
             )
         })
     };
@@ -58,7 +71,11 @@ pub fn build(c: &ConnectionConfig, transport: &Transport, lookup: &impl Fn(&str)
                 transport.clone(),
                 HuaweiConfig {
                     project_id: c.project_id.clone().unwrap_or_default(),
-                    region: c.region.clone().or_else(|| huawei_region(&endpoint)).unwrap_or_default(),
+                    region: c
+                        .region
+                        .clone()
+                        .or_else(|| huawei_region(&endpoint))
+                        .unwrap_or_default(),
                     endpoint,
                     auth,
                 },
@@ -147,7 +164,9 @@ pub fn print_report(report: &[(String, ProviderKind, Outcome)]) -> bool {
     for (id, provider, outcome) in report {
         let provider = provider.config_name();
         match outcome {
-            Outcome::Ok(found, ms) => println!("{id:width$}  {provider:9}  ok       {found} ({ms} ms)"),
+            Outcome::Ok(found, ms) => {
+                println!("{id:width$}  {provider:9}  ok       {found} ({ms} ms)")
+            }
             Outcome::Skipped(why) => println!("{id:width$}  {provider:9}  skipped  {why}"),
             Outcome::Failed(error) => {
                 all_ok = false;

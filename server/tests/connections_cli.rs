@@ -16,7 +16,11 @@ async fn fake() -> String {
             return if ok {
                 Json(json!([])).into_response()
             } else {
-                (StatusCode::UNAUTHORIZED, Json(json!({"error": "The supplied authentication is invalid", "code": "t1"}))).into_response()
+                (
+                    StatusCode::UNAUTHORIZED,
+                    Json(json!({"error": "The supplied authentication is invalid", "code": "t1"})),
+                )
+                    .into_response()
             };
         }
         let presented = ncp::PresentedSignature {
@@ -24,11 +28,24 @@ async fn fake() -> String {
             access_key: h(ncp::ACCESS_KEY_HEADER),
             signature: h(ncp::SIGNATURE_HEADER),
         };
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as u64;
         let target = uri.path_and_query().unwrap().as_str().to_string();
-        match ncp::verify(method.as_str(), &target, presented, |k| (k == "AK").then(|| Secret::new("SK")), now) {
+        match ncp::verify(
+            method.as_str(),
+            &target,
+            presented,
+            |k| (k == "AK").then(|| Secret::new("SK")),
+            now,
+        ) {
             Ok(_) => Json(json!({"content": [{"name": "a"}, {"name": "b"}]})).into_response(),
-            Err(_) => (StatusCode::UNAUTHORIZED, Json(json!({"error": {"errorCode": "200", "message": "Authentication Failed"}}))).into_response(),
+            Err(_) => (
+                StatusCode::UNAUTHORIZED,
+                Json(json!({"error": {"errorCode": "200", "message": "Authentication Failed"}})),
+            )
+                .into_response(),
         }
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -89,7 +106,10 @@ async fn each_connection_is_checked_and_any_failure_fails_the_command() {
     assert_eq!(all.status.code(), Some(1), "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
-    assert!(lines[0].starts_with("ncp-good    ncp        ok       2 packages ("), "{stdout}");
+    assert!(
+        lines[0].starts_with("ncp-good    ncp        ok       2 packages ("),
+        "{stdout}"
+    );
     assert_eq!(
         lines[1],
         "ow-bad-key  openwhisk  FAILED   OpenWhisk refused the credentials (check the auth key) (provider said t1: The supplied authentication is invalid)"
@@ -98,10 +118,18 @@ async fn each_connection_is_checked_and_any_failure_fails_the_command() {
         lines[2],
         "ncp-no-env  ncp        FAILED   connection \"ncp-no-env\": environment variable T_UNSET_AK (named by `access_key_env`) is not set"
     );
-    assert!(!stdout.contains("uuid:wrong") && !stdout.contains(" SK"), "no secret is printed");
+    assert!(
+        !stdout.contains("uuid:wrong") && !stdout.contains(" SK"),
+        "no secret is printed"
+    );
 
     let one = run(&["connections", "test", "ncp-good"]).await.unwrap();
-    assert_eq!(one.status.code(), Some(0), "{}", String::from_utf8_lossy(&one.stdout));
+    assert_eq!(
+        one.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&one.stdout)
+    );
 
     let unknown = run(&["connections", "test", "nope"]).await.unwrap();
     assert_eq!(unknown.status.code(), Some(2));
@@ -123,5 +151,10 @@ fn default_connections_are_reported_as_engine_served_not_failed() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert_eq!(stdout.lines().count(), 4);
-    assert!(stdout.lines().all(|l| l.contains("skipped  served by the embedded engine")), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .all(|l| l.contains("skipped  served by the embedded engine")),
+        "{stdout}"
+    );
 }

@@ -1,7 +1,9 @@
 //! One sandboxed run of an action's `main`.
 
 use rquickjs::promise::PromiseState;
-use rquickjs::{CatchResultExt, CaughtError, Context, Ctx, Function, Object, Runtime, Value as JsValue};
+use rquickjs::{
+    CatchResultExt, CaughtError, Context, Ctx, Function, Object, Runtime, Value as JsValue,
+};
 use serde_json::{Value, json};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,7 +13,8 @@ use super::prelude::PRELUDE;
 use super::{LiveSink, LogLine, Outcome, RunOptions, RunOutput, Stream};
 
 /// The notice that ends truncated logs (OpenWhisk's wording).
-pub const LOG_TRUNCATED: &str = "Logs were truncated because the total bytes size exceeds the limit";
+pub const LOG_TRUNCATED: &str =
+    "Logs were truncated because the total bytes size exceeds the limit";
 
 struct Logs {
     lines: Vec<LogLine>,
@@ -26,10 +29,18 @@ impl Logs {
         if self.truncated {
             return;
         }
-        let line = LogLine { ts_ms: now_ms(), stream, text };
+        let line = LogLine {
+            ts_ms: now_ms(),
+            stream,
+            text,
+        };
         if self.bytes + line.text.len() > self.max {
             self.truncated = true;
-            let notice = LogLine { ts_ms: now_ms(), stream: Stream::Stderr, text: format!("{LOG_TRUNCATED} of {} bytes.", self.max) };
+            let notice = LogLine {
+                ts_ms: now_ms(),
+                stream: Stream::Stderr,
+                text: format!("{LOG_TRUNCATED} of {} bytes.", self.max),
+            };
             self.emit(notice);
             return;
         }
@@ -46,37 +57,73 @@ impl Logs {
 }
 
 fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 /// Runs `main` of `code` with `params`, within `options`. Log lines are also sent to `live`
 /// as they are written.
-pub fn run(code: &str, main: &str, params: &Value, options: &RunOptions, live: Option<LiveSink>) -> RunOutput {
+pub fn run(
+    code: &str,
+    main: &str,
+    params: &Value,
+    options: &RunOptions,
+    live: Option<LiveSink>,
+) -> RunOutput {
     let started = Instant::now();
     let deadline = started + options.deadline;
-    let logs = Rc::new(RefCell::new(Logs { lines: Vec::new(), bytes: 0, truncated: false, max: options.max_log_bytes, live }));
+    let logs = Rc::new(RefCell::new(Logs {
+        lines: Vec::new(),
+        bytes: 0,
+        truncated: false,
+        max: options.max_log_bytes,
+        live,
+    }));
 
     let (outcome, memory_used) = match Runtime::new() {
-        Err(e) => (Outcome::DeveloperError(format!("the JavaScript runtime could not start: {e}")), 0),
+        Err(e) => (
+            Outcome::DeveloperError(format!("the JavaScript runtime could not start: {e}")),
+            0,
+        ),
         Ok(rt) => {
             rt.set_memory_limit(options.memory_bytes);
             rt.set_max_stack_size(options.stack_bytes);
             rt.set_interrupt_handler(Some(Box::new(move || Instant::now() >= deadline)));
             let outcome = match Context::full(&rt) {
-                Err(e) => Outcome::DeveloperError(format!("the JavaScript context could not start: {e}")),
-                Ok(context) => context.with(|ctx| execute(&ctx, code, main, params, options, started, deadline, &logs)),
+                Err(e) => {
+                    Outcome::DeveloperError(format!("the JavaScript context could not start: {e}"))
+                }
+                Ok(context) => context.with(|ctx| {
+                    execute(&ctx, code, main, params, options, started, deadline, &logs)
+                }),
             };
             (outcome, rt.memory_usage().memory_used_size.max(0) as u64)
         }
     };
 
-    let logs = Rc::try_unwrap(logs).map(RefCell::into_inner).unwrap_or_else(|rc| {
-        // The context is gone, so no closure still holds the log; cloning covers the
-        // impossible case without a panic.
-        let l = rc.borrow();
-        Logs { lines: l.lines.clone(), bytes: l.bytes, truncated: l.truncated, max: l.max, live: None }
-    });
-    RunOutput { outcome, logs: logs.lines, logs_truncated: logs.truncated, memory_used, duration: started.elapsed() }
+    let logs = Rc::try_unwrap(logs)
+        .map(RefCell::into_inner)
+        .unwrap_or_else(|rc| {
+            // The context is gone, so no closure still holds the log; cloning covers the
+            // impossible case without a panic.
+            let l = rc.borrow();
+            Logs {
+                lines: l.lines.clone(),
+                bytes: l.bytes,
+                truncated: l.truncated,
+                max: l.max,
+                live: None,
+            }
+        });
+    RunOutput {
+        outcome,
+        logs: logs.lines,
+        logs_truncated: logs.truncated,
+        memory_used,
+        duration: started.elapsed(),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -93,18 +140,29 @@ fn execute<'js>(
     let global = ctx.globals();
     let sink = logs.clone();
     let installed = (|| -> rquickjs::Result<()> {
-        global.set("__now", Function::new(ctx.clone(), move || started.elapsed().as_secs_f64() * 1000.0)?)?;
+        global.set(
+            "__now",
+            Function::new(ctx.clone(), move || {
+                started.elapsed().as_secs_f64() * 1000.0
+            })?,
+        )?;
         global.set(
             "__log",
             Function::new(ctx.clone(), move |stream: i32, text: String| {
-                let stream = if stream == 0 { Stream::Stdout } else { Stream::Stderr };
+                let stream = if stream == 0 {
+                    Stream::Stdout
+                } else {
+                    Stream::Stderr
+                };
                 sink.borrow_mut().push(stream, text);
             })?,
         )?;
         ctx.eval::<(), _>(PRELUDE)
     })();
     if let Err(e) = installed {
-        return Outcome::DeveloperError(format!("the action's environment could not be set up: {e}"));
+        return Outcome::DeveloperError(format!(
+            "the action's environment could not be set up: {e}"
+        ));
     }
 
     let failed = |caught: CaughtError<'js>, what: &str| -> Outcome {
@@ -118,11 +176,17 @@ fn execute<'js>(
                 options.memory_bytes / (1024 * 1024)
             ));
         }
-        if message.contains("stack overflow") || message.contains("Maximum call stack size exceeded") {
-            return Outcome::DeveloperError(format!("{what}: stack overflow (too deep a recursion)"));
+        if message.contains("stack overflow")
+            || message.contains("Maximum call stack size exceeded")
+        {
+            return Outcome::DeveloperError(format!(
+                "{what}: stack overflow (too deep a recursion)"
+            ));
         }
         match what {
-            "load" => Outcome::DeveloperError(format!("the action's code could not be loaded: {message}")),
+            "load" => {
+                Outcome::DeveloperError(format!("the action's code could not be loaded: {message}"))
+            }
             _ => Outcome::ApplicationError(json!({ "error": message })),
         }
     };
@@ -137,7 +201,9 @@ fn execute<'js>(
     };
     let args = match ctx.json_parse(params.to_string()) {
         Ok(v) => v,
-        Err(e) => return Outcome::DeveloperError(format!("the parameters could not be passed: {e}")),
+        Err(e) => {
+            return Outcome::DeveloperError(format!("the parameters could not be passed: {e}"));
+        }
     };
     let returned: JsValue = match entry.call((args,)).catch(ctx) {
         Ok(v) => v,
@@ -157,12 +223,18 @@ fn execute<'js>(
             match promise.state() {
                 PromiseState::Resolved => match promise.result::<JsValue>() {
                     Some(Ok(v)) => break v,
-                    _ => return Outcome::DeveloperError("the promise resolved but its value could not be read".into()),
+                    _ => {
+                        return Outcome::DeveloperError(
+                            "the promise resolved but its value could not be read".into(),
+                        );
+                    }
                 },
                 PromiseState::Rejected => {
                     return match promise.result::<JsValue>() {
                         Some(Err(e)) => failed(Err::<(), _>(e).catch(ctx).unwrap_err(), "run"),
-                        _ => Outcome::ApplicationError(json!({"error": "the promise was rejected"})),
+                        _ => {
+                            Outcome::ApplicationError(json!({"error": "the promise was rejected"}))
+                        }
                     };
                 }
                 PromiseState::Pending => {}
@@ -204,7 +276,11 @@ fn execute<'js>(
             Ok(s) => s,
             Err(e) => return Outcome::DeveloperError(format!("the result could not be read: {e}")),
         },
-        Ok(None) => return Outcome::DeveloperError(format!("`{main}` returned a value with no JSON form; it must return a JSON object")),
+        Ok(None) => {
+            return Outcome::DeveloperError(format!(
+                "`{main}` returned a value with no JSON form; it must return a JSON object"
+            ));
+        }
         Err(caught) => return failed(Err::<(), _>(caught).catch(ctx).unwrap_err(), "run"),
     };
     if text.len() > options.max_result_bytes {

@@ -35,12 +35,26 @@ impl Store {
             .query_row(
                 "SELECT kind, body, updated_ms FROM actions WHERE package = ?1 AND name = ?2",
                 params![package, name],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                },
             )
             .optional()?;
         row.map(|(kind, body, updated_ms)| {
-            let body = serde_json::from_str(&body).map_err(|e| EngineError::internal(format!("stored action {package}/{name} is unreadable: {e}")))?;
-            Ok(StoredAction { package: package.into(), name: name.into(), kind: kind_from(&kind), body, updated_ms })
+            let body = serde_json::from_str(&body).map_err(|e| {
+                EngineError::internal(format!("stored action {package}/{name} is unreadable: {e}"))
+            })?;
+            Ok(StoredAction {
+                package: package.into(),
+                name: name.into(),
+                kind: kind_from(&kind),
+                body,
+                updated_ms,
+            })
         })
         .transpose()
     }
@@ -51,25 +65,43 @@ impl Store {
             "SELECT package, name, kind, body, updated_ms FROM actions WHERE ?1 IS NULL OR package = ?1 ORDER BY package, name",
         )?;
         let rows = stmt.query_map(params![package], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (package, name, kind, body, updated_ms) = row?;
-            let body = serde_json::from_str(&body).map_err(|e| EngineError::internal(format!("stored action {package}/{name} is unreadable: {e}")))?;
-            out.push(StoredAction { package, name, kind: kind_from(&kind), body, updated_ms });
+            let body = serde_json::from_str(&body).map_err(|e| {
+                EngineError::internal(format!("stored action {package}/{name} is unreadable: {e}"))
+            })?;
+            out.push(StoredAction {
+                package,
+                name,
+                kind: kind_from(&kind),
+                body,
+                updated_ms,
+            });
         }
         Ok(out)
     }
 
     /// How many actions exist.
     pub fn action_count(&self) -> Result<usize, EngineError> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM actions", [], |r| r.get::<_, i64>(0))? as usize)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM actions", [], |r| r.get::<_, i64>(0))?
+            as usize)
     }
 
     /// Inserts or replaces an action.
     pub fn put_action(&self, action: &StoredAction) -> Result<(), EngineError> {
-        let body = serde_json::to_string(&action.body).map_err(|e| EngineError::internal(e.to_string()))?;
+        let body = serde_json::to_string(&action.body)
+            .map_err(|e| EngineError::internal(e.to_string()))?;
         self.conn.execute(
             "INSERT INTO actions (package, name, kind, body, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (package, name) DO UPDATE SET kind = excluded.kind, body = excluded.body, updated_ms = excluded.updated_ms",
@@ -80,29 +112,45 @@ impl Store {
 
     /// Deletes an action; answers whether it existed.
     pub fn delete_action(&self, package: &str, name: &str) -> Result<bool, EngineError> {
-        Ok(self.conn.execute("DELETE FROM actions WHERE package = ?1 AND name = ?2", params![package, name])? > 0)
+        Ok(self.conn.execute(
+            "DELETE FROM actions WHERE package = ?1 AND name = ?2",
+            params![package, name],
+        )? > 0)
     }
 
     /// A package's description and default parameters, if it exists.
-    pub fn package(&self, name: &str) -> Result<Option<(Option<String>, Map<String, Value>)>, EngineError> {
+    pub fn package(
+        &self,
+        name: &str,
+    ) -> Result<Option<(Option<String>, Map<String, Value>)>, EngineError> {
         let row = self
             .conn
-            .query_row("SELECT description, parameters FROM packages WHERE name = ?1", params![name], |r| {
-                Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
-            })
+            .query_row(
+                "SELECT description, parameters FROM packages WHERE name = ?1",
+                params![name],
+                |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?)),
+            )
             .optional()?;
         Ok(row.map(|(d, p)| (d, serde_json::from_str(&p).unwrap_or_default())))
     }
 
     /// Every package name.
     pub fn packages(&self) -> Result<Vec<(String, Option<String>)>, EngineError> {
-        let mut stmt = self.conn.prepare("SELECT name, description FROM packages ORDER BY name")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, description FROM packages ORDER BY name")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Inserts or replaces a package.
-    pub fn put_package(&self, name: &str, description: Option<&str>, parameters: &Map<String, Value>, now_ms: i64) -> Result<(), EngineError> {
+    pub fn put_package(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        parameters: &Map<String, Value>,
+        now_ms: i64,
+    ) -> Result<(), EngineError> {
         let parameters = Value::Object(parameters.clone()).to_string();
         self.conn.execute(
             "INSERT INTO packages (name, description, parameters, updated_ms) VALUES (?1, ?2, ?3, ?4)
@@ -114,6 +162,10 @@ impl Store {
 
     /// Whether any action (in any package) has this name.
     pub fn action_name_used(&self, name: &str) -> Result<bool, EngineError> {
-        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM actions WHERE name = ?1)", params![name], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM actions WHERE name = ?1)",
+            params![name],
+            |r| r.get(0),
+        )?)
     }
 }

@@ -88,7 +88,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ActivationRecord> {
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     };
     let strings = |v: Value| -> Vec<String> {
-        v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect()).unwrap_or_default()
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     Ok(ActivationRecord {
         id: r.get(0)?,
@@ -139,7 +145,11 @@ impl Store {
     pub fn activation(&self, id: &str) -> Result<Option<ActivationRecord>, EngineError> {
         Ok(self
             .conn
-            .query_row(&format!("SELECT {COLUMNS} FROM activations WHERE id = ?1"), params![id], from_row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM activations WHERE id = ?1"),
+                params![id],
+                from_row,
+            )
             .optional()?)
     }
 
@@ -160,13 +170,29 @@ impl Store {
         };
         let direction = if ascending { "ASC" } else { "DESC" };
         let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR start_ms >= ?3) AND (?4 IS NULL OR start_ms <= ?4)";
-        let args = params![filter.package, filter.action, filter.since_ms, filter.upto_ms];
-        let total: i64 = self.conn.query_row(&format!("SELECT COUNT(*) FROM activations WHERE {condition}"), args, |r| r.get(0))?;
+        let args = params![
+            filter.package,
+            filter.action,
+            filter.since_ms,
+            filter.upto_ms
+        ];
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT COUNT(*) FROM activations WHERE {condition}"),
+            args,
+            |r| r.get(0),
+        )?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM activations WHERE {condition} ORDER BY {column} {direction}, id {direction} LIMIT ?5 OFFSET ?6"
         ))?;
         let rows = stmt.query_map(
-            params![filter.package, filter.action, filter.since_ms, filter.upto_ms, limit as i64, offset as i64],
+            params![
+                filter.package,
+                filter.action,
+                filter.since_ms,
+                filter.upto_ms,
+                limit as i64,
+                offset as i64
+            ],
             from_row,
         )?;
         Ok((rows.collect::<Result<_, _>>()?, total as u64))
@@ -174,6 +200,9 @@ impl Store {
 
     /// Removes activations that started before `cutoff_ms`; answers how many.
     pub fn purge_activations_before(&self, cutoff_ms: i64) -> Result<usize, EngineError> {
-        Ok(self.conn.execute("DELETE FROM activations WHERE start_ms < ?1", params![cutoff_ms])?)
+        Ok(self.conn.execute(
+            "DELETE FROM activations WHERE start_ms < ?1",
+            params![cutoff_ms],
+        )?)
     }
 }

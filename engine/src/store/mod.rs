@@ -15,7 +15,8 @@ use std::path::Path;
 use crate::error::EngineError;
 
 /// The migrations, in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE packages (
     name        TEXT PRIMARY KEY,
     description TEXT,
@@ -49,7 +50,8 @@ CREATE TABLE activations (
 );
 CREATE INDEX activations_by_action ON activations (package, action, start_ms DESC);
 CREATE INDEX activations_by_start ON activations (start_ms DESC);
-"#, r#"
+"#,
+    r#"
 CREATE TABLE async_invocations (
     request_id    TEXT PRIMARY KEY,
     package       TEXT NOT NULL,
@@ -67,7 +69,8 @@ CREATE TABLE async_invocations (
 );
 CREATE INDEX async_by_status ON async_invocations (status, enqueued_ms);
 CREATE INDEX async_by_action ON async_invocations (package, action, enqueued_ms DESC);
-"#];
+"#,
+];
 
 /// The engine's database.
 #[derive(Debug)]

@@ -108,7 +108,15 @@ impl Store {
     }
 
     /// Records how a running invocation ended.
-    pub fn finish_async(&self, request_id: &str, status: AsyncStatus, error_code: i64, error_message: &str, activation_id: Option<&str>, now_ms: i64) -> Result<(), EngineError> {
+    pub fn finish_async(
+        &self,
+        request_id: &str,
+        status: AsyncStatus,
+        error_code: i64,
+        error_message: &str,
+        activation_id: Option<&str>,
+        now_ms: i64,
+    ) -> Result<(), EngineError> {
         self.conn.execute(
             "UPDATE async_invocations SET status = ?2, error_code = ?3, error_message = ?4, activation_id = ?5, end_ms = ?6 WHERE request_id = ?1",
             params![request_id, status.as_str(), error_code, error_message, activation_id, now_ms],
@@ -128,24 +136,49 @@ impl Store {
     pub fn async_invocation(&self, request_id: &str) -> Result<Option<AsyncRecord>, EngineError> {
         Ok(self
             .conn
-            .query_row(&format!("SELECT {COLUMNS} FROM async_invocations WHERE request_id = ?1"), params![request_id], from_row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM async_invocations WHERE request_id = ?1"),
+                params![request_id],
+                from_row,
+            )
             .optional()?)
     }
 
     /// A page (newest first) and the total matching.
-    pub fn async_invocations(&self, f: &AsyncFilter, offset: u64, limit: u64) -> Result<(Vec<AsyncRecord>, u64), EngineError> {
+    pub fn async_invocations(
+        &self,
+        f: &AsyncFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<AsyncRecord>, u64), EngineError> {
         let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR request_id = ?3) AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR enqueued_ms >= ?5) AND (?6 IS NULL OR enqueued_ms <= ?6)";
         let status = f.status.map(AsyncStatus::as_str);
         let total: i64 = self.conn.query_row(
             &format!("SELECT COUNT(*) FROM async_invocations WHERE {condition}"),
-            params![f.package, f.action, f.request_id, status, f.since_ms, f.upto_ms],
+            params![
+                f.package,
+                f.action,
+                f.request_id,
+                status,
+                f.since_ms,
+                f.upto_ms
+            ],
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM async_invocations WHERE {condition} ORDER BY enqueued_ms DESC, request_id DESC LIMIT ?7 OFFSET ?8"
         ))?;
         let rows = stmt.query_map(
-            params![f.package, f.action, f.request_id, status, f.since_ms, f.upto_ms, limit as i64, offset as i64],
+            params![
+                f.package,
+                f.action,
+                f.request_id,
+                status,
+                f.since_ms,
+                f.upto_ms,
+                limit as i64,
+                offset as i64
+            ],
             from_row,
         )?;
         Ok((rows.collect::<Result<_, _>>()?, total as u64))

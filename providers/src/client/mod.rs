@@ -42,15 +42,30 @@ impl Client {
     /// One harmless signed read, to check that the connection works: answers a short summary.
     pub async fn probe(&self) -> Result<String, ProviderError> {
         match self {
-            Self::Ncp(c) => c.list_packages().await.map(|p| format!("{} packages", p.len())),
-            Self::OpenWhisk(c) => c.list_actions(&PageRequest::first(200)).await.map(|p| format!("{} actions", p.items.len())),
-            Self::Huawei(c) => c.list_functions(&PageRequest::first(400)).await.map(|p| format!("{} functions", p.total.unwrap_or(p.items.len() as u64))),
-            Self::Tencent(c) => c.list_functions(&PageRequest::first(100)).await.map(|p| format!("{} functions", p.total.unwrap_or(0))),
+            Self::Ncp(c) => c
+                .list_packages()
+                .await
+                .map(|p| format!("{} packages", p.len())),
+            Self::OpenWhisk(c) => c
+                .list_actions(&PageRequest::first(200))
+                .await
+                .map(|p| format!("{} actions", p.items.len())),
+            Self::Huawei(c) => c
+                .list_functions(&PageRequest::first(400))
+                .await
+                .map(|p| format!("{} functions", p.total.unwrap_or(p.items.len() as u64))),
+            Self::Tencent(c) => c
+                .list_functions(&PageRequest::first(100))
+                .await
+                .map(|p| format!("{} functions", p.total.unwrap_or(0))),
         }
     }
 
     /// Runs an action.
-    pub async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
+    pub async fn invoke(
+        &self,
+        request: &InvocationRequest,
+    ) -> Result<InvocationResult, ProviderError> {
         match self {
             Self::Ncp(c) => c.invoke(request).await,
             Self::OpenWhisk(c) => c.invoke(request).await,

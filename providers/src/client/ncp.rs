@@ -40,10 +40,24 @@ impl NcpClient {
     /// What NCP's API offers.
     pub fn capabilities() -> Capabilities {
         use Capability::*;
-        [ActionsRead, ActionsWrite, Invoke, Activations, ActivationDetail].into_iter().collect()
+        [
+            ActionsRead,
+            ActionsWrite,
+            Invoke,
+            Activations,
+            ActivationDetail,
+        ]
+        .into_iter()
+        .collect()
     }
 
-    async fn call(&self, method: Method, path: &str, query: &[(&str, String)], body: Option<&Value>) -> Result<RawResponse, ProviderError> {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<RawResponse, ProviderError> {
         let mut pairs: Vec<(&str, &str)> = Vec::new();
         if let Some(platform) = &self.config.platform {
             pairs.push(("platform", platform));
@@ -55,14 +69,25 @@ impl NcpClient {
         } else {
             format!("{}{path}?{query}", self.config.base_path)
         };
-        let body = body.map(|b| serde_json::to_vec(b).unwrap_or_default()).unwrap_or_default();
+        let body = body
+            .map(|b| serde_json::to_vec(b).unwrap_or_default())
+            .unwrap_or_default();
         let idempotent = method == Method::GET;
         let response = self
             .transport
             .send(&self.config.endpoint, || {
-                let signed = signer::sign(method.as_str(), &target, now_ms(), &self.config.access_key, &self.config.secret_key);
-                let mut headers: Vec<(String, String)> =
-                    signed.headers.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+                let signed = signer::sign(
+                    method.as_str(),
+                    &target,
+                    now_ms(),
+                    &self.config.access_key,
+                    &self.config.secret_key,
+                );
+                let mut headers: Vec<(String, String)> = signed
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect();
                 headers.push(("Content-Type".into(), "application/json".into()));
                 PreparedRequest {
                     method: method.clone(),
@@ -85,36 +110,55 @@ impl NcpClient {
             Ok(body) => {
                 let code = body.error.error_code.to_string();
                 let explanation = explain(&code).map(str::to_string).unwrap_or_else(|| {
-                    format!("NAVER Cloud Functions refused the request (HTTP {})", response.status)
+                    format!(
+                        "NAVER Cloud Functions refused the request (HTTP {})",
+                        response.status
+                    )
                 });
                 let mut message = body.error.message;
                 if let Some(details) = body.error.details {
                     message = format!("{message}: {details}");
                 }
-                ProviderError::from_provider(response.status, Some(code), Some(message), explanation)
+                ProviderError::from_provider(
+                    response.status,
+                    Some(code),
+                    Some(message),
+                    explanation,
+                )
             }
             Err(_) => ProviderError::from_provider(
                 response.status,
                 None,
                 Some(response.snippet()),
-                format!("NAVER Cloud Functions answered HTTP {} without an error body", response.status),
+                format!(
+                    "NAVER Cloud Functions answered HTTP {} without an error body",
+                    response.status
+                ),
             ),
         }
     }
 
     fn action_path(action: &ActionRef) -> String {
-        format!("/packages/{}/actions/{}", quote(action.ncp_package()), quote(&action.name))
+        format!(
+            "/packages/{}/actions/{}",
+            quote(action.ncp_package()),
+            quote(&action.name)
+        )
     }
 
     /// Package names.
     pub async fn list_packages(&self) -> Result<Vec<String>, ProviderError> {
         let response = self.call(Method::GET, "/packages", &[], None).await?;
-        let body: wire::Content<Vec<wire::PackageSummary>> = response.json(&self.config.endpoint)?;
+        let body: wire::Content<Vec<wire::PackageSummary>> =
+            response.json(&self.config.endpoint)?;
         Ok(body.content.into_iter().map(|p| p.name).collect())
     }
 
     /// The actions of a package (`-` for top-level ones).
-    pub async fn list_actions(&self, package: Option<&str>) -> Result<Vec<ActionSummary>, ProviderError> {
+    pub async fn list_actions(
+        &self,
+        package: Option<&str>,
+    ) -> Result<Vec<ActionSummary>, ProviderError> {
         let package_name = package.unwrap_or("-");
         let path = format!("/packages/{}/actions", quote(package_name));
         let response = self.call(Method::GET, &path, &[], None).await?;
@@ -124,7 +168,10 @@ impl NcpClient {
             .actions
             .into_iter()
             .map(|a| ActionSummary {
-                action: ActionRef { package: package.map(str::to_string), name: a.name },
+                action: ActionRef {
+                    package: package.map(str::to_string),
+                    name: a.name,
+                },
                 runtime: a.runtime,
                 description: a.description,
                 kind: a.kind.as_deref().and_then(parse_kind),
@@ -134,7 +181,9 @@ impl NcpClient {
 
     /// One action in full.
     pub async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
-        let response = self.call(Method::GET, &Self::action_path(action), &[], None).await?;
+        let response = self
+            .call(Method::GET, &Self::action_path(action), &[], None)
+            .await?;
         let body: wire::Content<wire::ActionContent> = response.json(&self.config.endpoint)?;
         Ok(spec_from_wire(action, body.content))
     }
@@ -143,18 +192,30 @@ impl NcpClient {
     pub async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
         let body = serde_json::to_value(body_from_spec(spec)).unwrap_or(Value::Null);
         let query = [("type", spec.kind.as_str().to_string())];
-        let response = self.call(Method::PUT, &Self::action_path(&spec.action), &query, Some(&body)).await?;
+        let response = self
+            .call(
+                Method::PUT,
+                &Self::action_path(&spec.action),
+                &query,
+                Some(&body),
+            )
+            .await?;
         let body: wire::Content<wire::ActionContent> = response.json(&self.config.endpoint)?;
         Ok(spec_from_wire(&spec.action, body.content))
     }
 
     /// Deletes an action.
     pub async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
-        self.call(Method::DELETE, &Self::action_path(action), &[], None).await.map(|_| ())
+        self.call(Method::DELETE, &Self::action_path(action), &[], None)
+            .await
+            .map(|_| ())
     }
 
     /// Runs an action, waiting up to `wait_ms` (0–60,000) for the result.
-    pub async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
+    pub async fn invoke(
+        &self,
+        request: &InvocationRequest,
+    ) -> Result<InvocationResult, ProviderError> {
         let mut query = Vec::new();
         if let Some(wait) = request.wait_ms {
             query.push(("timeout", wait.min(60_000).to_string()));
@@ -163,19 +224,38 @@ impl NcpClient {
             query.push(("timeout", "0".to_string()));
         }
         let body = Value::Object(request.params.clone());
-        let response = self.call(Method::POST, &Self::action_path(&request.action), &query, Some(&body)).await?;
+        let response = self
+            .call(
+                Method::POST,
+                &Self::action_path(&request.action),
+                &query,
+                Some(&body),
+            )
+            .await?;
         let body: wire::Content<wire::Activation> = response.json(&self.config.endpoint)?;
-        Ok(if body.content.response.is_none() && body.content.end.is_none() {
-            // Past the wait NCP returns only the id; the run goes on.
-            InvocationResult::Accepted { id: body.content.activation_id }
-        } else {
-            InvocationResult::Finished(activation_from_wire(body.content))
-        })
+        Ok(
+            if body.content.response.is_none() && body.content.end.is_none() {
+                // Past the wait NCP returns only the id; the run goes on.
+                InvocationResult::Accepted {
+                    id: body.content.activation_id,
+                }
+            } else {
+                InvocationResult::Finished(activation_from_wire(body.content))
+            },
+        )
     }
 
     /// A page of an action's activations (newest first), with the total.
-    pub async fn list_activations(&self, action: &ActionRef, query: &ActivationQuery, page: &PageRequest) -> Result<Page<Activation>, ProviderError> {
-        let mut q = vec![("pageNo", page.page_number().to_string()), ("pageSize", page.limit.max(1).to_string())];
+    pub async fn list_activations(
+        &self,
+        action: &ActionRef,
+        query: &ActivationQuery,
+        page: &PageRequest,
+    ) -> Result<Page<Activation>, ProviderError> {
+        let mut q = vec![
+            ("pageNo", page.page_number().to_string()),
+            ("pageSize", page.limit.max(1).to_string()),
+        ];
         if let Some(since) = query.since_ms {
             q.push(("start", since.to_string()));
         }
@@ -197,7 +277,11 @@ impl NcpClient {
                 start_ms: a.start,
                 end_ms: None,
                 duration_ms: a.duration,
-                status: a.status.as_deref().map(ActivationStatus::parse).unwrap_or(ActivationStatus::Pending),
+                status: a
+                    .status
+                    .as_deref()
+                    .map(ActivationStatus::parse)
+                    .unwrap_or(ActivationStatus::Pending),
                 result: None,
                 logs: None,
             })
@@ -206,7 +290,11 @@ impl NcpClient {
     }
 
     /// One activation with result and logs.
-    pub async fn get_activation(&self, action: &ActionRef, id: &str) -> Result<Activation, ProviderError> {
+    pub async fn get_activation(
+        &self,
+        action: &ActionRef,
+        id: &str,
+    ) -> Result<Activation, ProviderError> {
         let path = format!("{}/activations/{}", Self::action_path(action), quote(id));
         let response = self.call(Method::GET, &path, &[], None).await?;
         let body: wire::Content<wire::Activation> = response.json(&self.config.endpoint)?;
@@ -221,7 +309,9 @@ fn explain(code: &str) -> Option<&'static str> {
         "80011" => "the name is already used by another package, action or trigger",
         "80101" => "the package does not exist",
         "80109" => "the package still holds actions; delete them first",
-        "80300" => "the action name is not allowed: 1–50 letters, digits, '-' or '_', not starting with '-'",
+        "80300" => {
+            "the action name is not allowed: 1–50 letters, digits, '-' or '_', not starting with '-'"
+        }
         "80301" => "the action does not exist",
         "80303" => "the action type is not one of basic, web, sequence, sequence-web",
         "80304" => "an action's type cannot be changed",
@@ -229,7 +319,9 @@ fn explain(code: &str) -> Option<&'static str> {
         "80306" => "a required field of the action is missing",
         "80307" => "a field of the action has a value that is not allowed",
         "80308" => "the namespace already holds the most actions allowed (500)",
-        "81311" | "81312" | "81313" | "81314" => "the action's VPC subnet could not be attached; try again later",
+        "81311" | "81312" | "81313" | "81314" => {
+            "the action's VPC subnet could not be attached; try again later"
+        }
         _ => return None,
     })
 }
@@ -269,7 +361,10 @@ fn spec_from_wire(action: &ActionRef, c: wire::ActionContent) -> ActionSpec {
     let exec = c.exec.unwrap_or_default();
     let mut extra = Map::new();
     if let Some(vpc) = &c.vpc {
-        extra.insert("vpc".into(), serde_json::to_value(vpc).unwrap_or(Value::Null));
+        extra.insert(
+            "vpc".into(),
+            serde_json::to_value(vpc).unwrap_or(Value::Null),
+        );
     }
     if let Some(raw) = c.raw_http {
         extra.insert("raw-http".into(), Value::Bool(raw));
@@ -282,7 +377,12 @@ fn spec_from_wire(action: &ActionRef, c: wire::ActionContent) -> ActionSpec {
         kind: c.kind.as_deref().and_then(parse_kind).unwrap_or_default(),
         description: c.description,
         parameters: c.parameters.unwrap_or_default(),
-        limits: c.limits.and_then(|l| Some(ActionLimits { timeout_ms: l.timeout?, memory_mb: l.memory? })),
+        limits: c.limits.and_then(|l| {
+            Some(ActionLimits {
+                timeout_ms: l.timeout?,
+                memory_mb: l.memory?,
+            })
+        }),
         exec: ActionExec {
             kind: exec.kind.unwrap_or_default(),
             code: exec.code,
@@ -303,9 +403,16 @@ fn body_from_spec(spec: &ActionSpec) -> wire::PutActionBody {
         limits: (!sequence)
             .then_some(spec.limits)
             .flatten()
-            .map(|l| wire::Limits { timeout: Some(l.timeout_ms), memory: Some(l.memory_mb) }),
+            .map(|l| wire::Limits {
+                timeout: Some(l.timeout_ms),
+                memory: Some(l.memory_mb),
+            }),
         exec: Some(if sequence {
-            wire::Exec { kind: Some("sequence".into()), components: Some(spec.exec.components.clone()), ..Default::default() }
+            wire::Exec {
+                kind: Some("sequence".into()),
+                components: Some(spec.exec.components.clone()),
+                ..Default::default()
+            }
         } else {
             wire::Exec {
                 kind: Some(spec.exec.kind.clone()),
@@ -316,7 +423,10 @@ fn body_from_spec(spec: &ActionSpec) -> wire::PutActionBody {
                 components: None,
             }
         }),
-        vpc: spec.extra.get("vpc").and_then(|v| serde_json::from_value(v.clone()).ok()),
+        vpc: spec
+            .extra
+            .get("vpc")
+            .and_then(|v| serde_json::from_value(v.clone()).ok()),
         raw_http: spec.extra.get("raw-http").and_then(Value::as_bool),
         custom_options: spec.extra.get("custom-options").and_then(Value::as_bool),
     }

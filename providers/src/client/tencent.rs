@@ -55,7 +55,12 @@ impl TencentClient {
     }
 
     /// Calls an API 3.0 action with a JSON body; returns `Response`'s content.
-    async fn call<T: DeserializeOwned>(&self, action: &str, params: Value, idempotent: bool) -> Result<T, ProviderError> {
+    async fn call<T: DeserializeOwned>(
+        &self,
+        action: &str,
+        params: Value,
+        idempotent: bool,
+    ) -> Result<T, ProviderError> {
         let endpoint = &self.config.endpoint;
         let host = host_of(endpoint);
         let body = serde_json::to_vec(&params).unwrap_or_default();
@@ -65,8 +70,19 @@ impl TencentClient {
             .send(endpoint, || {
                 let ts = (now_ms() / 1000) as i64;
                 let content_type = "application/json";
-                let canonical = tencent_tc3::CanonicalRequest::new("POST", "", &[("content-type", content_type), ("host", &host)], &body);
-                let authorization = tencent_tc3::sign(&canonical, ts, "scf", &self.config.secret_id, &self.config.secret_key);
+                let canonical = tencent_tc3::CanonicalRequest::new(
+                    "POST",
+                    "",
+                    &[("content-type", content_type), ("host", &host)],
+                    &body,
+                );
+                let authorization = tencent_tc3::sign(
+                    &canonical,
+                    ts,
+                    "scf",
+                    &self.config.secret_id,
+                    &self.config.secret_key,
+                );
                 PreparedRequest {
                     method: Method::POST,
                     url: url.clone(),
@@ -89,19 +105,39 @@ impl TencentClient {
     fn envelope<T: DeserializeOwned>(&self, response: &RawResponse) -> Result<T, ProviderError> {
         let value: wire::Envelope<Value> = response.json(&self.config.endpoint)?;
         if let Ok(error) = serde_json::from_value::<wire::ErrorResponse>(value.response.clone()) {
-            let status = if response.status == 200 { status_for(&error.error.code) } else { response.status };
-            return Err(ProviderError::from_provider(status, Some(error.error.code.clone()), Some(error.error.message), explain(&error.error.code)));
+            let status = if response.status == 200 {
+                status_for(&error.error.code)
+            } else {
+                response.status
+            };
+            return Err(ProviderError::from_provider(
+                status,
+                Some(error.error.code.clone()),
+                Some(error.error.message),
+                explain(&error.error.code),
+            ));
         }
         if !response.is_success() {
-            return Err(ProviderError::from_provider(response.status, None, Some(response.snippet()), "SCF refused the request"));
+            return Err(ProviderError::from_provider(
+                response.status,
+                None,
+                Some(response.snippet()),
+                "SCF refused the request",
+            ));
         }
         serde_json::from_value(value.response).map_err(|e| {
-            ProviderError::new(ErrorKind::BadResponse, format!("{} sent a malformed response: {e}", self.config.endpoint))
+            ProviderError::new(
+                ErrorKind::BadResponse,
+                format!("{} sent a malformed response: {e}", self.config.endpoint),
+            )
         })
     }
 
     /// A page of functions.
-    pub async fn list_functions(&self, page: &PageRequest) -> Result<Page<ActionSummary>, ProviderError> {
+    pub async fn list_functions(
+        &self,
+        page: &PageRequest,
+    ) -> Result<Page<ActionSummary>, ProviderError> {
         let params = json!({"Offset": page.offset, "Limit": page.limit.clamp(1, 100), "Namespace": self.config.namespace});
         let list: wire::ListFunctionsResponse = self.call("ListFunctions", params, true).await?;
         let items = list
@@ -118,7 +154,10 @@ impl TencentClient {
     }
 
     /// Invokes (`RequestResponse`), or enqueues (`Event`) when not blocking.
-    pub async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
+    pub async fn invoke(
+        &self,
+        request: &InvocationRequest,
+    ) -> Result<InvocationResult, ProviderError> {
         let params = json!({
             "FunctionName": request.action.name,
             "InvocationType": if request.blocking { "RequestResponse" } else { "Event" },
@@ -128,9 +167,12 @@ impl TencentClient {
         let response: wire::InvokeResponse = self.call("Invoke", params, false).await?;
         let r = response.result;
         if !request.blocking {
-            return Ok(InvocationResult::Accepted { id: r.function_request_id });
+            return Ok(InvocationResult::Accepted {
+                id: r.function_request_id,
+            });
         }
-        let result = serde_json::from_str::<Value>(&r.ret_msg).unwrap_or(Value::String(r.ret_msg.clone()));
+        let result =
+            serde_json::from_str::<Value>(&r.ret_msg).unwrap_or(Value::String(r.ret_msg.clone()));
         Ok(InvocationResult::Finished(Activation {
             id: r.function_request_id,
             name: Some(request.action.name.clone()),
@@ -139,14 +181,26 @@ impl TencentClient {
             start_ms: None,
             end_ms: None,
             duration_ms: Some(r.duration.ceil() as u64),
-            status: if r.invoke_result == 0 { ActivationStatus::Success } else { ActivationStatus::ApplicationError },
-            result: Some(if r.err_msg.is_empty() { result } else { json!({"error": r.err_msg}) }),
+            status: if r.invoke_result == 0 {
+                ActivationStatus::Success
+            } else {
+                ActivationStatus::ApplicationError
+            },
+            result: Some(if r.err_msg.is_empty() {
+                result
+            } else {
+                json!({"error": r.err_msg})
+            }),
             logs: Some(r.log.lines().map(str::to_string).collect()),
         }))
     }
 
     /// GetFunctionLogs on API 3.0, every filter and ordering. `offset + limit` ≤ 10,000.
-    pub async fn function_logs(&self, query: &LogQuery, page: &PageRequest) -> Result<Page<LogEntry>, ProviderError> {
+    pub async fn function_logs(
+        &self,
+        query: &LogQuery,
+        page: &PageRequest,
+    ) -> Result<Page<LogEntry>, ProviderError> {
         check_window(page)?;
         let mut params = Map::new();
         params.insert("Offset".into(), json!(page.offset));
@@ -169,7 +223,9 @@ impl TencentClient {
         if let Some(t) = &query.end_time {
             params.insert("EndTime".into(), json!(t));
         }
-        let logs: wire::LogsResponse = self.call("GetFunctionLogs", Value::Object(params), true).await?;
+        let logs: wire::LogsResponse = self
+            .call("GetFunctionLogs", Value::Object(params), true)
+            .await?;
         let items = logs
             .data
             .into_iter()
@@ -189,7 +245,11 @@ impl TencentClient {
     }
 
     /// GetFunctionLogs on the legacy API (seed 003), signed with HmacSHA256.
-    pub async fn function_logs_legacy(&self, query: &LogQuery, page: &PageRequest) -> Result<Page<LogEntry>, ProviderError> {
+    pub async fn function_logs_legacy(
+        &self,
+        query: &LogQuery,
+        page: &PageRequest,
+    ) -> Result<Page<LogEntry>, ProviderError> {
         check_window(page)?;
         let mut params: Vec<(String, String)> = vec![
             ("offset".into(), page.offset.to_string()),
@@ -234,7 +294,10 @@ impl TencentClient {
                     params: &all,
                     key_style: tencent_legacy::KeyStyle::DotsForUnderscores,
                 };
-                let signature = to_sign.sign(tencent_legacy::SignatureMethod::HmacSha256, &self.config.secret_key);
+                let signature = to_sign.sign(
+                    tencent_legacy::SignatureMethod::HmacSha256,
+                    &self.config.secret_key,
+                );
                 all.push(("Signature".into(), signature));
                 let query = encode_form(all.iter().map(|(k, v)| (k.as_str(), v.as_str())));
                 PreparedRequest {
@@ -248,9 +311,17 @@ impl TencentClient {
             .await?;
         let body: wire::LegacyLogsResponse = response.json(endpoint)?;
         if body.code != 0 {
-            let message = if body.message.is_empty() { body.code_desc.clone() } else { body.message.clone() };
+            let message = if body.message.is_empty() {
+                body.code_desc.clone()
+            } else {
+                body.message.clone()
+            };
             return Err(ProviderError::from_provider(
-                if response.status == 200 { status_for(&body.code_desc) } else { response.status },
+                if response.status == 200 {
+                    status_for(&body.code_desc)
+                } else {
+                    response.status
+                },
                 Some(body.code.to_string()),
                 Some(message),
                 explain(&body.code_desc),
@@ -279,7 +350,10 @@ fn check_window(page: &PageRequest) -> Result<(), ProviderError> {
     if page.offset + page.limit > 10_000 {
         return Err(ProviderError::new(
             ErrorKind::Invalid,
-            format!("offset + limit is {}; SCF allows at most 10,000", page.offset + page.limit),
+            format!(
+                "offset + limit is {}; SCF allows at most 10,000",
+                page.offset + page.limit
+            ),
         ));
     }
     Ok(())
@@ -291,7 +365,10 @@ fn status_for(code: &str) -> u16 {
         401
     } else if code.starts_with("ResourceNotFound") {
         404
-    } else if code.starts_with("InvalidParameter") || code.starts_with("MissingParameter") || code.starts_with("UnsupportedOperation") {
+    } else if code.starts_with("InvalidParameter")
+        || code.starts_with("MissingParameter")
+        || code.starts_with("UnsupportedOperation")
+    {
         400
     } else if code.starts_with("LimitExceeded") || code.starts_with("RequestLimitExceeded") {
         429

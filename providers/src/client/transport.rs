@@ -73,7 +73,12 @@ impl Transport {
             .user_agent(concat!("fnconsole/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(options.timeout.min(Duration::from_secs(10)))
             .build()
-            .map_err(|e| ProviderError::new(ErrorKind::Config, format!("cannot set up the HTTP client: {e}")))?;
+            .map_err(|e| {
+                ProviderError::new(
+                    ErrorKind::Config,
+                    format!("cannot set up the HTTP client: {e}"),
+                )
+            })?;
         Ok(Self { http, options })
     }
 
@@ -108,15 +113,25 @@ impl Transport {
         }
     }
 
-    async fn send_once(&self, endpoint: &str, request: PreparedRequest) -> Result<RawResponse, ProviderError> {
-        let mut builder = self.http.request(request.method, &request.url).timeout(self.options.timeout);
+    async fn send_once(
+        &self,
+        endpoint: &str,
+        request: PreparedRequest,
+    ) -> Result<RawResponse, ProviderError> {
+        let mut builder = self
+            .http
+            .request(request.method, &request.url)
+            .timeout(self.options.timeout);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
         if !request.body.is_empty() {
             builder = builder.body(request.body);
         }
-        let mut response = builder.send().await.map_err(|e| self.transport_error(endpoint, e))?;
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|e| self.transport_error(endpoint, e))?;
         let status = response.status().as_u16();
         let content_type = response
             .headers()
@@ -129,13 +144,21 @@ impl Transport {
             }
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_error(endpoint, e))? {
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(endpoint, e))?
+        {
             if body.len() + chunk.len() > self.options.max_body_bytes {
                 return Err(self.too_large(endpoint));
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(RawResponse { status, content_type, body })
+        Ok(RawResponse {
+            status,
+            content_type,
+            body,
+        })
     }
 
     fn too_large(&self, endpoint: &str) -> ProviderError {
@@ -152,7 +175,10 @@ impl Transport {
         if error.is_timeout() {
             return ProviderError::new(
                 ErrorKind::Timeout,
-                format!("the provider did not answer within {} s ({endpoint})", self.options.timeout.as_secs_f64()),
+                format!(
+                    "the provider did not answer within {} s ({endpoint})",
+                    self.options.timeout.as_secs_f64()
+                ),
             );
         }
         // The URL is dropped: a signed query string must not reach a log or the browser.
@@ -165,11 +191,20 @@ impl Transport {
             source = cause.source();
         }
         if error.is_connect() {
-            ProviderError::new(ErrorKind::Network, format!("cannot connect to {endpoint}: {detail}"))
+            ProviderError::new(
+                ErrorKind::Network,
+                format!("cannot connect to {endpoint}: {detail}"),
+            )
         } else if error.is_body() || error.is_decode() {
-            ProviderError::new(ErrorKind::BadResponse, format!("{endpoint} broke off its response: {detail}"))
+            ProviderError::new(
+                ErrorKind::BadResponse,
+                format!("{endpoint} broke off its response: {detail}"),
+            )
         } else {
-            ProviderError::new(ErrorKind::Network, format!("request to {endpoint} failed: {detail}"))
+            ProviderError::new(
+                ErrorKind::Network,
+                format!("request to {endpoint} failed: {detail}"),
+            )
         }
     }
 }
@@ -186,14 +221,20 @@ impl RawResponse {
             if !content_type.to_ascii_lowercase().contains("json") {
                 return Err(ProviderError::new(
                     ErrorKind::BadResponse,
-                    format!("{endpoint} answered {content_type} where JSON was expected (HTTP {})", self.status),
+                    format!(
+                        "{endpoint} answered {content_type} where JSON was expected (HTTP {})",
+                        self.status
+                    ),
                 ));
             }
         }
         serde_json::from_slice(&self.body).map_err(|e| {
             ProviderError::new(
                 ErrorKind::BadResponse,
-                format!("{endpoint} sent a malformed response (HTTP {}): {e}", self.status),
+                format!(
+                    "{endpoint} sent a malformed response (HTTP {}): {e}",
+                    self.status
+                ),
             )
         })
     }

@@ -16,12 +16,18 @@ pub struct ActionRef {
 impl ActionRef {
     /// An action outside any package.
     pub fn top(name: impl Into<String>) -> Self {
-        Self { package: None, name: name.into() }
+        Self {
+            package: None,
+            name: name.into(),
+        }
     }
 
     /// An action in `package`.
     pub fn in_package(package: impl Into<String>, name: impl Into<String>) -> Self {
-        Self { package: Some(package.into()), name: name.into() }
+        Self {
+            package: Some(package.into()),
+            name: name.into(),
+        }
     }
 
     /// Parses `package/name` or `name`; NCP's `-` package means none.

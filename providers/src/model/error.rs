@@ -45,11 +45,22 @@ pub struct ProviderError {
 impl ProviderError {
     /// An error with no provider code.
     pub fn new(kind: ErrorKind, explanation: impl Into<String>) -> Self {
-        Self { kind, status: None, code: None, provider_message: None, explanation: explanation.into() }
+        Self {
+            kind,
+            status: None,
+            code: None,
+            provider_message: None,
+            explanation: explanation.into(),
+        }
     }
 
     /// An error answered by the provider with its own code and message.
-    pub fn from_provider(status: u16, code: Option<String>, message: Option<String>, explanation: impl Into<String>) -> Self {
+    pub fn from_provider(
+        status: u16,
+        code: Option<String>,
+        message: Option<String>,
+        explanation: impl Into<String>,
+    ) -> Self {
         Self {
             kind: kind_for_status(status),
             status: Some(status),

@@ -17,6 +17,8 @@ pub use activation::{Activation, ActivationQuery, ActivationStatus};
 pub use capability::{Capabilities, Capability};
 pub use connection::{ConnectionSummary, ProviderKind};
 pub use error::{ErrorKind, ProviderError};
-pub use invocation::{AsyncInvocation, AsyncInvocationQuery, AsyncStatus, InvocationRequest, InvocationResult};
+pub use invocation::{
+    AsyncInvocation, AsyncInvocationQuery, AsyncStatus, InvocationRequest, InvocationResult,
+};
 pub use logs::{LogEntry, LogOrder, LogOrderBy, LogQuery};
 pub use page::{Page, PageRequest};

@@ -16,12 +16,20 @@ pub struct PageRequest {
 impl PageRequest {
     /// The first `limit` items.
     pub fn first(limit: u64) -> Self {
-        Self { offset: 0, limit, cursor: None }
+        Self {
+            offset: 0,
+            limit,
+            cursor: None,
+        }
     }
 
     /// 1-based page number for providers that page by number.
     pub fn page_number(&self) -> u64 {
-        if self.limit == 0 { 1 } else { self.offset / self.limit + 1 }
+        if self.limit == 0 {
+            1
+        } else {
+            self.offset / self.limit + 1
+        }
     }
 }
 
@@ -39,6 +47,10 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// A page with a known total and no cursor.
     pub fn with_total(items: Vec<T>, total: u64) -> Self {
-        Self { items, total: Some(total), next_cursor: None }
+        Self {
+            items,
+            total: Some(total),
+            next_cursor: None,
+        }
     }
 }

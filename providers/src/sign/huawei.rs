@@ -211,25 +211,12 @@ pub struct Authorization {
 impl Authorization {
     /// Parses the header value.
     pub fn parse(value: &str) -> Result<Self, VerifyError> {
-        const WHAT: &str = "Authorization header";
-        let rest = value
-            .strip_prefix(ALGORITHM)
-            .ok_or(VerifyError::Malformed(WHAT))?;
-        let (mut access, mut signed, mut sig) = (None, None, None);
-        for part in rest.split(',') {
-            match part.trim().split_once('=') {
-                Some(("Access", v)) => access = Some(v.to_string()),
-                Some(("SignedHeaders", v)) => {
-                    signed = Some(v.split(';').map(str::to_string).collect())
-                }
-                Some(("Signature", v)) => sig = Some(v.to_string()),
-                _ => return Err(VerifyError::Malformed(WHAT)),
-            }
-        }
+        let (access_key, signed_headers, signature) =
+            super::authorization_params(value, ALGORITHM, "Access")?;
         Ok(Self {
-            access_key: access.ok_or(VerifyError::Malformed(WHAT))?,
-            signed_headers: signed.ok_or(VerifyError::Malformed(WHAT))?,
-            signature: sig.ok_or(VerifyError::Malformed(WHAT))?,
+            access_key: access_key.to_string(),
+            signed_headers,
+            signature,
         })
     }
 }

@@ -42,6 +42,33 @@ pub enum VerifyError {
     BadSignature,
 }
 
+/// Splits an `Authorization` header of the form `ALGORITHM First=…, SignedHeaders=a;b,
+/// Signature=…` (Huawei's and Tencent TC3's): answers the value of `first`, the signed header
+/// names and the signature.
+pub(crate) fn authorization_params<'a>(
+    value: &'a str,
+    algorithm: &str,
+    first: &str,
+) -> Result<(&'a str, Vec<String>, String), VerifyError> {
+    const WHAT: &str = "Authorization header";
+    let rest = value
+        .strip_prefix(algorithm)
+        .ok_or(VerifyError::Malformed(WHAT))?;
+    let (mut lead, mut signed, mut signature) = (None, None, None);
+    for part in rest.split(',') {
+        match part.trim().split_once('=') {
+            Some((key, v)) if key == first => lead = Some(v),
+            Some(("SignedHeaders", v)) => signed = Some(v.split(';').map(str::to_string).collect()),
+            Some(("Signature", v)) => signature = Some(v.to_string()),
+            _ => return Err(VerifyError::Malformed(WHAT)),
+        }
+    }
+    match (lead, signed, signature) {
+        (Some(lead), Some(signed), Some(signature)) => Ok((lead, signed, signature)),
+        _ => Err(VerifyError::Malformed(WHAT)),
+    }
+}
+
 /// Redacts a secret in `Debug` output: secrets must never reach a log.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);

@@ -128,25 +128,9 @@ pub struct Authorization {
 impl Authorization {
     /// Parses the header value.
     pub fn parse(value: &str) -> Result<Self, VerifyError> {
-        const WHAT: &str = "Authorization header";
-        let rest = value
-            .strip_prefix(ALGORITHM)
-            .ok_or(VerifyError::Malformed(WHAT))?;
-        let (mut credential, mut signed, mut sig) = (None, None, None);
-        for part in rest.split(',') {
-            match part.trim().split_once('=') {
-                Some(("Credential", v)) => credential = Some(v),
-                Some(("SignedHeaders", v)) => {
-                    signed = Some(v.split(';').map(str::to_string).collect())
-                }
-                Some(("Signature", v)) => sig = Some(v.to_string()),
-                _ => return Err(VerifyError::Malformed(WHAT)),
-            }
-        }
-        let credential: Vec<&str> = credential
-            .ok_or(VerifyError::Malformed(WHAT))?
-            .split('/')
-            .collect();
+        let (credential, signed_headers, signature) =
+            super::authorization_params(value, ALGORITHM, "Credential")?;
+        let credential: Vec<&str> = credential.split('/').collect();
         let [secret_id, date, service, "tc3_request"] = credential.as_slice() else {
             return Err(VerifyError::Malformed("Authorization credential scope"));
         };
@@ -154,8 +138,8 @@ impl Authorization {
             secret_id: secret_id.to_string(),
             date: date.to_string(),
             service: service.to_string(),
-            signed_headers: signed.ok_or(VerifyError::Malformed(WHAT))?,
-            signature: sig.ok_or(VerifyError::Malformed(WHAT))?,
+            signed_headers,
+            signature,
         })
     }
 }

@@ -129,7 +129,11 @@ pub struct PutActionBody {
     #[serde(rename = "raw-http", default, skip_serializing_if = "Option::is_none")]
     pub raw_http: Option<bool>,
     /// Web actions only.
-    #[serde(rename = "custom-options", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "custom-options",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_options: Option<bool>,
 }
 
@@ -203,7 +207,11 @@ pub struct ActionContent {
     #[serde(rename = "raw-http", default, skip_serializing_if = "Option::is_none")]
     pub raw_http: Option<bool>,
     /// Web actions.
-    #[serde(rename = "custom-options", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "custom-options",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_options: Option<bool>,
     /// What runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]

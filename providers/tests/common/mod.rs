@@ -37,12 +37,17 @@ pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// Path and query exactly as received.
 pub fn target(uri: &Uri) -> String {
-    uri.path_and_query().map(|pq| pq.as_str().to_string()).unwrap_or_default()
+    uri.path_and_query()
+        .map(|pq| pq.as_str().to_string())
+        .unwrap_or_default()
 }
 
 /// Now, Unix milliseconds.
 pub fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
 }
 
 /// Counts requests, for retry tests.

@@ -230,7 +230,13 @@ fn check_connection(c: &ConnectionConfig) -> Result<(), String> {
             c.id, c.endpoint
         ));
     }
-    let missing = |field: &str| format!("connection \"{}\" ({}) needs `{field}`", c.id, c.provider.config_name());
+    let missing = |field: &str| {
+        format!(
+            "connection \"{}\" ({}) needs `{field}`",
+            c.id,
+            c.provider.config_name()
+        )
+    };
     match c.provider {
         ProviderKind::Ncp | ProviderKind::Tencent => {
             if c.access_key_env.is_none() {

@@ -170,7 +170,9 @@ fn a_bad_listen_address_in_the_file_is_reported_where_it_is() {
 #[test]
 fn duplicate_connection_ids_are_refused() {
     let keys = "access_key_env = \"K\"\nsecret_key_env = \"S\"\n";
-    let text = format!("[[connections]]\nid = \"a\"\nprovider = \"ncp\"\nendpoint = \"https://x\"\n{keys}\n[[connections]]\nid = \"a\"\nprovider = \"ncp\"\nendpoint = \"https://y\"\n{keys}");
+    let text = format!(
+        "[[connections]]\nid = \"a\"\nprovider = \"ncp\"\nendpoint = \"https://x\"\n{keys}\n[[connections]]\nid = \"a\"\nprovider = \"ncp\"\nendpoint = \"https://y\"\n{keys}"
+    );
     let err = parse(&text).unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -204,14 +206,26 @@ fn each_provider_names_the_fields_it_needs() {
         err.to_string(),
         "error in fnconsole.toml at line 1: connection \"hw\" (huawei) needs `token_env, or access_key_env and secret_key_env`"
     );
-    let err = parse("[[connections]]\nid = \"ow\"\nprovider = \"openwhisk\"\nendpoint = \"https://ow\"\n").unwrap_err();
-    assert_eq!(err.to_string(), "error in fnconsole.toml at line 1: connection \"ow\" (openwhisk) needs `auth_env`");
+    let err = parse(
+        "[[connections]]\nid = \"ow\"\nprovider = \"openwhisk\"\nendpoint = \"https://ow\"\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 1: connection \"ow\" (openwhisk) needs `auth_env`"
+    );
     let err = parse("[[connections]]\nid = \"t\"\nprovider = \"tencent\"\nendpoint = \"https://scf.tencentcloudapi.com\"\naccess_key_env = \"A\"\nsecret_key_env = \"B\"\n").unwrap_err();
-    assert_eq!(err.to_string(), "error in fnconsole.toml at line 1: connection \"t\" (tencent) needs `region`");
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 1: connection \"t\" (tencent) needs `region`"
+    );
 }
 
 #[test]
 fn the_huawei_region_is_read_from_the_endpoint() {
-    assert_eq!(huawei_region("https://functiongraph.cn-north-4.myhuaweicloud.com").as_deref(), Some("cn-north-4"));
+    assert_eq!(
+        huawei_region("https://functiongraph.cn-north-4.myhuaweicloud.com").as_deref(),
+        Some("cn-north-4")
+    );
     assert_eq!(huawei_region("http://127.0.0.1:3233"), None);
 }
