@@ -42,3 +42,25 @@ test('a malformed configuration stops the start with the file, line and problem'
     return true;
   });
 });
+
+test('concurrent page loads all complete, each page whole', async () => {
+  const server = await startServer();
+  try {
+    const paths = ['/', '/settings', '/actions', '/no/such/page'];
+    const started = Date.now();
+    for (let batch = 0; batch < 25; batch++) {
+      const responses = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => fetch(server.url + paths[(batch + i) % paths.length], { signal: AbortSignal.timeout(10_000) })),
+      );
+      for (const response of responses) {
+        const body = await response.text();
+        assert.ok([200, 404].includes(response.status), `status ${response.status}`);
+        assert.ok(!body.includes('Loading…'), 'no streamed-in placeholder');
+        assert.ok(body.includes('Local ncp — NAVER Cloud Functions (local engine)'), 'the switcher is complete');
+      }
+    }
+    assert.ok(Date.now() - started < 60_000);
+  } finally {
+    await server.stop();
+  }
+});
