@@ -288,7 +288,7 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
 fn a_follower_sees_lines_while_the_activation_runs_then_its_end() {
     use engine::LiveEvent;
     let e = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
-    e.put_action("-", "talk", None, &body("async function main() { for (const w of ['one', 'two', 'three']) { console.log(w); await new Promise((r) => setTimeout(r, 150)); } return { said: 3 }; }")).unwrap();
+    e.put_action("-", "talk", None, &body("async function main() { for (const w of ['one', 'two', 'three']) { console.log(w); await new Promise((r) => setTimeout(r, 300)); } return { said: 3 }; }")).unwrap();
     let Invoked::StillRunning { activation_id } = e
         .invoke_waiting("-", "talk", Map::new(), "guest", Duration::from_millis(50))
         .unwrap()
