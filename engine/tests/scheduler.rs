@@ -336,7 +336,7 @@ fn concurrency_is_bounded_per_namespace() {
             .invoke_waiting(
                 "-",
                 "slow",
-                params(json!({"ms": 500})),
+                params(json!({"ms": 2000})),
                 "guest",
                 Duration::from_millis(10),
             )
