@@ -224,6 +224,11 @@ impl Engine {
         }
     }
 
+    /// Every package: name and description.
+    pub fn packages(&self) -> Result<Vec<(String, Option<String>)>, EngineError> {
+        self.store().packages()
+    }
+
     /// Creates or updates a package with default parameters.
     pub fn put_package(
         &self,
