@@ -30,6 +30,7 @@ export async function startServer({ env = {} } = {}) {
     }
   }
   const port = await freePort();
+  const enginePort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'fnconsole-e2e-'));
   const child = spawn(binary, [], {
     // A working directory with no fnconsole.toml, so the defaults apply.
@@ -38,6 +39,7 @@ export async function startServer({ env = {} } = {}) {
       PATH: process.env.PATH,
       RUST_LOG: 'warn',
       FNCONSOLE_LISTEN: `127.0.0.1:${port}`,
+      FNCONSOLE_ENGINE_LISTEN: `127.0.0.1:${enginePort}`,
       FNCONSOLE_DATA_DIR: join(dataDir, 'data'),
       LEPTOS_SITE_ROOT: siteRoot,
       ...env,
@@ -66,6 +68,7 @@ export async function startServer({ env = {} } = {}) {
 
   return {
     url,
+    engineUrl: `http://127.0.0.1:${enginePort}`,
     dataDir,
     child,
     output: () => output,

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod connections;
+pub mod engine_host;
 pub mod health;
 pub mod router;
 pub mod shutdown;
@@ -39,6 +40,9 @@ pub enum ServeError {
         /// Why (in use, not permitted…).
         source: io::Error,
     },
+    /// The embedded engine could not start.
+    #[error("{0}")]
+    Engine(#[from] engine_host::EngineStartError),
     /// The server failed while running.
     #[error("the server stopped with an error: {0}")]
     Serve(io::Error),
@@ -59,6 +63,20 @@ pub async fn run() -> Result<(), ServeError> {
         source,
     })?;
 
+    // One signal stops both listeners.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = move || {
+        let mut rx = stop_rx.clone();
+        async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        }
+    };
+    let engine = if config.engine.enabled {
+        Some(engine_host::EngineHost::start(&config.engine, &config.server.data_dir, stopped()).await?)
+    } else {
+        None
+    };
+
     let addr = config.server.listen;
     let state = AppState::new(config, site::options(addr));
     let app = router::router(state);
@@ -70,10 +88,17 @@ pub async fn run() -> Result<(), ServeError> {
     tracing::info!("fnconsole is listening on http://{local}");
     println!("fnconsole is running at http://{local}");
 
+    tokio::spawn(async move {
+        shutdown::signal().await;
+        let _ = stop_tx.send(true);
+    });
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown::signal())
+        .with_graceful_shutdown(stopped())
         .await
         .map_err(ServeError::Serve)?;
+    if let Some(engine) = engine {
+        engine.stopped().await;
+    }
     tracing::info!("fnconsole stopped");
     Ok(())
 }

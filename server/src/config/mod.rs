@@ -20,6 +20,8 @@ pub mod env {
     pub const LISTEN: &str = "FNCONSOLE_LISTEN";
     /// Overrides `[server] data_dir`.
     pub const DATA_DIR: &str = "FNCONSOLE_DATA_DIR";
+    /// Overrides `[engine] listen` (connections that pointed at the engine follow it).
+    pub const ENGINE_LISTEN: &str = "FNCONSOLE_ENGINE_LISTEN";
 }
 
 /// The file read when `FNCONSOLE_CONFIG` is not set.
@@ -81,6 +83,20 @@ impl Config {
                 value: value.clone(),
                 expected: "a socket address such as 127.0.0.1:3000",
             })?;
+        }
+        if let Some(value) = lookup(env::ENGINE_LISTEN) {
+            let listen: std::net::SocketAddr = value.parse().map_err(|_| ConfigError::Env {
+                var: env::ENGINE_LISTEN,
+                value: value.clone(),
+                expected: "a socket address such as 127.0.0.1:3233",
+            })?;
+            let old = format!("http://{}", self.engine.listen);
+            for c in &mut self.connections {
+                if c.endpoint.trim_end_matches('/') == old {
+                    c.endpoint = format!("http://{listen}");
+                }
+            }
+            self.engine.listen = listen;
         }
         if let Some(value) = lookup(env::DATA_DIR) {
             if value.trim().is_empty() {

@@ -40,13 +40,46 @@ impl Default for ServerSection {
 }
 
 /// `[engine]`: the embedded local engine.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EngineSection {
     /// Whether the engine runs inside the console.
     pub enabled: bool,
     /// Address of the engine's HTTP listener, which serves every provider dialect.
     pub listen: SocketAddr,
+    /// Namespace of the engine's activations.
+    pub namespace: String,
+    /// The dialects' keys. Each one not given is generated on first start and kept in
+    /// `{data_dir}/engine-keys.toml` (mode 0600).
+    pub ncp_access_key: Option<String>,
+    /// NCP secret key.
+    pub ncp_secret_key: Option<String>,
+    /// OpenWhisk `uuid:key`.
+    pub openwhisk_auth: Option<String>,
+    /// FunctionGraph project id.
+    pub huawei_project_id: Option<String>,
+    /// FunctionGraph access key.
+    pub huawei_access_key: Option<String>,
+    /// FunctionGraph secret key.
+    pub huawei_secret_key: Option<String>,
+    /// SCF secret id.
+    pub tencent_secret_id: Option<String>,
+    /// SCF secret key.
+    pub tencent_secret_key: Option<String>,
+    /// SCF region.
+    pub tencent_region: Option<String>,
+}
+
+impl std::fmt::Debug for EngineSection {
+    // Keys never reach a log: only whether each is configured.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineSection")
+            .field("enabled", &self.enabled)
+            .field("listen", &self.listen)
+            .field("namespace", &self.namespace)
+            .field("keys_configured", &self.ncp_secret_key.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for EngineSection {
@@ -54,6 +87,16 @@ impl Default for EngineSection {
         Self {
             enabled: true,
             listen: SocketAddr::from(([127, 0, 0, 1], 3233)),
+            namespace: "guest".into(),
+            ncp_access_key: None,
+            ncp_secret_key: None,
+            openwhisk_auth: None,
+            huawei_project_id: None,
+            huawei_access_key: None,
+            huawei_secret_key: None,
+            tencent_secret_id: None,
+            tencent_secret_key: None,
+            tencent_region: None,
         }
     }
 }
