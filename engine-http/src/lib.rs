@@ -3,6 +3,7 @@
 //! and the providers' own SDKs, work against the engine unchanged.
 #![warn(missing_docs, unreachable_pub)]
 
+mod huawei;
 mod keys;
 mod ncp;
 mod openwhisk;
@@ -32,11 +33,14 @@ pub fn router(engine: Arc<Engine>, keys: Arc<DialectKeys>) -> Router {
     Router::new()
         .merge(ncp::routes())
         .merge(openwhisk::routes())
+        .merge(huawei::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
 
 /// Runs a blocking engine call off the async threads.
-pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
     tokio::task::spawn_blocking(f).await.ok()
 }

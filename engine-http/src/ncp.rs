@@ -21,17 +21,30 @@ use crate::{DialectState, blocking};
 const LIST_WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
 
 pub(crate) fn routes() -> Router<DialectState> {
-    Router::new().route("/api/v2/{*rest}", any(handle)).route("/ncf/api/v2/{*rest}", any(handle))
+    Router::new()
+        .route("/api/v2/{*rest}", any(handle))
+        .route("/ncf/api/v2/{*rest}", any(handle))
 }
 
 fn error(status: StatusCode, code: &str, message: &str, details: Option<String>) -> Response {
-    let body = wire::ErrorBody { error: wire::ErrorDetail { error_code: Code::Text(code.into()), message: message.into(), details } };
+    let body = wire::ErrorBody {
+        error: wire::ErrorDetail {
+            error_code: Code::Text(code.into()),
+            message: message.into(),
+            details,
+        },
+    };
     (status, axum::Json(body)).into_response()
 }
 
 fn engine_error(e: EngineError) -> Response {
     let status = StatusCode::from_u16(e.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    error(status, &e.code.number().to_string(), e.code.name(), Some(e.message))
+    error(
+        status,
+        &e.code.number().to_string(),
+        e.code.name(),
+        Some(e.message),
+    )
 }
 
 fn content<T: serde::Serialize>(value: T) -> Response {
@@ -42,7 +55,13 @@ fn now_ms() -> u64 {
     engine::now_ms().max(0) as u64
 }
 
-async fn handle(State(state): State<DialectState>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(state): State<DialectState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
     let presented = signer::PresentedSignature {
@@ -52,15 +71,29 @@ async fn handle(State(state): State<DialectState>, method: Method, uri: Uri, hea
         signature: header(signer::SIGNATURE_HEADER).or_else(|| header("x-ncp-apigw-signature-v1")),
     };
     let keys = state.keys.clone();
-    let lookup = move |k: &str| (k == keys.ncp_access_key).then(|| Secret::new(keys.ncp_secret_key.expose()));
+    let lookup = move |k: &str| {
+        (k == keys.ncp_access_key).then(|| Secret::new(keys.ncp_secret_key.expose()))
+    };
     if let Err(e) = signer::verify(method.as_str(), target, presented, lookup, now_ms()) {
-        return error(StatusCode::UNAUTHORIZED, "200", "Authentication Failed", Some(e.to_string()));
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "200",
+            "Authentication Failed",
+            Some(e.to_string()),
+        );
     }
 
-    let base = if uri.path().starts_with("/ncf/api/v2") { "/ncf/api/v2" } else { "/api/v2" };
+    let base = if uri.path().starts_with("/ncf/api/v2") {
+        "/ncf/api/v2"
+    } else {
+        "/api/v2"
+    };
     let rest = &uri.path()[base.len()..];
     let segments: Vec<String> = rest.trim_matches('/').split('/').map(unquote).collect();
-    let query: Map<String, Value> = parse_form(uri.query().unwrap_or("")).into_iter().map(|(k, v)| (k, Value::String(v))).collect();
+    let query: Map<String, Value> = parse_form(uri.query().unwrap_or(""))
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
     let q = |name: &str| query.get(name).and_then(Value::as_str).map(str::to_string);
     let engine = state.engine.clone();
     let namespace = state.keys.namespace.clone();
@@ -70,7 +103,11 @@ async fn handle(State(state): State<DialectState>, method: Method, uri: Uri, hea
         ("GET", ["packages"]) => {
             let packages = blocking(move || engine.packages()).await;
             match packages {
-                Some(Ok(list)) => content(list.into_iter().map(|(name, description)| wire::PackageSummary { name, description }).collect::<Vec<_>>()),
+                Some(Ok(list)) => content(
+                    list.into_iter()
+                        .map(|(name, description)| wire::PackageSummary { name, description })
+                        .collect::<Vec<_>>(),
+                ),
                 Some(Err(e)) => engine_error(e),
                 None => engine_error(EngineError::internal("the engine stopped")),
             }
@@ -96,10 +133,17 @@ async fn handle(State(state): State<DialectState>, method: Method, uri: Uri, hea
         ("PUT", ["packages", package, "actions", action]) => {
             let body: Value = match serde_json::from_slice(&body) {
                 Ok(v) => v,
-                Err(e) => return engine_error(EngineError::new(ErrorCode::ActionBodyInvalidType, format!("the request body is not JSON: {e}"))),
+                Err(e) => {
+                    return engine_error(EngineError::new(
+                        ErrorCode::ActionBodyInvalidType,
+                        format!("the request body is not JSON: {e}"),
+                    ));
+                }
             };
             let (package, action, kind) = (package.to_string(), action.to_string(), q("type"));
-            match blocking(move || engine.put_action(&package, &action, kind.as_deref(), &body)).await {
+            match blocking(move || engine.put_action(&package, &action, kind.as_deref(), &body))
+                .await
+            {
                 Some(Ok(stored)) => content(action_content(&namespace, &stored)),
                 Some(Err(e)) => engine_error(e),
                 None => engine_error(EngineError::internal("the engine stopped")),
@@ -125,20 +169,41 @@ async fn handle(State(state): State<DialectState>, method: Method, uri: Uri, hea
             let wait = match q("timeout").map(|t| t.parse::<u64>()) {
                 None => 60_000,
                 Some(Ok(t)) if t <= 60_000 => t,
-                _ => return engine_error(EngineError::new(ErrorCode::ActionBodyInvalidValue, "timeout must be 0 to 60,000 ms")),
+                _ => {
+                    return engine_error(EngineError::new(
+                        ErrorCode::ActionBodyInvalidValue,
+                        "timeout must be 0 to 60,000 ms",
+                    ));
+                }
             };
             let params = match body.is_empty() {
                 true => Map::new(),
                 false => match serde_json::from_slice::<Value>(&body) {
                     Ok(Value::Object(m)) => m,
-                    _ => return engine_error(EngineError::new(ErrorCode::ActionBodyInvalidType, "the request body must be a JSON object of parameters")),
+                    _ => {
+                        return engine_error(EngineError::new(
+                            ErrorCode::ActionBodyInvalidType,
+                            "the request body must be a JSON object of parameters",
+                        ));
+                    }
                 },
             };
             let (package, action) = (package.to_string(), action.to_string());
-            let outcome = blocking(move || engine.invoke_waiting(&package, &action, params, &namespace, Duration::from_millis(wait))).await;
+            let outcome = blocking(move || {
+                engine.invoke_waiting(
+                    &package,
+                    &action,
+                    params,
+                    &namespace,
+                    Duration::from_millis(wait),
+                )
+            })
+            .await;
             match outcome {
                 Some(Ok(Invoked::Finished(record))) => content(activation(&record, false)),
-                Some(Ok(Invoked::StillRunning { activation_id })) => content(json!({ "activationId": activation_id })),
+                Some(Ok(Invoked::StillRunning { activation_id })) => {
+                    content(json!({ "activationId": activation_id }))
+                }
                 Some(Err(e)) => engine_error(e),
                 None => engine_error(EngineError::internal("the engine stopped")),
             }
@@ -148,7 +213,10 @@ async fn handle(State(state): State<DialectState>, method: Method, uri: Uri, hea
                 match q(name) {
                     None => Ok(default),
                     Some(v) => v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                        engine_error(EngineError::new(ErrorCode::ActionBodyInvalidValue, format!("{name} must be a whole number of at least 1")))
+                        engine_error(EngineError::new(
+                            ErrorCode::ActionBodyInvalidValue,
+                            format!("{name} must be a whole number of at least 1"),
+                        ))
                     }),
                 }
             };
@@ -157,13 +225,35 @@ async fn handle(State(state): State<DialectState>, method: Method, uri: Uri, hea
                 (Err(r), _) | (_, Err(r)) => return r,
             };
             let window_start = engine::now_ms() - LIST_WINDOW_MS;
-            let since = q("start").and_then(|s| s.parse::<i64>().ok()).map_or(window_start, |s| s.max(window_start));
-            let filter = ActivationFilter { package: Some(package.to_string()), action: Some(action.to_string()), since_ms: Some(since), upto_ms: q("end").and_then(|e| e.parse().ok()) };
-            match blocking(move || engine.activations(&filter, ActivationOrder::Start, false, (page_no - 1) * page_size, page_size)).await {
+            let since = q("start")
+                .and_then(|s| s.parse::<i64>().ok())
+                .map_or(window_start, |s| s.max(window_start));
+            let filter = ActivationFilter {
+                package: Some(package.to_string()),
+                action: Some(action.to_string()),
+                since_ms: Some(since),
+                upto_ms: q("end").and_then(|e| e.parse().ok()),
+            };
+            match blocking(move || {
+                engine.activations(
+                    &filter,
+                    ActivationOrder::Start,
+                    false,
+                    (page_no - 1) * page_size,
+                    page_size,
+                )
+            })
+            .await
+            {
                 Some(Ok((items, total))) => content(wire::ActivationList {
                     activations: items
                         .into_iter()
-                        .map(|a| wire::ActivationSummary { activation_id: a.id.clone(), duration: Some(a.duration_ms), status: Some(ncp_status(&a.status).into()), start: Some(a.start_ms) })
+                        .map(|a| wire::ActivationSummary {
+                            activation_id: a.id.clone(),
+                            duration: Some(a.duration_ms),
+                            status: Some(ncp_status(&a.status).into()),
+                            start: Some(a.start_ms),
+                        })
                         .collect(),
                     total_count: total,
                 }),
@@ -179,13 +269,22 @@ async fn handle(State(state): State<DialectState>, method: Method, uri: Uri, hea
                 None => engine_error(EngineError::internal("the engine stopped")),
             }
         }
-        _ => error(StatusCode::NOT_FOUND, "80301", "ACTION_NOT_FOUND", Some(format!("no such resource: {method} {rest}"))),
+        _ => error(
+            StatusCode::NOT_FOUND,
+            "80301",
+            "ACTION_NOT_FOUND",
+            Some(format!("no such resource: {method} {rest}")),
+        ),
     }
 }
 
 /// NCP reports a timeout as a developer error, as OpenWhisk does.
 fn ncp_status(status: &str) -> &str {
-    if status == "timeout" { "action developer error" } else { status }
+    if status == "timeout" {
+        "action developer error"
+    } else {
+        status
+    }
 }
 
 fn activation(record: &ActivationRecord, with_logs: bool) -> wire::Activation {

@@ -3,7 +3,9 @@
 
 use engine::{Engine, EngineOptions, demo};
 use engine_http::{DialectKeys, router};
-use providers::client::{NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Transport, TransportOptions};
+use providers::client::{
+    NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Transport, TransportOptions,
+};
 use providers::sign::Secret;
 use providers::*;
 use serde_json::json;
@@ -36,11 +38,25 @@ async fn serve() -> String {
 }
 
 fn transport() -> Transport {
-    Transport::new(TransportOptions { timeout: Duration::from_secs(20), read_retries: 0, ..Default::default() }).unwrap()
+    Transport::new(TransportOptions {
+        timeout: Duration::from_secs(20),
+        read_retries: 0,
+        ..Default::default()
+    })
+    .unwrap()
 }
 
 fn ncp(url: &str, base_path: &str, secret: &str) -> NcpClient {
-    NcpClient::new(transport(), NcpConfig { endpoint: url.into(), base_path: base_path.into(), platform: Some("vpc".into()), access_key: "ncp-ak".into(), secret_key: Secret::new(secret) })
+    NcpClient::new(
+        transport(),
+        NcpConfig {
+            endpoint: url.into(),
+            base_path: base_path.into(),
+            platform: Some("vpc".into()),
+            access_key: "ncp-ak".into(),
+            secret_key: Secret::new(secret),
+        },
+    )
 }
 
 fn spec(name: &str, code: &str) -> ActionSpec {
@@ -49,8 +65,18 @@ fn spec(name: &str, code: &str) -> ActionSpec {
         kind: ActionKind::Basic,
         description: Some("from the client".into()),
         parameters: serde_json::from_value(json!({"greeting": "hi"})).unwrap(),
-        limits: Some(ActionLimits { timeout_ms: 10_000, memory_mb: 128 }),
-        exec: ActionExec { kind: "nodejs:20".into(), code: Some(code.into()), binary: false, main: Some("main".into()), image_uri: None, components: vec![] },
+        limits: Some(ActionLimits {
+            timeout_ms: 10_000,
+            memory_mb: 128,
+        }),
+        exec: ActionExec {
+            kind: "nodejs:20".into(),
+            code: Some(code.into()),
+            binary: false,
+            main: Some("main".into()),
+            image_uri: None,
+            components: vec![],
+        },
         extra: Default::default(),
     }
 }
@@ -62,20 +88,61 @@ async fn the_ncp_client_round_trips_every_capability_on_both_base_paths() {
         let c = ncp(&url, base, "ncp-sk");
         assert_eq!(c.list_packages().await.unwrap(), ["demo"]);
         let name = format!("echo{}", base.len());
-        let saved = c.put_action(&spec(&name, "function main(p) { console.log('echo'); return p; }")).await.unwrap();
+        let saved = c
+            .put_action(&spec(
+                &name,
+                "function main(p) { console.log('echo'); return p; }",
+            ))
+            .await
+            .unwrap();
         assert_eq!(saved.parameters["greeting"], "hi");
-        assert_eq!(c.get_action(&ActionRef::in_package("demo", &name)).await.unwrap().description.as_deref(), Some("from the client"));
-        assert!(c.list_actions(Some("demo")).await.unwrap().iter().any(|a| a.action.name == name));
-        let request = InvocationRequest { action: ActionRef::in_package("demo", &name), params: serde_json::from_value(json!({"n": 1})).unwrap(), blocking: true, wait_ms: Some(30_000) };
-        let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else { panic!() };
+        assert_eq!(
+            c.get_action(&ActionRef::in_package("demo", &name))
+                .await
+                .unwrap()
+                .description
+                .as_deref(),
+            Some("from the client")
+        );
+        assert!(
+            c.list_actions(Some("demo"))
+                .await
+                .unwrap()
+                .iter()
+                .any(|a| a.action.name == name)
+        );
+        let request = InvocationRequest {
+            action: ActionRef::in_package("demo", &name),
+            params: serde_json::from_value(json!({"n": 1})).unwrap(),
+            blocking: true,
+            wait_ms: Some(30_000),
+        };
+        let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else {
+            panic!()
+        };
         assert_eq!(done.status, ActivationStatus::Success);
         // Package defaults (the demo package's `place`) fill in under the action's and the call's.
-        assert_eq!(done.result.unwrap(), json!({"greeting": "hi", "n": 1, "place": "the fnconsole demo"}));
-        let page = c.list_activations(&ActionRef::in_package("demo", &name), &ActivationQuery::default(), &PageRequest::first(20)).await.unwrap();
+        assert_eq!(
+            done.result.unwrap(),
+            json!({"greeting": "hi", "n": 1, "place": "the fnconsole demo"})
+        );
+        let page = c
+            .list_activations(
+                &ActionRef::in_package("demo", &name),
+                &ActivationQuery::default(),
+                &PageRequest::first(20),
+            )
+            .await
+            .unwrap();
         assert_eq!(page.total, Some(1));
-        let detail = c.get_activation(&ActionRef::in_package("demo", &name), &page.items[0].id).await.unwrap();
+        let detail = c
+            .get_activation(&ActionRef::in_package("demo", &name), &page.items[0].id)
+            .await
+            .unwrap();
         assert!(detail.logs.unwrap()[0].ends_with("stdout: echo"));
-        c.delete_action(&ActionRef::in_package("demo", &name)).await.unwrap();
+        c.delete_action(&ActionRef::in_package("demo", &name))
+            .await
+            .unwrap();
     }
 }
 
@@ -83,62 +150,326 @@ async fn the_ncp_client_round_trips_every_capability_on_both_base_paths() {
 async fn ncp_returns_only_the_activation_id_past_the_timeout_query() {
     let url = serve().await;
     let c = ncp(&url, "/api/v2", "ncp-sk");
-    let request = InvocationRequest { action: ActionRef::in_package("demo", "slow-logger"), params: Default::default(), blocking: true, wait_ms: Some(100) };
-    let InvocationResult::Accepted { id } = c.invoke(&request).await.unwrap() else { panic!("expected only the id") };
+    let request = InvocationRequest {
+        action: ActionRef::in_package("demo", "slow-logger"),
+        params: Default::default(),
+        blocking: true,
+        wait_ms: Some(100),
+    };
+    let InvocationResult::Accepted { id } = c.invoke(&request).await.unwrap() else {
+        panic!("expected only the id")
+    };
     assert_eq!(id.len(), 32);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ncp_refuses_a_bad_signature_and_answers_documented_codes() {
     let url = serve().await;
-    let error = ncp(&url, "/api/v2", "wrong").list_packages().await.unwrap_err();
-    assert_eq!((error.kind, error.status, error.code.as_deref()), (ErrorKind::Auth, Some(401), Some("200")));
+    let error = ncp(&url, "/api/v2", "wrong")
+        .list_packages()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.kind, error.status, error.code.as_deref()),
+        (ErrorKind::Auth, Some(401), Some("200"))
+    );
     let c = ncp(&url, "/api/v2", "ncp-sk");
     let mut bad = spec("bad", "");
-    bad.limits = Some(ActionLimits { timeout_ms: 100, memory_mb: 128 });
+    bad.limits = Some(ActionLimits {
+        timeout_ms: 100,
+        memory_mb: 128,
+    });
     let error = c.put_action(&bad).await.unwrap_err();
-    assert_eq!((error.status, error.code.as_deref()), (Some(400), Some("80307")));
-    assert_eq!(error.provider_message.as_deref(), Some("ACTION_BODY_INVALID_VALUE: limits.timeout is 100; it must be 500 to 300,000 ms"));
-    let error = c.get_action(&ActionRef::in_package("demo", "nope")).await.unwrap_err();
-    assert_eq!((error.kind, error.code.as_deref()), (ErrorKind::NotFound, Some("80301")));
+    assert_eq!(
+        (error.status, error.code.as_deref()),
+        (Some(400), Some("80307"))
+    );
+    assert_eq!(
+        error.provider_message.as_deref(),
+        Some("ACTION_BODY_INVALID_VALUE: limits.timeout is 100; it must be 500 to 300,000 ms")
+    );
+    let error = c
+        .get_action(&ActionRef::in_package("demo", "nope"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.kind, error.code.as_deref()),
+        (ErrorKind::NotFound, Some("80301"))
+    );
 }
 
 fn ow(url: &str, auth: &str) -> OpenWhiskClient {
-    OpenWhiskClient::new(transport(), OpenWhiskConfig { endpoint: url.into(), namespace: "_".into(), auth: Secret::new(auth) })
+    OpenWhiskClient::new(
+        transport(),
+        OpenWhiskConfig {
+            endpoint: url.into(),
+            namespace: "_".into(),
+            auth: Secret::new(auth),
+        },
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_openwhisk_client_round_trips_every_capability() {
     let url = serve().await;
     let c = ow(&url, "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:owkey");
-    let mut s = spec("owecho", "function main(p) { console.log('ow'); if (p.fail) throw new Error('asked to'); return { got: p }; }");
+    let mut s = spec(
+        "owecho",
+        "function main(p) { console.log('ow'); if (p.fail) throw new Error('asked to'); return { got: p }; }",
+    );
     s.action = ActionRef::top("owecho");
     c.put_action(&s).await.unwrap();
-    assert_eq!(c.get_action(&ActionRef::top("owecho")).await.unwrap().exec.kind, "nodejs:20");
-    assert!(c.list_actions(&PageRequest::first(50)).await.unwrap().items.iter().any(|a| a.action.name == "owecho"));
+    assert_eq!(
+        c.get_action(&ActionRef::top("owecho"))
+            .await
+            .unwrap()
+            .exec
+            .kind,
+        "nodejs:20"
+    );
+    assert!(
+        c.list_actions(&PageRequest::first(50))
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .any(|a| a.action.name == "owecho")
+    );
 
-    let mut request = InvocationRequest { action: ActionRef::top("owecho"), params: serde_json::from_value(json!({"x": 1})).unwrap(), blocking: true, wait_ms: Some(20_000) };
-    let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else { panic!() };
-    assert_eq!(done.result.unwrap(), json!({"got": {"greeting": "hi", "x": 1}}));
+    let mut request = InvocationRequest {
+        action: ActionRef::top("owecho"),
+        params: serde_json::from_value(json!({"x": 1})).unwrap(),
+        blocking: true,
+        wait_ms: Some(20_000),
+    };
+    let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        done.result.unwrap(),
+        json!({"got": {"greeting": "hi", "x": 1}})
+    );
     request.params = serde_json::from_value(json!({"fail": true})).unwrap();
-    let InvocationResult::Finished(failed) = c.invoke(&request).await.unwrap() else { panic!() };
+    let InvocationResult::Finished(failed) = c.invoke(&request).await.unwrap() else {
+        panic!()
+    };
     assert_eq!(failed.status, ActivationStatus::ApplicationError);
     request.blocking = false;
-    let InvocationResult::Accepted { id } = c.invoke(&request).await.unwrap() else { panic!() };
+    let InvocationResult::Accepted { id } = c.invoke(&request).await.unwrap() else {
+        panic!()
+    };
 
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let page = c.list_activations(&ActivationQuery { action: Some(ActionRef::top("owecho")), ..Default::default() }, &PageRequest::first(10)).await.unwrap();
+    let page = c
+        .list_activations(
+            &ActivationQuery {
+                action: Some(ActionRef::top("owecho")),
+                ..Default::default()
+            },
+            &PageRequest::first(10),
+        )
+        .await
+        .unwrap();
     assert_eq!(page.total, Some(3));
     assert_eq!(c.activation_logs(&id).await.unwrap().len(), 1);
     let (status, result) = c.activation_result(&id).await.unwrap();
-    assert_eq!((status, result.unwrap()["error"].as_str()), (ActivationStatus::ApplicationError, Some("Error: asked to")));
+    assert_eq!(
+        (status, result.unwrap()["error"].as_str()),
+        (ActivationStatus::ApplicationError, Some("Error: asked to"))
+    );
     c.delete_action(&ActionRef::top("owecho")).await.unwrap();
-    assert_eq!(c.get_action(&ActionRef::top("owecho")).await.unwrap_err().kind, ErrorKind::NotFound);
+    assert_eq!(
+        c.get_action(&ActionRef::top("owecho"))
+            .await
+            .unwrap_err()
+            .kind,
+        ErrorKind::NotFound
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn openwhisk_refuses_a_wrong_key() {
     let url = serve().await;
-    let error = ow(&url, "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:nope").list_actions(&PageRequest::first(1)).await.unwrap_err();
-    assert_eq!((error.kind, error.provider_message.as_deref()), (ErrorKind::Auth, Some("The supplied authentication is invalid")));
+    let error = ow(&url, "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:nope")
+        .list_actions(&PageRequest::first(1))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.kind, error.provider_message.as_deref()),
+        (
+            ErrorKind::Auth,
+            Some("The supplied authentication is invalid")
+        )
+    );
+}
+
+mod functiongraph {
+    use super::*;
+    use engine::Workers;
+    use providers::client::{HuaweiAuth, HuaweiClient, HuaweiConfig};
+
+    async fn serve_with_workers() -> (String, Workers) {
+        let engine = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
+        demo::seed_if_empty(&engine).unwrap();
+        let workers = Workers::start(engine.clone(), 2);
+        let app = router(engine, Arc::new(keys()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        (url, workers)
+    }
+
+    fn client(url: &str, sk: &str) -> HuaweiClient {
+        HuaweiClient::new(
+            transport(),
+            HuaweiConfig {
+                endpoint: url.into(),
+                project_id: "p".into(),
+                region: "local".into(),
+                auth: HuaweiAuth::AkSk {
+                    access_key: "hw-ak".into(),
+                    secret_key: Secret::new(sk),
+                },
+            },
+        )
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn functions_invocations_and_async_records_round_trip() {
+        let (url, workers) = serve_with_workers().await;
+        let c = client(&url, "hw-sk");
+        let list = c.list_functions(&PageRequest::first(100)).await.unwrap();
+        assert!(
+            list.items
+                .iter()
+                .any(|f| f.action == ActionRef::in_package("demo", "hello"))
+        );
+        assert_eq!(list.total, Some(5), "the five non-sequence demo actions");
+
+        let hello = ActionRef::in_package("demo", "hello");
+        let request = InvocationRequest {
+            action: hello.clone(),
+            params: serde_json::from_value(json!({"name": "Huawei"})).unwrap(),
+            blocking: true,
+            wait_ms: None,
+        };
+        let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else {
+            panic!()
+        };
+        assert_eq!(done.result.unwrap(), json!({"greeting": "Hello, Huawei!"}));
+
+        let fails = ActionRef::in_package("demo", "always-fails");
+        let InvocationResult::Accepted { id: ok_id } = c
+            .invoke(&InvocationRequest {
+                blocking: false,
+                ..request.clone()
+            })
+            .await
+            .unwrap()
+        else {
+            panic!()
+        };
+        let InvocationResult::Accepted { id: bad_id } = c
+            .invoke(&InvocationRequest {
+                action: fails.clone(),
+                blocking: false,
+                ..request
+            })
+            .await
+            .unwrap()
+        else {
+            panic!()
+        };
+        let query = |action: &ActionRef, status| AsyncInvocationQuery {
+            action: Some(action.clone()),
+            status,
+            ..Default::default()
+        };
+        let mut tries = 0;
+        loop {
+            let page = c
+                .list_async_invocations(
+                    &query(&hello, Some(AsyncStatus::Success)),
+                    &PageRequest::first(10),
+                )
+                .await
+                .unwrap();
+            if page.items.iter().any(|i| i.request_id == ok_id) {
+                break;
+            }
+            tries += 1;
+            assert!(tries < 100, "the async invocation never succeeded");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        loop {
+            let page = c
+                .list_async_invocations(&query(&fails, None), &PageRequest::first(10))
+                .await
+                .unwrap();
+            if let Some(record) = page
+                .items
+                .iter()
+                .find(|i| i.request_id == bad_id && i.status == AsyncStatus::Fail)
+            {
+                assert_eq!(
+                    record.error_message.as_deref(),
+                    Some("Error: this demo action always fails")
+                );
+                assert!(
+                    record
+                        .start_time
+                        .as_deref()
+                        .is_some_and(|t| t.len() == 19 && &t[10..11] == "T")
+                );
+                break;
+            }
+            tries += 1;
+            assert!(tries < 200, "the failing async invocation never failed");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        workers.stop();
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn wrong_keys_unknown_functions_and_bad_filters_keep_huaweis_codes() {
+        let (url, workers) = serve_with_workers().await;
+        let error = client(&url, "wrong")
+            .list_functions(&PageRequest::first(1))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error.kind, error.code.as_deref()),
+            (ErrorKind::Auth, Some("FSS.0403"))
+        );
+        let c = client(&url, "hw-sk");
+        let missing = AsyncInvocationQuery {
+            action: Some(ActionRef::top("nope")),
+            ..Default::default()
+        };
+        let error = c
+            .list_async_invocations(&missing, &PageRequest::first(10))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error.kind, error.code.as_deref()),
+            (ErrorKind::NotFound, Some("FSS.0404"))
+        );
+        let bad = AsyncInvocationQuery {
+            action: Some(ActionRef::in_package("demo", "hello")),
+            begin: Some("yesterday".into()),
+            ..Default::default()
+        };
+        let error = c
+            .list_async_invocations(&bad, &PageRequest::first(10))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error.status, error.provider_message.as_deref()),
+            (
+                Some(400),
+                Some("query_begin_time must be YYYY-MM-DDTHH:mm:ss (UTC)")
+            )
+        );
+        workers.stop();
+    }
 }

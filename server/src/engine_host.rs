@@ -60,9 +60,15 @@ struct StoredKeys {
 
 /// The dialects' keys: configured ones win; the rest are read from, or generated into,
 /// `{data_dir}/engine-keys.toml`, written with mode 0600.
-pub fn load_or_generate_keys(section: &EngineSection, data_dir: &Path) -> Result<DialectKeys, EngineStartError> {
+pub fn load_or_generate_keys(
+    section: &EngineSection,
+    data_dir: &Path,
+) -> Result<DialectKeys, EngineStartError> {
     let path = data_dir.join(KEYS_FILE);
-    let err = |message: String| EngineStartError::Keys { path: path.display().to_string(), message };
+    let err = |message: String| EngineStartError::Keys {
+        path: path.display().to_string(),
+        message,
+    };
     let mut stored: StoredKeys = match std::fs::read_to_string(&path) {
         Ok(text) => toml::from_str(&text).map_err(|e| err(e.to_string()))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => StoredKeys::default(),
@@ -70,7 +76,10 @@ pub fn load_or_generate_keys(section: &EngineSection, data_dir: &Path) -> Result
     };
     let before = toml::to_string(&stored).unwrap_or_default();
     let id = engine::new_id;
-    let pick = |configured: &Option<String>, kept: &mut Option<String>, make: &dyn Fn() -> String| -> String {
+    let pick = |configured: &Option<String>,
+                kept: &mut Option<String>,
+                make: &dyn Fn() -> String|
+     -> String {
         if let Some(c) = configured {
             return c.clone();
         }
@@ -78,18 +87,60 @@ pub fn load_or_generate_keys(section: &EngineSection, data_dir: &Path) -> Result
     };
     let keys = DialectKeys {
         namespace: section.namespace.clone(),
-        ncp_access_key: pick(&section.ncp_access_key, &mut stored.ncp_access_key, &|| format!("ncp{}", &id()[..17])),
-        ncp_secret_key: Secret::new(pick(&section.ncp_secret_key, &mut stored.ncp_secret_key, &|| id() + &id())),
-        openwhisk_auth: Secret::new(pick(&section.openwhisk_auth, &mut stored.openwhisk_auth, &|| {
-            let u = id();
-            format!("{}-{}-{}-{}-{}:{}{}", &u[0..8], &u[8..12], &u[12..16], &u[16..20], &u[20..32], id(), id())
-        })),
-        huawei_project_id: pick(&section.huawei_project_id, &mut stored.huawei_project_id, &id),
-        huawei_access_key: pick(&section.huawei_access_key, &mut stored.huawei_access_key, &|| id()[..20].to_uppercase()),
-        huawei_secret_key: Secret::new(pick(&section.huawei_secret_key, &mut stored.huawei_secret_key, &|| id() + &id()[..8])),
-        tencent_secret_id: pick(&section.tencent_secret_id, &mut stored.tencent_secret_id, &|| format!("AKID{}", &id()[..32])),
-        tencent_secret_key: Secret::new(pick(&section.tencent_secret_key, &mut stored.tencent_secret_key, &id)),
-        tencent_region: section.tencent_region.clone().unwrap_or_else(|| "ap-guangzhou".into()),
+        ncp_access_key: pick(&section.ncp_access_key, &mut stored.ncp_access_key, &|| {
+            format!("ncp{}", &id()[..17])
+        }),
+        ncp_secret_key: Secret::new(pick(
+            &section.ncp_secret_key,
+            &mut stored.ncp_secret_key,
+            &|| id() + &id(),
+        )),
+        openwhisk_auth: Secret::new(pick(
+            &section.openwhisk_auth,
+            &mut stored.openwhisk_auth,
+            &|| {
+                let u = id();
+                format!(
+                    "{}-{}-{}-{}-{}:{}{}",
+                    &u[0..8],
+                    &u[8..12],
+                    &u[12..16],
+                    &u[16..20],
+                    &u[20..32],
+                    id(),
+                    id()
+                )
+            },
+        )),
+        huawei_project_id: pick(
+            &section.huawei_project_id,
+            &mut stored.huawei_project_id,
+            &id,
+        ),
+        huawei_access_key: pick(
+            &section.huawei_access_key,
+            &mut stored.huawei_access_key,
+            &|| id()[..20].to_uppercase(),
+        ),
+        huawei_secret_key: Secret::new(pick(
+            &section.huawei_secret_key,
+            &mut stored.huawei_secret_key,
+            &|| id() + &id()[..8],
+        )),
+        tencent_secret_id: pick(
+            &section.tencent_secret_id,
+            &mut stored.tencent_secret_id,
+            &|| format!("AKID{}", &id()[..32]),
+        ),
+        tencent_secret_key: Secret::new(pick(
+            &section.tencent_secret_key,
+            &mut stored.tencent_secret_key,
+            &id,
+        )),
+        tencent_region: section
+            .tencent_region
+            .clone()
+            .unwrap_or_else(|| "ap-guangzhou".into()),
     };
     let after = toml::to_string(&stored).map_err(|e| err(e.to_string()))?;
     if after != before {
@@ -109,7 +160,9 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
         options.mode(0o600);
     }
     let mut file = options.open(path)?;
-    file.write_all(b"# Keys of the embedded engine's dialects, generated on first start. Keep private.\n")?;
+    file.write_all(
+        b"# Keys of the embedded engine's dialects, generated on first start. Keep private.\n",
+    )?;
     file.write_all(text.as_bytes())?;
     #[cfg(unix)]
     {
@@ -141,25 +194,51 @@ impl EngineHost {
     ) -> Result<Self, EngineStartError> {
         let keys = Arc::new(load_or_generate_keys(section, data_dir)?);
         let db: PathBuf = data_dir.join("engine.db");
-        let options = EngineOptions { namespace: section.namespace.clone(), ..Default::default() };
-        let engine = Engine::open(&db, options).map_err(|e| EngineStartError::Database { path: db.display().to_string(), message: e.to_string() })?;
+        let options = EngineOptions {
+            namespace: section.namespace.clone(),
+            ..Default::default()
+        };
+        let engine = Engine::open(&db, options).map_err(|e| EngineStartError::Database {
+            path: db.display().to_string(),
+            message: e.to_string(),
+        })?;
         let engine = Arc::new(engine);
-        if demo::seed_if_empty(&engine).map_err(|e| EngineStartError::Database { path: db.display().to_string(), message: e.to_string() })? {
+        if demo::seed_if_empty(&engine).map_err(|e| EngineStartError::Database {
+            path: db.display().to_string(),
+            message: e.to_string(),
+        })? {
             tracing::info!("the engine's demo actions were created");
         }
         let workers = Workers::start(engine.clone(), WORKERS);
         let listener = tokio::net::TcpListener::bind(section.listen)
             .await
-            .map_err(|source| EngineStartError::Bind { addr: section.listen, source })?;
-        let addr = listener.local_addr().map_err(|source| EngineStartError::Bind { addr: section.listen, source })?;
+            .map_err(|source| EngineStartError::Bind {
+                addr: section.listen,
+                source,
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| EngineStartError::Bind {
+                addr: section.listen,
+                source,
+            })?;
         let app = engine_http::router(engine.clone(), keys.clone());
         let server = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            if let Err(error) = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
                 tracing::error!(%error, "the engine's listener stopped");
             }
         });
         tracing::info!("the embedded engine serves its dialects on http://{addr}");
-        Ok(Self { engine, keys, workers, addr, server })
+        Ok(Self {
+            engine,
+            keys,
+            workers,
+            addr,
+            server,
+        })
     }
 
     /// Waits for the listener to stop, then lets running asynchronous invocations end.

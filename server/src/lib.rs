@@ -72,7 +72,10 @@ pub async fn run() -> Result<(), ServeError> {
         }
     };
     let engine = if config.engine.enabled {
-        Some(engine_host::EngineHost::start(&config.engine, &config.server.data_dir, stopped()).await?)
+        Some(
+            engine_host::EngineHost::start(&config.engine, &config.server.data_dir, stopped())
+                .await?,
+        )
     } else {
         None
     };

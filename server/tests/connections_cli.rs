@@ -142,12 +142,24 @@ async fn each_connection_is_checked_and_any_failure_fails_the_command() {
 #[test]
 fn default_connections_reach_the_running_engine() {
     let dir = tempfile::tempdir().unwrap();
-    let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let free = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
     let (console_port, engine_port) = (free(), free());
     let envs = [
         ("FNCONSOLE_LISTEN", format!("127.0.0.1:{console_port}")),
-        ("FNCONSOLE_ENGINE_LISTEN", format!("127.0.0.1:{engine_port}")),
-        ("FNCONSOLE_DATA_DIR", dir.path().join("data").display().to_string()),
+        (
+            "FNCONSOLE_ENGINE_LISTEN",
+            format!("127.0.0.1:{engine_port}"),
+        ),
+        (
+            "FNCONSOLE_DATA_DIR",
+            dir.path().join("data").display().to_string(),
+        ),
     ];
     let mut server = Command::new(env!("CARGO_BIN_EXE_fnconsole"))
         .current_dir(dir.path())
@@ -160,7 +172,10 @@ fn default_connections_reach_the_running_engine() {
     // Wait for the engine's listener.
     let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", engine_port)).is_err() {
-        assert!(std::time::Instant::now() < until, "the engine did not start");
+        assert!(
+            std::time::Instant::now() < until,
+            "the engine did not start"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let out = Command::new(env!("CARGO_BIN_EXE_fnconsole"))
@@ -175,15 +190,31 @@ fn default_connections_reach_the_running_engine() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(lines[0].starts_with("local-ncp        ncp        ok       1 packages ("), "{stdout}");
-    assert!(lines[1].starts_with("local-openwhisk  openwhisk  ok       "), "{stdout}");
-    assert!(lines[2].contains("skipped  served by the embedded engine, whose FunctionGraph and SCF dialects are not built yet"), "{stdout}");
-    assert!(lines[3].contains("skipped"), "{stdout}");
+    assert!(
+        lines[0].starts_with("local-ncp        ncp        ok       1 packages ("),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].starts_with("local-openwhisk  openwhisk  ok       "),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].starts_with("local-huawei     huawei     ok       5 functions ("),
+        "{stdout}"
+    );
+    assert!(
+        lines[3]
+            .contains("skipped  served by the embedded engine, whose SCF dialect is not built yet"),
+        "{stdout}"
+    );
     // The generated keys are private to their owner.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir.path().join("data/engine-keys.toml")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(dir.path().join("data/engine-keys.toml"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }

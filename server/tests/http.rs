@@ -22,9 +22,15 @@ where
     static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
     static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
     let _turn = TURN.lock().unwrap_or_else(|p| p.into_inner());
-    let runtime = RUNTIME
-        .get_or_init(|| tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap());
-    runtime.block_on(runtime.spawn(future)).expect("the test task panicked")
+    let runtime = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    });
+    runtime
+        .block_on(runtime.spawn(future))
+        .expect("the test task panicked")
 }
 
 fn state_with(config: Config) -> AppState {

@@ -234,8 +234,16 @@ fn the_huawei_region_is_read_from_the_endpoint() {
 fn the_engine_listen_override_moves_the_connections_that_pointed_at_it() {
     let (config, _) = Config::load(env(&[("FNCONSOLE_ENGINE_LISTEN", "127.0.0.1:4999")])).unwrap();
     assert_eq!(config.engine.listen.port(), 4999);
-    assert!(config.connections.iter().all(|c| c.endpoint == "http://127.0.0.1:4999"));
+    assert!(
+        config
+            .connections
+            .iter()
+            .all(|c| c.endpoint == "http://127.0.0.1:4999")
+    );
     assert!(config.connection_summaries().iter().all(|c| c.local));
     let err = Config::load(env(&[("FNCONSOLE_ENGINE_LISTEN", "x")])).unwrap_err();
-    assert_eq!(err.to_string(), "environment variable FNCONSOLE_ENGINE_LISTEN=\"x\" is not valid: expected a socket address such as 127.0.0.1:3233");
+    assert_eq!(
+        err.to_string(),
+        "environment variable FNCONSOLE_ENGINE_LISTEN=\"x\" is not valid: expected a socket address such as 127.0.0.1:3233"
+    );
 }

@@ -1,0 +1,385 @@
+//! Huawei FunctionGraph v2, under `/v2/{project_id}/fgs`, SDK-HMAC-SHA256 checked. A function
+//! is an engine action: URN package `default` is the engine's top level (`-`).
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use engine::store::AsyncFilter;
+use engine::{EngineError, ErrorCode, Invoked};
+use providers::AsyncStatus;
+use providers::sign::encoding::{parse_form, unquote};
+use providers::sign::{Secret, huawei as signer};
+use providers::wire::huawei as wire;
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+use crate::{DialectState, blocking};
+
+/// Default window of the async-invocation list: the last hour.
+const DEFAULT_WINDOW_MS: i64 = 3600 * 1000;
+
+pub(crate) fn routes() -> Router<DialectState> {
+    Router::new().route("/v2/{project}/fgs/{*rest}", any(handle))
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        axum::Json(wire::ErrorBody {
+            error_code: code.into(),
+            error_msg: message.into(),
+        }),
+    )
+        .into_response()
+}
+
+fn engine_error(e: EngineError) -> Response {
+    match e.code {
+        ErrorCode::ActionNotFound => {
+            error(StatusCode::NOT_FOUND, "FSS.0404", "can not find function")
+        }
+        ErrorCode::Internal => error(StatusCode::INTERNAL_SERVER_ERROR, "FSS.0500", &e.message),
+        code => error(
+            StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST),
+            "FSS.0400",
+            &e.message,
+        ),
+    }
+}
+
+/// `YYYY-MM-DDTHH:mm:ss` (UTC) of epoch milliseconds.
+fn utc(ms: i64) -> String {
+    let t = signer::sdk_date(ms.div_euclid(1000));
+    format!(
+        "{}-{}-{}T{}:{}:{}",
+        &t[0..4],
+        &t[4..6],
+        &t[6..8],
+        &t[9..11],
+        &t[11..13],
+        &t[13..15]
+    )
+}
+
+/// Epoch milliseconds of `YYYY-MM-DDTHH:mm:ss` (UTC).
+fn parse_utc(value: &str) -> Option<i64> {
+    let compact: String = value
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'T')
+        .collect();
+    signer::parse_sdk_date(&format!("{compact}Z")).map(|s| s * 1000)
+}
+
+/// `urn:fss:{region}:{project}:function:{package}:{name}:{version}` → (engine package, name).
+fn action_of(urn: &str) -> Option<(String, String)> {
+    let parts: Vec<&str> = urn.split(':').collect();
+    match parts.as_slice() {
+        ["urn", "fss", _, _, "function", package, name, ..] => Some((
+            if *package == "default" {
+                "-".to_string()
+            } else {
+                package.to_string()
+            },
+            name.to_string(),
+        )),
+        _ => None,
+    }
+}
+
+async fn handle(
+    State(state): State<DialectState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let query = parse_form(uri.query().unwrap_or(""));
+    let header_list: Vec<(String, String)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let parts = signer::RequestParts {
+        method: method.as_str(),
+        path: uri.path(),
+        query: &query,
+        headers: &header_list,
+        body: &body,
+    };
+    let keys = state.keys.clone();
+    let lookup = move |k: &str| {
+        (k == keys.huawei_access_key).then(|| Secret::new(keys.huawei_secret_key.expose()))
+    };
+    if signer::verify(parts, lookup, engine::now_ms() / 1000).is_err() {
+        return error(StatusCode::FORBIDDEN, "FSS.0403", "invalid token");
+    }
+    let path = unquote(uri.path());
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let [_, project, "fgs", rest @ ..] = segments.as_slice() else {
+        return error(StatusCode::NOT_FOUND, "FSS.0404", "can not find resource");
+    };
+    if *project != state.keys.huawei_project_id {
+        return error(
+            StatusCode::FORBIDDEN,
+            "FSS.0403",
+            "the project id does not match the credentials",
+        );
+    }
+    let q = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let engine = state.engine.clone();
+    // The engine has one region; URNs name it `local` (clients may send any region).
+    let (project, region, subject) = (project.to_string(), "local", state.keys.namespace.clone());
+
+    match (method.as_str(), rest) {
+        ("GET", ["functions"]) => {
+            let marker: usize = q("marker").and_then(|m| m.parse().ok()).unwrap_or(0);
+            let max: usize = q("maxitems")
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(400)
+                .clamp(1, 400);
+            match blocking(move || engine.actions(None)).await {
+                Some(Ok(all)) => {
+                    let basic: Vec<_> = all.into_iter().filter(|a| !a.kind.is_sequence()).collect();
+                    let total = basic.len();
+                    let functions = basic
+                        .into_iter()
+                        .skip(marker)
+                        .take(max)
+                        .map(|a| {
+                            let package = if a.package == "-" {
+                                "default".to_string()
+                            } else {
+                                a.package.clone()
+                            };
+                            let limits = a.body.limits.unwrap_or_default();
+                            wire::FunctionInfo {
+                                func_urn: format!(
+                                    "urn:fss:{region}:{project}:function:{package}:{}:latest",
+                                    a.name
+                                ),
+                                func_name: a.name.clone(),
+                                package: Some(package),
+                                runtime: a.body.exec.as_ref().and_then(|e| e.kind.clone()),
+                                timeout: limits.timeout.map(|t| t.div_ceil(1000)),
+                                memory_size: limits.memory,
+                                handler: a
+                                    .body
+                                    .exec
+                                    .as_ref()
+                                    .and_then(|e| e.main.clone())
+                                    .map(|m| format!("index.{m}")),
+                                description: a.body.description.clone(),
+                            }
+                        })
+                        .collect::<Vec<_>>();
+                    let next = (marker + functions.len() < total)
+                        .then_some((marker + functions.len()) as u64)
+                        .unwrap_or(0);
+                    axum::Json(wire::FunctionList {
+                        functions,
+                        next_marker: Some(next),
+                        count: Some(total as u64),
+                    })
+                    .into_response()
+                }
+                Some(Err(e)) => engine_error(e),
+                None => error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "FSS.0500",
+                    "the engine stopped",
+                ),
+            }
+        }
+        (_, ["functions", urn, tail]) => {
+            let Some((package, name)) = action_of(urn) else {
+                return error(StatusCode::NOT_FOUND, "FSS.0404", "can not find function");
+            };
+            let params = || -> Result<Map<String, Value>, Response> {
+                if body.is_empty() {
+                    return Ok(Map::new());
+                }
+                match serde_json::from_slice::<Value>(&body) {
+                    Ok(Value::Object(m)) => Ok(m),
+                    _ => Err(error(
+                        StatusCode::BAD_REQUEST,
+                        "FSS.0400",
+                        "the request body must be a JSON object",
+                    )),
+                }
+            };
+            match (method.as_str(), *tail) {
+                ("POST", "invocations") => {
+                    let params = match params() {
+                        Ok(p) => p,
+                        Err(r) => return r,
+                    };
+                    match blocking(move || {
+                        engine.invoke_waiting(
+                            &package,
+                            &name,
+                            params,
+                            &subject,
+                            Duration::from_secs(900),
+                        )
+                    })
+                    .await
+                    {
+                        Some(Ok(Invoked::Finished(a))) => axum::Json(wire::InvokeResponse {
+                            request_id: a.id.clone(),
+                            result: a.result.to_string(),
+                            log: a.logs.join("\n"),
+                            status: if a.status == "success" { 0 } else { 1 },
+                        })
+                        .into_response(),
+                        Some(Ok(Invoked::StillRunning { activation_id })) => {
+                            axum::Json(wire::AsyncInvokeResponse {
+                                request_id: activation_id,
+                            })
+                            .into_response()
+                        }
+                        Some(Err(e)) => engine_error(e),
+                        None => error(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "FSS.0500",
+                            "the engine stopped",
+                        ),
+                    }
+                }
+                ("POST", "invocations-async") => {
+                    let params = match params() {
+                        Ok(p) => p,
+                        Err(r) => return r,
+                    };
+                    match blocking(move || {
+                        engine.enqueue(
+                            &package,
+                            &name,
+                            params,
+                            &subject,
+                            Duration::from_secs(6 * 3600),
+                        )
+                    })
+                    .await
+                    {
+                        Some(Ok(request_id)) => (
+                            StatusCode::ACCEPTED,
+                            axum::Json(wire::AsyncInvokeResponse { request_id }),
+                        )
+                            .into_response(),
+                        Some(Err(e)) => engine_error(e),
+                        None => error(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "FSS.0500",
+                            "the engine stopped",
+                        ),
+                    }
+                }
+                ("GET", "async-invocations") => {
+                    let limit = match q("limit").map(|l| l.parse::<u64>()) {
+                        None => 100,
+                        Some(Ok(l)) if (1..=500).contains(&l) => l,
+                        _ => {
+                            return error(
+                                StatusCode::BAD_REQUEST,
+                                "FSS.0400",
+                                "limit must be 1 to 500",
+                            );
+                        }
+                    };
+                    let marker = match q("marker").map(|m| m.parse::<u64>()) {
+                        None => 0,
+                        Some(Ok(m)) => m,
+                        _ => {
+                            return error(
+                                StatusCode::BAD_REQUEST,
+                                "FSS.0400",
+                                "marker must be a whole number",
+                            );
+                        }
+                    };
+                    let status = match q("status") {
+                        None => None,
+                        Some(s) => match AsyncStatus::parse(&s) {
+                            Some(s) => Some(s),
+                            None => {
+                                return error(
+                                    StatusCode::BAD_REQUEST,
+                                    "FSS.0400",
+                                    "status must be WAIT, RUNNING, SUCCESS, FAIL or DISCARD",
+                                );
+                            }
+                        },
+                    };
+                    let now = engine::now_ms();
+                    let parse_time = |name: &str| -> Result<Option<i64>, Response> {
+                        match q(name) {
+                            None => Ok(None),
+                            Some(t) => parse_utc(&t).map(Some).ok_or_else(|| {
+                                error(
+                                    StatusCode::BAD_REQUEST,
+                                    "FSS.0400",
+                                    &format!("{name} must be YYYY-MM-DDTHH:mm:ss (UTC)"),
+                                )
+                            }),
+                        }
+                    };
+                    let (begin, end) =
+                        match (parse_time("query_begin_time"), parse_time("query_end_time")) {
+                            (Ok(b), Ok(e)) => {
+                                (b.unwrap_or(now - DEFAULT_WINDOW_MS), e.unwrap_or(now))
+                            }
+                            (Err(r), _) | (_, Err(r)) => return r,
+                        };
+                    let filter = AsyncFilter {
+                        package: Some(package.clone()),
+                        action: Some(name.clone()),
+                        request_id: q("request_id"),
+                        status,
+                        since_ms: Some(begin),
+                        upto_ms: Some(end),
+                    };
+                    let listed = blocking(move || {
+                        engine.action(&package, &name)?;
+                        engine.async_invocations(&filter, marker, limit)
+                    });
+                    match listed.await {
+                        Some(Ok((items, total))) => {
+                            let next = marker + items.len() as u64;
+                            axum::Json(wire::AsyncInvocationList {
+                                invocations: items
+                                    .into_iter()
+                                    .map(|r| wire::AsyncInvocationRecord {
+                                        request_id: r.request_id,
+                                        status: r.status.as_str().into(),
+                                        error_message: Some(r.error_message),
+                                        start_time: r.start_ms.map(utc),
+                                        end_time: r.end_ms.map(utc),
+                                        error_code: Some(r.error_code),
+                                    })
+                                    .collect(),
+                                count: Some(total),
+                                next_marker: Some(if next < total { next } else { 0 }),
+                            })
+                            .into_response()
+                        }
+                        Some(Err(e)) => engine_error(e),
+                        None => error(
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "FSS.0500",
+                            "the engine stopped",
+                        ),
+                    }
+                }
+                _ => error(StatusCode::NOT_FOUND, "FSS.0404", "can not find resource"),
+            }
+        }
+        _ => error(StatusCode::NOT_FOUND, "FSS.0404", "can not find resource"),
+    }
+}
