@@ -7,6 +7,7 @@ mod huawei;
 mod keys;
 mod ncp;
 mod openwhisk;
+mod tencent;
 
 pub use keys::DialectKeys;
 
@@ -34,6 +35,7 @@ pub fn router(engine: Arc<Engine>, keys: Arc<DialectKeys>) -> Router {
         .merge(ncp::routes())
         .merge(openwhisk::routes())
         .merge(huawei::routes())
+        .merge(tencent::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }

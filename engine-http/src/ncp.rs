@@ -233,6 +233,7 @@ async fn handle(
                 action: Some(action.to_string()),
                 since_ms: Some(since),
                 upto_ms: q("end").and_then(|e| e.parse().ok()),
+                ..Default::default()
             };
             match blocking(move || {
                 engine.activations(

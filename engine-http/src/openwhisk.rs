@@ -290,6 +290,7 @@ async fn handle(
                 action: q("name").map(|n| n.rsplit('/').next().unwrap_or(&n).to_string()),
                 since_ms: q("since").and_then(|s| s.parse().ok()),
                 upto_ms: q("upto").and_then(|s| s.parse().ok()),
+                ..Default::default()
             };
             let count = flag("count");
             let docs = flag("docs");

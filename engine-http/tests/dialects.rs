@@ -473,3 +473,154 @@ mod functiongraph {
         workers.stop();
     }
 }
+
+mod scf {
+    use super::*;
+    use providers::client::{TencentClient, TencentConfig};
+
+    fn client(url: &str, key: &str) -> TencentClient {
+        TencentClient::new(
+            transport(),
+            TencentConfig {
+                endpoint: url.into(),
+                legacy_endpoint: url.into(),
+                region: "ap-guangzhou".into(),
+                namespace: "demo".into(),
+                secret_id: "tc-id".into(),
+                secret_key: Secret::new(key),
+            },
+        )
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn functions_invoke_and_logs_on_api3_and_the_legacy_api() {
+        let url = serve().await;
+        let c = client(&url, "tc-key");
+        assert_eq!(
+            c.list_functions(&PageRequest::first(20))
+                .await
+                .unwrap()
+                .total,
+            Some(5)
+        );
+        let request = InvocationRequest {
+            action: ActionRef::top("hello"),
+            params: serde_json::from_value(json!({"name": "SCF"})).unwrap(),
+            blocking: true,
+            wait_ms: None,
+        };
+        let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else {
+            panic!()
+        };
+        assert_eq!(done.result.unwrap(), json!({"greeting": "Hello, SCF!"}));
+        let failing = InvocationRequest {
+            action: ActionRef::top("always-fails"),
+            ..request.clone()
+        };
+        let InvocationResult::Finished(failed) = c.invoke(&failing).await.unwrap() else {
+            panic!()
+        };
+        assert_eq!(failed.status, ActivationStatus::ApplicationError);
+
+        let all = LogQuery {
+            function: Some("hello".into()),
+            ..Default::default()
+        };
+        let logs = c
+            .function_logs(&all, &PageRequest::first(10))
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                logs.total,
+                logs.items[0].ret_code,
+                logs.items[0].bill_duration_ms % 100
+            ),
+            (Some(1), 0, 0)
+        );
+        let failures = LogQuery {
+            ret_code: Some("not0".into()),
+            order: LogOrder::Asc,
+            order_by: LogOrderBy::Duration,
+            ..Default::default()
+        };
+        let logs = c
+            .function_logs(&failures, &PageRequest::first(10))
+            .await
+            .unwrap();
+        let names: Vec<_> = logs
+            .items
+            .iter()
+            .map(|l| (l.function.clone(), l.ret_code))
+            .collect();
+        assert_eq!(
+            (logs.total, logs.items[0].function.as_str()),
+            (Some(1), "always-fails"),
+            "{names:?}"
+        );
+        let legacy = c
+            .function_logs_legacy(&LogQuery::default(), &PageRequest::first(10))
+            .await
+            .unwrap();
+        assert_eq!(legacy.total, Some(2));
+        let by_id = LogQuery {
+            request_id: Some(legacy.items[0].request_id.clone()),
+            ..Default::default()
+        };
+        assert_eq!(
+            c.function_logs_legacy(&by_id, &PageRequest::first(10))
+                .await
+                .unwrap()
+                .total,
+            Some(1)
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn wrong_keys_and_bad_windows_are_refused() {
+        let url = serve().await;
+        let error = client(&url, "wrong")
+            .list_functions(&PageRequest::first(1))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error.kind, error.code.as_deref()),
+            (ErrorKind::Auth, Some("AuthFailure.SignatureFailure"))
+        );
+        let error = client(&url, "wrong")
+            .function_logs_legacy(&LogQuery::default(), &PageRequest::first(1))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error.kind, error.code.as_deref()),
+            (ErrorKind::Auth, Some("4100"))
+        );
+        let c = client(&url, "tc-key");
+        let long = LogQuery {
+            start_time: Some("2024-01-01 00:00:00".into()),
+            end_time: Some("2024-01-03 00:00:00".into()),
+            ..Default::default()
+        };
+        let error = c
+            .function_logs(&long, &PageRequest::first(10))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (error.code.as_deref(), error.provider_message.as_deref()),
+            (
+                Some("InvalidParameterValue"),
+                Some("the time range is longer than one day")
+            )
+        );
+        let missing = InvocationRequest {
+            action: ActionRef::top("nope"),
+            params: Default::default(),
+            blocking: true,
+            wait_ms: None,
+        };
+        assert_eq!(
+            c.invoke(&missing).await.unwrap_err().code.as_deref(),
+            Some("ResourceNotFound.Function")
+        );
+    }
+}

@@ -66,6 +66,10 @@ pub struct ActivationFilter {
     pub since_ms: Option<i64>,
     /// Started at or before, epoch ms.
     pub upto_ms: Option<i64>,
+    /// One activation only.
+    pub id: Option<String>,
+    /// Only successes (`true`) or only failures (`false`).
+    pub succeeded: Option<bool>,
 }
 
 /// Sort order of a listing.
@@ -78,6 +82,10 @@ pub enum ActivationOrder {
     Duration,
     /// Memory used.
     Memory,
+    /// Action name.
+    Action,
+    /// Activation id.
+    Id,
 }
 
 const COLUMNS: &str = "id, namespace, package, action, subject, start_ms, end_ms, duration_ms, status, result, logs, params, memory_used, billed_ms, components";
@@ -167,18 +175,26 @@ impl Store {
             ActivationOrder::Start => "start_ms",
             ActivationOrder::Duration => "duration_ms",
             ActivationOrder::Memory => "memory_used",
+            ActivationOrder::Action => "action",
+            ActivationOrder::Id => "id",
         };
         let direction = if ascending { "ASC" } else { "DESC" };
-        let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR start_ms >= ?3) AND (?4 IS NULL OR start_ms <= ?4)";
-        let args = params![
-            filter.package,
-            filter.action,
-            filter.since_ms,
-            filter.upto_ms
-        ];
+        // ?5 and ?6 are the page (LIMIT, OFFSET); the count binds them as NULL, unused.
+        let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) \
+            AND (?3 IS NULL OR start_ms >= ?3) AND (?4 IS NULL OR start_ms <= ?4) \
+            AND (?7 IS NULL OR id = ?7) AND (?8 IS NULL OR (status = 'success') = ?8)";
         let total: i64 = self.conn.query_row(
             &format!("SELECT COUNT(*) FROM activations WHERE {condition}"),
-            args,
+            params![
+                filter.package,
+                filter.action,
+                filter.since_ms,
+                filter.upto_ms,
+                Option::<i64>::None,
+                Option::<i64>::None,
+                filter.id,
+                filter.succeeded
+            ],
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare(&format!(
@@ -191,7 +207,9 @@ impl Store {
                 filter.since_ms,
                 filter.upto_ms,
                 limit as i64,
-                offset as i64
+                offset as i64,
+                filter.id,
+                filter.succeeded
             ],
             from_row,
         )?;

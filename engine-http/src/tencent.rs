@@ -1,0 +1,481 @@
+//! Tencent SCF: API 3.0 (`POST /`, TC3-HMAC-SHA256, `X-TC-Action`) with ListFunctions, Invoke
+//! and GetFunctionLogs; and the legacy API's GetFunctionLogs (`/v2/index.php`, HmacSHA1/256).
+//! An SCF namespace is an engine package (`default` is the engine's top level).
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, post};
+use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord};
+use engine::{EngineError, ErrorCode, Invoked};
+use providers::sign::encoding::parse_form;
+use providers::sign::{Secret, tencent_legacy, tencent_tc3};
+use providers::wire::tencent as wire;
+use serde_json::{Map, Value, json};
+use std::time::Duration;
+
+use crate::{DialectState, blocking};
+
+/// Most records a GetFunctionLogs window may reach (`Offset + Limit`).
+const MAX_WINDOW: u64 = 10_000;
+/// Longest time range of one GetFunctionLogs query.
+const MAX_RANGE_MS: i64 = 24 * 3600 * 1000;
+
+pub(crate) fn routes() -> Router<DialectState> {
+    Router::new()
+        .route("/", post(api3))
+        .route("/v2/index.php", any(legacy))
+}
+
+fn api_error(code: &str, message: impl Into<String>) -> Response {
+    axum::Json(json!({ "Response": { "Error": { "Code": code, "Message": message.into() }, "RequestId": engine::new_id() } })).into_response()
+}
+
+fn engine_error(e: EngineError) -> Response {
+    match e.code {
+        ErrorCode::ActionNotFound => {
+            api_error("ResourceNotFound.Function", "the function does not exist")
+        }
+        ErrorCode::Internal => api_error("InternalError", e.message),
+        _ => api_error("InvalidParameterValue", e.message),
+    }
+}
+
+fn ok<T: serde::Serialize>(value: T) -> Response {
+    axum::Json(wire::Envelope { response: value }).into_response()
+}
+
+fn package_of(namespace: Option<&str>) -> String {
+    match namespace {
+        None | Some("default") | Some("") => "-".into(),
+        Some(n) => n.to_string(),
+    }
+}
+
+/// `YYYY-MM-DD HH:mm:ss` (UTC) ↔ epoch ms.
+fn fmt_time(ms: i64) -> String {
+    let t = providers::sign::huawei::sdk_date(ms.div_euclid(1000));
+    format!(
+        "{}-{}-{} {}:{}:{}",
+        &t[0..4],
+        &t[4..6],
+        &t[6..8],
+        &t[9..11],
+        &t[11..13],
+        &t[13..15]
+    )
+}
+
+fn parse_time(value: &str) -> Option<i64> {
+    let compact: String = value
+        .replace(' ', "T")
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'T')
+        .collect();
+    providers::sign::huawei::parse_sdk_date(&format!("{compact}Z")).map(|s| s * 1000)
+}
+
+/// The query every GetFunctionLogs asks, whichever API it came through.
+struct LogsQuery {
+    package: String,
+    function: Option<String>,
+    request_id: Option<String>,
+    offset: u64,
+    limit: u64,
+    ascending: bool,
+    order_by: ActivationOrder,
+    succeeded: Option<bool>,
+    start: Option<i64>,
+    end: Option<i64>,
+}
+
+impl LogsQuery {
+    fn parse(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let number = |name: &str, default: u64| -> Result<u64, String> {
+            get(name).map_or(Ok(default), |v| {
+                v.parse()
+                    .map_err(|_| format!("{name} must be a whole number"))
+            })
+        };
+        let offset = number("offset", 0)?;
+        let limit = number("limit", 20)?;
+        if offset + limit > MAX_WINDOW {
+            return Err(format!(
+                "offset + limit is {}; at most {MAX_WINDOW} is allowed",
+                offset + limit
+            ));
+        }
+        let ascending = match get("order").as_deref() {
+            None | Some("desc") => false,
+            Some("asc") => true,
+            Some(o) => return Err(format!("order \"{o}\" is not desc or asc")),
+        };
+        let order_by = match get("orderby").as_deref() {
+            None | Some("start_time") => ActivationOrder::Start,
+            Some("function_name") => ActivationOrder::Action,
+            Some("request_id") => ActivationOrder::Id,
+            Some("duration") => ActivationOrder::Duration,
+            Some("mem_usage") => ActivationOrder::Memory,
+            Some(o) => {
+                return Err(format!(
+                    "orderby \"{o}\" is not start_time, function_name, request_id, duration or mem_usage"
+                ));
+            }
+        };
+        let succeeded = match get("retcode").as_deref() {
+            None => None,
+            Some("is0") => Some(true),
+            Some("not0") => Some(false),
+            Some(r) => return Err(format!("Filter.RetCode \"{r}\" is not is0 or not0")),
+        };
+        let time = |name: &str| -> Result<Option<i64>, String> {
+            get(name).map_or(Ok(None), |t| {
+                parse_time(&t)
+                    .map(Some)
+                    .ok_or_else(|| format!("{name} must be YYYY-MM-DD HH:mm:ss"))
+            })
+        };
+        let (start, end) = (time("starttime")?, time("endtime")?);
+        if let (Some(s), Some(e)) = (start, end) {
+            if e - s > MAX_RANGE_MS {
+                return Err("the time range is longer than one day".into());
+            }
+        }
+        Ok(Self {
+            package: package_of(get("namespace").as_deref()),
+            function: get("functionname"),
+            request_id: get("requestid"),
+            offset,
+            limit,
+            ascending,
+            order_by,
+            succeeded,
+            start,
+            end,
+        })
+    }
+
+    fn filter(&self) -> ActivationFilter {
+        ActivationFilter {
+            package: Some(self.package.clone()),
+            action: self.function.clone(),
+            since_ms: self.start,
+            upto_ms: self.end,
+            id: self.request_id.clone(),
+            succeeded: self.succeeded,
+        }
+    }
+}
+
+fn ret_msg(a: &ActivationRecord) -> String {
+    a.result.to_string()
+}
+
+async fn api3(
+    State(state): State<DialectState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let keys = state.keys.clone();
+    let lookup = move |k: &str| {
+        (k == keys.tencent_secret_id).then(|| Secret::new(keys.tencent_secret_key.expose()))
+    };
+    if let Err(e) = tencent_tc3::verify(
+        method.as_str(),
+        uri.query().unwrap_or(""),
+        header,
+        &body,
+        lookup,
+        engine::now_ms() / 1000,
+    ) {
+        return api_error(
+            "AuthFailure.SignatureFailure",
+            format!("The provided credentials could not be validated: {e}"),
+        );
+    }
+    let params: Map<String, Value> = match serde_json::from_slice(&body) {
+        Ok(Value::Object(m)) => m,
+        _ => return api_error("InvalidParameter", "the request body must be a JSON object"),
+    };
+    let text = |name: &str| {
+        params.get(name).map(|v| {
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        })
+    };
+    let engine = state.engine.clone();
+    let subject = state.keys.namespace.clone();
+    match header("x-tc-action").unwrap_or("") {
+        "ListFunctions" => {
+            let package = package_of(text("Namespace").as_deref());
+            let offset: usize = text("Offset").and_then(|o| o.parse().ok()).unwrap_or(0);
+            let limit: usize = text("Limit")
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(20)
+                .min(100);
+            let namespace = text("Namespace").unwrap_or_else(|| "default".into());
+            match blocking(move || engine.actions(Some(&package))).await {
+                Some(Ok(all)) => {
+                    let functions: Vec<_> = all.iter().filter(|a| !a.kind.is_sequence()).collect();
+                    ok(wire::ListFunctionsResponse {
+                        total_count: functions.len() as u64,
+                        functions: functions
+                            .into_iter()
+                            .skip(offset)
+                            .take(limit)
+                            .map(|a| wire::FunctionSummary {
+                                function_name: a.name.clone(),
+                                runtime: a.body.exec.as_ref().and_then(|e| e.kind.clone()),
+                                description: a.body.description.clone(),
+                                namespace: Some(namespace.clone()),
+                                status: Some("Active".into()),
+                            })
+                            .collect(),
+                        request_id: engine::new_id(),
+                    })
+                }
+                Some(Err(e)) => engine_error(e),
+                None => api_error("InternalError", "the engine stopped"),
+            }
+        }
+        "Invoke" => {
+            let Some(function) = text("FunctionName") else {
+                return api_error("MissingParameter", "FunctionName is required");
+            };
+            let package = package_of(text("Namespace").as_deref());
+            let input = match text("ClientContext") {
+                None => Map::new(),
+                Some(c) => match serde_json::from_str::<Value>(&c) {
+                    Ok(Value::Object(m)) => m,
+                    _ => {
+                        return api_error(
+                            "InvalidParameterValue",
+                            "ClientContext must be a JSON object in a string",
+                        );
+                    }
+                },
+            };
+            let event = text("InvocationType").is_some_and(|t| t == "Event");
+            if event {
+                return match blocking(move || {
+                    engine.enqueue(
+                        &package,
+                        &function,
+                        input,
+                        &subject,
+                        Duration::from_secs(6 * 3600),
+                    )
+                })
+                .await
+                {
+                    Some(Ok(id)) => ok(
+                        json!({ "Result": { "FunctionRequestId": id, "RetMsg": "", "Log": "", "ErrMsg": "", "MemUsage": 0, "Duration": 0, "BillDuration": 0, "InvokeResult": 0 }, "RequestId": engine::new_id() }),
+                    ),
+                    Some(Err(e)) => engine_error(e),
+                    None => api_error("InternalError", "the engine stopped"),
+                };
+            }
+            match blocking(move || {
+                engine.invoke_waiting(
+                    &package,
+                    &function,
+                    input,
+                    &subject,
+                    Duration::from_secs(900),
+                )
+            })
+            .await
+            {
+                Some(Ok(Invoked::Finished(a))) => {
+                    let success = a.status == "success";
+                    ok(wire::InvokeResponse {
+                        result: wire::InvokeResult {
+                            function_request_id: a.id.clone(),
+                            ret_msg: if success { ret_msg(&a) } else { String::new() },
+                            log: a.logs.join("\n"),
+                            err_msg: if success {
+                                String::new()
+                            } else {
+                                a.result
+                                    .get("error")
+                                    .map(|e| {
+                                        e.as_str()
+                                            .map(str::to_string)
+                                            .unwrap_or_else(|| e.to_string())
+                                    })
+                                    .unwrap_or_default()
+                            },
+                            mem_usage: a.memory_used,
+                            duration: a.duration_ms as f64,
+                            bill_duration: a.billed_ms,
+                            invoke_result: if success { 0 } else { 1 },
+                        },
+                        request_id: engine::new_id(),
+                    })
+                }
+                Some(Ok(Invoked::StillRunning { activation_id })) => api_error(
+                    "ResourceUnavailable",
+                    format!("the invocation is still running as {activation_id}"),
+                ),
+                Some(Err(e)) => engine_error(e),
+                None => api_error("InternalError", "the engine stopped"),
+            }
+        }
+        "GetFunctionLogs" => {
+            let get = |name: &str| -> Option<String> {
+                match name {
+                    "retcode" => params
+                        .get("Filter")
+                        .and_then(|f| f.get("RetCode"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    "requestid" => text("FunctionRequestId"),
+                    other => params
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(other))
+                        .map(|(_, v)| {
+                            v.as_str()
+                                .map(str::to_string)
+                                .unwrap_or_else(|| v.to_string())
+                        }),
+                }
+            };
+            let query = match LogsQuery::parse(get) {
+                Ok(q) => q,
+                Err(message) => return api_error("InvalidParameterValue", message),
+            };
+            let filter = query.filter();
+            let (order, ascending, offset, limit) =
+                (query.order_by, query.ascending, query.offset, query.limit);
+            match blocking(move || engine.activations(&filter, order, ascending, offset, limit))
+                .await
+            {
+                Some(Ok((items, total))) => ok(wire::LogsResponse {
+                    total_count: total,
+                    data: items
+                        .iter()
+                        .map(|a| wire::FunctionLog {
+                            function_name: a.action.clone(),
+                            ret_msg: ret_msg(a),
+                            request_id: a.id.clone(),
+                            start_time: fmt_time(a.start_ms),
+                            ret_code: if a.status == "success" { 0 } else { 1 },
+                            invoke_finished: 1,
+                            duration: a.duration_ms as f64,
+                            bill_duration: a.billed_ms,
+                            mem_usage: a.memory_used,
+                            log: a.logs.join("\n"),
+                            level: Some(String::new()),
+                            source: Some(String::new()),
+                            retry_num: 0,
+                        })
+                        .collect(),
+                    request_id: engine::new_id(),
+                }),
+                Some(Err(e)) => engine_error(e),
+                None => api_error("InternalError", "the engine stopped"),
+            }
+        }
+        other => api_error(
+            "InvalidAction",
+            format!("the action \"{other}\" is not supported by this endpoint"),
+        ),
+    }
+}
+
+fn legacy_error(code: i64, desc: &str, message: impl Into<String>) -> Response {
+    axum::Json(json!({ "code": code, "message": message.into(), "codeDesc": desc })).into_response()
+}
+
+async fn legacy(
+    State(state): State<DialectState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let params = if method == Method::POST {
+        parse_form(&String::from_utf8_lossy(&body))
+    } else {
+        parse_form(uri.query().unwrap_or(""))
+    };
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let to_sign = tencent_legacy::StringToSign {
+        method: method.as_str(),
+        host,
+        path: "/v2/index.php",
+        params: &params,
+        key_style: tencent_legacy::KeyStyle::DotsForUnderscores,
+    };
+    let keys = state.keys.clone();
+    let lookup = move |k: &str| {
+        (k == keys.tencent_secret_id).then(|| Secret::new(keys.tencent_secret_key.expose()))
+    };
+    if let Err(e) = tencent_legacy::verify(&to_sign, lookup, engine::now_ms() / 1000) {
+        return legacy_error(
+            4100,
+            "AuthFailure.SignatureFailure",
+            format!("(100006) signature error: {e}"),
+        );
+    }
+    let get = |name: &str| -> Option<String> {
+        let key = if name == "retcode" {
+            "filter_retcode"
+        } else {
+            name
+        };
+        params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.clone())
+    };
+    if get("action").as_deref() != Some("GetFunctionLogs") {
+        return legacy_error(
+            4000,
+            "InvalidAction",
+            "only GetFunctionLogs is served on this endpoint",
+        );
+    }
+    let query = match LogsQuery::parse(get) {
+        Ok(q) => q,
+        Err(message) => return legacy_error(4000, "InvalidParameterValue", message),
+    };
+    let engine = state.engine.clone();
+    let filter = query.filter();
+    let (order, ascending, offset, limit) =
+        (query.order_by, query.ascending, query.offset, query.limit);
+    match blocking(move || engine.activations(&filter, order, ascending, offset, limit)).await {
+        Some(Ok((items, total))) => axum::Json(wire::LegacyLogsResponse {
+            code: 0,
+            message: String::new(),
+            code_desc: "Success".into(),
+            total,
+            data: items
+                .iter()
+                .map(|a| wire::LegacyLog {
+                    function_name: a.action.clone(),
+                    ret_msg: ret_msg(a),
+                    request_id: a.id.clone(),
+                    start_time: fmt_time(a.start_ms),
+                    ret_code: if a.status == "success" { 0 } else { 1 },
+                    duration: a.duration_ms as f64,
+                    bill_duration: a.billed_ms,
+                    mem_usage: a.memory_used,
+                    log: a.logs.join("\n"),
+                })
+                .collect(),
+        })
+        .into_response(),
+        Some(Err(e)) => legacy_error(5000, "InternalError", e.message),
+        None => legacy_error(5000, "InternalError", "the engine stopped"),
+    }
+}
