@@ -4,6 +4,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
@@ -16,7 +17,7 @@ use providers::wire::huawei as wire;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
-use crate::{DialectState, blocking};
+use crate::{DialectState, body_problem, run};
 
 /// Default window of the async-invocation list: the last hour.
 const DEFAULT_WINDOW_MS: i64 = 3600 * 1000;
@@ -94,8 +95,16 @@ async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        // Refused before the signature is checked: an unread body cannot be verified.
+        Err(r) => {
+            let (status, message) = body_problem(&r);
+            return error(status, "FSS.0400", &message);
+        }
+    };
     let query = parse_form(uri.query().unwrap_or(""));
     let header_list: Vec<(String, String)> = headers
         .iter()
@@ -112,7 +121,13 @@ async fn handle(
     let lookup = move |k: &str| {
         (k == keys.huawei_access_key).then(|| Secret::new(keys.huawei_secret_key.expose()))
     };
-    if signer::verify(parts, lookup, engine::now_ms() / 1000).is_err() {
+    // An IAM token, where one is configured, stands in for the AK/SK signature.
+    let token = headers.get("x-auth-token").and_then(|v| v.to_str().ok());
+    let token_ok = match (&state.keys.huawei_auth_token, token) {
+        (Some(accepted), Some(_)) => signer::verify_token(token, accepted).is_ok(),
+        _ => false,
+    };
+    if !token_ok && signer::verify(parts, lookup, engine::now_ms() / 1000).is_err() {
         return error(StatusCode::FORBIDDEN, "FSS.0403", "invalid token");
     }
     let path = unquote(uri.path());
@@ -139,13 +154,30 @@ async fn handle(
 
     match (method.as_str(), rest) {
         ("GET", ["functions"]) => {
-            let marker: usize = q("marker").and_then(|m| m.parse().ok()).unwrap_or(0);
-            let max: usize = q("maxitems")
-                .and_then(|m| m.parse().ok())
-                .unwrap_or(400)
-                .clamp(1, 400);
-            match blocking(move || engine.actions(None)).await {
-                Some(Ok(all)) => {
+            let marker = match q("marker").map(|m| m.parse::<usize>()) {
+                None => 0,
+                Some(Ok(m)) => m,
+                Some(Err(_)) => {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        "FSS.0400",
+                        "marker must be a whole number",
+                    );
+                }
+            };
+            let max = match q("maxitems").map(|m| m.parse::<usize>()) {
+                None => 400,
+                Some(Ok(m)) if (1..=400).contains(&m) => m,
+                _ => {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        "FSS.0400",
+                        "maxitems must be 1 to 400",
+                    );
+                }
+            };
+            match run(move || engine.actions(None)).await {
+                Ok(all) => {
                     let basic: Vec<_> = all.into_iter().filter(|a| !a.kind.is_sequence()).collect();
                     let total = basic.len();
                     let functions = basic
@@ -189,12 +221,7 @@ async fn handle(
                     })
                     .into_response()
                 }
-                Some(Err(e)) => engine_error(e),
-                None => error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "FSS.0500",
-                    "the engine stopped",
-                ),
+                Err(e) => engine_error(e),
             }
         }
         (_, ["functions", urn, tail]) => {
@@ -220,7 +247,7 @@ async fn handle(
                         Ok(p) => p,
                         Err(r) => return r,
                     };
-                    match blocking(move || {
+                    match run(move || {
                         engine.invoke_waiting(
                             &package,
                             &name,
@@ -231,25 +258,20 @@ async fn handle(
                     })
                     .await
                     {
-                        Some(Ok(Invoked::Finished(a))) => axum::Json(wire::InvokeResponse {
+                        Ok(Invoked::Finished(a)) => axum::Json(wire::InvokeResponse {
                             request_id: a.id.clone(),
                             result: a.result.to_string(),
                             log: a.logs.join("\n"),
                             status: if a.status == "success" { 0 } else { 1 },
                         })
                         .into_response(),
-                        Some(Ok(Invoked::StillRunning { activation_id })) => {
+                        Ok(Invoked::StillRunning { activation_id }) => {
                             axum::Json(wire::AsyncInvokeResponse {
                                 request_id: activation_id,
                             })
                             .into_response()
                         }
-                        Some(Err(e)) => engine_error(e),
-                        None => error(
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            "FSS.0500",
-                            "the engine stopped",
-                        ),
+                        Err(e) => engine_error(e),
                     }
                 }
                 ("POST", "invocations-async") => {
@@ -257,7 +279,7 @@ async fn handle(
                         Ok(p) => p,
                         Err(r) => return r,
                     };
-                    match blocking(move || {
+                    match run(move || {
                         engine.enqueue(
                             &package,
                             &name,
@@ -268,17 +290,12 @@ async fn handle(
                     })
                     .await
                     {
-                        Some(Ok(request_id)) => (
+                        Ok(request_id) => (
                             StatusCode::ACCEPTED,
                             axum::Json(wire::AsyncInvokeResponse { request_id }),
                         )
                             .into_response(),
-                        Some(Err(e)) => engine_error(e),
-                        None => error(
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            "FSS.0500",
-                            "the engine stopped",
-                        ),
+                        Err(e) => engine_error(e),
                     }
                 }
                 ("GET", "async-invocations") => {
@@ -345,12 +362,12 @@ async fn handle(
                         since_ms: Some(begin),
                         upto_ms: Some(end),
                     };
-                    let listed = blocking(move || {
+                    let listed = run(move || {
                         engine.action(&package, &name)?;
                         engine.async_invocations(&filter, marker, limit)
                     });
                     match listed.await {
-                        Some(Ok((items, total))) => {
+                        Ok((items, total)) => {
                             let next = marker + items.len() as u64;
                             axum::Json(wire::AsyncInvocationList {
                                 invocations: items
@@ -369,12 +386,7 @@ async fn handle(
                             })
                             .into_response()
                         }
-                        Some(Err(e)) => engine_error(e),
-                        None => error(
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            "FSS.0500",
-                            "the engine stopped",
-                        ),
+                        Err(e) => engine_error(e),
                     }
                 }
                 _ => error(StatusCode::NOT_FOUND, "FSS.0404", "can not find resource"),

@@ -19,6 +19,8 @@ pub struct DialectKeys {
     pub huawei_access_key: String,
     /// FunctionGraph secret key.
     pub huawei_secret_key: Secret,
+    /// FunctionGraph IAM token accepted in `X-Auth-Token` instead of a signature, if any.
+    pub huawei_auth_token: Option<Secret>,
     /// SCF secret id.
     pub tencent_secret_id: String,
     /// SCF secret key.

@@ -13,7 +13,9 @@ pub use keys::DialectKeys;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use engine::Engine;
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
+use engine::{Engine, EngineError};
 use std::sync::Arc;
 
 /// The largest request body accepted (NCP and OpenWhisk: 1 MB payloads).
@@ -40,9 +42,34 @@ pub fn router(engine: Arc<Engine>, keys: Arc<DialectKeys>) -> Router {
         .with_state(state)
 }
 
-/// Runs a blocking engine call off the async threads.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Option<T> {
-    tokio::task::spawn_blocking(f).await.ok()
+/// Runs a blocking engine call off the async threads; a call that panicked or was cancelled
+/// is an internal error, so each dialect answers it in its own shape.
+pub(crate) async fn run<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, EngineError> + Send + 'static,
+) -> Result<T, EngineError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|_| Err(EngineError::internal("the engine stopped")))
+}
+
+/// Why a request body could not be read, for each dialect to answer in its own shape:
+/// the status (413 past [`MAX_BODY_BYTES`], 400 otherwise) and what to tell the caller.
+pub(crate) fn body_problem(rejection: &BytesRejection) -> (StatusCode, String) {
+    let status = rejection.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        (
+            status,
+            format!(
+                "The request content was too large: the body may be at most {MAX_BODY_BYTES} bytes (1 MB)."
+            ),
+        )
+    } else {
+        (
+            status,
+            format!(
+                "The request body could not be read: {}",
+                rejection.body_text()
+            ),
+        )
+    }
 }

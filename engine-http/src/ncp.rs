@@ -3,6 +3,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
@@ -15,7 +16,7 @@ use providers::wire::ncp as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::{DialectState, blocking};
+use crate::{DialectState, body_problem, run};
 
 /// Activations older than this are not listed (NCP: "within a month").
 const LIST_WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -60,7 +61,7 @@ async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
@@ -82,6 +83,18 @@ async fn handle(
             Some(e.to_string()),
         );
     }
+    let body = match body {
+        Ok(b) => b,
+        Err(r) => {
+            let (status, message) = body_problem(&r);
+            return error(
+                status,
+                &status.as_u16().to_string(),
+                "INVALID_REQUEST",
+                Some(message),
+            );
+        }
+    };
 
     let base = if uri.path().starts_with("/ncf/api/v2") {
         "/ncf/api/v2"
@@ -95,40 +108,90 @@ async fn handle(
         .map(|(k, v)| (k, Value::String(v)))
         .collect();
     let q = |name: &str| query.get(name).and_then(Value::as_str).map(str::to_string);
+    let platform = q("platform").unwrap_or_else(|| {
+        if base == "/ncf/api/v2" {
+            "vpc"
+        } else {
+            "classic"
+        }
+        .to_string()
+    });
+    if platform != "classic" && platform != "vpc" {
+        return engine_error(EngineError::new(
+            ErrorCode::ActionBodyInvalidValue,
+            format!("platform \"{platform}\" is not classic or vpc"),
+        ));
+    }
     let engine = state.engine.clone();
     let namespace = state.keys.namespace.clone();
     let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
 
     match (method.as_str(), seg.as_slice()) {
         ("GET", ["packages"]) => {
-            let packages = blocking(move || engine.packages()).await;
-            match packages {
-                Some(Ok(list)) => content(
-                    list.into_iter()
-                        .map(|(name, description)| wire::PackageSummary { name, description })
-                        .collect::<Vec<_>>(),
-                ),
-                Some(Err(e)) => engine_error(e),
-                None => engine_error(EngineError::internal("the engine stopped")),
-            }
+            run(move || engine.packages())
+                .await
+                .map_or_else(engine_error, |list| {
+                    content(
+                        list.into_iter()
+                            .map(|(name, description)| wire::PackageSummary { name, description })
+                            .collect::<Vec<_>>(),
+                    )
+                })
+        }
+        ("GET", ["packages", package]) => {
+            let package = package.to_string();
+            run(move || engine.package(&package))
+                .await
+                .map_or_else(engine_error, |p| {
+                    content(package_content(p, &platform, None))
+                })
+        }
+        ("PUT", ["packages", package]) => {
+            let put: wire::PutPackageBody = if body.is_empty() {
+                wire::PutPackageBody::default()
+            } else {
+                match parse_json(&body) {
+                    Ok(b) => b,
+                    Err(r) => return r,
+                }
+            };
+            let package = package.to_string();
+            run(move || {
+                engine.put_package(
+                    &package,
+                    put.description.as_deref(),
+                    &put.parameters.unwrap_or_default(),
+                )?;
+                engine.package(&package)
+            })
+            .await
+            .map_or_else(engine_error, |p| {
+                content(package_content(p, &platform, Some(&namespace)))
+            })
+        }
+        ("DELETE", ["packages", package]) => {
+            let package = package.to_string();
+            run(move || engine.delete_package(&package))
+                .await
+                .map_or_else(engine_error, |()| StatusCode::NO_CONTENT.into_response())
         }
         ("GET", ["packages", package, "actions"]) => {
             let package = package.to_string();
-            match blocking(move || engine.actions(Some(&package))).await {
-                Some(Ok(list)) => content(wire::ActionList {
-                    actions: list
-                        .into_iter()
-                        .map(|a| wire::ActionListItem {
-                            name: a.name,
-                            description: a.body.description.clone(),
-                            kind: Some(a.kind.as_str().into()),
-                            runtime: a.body.exec.as_ref().and_then(|e| e.kind.clone()),
-                        })
-                        .collect(),
-                }),
-                Some(Err(e)) => engine_error(e),
-                None => engine_error(EngineError::internal("the engine stopped")),
-            }
+            run(move || engine.actions(Some(&package)))
+                .await
+                .map_or_else(engine_error, |list| {
+                    content(wire::ActionList {
+                        actions: list
+                            .into_iter()
+                            .map(|a| wire::ActionListItem {
+                                runtime: a.body.exec.as_ref().and_then(|e| e.kind.clone()),
+                                kind: Some(a.kind.as_str().into()),
+                                description: a.body.description,
+                                name: a.name,
+                            })
+                            .collect(),
+                    })
+                })
         }
         ("PUT", ["packages", package, "actions", action]) => {
             let body: Value = match serde_json::from_slice(&body) {
@@ -141,29 +204,21 @@ async fn handle(
                 }
             };
             let (package, action, kind) = (package.to_string(), action.to_string(), q("type"));
-            match blocking(move || engine.put_action(&package, &action, kind.as_deref(), &body))
+            run(move || engine.put_action(&package, &action, kind.as_deref(), &body))
                 .await
-            {
-                Some(Ok(stored)) => content(action_content(&namespace, &stored)),
-                Some(Err(e)) => engine_error(e),
-                None => engine_error(EngineError::internal("the engine stopped")),
-            }
+                .map_or_else(engine_error, |a| content(action_content(&namespace, &a)))
         }
         ("GET", ["packages", package, "actions", action]) => {
             let (package, action) = (package.to_string(), action.to_string());
-            match blocking(move || engine.action(&package, &action)).await {
-                Some(Ok(stored)) => content(action_content(&namespace, &stored)),
-                Some(Err(e)) => engine_error(e),
-                None => engine_error(EngineError::internal("the engine stopped")),
-            }
+            run(move || engine.action(&package, &action))
+                .await
+                .map_or_else(engine_error, |a| content(action_content(&namespace, &a)))
         }
         ("DELETE", ["packages", package, "actions", action]) => {
             let (package, action) = (package.to_string(), action.to_string());
-            match blocking(move || engine.delete_action(&package, &action)).await {
-                Some(Ok(())) => StatusCode::NO_CONTENT.into_response(),
-                Some(Err(e)) => engine_error(e),
-                None => engine_error(EngineError::internal("the engine stopped")),
-            }
+            run(move || engine.delete_action(&package, &action))
+                .await
+                .map_or_else(engine_error, |()| StatusCode::NO_CONTENT.into_response())
         }
         ("POST", ["packages", package, "actions", action]) => {
             let wait = match q("timeout").map(|t| t.parse::<u64>()) {
@@ -172,7 +227,7 @@ async fn handle(
                 _ => {
                     return engine_error(EngineError::new(
                         ErrorCode::ActionBodyInvalidValue,
-                        "timeout must be 0 to 60,000 ms",
+                        "timeout must be a whole number of milliseconds from 0 to 60000",
                     ));
                 }
             };
@@ -189,7 +244,7 @@ async fn handle(
                 },
             };
             let (package, action) = (package.to_string(), action.to_string());
-            let outcome = blocking(move || {
+            run(move || {
                 engine.invoke_waiting(
                     &package,
                     &action,
@@ -198,77 +253,24 @@ async fn handle(
                     Duration::from_millis(wait),
                 )
             })
-            .await;
-            match outcome {
-                Some(Ok(Invoked::Finished(record))) => content(activation(&record, false)),
-                Some(Ok(Invoked::StillRunning { activation_id })) => {
+            .await
+            .map_or_else(engine_error, |invoked| match invoked {
+                Invoked::Finished(record) => content(activation(&record, false)),
+                Invoked::StillRunning { activation_id } => {
                     content(json!({ "activationId": activation_id }))
                 }
-                Some(Err(e)) => engine_error(e),
-                None => engine_error(EngineError::internal("the engine stopped")),
-            }
+            })
         }
         ("GET", ["packages", package, "actions", action, "activations"]) => {
-            let number = |name: &str, default: u64| -> Result<u64, Response> {
-                match q(name) {
-                    None => Ok(default),
-                    Some(v) => v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                        engine_error(EngineError::new(
-                            ErrorCode::ActionBodyInvalidValue,
-                            format!("{name} must be a whole number of at least 1"),
-                        ))
-                    }),
-                }
-            };
-            let (page_no, page_size) = match (number("pageNo", 1), number("pageSize", 20)) {
-                (Ok(n), Ok(s)) => (n, s.min(200)),
-                (Err(r), _) | (_, Err(r)) => return r,
-            };
-            let window_start = engine::now_ms() - LIST_WINDOW_MS;
-            let since = q("start")
-                .and_then(|s| s.parse::<i64>().ok())
-                .map_or(window_start, |s| s.max(window_start));
-            let filter = ActivationFilter {
-                package: Some(package.to_string()),
-                action: Some(action.to_string()),
-                since_ms: Some(since),
-                upto_ms: q("end").and_then(|e| e.parse().ok()),
-                ..Default::default()
-            };
-            match blocking(move || {
-                engine.activations(
-                    &filter,
-                    ActivationOrder::Start,
-                    false,
-                    (page_no - 1) * page_size,
-                    page_size,
-                )
-            })
-            .await
-            {
-                Some(Ok((items, total))) => content(wire::ActivationList {
-                    activations: items
-                        .into_iter()
-                        .map(|a| wire::ActivationSummary {
-                            activation_id: a.id.clone(),
-                            duration: Some(a.duration_ms),
-                            status: Some(ncp_status(&a.status).into()),
-                            start: Some(a.start_ms),
-                        })
-                        .collect(),
-                    total_count: total,
-                }),
-                Some(Err(e)) => engine_error(e),
-                None => engine_error(EngineError::internal("the engine stopped")),
-            }
+            list_activations(engine, &q, Some((package, action))).await
         }
-        ("GET", ["packages", _package, "actions", _action, "activations", id]) => {
+        ("GET", ["activations"]) => list_activations(engine, &q, None).await,
+        ("GET", ["packages", _, "actions", _, "activations", id])
+        | ("GET", ["activations", id]) => {
             let id = id.to_string();
-            match blocking(move || engine.activation(&id)).await {
-                Some(Ok(record)) => content(activation(&record, true)),
-                Some(Err(e)) => engine_error(e),
-                None => engine_error(EngineError::internal("the engine stopped")),
-            }
+            run(move || engine.activation(&id))
+                .await
+                .map_or_else(engine_error, |r| content(activation(&r, true)))
         }
         _ => error(
             StatusCode::NOT_FOUND,
@@ -277,6 +279,110 @@ async fn handle(
             Some(format!("no such resource: {method} {rest}")),
         ),
     }
+}
+
+/// A JSON body into `T`, or NCP's 80305 naming what did not fit.
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    serde_json::from_slice(body).map_err(|e| {
+        engine_error(EngineError::new(
+            ErrorCode::ActionBodyInvalidType,
+            format!("the request body does not fit: {e}"),
+        ))
+    })
+}
+
+/// Seed 000: `pageNo`, `pageSize` (≤ 200), `start`/`end` (epoch ms), only the last month.
+async fn list_activations(
+    engine: std::sync::Arc<engine::Engine>,
+    q: &impl Fn(&str) -> Option<String>,
+    scope: Option<(&str, &str)>,
+) -> Response {
+    let number = |name: &str, default: u64| -> Result<u64, Response> {
+        match q(name) {
+            None => Ok(default),
+            Some(v) => v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                engine_error(EngineError::new(
+                    ErrorCode::ActionBodyInvalidValue,
+                    format!("{name} must be a whole number of at least 1, not \"{v}\""),
+                ))
+            }),
+        }
+    };
+    let time = |name: &str| -> Result<Option<i64>, Response> {
+        match q(name) {
+            None => Ok(None),
+            Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
+                engine_error(EngineError::new(
+                    ErrorCode::ActionBodyInvalidValue,
+                    format!("{name} must be epoch milliseconds, not \"{v}\""),
+                ))
+            }),
+        }
+    };
+    let (page_no, page_size, start, end) = match (
+        number("pageNo", 1),
+        number("pageSize", 20),
+        time("start"),
+        time("end"),
+    ) {
+        (Ok(n), Ok(s), Ok(start), Ok(end)) => (n, s.min(200), start, end),
+        (Err(r), ..) | (_, Err(r), ..) | (.., Err(r), _) | (.., Err(r)) => return r,
+    };
+    let window_start = engine::now_ms() - LIST_WINDOW_MS;
+    let filter = ActivationFilter {
+        package: scope.map(|(p, _)| p.to_string()),
+        action: scope.map(|(_, a)| a.to_string()),
+        since_ms: Some(start.map_or(window_start, |s| s.max(window_start))),
+        upto_ms: end,
+        ..Default::default()
+    };
+    run(move || {
+        engine.activations(
+            &filter,
+            ActivationOrder::Start,
+            false,
+            (page_no - 1) * page_size,
+            page_size,
+        )
+    })
+    .await
+    .map_or_else(engine_error, |(items, total)| {
+        content(wire::ActivationList {
+            activations: items
+                .into_iter()
+                .map(|a| wire::ActivationSummary {
+                    status: Some(ncp_status(&a.status).into()),
+                    activation_id: a.id,
+                    duration: Some(a.duration_ms),
+                    start: Some(a.start_ms),
+                })
+                .collect(),
+            total_count: total,
+        })
+    })
+}
+
+fn package_content(
+    p: engine::Package,
+    platform: &str,
+    namespace: Option<&str>,
+) -> wire::PackageContent {
+    wire::PackageContent {
+        resource_id: Some(format!("{:x}", fxhash(&p.name))),
+        name: p.name,
+        description: p.description,
+        parameters: p.parameters,
+        actions: p.actions,
+        platform: Some(platform.to_string()),
+        namespace: namespace.map(str::to_string),
+    }
+}
+
+/// A stable short id from a name (NCP's resourceId is opaque to callers).
+fn fxhash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// NCP reports a timeout as a developer error, as OpenWhisk does.

@@ -3,6 +3,7 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
@@ -14,10 +15,91 @@ use providers::wire::openwhisk as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::{DialectState, blocking};
+use crate::{DialectState, body_problem, run};
 
 pub(crate) fn routes() -> Router<DialectState> {
-    Router::new().route("/api/v1/namespaces/{namespace}/{*rest}", any(handle))
+    Router::new()
+        .route("/api/v1/namespaces/{namespace}/{*rest}", any(handle))
+        .route("/api/v1/web/{namespace}/{package}/{*action}", any(web))
+}
+
+/// The extensions a web action may be asked for (`.http` when none is given).
+const WEB_EXTENSIONS: [&str; 5] = ["http", "json", "html", "svg", "text"];
+
+/// A web action: `/api/v1/web/{namespace}/{package|default}/{action}[.ext][/path]`, any
+/// method, no credentials (web actions are public, as in OpenWhisk).
+async fn web(
+    State(state): State<DialectState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(r) => {
+            let (status, message) = body_problem(&r);
+            return error(status, &message);
+        }
+    };
+    let segments: Vec<String> = uri
+        .path()
+        .trim_start_matches("/api/v1/web/")
+        .split('/')
+        .map(unquote)
+        .collect();
+    let [namespace, package, action, extra @ ..] = segments.as_slice() else {
+        return not_found();
+    };
+    if namespace != &state.keys.namespace && namespace != "_" {
+        return not_found();
+    }
+    let (name, extension) = match action.rsplit_once('.') {
+        Some((name, ext)) => (name.to_string(), ext.to_string()),
+        None => (action.clone(), "http".to_string()),
+    };
+    if !WEB_EXTENSIONS.contains(&extension.as_str()) {
+        return error(
+            StatusCode::NOT_ACCEPTABLE,
+            &format!(
+                "Resource representation is only available with these extensions: {}.",
+                WEB_EXTENSIONS.map(|e| format!(".{e}")).join(", ")
+            ),
+        );
+    }
+    let package = if package == "default" {
+        "-".to_string()
+    } else {
+        package.clone()
+    };
+    let request = engine::web::WebRequest {
+        method: method.as_str().to_string(),
+        path: extra.iter().map(|p| format!("/{p}")).collect(),
+        headers: headers
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+            .collect(),
+        query: uri.query().unwrap_or("").to_string(),
+        body: body.to_vec(),
+    };
+    let engine = state.engine.clone();
+    match run(move || engine.run_web(&package, &name, &request)).await {
+        Ok(reply) => {
+            let mut response = Response::new(axum::body::Body::from(reply.body));
+            *response.status_mut() =
+                StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_GATEWAY);
+            for (k, v) in reply.headers {
+                if let (Ok(k), Ok(v)) = (
+                    axum::http::HeaderName::from_bytes(k.as_bytes()),
+                    axum::http::HeaderValue::from_str(&v),
+                ) {
+                    response.headers_mut().append(k, v);
+                }
+            }
+            response
+        }
+        Err(e) => engine_error(e),
+    }
 }
 
 fn error(status: StatusCode, message: &str) -> Response {
@@ -78,7 +160,7 @@ async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
     if signer::verify(auth, &state.keys.openwhisk_auth).is_err() {
@@ -87,6 +169,13 @@ async fn handle(
             "The supplied authentication is invalid",
         );
     }
+    let body = match body {
+        Ok(b) => b,
+        Err(r) => {
+            let (status, message) = body_problem(&r);
+            return error(status, &message);
+        }
+    };
     let path = uri.path().trim_start_matches("/api/v1/namespaces/");
     let segments: Vec<String> = path.split('/').map(unquote).collect();
     let (namespace, rest) = segments
@@ -104,68 +193,69 @@ async fn handle(
             .map(|(_, v)| v.clone())
     };
     let flag = |name: &str| q(name).is_some_and(|v| v == "true");
+    // `limit` (0 = the most, 200) and `skip`, refused with 400 when not numbers in range.
+    let page = || -> Result<(usize, usize), Response> {
+        let limit = match q("limit").map(|l| l.parse::<usize>()) {
+            None => 30,
+            Some(Ok(0)) => 200,
+            Some(Ok(l)) if l <= 200 => l,
+            _ => return Err(malformed("limit must be a whole number from 0 to 200")),
+        };
+        let skip = match q("skip").map(|s| s.parse::<usize>()) {
+            None => 0,
+            Some(Ok(s)) => s,
+            Some(Err(_)) => return Err(malformed("skip must be a whole number")),
+        };
+        Ok((limit, skip))
+    };
     let engine = state.engine.clone();
     let ns = state.keys.namespace.clone();
     let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
 
     match (method.as_str(), rest.as_slice()) {
         ("GET", ["actions"]) => {
-            let (limit, skip) = (
-                q("limit")
-                    .and_then(|l| l.parse().ok())
-                    .unwrap_or(30usize)
-                    .min(200),
-                q("skip").and_then(|s| s.parse().ok()).unwrap_or(0usize),
-            );
-            match blocking(move || engine.actions(None)).await {
-                Some(Ok(list)) => axum::Json(
-                    list.iter()
+            let (limit, skip) = match page() {
+                Ok(p) => p,
+                Err(r) => return r,
+            };
+            let count = flag("count");
+            run(move || engine.actions(None))
+                .await
+                .map_or_else(engine_error, |list| {
+                    if count {
+                        return axum::Json(json!({ "actions": list.len() })).into_response();
+                    }
+                    let page: Vec<_> = list
+                        .iter()
                         .skip(skip)
-                        .take(if limit == 0 { 200 } else { limit })
+                        .take(limit)
                         .map(|a| action_json(&ns, a, false))
-                        .collect::<Vec<_>>(),
-                )
-                .into_response(),
-                Some(Err(e)) => engine_error(e),
-                None => error(StatusCode::INTERNAL_SERVER_ERROR, "the engine stopped"),
-            }
+                        .collect();
+                    axum::Json(page).into_response()
+                })
         }
         ("GET", ["actions", path @ ..]) => {
             let Some((package, name)) = address(path) else {
                 return not_found();
             };
             let with_code = q("code").is_none_or(|c| c != "false");
-            match blocking(move || engine.action(&package, &name)).await {
-                Some(Ok(a)) => axum::Json(action_json(&ns, &a, with_code)).into_response(),
-                Some(Err(e)) => engine_error(e),
-                None => error(StatusCode::INTERNAL_SERVER_ERROR, "the engine stopped"),
-            }
+            run(move || engine.action(&package, &name))
+                .await
+                .map_or_else(engine_error, |a| {
+                    axum::Json(action_json(&ns, &a, with_code)).into_response()
+                })
         }
         ("PUT", ["actions", path @ ..]) => {
             let Some((package, name)) = address(path) else {
                 return not_found();
             };
-            let action: wire::Action = match serde_json::from_slice::<Value>(&body).ok().and_then(
-                |v| {
-                    let mut v = v;
-                    // The client may omit the name: it is in the path.
-                    if let Some(obj) = v.as_object_mut() {
-                        obj.entry("name").or_insert(json!(name));
-                    }
-                    serde_json::from_value(v).ok()
-                },
-            ) {
-                Some(a) => a,
-                None => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        "The request content was malformed: the body must be an action (exec, limits, parameters)",
-                    );
-                }
+            let action = match parse_action(&body, &name) {
+                Ok(a) => a,
+                Err(r) => return r,
             };
             let overwrite = flag("overwrite");
             let (kind, ncp_body) = to_ncp_body(&action);
-            let outcome = blocking(move || {
+            run(move || {
                 if !overwrite && engine.action(&package, &name).is_ok() {
                     return Err(EngineError::new(
                         ErrorCode::ResourceNameConflict,
@@ -174,151 +264,195 @@ async fn handle(
                 }
                 engine.put_action(&package, &name, Some(kind), &ncp_body)
             })
-            .await;
-            match outcome {
-                Some(Ok(a)) => axum::Json(action_json(&ns, &a, true)).into_response(),
-                Some(Err(e)) => engine_error(e),
-                None => error(StatusCode::INTERNAL_SERVER_ERROR, "the engine stopped"),
-            }
+            .await
+            .map_or_else(engine_error, |a| {
+                axum::Json(action_json(&ns, &a, true)).into_response()
+            })
         }
         ("DELETE", ["actions", path @ ..]) => {
             let Some((package, name)) = address(path) else {
                 return not_found();
             };
-            let outcome = blocking(move || {
+            run(move || {
                 let a = engine.action(&package, &name)?;
                 engine.delete_action(&package, &name).map(|()| a)
             })
-            .await;
-            match outcome {
-                Some(Ok(a)) => axum::Json(action_json(&ns, &a, false)).into_response(),
-                Some(Err(e)) => engine_error(e),
-                None => error(StatusCode::INTERNAL_SERVER_ERROR, "the engine stopped"),
-            }
+            .await
+            .map_or_else(engine_error, |a| {
+                axum::Json(action_json(&ns, &a, false)).into_response()
+            })
         }
         ("POST", ["actions", path @ ..]) => {
             let Some((package, name)) = address(path) else {
                 return not_found();
             };
-            let blocking_call = flag("blocking");
             let wait = match q("timeout").map(|t| t.parse::<u64>()) {
                 None => 60_000,
                 Some(Ok(t)) if t <= 60_000 => t,
                 _ => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        "The request content was malformed: timeout must be at most 60000 ms",
-                    );
+                    return malformed("timeout must be a whole number of milliseconds up to 60000");
                 }
             };
             let params = match body.is_empty() {
                 true => Map::new(),
                 false => match serde_json::from_slice::<Value>(&body) {
                     Ok(Value::Object(m)) => m,
-                    _ => {
-                        return error(
-                            StatusCode::BAD_REQUEST,
-                            "The request content was malformed: parameters must be a JSON object",
-                        );
-                    }
+                    _ => return malformed("the parameters must be a JSON object"),
                 },
             };
             let only_result = flag("result");
-            let wait = if blocking_call {
+            let wait = if flag("blocking") {
                 Duration::from_millis(wait)
             } else {
                 Duration::ZERO
             };
-            match blocking(move || engine.invoke_waiting(&package, &name, params, &ns, wait)).await
-            {
-                Some(Ok(Invoked::StillRunning { activation_id })) => {
-                    let mut response = (
-                        StatusCode::ACCEPTED,
-                        axum::Json(json!({ "activationId": activation_id })),
-                    )
-                        .into_response();
-                    if let Ok(v) = activation_id.parse() {
-                        response
-                            .headers_mut()
-                            .insert("x-openwhisk-activation-id", v);
-                    }
-                    response
-                }
-                Some(Ok(Invoked::Finished(record))) => {
-                    let status = match status_code(&record.status) {
-                        0 => StatusCode::OK,
-                        1 | 2 => StatusCode::BAD_GATEWAY,
-                        _ => StatusCode::INTERNAL_SERVER_ERROR,
-                    };
-                    let body = if only_result {
-                        record.result.clone()
-                    } else {
-                        serde_json::to_value(activation_json(&record, true)).unwrap_or(Value::Null)
-                    };
-                    let mut response = (status, axum::Json(body)).into_response();
-                    if let Ok(v) = record.id.parse() {
-                        response
-                            .headers_mut()
-                            .insert("x-openwhisk-activation-id", v);
-                    }
-                    response
-                }
-                Some(Err(e)) => engine_error(e),
-                None => error(StatusCode::INTERNAL_SERVER_ERROR, "the engine stopped"),
-            }
+            run(move || engine.invoke_waiting(&package, &name, params, &ns, wait))
+                .await
+                .map_or_else(engine_error, |invoked| {
+                    invoked_response(invoked, only_result)
+                })
         }
-        ("GET", ["activations"]) => {
-            let limit = match q("limit").map(|l| l.parse::<u64>()) {
-                None => 30,
-                Some(Ok(l)) if l <= 200 => {
-                    if l == 0 {
-                        200
-                    } else {
-                        l
-                    }
+        ("GET", ["packages"]) => {
+            let (limit, skip) = match page() {
+                Ok(p) => p,
+                Err(r) => return r,
+            };
+            run(move || engine.packages())
+                .await
+                .map_or_else(engine_error, |list| {
+                    let page: Vec<_> = list
+                        .into_iter()
+                        .skip(skip)
+                        .take(limit)
+                        .map(|(name, description)| {
+                            package_json(
+                                &ns,
+                                engine::Package {
+                                    name,
+                                    description,
+                                    parameters: Map::new(),
+                                    actions: Vec::new(),
+                                },
+                                false,
+                            )
+                        })
+                        .collect();
+                    axum::Json(page).into_response()
+                })
+        }
+        ("GET", ["packages", name]) => {
+            let name = name.to_string();
+            run(move || engine.package(&name))
+                .await
+                .map_or_else(engine_error, |p| {
+                    axum::Json(package_json(&ns, p, true)).into_response()
+                })
+        }
+        ("PUT", ["packages", name]) => {
+            let put: wire::Package = match serde_json::from_slice::<Value>(if body.is_empty() {
+                b"{}"
+            } else {
+                &body
+            })
+            .ok()
+            .and_then(|mut v| {
+                if let Some(obj) = v.as_object_mut() {
+                    obj.entry("name").or_insert(json!(name));
                 }
-                _ => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        "The request content was malformed: limit must be at most 200",
+                serde_json::from_value(v).ok()
+            }) {
+                Some(p) => p,
+                None => {
+                    return malformed(
+                        "the body must be a package: {annotations?, parameters?: [{key, value}]}",
                     );
                 }
             };
-            let skip = q("skip").and_then(|s| s.parse().ok()).unwrap_or(0);
+            let description = annotation(&put.annotations, "description");
+            let parameters: Map<String, Value> = put
+                .parameters
+                .into_iter()
+                .map(|kv| (kv.key, kv.value))
+                .collect();
+            let (name, overwrite) = (name.to_string(), flag("overwrite"));
+            run(move || {
+                if !overwrite && engine.package(&name).is_ok() {
+                    return Err(EngineError::new(
+                        ErrorCode::ResourceNameConflict,
+                        "resource already exists",
+                    ));
+                }
+                engine.put_package(&name, description.as_deref(), &parameters)?;
+                engine.package(&name)
+            })
+            .await
+            .map_or_else(engine_error, |p| {
+                axum::Json(package_json(&ns, p, true)).into_response()
+            })
+        }
+        ("DELETE", ["packages", name]) => {
+            let name = name.to_string();
+            run(move || {
+                let p = engine.package(&name)?;
+                if !p.actions.is_empty() {
+                    return Err(EngineError::new(
+                        ErrorCode::PackageNotEmpty,
+                        format!(
+                            "Package not empty (contains {} entities). Delete the package contents first.",
+                            p.actions.len()
+                        ),
+                    ));
+                }
+                engine.delete_package(&name).map(|()| p)
+            })
+            .await
+            .map_or_else(engine_error, |p| axum::Json(package_json(&ns, p, false)).into_response())
+        }
+        ("GET", ["activations"]) => {
+            let (limit, skip) = match page() {
+                Ok(p) => p,
+                Err(r) => return r,
+            };
+            let time = |name: &str| match q(name).map(|v| v.parse::<i64>()) {
+                None => Ok(None),
+                Some(Ok(t)) => Ok(Some(t)),
+                Some(Err(_)) => Err(malformed(&format!("{name} must be epoch milliseconds"))),
+            };
+            let (since_ms, upto_ms) = match (time("since"), time("upto")) {
+                (Ok(s), Ok(u)) => (s, u),
+                (Err(r), _) | (_, Err(r)) => return r,
+            };
             let filter = ActivationFilter {
                 package: None,
                 action: q("name").map(|n| n.rsplit('/').next().unwrap_or(&n).to_string()),
-                since_ms: q("since").and_then(|s| s.parse().ok()),
-                upto_ms: q("upto").and_then(|s| s.parse().ok()),
+                since_ms,
+                upto_ms,
                 ..Default::default()
             };
-            let count = flag("count");
-            let docs = flag("docs");
-            match blocking(move || {
-                engine.activations(&filter, ActivationOrder::Start, false, skip, limit)
+            let (count, docs) = (flag("count"), flag("docs"));
+            run(move || {
+                engine.activations(
+                    &filter,
+                    ActivationOrder::Start,
+                    false,
+                    skip as u64,
+                    limit as u64,
+                )
             })
             .await
-            {
-                Some(Ok((_, total))) if count => {
-                    axum::Json(json!({ "activations": total })).into_response()
+            .map_or_else(engine_error, |(items, total)| {
+                if count {
+                    return axum::Json(json!({ "activations": total })).into_response();
                 }
-                Some(Ok((items, _))) => axum::Json(
-                    items
-                        .iter()
-                        .map(|a| activation_json(a, docs))
-                        .collect::<Vec<_>>(),
-                )
-                .into_response(),
-                Some(Err(e)) => engine_error(e),
-                None => error(StatusCode::INTERNAL_SERVER_ERROR, "the engine stopped"),
-            }
+                let list: Vec<_> = items.iter().map(|a| activation_json(a, docs)).collect();
+                axum::Json(list).into_response()
+            })
         }
         ("GET", ["activations", id, tail @ ..]) => {
             let id = id.to_string();
-            let record = match blocking(move || engine.activation(&id)).await {
-                Some(Ok(r)) => r,
-                Some(Err(e)) => return engine_error(e),
-                None => return error(StatusCode::INTERNAL_SERVER_ERROR, "the engine stopped"),
+            let record = match run(move || engine.activation(&id)).await {
+                Ok(r) => r,
+                Err(e) => return engine_error(e),
             };
             match tail {
                 [] => axum::Json(activation_json(&record, true)).into_response(),
@@ -328,6 +462,98 @@ async fn handle(
             }
         }
         _ => not_found(),
+    }
+}
+
+/// 400 with OpenWhisk's "malformed" wording and what was wrong.
+fn malformed(what: &str) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        &format!("The request content was malformed: {what}"),
+    )
+}
+
+/// An action body (the name may be left out: it is in the path).
+fn parse_action(body: &[u8], name: &str) -> Result<wire::Action, Response> {
+    let mut value: Value = serde_json::from_slice(body)
+        .map_err(|e| malformed(&format!("the body is not JSON ({e})")))?;
+    let Some(obj) = value.as_object_mut() else {
+        return Err(malformed(
+            "the body must be an action object (exec, limits, parameters)",
+        ));
+    };
+    obj.entry("name").or_insert(json!(name));
+    serde_json::from_value(value).map_err(|e| malformed(&format!("the action does not fit: {e}")))
+}
+
+/// What an invoke answers: 202 with the id while it runs on; the activation (or only its
+/// result) when it ended, 200 on success and 502 on an application or developer error.
+fn invoked_response(invoked: Invoked, only_result: bool) -> Response {
+    let (status, body, id) = match invoked {
+        Invoked::StillRunning { activation_id } => (
+            StatusCode::ACCEPTED,
+            json!({ "activationId": activation_id }),
+            activation_id,
+        ),
+        Invoked::Finished(record) => {
+            let status = match status_code(&record.status) {
+                0 => StatusCode::OK,
+                1 | 2 => StatusCode::BAD_GATEWAY,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            let body = if only_result {
+                record.result.clone()
+            } else {
+                serde_json::to_value(activation_json(&record, true)).unwrap_or(Value::Null)
+            };
+            (status, body, record.id)
+        }
+    };
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Ok(v) = id.parse() {
+        response
+            .headers_mut()
+            .insert("x-openwhisk-activation-id", v);
+    }
+    response
+}
+
+fn annotation(annotations: &[wire::KeyValue], key: &str) -> Option<String> {
+    annotations
+        .iter()
+        .find(|kv| kv.key == key)
+        .and_then(|kv| kv.value.as_str())
+        .map(str::to_string)
+}
+
+fn package_json(namespace: &str, p: engine::Package, with_actions: bool) -> wire::Package {
+    wire::Package {
+        namespace: Some(namespace.to_string()),
+        name: p.name,
+        version: Some("0.0.1".into()),
+        publish: Some(false),
+        annotations: p
+            .description
+            .map(|d| wire::KeyValue {
+                key: "description".into(),
+                value: json!(d),
+            })
+            .into_iter()
+            .collect(),
+        parameters: p
+            .parameters
+            .into_iter()
+            .map(|(key, value)| wire::KeyValue { key, value })
+            .collect(),
+        actions: with_actions.then(|| {
+            p.actions
+                .into_iter()
+                .map(|name| wire::PackageEntry {
+                    name,
+                    version: Some("0.0.1".into()),
+                })
+                .collect()
+        }),
     }
 }
 
@@ -344,12 +570,7 @@ fn to_ncp_body(a: &wire::Action) -> (&'static str, Value) {
         binary: None,
         components: None,
     });
-    let description = a
-        .annotations
-        .iter()
-        .find(|kv| kv.key == "description")
-        .and_then(|kv| kv.value.as_str())
-        .map(str::to_string);
+    let description = annotation(&a.annotations, "description");
     if exec.kind == "sequence" {
         // `/ns/pkg/action` or `/ns/action` → `pkg/action` or `-/action`.
         let components: Vec<String> = exec

@@ -5,7 +5,8 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
 use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord};
@@ -16,7 +17,7 @@ use providers::wire::tencent as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::{DialectState, blocking};
+use crate::{DialectState, body_problem, run};
 
 /// Most records a GetFunctionLogs window may reach (`Offset + Limit`).
 const MAX_WINDOW: u64 = 10_000;
@@ -178,8 +179,19 @@ async fn api3(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(r) => {
+            let (status, message) = body_problem(&r);
+            return if status == StatusCode::PAYLOAD_TOO_LARGE {
+                api_error("RequestSizeLimitExceeded", message)
+            } else {
+                api_error("InvalidParameter", message)
+            };
+        }
+    };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let keys = state.keys.clone();
     let lookup = move |k: &str| {
@@ -214,14 +226,27 @@ async fn api3(
     match header("x-tc-action").unwrap_or("") {
         "ListFunctions" => {
             let package = package_of(text("Namespace").as_deref());
-            let offset: usize = text("Offset").and_then(|o| o.parse().ok()).unwrap_or(0);
-            let limit: usize = text("Limit")
-                .and_then(|l| l.parse().ok())
-                .unwrap_or(20)
-                .min(100);
+            let number = |name: &str, default: usize, most: usize| match text(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| *n <= most)
+                    .ok_or_else(|| {
+                        api_error(
+                            "InvalidParameterValue",
+                            format!("{name} must be a whole number from 0 to {most}, not {v}"),
+                        )
+                    }),
+            };
+            let (offset, limit) = match (number("Offset", 0, usize::MAX), number("Limit", 20, 100))
+            {
+                (Ok(o), Ok(l)) => (o, l),
+                (Err(r), _) | (_, Err(r)) => return r,
+            };
             let namespace = text("Namespace").unwrap_or_else(|| "default".into());
-            match blocking(move || engine.actions(Some(&package))).await {
-                Some(Ok(all)) => {
+            match run(move || engine.actions(Some(&package))).await {
+                Ok(all) => {
                     let functions: Vec<_> = all.iter().filter(|a| !a.kind.is_sequence()).collect();
                     ok(wire::ListFunctionsResponse {
                         total_count: functions.len() as u64,
@@ -240,8 +265,7 @@ async fn api3(
                         request_id: engine::new_id(),
                     })
                 }
-                Some(Err(e)) => engine_error(e),
-                None => api_error("InternalError", "the engine stopped"),
+                Err(e) => engine_error(e),
             }
         }
         "Invoke" => {
@@ -263,7 +287,7 @@ async fn api3(
             };
             let event = text("InvocationType").is_some_and(|t| t == "Event");
             if event {
-                return match blocking(move || {
+                return match run(move || {
                     engine.enqueue(
                         &package,
                         &function,
@@ -274,14 +298,13 @@ async fn api3(
                 })
                 .await
                 {
-                    Some(Ok(id)) => ok(
+                    Ok(id) => ok(
                         json!({ "Result": { "FunctionRequestId": id, "RetMsg": "", "Log": "", "ErrMsg": "", "MemUsage": 0, "Duration": 0, "BillDuration": 0, "InvokeResult": 0 }, "RequestId": engine::new_id() }),
                     ),
-                    Some(Err(e)) => engine_error(e),
-                    None => api_error("InternalError", "the engine stopped"),
+                    Err(e) => engine_error(e),
                 };
             }
-            match blocking(move || {
+            match run(move || {
                 engine.invoke_waiting(
                     &package,
                     &function,
@@ -292,7 +315,7 @@ async fn api3(
             })
             .await
             {
-                Some(Ok(Invoked::Finished(a))) => {
+                Ok(Invoked::Finished(a)) => {
                     let success = a.status == "success";
                     ok(wire::InvokeResponse {
                         result: wire::InvokeResult {
@@ -319,12 +342,11 @@ async fn api3(
                         request_id: engine::new_id(),
                     })
                 }
-                Some(Ok(Invoked::StillRunning { activation_id })) => api_error(
+                Ok(Invoked::StillRunning { activation_id }) => api_error(
                     "ResourceUnavailable",
                     format!("the invocation is still running as {activation_id}"),
                 ),
-                Some(Err(e)) => engine_error(e),
-                None => api_error("InternalError", "the engine stopped"),
+                Err(e) => engine_error(e),
             }
         }
         "GetFunctionLogs" => {
@@ -353,10 +375,8 @@ async fn api3(
             let filter = query.filter();
             let (order, ascending, offset, limit) =
                 (query.order_by, query.ascending, query.offset, query.limit);
-            match blocking(move || engine.activations(&filter, order, ascending, offset, limit))
-                .await
-            {
-                Some(Ok((items, total))) => ok(wire::LogsResponse {
+            match run(move || engine.activations(&filter, order, ascending, offset, limit)).await {
+                Ok((items, total)) => ok(wire::LogsResponse {
                     total_count: total,
                     data: items
                         .iter()
@@ -378,8 +398,7 @@ async fn api3(
                         .collect(),
                     request_id: engine::new_id(),
                 }),
-                Some(Err(e)) => engine_error(e),
-                None => api_error("InternalError", "the engine stopped"),
+                Err(e) => engine_error(e),
             }
         }
         other => api_error(
@@ -398,8 +417,12 @@ async fn legacy(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(r) => return legacy_error(4000, "InvalidParameter", body_problem(&r).1),
+    };
     let params = if method == Method::POST {
         parse_form(&String::from_utf8_lossy(&body))
     } else {
@@ -453,8 +476,8 @@ async fn legacy(
     let filter = query.filter();
     let (order, ascending, offset, limit) =
         (query.order_by, query.ascending, query.offset, query.limit);
-    match blocking(move || engine.activations(&filter, order, ascending, offset, limit)).await {
-        Some(Ok((items, total))) => axum::Json(wire::LegacyLogsResponse {
+    match run(move || engine.activations(&filter, order, ascending, offset, limit)).await {
+        Ok((items, total)) => axum::Json(wire::LegacyLogsResponse {
             code: 0,
             message: String::new(),
             code_desc: "Success".into(),
@@ -475,7 +498,6 @@ async fn legacy(
                 .collect(),
         })
         .into_response(),
-        Some(Err(e)) => legacy_error(5000, "InternalError", e.message),
-        None => legacy_error(5000, "InternalError", "the engine stopped"),
+        Err(e) => legacy_error(5000, "InternalError", e.message),
     }
 }

@@ -1,41 +1,16 @@
 //! The console's own clients against the engine's dialects: every capability round trips, and
 //! wrong keys are refused the way each cloud refuses them.
 
-use engine::{Engine, EngineOptions, demo};
-use engine_http::{DialectKeys, router};
+mod support;
+
 use providers::client::{
     NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Transport, TransportOptions,
 };
 use providers::sign::Secret;
 use providers::*;
 use serde_json::json;
-use std::sync::Arc;
 use std::time::Duration;
-
-fn keys() -> DialectKeys {
-    DialectKeys {
-        namespace: "guest".into(),
-        ncp_access_key: "ncp-ak".into(),
-        ncp_secret_key: Secret::new("ncp-sk"),
-        openwhisk_auth: Secret::new("23bc46b1-71f6-4ed5-8c54-816aa4f8c502:owkey"),
-        huawei_project_id: "p".into(),
-        huawei_access_key: "hw-ak".into(),
-        huawei_secret_key: Secret::new("hw-sk"),
-        tencent_secret_id: "tc-id".into(),
-        tencent_secret_key: Secret::new("tc-key"),
-        tencent_region: "ap-guangzhou".into(),
-    }
-}
-
-async fn serve() -> String {
-    let engine = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
-    demo::seed_if_empty(&engine).unwrap();
-    let app = router(engine, Arc::new(keys()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    url
-}
+use support::serve;
 
 fn transport() -> Transport {
     Transport::new(TransportOptions {
@@ -309,13 +284,7 @@ mod functiongraph {
     use providers::client::{HuaweiAuth, HuaweiClient, HuaweiConfig};
 
     async fn serve_with_workers() -> (String, Workers) {
-        let engine = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
-        demo::seed_if_empty(&engine).unwrap();
-        let workers = Workers::start(engine.clone(), 2);
-        let app = router(engine, Arc::new(keys()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let (url, _, workers) = support::serve_engine().await;
         (url, workers)
     }
 

@@ -76,6 +76,19 @@ impl Drop for RunningSlot<'_> {
     }
 }
 
+/// A package as the dialects show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Package {
+    /// Its name.
+    pub name: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Default parameters for its actions.
+    pub parameters: Map<String, Value>,
+    /// Its actions' names.
+    pub actions: Vec<String>,
+}
+
 /// Now, epoch ms.
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -227,6 +240,53 @@ impl Engine {
     /// Every package: name and description.
     pub fn packages(&self) -> Result<Vec<(String, Option<String>)>, EngineError> {
         self.store().packages()
+    }
+
+    /// One package: its description, default parameters and actions' names. A package with
+    /// actions but no row of its own (actions were put before it) exists too, bare.
+    pub fn package(&self, name: &str) -> Result<Package, EngineError> {
+        let store = self.store();
+        let row = store.package(name)?;
+        let actions: Vec<String> = store
+            .actions(Some(name))?
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        match row {
+            None if actions.is_empty() => Err(EngineError::new(
+                ErrorCode::PackageNotFound,
+                format!("there is no package {name}"),
+            )),
+            row => {
+                let (description, parameters) = row.unwrap_or_default();
+                Ok(Package {
+                    name: name.to_string(),
+                    description,
+                    parameters,
+                    actions,
+                })
+            }
+        }
+    }
+
+    /// Deletes an empty package; one that still holds actions is refused (80109).
+    pub fn delete_package(&self, name: &str) -> Result<(), EngineError> {
+        let store = self.store();
+        let held = store.actions(Some(name))?.len();
+        if held > 0 {
+            return Err(EngineError::new(
+                ErrorCode::PackageNotEmpty,
+                format!("package {name} still holds {held} action(s); delete them first"),
+            ));
+        }
+        if store.delete_package(name)? {
+            Ok(())
+        } else {
+            Err(EngineError::new(
+                ErrorCode::PackageNotFound,
+                format!("there is no package {name}"),
+            ))
+        }
     }
 
     /// Creates or updates a package with default parameters.

@@ -11,6 +11,6 @@ pub mod store;
 pub mod validate;
 pub mod web;
 
-pub use engine::{Engine, EngineOptions, LiveEvent, billed, new_id, now_ms};
+pub use engine::{Engine, EngineOptions, LiveEvent, Package, billed, new_id, now_ms};
 pub use error::{EngineError, ErrorCode};
 pub use scheduler::{Invoked, Workers};

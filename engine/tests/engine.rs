@@ -319,3 +319,36 @@ fn actions_and_activations_survive_a_restart() {
     assert_eq!(e.activation(&id).unwrap().result, json!({"kept": true}));
     assert_eq!(e.actions(None).unwrap().len(), 1);
 }
+
+#[test]
+fn packages_are_read_and_deleted_only_when_empty() {
+    let e = engine();
+    let mut params = Map::new();
+    params.insert("greeting".into(), json!("hi"));
+    e.put_package("tools", Some("handy"), &params).unwrap();
+    e.put_action("tools", "t1", None, &body("")).unwrap();
+    let p = e.package("tools").unwrap();
+    assert_eq!(
+        (p.description.as_deref(), p.parameters, p.actions),
+        (Some("handy"), params, vec!["t1".to_string()])
+    );
+
+    let refused = e.delete_package("tools").unwrap_err();
+    assert_eq!(refused.code, ErrorCode::PackageNotEmpty);
+    assert!(refused.message.contains("1 action"), "{}", refused.message);
+    assert!(
+        e.action("tools", "t1").is_ok(),
+        "a refused delete loses nothing"
+    );
+
+    e.delete_action("tools", "t1").unwrap();
+    e.delete_package("tools").unwrap();
+    assert_eq!(
+        e.package("tools").unwrap_err().code,
+        ErrorCode::PackageNotFound
+    );
+    assert_eq!(
+        e.delete_package("tools").unwrap_err().code,
+        ErrorCode::PackageNotFound
+    );
+}

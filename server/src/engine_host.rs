@@ -127,6 +127,7 @@ pub fn load_or_generate_keys(
             &mut stored.huawei_secret_key,
             &|| id() + &id()[..8],
         )),
+        huawei_auth_token: section.huawei_auth_token.clone().map(Secret::new),
         tencent_secret_id: pick(
             &section.tencent_secret_id,
             &mut stored.tencent_secret_id,

@@ -48,9 +48,8 @@ pub enum ServeError {
     Serve(io::Error),
 }
 
-/// Loads the configuration from the process environment, binds, and serves until SIGTERM or
-/// Ctrl-C, finishing requests in flight before returning.
-pub async fn run() -> Result<(), ServeError> {
+/// The configuration from the process environment, with its data directory made.
+fn prepare() -> Result<config::Config, ServeError> {
     let (config, source) = config::Config::load(|key| std::env::var(key).ok())?;
     match &source {
         config::Source::Defaults => tracing::info!("no configuration file: using the defaults"),
@@ -62,6 +61,38 @@ pub async fn run() -> Result<(), ServeError> {
         path: config.server.data_dir.display().to_string(),
         source,
     })?;
+    Ok(config)
+}
+
+/// Runs the embedded engine alone (`fnconsole engine`): its dialects on `[engine] listen`,
+/// for the providers' own CLIs and SDKs, until SIGTERM or Ctrl-C. The `[engine]` section
+/// applies whether or not `enabled` is set: asking for the engine is enabling it.
+pub async fn run_engine() -> Result<(), ServeError> {
+    let config = prepare()?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = async move {
+        let mut rx = stop_rx;
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let engine =
+        engine_host::EngineHost::start(&config.engine, &config.server.data_dir, stopped).await?;
+    println!(
+        "fnconsole engine is running at http://{} (namespace {}, data in {})",
+        engine.addr,
+        config.engine.namespace,
+        config.server.data_dir.display()
+    );
+    shutdown::signal().await;
+    let _ = stop_tx.send(true);
+    engine.stopped().await;
+    tracing::info!("the engine stopped");
+    Ok(())
+}
+
+/// Loads the configuration from the process environment, binds, and serves until SIGTERM or
+/// Ctrl-C, finishing requests in flight before returning.
+pub async fn run() -> Result<(), ServeError> {
+    let config = prepare()?;
 
     // One signal stops both listeners.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

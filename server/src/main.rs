@@ -4,14 +4,18 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: fnconsole [serve]
+       fnconsole engine
        fnconsole connections test [ID]
 
-serve                  serve the console (default http://127.0.0.1:3000)
+serve                  serve the console (default http://127.0.0.1:3000) and its
+                       embedded engine (default http://127.0.0.1:3233)
+engine                 run the embedded engine alone: every provider dialect (NCP,
+                       OpenWhisk, FunctionGraph, SCF) for their CLIs and SDKs
 connections test [ID]  make one harmless signed read on each connection (or on ID) and
                        print what the provider answered; exits 1 when any fails
 
 Configuration: fnconsole.toml, or the file named by FNCONSOLE_CONFIG;
-FNCONSOLE_LISTEN and FNCONSOLE_DATA_DIR override it; RUST_LOG sets the log level.";
+FNCONSOLE_LISTEN, FNCONSOLE_ENGINE_LISTEN and FNCONSOLE_DATA_DIR override it; RUST_LOG sets the log level.";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -23,6 +27,10 @@ async fn main() -> ExitCode {
         .as_slice()
     {
         [] | ["serve"] => {}
+        ["engine"] => {
+            server::telemetry::init();
+            return finish(server::run_engine().await);
+        }
         ["connections", "test"] => return connections_test(None).await,
         ["connections", "test", id] => return connections_test(Some(id)).await,
         ["-h" | "--help" | "help"] => {
@@ -40,7 +48,11 @@ async fn main() -> ExitCode {
     }
 
     server::telemetry::init();
-    match server::run().await {
+    finish(server::run().await)
+}
+
+fn finish(outcome: Result<(), server::ServeError>) -> ExitCode {
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{error}");

@@ -160,6 +160,14 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes a package row; answers whether it existed.
+    pub fn delete_package(&self, name: &str) -> Result<bool, EngineError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM packages WHERE name = ?1", params![name])?
+            > 0)
+    }
+
     /// Whether any action (in any package) has this name.
     pub fn action_name_used(&self, name: &str) -> Result<bool, EngineError> {
         Ok(self.conn.query_row(

@@ -291,3 +291,33 @@ mod tests {
         assert_eq!(canonical_uri("/a%20b/c"), "/a%20b/c/");
     }
 }
+
+/// Checks an `X-Auth-Token` header (IAM token authentication, the alternative to AK/SK)
+/// against the one token the verifier accepts.
+pub fn verify_token(presented: Option<&str>, accepted: &Secret) -> Result<(), VerifyError> {
+    let presented = presented.ok_or(VerifyError::Missing("X-Auth-Token header"))?;
+    if constant_time_eq(presented.as_bytes(), accepted.expose().as_bytes()) {
+        Ok(())
+    } else {
+        Err(VerifyError::BadSignature)
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    #[test]
+    fn the_accepted_token_passes_and_any_other_is_refused() {
+        let accepted = Secret::new("MIIE-token");
+        assert_eq!(verify_token(Some("MIIE-token"), &accepted), Ok(()));
+        assert_eq!(
+            verify_token(Some("MIIE-tokeN"), &accepted),
+            Err(VerifyError::BadSignature)
+        );
+        assert_eq!(
+            verify_token(None, &accepted),
+            Err(VerifyError::Missing("X-Auth-Token header"))
+        );
+    }
+}

@@ -147,3 +147,38 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
+
+/// A package (GET/PUT/DELETE `/packages/{p}`; lists carry no `actions`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Package {
+    /// Namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Semantic version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Shared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish: Option<bool>,
+    /// Annotations.
+    #[serde(default)]
+    pub annotations: Vec<KeyValue>,
+    /// Default parameters of its actions.
+    #[serde(default)]
+    pub parameters: Vec<KeyValue>,
+    /// Its actions: `{name, version, annotations}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<PackageEntry>>,
+}
+
+/// An action as a package lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackageEntry {
+    /// Name.
+    pub name: String,
+    /// Semantic version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}

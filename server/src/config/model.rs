@@ -62,6 +62,9 @@ pub struct EngineSection {
     pub huawei_access_key: Option<String>,
     /// FunctionGraph secret key.
     pub huawei_secret_key: Option<String>,
+    /// An IAM token FunctionGraph requests may present in `X-Auth-Token` instead of an
+    /// AK/SK signature. Never generated: token authentication is off unless configured.
+    pub huawei_auth_token: Option<String>,
     /// SCF secret id.
     pub tencent_secret_id: Option<String>,
     /// SCF secret key.
@@ -94,6 +97,7 @@ impl Default for EngineSection {
             huawei_project_id: None,
             huawei_access_key: None,
             huawei_secret_key: None,
+            huawei_auth_token: None,
             tencent_secret_id: None,
             tencent_secret_key: None,
             tencent_region: None,

@@ -1,0 +1,766 @@
+//! Raw requests against every dialect: the bad ones each cloud refuses (malformed JSON, wrong
+//! types, missing fields, a body past 1 MB, unknown actions, bad pagination) come back with
+//! that cloud's status and code; and the capabilities the console's clients do not cover
+//! yet (packages, web actions, FunctionGraph's IAM token) work.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::{Sign, call, oversized_body, serve};
+
+/// One row of the matrix: what was sent and what must come back.
+struct Case {
+    what: &'static str,
+    sign: Sign,
+    method: &'static str,
+    target: &'static str,
+    body: Vec<u8>,
+    status: u16,
+    /// Where the code sits in the error body, and its value.
+    code_at: &'static str,
+    code: Value,
+}
+
+fn case(
+    what: &'static str,
+    sign: Sign,
+    method: &'static str,
+    target: &'static str,
+    body: impl Into<Vec<u8>>,
+    status: u16,
+    code_at: &'static str,
+    code: Value,
+) -> Case {
+    Case {
+        what,
+        sign,
+        method,
+        target,
+        body: body.into(),
+        status,
+        code_at,
+        code,
+    }
+}
+
+async fn check(url: &str, cases: Vec<Case>) {
+    let mut failures = Vec::new();
+    for c in cases {
+        let reply = call(url, c.sign, c.method, c.target, c.body).await;
+        let body: Value = serde_json::from_str(&reply.text).unwrap_or(Value::Null);
+        let code = body.pointer(c.code_at).cloned().unwrap_or(Value::Null);
+        if reply.status != c.status || code != c.code {
+            failures.push(format!(
+                "{}: expected {} with {} = {}, got {} {}",
+                c.what, c.status, c.code_at, c.code, reply.status, reply.text
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+const PUT_OK: &str = r#"{"exec":{"kind":"nodejs:20","code":"function main(p){return p}","binary":false},"limits":{"timeout":1000,"memory":128}}"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ncp_refuses_bad_requests_with_its_codes() {
+    let url = serve().await;
+    let e = "/error/errorCode";
+    let put = "/api/v2/packages/demo/actions/bad";
+    check(
+        &url,
+        vec![
+            case("malformed JSON", Sign::Ncp, "PUT", put, "{not json", 400, e, json!("80305")),
+            case(
+                "wrong type (timeout as text)",
+                Sign::Ncp,
+                "PUT",
+                put,
+                r#"{"exec":{"kind":"nodejs:20","code":"x"},"limits":{"timeout":"soon","memory":128}}"#,
+                400,
+                e,
+                json!("80305"),
+            ),
+            case(
+                "missing exec",
+                Sign::Ncp,
+                "PUT",
+                put,
+                r#"{"limits":{"timeout":1000,"memory":128}}"#,
+                400,
+                e,
+                json!("80306"),
+            ),
+            case(
+                "memory not allowed",
+                Sign::Ncp,
+                "PUT",
+                put,
+                r#"{"exec":{"kind":"nodejs:20","code":"x"},"limits":{"timeout":1000,"memory":100}}"#,
+                400,
+                e,
+                json!("80307"),
+            ),
+            case("oversized body", Sign::Ncp, "PUT", put, oversized_body(), 413, e, json!("413")),
+            case(
+                "parameters not an object",
+                Sign::Ncp,
+                "POST",
+                "/api/v2/packages/demo/actions/hello",
+                "[1,2]",
+                400,
+                e,
+                json!("80305"),
+            ),
+            case(
+                "unknown action",
+                Sign::Ncp,
+                "POST",
+                "/api/v2/packages/demo/actions/nope",
+                "{}",
+                404,
+                e,
+                json!("80301"),
+            ),
+            case(
+                "timeout past 60,000",
+                Sign::Ncp,
+                "POST",
+                "/api/v2/packages/demo/actions/hello?timeout=60001",
+                "{}",
+                400,
+                e,
+                json!("80307"),
+            ),
+            case(
+                "pageNo 0",
+                Sign::Ncp,
+                "GET",
+                "/api/v2/packages/demo/actions/hello/activations?pageNo=0",
+                "",
+                400,
+                e,
+                json!("80307"),
+            ),
+            case(
+                "pageSize not a number",
+                Sign::Ncp,
+                "GET",
+                "/api/v2/packages/demo/actions/hello/activations?pageSize=many",
+                "",
+                400,
+                e,
+                json!("80307"),
+            ),
+            case(
+                "start not epoch ms",
+                Sign::Ncp,
+                "GET",
+                "/ncf/api/v2/packages/demo/actions/hello/activations?start=yesterday",
+                "",
+                400,
+                e,
+                json!("80307"),
+            ),
+            case(
+                "unknown platform",
+                Sign::Ncp,
+                "GET",
+                "/api/v2/packages?platform=mainframe",
+                "",
+                400,
+                e,
+                json!("80307"),
+            ),
+            case("unsigned", Sign::None, "GET", "/api/v2/packages", "", 401, e, json!("200")),
+        ],
+    )
+    .await;
+    // Nothing refused was stored.
+    let reply = call(&url, Sign::Ncp, "GET", put, vec![]).await;
+    assert_eq!(reply.status, 404, "{}", reply.text);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openwhisk_refuses_bad_requests_with_its_statuses() {
+    let url = serve().await;
+    let put = "/api/v1/namespaces/_/actions/bad";
+    let malformed = |what, method, target: &'static str, body: &'static str| {
+        case(
+            what,
+            Sign::OpenWhisk,
+            method,
+            target,
+            body,
+            400,
+            "/error",
+            Value::Null,
+        )
+    };
+    // OpenWhisk's error codes are transaction ids: check status and the message instead.
+    let cases = vec![
+        malformed("malformed JSON", "PUT", put, "{not json"),
+        malformed("wrong type (exec a number)", "PUT", put, r#"{"exec":5}"#),
+        malformed("body not an object", "PUT", put, "[]"),
+        malformed(
+            "parameters not an object",
+            "POST",
+            "/api/v1/namespaces/_/actions/demo/hello",
+            "7",
+        ),
+        malformed(
+            "limit past 200",
+            "GET",
+            "/api/v1/namespaces/_/activations?limit=500",
+            "",
+        ),
+        malformed(
+            "limit not a number",
+            "GET",
+            "/api/v1/namespaces/_/activations?limit=lots",
+            "",
+        ),
+        malformed(
+            "skip negative",
+            "GET",
+            "/api/v1/namespaces/_/actions?skip=-1",
+            "",
+        ),
+        malformed(
+            "since not epoch ms",
+            "GET",
+            "/api/v1/namespaces/_/activations?since=today",
+            "",
+        ),
+        malformed(
+            "timeout past 60,000",
+            "POST",
+            "/api/v1/namespaces/_/actions/demo/hello?blocking=true&timeout=90000",
+            "{}",
+        ),
+    ];
+    for c in cases {
+        let reply = call(&url, c.sign, c.method, c.target, c.body).await;
+        assert_eq!(reply.status, 400, "{}: {}", c.what, reply.text);
+        let message = reply.json()["error"].as_str().unwrap_or("").to_string();
+        assert!(
+            message.starts_with("The request content was malformed:")
+                && reply.json()["code"].is_string(),
+            "{}: {}",
+            c.what,
+            reply.text
+        );
+    }
+    let reply = call(&url, Sign::OpenWhisk, "PUT", put, oversized_body()).await;
+    assert_eq!(reply.status, 413, "{}", reply.text);
+    assert!(
+        reply.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("too large")
+    );
+    for target in [
+        "/api/v1/namespaces/_/actions/nope",
+        "/api/v1/namespaces/_/activations/0123456789abcdef0123456789abcdef",
+        "/api/v1/namespaces/other/actions",
+    ] {
+        let reply = call(&url, Sign::OpenWhisk, "GET", target, vec![]).await;
+        assert_eq!(reply.status, 404, "{target}: {}", reply.text);
+        assert_eq!(
+            reply.json()["error"],
+            "The requested resource does not exist."
+        );
+    }
+    let reply = call(
+        &url,
+        Sign::None,
+        "GET",
+        "/api/v1/namespaces/_/actions",
+        vec![],
+    )
+    .await;
+    assert_eq!(reply.status, 401);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn functiongraph_refuses_bad_requests_with_fss_codes() {
+    let url = serve().await;
+    let e = "/error_code";
+    let hello = "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest";
+    let records =
+        "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations";
+    let target =
+        |suffix: &str| -> &'static str { Box::leak(format!("{records}{suffix}").into_boxed_str()) };
+    let invoke: &'static str = Box::leak(format!("{hello}/invocations").into_boxed_str());
+    check(
+        &url,
+        vec![
+            case(
+                "malformed JSON",
+                Sign::Huawei,
+                "POST",
+                invoke,
+                "{nope",
+                400,
+                e,
+                json!("FSS.0400"),
+            ),
+            case(
+                "body not an object",
+                Sign::Huawei,
+                "POST",
+                invoke,
+                "\"hi\"",
+                400,
+                e,
+                json!("FSS.0400"),
+            ),
+            case(
+                "oversized body",
+                Sign::Huawei,
+                "POST",
+                invoke,
+                oversized_body(),
+                413,
+                e,
+                json!("FSS.0400"),
+            ),
+            case(
+                "unknown function",
+                Sign::Huawei,
+                "POST",
+                "/v2/p/fgs/functions/urn:fss:local:p:function:demo:nope:latest/invocations",
+                "{}",
+                404,
+                e,
+                json!("FSS.0404"),
+            ),
+            case(
+                "limit 0",
+                Sign::Huawei,
+                "GET",
+                target("?limit=0"),
+                "",
+                400,
+                e,
+                json!("FSS.0400"),
+            ),
+            case(
+                "limit 501",
+                Sign::Huawei,
+                "GET",
+                target("?limit=501"),
+                "",
+                400,
+                e,
+                json!("FSS.0400"),
+            ),
+            case(
+                "marker not a number",
+                Sign::Huawei,
+                "GET",
+                target("?marker=x"),
+                "",
+                400,
+                e,
+                json!("FSS.0400"),
+            ),
+            case(
+                "unknown status",
+                Sign::Huawei,
+                "GET",
+                target("?status=DONE"),
+                "",
+                400,
+                e,
+                json!("FSS.0400"),
+            ),
+            case(
+                "bad time",
+                Sign::Huawei,
+                "GET",
+                target("?query_begin_time=noon"),
+                "",
+                400,
+                e,
+                json!("FSS.0400"),
+            ),
+            case(
+                "maxitems 0",
+                Sign::Huawei,
+                "GET",
+                "/v2/p/fgs/functions?maxitems=0",
+                "",
+                400,
+                e,
+                json!("FSS.0400"),
+            ),
+            case(
+                "unsigned",
+                Sign::None,
+                "GET",
+                "/v2/p/fgs/functions",
+                "",
+                403,
+                e,
+                json!("FSS.0403"),
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scf_refuses_bad_requests_with_its_error_codes() {
+    let url = serve().await;
+    let e = "/Response/Error/Code";
+    // API 3.0 answers every error with 200 and `Response.Error`.
+    check(
+        &url,
+        vec![
+            case(
+                "malformed JSON",
+                Sign::Tc3("ListFunctions"),
+                "POST",
+                "/",
+                "{x",
+                200,
+                e,
+                json!("InvalidParameter"),
+            ),
+            case(
+                "missing FunctionName",
+                Sign::Tc3("Invoke"),
+                "POST",
+                "/",
+                "{}",
+                200,
+                e,
+                json!("MissingParameter"),
+            ),
+            case(
+                "unknown function",
+                Sign::Tc3("Invoke"),
+                "POST",
+                "/",
+                r#"{"FunctionName":"nope","Namespace":"demo"}"#,
+                200,
+                e,
+                json!("ResourceNotFound.Function"),
+            ),
+            case(
+                "ClientContext not an object",
+                Sign::Tc3("Invoke"),
+                "POST",
+                "/",
+                r#"{"FunctionName":"hello","Namespace":"demo","ClientContext":"[1]"}"#,
+                200,
+                e,
+                json!("InvalidParameterValue"),
+            ),
+            case(
+                "Limit not a number",
+                Sign::Tc3("ListFunctions"),
+                "POST",
+                "/",
+                r#"{"Limit":"ten"}"#,
+                200,
+                e,
+                json!("InvalidParameterValue"),
+            ),
+            case(
+                "Offset + Limit past 10,000",
+                Sign::Tc3("GetFunctionLogs"),
+                "POST",
+                "/",
+                r#"{"FunctionName":"hello","Namespace":"demo","Offset":9990,"Limit":20}"#,
+                200,
+                e,
+                json!("InvalidParameterValue"),
+            ),
+            case(
+                "bad OrderBy",
+                Sign::Tc3("GetFunctionLogs"),
+                "POST",
+                "/",
+                r#"{"OrderBy":"colour"}"#,
+                200,
+                e,
+                json!("InvalidParameterValue"),
+            ),
+            case(
+                "oversized body",
+                Sign::Tc3("ListFunctions"),
+                "POST",
+                "/",
+                oversized_body(),
+                200,
+                e,
+                json!("RequestSizeLimitExceeded"),
+            ),
+            case(
+                "unknown action",
+                Sign::Tc3("DeleteEverything"),
+                "POST",
+                "/",
+                "{}",
+                200,
+                e,
+                json!("InvalidAction"),
+            ),
+            case(
+                "unsigned",
+                Sign::None,
+                "POST",
+                "/",
+                "{}",
+                200,
+                e,
+                json!("AuthFailure.SignatureFailure"),
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn packages_are_listed_read_written_and_deleted_on_ncp_and_openwhisk() {
+    let url = serve().await;
+    // NCP: put with defaults, read back with its actions, refuse deleting it while it holds one.
+    let reply = call(
+        &url,
+        Sign::Ncp,
+        "PUT",
+        "/ncf/api/v2/packages/tools",
+        br#"{"description":"handy","parameters":{"unit":"ms"}}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json()["content"]["parameters"], json!({"unit": "ms"}));
+    let put = call(
+        &url,
+        Sign::Ncp,
+        "PUT",
+        "/ncf/api/v2/packages/tools/actions/tick",
+        PUT_OK.into(),
+    )
+    .await;
+    assert_eq!(put.status, 200, "{}", put.text);
+    let got = call(&url, Sign::Ncp, "GET", "/ncf/api/v2/packages/tools", vec![])
+        .await
+        .json();
+    assert_eq!(
+        (
+            &got["content"]["description"],
+            &got["content"]["actions"],
+            &got["content"]["platform"]
+        ),
+        (&json!("handy"), &json!(["tick"]), &json!("vpc"))
+    );
+    let refused = call(
+        &url,
+        Sign::Ncp,
+        "DELETE",
+        "/ncf/api/v2/packages/tools",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        (refused.status, &refused.json()["error"]["errorCode"]),
+        (409, &json!("80109"))
+    );
+    call(
+        &url,
+        Sign::Ncp,
+        "DELETE",
+        "/ncf/api/v2/packages/tools/actions/tick",
+        vec![],
+    )
+    .await;
+    let deleted = call(
+        &url,
+        Sign::Ncp,
+        "DELETE",
+        "/ncf/api/v2/packages/tools",
+        vec![],
+    )
+    .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    let gone = call(&url, Sign::Ncp, "GET", "/ncf/api/v2/packages/tools", vec![]).await;
+    assert_eq!(
+        (gone.status, &gone.json()["error"]["errorCode"]),
+        (404, &json!("80101"))
+    );
+
+    // OpenWhisk: 409 without overwrite, listing, delete refused while not empty.
+    let ow = "/api/v1/namespaces/_/packages/kit";
+    let body = br#"{"parameters":[{"key":"unit","value":"s"}],"annotations":[{"key":"description","value":"a kit"}]}"#;
+    assert_eq!(
+        call(&url, Sign::OpenWhisk, "PUT", ow, body.to_vec())
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        call(&url, Sign::OpenWhisk, "PUT", ow, body.to_vec())
+            .await
+            .status,
+        409
+    );
+    let again = call(
+        &url,
+        Sign::OpenWhisk,
+        "PUT",
+        &format!("{ow}?overwrite=true"),
+        body.to_vec(),
+    )
+    .await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    let list = call(
+        &url,
+        Sign::OpenWhisk,
+        "GET",
+        "/api/v1/namespaces/_/packages",
+        vec![],
+    )
+    .await
+    .json();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert_eq!(names, ["demo", "kit"]);
+    let action =
+        br#"{"exec":{"kind":"nodejs:default","code":"function main(p){return {unit: p.unit}}"}}"#;
+    assert_eq!(
+        call(
+            &url,
+            Sign::OpenWhisk,
+            "PUT",
+            "/api/v1/namespaces/_/actions/kit/unit",
+            action.to_vec()
+        )
+        .await
+        .status,
+        200
+    );
+    let ran = call(
+        &url,
+        Sign::OpenWhisk,
+        "POST",
+        "/api/v1/namespaces/_/actions/kit/unit?blocking=true&result=true",
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(
+        ran.json(),
+        json!({"unit": "s"}),
+        "the package's parameter reaches its action"
+    );
+    let got = call(&url, Sign::OpenWhisk, "GET", ow, vec![]).await.json();
+    assert_eq!(got["actions"][0]["name"], "unit");
+    assert_eq!(got["parameters"], json!([{"key": "unit", "value": "s"}]));
+    assert_eq!(
+        call(&url, Sign::OpenWhisk, "DELETE", ow, vec![])
+            .await
+            .status,
+        409
+    );
+    call(
+        &url,
+        Sign::OpenWhisk,
+        "DELETE",
+        "/api/v1/namespaces/_/actions/kit/unit",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        call(&url, Sign::OpenWhisk, "DELETE", ow, vec![])
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        call(&url, Sign::OpenWhisk, "GET", ow, vec![]).await.status,
+        404
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn web_actions_answer_without_credentials_under_api_v1_web() {
+    let url = serve().await;
+    let reply = call(
+        &url,
+        Sign::None,
+        "GET",
+        "/api/v1/web/guest/demo/web-hello?name=Ada",
+        vec![],
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert!(reply.text.contains("Ada"), "{}", reply.text);
+    let json = call(
+        &url,
+        Sign::None,
+        "POST",
+        "/api/v1/web/guest/demo/web-hello.json",
+        br#"{"name":"Lin"}"#.to_vec(),
+    )
+    .await;
+    assert_eq!(json.status, 200, "{}", json.text);
+    assert!(json.text.contains("Lin"), "{}", json.text);
+    let bad_ext = call(
+        &url,
+        Sign::None,
+        "GET",
+        "/api/v1/web/guest/demo/web-hello.exe",
+        vec![],
+    )
+    .await;
+    assert_eq!(bad_ext.status, 406, "{}", bad_ext.text);
+    // An action that is not a web action, or another namespace, is not found.
+    for target in [
+        "/api/v1/web/guest/demo/hello",
+        "/api/v1/web/other/demo/web-hello",
+    ] {
+        let reply = call(&url, Sign::None, "GET", target, vec![]).await;
+        assert_eq!(reply.status, 404, "{target}: {}", reply.text);
+    }
+    let reserved = call(
+        &url,
+        Sign::None,
+        "GET",
+        "/api/v1/web/guest/demo/web-hello?__ow_method=put",
+        vec![],
+    )
+    .await;
+    assert_eq!(reserved.status, 400, "{}", reserved.text);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn functiongraph_accepts_the_configured_iam_token_instead_of_a_signature() {
+    let url = serve().await;
+    let list = |token: &'static str| {
+        let url = url.clone();
+        async move {
+            reqwest::Client::new()
+                .get(format!("{url}/v2/p/fgs/functions"))
+                .header("X-Auth-Token", token)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let ok = list("hw-iam-token").await;
+    assert_eq!(ok.status(), 200);
+    let body: Value = ok.json().await.unwrap();
+    assert!(
+        body["functions"].as_array().is_some_and(|f| !f.is_empty()),
+        "{body}"
+    );
+    let refused = list("someone-elses-token").await;
+    assert_eq!(refused.status(), 403);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error_code"], "FSS.0403");
+}
