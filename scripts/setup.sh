@@ -65,5 +65,19 @@ if $want_test; then
     say "installing the browser-test npm packages"
     (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  # 7. The providers' official SDKs for the SDK tests: npm's openwhisk, and the Python SDKs in
+  #    a virtual environment, every package pinned (constraints.txt).
+  if [[ ! -d sdk-tests/node_modules/openwhisk ]] || [[ sdk-tests/package-lock.json -nt sdk-tests/node_modules/.package-lock.json ]]; then
+    say "installing the official OpenWhisk client (npm)"
+    (cd sdk-tests && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  stamp=sdk-tests/.venv/installed
+  if [[ ! -f $stamp ]] || [[ sdk-tests/requirements.txt -nt $stamp ]] || [[ sdk-tests/constraints.txt -nt $stamp ]]; then
+    say "installing the official Python SDKs (PyPI)"
+    python3 -m venv sdk-tests/.venv
+    sdk-tests/.venv/bin/pip install --quiet --disable-pip-version-check \
+      -r sdk-tests/requirements.txt -c sdk-tests/constraints.txt
+    touch "$stamp"
+  fi
 fi
 say "setup complete"

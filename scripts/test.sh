@@ -26,6 +26,10 @@ if grep -E '^warning: ' target/build.log | grep -v 'warning: .* generated [0-9]+
   exit 1
 fi
 
+say "the providers' official SDKs against fnconsole engine"
+(cd sdk-tests && node --test --test-concurrency=1 openwhisk.test.mjs)
+(cd sdk-tests && .venv/bin/python -m unittest --verbose 2>&1)
+
 say "browser tests (Chromium)"
 cd end2end
 node --test --test-concurrency=1 tests/

@@ -450,15 +450,18 @@ async fn legacy(
             format!("(100006) signature error: {e}"),
         );
     }
+    // `filter.retCode` may come as `filter_retCode` (signed with `.` either way).
     let get = |name: &str| -> Option<String> {
-        let key = if name == "retcode" {
-            "filter_retcode"
-        } else {
-            name
-        };
         params
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .find(|(k, _)| {
+                let k = k.to_ascii_lowercase().replace('_', ".");
+                if name == "retcode" {
+                    k == "filter.retcode"
+                } else {
+                    k == name
+                }
+            })
             .map(|(_, v)| v.clone())
     };
     if get("action").as_deref() != Some("GetFunctionLogs") {
