@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 ENV := source scripts/env.sh &&
 
-.PHONY: setup run build test size check-wasm-deps
+.PHONY: setup run engine build test size load check-wasm-deps
 
 setup:
 	scripts/setup.sh
@@ -15,8 +15,16 @@ build: setup
 run: setup
 	$(ENV) cargo leptos serve --release
 
+# The embedded engine alone, for the providers' CLIs and SDKs (default http://127.0.0.1:3233).
+engine: build
+	target/release/fnconsole engine
+
 test:
 	scripts/test.sh
+
+# HTTP load on the engine's dialects beside the in-process figure (docs/BENCHMARKS.md).
+load: build
+	scripts/load.sh
 
 size: build
 	scripts/setup.sh --test
