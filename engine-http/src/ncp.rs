@@ -368,7 +368,7 @@ fn package_content(
     namespace: Option<&str>,
 ) -> wire::PackageContent {
     wire::PackageContent {
-        resource_id: Some(format!("{:x}", fxhash(&p.name))),
+        resource_id: Some(format!("{:x}", fnv1a(&p.name))),
         name: p.name,
         description: p.description,
         parameters: p.parameters,
@@ -378,8 +378,8 @@ fn package_content(
     }
 }
 
-/// A stable short id from a name (NCP's resourceId is opaque to callers).
-fn fxhash(name: &str) -> u64 {
+/// A stable short id from a name, FNV-1a (NCP's resourceId is opaque to callers).
+fn fnv1a(name: &str) -> u64 {
     name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
     })
