@@ -197,7 +197,13 @@ fn an_allocation_bomb_is_out_of_memory_and_the_host_goes_on() {
     let code = "function main() { const a = []; while (true) { a.push('x'.repeat(1 << 20) + a.length); } }";
     // A generous deadline: filling 128 MB in a debug build on a busy machine can take seconds,
     // and this test is about memory, not time.
-    let out = run(code, "main", &json!({}), &RunOptions::for_limits(60_000, 128), None);
+    let out = run(
+        code,
+        "main",
+        &json!({}),
+        &RunOptions::for_limits(60_000, 128),
+        None,
+    );
     assert_eq!(
         out.outcome,
         Outcome::DeveloperError("out of memory: the action used more than its 128 MB limit".into())
