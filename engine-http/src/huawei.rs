@@ -17,6 +17,7 @@ use providers::wire::huawei as wire;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
+use crate::time::{format_utc, parse_utc};
 use crate::{DialectState, body_problem, run};
 
 /// Default window of the async-invocation list: the last hour.
@@ -49,29 +50,6 @@ fn engine_error(e: EngineError) -> Response {
             &e.message,
         ),
     }
-}
-
-/// `YYYY-MM-DDTHH:mm:ss` (UTC) of epoch milliseconds.
-fn utc(ms: i64) -> String {
-    let t = signer::sdk_date(ms.div_euclid(1000));
-    format!(
-        "{}-{}-{}T{}:{}:{}",
-        &t[0..4],
-        &t[4..6],
-        &t[6..8],
-        &t[9..11],
-        &t[11..13],
-        &t[13..15]
-    )
-}
-
-/// Epoch milliseconds of `YYYY-MM-DDTHH:mm:ss` (UTC).
-fn parse_utc(value: &str) -> Option<i64> {
-    let compact: String = value
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == 'T')
-        .collect();
-    signer::parse_sdk_date(&format!("{compact}Z")).map(|s| s * 1000)
 }
 
 /// `urn:fss:{region}:{project}:function:{package}:{name}:{version}` → (engine package, name).
@@ -338,7 +316,7 @@ async fn handle(
                     let parse_time = |name: &str| -> Result<Option<i64>, Response> {
                         match q(name) {
                             None => Ok(None),
-                            Some(t) => parse_utc(&t).map(Some).ok_or_else(|| {
+                            Some(t) => parse_utc(&t, 'T').map(Some).ok_or_else(|| {
                                 error(
                                     StatusCode::BAD_REQUEST,
                                     "FSS.0400",
@@ -376,8 +354,8 @@ async fn handle(
                                         request_id: r.request_id,
                                         status: r.status.as_str().into(),
                                         error_message: Some(r.error_message),
-                                        start_time: r.start_ms.map(utc),
-                                        end_time: r.end_ms.map(utc),
+                                        start_time: r.start_ms.map(|ms| format_utc(ms, 'T')),
+                                        end_time: r.end_ms.map(|ms| format_utc(ms, 'T')),
                                         error_code: Some(r.error_code),
                                     })
                                     .collect(),

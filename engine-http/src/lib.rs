@@ -8,6 +8,7 @@ mod keys;
 mod ncp;
 mod openwhisk;
 mod tencent;
+mod time;
 
 pub use keys::DialectKeys;
 

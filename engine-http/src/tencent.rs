@@ -17,6 +17,7 @@ use providers::wire::tencent as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
+use crate::time::{format_utc, parse_utc};
 use crate::{DialectState, body_problem, run};
 
 /// Most records a GetFunctionLogs window may reach (`Offset + Limit`).
@@ -53,29 +54,6 @@ fn package_of(namespace: Option<&str>) -> String {
         None | Some("default") | Some("") => "-".into(),
         Some(n) => n.to_string(),
     }
-}
-
-/// `YYYY-MM-DD HH:mm:ss` (UTC) ↔ epoch ms.
-fn fmt_time(ms: i64) -> String {
-    let t = providers::sign::huawei::sdk_date(ms.div_euclid(1000));
-    format!(
-        "{}-{}-{} {}:{}:{}",
-        &t[0..4],
-        &t[4..6],
-        &t[6..8],
-        &t[9..11],
-        &t[11..13],
-        &t[13..15]
-    )
-}
-
-fn parse_time(value: &str) -> Option<i64> {
-    let compact: String = value
-        .replace(' ', "T")
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == 'T')
-        .collect();
-    providers::sign::huawei::parse_sdk_date(&format!("{compact}Z")).map(|s| s * 1000)
 }
 
 /// The query every GetFunctionLogs asks, whichever API it came through.
@@ -133,7 +111,7 @@ impl LogsQuery {
         };
         let time = |name: &str| -> Result<Option<i64>, String> {
             get(name).map_or(Ok(None), |t| {
-                parse_time(&t)
+                parse_utc(&t, ' ')
                     .map(Some)
                     .ok_or_else(|| format!("{name} must be YYYY-MM-DD HH:mm:ss"))
             })
@@ -384,7 +362,7 @@ async fn api3(
                             function_name: a.action.clone(),
                             ret_msg: ret_msg(a),
                             request_id: a.id.clone(),
-                            start_time: fmt_time(a.start_ms),
+                            start_time: format_utc(a.start_ms, ' '),
                             ret_code: if a.status == "success" { 0 } else { 1 },
                             invoke_finished: 1,
                             duration: a.duration_ms as f64,
@@ -491,7 +469,7 @@ async fn legacy(
                     function_name: a.action.clone(),
                     ret_msg: ret_msg(a),
                     request_id: a.id.clone(),
-                    start_time: fmt_time(a.start_ms),
+                    start_time: format_utc(a.start_ms, ' '),
                     ret_code: if a.status == "success" { 0 } else { 1 },
                     duration: a.duration_ms as f64,
                     bill_duration: a.billed_ms,

@@ -187,7 +187,7 @@ fn ow(url: &str, auth: &str) -> OpenWhiskClient {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_openwhisk_client_round_trips_every_capability() {
     let url = serve().await;
-    let c = ow(&url, "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:owkey");
+    let c = ow(&url, support::OW_AUTH);
     let mut s = spec(
         "owecho",
         "function main(p) { console.log('ow'); if (p.fail) throw new Error('asked to'); return { got: p }; }",

@@ -81,6 +81,8 @@ pub async fn call(url: &str, sign: Sign, method: &str, target: &str, body: Vec<u
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut headers: Vec<(String, String)> =
         vec![("Content-Type".into(), "application/json".into())];
+    // Signed with exactly the keys the engine was given.
+    let k = keys();
     match sign {
         Sign::None => {}
         Sign::Ncp => {
@@ -88,8 +90,8 @@ pub async fn call(url: &str, sign: Sign, method: &str, target: &str, body: Vec<u
                 method,
                 target,
                 engine::now_ms() as u64,
-                "ncp-ak",
-                &Secret::new("ncp-sk"),
+                &k.ncp_access_key,
+                &k.ncp_secret_key,
             );
             headers.extend(
                 signed
@@ -114,7 +116,8 @@ pub async fn call(url: &str, sign: Sign, method: &str, target: &str, body: Vec<u
                 headers: &headers,
                 body: &body,
             };
-            let authorization = huawei::sign(parts, "hw-ak", &Secret::new("hw-sk")).unwrap();
+            let authorization =
+                huawei::sign(parts, &k.huawei_access_key, &k.huawei_secret_key).unwrap();
             headers.push(("Authorization".into(), authorization));
         }
         Sign::Tc3(action) => {
@@ -125,13 +128,18 @@ pub async fn call(url: &str, sign: Sign, method: &str, target: &str, body: Vec<u
                 &body,
             );
             let ts = now_secs();
-            let authorization =
-                tencent_tc3::sign(&canonical, ts, "scf", "tc-id", &Secret::new("tc-key"));
+            let authorization = tencent_tc3::sign(
+                &canonical,
+                ts,
+                "scf",
+                &k.tencent_secret_id,
+                &k.tencent_secret_key,
+            );
             headers.extend([
                 ("Authorization".to_string(), authorization),
                 ("X-TC-Action".into(), action.into()),
                 ("X-TC-Version".into(), "2018-04-16".into()),
-                ("X-TC-Region".into(), "ap-guangzhou".into()),
+                ("X-TC-Region".into(), k.tencent_region.clone()),
                 ("X-TC-Timestamp".into(), ts.to_string()),
             ]);
         }
