@@ -332,6 +332,18 @@ impl Engine {
         live: Option<Sender<LogLine>>,
     ) -> Result<ActivationRecord, EngineError> {
         let action = self.action(package, name)?;
+        self.invoke_action(id, &action, params, subject, live)
+    }
+
+    /// As [`Engine::invoke_as`], for an action the caller has already looked up.
+    pub(crate) fn invoke_action(
+        &self,
+        id: &str,
+        action: &StoredAction,
+        params: Map<String, Value>,
+        subject: &str,
+        live: Option<Sender<LogLine>>,
+    ) -> Result<ActivationRecord, EngineError> {
         let max = self.options.max_concurrent;
         if self.running.fetch_add(1, Ordering::SeqCst) >= max {
             self.running.fetch_sub(1, Ordering::SeqCst);
@@ -345,10 +357,10 @@ impl Engine {
         let _slot = RunningSlot(&self.running);
         lock(&self.followers).insert(id.to_string(), Vec::new());
         let result = if action.kind.is_sequence() {
-            self.invoke_sequence(id, &action, params, subject, live)
+            self.invoke_sequence(id, action, params, subject, live)
         } else {
-            self.merge_params(&action, params).and_then(|merged| {
-                let record = self.run_one(id, id, &action, merged, subject, live);
+            self.merge_params(action, params).and_then(|merged| {
+                let record = self.run_one(id, id, action, merged, subject, live);
                 self.store().insert_activation(&record)?;
                 Ok(record)
             })

@@ -35,21 +35,16 @@ impl Engine {
         subject: &str,
         wait: Duration,
     ) -> Result<Invoked, EngineError> {
-        // Fail fast on an unknown action rather than after the wait.
-        self.action(package, name)?;
+        // Looked up here, once: an unknown action fails fast rather than after the wait.
+        let action = self.action(package, name)?;
         let id = new_id();
         let (tx, rx) = std::sync::mpsc::channel();
         let engine = self.clone();
-        let (package, name, subject, run_id) = (
-            package.to_string(),
-            name.to_string(),
-            subject.to_string(),
-            id.clone(),
-        );
+        let (subject, run_id) = (subject.to_string(), id.clone());
         std::thread::Builder::new()
             .name(format!("invoke-{id}"))
             .spawn(move || {
-                let result = engine.invoke_as(&run_id, &package, &name, params, &subject, None);
+                let result = engine.invoke_action(&run_id, &action, params, &subject, None);
                 // The caller may have stopped waiting; the activation is stored either way.
                 let _ = tx.send(result);
             })
