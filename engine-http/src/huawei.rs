@@ -268,9 +268,11 @@ async fn handle(
                     })
                     .await
                     {
-                        Ok(request_id) => (
+                        Ok(queued) => (
                             StatusCode::ACCEPTED,
-                            axum::Json(wire::AsyncInvokeResponse { request_id }),
+                            axum::Json(wire::AsyncInvokeResponse {
+                                request_id: queued.request_id,
+                            }),
                         )
                             .into_response(),
                         Err(e) => engine_error(e),

@@ -276,8 +276,8 @@ async fn api3(
                 })
                 .await
                 {
-                    Ok(id) => ok(
-                        json!({ "Result": { "FunctionRequestId": id, "RetMsg": "", "Log": "", "ErrMsg": "", "MemUsage": 0, "Duration": 0, "BillDuration": 0, "InvokeResult": 0 }, "RequestId": engine::new_id() }),
+                    Ok(queued) => ok(
+                        json!({ "Result": { "FunctionRequestId": queued.request_id, "RetMsg": "", "Log": "", "ErrMsg": "", "MemUsage": 0, "Duration": 0, "BillDuration": 0, "InvokeResult": 0 }, "RequestId": engine::new_id() }),
                     ),
                     Err(e) => engine_error(e),
                 };

@@ -149,7 +149,8 @@ async fn functiongraph_seed_002_async_invocations_and_its_errors() {
             "guest",
             std::time::Duration::from_secs(60),
         )
-        .unwrap();
+        .unwrap()
+        .request_id;
     for _ in 0..200 {
         match engine.async_invocation(&id).unwrap() {
             Some(r) if r.end_ms.is_some() => break,

@@ -5,16 +5,21 @@ use base64::Engine as _;
 use providers::ActionKind;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::{EngineError, ErrorCode};
-use crate::runtime::{self, LiveSink, LogLine, Outcome, RunOptions};
-use crate::store::{ActivationFilter, ActivationOrder, ActivationRecord, Store, StoredAction};
+use crate::runtime::{LogLine, Outcome, RunOptions};
+use crate::slots::{Bounds, Caller, Slot, Slots};
+use crate::store::{
+    ActivationFilter, ActivationOrder, ActivationRecord, Durability, Store, StoredAction,
+};
 use crate::validate;
+use crate::worker::protocol::Job;
+use crate::worker::{WorkerOptions, WorkerPool, WorkerStats};
 
 /// Engine settings, in one place.
 #[derive(Debug, Clone)]
@@ -25,6 +30,17 @@ pub struct EngineOptions {
     pub retention: Duration,
     /// Most invocations running at once in the namespace; past it, 429.
     pub max_concurrent: usize,
+    /// Most web-action (public, unauthenticated) invocations running at once; past it, 429,
+    /// while signed callers still get in.
+    pub max_concurrent_web: usize,
+    /// The memory limits of the actions running at once add up to at most this, MB.
+    pub memory_budget_mb: u64,
+    /// Most asynchronous invocations waiting in the queue; past it, 429.
+    pub max_queued: usize,
+    /// What a commit survives (SQLite's `synchronous`).
+    pub durability: Durability,
+    /// The worker processes actions run in.
+    pub worker: WorkerOptions,
 }
 
 impl Default for EngineOptions {
@@ -33,6 +49,11 @@ impl Default for EngineOptions {
             namespace: "guest".into(),
             retention: Duration::from_secs(30 * 24 * 3600),
             max_concurrent: 100,
+            max_concurrent_web: 20,
+            memory_budget_mb: 16 * 1024,
+            max_queued: 10_000,
+            durability: Durability::default(),
+            worker: WorkerOptions::default(),
         }
     }
 }
@@ -47,8 +68,10 @@ pub struct Engine {
     pub(crate) wake: (Mutex<()>, std::sync::Condvar),
     /// Followers of running activations, by activation id.
     followers: Followers,
-    /// Invocations running now.
-    running: AtomicUsize,
+    /// Admission of invocations.
+    slots: Arc<Slots>,
+    /// Where action code runs.
+    pool: WorkerPool,
 }
 
 type Followers = Arc<Mutex<HashMap<String, Vec<Sender<LiveEvent>>>>>;
@@ -65,15 +88,6 @@ pub enum LiveEvent {
         /// The result object.
         result: Value,
     },
-}
-
-/// Decrements the running count when an invocation ends, however it ends.
-struct RunningSlot<'a>(&'a AtomicUsize);
-
-impl Drop for RunningSlot<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
 }
 
 /// A package as the dialects show it.
@@ -116,7 +130,7 @@ pub fn billed(duration_ms: u64) -> u64 {
 impl Engine {
     /// An engine over the database at `path`.
     pub fn open(path: &Path, options: EngineOptions) -> Result<Self, EngineError> {
-        Self::with_store(Store::open(path)?, options)
+        Self::with_store(Store::open(path, options.durability)?, options)
     }
 
     /// An engine over an in-memory database (tests).
@@ -133,12 +147,18 @@ impl Engine {
                 "asynchronous invocations were running at the last stop; marked FAIL"
             );
         }
+        let slots = Slots::new(Bounds {
+            max_running: options.max_concurrent,
+            max_web: options.max_concurrent_web,
+            memory_budget_mb: options.memory_budget_mb,
+        });
         Ok(Self {
             store: Mutex::new(store),
+            pool: WorkerPool::new(options.worker.clone()),
             options,
             wake: (Mutex::new(()), std::sync::Condvar::new()),
             followers: Arc::new(Mutex::new(HashMap::new())),
-            running: AtomicUsize::new(0),
+            slots,
         })
     }
 
@@ -151,6 +171,16 @@ impl Engine {
     /// The settings.
     pub fn options(&self) -> &EngineOptions {
         &self.options
+    }
+
+    /// How many invocations run now.
+    pub fn running(&self) -> usize {
+        self.slots.running()
+    }
+
+    /// The worker processes' counts.
+    pub fn worker_stats(&self) -> WorkerStats {
+        self.pool.stats()
     }
 
     /// Creates or updates an action with an NCP put-action body; `kind` is the `type` query.
@@ -332,10 +362,46 @@ impl Engine {
         live: Option<Sender<LogLine>>,
     ) -> Result<ActivationRecord, EngineError> {
         let action = self.action(package, name)?;
-        self.invoke_action(id, &action, params, subject, live)
+        let slot = self.admit(Caller::Signed, &action)?;
+        self.invoke_action(id, &action, params, subject, live, slot)
     }
 
-    /// As [`Engine::invoke_as`], for an action the caller has already looked up.
+    /// A slot for running `action`, or the 429 that says which bound is full.
+    pub(crate) fn admit(&self, caller: Caller, action: &StoredAction) -> Result<Slot, EngineError> {
+        self.slots.try_acquire(caller, self.memory_of(action))
+    }
+
+    /// Waits up to `wait` for a running invocation to end.
+    pub(crate) fn wait_for_slot(&self, wait: Duration) {
+        self.slots.wait_for_release(wait);
+    }
+
+    /// The memory an invocation of `action` may use, MB: its limit, or for a sequence the
+    /// largest of its components'.
+    fn memory_of(&self, action: &StoredAction) -> u64 {
+        let limit = |a: &StoredAction| a.body.limits.and_then(|l| l.memory).unwrap_or(256);
+        if !action.kind.is_sequence() {
+            return limit(action);
+        }
+        let components = action
+            .body
+            .exec
+            .as_ref()
+            .and_then(|e| e.components.as_ref());
+        components
+            .into_iter()
+            .flatten()
+            .filter_map(|c| {
+                let (package, name) = c.split_once('/').unwrap_or(("-", c));
+                self.store().action(package, name).ok().flatten()
+            })
+            .map(|a| limit(&a))
+            .max()
+            .unwrap_or(256)
+    }
+
+    /// As [`Engine::invoke_as`], for an action the caller has already looked up and
+    /// admitted. A panic anywhere in the run is recorded as an internal error.
     pub(crate) fn invoke_action(
         &self,
         id: &str,
@@ -343,28 +409,31 @@ impl Engine {
         params: Map<String, Value>,
         subject: &str,
         live: Option<Sender<LogLine>>,
+        _slot: Slot,
     ) -> Result<ActivationRecord, EngineError> {
-        let max = self.options.max_concurrent;
-        if self.running.fetch_add(1, Ordering::SeqCst) >= max {
-            self.running.fetch_sub(1, Ordering::SeqCst);
-            return Err(EngineError::new(
-                ErrorCode::TooManyRequests,
-                format!(
-                    "{max} invocations are already running in this namespace, the most allowed; try again shortly"
-                ),
-            ));
-        }
-        let _slot = RunningSlot(&self.running);
         lock(&self.followers).insert(id.to_string(), Vec::new());
-        let result = if action.kind.is_sequence() {
-            self.invoke_sequence(id, action, params, subject, live)
-        } else {
-            self.merge_params(action, params).and_then(|merged| {
-                let record = self.run_one(id, id, action, merged, subject, live);
-                self.store().insert_activation(&record)?;
-                Ok(record)
-            })
+        let recorded = params.clone();
+        let run = || {
+            if action.kind.is_sequence() {
+                self.invoke_sequence(id, action, params, subject, live)
+            } else {
+                self.merge_params(action, params).and_then(|merged| {
+                    let record = self.run_one(id, id, action, merged, subject, live);
+                    self.store().insert_activation(&record)?;
+                    Ok(record)
+                })
+            }
         };
+        let result = catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+            let message = format!(
+                "the engine failed while running this invocation: {}",
+                panic_message(&*panic)
+            );
+            tracing::error!(activation = id, "{message}");
+            let record = self.internal_failure(id, action, recorded, subject, &message);
+            self.store().insert_activation(&record)?;
+            Ok(record)
+        });
         // The record is stored before followers hear the end, so they can read it at once.
         let followers = lock(&self.followers).remove(id).unwrap_or_default();
         let end = match &result {
@@ -394,20 +463,45 @@ impl Engine {
         Some(rx)
     }
 
-    /// A sink that hands each line to the caller's channel and to `follow_id`'s followers.
-    fn sink(&self, follow_id: &str, live: Option<Sender<LogLine>>) -> LiveSink {
-        let followers = self.followers.clone();
-        let follow_id = follow_id.to_string();
-        Box::new(move |line: &LogLine| {
-            if let Some(live) = &live {
-                let _ = live.send(line.clone());
+    /// Hands a line to the caller's channel and to `follow_id`'s followers.
+    fn publish(&self, follow_id: &str, live: Option<&Sender<LogLine>>, line: &LogLine) {
+        if let Some(live) = live {
+            let _ = live.send(line.clone());
+        }
+        if let Some(list) = lock(&self.followers).get(follow_id) {
+            for follower in list {
+                let _ = follower.send(LiveEvent::Line(line.clone()));
             }
-            if let Some(list) = lock(&followers).get(&follow_id) {
-                for follower in list {
-                    let _ = follower.send(LiveEvent::Line(line.clone()));
-                }
-            }
-        })
+        }
+    }
+
+    /// The record of an invocation the engine itself failed to run.
+    pub(crate) fn internal_failure(
+        &self,
+        id: &str,
+        action: &StoredAction,
+        params: Map<String, Value>,
+        subject: &str,
+        message: &str,
+    ) -> ActivationRecord {
+        let now = now_ms();
+        ActivationRecord {
+            id: id.to_string(),
+            namespace: self.options.namespace.clone(),
+            package: action.package.clone(),
+            action: action.name.clone(),
+            subject: subject.into(),
+            start_ms: now,
+            end_ms: now,
+            duration_ms: 0,
+            status: "whisk internal error".into(),
+            result: json!({ "error": message }),
+            logs: Vec::new(),
+            params: Value::Object(params),
+            memory_used: 0,
+            billed_ms: billed(0),
+            components: Vec::new(),
+        }
     }
 
     fn merge_params(
@@ -466,14 +560,15 @@ impl Engine {
                     .as_deref()
                     .filter(|m| !m.is_empty())
                     .unwrap_or("main");
-                let options = RunOptions::for_limits(timeout_ms, limits.memory.unwrap_or(256));
-                let out = runtime::run(
-                    &code,
-                    main,
-                    &params_value,
-                    &options,
-                    Some(self.sink(follow_id, live)),
-                );
+                let job = Job {
+                    code,
+                    main: main.to_string(),
+                    params: params_value.clone(),
+                    options: RunOptions::for_limits(timeout_ms, limits.memory.unwrap_or(256)),
+                };
+                let out = self.pool.run(&job, &mut |line| {
+                    self.publish(follow_id, live.as_ref(), line);
+                });
                 let (status, result) = match out.outcome {
                     Outcome::Success(v) => ("success", v),
                     Outcome::ApplicationError(v) => ("application error", v),
@@ -482,6 +577,7 @@ impl Engine {
                         "timeout",
                         json!({ "error": format!("The action exceeded its time limit of {timeout_ms} milliseconds.") }),
                     ),
+                    Outcome::InternalError(m) => ("whisk internal error", json!({ "error": m })),
                 };
                 let logs = out.logs.iter().map(LogLine::formatted).collect();
                 (
@@ -614,14 +710,26 @@ impl Engine {
             .activations(filter, order, ascending, offset, limit)
     }
 
-    /// Removes activations older than the retention period; answers how many went.
+    /// Removes activations, and ended asynchronous records, older than the retention period;
+    /// answers how many went.
     pub fn purge_expired(&self, now_ms: i64) -> Result<usize, EngineError> {
-        let cutoff = now_ms - self.options.retention.as_millis() as i64;
-        self.store().purge_activations_before(cutoff)
+        let retention = i64::try_from(self.options.retention.as_millis()).unwrap_or(i64::MAX);
+        let cutoff = now_ms.saturating_sub(retention);
+        let store = self.store();
+        Ok(store.purge_activations_before(cutoff)? + store.purge_async_before(cutoff)?)
     }
 
     /// Whether an action's kind makes it reachable over HTTP.
     pub fn is_web(action: &StoredAction) -> bool {
         matches!(action.kind, ActionKind::Web | ActionKind::SequenceWeb)
     }
+}
+
+/// What a caught panic said.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".into())
 }

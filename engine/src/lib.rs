@@ -7,10 +7,13 @@ mod engine;
 pub mod error;
 pub mod runtime;
 mod scheduler;
+mod slots;
 pub mod store;
 pub mod validate;
 pub mod web;
+pub mod worker;
 
 pub use engine::{Engine, EngineOptions, LiveEvent, Package, billed, new_id, now_ms};
 pub use error::{EngineError, ErrorCode};
-pub use scheduler::{Invoked, Workers};
+pub use scheduler::{Invoked, Queued, Workers};
+pub use store::Durability;

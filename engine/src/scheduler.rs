@@ -3,13 +3,16 @@
 
 use providers::AsyncStatus;
 use serde_json::{Map, Value};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::engine::{Engine, new_id, now_ms};
-use crate::error::EngineError;
+use crate::engine::{Engine, new_id, now_ms, panic_message};
+use crate::error::{EngineError, ErrorCode};
+use crate::slots::Caller;
 use crate::store::{ActivationRecord, AsyncFilter, AsyncRecord};
 
 /// What a blocking invocation answered.
@@ -24,9 +27,19 @@ pub enum Invoked {
     },
 }
 
+/// An accepted asynchronous or non-blocking invocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    /// The request id (FunctionGraph's and SCF's handle on it).
+    pub request_id: String,
+    /// The activation id it will be recorded under (OpenWhisk's and NCP's handle on it).
+    pub activation_id: String,
+}
+
 impl Engine {
     /// Runs an action, waiting at most `wait` for it to end. Past the wait the caller gets
-    /// the activation id and the run goes on in the background.
+    /// the activation id and the run goes on in the background. Refused with 429 when the
+    /// engine runs as much as it may.
     pub fn invoke_waiting(
         self: &Arc<Self>,
         package: &str,
@@ -37,6 +50,7 @@ impl Engine {
     ) -> Result<Invoked, EngineError> {
         // Looked up here, once: an unknown action fails fast rather than after the wait.
         let action = self.action(package, name)?;
+        let slot = self.admit(Caller::Signed, &action)?;
         let id = new_id();
         let (tx, rx) = std::sync::mpsc::channel();
         let engine = self.clone();
@@ -44,19 +58,24 @@ impl Engine {
         std::thread::Builder::new()
             .name(format!("invoke-{id}"))
             .spawn(move || {
-                let result = engine.invoke_action(&run_id, &action, params, &subject, None);
+                let result = engine.invoke_action(&run_id, &action, params, &subject, None, slot);
                 // The caller may have stopped waiting; the activation is stored either way.
                 let _ = tx.send(result);
             })
             .map_err(|e| EngineError::internal(format!("cannot start the invocation: {e}")))?;
         match rx.recv_timeout(wait) {
             Ok(result) => result.map(Invoked::Finished),
-            Err(_) => Ok(Invoked::StillRunning { activation_id: id }),
+            Err(RecvTimeoutError::Timeout) => Ok(Invoked::StillRunning { activation_id: id }),
+            Err(RecvTimeoutError::Disconnected) => Err(EngineError::internal(format!(
+                "the invocation {id} stopped without an answer"
+            ))),
         }
     }
 
-    /// Accepts an asynchronous invocation: written to the queue before this returns, so it
-    /// survives a crash. `max_wait` is how long it may wait before being discarded.
+    /// Accepts an asynchronous (or non-blocking) invocation: written to the queue before this
+    /// returns, so it survives a crash, and run by the queue's workers as slots free up.
+    /// `max_wait` is how long it may wait before being discarded. Refused with 429 when the
+    /// queue already holds [`crate::EngineOptions::max_queued`] waiting invocations.
     pub fn enqueue(
         &self,
         package: &str,
@@ -64,9 +83,10 @@ impl Engine {
         params: Map<String, Value>,
         subject: &str,
         max_wait: Duration,
-    ) -> Result<String, EngineError> {
+    ) -> Result<Queued, EngineError> {
         self.action(package, name)?;
         let now = now_ms();
+        let max_wait_ms = i64::try_from(max_wait.as_millis()).unwrap_or(i64::MAX);
         let record = AsyncRecord {
             request_id: new_id(),
             package: package.into(),
@@ -77,55 +97,128 @@ impl Engine {
             error_code: 0,
             error_message: String::new(),
             enqueued_ms: now,
-            deadline_ms: now + max_wait.as_millis() as i64,
+            deadline_ms: now.saturating_add(max_wait_ms),
             start_ms: None,
             end_ms: None,
-            activation_id: None,
+            activation_id: Some(new_id()),
         };
-        self.store().enqueue(&record)?;
+        let max = self.options().max_queued;
+        if let Err(waiting) = self.store().enqueue(&record, max)? {
+            return Err(EngineError::new(
+                ErrorCode::TooManyRequests,
+                format!(
+                    "{waiting} invocations are already waiting in the queue, the most allowed; try again later"
+                ),
+            ));
+        }
         self.wake.1.notify_one();
-        Ok(record.request_id)
+        Ok(Queued {
+            request_id: record.request_id,
+            activation_id: record.activation_id.unwrap_or_default(),
+        })
     }
 
-    /// Runs the oldest waiting invocation, if any; answers whether one ran.
+    /// Runs the oldest waiting invocation, if any; answers whether there was one. One that
+    /// cannot be admitted yet goes back to the queue in its place, and this waits briefly for
+    /// a slot; it is never failed for it.
     pub fn run_next_queued(&self) -> Result<bool, EngineError> {
         let Some(job) = self.store().claim_next(now_ms())? else {
             return Ok(false);
         };
+        let activation_id = job.activation_id.clone().unwrap_or_else(new_id);
         let params = job.params.as_object().cloned().unwrap_or_default();
-        let (status, code, message, activation) =
-            match self.invoke(&job.package, &job.action, params, &job.subject, None) {
-                Ok(a) if a.status == "success" => {
-                    (AsyncStatus::Success, 0, String::new(), Some(a.id))
-                }
-                Ok(a) => {
-                    let message = a
-                        .result
-                        .get("error")
-                        .map(|e| {
-                            e.as_str()
-                                .map(str::to_string)
-                                .unwrap_or_else(|| e.to_string())
-                        })
-                        .unwrap_or_else(|| a.status.clone());
-                    (AsyncStatus::Fail, a.status_code(), message, Some(a.id))
-                }
-                Err(e) => (
-                    AsyncStatus::Fail,
-                    i64::from(e.code.number()),
-                    e.message,
-                    None,
-                ),
-            };
+        let action = match self.action(&job.package, &job.action) {
+            Ok(action) => action,
+            Err(e) => {
+                self.finish(&job, Err(e))?;
+                return Ok(true);
+            }
+        };
+        let slot = match self.admit(Caller::Signed, &action) {
+            Ok(slot) => slot,
+            Err(e) if e.code == ErrorCode::TooManyRequests => {
+                self.store().requeue(&job.request_id)?;
+                self.wait_for_slot(Duration::from_millis(200));
+                return Ok(true);
+            }
+            Err(e) => {
+                self.finish(&job, Err(e))?;
+                return Ok(true);
+            }
+        };
+        let run = || self.invoke_action(&activation_id, &action, params, &job.subject, None, slot);
+        let result = catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+            Err(EngineError::internal(format!(
+                "the engine failed while running this invocation: {}",
+                panic_message(&*panic)
+            )))
+        });
+        self.finish(&job, result)?;
+        Ok(true)
+    }
+
+    /// Records how a queued invocation ended. One that never got to run is still recorded
+    /// as an activation under its id, so whoever was handed the id finds why.
+    fn finish(
+        &self,
+        job: &AsyncRecord,
+        result: Result<ActivationRecord, EngineError>,
+    ) -> Result<(), EngineError> {
+        let (status, code, message, activation) = match result {
+            Ok(a) if a.status == "success" => (AsyncStatus::Success, 0, String::new(), a.id),
+            Ok(a) => {
+                let message = a
+                    .result
+                    .get("error")
+                    .map(|e| {
+                        e.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| e.to_string())
+                    })
+                    .unwrap_or_else(|| a.status.clone());
+                (AsyncStatus::Fail, a.status_code(), message, a.id)
+            }
+            Err(e) => {
+                let id = job.activation_id.clone().unwrap_or_else(new_id);
+                let record = self.unrun(job, &id, &e);
+                self.store().insert_activation(&record)?;
+                (AsyncStatus::Fail, i64::from(e.code.number()), e.message, id)
+            }
+        };
         self.store().finish_async(
             &job.request_id,
             status,
             code,
             &message,
-            activation.as_deref(),
+            Some(&activation),
             now_ms(),
-        )?;
-        Ok(true)
+        )
+    }
+
+    /// The activation of a queued invocation that could not run.
+    fn unrun(&self, job: &AsyncRecord, id: &str, e: &EngineError) -> ActivationRecord {
+        let now = now_ms();
+        let status = match e.code {
+            ErrorCode::Internal => "whisk internal error",
+            _ => "action developer error",
+        };
+        ActivationRecord {
+            id: id.to_string(),
+            namespace: self.options().namespace.clone(),
+            package: job.package.clone(),
+            action: job.action.clone(),
+            subject: job.subject.clone(),
+            start_ms: now,
+            end_ms: now,
+            duration_ms: 0,
+            status: status.into(),
+            result: serde_json::json!({ "error": e.message }),
+            logs: Vec::new(),
+            params: job.params.clone(),
+            memory_used: 0,
+            billed_ms: crate::billed(0),
+            components: Vec::new(),
+        }
     }
 
     /// One asynchronous invocation.
@@ -161,28 +254,7 @@ impl Workers {
                 let (engine, stop) = (engine.clone(), stop.clone());
                 std::thread::Builder::new()
                     .name(format!("engine-worker-{i}"))
-                    .spawn(move || {
-                        // The first worker also applies the retention period, hourly.
-                        let mut next_purge = std::time::Instant::now();
-                        while !stop.load(Ordering::Relaxed) {
-                            if i == 0 && std::time::Instant::now() >= next_purge {
-                                match engine.purge_expired(now_ms()) {
-                                    Ok(0) => {}
-                                    Ok(n) => tracing::info!(removed = n, "expired activations removed"),
-                                    Err(e) => tracing::error!(error = %e, "expired activations could not be removed"),
-                                }
-                                next_purge += Duration::from_secs(3600);
-                            }
-                            match engine.run_next_queued() {
-                                Ok(true) => continue,
-                                Ok(false) => {}
-                                Err(e) => tracing::error!(error = %e, "the queue could not be read"),
-                            }
-                            // Sleep until woken by an enqueue, or briefly, to notice deadlines.
-                            let guard = engine.wake.0.lock().unwrap_or_else(|p| p.into_inner());
-                            let _ = engine.wake.1.wait_timeout(guard, Duration::from_millis(200));
-                        }
-                    })
+                    .spawn(move || drain(&engine, &stop, i == 0))
                     .ok()
             })
             .collect();
@@ -193,12 +265,47 @@ impl Workers {
         }
     }
 
-    /// Stops taking new work and waits for running invocations to end.
+    /// Stops taking new work and waits for running invocations to end (each ends by its
+    /// deadline: its worker process is killed past it).
     pub fn stop(self) {
         self.stop.store(true, Ordering::Relaxed);
         self.engine.wake.1.notify_all();
         for handle in self.handles {
             let _ = handle.join();
         }
+    }
+}
+
+/// One queue worker's loop. The first also applies the retention period, hourly. A panic in
+/// one round is logged and the loop goes on.
+fn drain(engine: &Engine, stop: &AtomicBool, purges: bool) {
+    let mut next_purge = std::time::Instant::now();
+    while !stop.load(Ordering::Relaxed) {
+        if purges && std::time::Instant::now() >= next_purge {
+            match engine.purge_expired(now_ms()) {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(
+                    removed = n,
+                    "expired activations and asynchronous records removed"
+                ),
+                Err(e) => tracing::error!(error = %e, "expired records could not be removed"),
+            }
+            next_purge += Duration::from_secs(3600);
+        }
+        match catch_unwind(AssertUnwindSafe(|| engine.run_next_queued())) {
+            Ok(Ok(true)) => continue,
+            Ok(Ok(false)) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "the queue could not be read"),
+            Err(panic) => tracing::error!(
+                "a queue worker recovered from a panic: {}",
+                panic_message(&*panic)
+            ),
+        }
+        // Sleep until woken by an enqueue, or briefly, to notice deadlines.
+        let guard = engine.wake.0.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = engine
+            .wake
+            .1
+            .wait_timeout(guard, Duration::from_millis(200));
     }
 }

@@ -5,8 +5,9 @@
 use providers::sign::encoding::parse_form;
 use serde_json::{Map, Value, json};
 
-use crate::engine::Engine;
+use crate::engine::{Engine, new_id};
 use crate::error::{EngineError, ErrorCode};
+use crate::slots::Caller;
 
 /// An HTTP request to a web action.
 #[derive(Debug, Clone, Default)]
@@ -108,7 +109,9 @@ impl Engine {
         params.insert("__ow_headers".into(), Value::Object(headers));
         params.insert("__ow_path".into(), json!(request.path));
 
-        let activation = self.invoke(package, name, params, "web", None)?;
+        // Public traffic has its own bound, so it cannot take every slot from signed callers.
+        let slot = self.admit(Caller::Web, &action)?;
+        let activation = self.invoke_action(&new_id(), &action, params, "web", None, slot)?;
         if activation.status != "success" {
             let status = if activation.status == "application error" {
                 400

@@ -1,11 +1,13 @@
 //! The demo data: seeded once, and every demo action does what its description says.
 
-use engine::{Engine, EngineOptions, demo};
+mod common;
+
+use engine::{Engine, demo};
 use serde_json::{Map, json};
 
 #[test]
 fn a_fresh_engine_gets_demo_actions_that_work_and_a_second_seed_does_nothing() {
-    let e = Engine::in_memory(EngineOptions::default()).unwrap();
+    let e = Engine::in_memory(common::options()).unwrap();
     assert!(demo::seed_if_empty(&e).unwrap());
     assert!(!demo::seed_if_empty(&e).unwrap());
     let names: Vec<String> = e

@@ -1,12 +1,14 @@
 //! The engine as a library: put-action rules with their codes, invocations, activations,
 //! sequences, precedence, listing and retention.
 
+mod common;
+
 use engine::store::{ActivationFilter, ActivationOrder};
-use engine::{Engine, EngineOptions, ErrorCode, billed};
+use engine::{Engine, ErrorCode, billed};
 use serde_json::{Map, Value, json};
 
 fn engine() -> Engine {
-    Engine::in_memory(EngineOptions::default()).unwrap()
+    Engine::in_memory(common::options()).unwrap()
 }
 
 fn body(code: &str) -> Value {
@@ -305,7 +307,7 @@ fn actions_and_activations_survive_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("engine.db");
     let id = {
-        let e = Engine::open(&path, EngineOptions::default()).unwrap();
+        let e = Engine::open(&path, common::options()).unwrap();
         e.put_action(
             "-",
             "keep",
@@ -315,7 +317,7 @@ fn actions_and_activations_survive_a_restart() {
         .unwrap();
         e.invoke("-", "keep", Map::new(), "guest", None).unwrap().id
     };
-    let e = Engine::open(&path, EngineOptions::default()).unwrap();
+    let e = Engine::open(&path, common::options()).unwrap();
     assert_eq!(e.activation(&id).unwrap().result, json!({"kept": true}));
     assert_eq!(e.actions(None).unwrap().len(), 1);
 }

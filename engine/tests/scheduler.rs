@@ -1,6 +1,8 @@
 //! Bounded waits, the asynchronous queue through every status, and durability across a
 //! SIGKILL.
 
+mod common;
+
 use engine::store::AsyncFilter;
 use engine::{Engine, EngineOptions, ErrorCode, Invoked, Workers};
 use providers::AsyncStatus;
@@ -31,7 +33,7 @@ fn wait_for(mut done: impl FnMut() -> bool) {
 
 #[test]
 fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
-    let e = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
+    let e = Arc::new(Engine::in_memory(common::options()).unwrap());
     e.put_action("-", "slow", None, &body(SLOW)).unwrap();
     let Invoked::Finished(done) = e
         .invoke_waiting(
@@ -46,7 +48,7 @@ fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
         panic!()
     };
     assert_eq!(done.result, json!({"slept": 10}));
-    let Invoked::StillRunning { activation_id } = e
+    let r = e
         .invoke_waiting(
             "-",
             "slow",
@@ -54,9 +56,9 @@ fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
             "guest",
             Duration::from_millis(50),
         )
-        .unwrap()
-    else {
-        panic!()
+        .unwrap();
+    let Invoked::StillRunning { activation_id } = r else {
+        panic!("{r:?}")
     };
     assert_eq!(activation_id.len(), 32);
     wait_for(|| e.activation(&activation_id).is_ok());
@@ -72,7 +74,7 @@ fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
 
 #[test]
 fn asynchronous_invocations_move_through_every_status() {
-    let e = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
+    let e = Arc::new(Engine::in_memory(common::options()).unwrap());
     e.put_action("-", "slow", None, &body(SLOW)).unwrap();
     e.put_action(
         "-",
@@ -90,10 +92,12 @@ fn asynchronous_invocations_move_through_every_status() {
             "guest",
             Duration::from_secs(60),
         )
-        .unwrap();
+        .unwrap()
+        .request_id;
     let bad = e
         .enqueue("-", "fail", Map::new(), "guest", Duration::from_secs(60))
-        .unwrap();
+        .unwrap()
+        .request_id;
     let late = e
         .enqueue(
             "-",
@@ -102,7 +106,8 @@ fn asynchronous_invocations_move_through_every_status() {
             "guest",
             Duration::ZERO,
         )
-        .unwrap();
+        .unwrap()
+        .request_id;
     assert_eq!(
         e.async_invocation(&ok).unwrap().unwrap().status,
         AsyncStatus::Wait
@@ -170,8 +175,7 @@ fn asynchronous_invocations_move_through_every_status() {
 #[test]
 fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     if let Ok(db) = std::env::var("ENGINE_CRASH_DB") {
-        let e =
-            Arc::new(Engine::open(std::path::Path::new(&db), EngineOptions::default()).unwrap());
+        let e = Arc::new(Engine::open(std::path::Path::new(&db), common::options()).unwrap());
         e.put_action("-", "slow", None, &body(SLOW)).unwrap();
         let _workers = Workers::start(e.clone(), 2);
         for _ in 0..6 {
@@ -183,7 +187,8 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
                     "guest",
                     Duration::from_secs(600),
                 )
-                .unwrap();
+                .unwrap()
+                .request_id;
             println!("ACK {id}");
         }
         wait_for(|| {
@@ -232,7 +237,7 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     child.wait().unwrap();
     assert_eq!(acknowledged.len(), 6);
 
-    let e = Arc::new(Engine::open(&db, EngineOptions::default()).unwrap());
+    let e = Arc::new(Engine::open(&db, common::options()).unwrap());
     let statuses: Vec<AsyncStatus> = acknowledged
         .iter()
         .map(|id| {
@@ -287,7 +292,7 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
 #[test]
 fn a_follower_sees_lines_while_the_activation_runs_then_its_end() {
     use engine::LiveEvent;
-    let e = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
+    let e = Arc::new(Engine::in_memory(common::options()).unwrap());
     e.put_action("-", "talk", None, &body("async function main() { for (const w of ['one', 'two', 'three']) { console.log(w); await new Promise((r) => setTimeout(r, 300)); } return { said: 3 }; }")).unwrap();
     let Invoked::StillRunning { activation_id } = e
         .invoke_waiting("-", "talk", Map::new(), "guest", Duration::from_millis(50))
@@ -326,7 +331,7 @@ fn concurrency_is_bounded_per_namespace() {
     let e = Arc::new(
         Engine::in_memory(EngineOptions {
             max_concurrent: 2,
-            ..Default::default()
+            ..common::options()
         })
         .unwrap(),
     );
@@ -365,7 +370,7 @@ fn workers_apply_the_retention_period() {
     let e = Arc::new(
         Engine::in_memory(EngineOptions {
             retention: Duration::ZERO,
-            ..Default::default()
+            ..common::options()
         })
         .unwrap(),
     );

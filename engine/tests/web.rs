@@ -1,11 +1,13 @@
 //! Web actions: the request becomes parameters, the result becomes the response.
 
+mod common;
+
 use engine::web::WebRequest;
-use engine::{Engine, EngineOptions, ErrorCode, demo};
+use engine::{Engine, ErrorCode, demo};
 use serde_json::{Value, json};
 
 fn engine() -> Engine {
-    let e = Engine::in_memory(EngineOptions::default()).unwrap();
+    let e = Engine::in_memory(common::options()).unwrap();
     demo::seed_if_empty(&e).unwrap();
     e
 }

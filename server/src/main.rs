@@ -17,8 +17,24 @@ connections test [ID]  make one harmless signed read on each connection (or on I
 Configuration: fnconsole.toml, or the file named by FNCONSOLE_CONFIG;
 FNCONSOLE_LISTEN, FNCONSOLE_ENGINE_LISTEN and FNCONSOLE_DATA_DIR override it; RUST_LOG sets the log level.";
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // A worker process runs action code and nothing else: no async runtime, no threads.
+    if std::env::args().nth(1).as_deref() == Some(engine::worker::WORKER_SUBCOMMAND) {
+        return engine::worker::serve();
+    }
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(serve()),
+        Err(error) => {
+            eprintln!("fnconsole: cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
         .iter()

@@ -3,6 +3,7 @@
 //! the console's own clients never send: malformed bodies, bad pagination, huge payloads).
 #![allow(dead_code)] // each test file uses its own part
 
+use engine::worker::WorkerOptions;
 use engine::{Engine, EngineOptions, Workers, demo};
 use engine_http::{DialectKeys, router};
 use providers::sign::{Secret, huawei, ncp, tencent_tc3};
@@ -27,6 +28,14 @@ pub fn keys() -> DialectKeys {
     }
 }
 
+/// The engine's defaults, with this crate's worker binary for its worker processes.
+pub fn engine_options() -> EngineOptions {
+    EngineOptions {
+        worker: WorkerOptions::for_program(env!("CARGO_BIN_EXE_engine-http-worker")),
+        ..EngineOptions::default()
+    }
+}
+
 /// The engine with demo data, its dialects served on a free loopback port; its URL.
 pub async fn serve() -> String {
     serve_engine().await.0
@@ -34,7 +43,7 @@ pub async fn serve() -> String {
 
 /// As [`serve`], also handing back the engine and its workers (for async invocations).
 pub async fn serve_engine() -> (String, Arc<Engine>, Workers) {
-    let engine = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
+    let engine = Arc::new(Engine::in_memory(engine_options()).unwrap());
     demo::seed_if_empty(&engine).unwrap();
     let workers = Workers::start(engine.clone(), 2);
     let app = router(engine.clone(), Arc::new(keys()));

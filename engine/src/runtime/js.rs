@@ -16,6 +16,9 @@ use super::{LiveSink, LogLine, Outcome, RunOptions, RunOutput, Stream};
 pub const LOG_TRUNCATED: &str =
     "Logs were truncated because the total bytes size exceeds the limit";
 
+/// The notice that ends an error message cut at the result limit.
+pub const ERROR_TRUNCATED: &str = "[the error was truncated at the result limit of";
+
 struct Logs {
     lines: Vec<LogLine>,
     bytes: usize,
@@ -29,12 +32,7 @@ impl Logs {
         if self.truncated {
             return;
         }
-        let line = LogLine {
-            ts_ms: now_ms(),
-            stream,
-            text,
-        };
-        if self.bytes + line.text.len() > self.max {
+        if self.bytes + text.len() > self.max {
             self.truncated = true;
             let notice = LogLine {
                 ts_ms: now_ms(),
@@ -44,8 +42,12 @@ impl Logs {
             self.emit(notice);
             return;
         }
-        self.bytes += line.text.len();
-        self.emit(line);
+        self.bytes += text.len();
+        self.emit(LogLine {
+            ts_ms: now_ms(),
+            stream,
+            text,
+        });
     }
 
     fn emit(&mut self, line: LogLine) {
@@ -65,6 +67,10 @@ fn now_ms() -> i64 {
 
 /// Runs `main` of `code` with `params`, within `options`. Log lines are also sent to `live`
 /// as they are written.
+///
+/// The deadline is enforced by QuickJS's interrupt handler, which only fires where QuickJS
+/// polls it; code that loops inside a built-in can outlast it. The engine therefore runs this
+/// in a worker process that it kills at the deadline (see [`crate::worker`]).
 pub fn run(
     code: &str,
     main: &str,
@@ -96,7 +102,13 @@ pub fn run(
                     Outcome::DeveloperError(format!("the JavaScript context could not start: {e}"))
                 }
                 Ok(context) => context.with(|ctx| {
-                    execute(&ctx, code, main, params, options, started, deadline, &logs)
+                    let run = Run {
+                        ctx: &ctx,
+                        options,
+                        started,
+                        deadline,
+                    };
+                    run.execute(code, main, params, &logs)
                 }),
             };
             (outcome, rt.memory_usage().memory_used_size.max(0) as u64)
@@ -106,11 +118,11 @@ pub fn run(
     let logs = Rc::try_unwrap(logs)
         .map(RefCell::into_inner)
         .unwrap_or_else(|rc| {
-            // The context is gone, so no closure still holds the log; cloning covers the
-            // impossible case without a panic.
-            let l = rc.borrow();
+            // The context is gone, so no closure still holds the log; taking the lines covers
+            // the impossible case without a panic.
+            let mut l = rc.borrow_mut();
             Logs {
-                lines: l.lines.clone(),
+                lines: std::mem::take(&mut l.lines),
                 bytes: l.bytes,
                 truncated: l.truncated,
                 max: l.max,
@@ -126,178 +138,275 @@ pub fn run(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn execute<'js>(
-    ctx: &Ctx<'js>,
-    code: &str,
-    main: &str,
-    params: &Value,
-    options: &RunOptions,
+/// What the prelude hands the host.
+struct Hooks<'js> {
+    next_due: Function<'js>,
+    run_timer: Function<'js>,
+    describe: Function<'js>,
+    encode: Function<'js>,
+}
+
+/// One run's context and limits.
+struct Run<'a, 'js> {
+    ctx: &'a Ctx<'js>,
+    options: &'a RunOptions,
     started: Instant,
     deadline: Instant,
-    logs: &Rc<RefCell<Logs>>,
-) -> Outcome {
-    let global = ctx.globals();
-    let sink = logs.clone();
-    let installed = (|| -> rquickjs::Result<()> {
-        global.set(
-            "__now",
-            Function::new(ctx.clone(), move || {
-                started.elapsed().as_secs_f64() * 1000.0
-            })?,
-        )?;
-        global.set(
-            "__log",
-            Function::new(ctx.clone(), move |stream: i32, text: String| {
-                let stream = if stream == 0 {
-                    Stream::Stdout
-                } else {
-                    Stream::Stderr
-                };
-                sink.borrow_mut().push(stream, text);
-            })?,
-        )?;
-        ctx.eval::<(), _>(PRELUDE)
-    })();
-    if let Err(e) = installed {
-        return Outcome::DeveloperError(format!(
-            "the action's environment could not be set up: {e}"
-        ));
+}
+
+impl<'js> Run<'_, 'js> {
+    fn execute(&self, code: &str, main: &str, params: &Value, logs: &Rc<RefCell<Logs>>) -> Outcome {
+        let ctx = self.ctx;
+        let hooks = match self.install(logs) {
+            Ok(hooks) => hooks,
+            Err(e) => {
+                return Outcome::DeveloperError(format!(
+                    "the action's environment could not be set up: {e}"
+                ));
+            }
+        };
+        let global = ctx.globals();
+        if let Err(caught) = ctx.eval::<(), _>(code).catch(ctx) {
+            return self.failed(&hooks, caught, Phase::Load);
+        }
+        let Some(entry) = find_main(&global, main) else {
+            return Outcome::DeveloperError(format!(
+                "the action has no function `{main}`: define `function {main}(params)` or set `exports.{main}`"
+            ));
+        };
+        let args = match ctx.json_parse(params.to_string()) {
+            Ok(v) => v,
+            Err(e) => {
+                return Outcome::DeveloperError(format!("the parameters could not be passed: {e}"));
+            }
+        };
+        let returned: JsValue = match entry.call((args,)).catch(ctx) {
+            Ok(v) => v,
+            Err(caught) => return self.failed(&hooks, caught, Phase::Run),
+        };
+        let value = match returned.as_promise().cloned() {
+            Some(promise) => match self.settle(&hooks, promise) {
+                Ok(v) => v,
+                Err(outcome) => return outcome,
+            },
+            None => returned,
+        };
+        self.result(&hooks, main, value)
     }
 
-    let failed = |caught: CaughtError<'js>, what: &str| -> Outcome {
-        if Instant::now() >= deadline {
+    /// Defines the action's world and takes the prelude's hooks.
+    fn install(&self, logs: &Rc<RefCell<Logs>>) -> rquickjs::Result<Hooks<'js>> {
+        let ctx = self.ctx;
+        let started = self.started;
+        let sink = logs.clone();
+        let now = Function::new(ctx.clone(), move || {
+            started.elapsed().as_secs_f64() * 1000.0
+        })?;
+        let log = Function::new(ctx.clone(), move |stream: i32, text: String| {
+            let stream = if stream == 0 {
+                Stream::Stdout
+            } else {
+                Stream::Stderr
+            };
+            sink.borrow_mut().push(stream, text);
+        })?;
+        let setup: Function = ctx.eval(PRELUDE)?;
+        let max_log = self.options.max_log_bytes as f64;
+        let hooks: Object = setup.call((now, log, max_log))?;
+        Ok(Hooks {
+            next_due: hooks.get("nextDue")?,
+            run_timer: hooks.get("runTimer")?,
+            describe: hooks.get("describe")?,
+            encode: hooks.get("encode")?,
+        })
+    }
+
+    /// Drives the job queue and the timers until `promise` settles or the deadline passes.
+    fn settle(
+        &self,
+        hooks: &Hooks<'js>,
+        promise: rquickjs::Promise<'js>,
+    ) -> Result<JsValue<'js>, Outcome> {
+        let ctx = self.ctx;
+        loop {
+            match promise.state() {
+                PromiseState::Resolved => {
+                    return promise
+                        .result::<JsValue>()
+                        .and_then(Result::ok)
+                        .ok_or_else(|| {
+                            Outcome::DeveloperError(
+                                "the promise resolved but its value could not be read".into(),
+                            )
+                        });
+                }
+                PromiseState::Rejected => {
+                    return Err(match promise.result::<JsValue>() {
+                        Some(Err(e)) => match Err::<(), _>(e).catch(ctx) {
+                            Err(caught) => self.failed(hooks, caught, Phase::Run),
+                            Ok(()) => rejected(),
+                        },
+                        _ => rejected(),
+                    });
+                }
+                PromiseState::Pending => {}
+            }
+            if Instant::now() >= self.deadline {
+                return Err(Outcome::Timeout);
+            }
+            if ctx.execute_pending_job() {
+                continue;
+            }
+            let due: f64 = hooks.next_due.call(()).unwrap_or(-1.0);
+            // No job and no timer: nothing can settle the promise. Like the clouds, the run
+            // ends at its deadline. The prelude keeps `due` finite; a value that is not is
+            // treated as never due rather than trusted.
+            let due_at = if due.is_finite() && due >= 0.0 {
+                Duration::try_from_secs_f64(due / 1000.0)
+                    .ok()
+                    .and_then(|d| self.started.checked_add(d))
+            } else {
+                None
+            };
+            match due_at {
+                Some(at) if at < self.deadline => {
+                    std::thread::sleep(at.saturating_duration_since(Instant::now()));
+                    if let Err(caught) = hooks.run_timer.call::<_, ()>(()).catch(ctx) {
+                        return Err(self.failed(hooks, caught, Phase::Run));
+                    }
+                }
+                _ => {
+                    std::thread::sleep(self.deadline.saturating_duration_since(Instant::now()));
+                    return Err(Outcome::Timeout);
+                }
+            }
+        }
+    }
+
+    /// The value `main` produced, checked: a JSON object within the result limit.
+    fn result(&self, hooks: &Hooks<'js>, main: &str, value: JsValue<'js>) -> Outcome {
+        let ctx = self.ctx;
+        if value.is_undefined() {
+            return Outcome::DeveloperError(format!(
+                "`{main}` returned undefined; it must return a JSON object, for example {{}} or {{\"payload\": …}}"
+            ));
+        }
+        let max = self.options.max_result_bytes;
+        let encoded: JsValue = match hooks.encode.call((value, max as f64)).catch(ctx) {
+            Ok(v) => v,
+            Err(caught) => return self.failed(hooks, caught, Phase::Run),
+        };
+        if let Some(units) = encoded.as_number() {
+            // Past the limit in UTF-16 units, so past it in UTF-8 bytes: not copied out.
+            return too_big(units as u64, max);
+        }
+        let Some(text) = encoded.as_string().and_then(|s| s.to_string().ok()) else {
+            return Outcome::DeveloperError(format!(
+                "`{main}` returned a value with no JSON form; it must return a JSON object"
+            ));
+        };
+        if text.len() > max {
+            return too_big(text.len() as u64, max);
+        }
+        match serde_json::from_str::<Value>(&text) {
+            Ok(v @ Value::Object(_)) => Outcome::Success(v),
+            Ok(other) => Outcome::DeveloperError(format!(
+                "`{main}` returned {}; it must return a JSON object",
+                kind_of(&other)
+            )),
+            Err(e) => Outcome::DeveloperError(format!("the result is not valid JSON: {e}")),
+        }
+    }
+
+    /// How a thrown value or engine error ends the run.
+    fn failed(&self, hooks: &Hooks<'js>, caught: CaughtError<'js>, phase: Phase) -> Outcome {
+        if Instant::now() >= self.deadline {
             return Outcome::Timeout;
         }
-        let message = describe(ctx, caught);
+        let message = self.describe(hooks, caught);
         if message.contains("out of memory") || message.contains("Allocation failed") {
             return Outcome::DeveloperError(format!(
                 "out of memory: the action used more than its {} MB limit",
-                options.memory_bytes / (1024 * 1024)
+                self.options.memory_bytes / (1024 * 1024)
             ));
         }
         if message.contains("stack overflow")
             || message.contains("Maximum call stack size exceeded")
         {
             return Outcome::DeveloperError(format!(
-                "{what}: stack overflow (too deep a recursion)"
+                "{}: stack overflow (too deep a recursion)",
+                phase.as_str()
             ));
         }
-        match what {
-            "load" => {
+        match phase {
+            Phase::Load => {
                 Outcome::DeveloperError(format!("the action's code could not be loaded: {message}"))
             }
-            _ => Outcome::ApplicationError(json!({ "error": message })),
+            Phase::Run => Outcome::ApplicationError(json!({ "error": message })),
         }
-    };
-
-    if let Err(caught) = ctx.eval::<(), _>(code).catch(ctx) {
-        return failed(caught, "load");
     }
-    let Some(entry) = find_main(ctx, &global, main) else {
-        return Outcome::DeveloperError(format!(
-            "the action has no function `{main}`: define `function {main}(params)` or set `exports.{main}`"
-        ));
-    };
-    let args = match ctx.json_parse(params.to_string()) {
-        Ok(v) => v,
-        Err(e) => {
-            return Outcome::DeveloperError(format!("the parameters could not be passed: {e}"));
-        }
-    };
-    let returned: JsValue = match entry.call((args,)).catch(ctx) {
-        Ok(v) => v,
-        Err(caught) => return failed(caught, "run"),
-    };
 
-    let value = if let Some(promise) = returned.as_promise().cloned() {
-        let next_due: Function = match global.get("__nextDue") {
-            Ok(f) => f,
-            Err(e) => return Outcome::DeveloperError(format!("timers are unavailable: {e}")),
+    /// A readable message for an exception or thrown value, cut at the result limit with a
+    /// visible notice. The prelude clips it before it is copied out of JavaScript.
+    fn describe(&self, hooks: &Hooks<'js>, caught: CaughtError<'js>) -> String {
+        let max = self.options.max_result_bytes;
+        let thrown = match caught {
+            CaughtError::Exception(e) => e.into_value(),
+            CaughtError::Value(v) => v,
+            CaughtError::Error(e) => return clip_error(e.to_string(), max),
         };
-        let run_timer: Function = match global.get("__runTimer") {
-            Ok(f) => f,
-            Err(e) => return Outcome::DeveloperError(format!("timers are unavailable: {e}")),
-        };
-        loop {
-            match promise.state() {
-                PromiseState::Resolved => match promise.result::<JsValue>() {
-                    Some(Ok(v)) => break v,
-                    _ => {
-                        return Outcome::DeveloperError(
-                            "the promise resolved but its value could not be read".into(),
-                        );
-                    }
-                },
-                PromiseState::Rejected => {
-                    return match promise.result::<JsValue>() {
-                        Some(Err(e)) => failed(Err::<(), _>(e).catch(ctx).unwrap_err(), "run"),
-                        _ => {
-                            Outcome::ApplicationError(json!({"error": "the promise was rejected"}))
-                        }
-                    };
-                }
-                PromiseState::Pending => {}
-            }
-            if Instant::now() >= deadline {
-                return Outcome::Timeout;
-            }
-            if ctx.execute_pending_job() {
-                continue;
-            }
-            let due: f64 = next_due.call(()).unwrap_or(-1.0);
-            if due < 0.0 {
-                // No job and no timer: nothing can settle the promise. Like the clouds, the
-                // run ends at its deadline.
-                std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
-                return Outcome::Timeout;
-            }
-            let due_at = started + Duration::from_secs_f64(due / 1000.0);
-            if due_at >= deadline {
-                std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
-                return Outcome::Timeout;
-            }
-            std::thread::sleep(due_at.saturating_duration_since(Instant::now()));
-            if let Err(caught) = run_timer.call::<_, ()>(()).catch(ctx) {
-                return failed(caught, "run");
-            }
+        let text: Option<String> = hooks
+            .describe
+            .call((thrown, max as f64))
+            .ok()
+            .and_then(|s: rquickjs::String| s.to_string().ok());
+        match text {
+            Some(text) => clip_error(text, max),
+            // Describing it failed too: nearly always because memory ran out.
+            None => "InternalError: out of memory while describing the thrown value".into(),
         }
-    } else {
-        returned
-    };
+    }
+}
 
-    if value.is_undefined() {
-        return Outcome::DeveloperError(format!(
-            "`{main}` returned undefined; it must return a JSON object, for example {{}} or {{\"payload\": …}}"
-        ));
-    }
-    let text = match ctx.json_stringify(value) {
-        Ok(Some(s)) => match s.to_string() {
-            Ok(s) => s,
-            Err(e) => return Outcome::DeveloperError(format!("the result could not be read: {e}")),
-        },
-        Ok(None) => {
-            return Outcome::DeveloperError(format!(
-                "`{main}` returned a value with no JSON form; it must return a JSON object"
-            ));
+#[derive(Clone, Copy)]
+enum Phase {
+    Load,
+    Run,
+}
+
+impl Phase {
+    fn as_str(self) -> &'static str {
+        match self {
+            Phase::Load => "load",
+            Phase::Run => "run",
         }
-        Err(caught) => return failed(Err::<(), _>(caught).catch(ctx).unwrap_err(), "run"),
-    };
-    if text.len() > options.max_result_bytes {
-        return Outcome::DeveloperError(format!(
-            "the result is {} bytes; at most {} bytes are allowed",
-            text.len(),
-            options.max_result_bytes
-        ));
     }
-    match serde_json::from_str::<Value>(&text) {
-        Ok(v @ Value::Object(_)) => Outcome::Success(v),
-        Ok(other) => Outcome::DeveloperError(format!(
-            "`{main}` returned {}; it must return a JSON object",
-            kind_of(&other)
-        )),
-        Err(e) => Outcome::DeveloperError(format!("the result is not valid JSON: {e}")),
+}
+
+fn rejected() -> Outcome {
+    Outcome::ApplicationError(json!({"error": "the promise was rejected"}))
+}
+
+fn too_big(bytes: u64, max: usize) -> Outcome {
+    Outcome::DeveloperError(format!(
+        "the result is {bytes} bytes; at most {max} bytes are allowed"
+    ))
+}
+
+/// `text` if it fits in `max` bytes; else its start and the truncation notice, within `max`.
+fn clip_error(text: String, max: usize) -> String {
+    if text.len() <= max {
+        return text;
     }
+    let notice = format!(" {ERROR_TRUNCATED} {max} bytes]");
+    let mut end = max.saturating_sub(notice.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut clipped = text;
+    clipped.truncate(end);
+    clipped.push_str(&notice);
+    clipped
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -312,8 +421,7 @@ fn kind_of(v: &Value) -> &'static str {
 }
 
 /// `main` as a global function, `exports.main`, or `module.exports` itself.
-fn find_main<'js>(ctx: &Ctx<'js>, global: &Object<'js>, main: &str) -> Option<Function<'js>> {
-    let _ = ctx;
+fn find_main<'js>(global: &Object<'js>, main: &str) -> Option<Function<'js>> {
     if let Ok(f) = global.get::<_, Function>(main) {
         return Some(f);
     }
@@ -325,23 +433,4 @@ fn find_main<'js>(ctx: &Ctx<'js>, global: &Object<'js>, main: &str) -> Option<Fu
         }
     }
     exports.as_function().cloned()
-}
-
-/// A readable message for an exception or thrown value.
-fn describe<'js>(ctx: &Ctx<'js>, caught: CaughtError<'js>) -> String {
-    match caught {
-        CaughtError::Exception(e) => {
-            let message = e.message().unwrap_or_default();
-            let name: Option<String> = e.get("name").ok();
-            match name {
-                Some(n) if !n.is_empty() => format!("{n}: {message}"),
-                _ => message,
-            }
-        }
-        CaughtError::Value(v) => match ctx.json_stringify(v.clone()) {
-            Ok(Some(s)) => s.to_string().unwrap_or_default(),
-            _ => format!("{v:?}"),
-        },
-        CaughtError::Error(e) => e.to_string(),
-    }
 }

@@ -5,17 +5,19 @@
 //! loaded, and `require` does not exist. Every run has a memory limit, a stack limit and a
 //! deadline enforced by an interrupt handler, so an endless loop, a never-settling promise or
 //! an allocation bomb ends as a timeout or an out-of-memory error and the host goes on.
+//! Code that loops inside a QuickJS built-in never reaches the interrupt handler, so the
+//! engine runs actions in worker processes ([`crate::worker`]) that it kills at the deadline.
 
 mod js;
 mod prelude;
 
-pub use js::{LOG_TRUNCATED, run};
+pub use js::{ERROR_TRUNCATED, LOG_TRUNCATED, run};
 
 use serde_json::Value;
 use std::time::Duration;
 
 /// Limits of one run, always applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RunOptions {
     /// Wall-clock time allowed, from start to settled result (`limits.timeout`).
     pub deadline: Duration,
@@ -91,7 +93,7 @@ impl LogLine {
 }
 
 /// How a run ended.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// `main` returned (or resolved to) a JSON object.
     Success(Value),
@@ -101,6 +103,9 @@ pub enum Outcome {
     DeveloperError(String),
     /// The deadline passed.
     Timeout,
+    /// The engine failed while running it (a worker process died, a panic): not the
+    /// action's fault as far as the engine can tell; the message says what happened.
+    InternalError(String),
 }
 
 /// What a run produced.

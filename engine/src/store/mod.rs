@@ -72,6 +72,29 @@ CREATE INDEX async_by_action ON async_invocations (package, action, enqueued_ms 
 "#,
 ];
 
+/// What a committed write survives: SQLite's `synchronous` in WAL mode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Durability {
+    /// `NORMAL`: every commit survives the engine's process crashing or being killed; after
+    /// a power loss or an operating-system crash the last commits before it may be gone
+    /// (the write-ahead log is synced at checkpoints, not at each commit). Fast.
+    #[default]
+    Normal,
+    /// `FULL`: the write-ahead log is synced at every commit, so a commit also survives a
+    /// power loss. Each write waits for the disk.
+    Full,
+}
+
+impl Durability {
+    fn pragma(self) -> &'static str {
+        match self {
+            Self::Normal => "NORMAL",
+            Self::Full => "FULL",
+        }
+    }
+}
+
 /// The engine's database.
 #[derive(Debug)]
 pub struct Store {
@@ -80,19 +103,19 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the database at `path`.
-    pub fn open(path: &Path) -> Result<Self, EngineError> {
-        Self::setup(Connection::open(path)?)
+    pub fn open(path: &Path, durability: Durability) -> Result<Self, EngineError> {
+        Self::setup(Connection::open(path)?, durability)
     }
 
     /// An in-memory database, for tests.
     pub fn in_memory() -> Result<Self, EngineError> {
-        Self::setup(Connection::open_in_memory()?)
+        Self::setup(Connection::open_in_memory()?, Durability::Normal)
     }
 
-    fn setup(conn: Connection) -> Result<Self, EngineError> {
+    fn setup(conn: Connection, durability: Durability) -> Result<Self, EngineError> {
         // WAL: readers never wait for the writer; a crash loses no committed transaction.
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "synchronous", durability.pragma())?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let done: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;

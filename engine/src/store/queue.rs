@@ -36,7 +36,8 @@ pub struct AsyncRecord {
     pub start_ms: Option<i64>,
     /// When it ended.
     pub end_ms: Option<i64>,
-    /// Its activation, once run.
+    /// The activation it is recorded as once it runs (chosen when it is accepted, so a
+    /// non-blocking caller can be told it at once).
     pub activation_id: Option<String>,
 }
 
@@ -80,13 +81,49 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AsyncRecord> {
 }
 
 impl Store {
-    /// Accepts an invocation (status WAIT).
-    pub fn enqueue(&self, r: &AsyncRecord) -> Result<(), EngineError> {
+    /// Accepts an invocation (status WAIT), unless `max_waiting` already wait: then answers
+    /// how many do, and nothing is written.
+    pub fn enqueue(
+        &self,
+        r: &AsyncRecord,
+        max_waiting: usize,
+    ) -> Result<Result<(), u64>, EngineError> {
+        let waiting = self.waiting()?;
+        if waiting >= max_waiting as u64 {
+            return Ok(Err(waiting));
+        }
         self.conn.execute(
-            "INSERT INTO async_invocations (request_id, package, action, params, subject, status, enqueued_ms, deadline_ms) VALUES (?1, ?2, ?3, ?4, ?5, 'WAIT', ?6, ?7)",
-            params![r.request_id, r.package, r.action, r.params.to_string(), r.subject, r.enqueued_ms, r.deadline_ms],
+            "INSERT INTO async_invocations (request_id, package, action, params, subject, status, enqueued_ms, deadline_ms, activation_id) VALUES (?1, ?2, ?3, ?4, ?5, 'WAIT', ?6, ?7, ?8)",
+            params![r.request_id, r.package, r.action, r.params.to_string(), r.subject, r.enqueued_ms, r.deadline_ms, r.activation_id],
+        )?;
+        Ok(Ok(()))
+    }
+
+    /// How many invocations wait to run.
+    pub fn waiting(&self) -> Result<u64, EngineError> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM async_invocations WHERE status = 'WAIT'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// Puts a claimed invocation back to WAIT, in its old place (it could not be admitted).
+    pub fn requeue(&self, request_id: &str) -> Result<(), EngineError> {
+        self.conn.execute(
+            "UPDATE async_invocations SET status = 'WAIT', start_ms = NULL WHERE request_id = ?1 AND status = 'RUNNING'",
+            params![request_id],
         )?;
         Ok(())
+    }
+
+    /// Removes ended invocations (SUCCESS, FAIL, DISCARD) that ended before `cutoff_ms`.
+    pub fn purge_async_before(&self, cutoff_ms: i64) -> Result<usize, EngineError> {
+        Ok(self.conn.execute(
+            "DELETE FROM async_invocations WHERE status IN ('SUCCESS', 'FAIL', 'DISCARD') AND COALESCE(end_ms, enqueued_ms) < ?1",
+            params![cutoff_ms],
+        )?)
     }
 
     /// Takes the oldest waiting invocation and marks it RUNNING; ones already past their
@@ -118,7 +155,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<(), EngineError> {
         self.conn.execute(
-            "UPDATE async_invocations SET status = ?2, error_code = ?3, error_message = ?4, activation_id = ?5, end_ms = ?6 WHERE request_id = ?1",
+            "UPDATE async_invocations SET status = ?2, error_code = ?3, error_message = ?4, activation_id = COALESCE(?5, activation_id), end_ms = ?6 WHERE request_id = ?1",
             params![request_id, status.as_str(), error_code, error_message, activation_id, now_ms],
         )?;
         Ok(())

@@ -1,0 +1,306 @@
+//! The engine's side: start workers, hand each a job, follow it, kill it at the deadline.
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::WorkerOptions;
+use super::confine::{ADDRESS_SPACE_ENV, PARENT_ENV};
+use super::protocol::{Done, Event, Job};
+use crate::runtime::{LOG_TRUNCATED, LogLine, Outcome, RunOutput};
+
+/// Worker processes, started on demand and reused; at most `max_idle` wait between jobs.
+#[derive(Debug)]
+pub struct WorkerPool {
+    options: WorkerOptions,
+    idle: Mutex<Vec<Worker>>,
+    spawner: Spawner,
+    started: AtomicU64,
+    killed: AtomicU64,
+}
+
+/// Counts since the pool was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerStats {
+    /// Worker processes started.
+    pub started: u64,
+    /// Worker processes killed because a job overran its deadline.
+    pub killed: u64,
+    /// Workers waiting for a job now.
+    pub idle: usize,
+}
+
+/// What the reader thread hands on from a worker's stdout.
+enum Received {
+    Event(Event),
+    Garbled(String),
+    Closed,
+}
+
+#[derive(Debug)]
+struct Worker {
+    child: Child,
+    stdin: BufWriter<ChildStdin>,
+    events: Receiver<Received>,
+}
+
+impl std::fmt::Debug for Received {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Received")
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        // Idle or overrunning alike: SIGKILL needs no cooperation, and waiting reaps it.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl WorkerPool {
+    /// A pool that starts workers as `options` say; none is started yet.
+    pub fn new(options: WorkerOptions) -> Self {
+        Self {
+            spawner: Spawner::start(options.clone()),
+            options,
+            idle: Mutex::new(Vec::new()),
+            started: AtomicU64::new(0),
+            killed: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts since the pool was made.
+    pub fn stats(&self) -> WorkerStats {
+        WorkerStats {
+            started: self.started.load(Ordering::Relaxed),
+            killed: self.killed.load(Ordering::Relaxed),
+            idle: self.idle().len(),
+        }
+    }
+
+    /// Runs `job` in a worker, handing each console line to `live` as it arrives. Always
+    /// answers by the job's deadline plus the grace: a worker that has not reported by then
+    /// is killed and the run is a timeout, with the lines it wrote so far.
+    pub(crate) fn run(&self, job: &Job, live: &mut dyn FnMut(&LogLine)) -> RunOutput {
+        let sent = Instant::now();
+        let mut worker = match self.dispatch(job) {
+            Ok(worker) => worker,
+            Err(e) => return failure(format!("no worker process could run the action: {e}")),
+        };
+        let hard_stop = Instant::now() + job.options.deadline + self.options.grace;
+        let mut logs = Vec::new();
+        loop {
+            let left = hard_stop.saturating_duration_since(Instant::now());
+            match worker.events.recv_timeout(left) {
+                Ok(Received::Event(Event::Line(line))) => {
+                    live(&line);
+                    logs.push(line);
+                }
+                Ok(Received::Event(Event::Done(done))) => {
+                    if !done.retire {
+                        self.check_in(worker);
+                    }
+                    return finished(done, logs);
+                }
+                Ok(Received::Garbled(what)) => {
+                    return with_logs(
+                        failure(format!(
+                            "the worker process answered something unreadable: {what}"
+                        )),
+                        logs,
+                    );
+                }
+                Ok(Received::Closed) | Err(RecvTimeoutError::Disconnected) => {
+                    let status = worker.child.wait().map(|s| s.to_string());
+                    let status = status.unwrap_or_else(|e| format!("status unknown: {e}"));
+                    return with_logs(
+                        failure(format!(
+                            "the action's worker process ended unexpectedly ({status}); it may have exhausted the memory it is allowed"
+                        )),
+                        logs,
+                    );
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    // Dropping the worker kills it: the CPU is given back at once.
+                    drop(worker);
+                    self.killed.fetch_add(1, Ordering::Relaxed);
+                    let truncated = logs
+                        .last()
+                        .is_some_and(|l: &LogLine| l.text.starts_with(LOG_TRUNCATED));
+                    return RunOutput {
+                        outcome: Outcome::Timeout,
+                        logs,
+                        logs_truncated: truncated,
+                        memory_used: 0,
+                        duration: sent.elapsed().min(job.options.deadline),
+                    };
+                }
+            }
+        }
+    }
+
+    /// Sends `job` to an idle worker, or to a new one when there is none or the idle one is
+    /// gone.
+    fn dispatch(&self, job: &Job) -> std::io::Result<Worker> {
+        let line = serde_json::to_vec(job).map_err(std::io::Error::other)?;
+        if let Some(mut worker) = self.check_out() {
+            if worker.send(&line).is_ok() {
+                return Ok(worker);
+            }
+        }
+        let mut worker = self.start()?;
+        worker.send(&line)?;
+        Ok(worker)
+    }
+
+    fn check_out(&self) -> Option<Worker> {
+        self.idle().pop()
+    }
+
+    fn check_in(&self, worker: Worker) {
+        let mut idle = self.idle();
+        if idle.len() < self.options.max_idle {
+            idle.push(worker);
+        }
+    }
+
+    fn idle(&self) -> MutexGuard<'_, Vec<Worker>> {
+        // A list of processes cannot be left half-updated by a panic elsewhere.
+        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn start(&self) -> std::io::Result<Worker> {
+        let mut child = self.spawner.spawn()?;
+        self.started.fetch_add(1, Ordering::Relaxed);
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::other("the worker's pipes were not set up"));
+        };
+        let (tx, events) = std::sync::mpsc::channel();
+        let reader = std::thread::Builder::new()
+            .name("engine-worker-reader".into())
+            .spawn(move || {
+                for line in BufReader::new(stdout).lines() {
+                    let received = match line {
+                        Ok(line) => match serde_json::from_str::<Event>(&line) {
+                            Ok(event) => Received::Event(event),
+                            Err(e) => Received::Garbled(e.to_string()),
+                        },
+                        Err(_) => break,
+                    };
+                    if tx.send(received).is_err() {
+                        return;
+                    }
+                }
+                let _ = tx.send(Received::Closed);
+            });
+        if let Err(e) = reader {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(e);
+        }
+        Ok(Worker {
+            child,
+            stdin: BufWriter::new(stdin),
+            events,
+        })
+    }
+}
+
+impl Worker {
+    fn send(&mut self, line: &[u8]) -> std::io::Result<()> {
+        self.stdin.write_all(line)?;
+        self.stdin.write_all(b"\n")?;
+        self.stdin.flush()
+    }
+}
+
+fn finished(done: Done, logs: Vec<LogLine>) -> RunOutput {
+    RunOutput {
+        outcome: done.outcome,
+        logs,
+        logs_truncated: done.logs_truncated,
+        memory_used: done.memory_used,
+        duration: Duration::from_micros(done.duration_us),
+    }
+}
+
+fn failure(message: String) -> RunOutput {
+    RunOutput {
+        outcome: Outcome::InternalError(message),
+        logs: Vec::new(),
+        logs_truncated: false,
+        memory_used: 0,
+        duration: Duration::ZERO,
+    }
+}
+
+fn with_logs(mut output: RunOutput, logs: Vec<LogLine>) -> RunOutput {
+    output.logs = logs;
+    output
+}
+
+/// Starts worker processes from one long-lived thread. A worker asks to be killed when its
+/// parent goes (`PR_SET_PDEATHSIG`), and Linux means the parent *thread*: a worker started
+/// from an invocation's short-lived thread would die with it while idle in the pool.
+#[derive(Debug)]
+struct Spawner {
+    requests: Mutex<Sender<Sender<std::io::Result<Child>>>>,
+}
+
+impl Spawner {
+    fn start(options: WorkerOptions) -> Self {
+        let (requests, incoming) = std::sync::mpsc::channel::<Sender<std::io::Result<Child>>>();
+        let started = std::thread::Builder::new()
+            .name("engine-worker-spawner".into())
+            .spawn(move || {
+                // Ends when the pool, holding the only sender, is dropped.
+                for reply in incoming {
+                    let _ = reply.send(spawn(&options));
+                }
+            });
+        if let Err(e) = started {
+            // Every spawn then fails with a clear error instead of the engine not starting.
+            tracing::error!(error = %e, "the worker spawner thread could not start");
+        }
+        Self {
+            requests: Mutex::new(requests),
+        }
+    }
+
+    fn spawn(&self) -> std::io::Result<Child> {
+        let (reply, answer) = std::sync::mpsc::channel();
+        let gone = || std::io::Error::other("the worker spawner thread is not running");
+        self.requests
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(reply)
+            .map_err(|_| gone())?;
+        answer.recv().map_err(|_| gone())?
+    }
+}
+
+fn spawn(options: &WorkerOptions) -> std::io::Result<Child> {
+    let program = &options.program;
+    Command::new(&program.program)
+        .args(&program.args)
+        // Nothing of the engine's environment (cloud keys among it) reaches action code.
+        .env_clear()
+        .env(PARENT_ENV, std::process::id().to_string())
+        .env(ADDRESS_SPACE_ENV, options.address_space_bytes.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot start {}: {e}", program.program.display()),
+            )
+        })
+}

@@ -1,0 +1,536 @@
+//! Hostile actions cannot hurt the engine: every invocation ends by its deadline whatever
+//! the code does, no value from JavaScript panics the host, nothing is stored past its cap,
+//! and nothing acknowledged is dropped.
+
+mod common;
+
+use engine::web::WebRequest;
+use engine::worker::WorkerOptions;
+use engine::{Engine, EngineOptions, ErrorCode, Workers};
+use providers::AsyncStatus;
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn body(code: &str, timeout_ms: u64, memory_mb: u64) -> Value {
+    json!({"limits": {"timeout": timeout_ms, "memory": memory_mb}, "exec": {"kind": "nodejs:20", "code": code, "binary": false}})
+}
+
+fn engine_with(options: EngineOptions) -> Arc<Engine> {
+    Arc::new(Engine::in_memory(options).unwrap())
+}
+
+fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let until = Instant::now() + limit;
+    while !done() {
+        assert!(Instant::now() < until, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Built-ins that loop in C without polling QuickJS's interrupt handler.
+const RUNAWAYS: [(&str, &str); 3] = [
+    (
+        "join",
+        "function main() { return { s: Array.prototype.join.call({length: 2**53-1}, '') }; }",
+    ),
+    (
+        "includes",
+        "function main() { return { found: Array.prototype.includes.call({length: 2**53-1}, 1) }; }",
+    ),
+    (
+        "index-of",
+        "function main() { return { at: new Array(2**32-1).indexOf(1) }; }",
+    ),
+];
+
+#[test]
+fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
+    let e = engine_with(common::options());
+    for (name, code) in RUNAWAYS {
+        e.put_action("-", name, None, &body(code, 1_000, 128))
+            .unwrap();
+    }
+    let runs: Vec<_> = RUNAWAYS
+        .iter()
+        .map(|(name, _)| {
+            let e = e.clone();
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let record = e.invoke("-", name, Map::new(), "guest", None).unwrap();
+                (name, record, started.elapsed())
+            })
+        })
+        .collect();
+    for run in runs {
+        let (name, record, took) = run.join().unwrap();
+        assert_eq!(record.status, "timeout", "{name}: {:?}", record.result);
+        assert_eq!(
+            record.result,
+            json!({"error": "The action exceeded its time limit of 1000 milliseconds."})
+        );
+        assert!(took < Duration::from_secs(3), "{name} took {took:?}");
+        // The timeout is on record, as every activation is.
+        assert_eq!(e.activation(&record.id).unwrap().status, "timeout");
+    }
+    assert_eq!(e.running(), 0, "every slot is free again");
+    let stats = e.worker_stats();
+    assert!(
+        stats.killed >= 1,
+        "an overrunning worker was killed: {stats:?}"
+    );
+    // The engine goes on as before.
+    e.put_action(
+        "-",
+        "fine",
+        None,
+        &body("function main() { return { ok: 1 }; }", 1_000, 128),
+    )
+    .unwrap();
+    let fine = e.invoke("-", "fine", Map::new(), "guest", None).unwrap();
+    assert_eq!(
+        (fine.status.as_str(), fine.result),
+        ("success", json!({"ok": 1}))
+    );
+}
+
+#[test]
+fn two_hundred_runaways_in_a_row_leave_the_engine_answering() {
+    let e = engine_with(common::options());
+    let (_, code) = RUNAWAYS[0];
+    e.put_action("-", "spin", None, &body(code, 500, 128))
+        .unwrap();
+    let started = Instant::now();
+    let callers: Vec<_> = (0..20)
+        .map(|_| {
+            let e = e.clone();
+            std::thread::spawn(move || {
+                (0..10)
+                    .map(|_| {
+                        e.invoke("-", "spin", Map::new(), "guest", None)
+                            .unwrap()
+                            .status
+                    })
+                    .filter(|s| s == "timeout")
+                    .count()
+            })
+        })
+        .collect();
+    let timeouts: usize = callers.into_iter().map(|c| c.join().unwrap()).sum();
+    assert_eq!(timeouts, 200);
+    // 10 rounds of 0.5 s, each with at most the 0.5 s grace, plus starting workers.
+    assert!(
+        started.elapsed() < Duration::from_secs(40),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(e.running(), 0);
+    e.put_action(
+        "-",
+        "fine",
+        None,
+        &body("function main() { return { ok: 1 }; }", 1_000, 128),
+    )
+    .unwrap();
+    let t = Instant::now();
+    assert_eq!(
+        e.invoke("-", "fine", Map::new(), "guest", None)
+            .unwrap()
+            .status,
+        "success"
+    );
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+}
+
+#[test]
+fn a_public_web_action_cannot_be_hung_by_its_caller() {
+    let e = engine_with(common::options());
+    // Calls a built-in on whatever JSON the caller sends: {"length": 9e15} would hang it.
+    let code =
+        "function main(p) { return { body: String(Array.prototype.includes.call(p, 'x')) }; }";
+    e.put_action("-", "lookup", Some("web"), &body(code, 1_000, 128))
+        .unwrap();
+    let request = WebRequest {
+        method: "POST".into(),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: br#"{"length": 9e15}"#.to_vec(),
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let response = e.run_web("-", "lookup", &request).unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(response.status, 502);
+    let said: Value = serde_json::from_slice(&response.body).unwrap();
+    assert_eq!(
+        said["error"],
+        "The action exceeded its time limit of 1000 milliseconds."
+    );
+    assert_eq!(e.running(), 0);
+}
+
+#[test]
+fn no_timer_delay_panics_the_host() {
+    let e = engine_with(common::options());
+    for (i, delay) in [
+        "Infinity",
+        "-Infinity",
+        "1e300",
+        "NaN",
+        "-1",
+        "'soon'",
+        "2**31",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let code = format!(
+            "function main() {{ return new Promise((ok) => setTimeout(() => ok({{ fired: true }}), {delay})); }}"
+        );
+        let name = format!("t{i}");
+        e.put_action("-", &name, None, &body(&code, 1_000, 128))
+            .unwrap();
+        let record = e.invoke("-", &name, Map::new(), "guest", None).unwrap();
+        // Node's rule: a delay out of range runs at once.
+        assert_eq!(
+            (record.status.as_str(), &record.result),
+            ("success", &json!({"fired": true})),
+            "setTimeout(…, {delay})"
+        );
+    }
+    // The host's hooks are out of the action's reach: replacing globals changes nothing.
+    let code = "globalThis.__now = () => Infinity; globalThis.__nextDue = () => NaN; function main() { return new Promise((ok) => setTimeout(() => ok({ fired: true }), 5)); }";
+    e.put_action("-", "meddler", None, &body(code, 1_000, 128))
+        .unwrap();
+    assert_eq!(
+        e.invoke("-", "meddler", Map::new(), "guest", None)
+            .unwrap()
+            .result,
+        json!({"fired": true})
+    );
+}
+
+#[test]
+fn a_queue_worker_survives_any_delay_and_goes_on() {
+    let e = engine_with(common::options());
+    let code = "function main() { return new Promise((ok) => setTimeout(() => ok({ fired: true }), Infinity)); }";
+    e.put_action("-", "inf", None, &body(code, 1_000, 128))
+        .unwrap();
+    e.put_action(
+        "-",
+        "next",
+        None,
+        &body("function main() { return { next: true }; }", 1_000, 128),
+    )
+    .unwrap();
+    let workers = Workers::start(e.clone(), 1);
+    let first = e
+        .enqueue("-", "inf", Map::new(), "guest", Duration::from_secs(60))
+        .unwrap();
+    let second = e
+        .enqueue("-", "next", Map::new(), "guest", Duration::from_secs(60))
+        .unwrap();
+    let status = |id: &str| e.async_invocation(id).unwrap().unwrap().status;
+    wait_for("both to end", Duration::from_secs(20), || {
+        status(&second.request_id) == AsyncStatus::Success
+    });
+    assert_eq!(status(&first.request_id), AsyncStatus::Success);
+    workers.stop();
+}
+
+#[test]
+fn huge_thrown_values_and_log_lines_are_capped_like_results() {
+    let e = engine_with(common::options());
+    let cases = [
+        ("throw-string", "function main() { throw 'x'.repeat(1e8); }"),
+        (
+            "throw-error",
+            "function main() { throw new Error('y'.repeat(1e8)); }",
+        ),
+        ("reject", "async function main() { throw 'z'.repeat(1e8); }"),
+    ];
+    for (name, code) in cases {
+        e.put_action("-", name, None, &body(code, 60_000, 512))
+            .unwrap();
+        let record = e.invoke("-", name, Map::new(), "guest", None).unwrap();
+        assert_eq!(record.status, "application error", "{name}");
+        let error = record.result["error"].as_str().unwrap();
+        assert!(
+            error.len() <= 1024 * 1024,
+            "{name}: {} bytes kept",
+            error.len()
+        );
+        assert!(
+            error.ends_with("[the error was truncated at the result limit of 1048576 bytes]"),
+            "{name}: …{}",
+            &error[error.len().saturating_sub(80)..]
+        );
+        let stored = e.activation(&record.id).unwrap();
+        assert!(
+            stored.result.to_string().len() < 1024 * 1024 + 100,
+            "{name}"
+        );
+    }
+    // The async record copies the message: capped too.
+    let workers = Workers::start(e.clone(), 1);
+    let queued = e
+        .enqueue(
+            "-",
+            "throw-string",
+            Map::new(),
+            "guest",
+            Duration::from_secs(60),
+        )
+        .unwrap();
+    wait_for("the failure", Duration::from_secs(60), || {
+        e.async_invocation(&queued.request_id)
+            .unwrap()
+            .unwrap()
+            .status
+            == AsyncStatus::Fail
+    });
+    let record = e.async_invocation(&queued.request_id).unwrap().unwrap();
+    assert!(record.error_message.len() <= 1024 * 1024);
+    workers.stop();
+
+    let code = "function main() { console.log('l'.repeat(1e8)); console.log('after'); return {}; }";
+    e.put_action("-", "loud", None, &body(code, 60_000, 512))
+        .unwrap();
+    let record = e.invoke("-", "loud", Map::new(), "guest", None).unwrap();
+    assert_eq!(record.status, "success");
+    let kept: usize = record.logs.iter().map(String::len).sum();
+    assert!(kept < 1024 * 1024, "{kept} bytes of logs kept");
+    assert!(
+        record
+            .logs
+            .last()
+            .unwrap()
+            .contains(engine::runtime::LOG_TRUNCATED),
+        "{:?}",
+        record.logs.last()
+    );
+}
+
+#[test]
+fn five_hundred_non_blocking_invocations_past_the_limit_all_end_up_recorded() {
+    let e = engine_with(EngineOptions {
+        max_concurrent: 2,
+        ..common::options()
+    });
+    let slow = "function main(p) { return new Promise((ok) => setTimeout(() => ok({}), p.ms)); }";
+    e.put_action("-", "slow", None, &body(slow, 10_000, 128))
+        .unwrap();
+    e.put_action(
+        "-",
+        "quick",
+        None,
+        &body("function main(p) { return { n: p.n }; }", 10_000, 128),
+    )
+    .unwrap();
+    // Both slots are taken while the invocations are accepted.
+    for _ in 0..2 {
+        let held = e
+            .invoke_waiting(
+                "-",
+                "slow",
+                json!({"ms": 1500}).as_object().unwrap().clone(),
+                "guest",
+                Duration::ZERO,
+            )
+            .unwrap();
+        assert!(matches!(held, engine::Invoked::StillRunning { .. }));
+    }
+    let refused = e
+        .invoke("-", "quick", Map::new(), "guest", None)
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::TooManyRequests);
+    let queued: Vec<_> = (0..500)
+        .map(|n| {
+            let params = json!({"n": n}).as_object().unwrap().clone();
+            e.enqueue("-", "quick", params, "guest", Duration::from_secs(600))
+                .unwrap()
+        })
+        .collect();
+    let workers = Workers::start(e.clone(), 4);
+    wait_for("all 500 to succeed", Duration::from_secs(120), || {
+        e.async_invocations(
+            &engine::store::AsyncFilter {
+                status: Some(AsyncStatus::Success),
+                action: Some("quick".into()),
+                ..Default::default()
+            },
+            0,
+            1,
+        )
+        .unwrap()
+        .1 == 500
+    });
+    for (n, q) in queued.iter().enumerate() {
+        let activation = e.activation(&q.activation_id).unwrap();
+        assert_eq!(activation.result, json!({"n": n}));
+    }
+    workers.stop();
+}
+
+#[test]
+fn web_traffic_has_its_own_bound_and_the_memory_budget_holds() {
+    let e = engine_with(EngineOptions {
+        max_concurrent_web: 1,
+        memory_budget_mb: 512,
+        ..common::options()
+    });
+    let slow = "function main(p) { return new Promise((ok) => setTimeout(() => ok({ body: 'late' }), 1000)); }";
+    e.put_action("-", "page", Some("web"), &body(slow, 10_000, 128))
+        .unwrap();
+    e.put_action("-", "big", None, &body(slow, 10_000, 512))
+        .unwrap();
+    let busy = {
+        let e = e.clone();
+        std::thread::spawn(move || e.run_web("-", "page", &WebRequest::default()).unwrap())
+    };
+    wait_for("the web invocation to run", Duration::from_secs(5), || {
+        e.running() == 1
+    });
+    let refused = e.run_web("-", "page", &WebRequest::default()).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::TooManyRequests);
+    assert!(
+        refused.message.contains("web-action invocations"),
+        "{}",
+        refused.message
+    );
+    // Signed callers still get in, up to the memory budget: 128 MB held + 512 MB > 512 MB.
+    let refused = e.invoke("-", "big", Map::new(), "guest", None).unwrap_err();
+    assert!(
+        refused.message.contains("memory budget"),
+        "{}",
+        refused.message
+    );
+    assert_eq!(busy.join().unwrap().status, 200);
+    assert_eq!(
+        e.invoke("-", "big", Map::new(), "guest", None)
+            .unwrap()
+            .status,
+        "success"
+    );
+}
+
+#[test]
+fn the_queue_is_bounded_and_ended_records_expire() {
+    let e = engine_with(EngineOptions {
+        max_queued: 3,
+        retention: Duration::ZERO,
+        ..common::options()
+    });
+    e.put_action(
+        "-",
+        "quick",
+        None,
+        &body("function main() { return {}; }", 1_000, 128),
+    )
+    .unwrap();
+    for _ in 0..3 {
+        e.enqueue("-", "quick", Map::new(), "guest", Duration::from_secs(60))
+            .unwrap();
+    }
+    let refused = e
+        .enqueue("-", "quick", Map::new(), "guest", Duration::from_secs(60))
+        .unwrap_err();
+    assert_eq!(
+        (refused.code, refused.code.status()),
+        (ErrorCode::TooManyRequests, 429)
+    );
+    assert!(
+        refused
+            .message
+            .starts_with("3 invocations are already waiting"),
+        "{}",
+        refused.message
+    );
+    while e.run_next_queued().unwrap() {}
+    let all = |e: &Engine| e.async_invocations(&Default::default(), 0, 10).unwrap().1;
+    assert_eq!(all(&e), 3);
+    std::thread::sleep(Duration::from_millis(5));
+    e.purge_expired(engine::now_ms()).unwrap();
+    assert_eq!(
+        all(&e),
+        0,
+        "ended records older than the retention are gone"
+    );
+}
+
+#[test]
+fn a_worker_that_dies_mid_run_is_an_internal_error_and_the_engine_goes_on() {
+    // A stand-in worker that reads its job and dies of SIGSEGV, as a crashing runtime would.
+    let mut worker = WorkerOptions::for_program("/bin/sh");
+    worker.program.args = vec!["-c".into(), "read job; kill -SEGV $$".into()];
+    let e = engine_with(EngineOptions {
+        worker,
+        ..common::options()
+    });
+    e.put_action(
+        "-",
+        "any",
+        None,
+        &body("function main() { return {}; }", 1_000, 128),
+    )
+    .unwrap();
+    let record = e.invoke("-", "any", Map::new(), "guest", None).unwrap();
+    assert_eq!(record.status, "whisk internal error");
+    let error = record.result["error"].as_str().unwrap();
+    assert!(
+        error.contains("worker process ended unexpectedly") && error.contains("SIGSEGV"),
+        "{error}"
+    );
+    assert_eq!(
+        e.activation(&record.id).unwrap().status,
+        "whisk internal error"
+    );
+    assert_eq!(e.running(), 0);
+    // And the queue: the job fails with the reason, the worker thread goes on to the next.
+    let workers = Workers::start(e.clone(), 1);
+    let a = e
+        .enqueue("-", "any", Map::new(), "guest", Duration::from_secs(60))
+        .unwrap();
+    let b = e
+        .enqueue("-", "any", Map::new(), "guest", Duration::from_secs(60))
+        .unwrap();
+    wait_for("both to fail", Duration::from_secs(20), || {
+        [&a, &b].iter().all(|q| {
+            e.async_invocation(&q.request_id).unwrap().unwrap().status == AsyncStatus::Fail
+        })
+    });
+    workers.stop();
+}
+
+#[test]
+fn workers_hold_no_secret_from_the_engines_environment() {
+    // The worker's environment is cleared: action code has no way to read it, and the
+    // process does not hold it either. A stand-in worker prints what it was given.
+    let dir = tempfile::tempdir().unwrap();
+    let seen = dir.path().join("env");
+    let mut worker = WorkerOptions::for_program("/bin/sh");
+    worker.program.args = vec![
+        "-c".into(),
+        format!("env > {}; read job", seen.display()).into(),
+    ];
+    // SAFETY of the test: set before any worker starts; no other test reads this variable.
+    unsafe { std::env::set_var("FNCONSOLE_TEST_CLOUD_SECRET", "s3cr3t") };
+    let e = engine_with(EngineOptions {
+        worker,
+        ..common::options()
+    });
+    e.put_action(
+        "-",
+        "any",
+        None,
+        &body("function main() { return {}; }", 500, 128),
+    )
+    .unwrap();
+    let _ = e.invoke("-", "any", Map::new(), "guest", None).unwrap();
+    let env = std::fs::read_to_string(&seen).unwrap();
+    assert!(!env.contains("s3cr3t"), "{env}");
+    assert!(env.contains("FNCONSOLE_WORKER_PARENT="), "{env}");
+}
