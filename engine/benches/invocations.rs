@@ -1,8 +1,10 @@
-//! Invocation cost: a cold sandbox run, a full engine invocation, throughput on every core,
-//! and the baseline of starting `node -e` per invocation with the same code, in one run.
+//! Invocation cost: a cold sandbox run in this process and in a worker process (the cost of
+//! isolation), a full engine invocation, throughput on every core, and the baseline of
+//! starting `node -e` per invocation with the same code, in one run.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use engine::runtime::{RunOptions, run};
+use engine::worker::{WorkerOptions, WorkerPool};
 use engine::{Engine, EngineOptions};
 use serde_json::{Map, json};
 use std::process::Command;
@@ -31,16 +33,28 @@ fn bench(c: &mut Criterion) {
     group.sample_size(200);
     let params = json!({"name": "Kim"});
     let options = RunOptions::for_limits(60_000, 256);
-    group.bench_function("cold: new sandbox, compile, run", |b| {
+    group.bench_function("cold: new sandbox, compile, run (in this process)", |b| {
         b.iter(|| run(CODE, "main", &params, &options, None))
     });
+    let worker = || WorkerOptions::for_program(env!("CARGO_BIN_EXE_engine-worker"));
+    let pool = WorkerPool::new(worker());
+    group.bench_function(
+        "cold: new sandbox, compile, run (in a worker process)",
+        |b| b.iter(|| pool.run(CODE, "main", &params, &options, &mut |_| {})),
+    );
 
-    let engine = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
+    let engine = Arc::new(
+        Engine::in_memory(EngineOptions {
+            worker: worker(),
+            ..EngineOptions::default()
+        })
+        .unwrap(),
+    );
     engine
         .put_action("-", "hello", None, &json!({"limits": {"timeout": 60000, "memory": 256}, "exec": {"kind": "nodejs:20", "code": CODE, "binary": false}}))
         .unwrap();
     let input: Map<String, serde_json::Value> = params.as_object().cloned().unwrap();
-    group.bench_function("engine invoke: lookup, sandbox, run, record", |b| {
+    group.bench_function("engine invoke: lookup, worker, sandbox, run, record", |b| {
         b.iter(|| {
             engine
                 .invoke("-", "hello", input.clone(), "bench", None)

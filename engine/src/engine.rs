@@ -566,7 +566,7 @@ impl Engine {
                     params: params_value.clone(),
                     options: RunOptions::for_limits(timeout_ms, limits.memory.unwrap_or(256)),
                 };
-                let out = self.pool.run(&job, &mut |line| {
+                let out = self.pool.run_job(&job, &mut |line| {
                     self.publish(follow_id, live.as_ref(), line);
                 });
                 let (status, result) = match out.outcome {

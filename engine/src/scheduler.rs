@@ -27,6 +27,10 @@ pub enum Invoked {
     },
 }
 
+/// How long a non-blocking invocation may wait in the queue for a slot before it is
+/// discarded: far past any backlog the queue bound allows.
+const NON_BLOCKING_MAX_WAIT: Duration = Duration::from_secs(24 * 3600);
+
 /// An accepted asynchronous or non-blocking invocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Queued {
@@ -40,6 +44,10 @@ impl Engine {
     /// Runs an action, waiting at most `wait` for it to end. Past the wait the caller gets
     /// the activation id and the run goes on in the background. Refused with 429 when the
     /// engine runs as much as it may.
+    ///
+    /// A zero wait is a non-blocking invocation (OpenWhisk's `blocking=false`, NCP's
+    /// `timeout=0`): it is written to the durable queue and runs when a slot is free, so it
+    /// is never refused for being over the concurrency limit and survives a restart.
     pub fn invoke_waiting(
         self: &Arc<Self>,
         package: &str,
@@ -48,6 +56,12 @@ impl Engine {
         subject: &str,
         wait: Duration,
     ) -> Result<Invoked, EngineError> {
+        if wait.is_zero() {
+            let queued = self.enqueue(package, name, params, subject, NON_BLOCKING_MAX_WAIT)?;
+            return Ok(Invoked::StillRunning {
+                activation_id: queued.activation_id,
+            });
+        }
         // Looked up here, once: an unknown action fails fast rather than after the wait.
         let action = self.action(package, name)?;
         let slot = self.admit(Caller::Signed, &action)?;

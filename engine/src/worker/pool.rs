@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use super::WorkerOptions;
 use super::confine::{ADDRESS_SPACE_ENV, PARENT_ENV};
 use super::protocol::{Done, Event, Job};
-use crate::runtime::{LOG_TRUNCATED, LogLine, Outcome, RunOutput};
+use crate::runtime::{LOG_TRUNCATED, LogLine, Outcome, RunOptions, RunOutput};
+use serde_json::Value;
 
 /// Worker processes, started on demand and reused; at most `max_idle` wait between jobs.
 #[derive(Debug)]
@@ -82,10 +83,29 @@ impl WorkerPool {
         }
     }
 
+    /// Runs `main` of `code` in a worker, as [`crate::runtime::run`] would in this process,
+    /// handing each console line to `live` as it arrives.
+    pub fn run(
+        &self,
+        code: &str,
+        main: &str,
+        params: &Value,
+        options: &RunOptions,
+        live: &mut dyn FnMut(&LogLine),
+    ) -> RunOutput {
+        let job = Job {
+            code: code.to_string(),
+            main: main.to_string(),
+            params: params.clone(),
+            options: *options,
+        };
+        self.run_job(&job, live)
+    }
+
     /// Runs `job` in a worker, handing each console line to `live` as it arrives. Always
     /// answers by the job's deadline plus the grace: a worker that has not reported by then
     /// is killed and the run is a timeout, with the lines it wrote so far.
-    pub(crate) fn run(&self, job: &Job, live: &mut dyn FnMut(&LogLine)) -> RunOutput {
+    pub(crate) fn run_job(&self, job: &Job, live: &mut dyn FnMut(&LogLine)) -> RunOutput {
         let sent = Instant::now();
         let mut worker = match self.dispatch(job) {
             Ok(worker) => worker,
