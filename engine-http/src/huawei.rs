@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use std::time::Duration;
 
 use crate::time::{format_utc, parse_utc};
-use crate::{DialectState, body_problem, run};
+use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
 
 /// Default window of the async-invocation list: the last hour.
 const DEFAULT_WINDOW_MS: i64 = 3600 * 1000;
@@ -50,6 +50,17 @@ fn engine_error(e: EngineError) -> Response {
             &e.message,
         ),
     }
+}
+
+/// A `marker` that is not a record position. The seed documents it as a string of at most 64
+/// characters starting at 0, and `next_marker` as an `Integer` (32-bit: Huawei's references
+/// write `Long` for 64-bit), so no marker past 2^31-1 can come from a previous page.
+fn marker_refused() -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "FSS.0400",
+        &format!("marker must be a whole number from 0 to {INTEGER_MAX}"),
+    )
 }
 
 /// `urn:fss:{region}:{project}:function:{package}:{name}:{version}` → (engine package, name).
@@ -132,21 +143,16 @@ async fn handle(
 
     match (method.as_str(), rest) {
         ("GET", ["functions"]) => {
-            let marker = match q("marker").map(|m| m.parse::<usize>()) {
+            // Both fit a `usize` on every target.
+            let marker = match q("marker").map(|m| whole_in(&m, 0..=INTEGER_MAX)) {
                 None => 0,
-                Some(Ok(m)) => m,
-                Some(Err(_)) => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        "FSS.0400",
-                        "marker must be a whole number",
-                    );
-                }
+                Some(Some(m)) => m as usize,
+                Some(None) => return marker_refused(),
             };
-            let max = match q("maxitems").map(|m| m.parse::<usize>()) {
+            let max = match q("maxitems").map(|m| whole_in(&m, 1..=400)) {
                 None => 400,
-                Some(Ok(m)) if (1..=400).contains(&m) => m,
-                _ => {
+                Some(Some(m)) => m as usize,
+                Some(None) => {
                     return error(
                         StatusCode::BAD_REQUEST,
                         "FSS.0400",
@@ -189,9 +195,8 @@ async fn handle(
                             }
                         })
                         .collect::<Vec<_>>();
-                    let next = (marker + functions.len() < total)
-                        .then_some((marker + functions.len()) as u64)
-                        .unwrap_or(0);
+                    let reached = marker.saturating_add(functions.len());
+                    let next = if reached < total { reached as u64 } else { 0 };
                     axum::Json(wire::FunctionList {
                         functions,
                         next_marker: Some(next),
@@ -277,27 +282,21 @@ async fn handle(
                     }
                 }
                 ("GET", "async-invocations") => {
-                    let limit = match q("limit").map(|l| l.parse::<u64>()) {
+                    let limit = match q("limit").map(|l| whole_in(&l, 1..=500)) {
                         None => 100,
-                        Some(Ok(l)) if (1..=500).contains(&l) => l,
-                        _ => {
+                        Some(Some(l)) => l,
+                        Some(None) => {
                             return error(
                                 StatusCode::BAD_REQUEST,
                                 "FSS.0400",
-                                "limit must be 1 to 500",
+                                "limit must be a whole number from 1 to 500",
                             );
                         }
                     };
-                    let marker = match q("marker").map(|m| m.parse::<u64>()) {
+                    let marker = match q("marker").map(|m| whole_in(&m, 0..=INTEGER_MAX)) {
                         None => 0,
-                        Some(Ok(m)) => m,
-                        _ => {
-                            return error(
-                                StatusCode::BAD_REQUEST,
-                                "FSS.0400",
-                                "marker must be a whole number",
-                            );
-                        }
+                        Some(Some(m)) => m,
+                        Some(None) => return marker_refused(),
                     };
                     let status = match q("status") {
                         None => None,
@@ -346,7 +345,7 @@ async fn handle(
                     });
                     match listed.await {
                         Ok((items, total)) => {
-                            let next = marker + items.len() as u64;
+                            let next = marker.saturating_add(items.len() as u64);
                             axum::Json(wire::AsyncInvocationList {
                                 invocations: items
                                     .into_iter()

@@ -17,6 +17,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use engine::{Engine, EngineError};
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 /// The largest request body accepted (NCP and OpenWhisk: 1 MB payloads).
@@ -51,6 +52,16 @@ pub(crate) async fn run<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .unwrap_or_else(|_| Err(EngineError::internal("the engine stopped")))
+}
+
+/// The largest 32-bit `Integer`: NCP, OpenWhisk and FunctionGraph type their paging numbers
+/// so, and refuse larger ones; it also keeps every page offset far inside the store's `i64`.
+pub(crate) const INTEGER_MAX: u64 = i32::MAX as u64;
+
+/// A paging number as a whole number within `range`; `None` for anything else (negative,
+/// fractional, past `u64`, outside the range), which each dialect refuses in its own shape.
+pub(crate) fn whole_in(value: &str, range: RangeInclusive<u64>) -> Option<u64> {
+    value.parse::<u64>().ok().filter(|n| range.contains(n))
 }
 
 /// Why a request body could not be read, for each dialect to answer in its own shape:

@@ -16,7 +16,7 @@ use providers::wire::ncp as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::{DialectState, body_problem, run};
+use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
 
 /// Activations older than this are not listed (NCP: "within a month").
 const LIST_WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -291,19 +291,26 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response
     })
 }
 
-/// Seed 000: `pageNo`, `pageSize` (≤ 200), `start`/`end` (epoch ms), only the last month.
+/// The largest `pageSize`: seed 000 types it `Integer` and states no range; this engine takes
+/// OpenWhisk's largest page (NCP's service is built on OpenWhisk) and refuses more with 80307.
+const MAX_PAGE_SIZE: u64 = 200;
+
+/// Seed 000: `pageNo` (1 to 2^31-1, an `Integer`), `pageSize` (1 to 200), `start`/`end`
+/// (epoch ms), only the last month.
 async fn list_activations(
     engine: std::sync::Arc<engine::Engine>,
     q: &impl Fn(&str) -> Option<String>,
     scope: Option<(&str, &str)>,
 ) -> Response {
-    let number = |name: &str, default: u64| -> Result<u64, Response> {
+    let invalid = |message: String| {
+        engine_error(EngineError::new(ErrorCode::ActionBodyInvalidValue, message))
+    };
+    let number = |name: &str, default: u64, most: u64| -> Result<u64, Response> {
         match q(name) {
             None => Ok(default),
-            Some(v) => v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                engine_error(EngineError::new(
-                    ErrorCode::ActionBodyInvalidValue,
-                    format!("{name} must be a whole number of at least 1, not \"{v}\""),
+            Some(v) => whole_in(&v, 1..=most).ok_or_else(|| {
+                invalid(format!(
+                    "{name} must be a whole number from 1 to {most}, not \"{v}\""
                 ))
             }),
         }
@@ -311,22 +318,26 @@ async fn list_activations(
     let time = |name: &str| -> Result<Option<i64>, Response> {
         match q(name) {
             None => Ok(None),
-            Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
-                engine_error(EngineError::new(
-                    ErrorCode::ActionBodyInvalidValue,
-                    format!("{name} must be epoch milliseconds, not \"{v}\""),
-                ))
-            }),
+            Some(v) => v
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| invalid(format!("{name} must be epoch milliseconds, not \"{v}\""))),
         }
     };
     let (page_no, page_size, start, end) = match (
-        number("pageNo", 1),
-        number("pageSize", 20),
+        number("pageNo", 1, INTEGER_MAX),
+        number("pageSize", 20, MAX_PAGE_SIZE),
         time("start"),
         time("end"),
     ) {
-        (Ok(n), Ok(s), Ok(start), Ok(end)) => (n, s.min(200), start, end),
+        (Ok(n), Ok(s), Ok(start), Ok(end)) => (n, s, start, end),
         (Err(r), ..) | (_, Err(r), ..) | (.., Err(r), _) | (.., Err(r)) => return r,
+    };
+    // pageNo ≥ 1, and within the bounds above the product stays below 2^39.
+    let Some(offset) = (page_no - 1).checked_mul(page_size) else {
+        return invalid(format!(
+            "pageNo {page_no} with pageSize {page_size} is past any page there can be"
+        ));
     };
     let window_start = engine::now_ms() - LIST_WINDOW_MS;
     let filter = ActivationFilter {
@@ -336,30 +347,22 @@ async fn list_activations(
         upto_ms: end,
         ..Default::default()
     };
-    run(move || {
-        engine.activations(
-            &filter,
-            ActivationOrder::Start,
-            false,
-            (page_no - 1) * page_size,
-            page_size,
-        )
-    })
-    .await
-    .map_or_else(engine_error, |(items, total)| {
-        content(wire::ActivationList {
-            activations: items
-                .into_iter()
-                .map(|a| wire::ActivationSummary {
-                    status: Some(ncp_status(&a.status).into()),
-                    activation_id: a.id,
-                    duration: Some(a.duration_ms),
-                    start: Some(a.start_ms),
-                })
-                .collect(),
-            total_count: total,
+    run(move || engine.activations(&filter, ActivationOrder::Start, false, offset, page_size))
+        .await
+        .map_or_else(engine_error, |(items, total)| {
+            content(wire::ActivationList {
+                activations: items
+                    .into_iter()
+                    .map(|a| wire::ActivationSummary {
+                        status: Some(ncp_status(&a.status).into()),
+                        activation_id: a.id,
+                        duration: Some(a.duration_ms),
+                        start: Some(a.start_ms),
+                    })
+                    .collect(),
+                total_count: total,
+            })
         })
-    })
 }
 
 fn package_content(

@@ -15,7 +15,7 @@ use providers::wire::openwhisk as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::{DialectState, body_problem, run};
+use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
 
 pub(crate) fn routes() -> Router<DialectState> {
     Router::new()
@@ -193,18 +193,23 @@ async fn handle(
             .map(|(_, v)| v.clone())
     };
     let flag = |name: &str| q(name).is_some_and(|v| v == "true");
-    // `limit` (0 = the most, 200) and `skip`, refused with 400 when not numbers in range.
+    // `limit` (0 = the most, 200) and `skip` (OpenWhisk reads it as a 32-bit Int), refused
+    // with 400 when not whole numbers in range. Both fit a `usize` on every target.
     let page = || -> Result<(usize, usize), Response> {
-        let limit = match q("limit").map(|l| l.parse::<usize>()) {
+        let limit = match q("limit").map(|l| whole_in(&l, 0..=200)) {
             None => 30,
-            Some(Ok(0)) => 200,
-            Some(Ok(l)) if l <= 200 => l,
-            _ => return Err(malformed("limit must be a whole number from 0 to 200")),
+            Some(Some(0)) => 200,
+            Some(Some(l)) => l as usize,
+            Some(None) => return Err(malformed("limit must be a whole number from 0 to 200")),
         };
-        let skip = match q("skip").map(|s| s.parse::<usize>()) {
+        let skip = match q("skip").map(|s| whole_in(&s, 0..=INTEGER_MAX)) {
             None => 0,
-            Some(Ok(s)) => s,
-            Some(Err(_)) => return Err(malformed("skip must be a whole number")),
+            Some(Some(s)) => s as usize,
+            Some(None) => {
+                return Err(malformed(&format!(
+                    "skip must be a whole number from 0 to {INTEGER_MAX}"
+                )));
+            }
         };
         Ok((limit, skip))
     };

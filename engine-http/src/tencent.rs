@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 use std::time::Duration;
 
 use crate::time::{format_utc, parse_utc};
-use crate::{DialectState, body_problem, run};
+use crate::{DialectState, body_problem, run, whole_in};
 
 /// Most records a GetFunctionLogs window may reach (`Offset + Limit`).
 const MAX_WINDOW: u64 = 10_000;
@@ -74,16 +74,16 @@ impl LogsQuery {
     fn parse(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let number = |name: &str, default: u64| -> Result<u64, String> {
             get(name).map_or(Ok(default), |v| {
-                v.parse()
-                    .map_err(|_| format!("{name} must be a whole number"))
+                whole_in(&v, 0..=MAX_WINDOW).ok_or_else(|| {
+                    format!("{name} must be a whole number from 0 to {MAX_WINDOW}, not {v}")
+                })
             })
         };
         let offset = number("offset", 0)?;
         let limit = number("limit", 20)?;
-        if offset + limit > MAX_WINDOW {
+        if offset.checked_add(limit).is_none_or(|end| end > MAX_WINDOW) {
             return Err(format!(
-                "offset + limit is {}; at most {MAX_WINDOW} is allowed",
-                offset + limit
+                "offset + limit must be at most {MAX_WINDOW} (offset {offset}, limit {limit})"
             ));
         }
         let ascending = match get("order").as_deref() {

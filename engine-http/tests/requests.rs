@@ -764,3 +764,251 @@ async fn functiongraph_accepts_the_configured_iam_token_instead_of_a_signature()
     let body: Value = refused.json().await.unwrap();
     assert_eq!(body["error_code"], "FSS.0403");
 }
+
+/// The overflow values of issue #9 (and their neighbours) in every paging parameter: each
+/// cloud refuses them with its own 4xx error, never a 500, a dropped connection or a hang.
+#[tokio::test(flavor = "multi_thread")]
+async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
+    let (url, engine, workers) = support::serve_engine().await;
+    // Something to page over: an activation and an asynchronous record.
+    engine
+        .invoke("demo", "hello", Default::default(), "guest", None)
+        .unwrap();
+    let async_records =
+        "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations";
+    let queued = call(
+        &url,
+        Sign::Huawei,
+        "POST",
+        "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/invocations-async",
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(queued.status, 202, "{}", queued.text);
+
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let ncp = |what, query: &str| {
+        case(
+            what,
+            Sign::Ncp,
+            "GET",
+            leak(format!(
+                "/api/v2/packages/demo/actions/hello/activations?{query}"
+            )),
+            "",
+            400,
+            "/error/errorCode",
+            json!("80307"),
+        )
+    };
+    let fss = |what, target: String| {
+        case(
+            what,
+            Sign::Huawei,
+            "GET",
+            leak(target),
+            "",
+            400,
+            "/error_code",
+            json!("FSS.0400"),
+        )
+    };
+    let scf = |what, action, body: &'static str| {
+        case(
+            what,
+            Sign::Tc3(action),
+            "POST",
+            "/",
+            body,
+            200,
+            "/Response/Error/Code",
+            json!("InvalidParameterValue"),
+        )
+    };
+    let legacy = |what, offset: &str, limit: &str| {
+        case(
+            what,
+            Sign::None,
+            "GET",
+            leak(support::legacy_target(
+                &url,
+                &[
+                    ("Action", "GetFunctionLogs"),
+                    ("namespace", "demo"),
+                    ("offset", offset),
+                    ("limit", limit),
+                ],
+            )),
+            "",
+            200,
+            "/codeDesc",
+            json!("InvalidParameterValue"),
+        )
+    };
+    check(
+        &url,
+        vec![
+            ncp("pageNo 2^64-1", "pageNo=18446744073709551615"),
+            ncp(
+                "pageNo 2^63-1 with pageSize 200",
+                "pageNo=9223372036854775807&pageSize=200",
+            ),
+            ncp("pageNo past a 32-bit Integer", "pageNo=2147483648"),
+            ncp("pageNo negative", "pageNo=-1"),
+            ncp("pageSize 2^64-1", "pageSize=18446744073709551615"),
+            ncp("pageSize 201", "pageSize=201"),
+            ncp("pageSize negative", "pageSize=-1"),
+            case(
+                "all activations, both 2^64-1",
+                Sign::Ncp,
+                "GET",
+                "/api/v2/activations?pageNo=18446744073709551615&pageSize=18446744073709551615",
+                "",
+                400,
+                "/error/errorCode",
+                json!("80307"),
+            ),
+            fss(
+                "async marker 2^64-1",
+                format!("{async_records}?marker=18446744073709551615"),
+            ),
+            fss(
+                "async marker 2^63-1",
+                format!("{async_records}?marker=9223372036854775807"),
+            ),
+            fss(
+                "async marker past a 32-bit Integer",
+                format!("{async_records}?marker=2147483648"),
+            ),
+            fss(
+                "async marker negative",
+                format!("{async_records}?marker=-1"),
+            ),
+            fss(
+                "async limit 2^64-1",
+                format!("{async_records}?limit=18446744073709551615"),
+            ),
+            fss(
+                "functions marker 2^64-1",
+                "/v2/p/fgs/functions?marker=18446744073709551615".into(),
+            ),
+            fss(
+                "functions maxitems 2^64-1",
+                "/v2/p/fgs/functions?maxitems=18446744073709551615".into(),
+            ),
+            scf(
+                "Limit 2^64-1 (Offset + Limit wraps)",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Offset":1,"Limit":18446744073709551615}"#,
+            ),
+            scf(
+                "Offset 2^64-1",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Offset":18446744073709551615,"Limit":1}"#,
+            ),
+            scf(
+                "Offset and Limit 2^63-1",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Offset":9223372036854775807,"Limit":9223372036854775807}"#,
+            ),
+            scf(
+                "Offset negative",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Offset":-1}"#,
+            ),
+            scf(
+                "Limit negative",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Limit":-1}"#,
+            ),
+            scf(
+                "Offset + Limit 10,001",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Offset":9990,"Limit":11}"#,
+            ),
+            scf(
+                "ListFunctions Limit 2^64-1",
+                "ListFunctions",
+                r#"{"Limit":18446744073709551615}"#,
+            ),
+            legacy("legacy limit 2^64-1", "1", "18446744073709551615"),
+            legacy("legacy offset 2^64-1", "18446744073709551615", "1"),
+            legacy("legacy offset negative", "-1", "1"),
+        ],
+    )
+    .await;
+
+    // OpenWhisk's errors carry a transaction id: check the status and the wording.
+    for target in [
+        "/api/v1/namespaces/_/activations?limit=18446744073709551615",
+        "/api/v1/namespaces/_/activations?limit=-1",
+        "/api/v1/namespaces/_/activations?skip=18446744073709551615",
+        "/api/v1/namespaces/_/activations?skip=9223372036854775807",
+        "/api/v1/namespaces/_/activations?skip=2147483648",
+        "/api/v1/namespaces/_/actions?skip=18446744073709551615",
+        "/api/v1/namespaces/_/packages?skip=9223372036854775807",
+    ] {
+        let reply = call(&url, Sign::OpenWhisk, "GET", target, vec![]).await;
+        assert_eq!(reply.status, 400, "{target}: {}", reply.text);
+        let message = reply.json()["error"].as_str().unwrap_or("").to_string();
+        assert!(
+            message.starts_with("The request content was malformed:")
+                && (message.contains("skip") || message.contains("limit")),
+            "{target}: {}",
+            reply.text
+        );
+    }
+
+    // The last values in range are served: empty pages, not errors.
+    let page = call(
+        &url,
+        Sign::Ncp,
+        "GET",
+        "/api/v2/packages/demo/actions/hello/activations?pageNo=2147483647&pageSize=200",
+        vec![],
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert_eq!(page.json()["content"]["activations"], json!([]));
+    let page = call(
+        &url,
+        Sign::OpenWhisk,
+        "GET",
+        "/api/v1/namespaces/_/activations?skip=2147483647&limit=200",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        (page.status, page.json()),
+        (200, json!([])),
+        "{}",
+        page.text
+    );
+    let page = call(
+        &url,
+        Sign::Huawei,
+        "GET",
+        &format!("{async_records}?marker=2147483647&limit=500"),
+        vec![],
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert_eq!(
+        (&page.json()["invocations"], &page.json()["next_marker"]),
+        (&json!([]), &json!(0))
+    );
+    let page = call(
+        &url,
+        Sign::Tc3("GetFunctionLogs"),
+        "POST",
+        "/",
+        br#"{"Namespace":"demo","Offset":9990,"Limit":10}"#.to_vec(),
+    )
+    .await;
+    assert!(
+        page.json()["Response"]["Error"].is_null(),
+        "Offset + Limit of 10,000 is allowed: {}",
+        page.text
+    );
+    workers.stop();
+}
