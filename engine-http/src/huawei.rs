@@ -44,6 +44,11 @@ fn engine_error(e: EngineError) -> Response {
             error(StatusCode::NOT_FOUND, "FSS.0404", "can not find function")
         }
         ErrorCode::Internal => error(StatusCode::INTERNAL_SERVER_ERROR, "FSS.0500", &e.message),
+        // FunctionGraph's error codes: 429 FSS.0429 "Too many requests" (whatever the engine
+        // was too busy for: running invocations, a full queue).
+        code if code.status() == 429 => {
+            error(StatusCode::TOO_MANY_REQUESTS, "FSS.0429", &e.message)
+        }
         code => error(
             StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST),
             "FSS.0400",
@@ -370,5 +375,25 @@ async fn handle(
             }
         }
         _ => error(StatusCode::NOT_FOUND, "FSS.0404", "can not find resource"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answered;
+
+    #[tokio::test]
+    async fn too_many_requests_is_fss_0429() {
+        let busy = EngineError::new(ErrorCode::TooManyRequests, "100 invocations are running");
+        let (status, body) = answered(engine_error(busy)).await;
+        assert_eq!(
+            (status, &body["error_code"], &body["error_msg"]),
+            (
+                429,
+                &"FSS.0429".into(),
+                &"100 invocations are running".into()
+            )
+        );
     }
 }

@@ -85,3 +85,14 @@ pub(crate) fn body_problem(rejection: &BytesRejection) -> (StatusCode, String) {
         )
     }
 }
+
+/// What a dialect answered, for the unit tests: status and JSON body.
+#[cfg(test)]
+pub(crate) async fn answered(response: axum::response::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), MAX_BODY_BYTES)
+        .await
+        .expect("a dialect's answer is a small in-memory body");
+    let body = serde_json::from_slice(&bytes).expect("a dialect's error is JSON");
+    (status, body)
+}

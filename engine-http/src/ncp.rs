@@ -431,3 +431,20 @@ fn action_content(namespace: &str, a: &engine::store::StoredAction) -> wire::Act
         vpc: b.vpc.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answered;
+
+    #[tokio::test]
+    async fn too_many_requests_is_an_ncp_error_with_status_429() {
+        let busy = EngineError::new(ErrorCode::TooManyRequests, "100 invocations are running");
+        let (status, body) = answered(engine_error(busy)).await;
+        assert_eq!(status, 429);
+        assert_eq!(
+            body,
+            json!({"error": {"errorCode": "80429", "message": "TOO_MANY_REQUESTS", "details": "100 invocations are running"}})
+        );
+    }
+}

@@ -712,3 +712,20 @@ fn activation_json(r: &ActivationRecord, full: bool) -> wire::Activation {
         publish: Some(false),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answered;
+
+    #[tokio::test]
+    async fn too_many_requests_is_openwhisks_error_with_status_429() {
+        let busy = EngineError::new(ErrorCode::TooManyRequests, "100 invocations are running");
+        let (status, body) = answered(engine_error(busy)).await;
+        assert_eq!(
+            (status, &body["error"]),
+            (429, &json!("100 invocations are running"))
+        );
+        assert!(body["code"].is_string(), "{body}");
+    }
+}

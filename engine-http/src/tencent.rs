@@ -41,6 +41,9 @@ fn engine_error(e: EngineError) -> Response {
             api_error("ResourceNotFound.Function", "the function does not exist")
         }
         ErrorCode::Internal => api_error("InternalError", e.message),
+        // SCF's common code for an exceeded quota (the engine was too busy: running
+        // invocations, a full queue).
+        code if code.status() == 429 => api_error("LimitExceeded", e.message),
         _ => api_error("InvalidParameterValue", e.message),
     }
 }
@@ -480,5 +483,23 @@ async fn legacy(
         })
         .into_response(),
         Err(e) => legacy_error(5000, "InternalError", e.message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answered;
+
+    #[tokio::test]
+    async fn too_many_requests_is_limit_exceeded() {
+        let busy = EngineError::new(ErrorCode::TooManyRequests, "100 invocations are running");
+        let (status, body) = answered(engine_error(busy)).await;
+        // API 3.0 answers every error with 200 and `Response.Error`.
+        assert_eq!(status, 200);
+        assert_eq!(
+            body["Response"]["Error"],
+            json!({"Code": "LimitExceeded", "Message": "100 invocations are running"})
+        );
     }
 }
