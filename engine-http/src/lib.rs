@@ -36,10 +36,10 @@ pub struct DialectState {
 pub fn router(engine: Arc<Engine>, keys: Arc<DialectKeys>) -> Router {
     let state = DialectState { engine, keys };
     Router::new()
-        .merge(ncp::routes())
-        .merge(openwhisk::routes())
-        .merge(huawei::routes())
-        .merge(tencent::routes())
+        .merge(ncp::routes(&state))
+        .merge(openwhisk::routes(&state))
+        .merge(huawei::routes(&state))
+        .merge(tencent::routes(&state))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -2,15 +2,16 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::sign::encoding::{parse_form, unquote};
-use providers::sign::{Secret, ncp as signer};
+use providers::sign::{Secret, VerifyError, ncp as signer};
 use providers::wire::Code;
 use providers::wire::ncp as wire;
 use serde_json::{Map, Value, json};
@@ -21,10 +22,62 @@ use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
 /// Activations older than this are not listed (NCP: "within a month").
 const LIST_WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
 
-pub(crate) fn routes() -> Router<DialectState> {
+pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     Router::new()
         .route("/api/v2/{*rest}", any(handle))
         .route("/ncf/api/v2/{*rest}", any(handle))
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+}
+
+/// Checks signature v2 before the handler reads the body: it signs the method, the target,
+/// the time and the access key, not the body, so no body is read for a caller it refuses.
+async fn authenticate(State(state): State<DialectState>, request: Request, next: Next) -> Response {
+    let verified = {
+        let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+        let presented = signer::PresentedSignature {
+            timestamp_ms: header(signer::TIMESTAMP_HEADER),
+            access_key: header(signer::ACCESS_KEY_HEADER),
+            // The Python SDK sends the same signature as `-v1`.
+            signature: header(signer::SIGNATURE_HEADER)
+                .or_else(|| header("x-ncp-apigw-signature-v1")),
+        };
+        let target = request
+            .uri()
+            .path_and_query()
+            .map(|pq| pq.as_str())
+            .unwrap_or("/");
+        let keys = &state.keys;
+        let lookup =
+            |k: &str| (k == keys.ncp_access_key).then(|| Secret::new(keys.ncp_secret_key.expose()));
+        signer::verify(
+            request.method().as_str(),
+            target,
+            presented,
+            lookup,
+            now_ms(),
+        )
+    };
+    match verified {
+        Ok(_) => next.run(request).await,
+        Err(e) => unauthorized(&e),
+    }
+}
+
+/// 401 "Authentication Failed". An unknown access key and a wrong signature get the same
+/// answer, so it does not tell a caller which access keys exist.
+fn unauthorized(e: &VerifyError) -> Response {
+    let details = match e {
+        VerifyError::UnknownKey | VerifyError::BadSignature => {
+            "Invalid authentication information.".to_string()
+        }
+        other => other.to_string(),
+    };
+    error(
+        StatusCode::UNAUTHORIZED,
+        "200",
+        "Authentication Failed",
+        Some(details),
+    )
 }
 
 fn error(status: StatusCode, code: &str, message: &str, details: Option<String>) -> Response {
@@ -56,33 +109,13 @@ fn now_ms() -> u64 {
     engine::now_ms().max(0) as u64
 }
 
+/// Every NCP request, once [`authenticate`] let it through.
 async fn handle(
     State(state): State<DialectState>,
     method: Method,
     uri: Uri,
-    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
-    let presented = signer::PresentedSignature {
-        timestamp_ms: header(signer::TIMESTAMP_HEADER),
-        access_key: header(signer::ACCESS_KEY_HEADER),
-        // The Python SDK sends the same signature as `-v1`.
-        signature: header(signer::SIGNATURE_HEADER).or_else(|| header("x-ncp-apigw-signature-v1")),
-    };
-    let keys = state.keys.clone();
-    let lookup = move |k: &str| {
-        (k == keys.ncp_access_key).then(|| Secret::new(keys.ncp_secret_key.expose()))
-    };
-    if let Err(e) = signer::verify(method.as_str(), target, presented, lookup, now_ms()) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "200",
-            "Authentication Failed",
-            Some(e.to_string()),
-        );
-    }
     let body = match body {
         Ok(b) => b,
         Err(r) => {

@@ -2,9 +2,10 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, StoredAction};
@@ -17,10 +18,28 @@ use std::time::Duration;
 
 use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
 
-pub(crate) fn routes() -> Router<DialectState> {
+pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     Router::new()
         .route("/api/v1/namespaces/{namespace}/{*rest}", any(handle))
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        // Web actions are public: no credentials.
         .route("/api/v1/web/{namespace}/{package}/{*action}", any(web))
+}
+
+/// Checks the basic auth before the handler reads the body (the credentials are all in the
+/// `Authorization` header), so no body is read for a caller it refuses.
+async fn authenticate(State(state): State<DialectState>, request: Request, next: Next) -> Response {
+    let auth = request
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok());
+    if signer::verify(auth, &state.keys.openwhisk_auth).is_err() {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "The supplied authentication is invalid",
+        );
+    }
+    next.run(request).await
 }
 
 /// The extensions a web action may be asked for (`.http` when none is given).
@@ -155,20 +174,13 @@ fn ow_status(status: &str) -> &str {
     }
 }
 
+/// Every namespaced OpenWhisk request, once [`authenticate`] let it through.
 async fn handle(
     State(state): State<DialectState>,
     method: Method,
     uri: Uri,
-    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
-    if signer::verify(auth, &state.keys.openwhisk_auth).is_err() {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "The supplied authentication is invalid",
-        );
-    }
     let body = match body {
         Ok(b) => b,
         Err(r) => {

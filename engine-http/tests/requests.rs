@@ -6,7 +6,8 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{Sign, call, oversized_body, serve};
+use std::time::Duration;
+use support::{Sign, call, call_as, oversized_body, serve};
 
 /// One row of the matrix: what was sent and what must come back.
 struct Case {
@@ -832,6 +833,7 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
             "GET",
             leak(support::legacy_target(
                 &url,
+                &support::keys(),
                 &[
                     ("Action", "GetFunctionLogs"),
                     ("namespace", "demo"),
@@ -1011,4 +1013,182 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
         page.text
     );
     workers.stop();
+}
+
+/// Keys the engine does not know, and the engine's access keys with wrong secrets.
+fn strangers() -> (engine_http::DialectKeys, engine_http::DialectKeys) {
+    let mut unknown = support::keys();
+    unknown.ncp_access_key = "ncp-nobody".into();
+    unknown.tencent_secret_id = "AKIDnobody".into();
+    unknown.huawei_access_key = "HW-NOBODY".into();
+    let mut wrong = support::keys();
+    wrong.ncp_secret_key = "not-the-secret".into();
+    wrong.tencent_secret_key = "not-the-secret".into();
+    wrong.huawei_secret_key = "not-the-secret".into();
+    (unknown, wrong)
+}
+
+/// An SCF API 3.0 answer without its `RequestId`, which is new in every answer.
+fn without_request_id(reply: &support::Reply) -> Value {
+    let mut body = reply.json();
+    let id = body["Response"]
+        .as_object_mut()
+        .and_then(|r| r.remove("RequestId"));
+    assert!(id.is_some_and(|id| id.is_string()), "{}", reply.text);
+    body
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ncp_and_scf_answer_an_unknown_access_key_as_they_answer_a_wrong_signature() {
+    let url = serve().await;
+    let (unknown, wrong) = strangers();
+
+    let ncp = |k| call_as(&url, k, Sign::Ncp, "GET", "/api/v2/packages", vec![]);
+    let (a, b) = (ncp(&unknown).await, ncp(&wrong).await);
+    assert_eq!((a.status, b.status), (401, 401), "{} / {}", a.text, b.text);
+    assert_eq!(a.text, b.text, "NCP tells the two apart");
+    assert_eq!(a.json()["error"]["errorCode"], "200");
+
+    let scf = |k| {
+        call_as(
+            &url,
+            k,
+            Sign::Tc3("ListFunctions"),
+            "POST",
+            "/",
+            b"{}".to_vec(),
+        )
+    };
+    let (a, b) = (scf(&unknown).await, scf(&wrong).await);
+    assert_eq!((a.status, b.status), (200, 200));
+    assert_eq!(
+        without_request_id(&a),
+        without_request_id(&b),
+        "SCF tells the two apart"
+    );
+    assert_eq!(
+        a.json()["Response"]["Error"]["Code"],
+        "AuthFailure.SignatureFailure"
+    );
+
+    let legacy = |k| {
+        let target = support::legacy_target(&url, k, &[("Action", "GetFunctionLogs")]);
+        let url = url.clone();
+        async move { call(&url, Sign::None, "GET", &target, vec![]).await }
+    };
+    let (a, b) = (legacy(&unknown).await, legacy(&wrong).await);
+    assert_eq!((a.status, b.status), (200, 200));
+    assert_eq!(a.text, b.text, "the legacy API tells the two apart");
+    assert_eq!(a.json()["code"], 4100);
+}
+
+/// Where each dialect is asked to run `demo/hello`, and how it says "not authenticated".
+const INVOKES: [(Sign, &str, &str, u16, &str, &str); 4] = [
+    (
+        Sign::Ncp,
+        "POST",
+        "/api/v2/packages/demo/actions/hello",
+        401,
+        "/error/errorCode",
+        "200",
+    ),
+    (
+        Sign::OpenWhisk,
+        "POST",
+        "/api/v1/namespaces/_/actions/demo/hello?blocking=true",
+        401,
+        "/error",
+        "The supplied authentication is invalid",
+    ),
+    (
+        Sign::Huawei,
+        "POST",
+        "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/invocations",
+        403,
+        "/error_code",
+        "FSS.0403",
+    ),
+    (
+        Sign::Tc3("Invoke"),
+        "POST",
+        "/",
+        200,
+        "/Response/Error/Code",
+        "AuthFailure.SignatureFailure",
+    ),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_are_checked_before_the_body_is_read() {
+    let url = serve().await;
+    let (unknown, _) = strangers();
+    let body = br#"{"FunctionName":"hello","Namespace":"demo"}"#;
+    for (sign, method, target, status, at, code) in INVOKES {
+        // Unsigned, or signed with an unknown key, announcing a 1 MB body that never comes:
+        // refused at once, without waiting for it.
+        let unsigned = vec![("Content-Type".to_string(), "application/json".to_string())];
+        let stranger = support::signed_headers(&url, &unknown, sign, method, target, body);
+        let stranger = match sign {
+            // OpenWhisk has no access key apart from its secret: a wrong one.
+            Sign::OpenWhisk => {
+                let mut k = support::keys();
+                k.openwhisk_auth = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:wrong".into();
+                support::signed_headers(&url, &k, sign, method, target, body)
+            }
+            _ => stranger,
+        };
+        for (who, headers) in [("unsigned", unsigned), ("unknown key", stranger)] {
+            let answer = support::send_head_only(
+                &url,
+                method,
+                target,
+                &headers,
+                1_000_000,
+                Duration::from_secs(5),
+            )
+            .await;
+            let Some((got, text)) = answer else {
+                panic!("{sign:?} {who}: waited for the body before refusing the credentials");
+            };
+            let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            assert_eq!(
+                (got, json.pointer(at)),
+                (status, Some(&json!(code))),
+                "{sign:?} {who}: {text}"
+            );
+        }
+        // Unsigned with a whole body past 1 MB: the credentials are refused, not the size.
+        let reply = call(&url, Sign::None, method, target, oversized_body()).await;
+        let json: Value = serde_json::from_str(&reply.text).unwrap_or(Value::Null);
+        assert_eq!(
+            (reply.status, json.pointer(at)),
+            (status, Some(&json!(code))),
+            "{sign:?} oversized and unsigned: {}",
+            reply.text
+        );
+    }
+
+    // A well-signed head is not refused early: the engine waits for the body it signs.
+    let signed = |sign, method, target| {
+        let headers = support::signed_headers(&url, &support::keys(), sign, method, target, body);
+        let url = url.clone();
+        async move {
+            support::send_head_only(
+                &url,
+                method,
+                target,
+                &headers,
+                body.len(),
+                Duration::from_secs(1),
+            )
+            .await
+        }
+    };
+    let [ncp, ow, fg, scf] = INVOKES.map(|(sign, method, target, ..)| signed(sign, method, target));
+    let answers = tokio::join!(ncp, ow, fg, scf);
+    assert_eq!(
+        answers,
+        (None, None, None, None),
+        "a dialect answered a well-signed request before its body came"
+    );
 }

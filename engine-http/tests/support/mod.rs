@@ -257,10 +257,9 @@ pub async fn send_head_only(
 }
 
 /// `/v2/index.php?…` with `params` and the legacy API's common parameters, signed with
-/// HmacSHA256 as `qcloudapi-sdk-python` signs a GET, with the engine's keys.
-pub fn legacy_target(url: &str, params: &[(&str, &str)]) -> String {
+/// HmacSHA256 as `qcloudapi-sdk-python` signs a GET, with the keys `k`.
+pub fn legacy_target(url: &str, k: &DialectKeys, params: &[(&str, &str)]) -> String {
     use providers::sign::tencent_legacy::{KeyStyle, SignatureMethod, StringToSign};
-    let k = keys();
     let ts = now_secs().to_string();
     let mut all: Vec<(String, String)> = params
         .iter()
