@@ -701,6 +701,22 @@ async fn web_actions_answer_without_credentials_under_api_v1_web() {
     .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert!(reply.text.contains("Ada"), "{}", reply.text);
+    // Anyone may call it: what they send comes back escaped, not as markup.
+    let xss = call(
+        &url,
+        Sign::None,
+        "GET",
+        "/api/v1/web/guest/demo/web-hello?name=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        (xss.status, xss.text.as_str()),
+        (
+            200,
+            "<h1>Hello, &lt;script&gt;alert(1)&lt;/script&gt;</h1><p>Method: get</p>"
+        )
+    );
     let json = call(
         &url,
         Sign::None,
