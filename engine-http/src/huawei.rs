@@ -3,28 +3,102 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use engine::store::AsyncFilter;
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::AsyncStatus;
 use providers::sign::encoding::{parse_form, unquote};
-use providers::sign::{Secret, huawei as signer};
+use providers::sign::{Secret, VerifyError, huawei as signer};
 use providers::wire::huawei as wire;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
 use crate::time::{format_utc, parse_utc};
-use crate::{DialectState, body_problem, run};
+use crate::{DialectKeys, DialectState, INTEGER_MAX, body_problem, run, whole_in};
 
 /// Default window of the async-invocation list: the last hour.
 const DEFAULT_WINDOW_MS: i64 = 3600 * 1000;
 
-pub(crate) fn routes() -> Router<DialectState> {
-    Router::new().route("/v2/{project}/fgs/{*rest}", any(handle))
+pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
+    Router::new()
+        .route("/v2/{project}/fgs/{*rest}", any(handle))
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+}
+
+/// Checks what can be checked before the handler reads the body: a configured IAM token in
+/// full; an AK/SK signature in all but the body's hash (the header's shape, the time skew,
+/// a signed host, a known access key). The handler checks the whole signature.
+async fn authenticate(State(state): State<DialectState>, request: Request, next: Next) -> Response {
+    if token_accepted(&state.keys, request.headers()) {
+        return next.run(request).await;
+    }
+    let checked = {
+        let query = parse_form(request.uri().query().unwrap_or(""));
+        let headers = header_list(request.headers());
+        let (method, path) = (request.method(), request.uri().path());
+        verify_signature(&state.keys, method, path, &query, &headers, &[])
+    };
+    match checked {
+        // Over an empty body every check but the last runs as it will over the real one:
+        // only `BadSignature` can depend on the body, so that one waits for the handler.
+        Ok(_) | Err(VerifyError::BadSignature) => next.run(request).await,
+        Err(_) => refused(),
+    }
+}
+
+/// The one answer to refused credentials, whatever was wrong with them.
+fn refused() -> Response {
+    error(StatusCode::FORBIDDEN, "FSS.0403", "invalid token")
+}
+
+/// Whether `X-Auth-Token` holds the configured IAM token. An empty token never matches, nor
+/// does any token when the configured one is empty (the configuration refuses that too).
+fn token_accepted(keys: &DialectKeys, headers: &HeaderMap) -> bool {
+    let presented = headers
+        .get("x-auth-token")
+        .and_then(|v| v.to_str().ok())
+        .filter(|t| !t.is_empty());
+    match (&keys.huawei_auth_token, presented) {
+        (Some(accepted), Some(token)) if !accepted.expose().is_empty() => {
+            signer::verify_token(Some(token), accepted).is_ok()
+        }
+        _ => false,
+    }
+}
+
+/// The request's SDK-HMAC-SHA256 signature over `body`, checked against the engine's keys.
+fn verify_signature(
+    keys: &DialectKeys,
+    method: &Method,
+    path: &str,
+    query: &[(String, String)],
+    headers: &[(String, String)],
+    body: &[u8],
+) -> Result<String, VerifyError> {
+    let parts = signer::RequestParts {
+        method: method.as_str(),
+        path,
+        query,
+        headers,
+        body,
+    };
+    let lookup = |k: &str| {
+        (k == keys.huawei_access_key).then(|| Secret::new(keys.huawei_secret_key.expose()))
+    };
+    signer::verify(parts, lookup, engine::now_ms() / 1000)
+}
+
+/// The headers as the signer reads them (a value that is not text reads as empty).
+fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect()
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
@@ -44,12 +118,28 @@ fn engine_error(e: EngineError) -> Response {
             error(StatusCode::NOT_FOUND, "FSS.0404", "can not find function")
         }
         ErrorCode::Internal => error(StatusCode::INTERNAL_SERVER_ERROR, "FSS.0500", &e.message),
+        // FunctionGraph's error codes: 429 FSS.0429 "Too many requests" (whatever the engine
+        // was too busy for: running invocations, a full queue).
+        code if code.status() == 429 => {
+            error(StatusCode::TOO_MANY_REQUESTS, "FSS.0429", &e.message)
+        }
         code => error(
             StatusCode::from_u16(code.status()).unwrap_or(StatusCode::BAD_REQUEST),
             "FSS.0400",
             &e.message,
         ),
     }
+}
+
+/// A `marker` that is not a record position. The seed documents it as a string of at most 64
+/// characters starting at 0, and `next_marker` as an `Integer` (32-bit: Huawei's references
+/// write `Long` for 64-bit), so no marker past 2^31-1 can come from a previous page.
+fn marker_refused() -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "FSS.0400",
+        &format!("marker must be a whole number from 0 to {INTEGER_MAX}"),
+    )
 }
 
 /// `urn:fss:{region}:{project}:function:{package}:{name}:{version}` → (engine package, name).
@@ -68,6 +158,7 @@ fn action_of(urn: &str) -> Option<(String, String)> {
     }
 }
 
+/// Every FunctionGraph request, once [`authenticate`] let it through.
 async fn handle(
     State(state): State<DialectState>,
     method: Method,
@@ -84,29 +175,19 @@ async fn handle(
         }
     };
     let query = parse_form(uri.query().unwrap_or(""));
-    let header_list: Vec<(String, String)> = headers
-        .iter()
-        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
-        .collect();
-    let parts = signer::RequestParts {
-        method: method.as_str(),
-        path: uri.path(),
-        query: &query,
-        headers: &header_list,
-        body: &body,
-    };
-    let keys = state.keys.clone();
-    let lookup = move |k: &str| {
-        (k == keys.huawei_access_key).then(|| Secret::new(keys.huawei_secret_key.expose()))
-    };
     // An IAM token, where one is configured, stands in for the AK/SK signature.
-    let token = headers.get("x-auth-token").and_then(|v| v.to_str().ok());
-    let token_ok = match (&state.keys.huawei_auth_token, token) {
-        (Some(accepted), Some(_)) => signer::verify_token(token, accepted).is_ok(),
-        _ => false,
-    };
-    if !token_ok && signer::verify(parts, lookup, engine::now_ms() / 1000).is_err() {
-        return error(StatusCode::FORBIDDEN, "FSS.0403", "invalid token");
+    if !token_accepted(&state.keys, &headers)
+        && verify_signature(
+            &state.keys,
+            &method,
+            uri.path(),
+            &query,
+            &header_list(&headers),
+            &body,
+        )
+        .is_err()
+    {
+        return refused();
     }
     let path = unquote(uri.path());
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -132,21 +213,16 @@ async fn handle(
 
     match (method.as_str(), rest) {
         ("GET", ["functions"]) => {
-            let marker = match q("marker").map(|m| m.parse::<usize>()) {
+            // Both fit a `usize` on every target.
+            let marker = match q("marker").map(|m| whole_in(&m, 0..=INTEGER_MAX)) {
                 None => 0,
-                Some(Ok(m)) => m,
-                Some(Err(_)) => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        "FSS.0400",
-                        "marker must be a whole number",
-                    );
-                }
+                Some(Some(m)) => m as usize,
+                Some(None) => return marker_refused(),
             };
-            let max = match q("maxitems").map(|m| m.parse::<usize>()) {
+            let max = match q("maxitems").map(|m| whole_in(&m, 1..=400)) {
                 None => 400,
-                Some(Ok(m)) if (1..=400).contains(&m) => m,
-                _ => {
+                Some(Some(m)) => m as usize,
+                Some(None) => {
                     return error(
                         StatusCode::BAD_REQUEST,
                         "FSS.0400",
@@ -189,9 +265,8 @@ async fn handle(
                             }
                         })
                         .collect::<Vec<_>>();
-                    let next = (marker + functions.len() < total)
-                        .then_some((marker + functions.len()) as u64)
-                        .unwrap_or(0);
+                    let reached = marker.saturating_add(functions.len());
+                    let next = if reached < total { reached as u64 } else { 0 };
                     axum::Json(wire::FunctionList {
                         functions,
                         next_marker: Some(next),
@@ -279,27 +354,21 @@ async fn handle(
                     }
                 }
                 ("GET", "async-invocations") => {
-                    let limit = match q("limit").map(|l| l.parse::<u64>()) {
+                    let limit = match q("limit").map(|l| whole_in(&l, 1..=500)) {
                         None => 100,
-                        Some(Ok(l)) if (1..=500).contains(&l) => l,
-                        _ => {
+                        Some(Some(l)) => l,
+                        Some(None) => {
                             return error(
                                 StatusCode::BAD_REQUEST,
                                 "FSS.0400",
-                                "limit must be 1 to 500",
+                                "limit must be a whole number from 1 to 500",
                             );
                         }
                     };
-                    let marker = match q("marker").map(|m| m.parse::<u64>()) {
+                    let marker = match q("marker").map(|m| whole_in(&m, 0..=INTEGER_MAX)) {
                         None => 0,
-                        Some(Ok(m)) => m,
-                        _ => {
-                            return error(
-                                StatusCode::BAD_REQUEST,
-                                "FSS.0400",
-                                "marker must be a whole number",
-                            );
-                        }
+                        Some(Some(m)) => m,
+                        Some(None) => return marker_refused(),
                     };
                     let status = match q("status") {
                         None => None,
@@ -348,7 +417,7 @@ async fn handle(
                     });
                     match listed.await {
                         Ok((items, total)) => {
-                            let next = marker + items.len() as u64;
+                            let next = marker.saturating_add(items.len() as u64);
                             axum::Json(wire::AsyncInvocationList {
                                 invocations: items
                                     .into_iter()
@@ -373,5 +442,66 @@ async fn handle(
             }
         }
         _ => error(StatusCode::NOT_FOUND, "FSS.0404", "can not find resource"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answered;
+
+    fn keys_with_token(token: &str) -> DialectKeys {
+        DialectKeys {
+            namespace: "guest".into(),
+            ncp_access_key: "ncp-ak".into(),
+            ncp_secret_key: "ncp-sk".into(),
+            openwhisk_auth: "u:k".into(),
+            huawei_project_id: "p".into(),
+            huawei_access_key: "hw-ak".into(),
+            huawei_secret_key: "hw-sk".into(),
+            huawei_auth_token: Some(token.into()),
+            tencent_secret_id: "tc-id".into(),
+            tencent_secret_key: "tc-key".into(),
+            tencent_region: "ap-guangzhou".into(),
+        }
+    }
+
+    fn presenting(token: Option<&str>) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Some(t) = token {
+            headers.insert("x-auth-token", t.parse().expect("a plain header value"));
+        }
+        headers
+    }
+
+    #[test]
+    fn an_empty_token_never_authenticates() {
+        // Even where an empty token was configured (the configuration refuses that).
+        let empty = keys_with_token("");
+        for presented in [Some(""), None, Some("x")] {
+            assert!(
+                !token_accepted(&empty, &presenting(presented)),
+                "{presented:?}"
+            );
+        }
+        let set = keys_with_token("hw-iam-token");
+        assert!(!token_accepted(&set, &presenting(Some(""))));
+        assert!(!token_accepted(&set, &presenting(None)));
+        assert!(!token_accepted(&set, &presenting(Some("hw-iam-token "))));
+        assert!(token_accepted(&set, &presenting(Some("hw-iam-token"))));
+    }
+
+    #[tokio::test]
+    async fn too_many_requests_is_fss_0429() {
+        let busy = EngineError::new(ErrorCode::TooManyRequests, "100 invocations are running");
+        let (status, body) = answered(engine_error(busy)).await;
+        assert_eq!(
+            (status, &body["error_code"], &body["error_msg"]),
+            (
+                429,
+                &"FSS.0429".into(),
+                &"100 invocations are running".into()
+            )
+        );
     }
 }

@@ -17,6 +17,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use engine::{Engine, EngineError};
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 /// The largest request body accepted (NCP and OpenWhisk: 1 MB payloads).
@@ -35,10 +36,10 @@ pub struct DialectState {
 pub fn router(engine: Arc<Engine>, keys: Arc<DialectKeys>) -> Router {
     let state = DialectState { engine, keys };
     Router::new()
-        .merge(ncp::routes())
-        .merge(openwhisk::routes())
-        .merge(huawei::routes())
-        .merge(tencent::routes())
+        .merge(ncp::routes(&state))
+        .merge(openwhisk::routes(&state))
+        .merge(huawei::routes(&state))
+        .merge(tencent::routes(&state))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -51,6 +52,16 @@ pub(crate) async fn run<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .unwrap_or_else(|_| Err(EngineError::internal("the engine stopped")))
+}
+
+/// The largest 32-bit `Integer`: NCP, OpenWhisk and FunctionGraph type their paging numbers
+/// so, and refuse larger ones; it also keeps every page offset far inside the store's `i64`.
+pub(crate) const INTEGER_MAX: u64 = i32::MAX as u64;
+
+/// A paging number as a whole number within `range`; `None` for anything else (negative,
+/// fractional, past `u64`, outside the range), which each dialect refuses in its own shape.
+pub(crate) fn whole_in(value: &str, range: RangeInclusive<u64>) -> Option<u64> {
+    value.parse::<u64>().ok().filter(|n| range.contains(n))
 }
 
 /// Why a request body could not be read, for each dialect to answer in its own shape:
@@ -73,4 +84,15 @@ pub(crate) fn body_problem(rejection: &BytesRejection) -> (StatusCode, String) {
             ),
         )
     }
+}
+
+/// What a dialect answered, for the unit tests: status and JSON body.
+#[cfg(test)]
+pub(crate) async fn answered(response: axum::response::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    let bytes = axum::body::to_bytes(response.into_body(), MAX_BODY_BYTES)
+        .await
+        .expect("a dialect's answer is a small in-memory body");
+    let body = serde_json::from_slice(&bytes).expect("a dialect's error is JSON");
+    (status, body)
 }

@@ -2,29 +2,82 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::sign::encoding::{parse_form, unquote};
-use providers::sign::{Secret, ncp as signer};
+use providers::sign::{Secret, VerifyError, ncp as signer};
 use providers::wire::Code;
 use providers::wire::ncp as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::{DialectState, body_problem, run};
+use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
 
 /// Activations older than this are not listed (NCP: "within a month").
 const LIST_WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
 
-pub(crate) fn routes() -> Router<DialectState> {
+pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     Router::new()
         .route("/api/v2/{*rest}", any(handle))
         .route("/ncf/api/v2/{*rest}", any(handle))
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+}
+
+/// Checks signature v2 before the handler reads the body: it signs the method, the target,
+/// the time and the access key, not the body, so no body is read for a caller it refuses.
+async fn authenticate(State(state): State<DialectState>, request: Request, next: Next) -> Response {
+    let verified = {
+        let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+        let presented = signer::PresentedSignature {
+            timestamp_ms: header(signer::TIMESTAMP_HEADER),
+            access_key: header(signer::ACCESS_KEY_HEADER),
+            // The Python SDK sends the same signature as `-v1`.
+            signature: header(signer::SIGNATURE_HEADER)
+                .or_else(|| header("x-ncp-apigw-signature-v1")),
+        };
+        let target = request
+            .uri()
+            .path_and_query()
+            .map(|pq| pq.as_str())
+            .unwrap_or("/");
+        let keys = &state.keys;
+        let lookup =
+            |k: &str| (k == keys.ncp_access_key).then(|| Secret::new(keys.ncp_secret_key.expose()));
+        signer::verify(
+            request.method().as_str(),
+            target,
+            presented,
+            lookup,
+            now_ms(),
+        )
+    };
+    match verified {
+        Ok(_) => next.run(request).await,
+        Err(e) => unauthorized(&e),
+    }
+}
+
+/// 401 "Authentication Failed". An unknown access key and a wrong signature get the same
+/// answer, so it does not tell a caller which access keys exist.
+fn unauthorized(e: &VerifyError) -> Response {
+    let details = match e {
+        VerifyError::UnknownKey | VerifyError::BadSignature => {
+            "Invalid authentication information.".to_string()
+        }
+        other => other.to_string(),
+    };
+    error(
+        StatusCode::UNAUTHORIZED,
+        "200",
+        "Authentication Failed",
+        Some(details),
+    )
 }
 
 fn error(status: StatusCode, code: &str, message: &str, details: Option<String>) -> Response {
@@ -56,33 +109,13 @@ fn now_ms() -> u64 {
     engine::now_ms().max(0) as u64
 }
 
+/// Every NCP request, once [`authenticate`] let it through.
 async fn handle(
     State(state): State<DialectState>,
     method: Method,
     uri: Uri,
-    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
-    let presented = signer::PresentedSignature {
-        timestamp_ms: header(signer::TIMESTAMP_HEADER),
-        access_key: header(signer::ACCESS_KEY_HEADER),
-        // The Python SDK sends the same signature as `-v1`.
-        signature: header(signer::SIGNATURE_HEADER).or_else(|| header("x-ncp-apigw-signature-v1")),
-    };
-    let keys = state.keys.clone();
-    let lookup = move |k: &str| {
-        (k == keys.ncp_access_key).then(|| Secret::new(keys.ncp_secret_key.expose()))
-    };
-    if let Err(e) = signer::verify(method.as_str(), target, presented, lookup, now_ms()) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "200",
-            "Authentication Failed",
-            Some(e.to_string()),
-        );
-    }
     let body = match body {
         Ok(b) => b,
         Err(r) => {
@@ -291,19 +324,26 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response
     })
 }
 
-/// Seed 000: `pageNo`, `pageSize` (≤ 200), `start`/`end` (epoch ms), only the last month.
+/// The largest `pageSize`: seed 000 types it `Integer` and states no range; this engine takes
+/// OpenWhisk's largest page (NCP's service is built on OpenWhisk) and refuses more with 80307.
+const MAX_PAGE_SIZE: u64 = 200;
+
+/// Seed 000: `pageNo` (1 to 2^31-1, an `Integer`), `pageSize` (1 to 200), `start`/`end`
+/// (epoch ms), only the last month.
 async fn list_activations(
     engine: std::sync::Arc<engine::Engine>,
     q: &impl Fn(&str) -> Option<String>,
     scope: Option<(&str, &str)>,
 ) -> Response {
-    let number = |name: &str, default: u64| -> Result<u64, Response> {
+    let invalid = |message: String| {
+        engine_error(EngineError::new(ErrorCode::ActionBodyInvalidValue, message))
+    };
+    let number = |name: &str, default: u64, most: u64| -> Result<u64, Response> {
         match q(name) {
             None => Ok(default),
-            Some(v) => v.parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                engine_error(EngineError::new(
-                    ErrorCode::ActionBodyInvalidValue,
-                    format!("{name} must be a whole number of at least 1, not \"{v}\""),
+            Some(v) => whole_in(&v, 1..=most).ok_or_else(|| {
+                invalid(format!(
+                    "{name} must be a whole number from 1 to {most}, not \"{v}\""
                 ))
             }),
         }
@@ -311,22 +351,26 @@ async fn list_activations(
     let time = |name: &str| -> Result<Option<i64>, Response> {
         match q(name) {
             None => Ok(None),
-            Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
-                engine_error(EngineError::new(
-                    ErrorCode::ActionBodyInvalidValue,
-                    format!("{name} must be epoch milliseconds, not \"{v}\""),
-                ))
-            }),
+            Some(v) => v
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| invalid(format!("{name} must be epoch milliseconds, not \"{v}\""))),
         }
     };
     let (page_no, page_size, start, end) = match (
-        number("pageNo", 1),
-        number("pageSize", 20),
+        number("pageNo", 1, INTEGER_MAX),
+        number("pageSize", 20, MAX_PAGE_SIZE),
         time("start"),
         time("end"),
     ) {
-        (Ok(n), Ok(s), Ok(start), Ok(end)) => (n, s.min(200), start, end),
+        (Ok(n), Ok(s), Ok(start), Ok(end)) => (n, s, start, end),
         (Err(r), ..) | (_, Err(r), ..) | (.., Err(r), _) | (.., Err(r)) => return r,
+    };
+    // pageNo ≥ 1, and within the bounds above the product stays below 2^39.
+    let Some(offset) = (page_no - 1).checked_mul(page_size) else {
+        return invalid(format!(
+            "pageNo {page_no} with pageSize {page_size} is past any page there can be"
+        ));
     };
     let window_start = engine::now_ms() - LIST_WINDOW_MS;
     let filter = ActivationFilter {
@@ -336,30 +380,22 @@ async fn list_activations(
         upto_ms: end,
         ..Default::default()
     };
-    run(move || {
-        engine.activations(
-            &filter,
-            ActivationOrder::Start,
-            false,
-            (page_no - 1) * page_size,
-            page_size,
-        )
-    })
-    .await
-    .map_or_else(engine_error, |(items, total)| {
-        content(wire::ActivationList {
-            activations: items
-                .into_iter()
-                .map(|a| wire::ActivationSummary {
-                    status: Some(ncp_status(&a.status).into()),
-                    activation_id: a.id,
-                    duration: Some(a.duration_ms),
-                    start: Some(a.start_ms),
-                })
-                .collect(),
-            total_count: total,
+    run(move || engine.activations(&filter, ActivationOrder::Start, false, offset, page_size))
+        .await
+        .map_or_else(engine_error, |(items, total)| {
+            content(wire::ActivationList {
+                activations: items
+                    .into_iter()
+                    .map(|a| wire::ActivationSummary {
+                        status: Some(ncp_status(&a.status).into()),
+                        activation_id: a.id,
+                        duration: Some(a.duration_ms),
+                        start: Some(a.start_ms),
+                    })
+                    .collect(),
+                total_count: total,
+            })
         })
-    })
 }
 
 fn package_content(
@@ -426,5 +462,22 @@ fn action_content(namespace: &str, a: &engine::store::StoredAction) -> wire::Act
         exec: b.exec.clone(),
         limits: b.limits,
         vpc: b.vpc.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answered;
+
+    #[tokio::test]
+    async fn too_many_requests_is_an_ncp_error_with_status_429() {
+        let busy = EngineError::new(ErrorCode::TooManyRequests, "100 invocations are running");
+        let (status, body) = answered(engine_error(busy)).await;
+        assert_eq!(status, 429);
+        assert_eq!(
+            body,
+            json!({"error": {"errorCode": "80429", "message": "TOO_MANY_REQUESTS", "details": "100 invocations are running"}})
+        );
     }
 }

@@ -2,9 +2,10 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, StoredAction};
@@ -15,12 +16,30 @@ use providers::wire::openwhisk as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::{DialectState, body_problem, run};
+use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
 
-pub(crate) fn routes() -> Router<DialectState> {
+pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     Router::new()
         .route("/api/v1/namespaces/{namespace}/{*rest}", any(handle))
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        // Web actions are public: no credentials.
         .route("/api/v1/web/{namespace}/{package}/{*action}", any(web))
+}
+
+/// Checks the basic auth before the handler reads the body (the credentials are all in the
+/// `Authorization` header), so no body is read for a caller it refuses.
+async fn authenticate(State(state): State<DialectState>, request: Request, next: Next) -> Response {
+    let auth = request
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok());
+    if signer::verify(auth, &state.keys.openwhisk_auth).is_err() {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "The supplied authentication is invalid",
+        );
+    }
+    next.run(request).await
 }
 
 /// The extensions a web action may be asked for (`.http` when none is given).
@@ -155,20 +174,13 @@ fn ow_status(status: &str) -> &str {
     }
 }
 
+/// Every namespaced OpenWhisk request, once [`authenticate`] let it through.
 async fn handle(
     State(state): State<DialectState>,
     method: Method,
     uri: Uri,
-    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
-    if signer::verify(auth, &state.keys.openwhisk_auth).is_err() {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "The supplied authentication is invalid",
-        );
-    }
     let body = match body {
         Ok(b) => b,
         Err(r) => {
@@ -193,18 +205,23 @@ async fn handle(
             .map(|(_, v)| v.clone())
     };
     let flag = |name: &str| q(name).is_some_and(|v| v == "true");
-    // `limit` (0 = the most, 200) and `skip`, refused with 400 when not numbers in range.
+    // `limit` (0 = the most, 200) and `skip` (OpenWhisk reads it as a 32-bit Int), refused
+    // with 400 when not whole numbers in range. Both fit a `usize` on every target.
     let page = || -> Result<(usize, usize), Response> {
-        let limit = match q("limit").map(|l| l.parse::<usize>()) {
+        let limit = match q("limit").map(|l| whole_in(&l, 0..=200)) {
             None => 30,
-            Some(Ok(0)) => 200,
-            Some(Ok(l)) if l <= 200 => l,
-            _ => return Err(malformed("limit must be a whole number from 0 to 200")),
+            Some(Some(0)) => 200,
+            Some(Some(l)) => l as usize,
+            Some(None) => return Err(malformed("limit must be a whole number from 0 to 200")),
         };
-        let skip = match q("skip").map(|s| s.parse::<usize>()) {
+        let skip = match q("skip").map(|s| whole_in(&s, 0..=INTEGER_MAX)) {
             None => 0,
-            Some(Ok(s)) => s,
-            Some(Err(_)) => return Err(malformed("skip must be a whole number")),
+            Some(Some(s)) => s as usize,
+            Some(None) => {
+                return Err(malformed(&format!(
+                    "skip must be a whole number from 0 to {INTEGER_MAX}"
+                )));
+            }
         };
         Ok((limit, skip))
     };
@@ -705,5 +722,22 @@ fn activation_json(r: &ActivationRecord, full: bool) -> wire::Activation {
             },
         ]),
         publish: Some(false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answered;
+
+    #[tokio::test]
+    async fn too_many_requests_is_openwhisks_error_with_status_429() {
+        let busy = EngineError::new(ErrorCode::TooManyRequests, "100 invocations are running");
+        let (status, body) = answered(engine_error(busy)).await;
+        assert_eq!(
+            (status, &body["error"]),
+            (429, &json!("100 invocations are running"))
+        );
+        assert!(body["code"].is_string(), "{body}");
     }
 }

@@ -4,31 +4,95 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
 use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::sign::encoding::parse_form;
-use providers::sign::{Secret, tencent_legacy, tencent_tc3};
+use providers::sign::{Secret, VerifyError, tencent_legacy, tencent_tc3};
 use providers::wire::tencent as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
 use crate::time::{format_utc, parse_utc};
-use crate::{DialectState, body_problem, run};
+use crate::{DialectKeys, DialectState, body_problem, run, whole_in};
 
 /// Most records a GetFunctionLogs window may reach (`Offset + Limit`).
 const MAX_WINDOW: u64 = 10_000;
 /// Longest time range of one GetFunctionLogs query.
 const MAX_RANGE_MS: i64 = 24 * 3600 * 1000;
 
-pub(crate) fn routes() -> Router<DialectState> {
+pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     Router::new()
         .route("/", post(api3))
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        // The legacy API signs its parameters, which a POST carries in its body: nothing can
+        // be checked before the body is read, so its handler checks everything.
         .route("/v2/index.php", any(legacy))
+}
+
+/// Checks what of TC3-HMAC-SHA256 can be checked before the handler reads the body: the
+/// `Authorization` header's shape, the time skew, the credential date, a signed host, every
+/// signed header present, a known secret id. The handler checks the whole signature.
+async fn authenticate(State(state): State<DialectState>, request: Request, next: Next) -> Response {
+    let checked = {
+        let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+        let (method, query) = (request.method(), request.uri().query().unwrap_or(""));
+        verify_tc3(&state.keys, method, query, header, &[])
+    };
+    match checked {
+        // Over an empty body every check but the last runs as it will over the real one:
+        // only `BadSignature` can depend on the body, so that one waits for the handler.
+        Ok(_) | Err(VerifyError::BadSignature) => next.run(request).await,
+        Err(e) => signature_failure(&e),
+    }
+}
+
+/// The request's TC3-HMAC-SHA256 signature over `body`, checked against the engine's keys.
+fn verify_tc3<'a>(
+    keys: &DialectKeys,
+    method: &Method,
+    query: &str,
+    header: impl Fn(&str) -> Option<&'a str>,
+    body: &[u8],
+) -> Result<String, VerifyError> {
+    let lookup = |k: &str| {
+        (k == keys.tencent_secret_id).then(|| Secret::new(keys.tencent_secret_key.expose()))
+    };
+    tencent_tc3::verify(
+        method.as_str(),
+        query,
+        header,
+        body,
+        lookup,
+        engine::now_ms() / 1000,
+    )
+}
+
+/// What is wrong with refused credentials, for a caller. An unknown secret id and a wrong
+/// signature read the same, so the answer does not tell which secret ids exist.
+fn credentials_problem(e: &VerifyError) -> String {
+    match e {
+        VerifyError::UnknownKey | VerifyError::BadSignature => {
+            "the signature does not match the request".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// API 3.0's answer to refused credentials.
+fn signature_failure(e: &VerifyError) -> Response {
+    api_error(
+        "AuthFailure.SignatureFailure",
+        format!(
+            "The provided credentials could not be validated: {}",
+            credentials_problem(e)
+        ),
+    )
 }
 
 fn api_error(code: &str, message: impl Into<String>) -> Response {
@@ -41,6 +105,9 @@ fn engine_error(e: EngineError) -> Response {
             api_error("ResourceNotFound.Function", "the function does not exist")
         }
         ErrorCode::Internal => api_error("InternalError", e.message),
+        // SCF's common code for an exceeded quota (the engine was too busy: running
+        // invocations, a full queue).
+        code if code.status() == 429 => api_error("LimitExceeded", e.message),
         _ => api_error("InvalidParameterValue", e.message),
     }
 }
@@ -74,16 +141,16 @@ impl LogsQuery {
     fn parse(get: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let number = |name: &str, default: u64| -> Result<u64, String> {
             get(name).map_or(Ok(default), |v| {
-                v.parse()
-                    .map_err(|_| format!("{name} must be a whole number"))
+                whole_in(&v, 0..=MAX_WINDOW).ok_or_else(|| {
+                    format!("{name} must be a whole number from 0 to {MAX_WINDOW}, not {v}")
+                })
             })
         };
         let offset = number("offset", 0)?;
         let limit = number("limit", 20)?;
-        if offset + limit > MAX_WINDOW {
+        if offset.checked_add(limit).is_none_or(|end| end > MAX_WINDOW) {
             return Err(format!(
-                "offset + limit is {}; at most {MAX_WINDOW} is allowed",
-                offset + limit
+                "offset + limit must be at most {MAX_WINDOW} (offset {offset}, limit {limit})"
             ));
         }
         let ascending = match get("order").as_deref() {
@@ -171,22 +238,14 @@ async fn api3(
         }
     };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let keys = state.keys.clone();
-    let lookup = move |k: &str| {
-        (k == keys.tencent_secret_id).then(|| Secret::new(keys.tencent_secret_key.expose()))
-    };
-    if let Err(e) = tencent_tc3::verify(
-        method.as_str(),
+    if let Err(e) = verify_tc3(
+        &state.keys,
+        &method,
         uri.query().unwrap_or(""),
         header,
         &body,
-        lookup,
-        engine::now_ms() / 1000,
     ) {
-        return api_error(
-            "AuthFailure.SignatureFailure",
-            format!("The provided credentials could not be validated: {e}"),
-        );
+        return signature_failure(&e);
     }
     let params: Map<String, Value> = match serde_json::from_slice(&body) {
         Ok(Value::Object(m)) => m,
@@ -425,7 +484,7 @@ async fn legacy(
         return legacy_error(
             4100,
             "AuthFailure.SignatureFailure",
-            format!("(100006) signature error: {e}"),
+            format!("(100006) signature error: {}", credentials_problem(&e)),
         );
     }
     // `filter.retCode` may come as `filter_retCode` (signed with `.` either way).
@@ -480,5 +539,23 @@ async fn legacy(
         })
         .into_response(),
         Err(e) => legacy_error(5000, "InternalError", e.message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answered;
+
+    #[tokio::test]
+    async fn too_many_requests_is_limit_exceeded() {
+        let busy = EngineError::new(ErrorCode::TooManyRequests, "100 invocations are running");
+        let (status, body) = answered(engine_error(busy)).await;
+        // API 3.0 answers every error with 200 and `Response.Error`.
+        assert_eq!(status, 200);
+        assert_eq!(
+            body["Response"]["Error"],
+            json!({"Code": "LimitExceeded", "Message": "100 invocations are running"})
+        );
     }
 }

@@ -6,7 +6,8 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{Sign, call, oversized_body, serve};
+use std::time::Duration;
+use support::{Sign, call, call_as, oversized_body, serve};
 
 /// One row of the matrix: what was sent and what must come back.
 struct Case {
@@ -700,6 +701,22 @@ async fn web_actions_answer_without_credentials_under_api_v1_web() {
     .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert!(reply.text.contains("Ada"), "{}", reply.text);
+    // Anyone may call it: what they send comes back escaped, not as markup.
+    let xss = call(
+        &url,
+        Sign::None,
+        "GET",
+        "/api/v1/web/guest/demo/web-hello?name=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        (xss.status, xss.text.as_str()),
+        (
+            200,
+            "<h1>Hello, &lt;script&gt;alert(1)&lt;/script&gt;</h1><p>Method: get</p>"
+        )
+    );
     let json = call(
         &url,
         Sign::None,
@@ -759,8 +776,437 @@ async fn functiongraph_accepts_the_configured_iam_token_instead_of_a_signature()
         body["functions"].as_array().is_some_and(|f| !f.is_empty()),
         "{body}"
     );
-    let refused = list("someone-elses-token").await;
-    assert_eq!(refused.status(), 403);
-    let body: Value = refused.json().await.unwrap();
-    assert_eq!(body["error_code"], "FSS.0403");
+    for token in ["someone-elses-token", ""] {
+        let refused = list(token).await;
+        assert_eq!(refused.status(), 403, "{token:?}");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["error_code"], "FSS.0403");
+    }
+}
+
+/// The overflow values of issue #9 (and their neighbours) in every paging parameter: each
+/// cloud refuses them with its own 4xx error, never a 500, a dropped connection or a hang.
+#[tokio::test(flavor = "multi_thread")]
+async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
+    let (url, engine, workers) = support::serve_engine().await;
+    // Something to page over: an activation and an asynchronous record.
+    engine
+        .invoke("demo", "hello", Default::default(), "guest", None)
+        .unwrap();
+    let async_records =
+        "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations";
+    let queued = call(
+        &url,
+        Sign::Huawei,
+        "POST",
+        "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/invocations-async",
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(queued.status, 202, "{}", queued.text);
+
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let ncp = |what, query: &str| {
+        case(
+            what,
+            Sign::Ncp,
+            "GET",
+            leak(format!(
+                "/api/v2/packages/demo/actions/hello/activations?{query}"
+            )),
+            "",
+            400,
+            "/error/errorCode",
+            json!("80307"),
+        )
+    };
+    let fss = |what, target: String| {
+        case(
+            what,
+            Sign::Huawei,
+            "GET",
+            leak(target),
+            "",
+            400,
+            "/error_code",
+            json!("FSS.0400"),
+        )
+    };
+    let scf = |what, action, body: &'static str| {
+        case(
+            what,
+            Sign::Tc3(action),
+            "POST",
+            "/",
+            body,
+            200,
+            "/Response/Error/Code",
+            json!("InvalidParameterValue"),
+        )
+    };
+    let legacy = |what, offset: &str, limit: &str| {
+        case(
+            what,
+            Sign::None,
+            "GET",
+            leak(support::legacy_target(
+                &url,
+                &support::keys(),
+                &[
+                    ("Action", "GetFunctionLogs"),
+                    ("namespace", "demo"),
+                    ("offset", offset),
+                    ("limit", limit),
+                ],
+            )),
+            "",
+            200,
+            "/codeDesc",
+            json!("InvalidParameterValue"),
+        )
+    };
+    check(
+        &url,
+        vec![
+            ncp("pageNo 2^64-1", "pageNo=18446744073709551615"),
+            ncp(
+                "pageNo 2^63-1 with pageSize 200",
+                "pageNo=9223372036854775807&pageSize=200",
+            ),
+            ncp("pageNo past a 32-bit Integer", "pageNo=2147483648"),
+            ncp("pageNo negative", "pageNo=-1"),
+            ncp("pageSize 2^64-1", "pageSize=18446744073709551615"),
+            ncp("pageSize 201", "pageSize=201"),
+            ncp("pageSize negative", "pageSize=-1"),
+            case(
+                "all activations, both 2^64-1",
+                Sign::Ncp,
+                "GET",
+                "/api/v2/activations?pageNo=18446744073709551615&pageSize=18446744073709551615",
+                "",
+                400,
+                "/error/errorCode",
+                json!("80307"),
+            ),
+            fss(
+                "async marker 2^64-1",
+                format!("{async_records}?marker=18446744073709551615"),
+            ),
+            fss(
+                "async marker 2^63-1",
+                format!("{async_records}?marker=9223372036854775807"),
+            ),
+            fss(
+                "async marker past a 32-bit Integer",
+                format!("{async_records}?marker=2147483648"),
+            ),
+            fss(
+                "async marker negative",
+                format!("{async_records}?marker=-1"),
+            ),
+            fss(
+                "async limit 2^64-1",
+                format!("{async_records}?limit=18446744073709551615"),
+            ),
+            fss(
+                "functions marker 2^64-1",
+                "/v2/p/fgs/functions?marker=18446744073709551615".into(),
+            ),
+            fss(
+                "functions maxitems 2^64-1",
+                "/v2/p/fgs/functions?maxitems=18446744073709551615".into(),
+            ),
+            scf(
+                "Limit 2^64-1 (Offset + Limit wraps)",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Offset":1,"Limit":18446744073709551615}"#,
+            ),
+            scf(
+                "Offset 2^64-1",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Offset":18446744073709551615,"Limit":1}"#,
+            ),
+            scf(
+                "Offset and Limit 2^63-1",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Offset":9223372036854775807,"Limit":9223372036854775807}"#,
+            ),
+            scf(
+                "Offset negative",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Offset":-1}"#,
+            ),
+            scf(
+                "Limit negative",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Limit":-1}"#,
+            ),
+            scf(
+                "Offset + Limit 10,001",
+                "GetFunctionLogs",
+                r#"{"Namespace":"demo","Offset":9990,"Limit":11}"#,
+            ),
+            scf(
+                "ListFunctions Limit 2^64-1",
+                "ListFunctions",
+                r#"{"Limit":18446744073709551615}"#,
+            ),
+            legacy("legacy limit 2^64-1", "1", "18446744073709551615"),
+            legacy("legacy offset 2^64-1", "18446744073709551615", "1"),
+            legacy("legacy offset negative", "-1", "1"),
+        ],
+    )
+    .await;
+
+    // OpenWhisk's errors carry a transaction id: check the status and the wording.
+    for target in [
+        "/api/v1/namespaces/_/activations?limit=18446744073709551615",
+        "/api/v1/namespaces/_/activations?limit=-1",
+        "/api/v1/namespaces/_/activations?skip=18446744073709551615",
+        "/api/v1/namespaces/_/activations?skip=9223372036854775807",
+        "/api/v1/namespaces/_/activations?skip=2147483648",
+        "/api/v1/namespaces/_/actions?skip=18446744073709551615",
+        "/api/v1/namespaces/_/packages?skip=9223372036854775807",
+    ] {
+        let reply = call(&url, Sign::OpenWhisk, "GET", target, vec![]).await;
+        assert_eq!(reply.status, 400, "{target}: {}", reply.text);
+        let message = reply.json()["error"].as_str().unwrap_or("").to_string();
+        assert!(
+            message.starts_with("The request content was malformed:")
+                && (message.contains("skip") || message.contains("limit")),
+            "{target}: {}",
+            reply.text
+        );
+    }
+
+    // The last values in range are served: empty pages, not errors.
+    let page = call(
+        &url,
+        Sign::Ncp,
+        "GET",
+        "/api/v2/packages/demo/actions/hello/activations?pageNo=2147483647&pageSize=200",
+        vec![],
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert_eq!(page.json()["content"]["activations"], json!([]));
+    let page = call(
+        &url,
+        Sign::OpenWhisk,
+        "GET",
+        "/api/v1/namespaces/_/activations?skip=2147483647&limit=200",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        (page.status, page.json()),
+        (200, json!([])),
+        "{}",
+        page.text
+    );
+    let page = call(
+        &url,
+        Sign::Huawei,
+        "GET",
+        &format!("{async_records}?marker=2147483647&limit=500"),
+        vec![],
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert_eq!(
+        (&page.json()["invocations"], &page.json()["next_marker"]),
+        (&json!([]), &json!(0))
+    );
+    let page = call(
+        &url,
+        Sign::Tc3("GetFunctionLogs"),
+        "POST",
+        "/",
+        br#"{"Namespace":"demo","Offset":9990,"Limit":10}"#.to_vec(),
+    )
+    .await;
+    assert!(
+        page.json()["Response"]["Error"].is_null(),
+        "Offset + Limit of 10,000 is allowed: {}",
+        page.text
+    );
+    workers.stop();
+}
+
+/// Keys the engine does not know, and the engine's access keys with wrong secrets.
+fn strangers() -> (engine_http::DialectKeys, engine_http::DialectKeys) {
+    let mut unknown = support::keys();
+    unknown.ncp_access_key = "ncp-nobody".into();
+    unknown.tencent_secret_id = "AKIDnobody".into();
+    unknown.huawei_access_key = "HW-NOBODY".into();
+    let mut wrong = support::keys();
+    wrong.ncp_secret_key = "not-the-secret".into();
+    wrong.tencent_secret_key = "not-the-secret".into();
+    wrong.huawei_secret_key = "not-the-secret".into();
+    (unknown, wrong)
+}
+
+/// An SCF API 3.0 answer without its `RequestId`, which is new in every answer.
+fn without_request_id(reply: &support::Reply) -> Value {
+    let mut body = reply.json();
+    let id = body["Response"]
+        .as_object_mut()
+        .and_then(|r| r.remove("RequestId"));
+    assert!(id.is_some_and(|id| id.is_string()), "{}", reply.text);
+    body
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ncp_and_scf_answer_an_unknown_access_key_as_they_answer_a_wrong_signature() {
+    let url = serve().await;
+    let (unknown, wrong) = strangers();
+
+    let ncp = |k| call_as(&url, k, Sign::Ncp, "GET", "/api/v2/packages", vec![]);
+    let (a, b) = (ncp(&unknown).await, ncp(&wrong).await);
+    assert_eq!((a.status, b.status), (401, 401), "{} / {}", a.text, b.text);
+    assert_eq!(a.text, b.text, "NCP tells the two apart");
+    assert_eq!(a.json()["error"]["errorCode"], "200");
+
+    let scf = |k| {
+        call_as(
+            &url,
+            k,
+            Sign::Tc3("ListFunctions"),
+            "POST",
+            "/",
+            b"{}".to_vec(),
+        )
+    };
+    let (a, b) = (scf(&unknown).await, scf(&wrong).await);
+    assert_eq!((a.status, b.status), (200, 200));
+    assert_eq!(
+        without_request_id(&a),
+        without_request_id(&b),
+        "SCF tells the two apart"
+    );
+    assert_eq!(
+        a.json()["Response"]["Error"]["Code"],
+        "AuthFailure.SignatureFailure"
+    );
+
+    let legacy = |k| {
+        let target = support::legacy_target(&url, k, &[("Action", "GetFunctionLogs")]);
+        let url = url.clone();
+        async move { call(&url, Sign::None, "GET", &target, vec![]).await }
+    };
+    let (a, b) = (legacy(&unknown).await, legacy(&wrong).await);
+    assert_eq!((a.status, b.status), (200, 200));
+    assert_eq!(a.text, b.text, "the legacy API tells the two apart");
+    assert_eq!(a.json()["code"], 4100);
+}
+
+/// Where each dialect is asked to run `demo/hello`, and how it says "not authenticated".
+const INVOKES: [(Sign, &str, &str, u16, &str, &str); 4] = [
+    (
+        Sign::Ncp,
+        "POST",
+        "/api/v2/packages/demo/actions/hello",
+        401,
+        "/error/errorCode",
+        "200",
+    ),
+    (
+        Sign::OpenWhisk,
+        "POST",
+        "/api/v1/namespaces/_/actions/demo/hello?blocking=true",
+        401,
+        "/error",
+        "The supplied authentication is invalid",
+    ),
+    (
+        Sign::Huawei,
+        "POST",
+        "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/invocations",
+        403,
+        "/error_code",
+        "FSS.0403",
+    ),
+    (
+        Sign::Tc3("Invoke"),
+        "POST",
+        "/",
+        200,
+        "/Response/Error/Code",
+        "AuthFailure.SignatureFailure",
+    ),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_are_checked_before_the_body_is_read() {
+    let url = serve().await;
+    let (unknown, _) = strangers();
+    let body = br#"{"FunctionName":"hello","Namespace":"demo"}"#;
+    for (sign, method, target, status, at, code) in INVOKES {
+        // Unsigned, or signed with an unknown key, announcing a 1 MB body that never comes:
+        // refused at once, without waiting for it.
+        let unsigned = vec![("Content-Type".to_string(), "application/json".to_string())];
+        let stranger = support::signed_headers(&url, &unknown, sign, method, target, body);
+        let stranger = match sign {
+            // OpenWhisk has no access key apart from its secret: a wrong one.
+            Sign::OpenWhisk => {
+                let mut k = support::keys();
+                k.openwhisk_auth = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:wrong".into();
+                support::signed_headers(&url, &k, sign, method, target, body)
+            }
+            _ => stranger,
+        };
+        for (who, headers) in [("unsigned", unsigned), ("unknown key", stranger)] {
+            let answer = support::send_head_only(
+                &url,
+                method,
+                target,
+                &headers,
+                1_000_000,
+                Duration::from_secs(5),
+            )
+            .await;
+            let Some((got, text)) = answer else {
+                panic!("{sign:?} {who}: waited for the body before refusing the credentials");
+            };
+            let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            assert_eq!(
+                (got, json.pointer(at)),
+                (status, Some(&json!(code))),
+                "{sign:?} {who}: {text}"
+            );
+        }
+        // Unsigned with a whole body past 1 MB: the credentials are refused, not the size.
+        let reply = call(&url, Sign::None, method, target, oversized_body()).await;
+        let json: Value = serde_json::from_str(&reply.text).unwrap_or(Value::Null);
+        assert_eq!(
+            (reply.status, json.pointer(at)),
+            (status, Some(&json!(code))),
+            "{sign:?} oversized and unsigned: {}",
+            reply.text
+        );
+    }
+
+    // A well-signed head is not refused early: the engine waits for the body it signs.
+    let signed = |sign, method, target| {
+        let headers = support::signed_headers(&url, &support::keys(), sign, method, target, body);
+        let url = url.clone();
+        async move {
+            support::send_head_only(
+                &url,
+                method,
+                target,
+                &headers,
+                body.len(),
+                Duration::from_secs(1),
+            )
+            .await
+        }
+    };
+    let [ncp, ow, fg, scf] = INVOKES.map(|(sign, method, target, ..)| signed(sign, method, target));
+    let answers = tokio::join!(ncp, ow, fg, scf);
+    assert_eq!(
+        answers,
+        (None, None, None, None),
+        "a dialect answered a well-signed request before its body came"
+    );
 }

@@ -37,12 +37,19 @@ const FAIL: &str = r#"function main(params) {
   throw new Error(params.reason || 'this demo action always fails');
 }"#;
 
-const WEB: &str = r#"function main(params) {
-  const name = params.name || 'visitor';
+/// Public (a web action needs no credentials), so everything a caller sends is escaped before
+/// it reaches the HTML: otherwise `?name=<script>…` runs a script on the engine's origin.
+const WEB: &str = r#"const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+function escapeHtml(value) {
+  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
+function main(params) {
+  const name = escapeHtml(params.name || 'visitor');
+  const method = escapeHtml(params.__ow_method);
   return {
     statusCode: 200,
     headers: { 'Content-Type': 'text/html; charset=utf-8' },
-    body: `<h1>Hello, ${name}</h1><p>Method: ${params.__ow_method}</p>`,
+    body: `<h1>Hello, ${name}</h1><p>Method: ${method}</p>`,
   };
 }"#;
 

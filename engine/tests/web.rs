@@ -138,3 +138,70 @@ fn defaults_errors_and_refusals() {
         "not a web action: 404"
     );
 }
+
+/// The demo's HTML for a request, and the same with the template's own tags taken out.
+fn demo_page(e: &Engine, request: &WebRequest) -> (String, String) {
+    let response = e.run_web("demo", "web-hello", request).unwrap();
+    assert_eq!(response.status, 200);
+    let html = String::from_utf8(response.body).unwrap();
+    let mut rest = html.clone();
+    for tag in ["<h1>", "</h1>", "<p>", "</p>"] {
+        rest = rest.replacen(tag, "", 1);
+    }
+    (html, rest)
+}
+
+#[test]
+fn the_demo_web_action_escapes_what_a_caller_sends_into_its_html() {
+    let e = engine();
+    let get = |query: &str| WebRequest {
+        method: "GET".into(),
+        query: query.into(),
+        ..Default::default()
+    };
+    let json = |body: &str| WebRequest {
+        method: "POST".into(),
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: body.as_bytes().to_vec(),
+        ..Default::default()
+    };
+    let cases = [
+        (
+            // <script>alert(1)</script>
+            get("name=%3Cscript%3Ealert(1)%3C%2Fscript%3E"),
+            "<h1>Hello, &lt;script&gt;alert(1)&lt;/script&gt;</h1><p>Method: get</p>",
+        ),
+        (
+            // "><img src=x onerror=alert(1)> breaking out of a double-quoted attribute
+            get("name=%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"),
+            "<h1>Hello, &quot;&gt;&lt;img src=x onerror=alert(1)&gt;</h1><p>Method: get</p>",
+        ),
+        (
+            // ' autofocus onfocus='alert(1) breaking out of a single-quoted one
+            get("name=%27%20autofocus%20onfocus%3D%27alert(1)"),
+            "<h1>Hello, &#39; autofocus onfocus=&#39;alert(1)</h1><p>Method: get</p>",
+        ),
+        (
+            // An entity is shown as typed, not decoded into markup.
+            get("name=%26lt%3Bb%26gt%3B"),
+            "<h1>Hello, &amp;lt;b&amp;gt;</h1><p>Method: get</p>",
+        ),
+        (
+            json(r#"{"name": "<svg onload=alert(1)>"}"#),
+            "<h1>Hello, &lt;svg onload=alert(1)&gt;</h1><p>Method: post</p>",
+        ),
+        (
+            // Not a string: escaped as the text JavaScript makes of it.
+            json(r#"{"name": ["<b>", "</b>"]}"#),
+            "<h1>Hello, &lt;b&gt;,&lt;/b&gt;</h1><p>Method: post</p>",
+        ),
+    ];
+    for (request, expected) in cases {
+        let (html, rest) = demo_page(&e, &request);
+        assert_eq!(html, expected, "{request:?}");
+        assert!(
+            !rest.contains(['<', '>', '"', '\'']),
+            "markup from the caller in {html}"
+        );
+    }
+}

@@ -213,7 +213,7 @@ pub async fn test_all(
     }
     // The engine's keys, as the running console uses them (generated on its first start).
     let engine_keys = if config.engine.enabled && summaries.iter().any(|s| s.local) {
-        std::fs::create_dir_all(&config.server.data_dir).ok();
+        crate::private_files::create_private_dir(&config.server.data_dir).ok();
         crate::engine_host::load_or_generate_keys(&config.engine, &config.server.data_dir).ok()
     } else {
         None

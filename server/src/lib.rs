@@ -8,6 +8,7 @@ pub mod config;
 pub mod connections;
 pub mod engine_host;
 pub mod health;
+pub mod private_files;
 pub mod router;
 pub mod shutdown;
 pub mod site;
@@ -57,9 +58,12 @@ fn prepare() -> Result<config::Config, ServeError> {
             tracing::info!(path = %path.display(), "configuration loaded")
         }
     }
-    std::fs::create_dir_all(&config.server.data_dir).map_err(|source| ServeError::DataDir {
-        path: config.server.data_dir.display().to_string(),
-        source,
+    // 0700: it holds the engine's keys and database.
+    private_files::create_private_dir(&config.server.data_dir).map_err(|source| {
+        ServeError::DataDir {
+            path: config.server.data_dir.display().to_string(),
+            source,
+        }
     })?;
     Ok(config)
 }

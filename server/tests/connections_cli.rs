@@ -207,14 +207,24 @@ fn default_connections_reach_the_running_engine() {
         lines[3].starts_with("local-tencent    tencent    ok       0 functions ("),
         "{stdout}"
     );
-    // The generated keys are private to their owner.
+    // The data directory, the generated keys and the database are private to their owner.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir.path().join("data/engine-keys.toml"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
+        let mode = |name: &str| {
+            std::fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(
+            (
+                mode("data"),
+                mode("data/engine-keys.toml"),
+                mode("data/engine.db")
+            ),
+            (0o700, 0o600, 0o600)
+        );
     }
 }

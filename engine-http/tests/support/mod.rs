@@ -86,12 +86,36 @@ pub enum Sign {
 
 /// Sends `method target` with `body`, signed as `sign` with the engine's keys.
 pub async fn call(url: &str, sign: Sign, method: &str, target: &str, body: Vec<u8>) -> Reply {
+    call_as(url, &keys(), sign, method, target, body).await
+}
+
+/// As [`call`], signed with `k` instead (an unknown access key, a wrong secret…).
+pub async fn call_as(
+    url: &str,
+    k: &DialectKeys,
+    sign: Sign,
+    method: &str,
+    target: &str,
+    body: Vec<u8>,
+) -> Reply {
+    let headers = signed_headers(url, k, sign, method, target, &body);
+    send(url, method, target, headers, body).await
+}
+
+/// The headers of `method target` with `body` signed as `sign` with `k` (`Content-Type`
+/// included, `Host` too where it is signed).
+pub fn signed_headers(
+    url: &str,
+    k: &DialectKeys,
+    sign: Sign,
+    method: &str,
+    target: &str,
+    body: &[u8],
+) -> Vec<(String, String)> {
     let host = url.trim_start_matches("http://").to_string();
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut headers: Vec<(String, String)> =
         vec![("Content-Type".into(), "application/json".into())];
-    // Signed with exactly the keys the engine was given.
-    let k = keys();
     match sign {
         Sign::None => {}
         Sign::Ncp => {
@@ -111,7 +135,8 @@ pub async fn call(url: &str, sign: Sign, method: &str, target: &str, body: Vec<u
         }
         Sign::OpenWhisk => {
             use base64::Engine as _;
-            let encoded = base64::engine::general_purpose::STANDARD.encode(OW_AUTH);
+            let encoded =
+                base64::engine::general_purpose::STANDARD.encode(k.openwhisk_auth.expose());
             headers.push(("Authorization".into(), format!("Basic {encoded}")));
         }
         Sign::Huawei => {
@@ -123,7 +148,7 @@ pub async fn call(url: &str, sign: Sign, method: &str, target: &str, body: Vec<u
                 path,
                 query: &query_pairs,
                 headers: &headers,
-                body: &body,
+                body,
             };
             let authorization =
                 huawei::sign(parts, &k.huawei_access_key, &k.huawei_secret_key).unwrap();
@@ -134,7 +159,7 @@ pub async fn call(url: &str, sign: Sign, method: &str, target: &str, body: Vec<u
                 method,
                 query,
                 &[("content-type", "application/json"), ("host", &host)],
-                &body,
+                body,
             );
             let ts = now_secs();
             let authorization = tencent_tc3::sign(
@@ -153,6 +178,17 @@ pub async fn call(url: &str, sign: Sign, method: &str, target: &str, body: Vec<u
             ]);
         }
     }
+    headers
+}
+
+/// Sends `method target` with exactly `headers` (but `Host`, which the client sets) and `body`.
+pub async fn send(
+    url: &str,
+    method: &str,
+    target: &str,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> Reply {
     let client = reqwest::Client::new();
     let mut request = client.request(
         reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
@@ -173,6 +209,92 @@ pub async fn call(url: &str, sign: Sign, method: &str, target: &str, body: Vec<u
         headers: response.headers().clone(),
         text: response.text().await.unwrap_or_default(),
     }
+}
+
+/// Sends only the head of `method target`: `headers` and a `Content-Length` announcing
+/// `length` bytes of body that never come. The reply (status and body) when the engine
+/// answers within `wait` without the body; `None` when it is still waiting for it.
+pub async fn send_head_only(
+    url: &str,
+    method: &str,
+    target: &str,
+    headers: &[(String, String)],
+    length: usize,
+    wait: std::time::Duration,
+) -> Option<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\n");
+    for (k, v) in headers {
+        if !k.eq_ignore_ascii_case("host") && !k.eq_ignore_ascii_case("content-length") {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+    }
+    head.push_str(&format!("Content-Length: {length}\r\n\r\n"));
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let read = async {
+        let mut received = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut chunk).await.unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            received.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&received).to_string();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case("content-length")
+                            .then(|| v.trim().parse::<usize>().ok())?
+                    })
+                    .unwrap_or(0);
+                if body.len() >= length {
+                    break;
+                }
+            }
+        }
+        String::from_utf8_lossy(&received).to_string()
+    };
+    let text = tokio::time::timeout(wait, read).await.ok()?;
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    Some((status, body.to_string()))
+}
+
+/// `/v2/index.php?…` with `params` and the legacy API's common parameters, signed with
+/// HmacSHA256 as `qcloudapi-sdk-python` signs a GET, with the keys `k`.
+pub fn legacy_target(url: &str, k: &DialectKeys, params: &[(&str, &str)]) -> String {
+    use providers::sign::tencent_legacy::{KeyStyle, SignatureMethod, StringToSign};
+    let ts = now_secs().to_string();
+    let mut all: Vec<(String, String)> = params
+        .iter()
+        .chain(&[
+            ("Nonce", "4242"),
+            ("Region", k.tencent_region.as_str()),
+            ("SecretId", k.tencent_secret_id.as_str()),
+            ("SignatureMethod", "HmacSHA256"),
+            ("Timestamp", ts.as_str()),
+        ])
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let signature = StringToSign {
+        method: "GET",
+        host: url.trim_start_matches("http://"),
+        path: "/v2/index.php",
+        params: &all,
+        key_style: KeyStyle::DotsForUnderscores,
+    }
+    .sign(SignatureMethod::HmacSha256, &k.tencent_secret_key);
+    all.push(("Signature".into(), signature));
+    let query: Vec<String> = all
+        .iter()
+        .map(|(k, v)| format!("{k}={}", providers::sign::encoding::quote(v)))
+        .collect();
+    format!("/v2/index.php?{}", query.join("&"))
 }
 
 /// A body just past the 1 MB limit, itself valid JSON.

@@ -30,7 +30,8 @@ pub enum ConfigError {
     Invalid {
         /// The file.
         path: PathBuf,
-        /// 1-based line where the offending `[[connections]]` entry starts.
+        /// 1-based line of the offending value, or where the offending `[[connections]]`
+        /// entry starts.
         line: usize,
         /// What is wrong and what is allowed.
         message: String,

@@ -85,6 +85,55 @@ impl std::fmt::Debug for EngineSection {
     }
 }
 
+impl EngineSection {
+    /// Each text setting by its name in the file, for the checks.
+    fn texts(&self) -> [(&'static str, Option<&str>); 11] {
+        [
+            ("namespace", Some(self.namespace.as_str())),
+            ("ncp_access_key", self.ncp_access_key.as_deref()),
+            ("ncp_secret_key", self.ncp_secret_key.as_deref()),
+            ("openwhisk_auth", self.openwhisk_auth.as_deref()),
+            ("huawei_project_id", self.huawei_project_id.as_deref()),
+            ("huawei_access_key", self.huawei_access_key.as_deref()),
+            ("huawei_secret_key", self.huawei_secret_key.as_deref()),
+            ("huawei_auth_token", self.huawei_auth_token.as_deref()),
+            ("tencent_secret_id", self.tencent_secret_id.as_deref()),
+            ("tencent_secret_key", self.tencent_secret_key.as_deref()),
+            ("tencent_region", self.tencent_region.as_deref()),
+        ]
+    }
+
+    /// The rules of `[engine]`: no setting empty (an empty key would let anyone sign, an
+    /// empty `huawei_auth_token` would accept an empty `X-Auth-Token`), and OpenWhisk's
+    /// `uuid:key` in two parts. Answers the setting at fault and what is wrong.
+    fn check(&self) -> Result<(), (&'static str, String)> {
+        for (name, value) in self.texts() {
+            if value.is_some_and(|v| v.trim().is_empty()) {
+                let remedy = match name {
+                    "huawei_auth_token" => {
+                        "give the IAM token, or remove the line to turn token authentication off"
+                    }
+                    "namespace" | "tencent_region" => {
+                        "give a value, or remove the line for the default"
+                    }
+                    _ => "give a value, or remove the line to have one generated",
+                };
+                return Err((name, format!("`[engine] {name}` is empty: {remedy}")));
+            }
+        }
+        if let Some(auth) = &self.openwhisk_auth {
+            let parts = auth.split_once(':');
+            if !parts.is_some_and(|(uuid, key)| !uuid.is_empty() && !key.is_empty()) {
+                return Err((
+                    "openwhisk_auth",
+                    "`[engine] openwhisk_auth` must be `uuid:key`, both parts given".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for EngineSection {
     fn default() -> Self {
         Self {
@@ -215,8 +264,31 @@ pub(super) struct RawConfig {
     connections: Option<Vec<Spanned<ConnectionConfig>>>,
 }
 
+/// Where each `[engine]` value starts in the file, to point at one in an error.
+#[derive(Deserialize)]
+struct EngineSpans {
+    #[serde(default)]
+    engine: std::collections::BTreeMap<String, Spanned<toml::Value>>,
+}
+
+/// The byte offset of `[engine] name`'s value in `text` (the file parsed, so it is found).
+fn engine_value_at(text: &str, name: &str) -> usize {
+    toml::from_str::<EngineSpans>(text)
+        .ok()
+        .and_then(|spans| spans.engine.get(name).map(|v| v.span().start))
+        .unwrap_or(0)
+}
+
 impl RawConfig {
     pub(super) fn validate(self, path: &Path, text: &str) -> Result<Config, ConfigError> {
+        if let Err((name, message)) = self.engine.check() {
+            return Err(ConfigError::invalid(
+                path,
+                text,
+                engine_value_at(text, name),
+                message,
+            ));
+        }
         let connections = match self.connections {
             None if self.engine.enabled => engine_connections(&self.engine),
             None => Vec::new(),
@@ -276,6 +348,19 @@ fn check_connection(c: &ConnectionConfig) -> Result<(), String> {
             "connection \"{}\": endpoint \"{}\" must be an http:// or https:// URL",
             c.id, c.endpoint
         ));
+    }
+    for (field, name) in [
+        ("access_key_env", &c.access_key_env),
+        ("secret_key_env", &c.secret_key_env),
+        ("auth_env", &c.auth_env),
+        ("token_env", &c.token_env),
+    ] {
+        if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            return Err(format!(
+                "connection \"{}\": `{field}` is empty: name the environment variable that holds the secret",
+                c.id
+            ));
+        }
     }
     let missing = |field: &str| {
         format!(

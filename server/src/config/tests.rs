@@ -247,3 +247,69 @@ fn the_engine_listen_override_moves_the_connections_that_pointed_at_it() {
         "environment variable FNCONSOLE_ENGINE_LISTEN=\"x\" is not valid: expected a socket address such as 127.0.0.1:3233"
     );
 }
+
+#[test]
+fn an_empty_engine_key_is_refused_naming_the_key_and_its_line() {
+    let err = parse("[engine]\nenabled = true\nhuawei_auth_token = \"\"\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 3: `[engine] huawei_auth_token` is empty: give the IAM token, or remove the line to turn token authentication off"
+    );
+    for name in [
+        "namespace",
+        "ncp_access_key",
+        "ncp_secret_key",
+        "openwhisk_auth",
+        "huawei_project_id",
+        "huawei_access_key",
+        "huawei_secret_key",
+        "huawei_auth_token",
+        "tencent_secret_id",
+        "tencent_secret_key",
+        "tencent_region",
+    ] {
+        for empty in ["\"\"", "\"  \""] {
+            let message = parse(&format!("# keys\n[engine]\n{name} = {empty}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                message.starts_with(&format!(
+                    "error in fnconsole.toml at line 3: `[engine] {name}` is empty: "
+                )),
+                "{message}"
+            );
+        }
+    }
+    // A dotted key is found too.
+    let err = parse("\n\nengine.ncp_secret_key = \"\"\n").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("error in fnconsole.toml at line 3: `[engine] ncp_secret_key` is empty"),
+        "{err}"
+    );
+}
+
+#[test]
+fn openwhisk_auth_needs_both_its_parts() {
+    for auth in ["uuid-only", "uuid:", ":key"] {
+        let err = parse(&format!("[engine]\nopenwhisk_auth = \"{auth}\"\n")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "error in fnconsole.toml at line 2: `[engine] openwhisk_auth` must be `uuid:key`, both parts given",
+            "{auth}"
+        );
+    }
+    assert!(parse("[engine]\nopenwhisk_auth = \"u:k\"\n").is_ok());
+}
+
+#[test]
+fn an_empty_secret_variable_name_is_refused() {
+    let err = parse(
+        "[[connections]]\nid = \"n\"\nprovider = \"ncp\"\nendpoint = \"https://x\"\naccess_key_env = \"\"\nsecret_key_env = \"S\"\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 1: connection \"n\": `access_key_env` is empty: name the environment variable that holds the secret"
+    );
+}
