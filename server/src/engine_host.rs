@@ -227,11 +227,7 @@ impl EngineHost {
     ) -> Result<Self, EngineStartError> {
         let keys = Arc::new(load_or_generate_keys(section, data_dir)?);
         let db: PathBuf = data_dir.join(DATABASE_FILE);
-        let options = EngineOptions {
-            namespace: section.namespace.clone(),
-            ..Default::default()
-        };
-        let engine = Arc::new(open_database(data_dir, options)?);
+        let engine = Arc::new(open_database(data_dir, section.engine_options())?);
         if demo::seed_if_empty(&engine).map_err(|e| EngineStartError::Database {
             path: db.display().to_string(),
             message: e.to_string(),

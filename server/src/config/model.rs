@@ -4,6 +4,7 @@ use providers::{ConnectionSummary, ProviderKind};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::net::SocketAddr;
+use std::num::{NonZeroU64, NonZeroUsize};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -71,6 +72,32 @@ pub struct EngineSection {
     pub tencent_secret_key: Option<String>,
     /// SCF region.
     pub tencent_region: Option<String>,
+    /// What a committed write survives: `normal` (a process crash) or `full` (also a power
+    /// loss; slower).
+    pub durability: engine::Durability,
+    /// Most invocations running at once (429 past it).
+    pub max_concurrent: NonZeroUsize,
+    /// Most public web-action invocations running at once.
+    pub max_concurrent_web: NonZeroUsize,
+    /// The running actions' memory limits add up to at most this, MB.
+    pub memory_budget_mb: NonZeroU64,
+    /// Most asynchronous invocations waiting in the queue.
+    pub max_queued: NonZeroUsize,
+}
+
+impl EngineSection {
+    /// The engine's options for this section.
+    pub fn engine_options(&self) -> engine::EngineOptions {
+        engine::EngineOptions {
+            namespace: self.namespace.clone(),
+            durability: self.durability,
+            max_concurrent: self.max_concurrent.get(),
+            max_concurrent_web: self.max_concurrent_web.get(),
+            memory_budget_mb: self.memory_budget_mb.get(),
+            max_queued: self.max_queued.get(),
+            ..engine::EngineOptions::default()
+        }
+    }
 }
 
 impl std::fmt::Debug for EngineSection {
@@ -150,6 +177,11 @@ impl Default for EngineSection {
             tencent_secret_id: None,
             tencent_secret_key: None,
             tencent_region: None,
+            durability: engine::Durability::Normal,
+            max_concurrent: NonZeroUsize::new(100).unwrap_or(NonZeroUsize::MIN),
+            max_concurrent_web: NonZeroUsize::new(20).unwrap_or(NonZeroUsize::MIN),
+            memory_budget_mb: NonZeroU64::new(16 * 1024).unwrap_or(NonZeroU64::MIN),
+            max_queued: NonZeroUsize::new(10_000).unwrap_or(NonZeroUsize::MIN),
         }
     }
 }

@@ -313,3 +313,41 @@ fn an_empty_secret_variable_name_is_refused() {
         "error in fnconsole.toml at line 1: connection \"n\": `access_key_env` is empty: name the environment variable that holds the secret"
     );
 }
+
+#[test]
+fn the_engines_bounds_and_durability_are_configurable_and_zero_is_refused() {
+    let config = parse(
+        "[engine]\ndurability = \"full\"\nmax_concurrent = 40\nmax_concurrent_web = 5\nmemory_budget_mb = 2048\nmax_queued = 100\n",
+    )
+    .unwrap();
+    let options = config.engine.engine_options();
+    assert_eq!(options.durability, engine::Durability::Full);
+    assert_eq!(
+        (
+            options.max_concurrent,
+            options.max_concurrent_web,
+            options.memory_budget_mb,
+            options.max_queued
+        ),
+        (40, 5, 2048, 100)
+    );
+    // The defaults are the documented ones.
+    let defaults = parse("").unwrap().engine.engine_options();
+    assert_eq!(defaults.durability, engine::Durability::Normal);
+    assert_eq!(
+        (defaults.max_concurrent, defaults.max_concurrent_web),
+        (100, 20)
+    );
+    let err = parse("[engine]\nmax_concurrent_web = 0\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("error in fnconsole.toml at line 2"),
+        "{err}"
+    );
+    assert!(err.contains("nonzero"), "{err}");
+    let err = parse("[engine]\ndurability = \"fast\"\n")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown variant `fast`, expected `normal` or `full`"), "{err}");
+}
