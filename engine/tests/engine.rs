@@ -354,3 +354,21 @@ fn packages_are_read_and_deleted_only_when_empty() {
         ErrorCode::PackageNotFound
     );
 }
+
+#[test]
+fn paging_past_i64_lists_nothing_rather_than_everything() {
+    let e = engine();
+    e.put_action("-", "a", None, &json!({"limits": {"timeout": 1000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "function main() { return {}; }", "binary": false}})).unwrap();
+    e.invoke("-", "a", Default::default(), "guest", None)
+        .unwrap();
+    let filter = ActivationFilter::default();
+    // Before, `u64::MAX as i64` was -1: SQLite's "no limit" and "no offset".
+    let (page, total) = e
+        .activations(&filter, ActivationOrder::Start, false, u64::MAX, 10)
+        .unwrap();
+    assert_eq!((page.len(), total), (0, 1));
+    let (page, _) = e
+        .activations(&filter, ActivationOrder::Start, false, 0, u64::MAX)
+        .unwrap();
+    assert_eq!(page.len(), 1);
+}

@@ -49,8 +49,8 @@ pub enum EngineStartError {
     },
 }
 
-/// Keys as kept in `engine-keys.toml`.
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// Keys as kept in `engine-keys.toml`: no `Debug`, so no log can print them.
+#[derive(Default, Serialize, Deserialize)]
 struct StoredKeys {
     ncp_access_key: Option<String>,
     ncp_secret_key: Option<String>,

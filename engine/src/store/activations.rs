@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 use serde_json::Value;
 
-use super::Store;
+use super::{Store, sql_count};
 use crate::error::EngineError;
 
 /// One stored activation.
@@ -206,8 +206,8 @@ impl Store {
                 filter.action,
                 filter.since_ms,
                 filter.upto_ms,
-                limit as i64,
-                offset as i64,
+                sql_count(limit),
+                sql_count(offset),
                 filter.id,
                 filter.succeeded
             ],

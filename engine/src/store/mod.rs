@@ -95,6 +95,12 @@ impl Durability {
     }
 }
 
+/// A count or offset as SQLite's integer, saturating: `as` would turn a value past
+/// `i64::MAX` negative, and `LIMIT -1` means every row.
+fn sql_count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// The engine's database.
 #[derive(Debug)]
 pub struct Store {

@@ -6,7 +6,7 @@ use providers::AsyncStatus;
 use rusqlite::{OptionalExtension, Row, params};
 use serde_json::Value;
 
-use super::Store;
+use super::{Store, sql_count};
 use crate::error::EngineError;
 
 /// One asynchronous invocation.
@@ -213,8 +213,8 @@ impl Store {
                 status,
                 f.since_ms,
                 f.upto_ms,
-                limit as i64,
-                offset as i64
+                sql_count(limit),
+                sql_count(offset)
             ],
             from_row,
         )?;

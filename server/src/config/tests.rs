@@ -349,5 +349,8 @@ fn the_engines_bounds_and_durability_are_configurable_and_zero_is_refused() {
     let err = parse("[engine]\ndurability = \"fast\"\n")
         .unwrap_err()
         .to_string();
-    assert!(err.contains("unknown variant `fast`, expected `normal` or `full`"), "{err}");
+    assert!(
+        err.contains("unknown variant `fast`, expected `normal` or `full`"),
+        "{err}"
+    );
 }
