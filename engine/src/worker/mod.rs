@@ -14,6 +14,7 @@
 
 mod child;
 mod confine;
+mod lines;
 mod pool;
 pub(crate) mod protocol;
 

@@ -1,14 +1,15 @@
 //! The engine's side: start workers, hand each a job, follow it, kill it at the deadline.
 
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::Sender;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::WorkerOptions;
 use super::confine::{ADDRESS_SPACE_ENV, PARENT_ENV};
+use super::lines::{Lines, Next};
 use super::protocol::{Done, Event, Job};
 use crate::runtime::{LOG_TRUNCATED, LogLine, Outcome, RunOptions, RunOutput};
 use serde_json::Value;
@@ -34,24 +35,11 @@ pub struct WorkerStats {
     pub idle: usize,
 }
 
-/// What the reader thread hands on from a worker's stdout.
-enum Received {
-    Event(Event),
-    Garbled(String),
-    Closed,
-}
-
 #[derive(Debug)]
 struct Worker {
     child: Child,
     stdin: BufWriter<ChildStdin>,
-    events: Receiver<Received>,
-}
-
-impl std::fmt::Debug for Received {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Received")
-    }
+    lines: Lines,
 }
 
 impl Drop for Worker {
@@ -114,29 +102,29 @@ impl WorkerPool {
         let hard_stop = Instant::now() + job.options.deadline + self.options.grace;
         let mut logs = Vec::new();
         loop {
-            let left = hard_stop.saturating_duration_since(Instant::now());
-            match worker.events.recv_timeout(left) {
-                Ok(Received::Event(Event::Line(line))) => {
-                    live(&line);
-                    logs.push(line);
-                }
-                Ok(Received::Event(Event::Done(done))) => {
-                    if !done.retire {
-                        self.check_in(worker);
+            match worker.lines.next(hard_stop) {
+                Next::Line(line) => match serde_json::from_slice::<Event>(&line) {
+                    Ok(Event::Line(line)) => {
+                        live(&line);
+                        logs.push(line);
                     }
-                    return finished(done, logs);
-                }
-                Ok(Received::Garbled(what)) => {
-                    return with_logs(
-                        failure(format!(
-                            "the worker process answered something unreadable: {what}"
-                        )),
-                        logs,
-                    );
-                }
-                Ok(Received::Closed) | Err(RecvTimeoutError::Disconnected) => {
+                    Ok(Event::Done(done)) => {
+                        if !done.retire {
+                            self.check_in(worker);
+                        }
+                        return finished(done, logs);
+                    }
+                    Err(e) => {
+                        let said = format!("the worker process answered something unreadable: {e}");
+                        return with_logs(failure(said), logs);
+                    }
+                },
+                Next::Closed(why) => {
+                    // Killed first, so waiting cannot hang on a worker that only closed stdout.
+                    let _ = worker.child.kill();
                     let status = worker.child.wait().map(|s| s.to_string());
                     let status = status.unwrap_or_else(|e| format!("status unknown: {e}"));
+                    tracing::warn!(%status, "a worker process stopped mid-job: {why}");
                     return with_logs(
                         failure(format!(
                             "the action's worker process ended unexpectedly ({status}); it may have exhausted the memory it is allowed"
@@ -144,7 +132,7 @@ impl WorkerPool {
                         logs,
                     );
                 }
-                Err(RecvTimeoutError::Timeout) => {
+                Next::TimedOut => {
                     // Dropping the worker kills it: the CPU is given back at once.
                     drop(worker);
                     self.killed.fetch_add(1, Ordering::Relaxed);
@@ -201,33 +189,10 @@ impl WorkerPool {
             let _ = child.wait();
             return Err(std::io::Error::other("the worker's pipes were not set up"));
         };
-        let (tx, events) = std::sync::mpsc::channel();
-        let reader = std::thread::Builder::new()
-            .name("engine-worker-reader".into())
-            .spawn(move || {
-                for line in BufReader::new(stdout).lines() {
-                    let received = match line {
-                        Ok(line) => match serde_json::from_str::<Event>(&line) {
-                            Ok(event) => Received::Event(event),
-                            Err(e) => Received::Garbled(e.to_string()),
-                        },
-                        Err(_) => break,
-                    };
-                    if tx.send(received).is_err() {
-                        return;
-                    }
-                }
-                let _ = tx.send(Received::Closed);
-            });
-        if let Err(e) = reader {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(e);
-        }
         Ok(Worker {
             child,
             stdin: BufWriter::new(stdin),
-            events,
+            lines: Lines::new(stdout),
         })
     }
 }

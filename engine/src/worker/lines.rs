@@ -1,0 +1,76 @@
+//! Whole lines from a worker's stdout, read on the caller's own thread with a deadline.
+//!
+//! `poll(2)` waits for the pipe with the time left, so a job's end reaches the invoking thread
+//! directly: no reader thread, no extra hand-off between threads per invocation.
+
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use rustix::io::Errno;
+use std::io::Read;
+use std::process::ChildStdout;
+use std::time::Instant;
+
+/// The longest line accepted: a result and an error are 1 MB each at most, so a longer line
+/// means the worker is not speaking the protocol.
+const MAX_LINE: usize = 8 * 1024 * 1024;
+
+/// What the next read produced.
+pub(super) enum Next {
+    /// A whole line, without its newline.
+    Line(Vec<u8>),
+    /// The deadline passed first.
+    TimedOut,
+    /// The worker closed its stdout (it exited) or sent a line past [`MAX_LINE`].
+    Closed(String),
+}
+
+#[derive(Debug)]
+pub(super) struct Lines {
+    out: ChildStdout,
+    buffer: Vec<u8>,
+}
+
+impl Lines {
+    pub(super) fn new(out: ChildStdout) -> Self {
+        Self {
+            out,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// The next line, waiting at most until `until`.
+    pub(super) fn next(&mut self, until: Instant) -> Next {
+        let mut chunk = [0u8; 64 * 1024];
+        loop {
+            if let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
+                let mut line: Vec<u8> = self.buffer.drain(..=end).collect();
+                line.pop();
+                return Next::Line(line);
+            }
+            if self.buffer.len() > MAX_LINE {
+                return Next::Closed(format!("it sent a line longer than {MAX_LINE} bytes"));
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Next::TimedOut;
+            }
+            let timeout = Timespec {
+                tv_sec: i64::try_from(left.as_secs()).unwrap_or(i64::MAX),
+                tv_nsec: i64::from(left.subsec_nanos()),
+            };
+            let mut fds = [PollFd::new(&self.out, PollFlags::IN)];
+            match poll(&mut fds, Some(&timeout)) {
+                // Time is checked again at the top of the loop.
+                Ok(0) | Err(Errno::INTR) => continue,
+                Ok(_) => {}
+                Err(e) => return Next::Closed(format!("its output could not be polled: {e}")),
+            }
+            // Readable (or closed): this read returns at once.
+            match self.out.read(&mut chunk) {
+                Ok(0) => return Next::Closed("it closed its output".into()),
+                Ok(n) => self.buffer.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Next::Closed(format!("its output could not be read: {e}")),
+            }
+        }
+    }
+}
