@@ -269,3 +269,23 @@ async fn documented_error_codes_keep_the_code_and_explain_it() {
     assert_eq!(missing.kind, ErrorKind::NotFound);
     assert_eq!(missing.explanation, "the action does not exist");
 }
+
+#[tokio::test]
+async fn a_non_blocking_run_with_a_wait_sends_one_timeout() {
+    let (client, fake) = setup(SK).await;
+    let request = InvocationRequest {
+        action: ActionRef::in_package("pkg01", "hello"),
+        params: Default::default(),
+        blocking: false,
+        wait_ms: Some(30_000),
+    };
+    let accepted = client.invoke(&request).await.unwrap();
+    assert!(matches!(accepted, InvocationResult::Accepted { .. }));
+    let seen = fake.seen.lock().unwrap().clone();
+    let query = seen[0].split_once('?').map(|(_, q)| q).unwrap_or("");
+    let timeouts: Vec<_> = query
+        .split('&')
+        .filter(|pair| pair.starts_with("timeout="))
+        .collect();
+    assert_eq!(timeouts, ["timeout=0"], "{seen:?}");
+}

@@ -211,18 +211,22 @@ impl NcpClient {
             .map(|_| ())
     }
 
-    /// Runs an action, waiting up to `wait_ms` (0–60,000) for the result.
+    /// Runs an action, waiting up to `wait_ms` (0–60,000) for the result; not blocking, it
+    /// waits for nothing (`timeout=0`).
     pub async fn invoke(
         &self,
         request: &InvocationRequest,
     ) -> Result<InvocationResult, ProviderError> {
-        let mut query = Vec::new();
-        if let Some(wait) = request.wait_ms {
-            query.push(("timeout", wait.min(60_000).to_string()));
-        }
-        if !request.blocking {
-            query.push(("timeout", "0".to_string()));
-        }
+        // Not blocking: wait for nothing, whatever wait was asked (one `timeout`, not two).
+        let wait = if request.blocking {
+            request.wait_ms.map(|wait| wait.min(60_000))
+        } else {
+            Some(0)
+        };
+        let query: Vec<_> = wait
+            .map(|w| ("timeout", w.to_string()))
+            .into_iter()
+            .collect();
         let body = Value::Object(request.params.clone());
         let response = self
             .call(
