@@ -289,3 +289,20 @@ async fn a_non_blocking_run_with_a_wait_sends_one_timeout() {
         .collect();
     assert_eq!(timeouts, ["timeout=0"], "{seen:?}");
 }
+
+#[tokio::test]
+async fn a_vpc_that_is_not_ncps_shape_is_refused_not_dropped() {
+    let (client, fake) = setup(SK).await;
+    let mut bad = spec("hello", 60_000);
+    bad.extra.insert("vpc".into(), json!("vpc-1"));
+    let error = client.put_action(&bad).await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Invalid);
+    assert!(
+        error
+            .explanation
+            .starts_with("the action's vpc is not a list of {vpcNo, subnetNo}: "),
+        "{}",
+        error.explanation
+    );
+    assert!(fake.seen.lock().unwrap().is_empty(), "nothing was sent");
+}

@@ -4,6 +4,7 @@
 pub mod huawei;
 pub mod ncp;
 pub mod openwhisk;
+mod request;
 pub mod tencent;
 pub mod transport;
 
@@ -12,6 +13,8 @@ pub use ncp::{NcpClient, NcpConfig};
 pub use openwhisk::{OpenWhiskClient, OpenWhiskConfig};
 pub use tencent::{TencentClient, TencentConfig};
 pub use transport::{Transport, TransportOptions};
+
+use serde_json::Value;
 
 use crate::model::*;
 
@@ -72,5 +75,28 @@ impl Client {
             Self::Huawei(c) => c.invoke(request).await,
             Self::Tencent(c) => c.invoke(request).await,
         }
+    }
+}
+
+/// A finished run as FunctionGraph and SCF report one: an exit status (0 is success), the
+/// result as text (kept as JSON when it is JSON, else as the text) and the log as text.
+pub(crate) fn ran(id: String, exit: i64, result: &str, log: &str) -> Activation {
+    Activation {
+        id,
+        name: None,
+        namespace: None,
+        subject: None,
+        start_ms: None,
+        end_ms: None,
+        duration_ms: None,
+        status: if exit == 0 {
+            ActivationStatus::Success
+        } else {
+            ActivationStatus::ApplicationError
+        },
+        result: Some(
+            serde_json::from_str(result).unwrap_or_else(|_| Value::String(result.to_string())),
+        ),
+        logs: Some(log.lines().map(str::to_string).collect()),
     }
 }

@@ -2,11 +2,13 @@
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::transport::{PreparedRequest, RawResponse, Transport, now_ms};
+use super::ran;
+use super::request::{Api, Request};
+use super::transport::{RawResponse, Transport};
 use crate::model::*;
-use crate::sign::encoding::encode_form;
 use crate::sign::{Secret, tencent_legacy, tencent_tc3};
 use crate::wire::tencent as wire;
 
@@ -42,6 +44,14 @@ fn host_of(endpoint: &str) -> String {
     rest.split('/').next().unwrap_or(rest).to_string()
 }
 
+/// API 3.0: `POST /` with a JSON body, signed with TC3-HMAC-SHA256, answering
+/// `{"Response": …}` whose errors sit inside the envelope, often with HTTP 200.
+struct Api3<'a>(&'a TencentConfig);
+
+/// The legacy API: `GET /v2/index.php` with every parameter in the query, signed with
+/// HmacSHA256, answering `{"code", "message", "codeDesc", …}`.
+struct Legacy<'a>(&'a TencentConfig);
+
 impl TencentClient {
     /// A client over a shared transport.
     pub fn new(transport: Transport, config: TencentConfig) -> Self {
@@ -54,83 +64,22 @@ impl TencentClient {
         [ActionsRead, Invoke, FunctionLogs].into_iter().collect()
     }
 
-    /// Calls an API 3.0 action with a JSON body; returns `Response`'s content.
+    /// Calls an API 3.0 action with `params`; answers `Response`'s content.
     async fn call<T: DeserializeOwned>(
         &self,
-        action: &str,
-        params: Value,
+        action: &'static str,
+        params: &impl Serialize,
         idempotent: bool,
     ) -> Result<T, ProviderError> {
-        let endpoint = &self.config.endpoint;
-        let host = host_of(endpoint);
-        let body = serde_json::to_vec(&params).unwrap_or_default();
-        let url = format!("{}/", endpoint.trim_end_matches('/'));
-        let response = self
+        let mut request = Request::new(action, Method::POST, "/")
+            .json(params)?
+            .idempotent(idempotent);
+        request.header("X-TC-Action", action);
+        let envelope: wire::Envelope<T> = self
             .transport
-            .send(endpoint, || {
-                let ts = (now_ms() / 1000) as i64;
-                let content_type = "application/json";
-                let canonical = tencent_tc3::CanonicalRequest::new(
-                    "POST",
-                    "",
-                    &[("content-type", content_type), ("host", &host)],
-                    &body,
-                );
-                let authorization = tencent_tc3::sign(
-                    &canonical,
-                    ts,
-                    "scf",
-                    &self.config.secret_id,
-                    &self.config.secret_key,
-                );
-                PreparedRequest {
-                    method: Method::POST,
-                    url: url.clone(),
-                    headers: vec![
-                        ("Authorization".into(), authorization),
-                        ("Content-Type".into(), content_type.into()),
-                        ("X-TC-Action".into(), action.into()),
-                        ("X-TC-Version".into(), VERSION.into()),
-                        ("X-TC-Region".into(), self.config.region.clone()),
-                        ("X-TC-Timestamp".into(), ts.to_string()),
-                    ],
-                    body: body.clone(),
-                    idempotent,
-                }
-            })
+            .call_json(&Api3(&self.config), request)
             .await?;
-        self.envelope(&response)
-    }
-
-    fn envelope<T: DeserializeOwned>(&self, response: &RawResponse) -> Result<T, ProviderError> {
-        let value: wire::Envelope<Value> = response.json(&self.config.endpoint)?;
-        if let Ok(error) = serde_json::from_value::<wire::ErrorResponse>(value.response.clone()) {
-            let status = if response.status == 200 {
-                status_for(&error.error.code)
-            } else {
-                response.status
-            };
-            return Err(ProviderError::from_provider(
-                status,
-                Some(error.error.code.clone()),
-                Some(error.error.message),
-                explain(&error.error.code),
-            ));
-        }
-        if !response.is_success() {
-            return Err(ProviderError::from_provider(
-                response.status,
-                None,
-                Some(response.snippet()),
-                "SCF refused the request",
-            ));
-        }
-        serde_json::from_value(value.response).map_err(|e| {
-            ProviderError::new(
-                ErrorKind::BadResponse,
-                format!("{} sent a malformed response: {e}", self.config.endpoint),
-            )
-        })
+        Ok(envelope.response)
     }
 
     /// A page of functions.
@@ -139,7 +88,7 @@ impl TencentClient {
         page: &PageRequest,
     ) -> Result<Page<ActionSummary>, ProviderError> {
         let params = json!({"Offset": page.offset, "Limit": page.limit.clamp(1, 100), "Namespace": self.config.namespace});
-        let list: wire::ListFunctionsResponse = self.call("ListFunctions", params, true).await?;
+        let list: wire::ListFunctionsResponse = self.call("ListFunctions", &params, true).await?;
         let items = list
             .functions
             .into_iter()
@@ -164,34 +113,24 @@ impl TencentClient {
             "ClientContext": Value::Object(request.params.clone()).to_string(),
             "Namespace": self.config.namespace,
         });
-        let response: wire::InvokeResponse = self.call("Invoke", params, false).await?;
+        let response: wire::InvokeResponse = self.call("Invoke", &params, false).await?;
         let r = response.result;
         if !request.blocking {
             return Ok(InvocationResult::Accepted {
                 id: r.function_request_id,
             });
         }
-        let result =
-            serde_json::from_str::<Value>(&r.ret_msg).unwrap_or(Value::String(r.ret_msg.clone()));
+        let ran = ran(r.function_request_id, r.invoke_result, &r.ret_msg, &r.log);
         Ok(InvocationResult::Finished(Activation {
-            id: r.function_request_id,
             name: Some(request.action.name.clone()),
             namespace: Some(self.config.namespace.clone()),
-            subject: None,
-            start_ms: None,
-            end_ms: None,
             duration_ms: Some(r.duration.ceil() as u64),
-            status: if r.invoke_result == 0 {
-                ActivationStatus::Success
+            result: if r.err_msg.is_empty() {
+                ran.result.clone()
             } else {
-                ActivationStatus::ApplicationError
+                Some(json!({"error": r.err_msg}))
             },
-            result: Some(if r.err_msg.is_empty() {
-                result
-            } else {
-                json!({"error": r.err_msg})
-            }),
-            logs: Some(r.log.lines().map(str::to_string).collect()),
+            ..ran
         }))
     }
 
@@ -223,9 +162,7 @@ impl TencentClient {
         if let Some(t) = &query.end_time {
             params.insert("EndTime".into(), json!(t));
         }
-        let logs: wire::LogsResponse = self
-            .call("GetFunctionLogs", Value::Object(params), true)
-            .await?;
+        let logs: wire::LogsResponse = self.call("GetFunctionLogs", &params, true).await?;
         let items = logs
             .data
             .into_iter()
@@ -251,82 +188,22 @@ impl TencentClient {
         page: &PageRequest,
     ) -> Result<Page<LogEntry>, ProviderError> {
         check_window(page)?;
-        let mut params: Vec<(String, String)> = vec![
-            ("offset".into(), page.offset.to_string()),
-            ("limit".into(), page.limit.to_string()),
-            ("order".into(), query.order.as_str().into()),
-            ("orderby".into(), query.order_by.as_str().into()),
-            ("namespace".into(), self.config.namespace.clone()),
-        ];
-        if let Some(f) = &query.function {
-            params.push(("functionName".into(), f.clone()));
-        }
-        if let Some(id) = &query.request_id {
-            params.push(("requestId".into(), id.clone()));
-        }
-        if let Some(rc) = &query.ret_code {
-            params.push(("filter_retCode".into(), rc.clone()));
-        }
-        if let Some(t) = &query.start_time {
-            params.push(("startTime".into(), t.clone()));
-        }
-        if let Some(t) = &query.end_time {
-            params.push(("endTime".into(), t.clone()));
-        }
-        let endpoint = &self.config.legacy_endpoint;
-        let host = host_of(endpoint);
-        let response = self
+        let request = Request::new("function_logs_legacy", Method::GET, LEGACY_PATH)
+            .query("offset", page.offset)
+            .query("limit", page.limit)
+            .query("order", query.order.as_str())
+            .query("orderby", query.order_by.as_str())
+            .query("namespace", &self.config.namespace)
+            .query_opt("functionName", query.function.as_ref())
+            .query_opt("requestId", query.request_id.as_ref())
+            .query_opt("filter_retCode", query.ret_code.as_ref())
+            .query_opt("startTime", query.start_time.as_ref())
+            .query_opt("endTime", query.end_time.as_ref())
+            .query("Action", "GetFunctionLogs");
+        let body: wire::LegacyLogsResponse = self
             .transport
-            .send(endpoint, || {
-                let mut all = params.clone();
-                all.extend([
-                    ("Action".to_string(), "GetFunctionLogs".to_string()),
-                    ("Nonce".into(), (now_ms() % 1_000_000).to_string()),
-                    ("Timestamp".into(), (now_ms() / 1000).to_string()),
-                    ("Region".into(), self.config.region.clone()),
-                    ("SecretId".into(), self.config.secret_id.clone()),
-                    ("SignatureMethod".into(), "HmacSHA256".into()),
-                ]);
-                let to_sign = tencent_legacy::StringToSign {
-                    method: "GET",
-                    host: &host,
-                    path: "/v2/index.php",
-                    params: &all,
-                    key_style: tencent_legacy::KeyStyle::DotsForUnderscores,
-                };
-                let signature = to_sign.sign(
-                    tencent_legacy::SignatureMethod::HmacSha256,
-                    &self.config.secret_key,
-                );
-                all.push(("Signature".into(), signature));
-                let query = encode_form(all.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                PreparedRequest {
-                    method: Method::GET,
-                    url: format!("{}/v2/index.php?{query}", endpoint.trim_end_matches('/')),
-                    headers: Vec::new(),
-                    body: Vec::new(),
-                    idempotent: true,
-                }
-            })
+            .call_json(&Legacy(&self.config), request)
             .await?;
-        let body: wire::LegacyLogsResponse = response.json(endpoint)?;
-        if body.code != 0 {
-            let message = if body.message.is_empty() {
-                body.code_desc.clone()
-            } else {
-                body.message.clone()
-            };
-            return Err(ProviderError::from_provider(
-                if response.status == 200 {
-                    status_for(&body.code_desc)
-                } else {
-                    response.status
-                },
-                Some(body.code.to_string()),
-                Some(message),
-                explain(&body.code_desc),
-            ));
-        }
         let items = body
             .data
             .into_iter()
@@ -344,6 +221,141 @@ impl TencentClient {
             .collect();
         Ok(Page::with_total(items, body.total))
     }
+}
+
+/// The legacy API's one path.
+const LEGACY_PATH: &str = "/v2/index.php";
+
+impl Api for Api3<'_> {
+    const KIND: ProviderKind = ProviderKind::Tencent;
+
+    fn endpoint(&self) -> &str {
+        &self.0.endpoint
+    }
+
+    fn sign(&self, request: &mut Request, now_ms: u64) -> Result<(), ProviderError> {
+        let ts = (now_ms / 1000) as i64;
+        let host = host_of(&self.0.endpoint);
+        let content_type = "application/json";
+        let canonical = tencent_tc3::CanonicalRequest::new(
+            request.method.as_str(),
+            "",
+            &[("content-type", content_type), ("host", &host)],
+            &request.body,
+        );
+        let authorization =
+            tencent_tc3::sign(&canonical, ts, "scf", &self.0.secret_id, &self.0.secret_key);
+        request.header("Authorization", authorization);
+        request.header("Content-Type", content_type);
+        request.header("X-TC-Version", VERSION);
+        request.header("X-TC-Region", self.0.region.as_str());
+        request.header("X-TC-Timestamp", ts.to_string());
+        Ok(())
+    }
+
+    fn error_from(&self, response: &RawResponse) -> Option<ProviderError> {
+        let envelope: wire::Envelope<MaybeError> = match response.json(&self.0.endpoint) {
+            Ok(envelope) => envelope,
+            Err(error) => return Some(error),
+        };
+        if let Some(error) = envelope.response.error {
+            return Some(scf_error(
+                response,
+                error.code.clone(),
+                error.code,
+                error.message,
+            ));
+        }
+        (!response.is_success()).then(|| {
+            ProviderError::from_provider(
+                response.status,
+                None,
+                Some(response.snippet()),
+                "SCF refused the request",
+            )
+        })
+    }
+}
+
+impl Api for Legacy<'_> {
+    const KIND: ProviderKind = ProviderKind::Tencent;
+
+    #[allow(
+        clippy::misnamed_getters,
+        reason = "the legacy API's endpoint is the connection's legacy_endpoint"
+    )]
+    fn endpoint(&self) -> &str {
+        &self.0.legacy_endpoint
+    }
+
+    fn sign(&self, request: &mut Request, now_ms: u64) -> Result<(), ProviderError> {
+        let c = self.0;
+        request.query.extend([
+            ("Nonce".to_string(), (now_ms % 1_000_000).to_string()),
+            ("Timestamp".into(), (now_ms / 1000).to_string()),
+            ("Region".into(), c.region.clone()),
+            ("SecretId".into(), c.secret_id.clone()),
+            ("SignatureMethod".into(), "HmacSHA256".into()),
+        ]);
+        let host = host_of(&c.legacy_endpoint);
+        let signature = tencent_legacy::StringToSign {
+            method: request.method.as_str(),
+            host: &host,
+            path: &request.path,
+            params: &request.query,
+            key_style: tencent_legacy::KeyStyle::DotsForUnderscores,
+        }
+        .sign(tencent_legacy::SignatureMethod::HmacSha256, &c.secret_key);
+        request.query.push(("Signature".into(), signature));
+        Ok(())
+    }
+
+    fn error_from(&self, response: &RawResponse) -> Option<ProviderError> {
+        // An answer that is not this shape is left to the decoder, which names the problem.
+        let status: LegacyStatus = serde_json::from_slice(&response.body).ok()?;
+        (status.code != 0).then(|| {
+            let message = if status.message.is_empty() {
+                status.code_desc.clone()
+            } else {
+                status.message
+            };
+            scf_error(response, status.code_desc, status.code.to_string(), message)
+        })
+    }
+}
+
+/// API 3.0's `Response`, read for its `Error` only.
+#[derive(Deserialize)]
+struct MaybeError {
+    #[serde(rename = "Error")]
+    error: Option<wire::ApiError>,
+}
+
+/// The legacy API's status fields.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LegacyStatus {
+    code: i64,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    code_desc: String,
+}
+
+/// An SCF error: `kind_code` (`AuthFailure…`) gives the status when SCF answered 200 and the
+/// explanation; `code` is kept as SCF sent it.
+fn scf_error(
+    response: &RawResponse,
+    kind_code: String,
+    code: String,
+    message: String,
+) -> ProviderError {
+    let status = if response.status == 200 {
+        status_for(&kind_code)
+    } else {
+        response.status
+    };
+    ProviderError::from_provider(status, Some(code), Some(message), explain(&kind_code))
 }
 
 fn check_window(page: &PageRequest) -> Result<(), ProviderError> {
