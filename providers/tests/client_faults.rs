@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use providers::client::{NcpClient, NcpConfig, Transport, TransportOptions};
+use providers::client::{NcpClient, NcpConfig, Operations, Transport, TransportOptions};
 use providers::sign::Secret;
 use providers::*;
 use std::time::Duration;

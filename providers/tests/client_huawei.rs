@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use common::*;
-use providers::client::{HuaweiAuth, HuaweiClient, HuaweiConfig};
+use providers::client::{HuaweiAuth, HuaweiClient, HuaweiConfig, Operations};
 use providers::sign::encoding::{parse_form, unquote};
 use providers::sign::{Secret, huawei};
 use providers::*;
@@ -113,7 +113,7 @@ fn aksk(sk: &str) -> HuaweiAuth {
 async fn functions_invocations_and_async_records_round_trip() {
     let (client, fake) = setup(aksk(SK)).await;
     let list = client
-        .list_functions(&PageRequest::first(10))
+        .list_actions(&ActionQuery::default(), &PageRequest::first(10))
         .await
         .unwrap();
     assert_eq!(list.items[0].action, ActionRef::top("hello"));
@@ -186,7 +186,7 @@ async fn a_token_is_accepted_in_place_of_keys() {
     let (client, _) = setup(HuaweiAuth::Token(Secret::new(TOKEN))).await;
     assert_eq!(
         client
-            .list_functions(&PageRequest::first(1))
+            .list_actions(&ActionQuery::default(), &PageRequest::first(1))
             .await
             .unwrap()
             .items
@@ -199,7 +199,7 @@ async fn a_token_is_accepted_in_place_of_keys() {
 async fn wrong_keys_and_unknown_functions_keep_huaweis_codes() {
     let (client, _) = setup(aksk("wrong")).await;
     let error = client
-        .list_functions(&PageRequest::first(1))
+        .list_actions(&ActionQuery::default(), &PageRequest::first(1))
         .await
         .unwrap_err();
     assert_eq!(

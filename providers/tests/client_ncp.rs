@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use common::*;
-use providers::client::{NcpClient, NcpConfig};
+use providers::client::{NcpClient, NcpConfig, Operations};
 use providers::sign::{Secret, ncp};
 use providers::*;
 use serde_json::{Value, json};
@@ -168,8 +168,14 @@ async fn signed_requests_are_accepted_and_every_capability_round_trips() {
         .unwrap();
     assert_eq!(read.exec.kind, "nodejs:16");
     assert_eq!(read.parameters["place"], "NCloud");
-    let listed = client.list_actions(Some("pkg01")).await.unwrap();
-    assert_eq!(listed[0].action, ActionRef::in_package("pkg01", "hello"));
+    let listed = client
+        .list_actions(&ActionQuery::package("pkg01"), &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.items[0].action,
+        ActionRef::in_package("pkg01", "hello")
+    );
 
     let request = InvocationRequest {
         action: ActionRef::in_package("pkg01", "hello"),
@@ -199,8 +205,8 @@ async fn signed_requests_are_accepted_and_every_capability_round_trips() {
 
     let page = client
         .list_activations(
-            &ActionRef::in_package("pkg01", "hello"),
             &ActivationQuery {
+                action: Some(ActionRef::in_package("pkg01", "hello")),
                 since_ms: Some(1),
                 ..Default::default()
             },
@@ -214,7 +220,10 @@ async fn signed_requests_are_accepted_and_every_capability_round_trips() {
         .unwrap();
     assert_eq!(page.total, Some(1425));
     let detail = client
-        .get_activation(&ActionRef::in_package("pkg01", "hello"), &page.items[0].id)
+        .get_activation(&ActivationRef::of(
+            ActionRef::in_package("pkg01", "hello"),
+            &page.items[0].id,
+        ))
         .await
         .unwrap();
     assert_eq!(

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use common::*;
-use providers::client::{OpenWhiskClient, OpenWhiskConfig};
+use providers::client::{OpenWhiskClient, OpenWhiskConfig, Operations};
 use providers::sign::{Secret, openwhisk};
 use providers::*;
 use serde_json::{Value, json};
@@ -139,7 +139,10 @@ async fn every_capability_round_trips_with_basic_auth() {
             memory_mb: 256
         })
     );
-    let list = client.list_actions(&PageRequest::first(30)).await.unwrap();
+    let list = client
+        .list_actions(&ActionQuery::default(), &PageRequest::first(30))
+        .await
+        .unwrap();
     assert_eq!(list.items[0].runtime.as_deref(), Some("nodejs:20"));
 
     let mut request = InvocationRequest {
@@ -189,7 +192,12 @@ async fn every_capability_round_trips_with_basic_auth() {
     assert_eq!(page.total, Some(42));
     assert_eq!(page.items[0].logs.as_ref().unwrap().len(), 1);
     assert_eq!(
-        client.get_activation("abc").await.unwrap().result.unwrap()["x"],
+        client
+            .get_activation(&ActivationRef::id("abc"))
+            .await
+            .unwrap()
+            .result
+            .unwrap()["x"],
         1
     );
     assert_eq!(client.activation_logs("abc").await.unwrap(), ["log of abc"]);
@@ -223,7 +231,7 @@ async fn every_capability_round_trips_with_basic_auth() {
 async fn a_wrong_key_is_refused_with_openwhisks_message() {
     let (client, _) = setup("23bc46b1-71f6-4ed5-8c54-816aa4f8c502:wrong").await;
     let error = client
-        .list_actions(&PageRequest::first(1))
+        .list_actions(&ActionQuery::default(), &PageRequest::first(1))
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Auth);

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use common::*;
-use providers::client::{TencentClient, TencentConfig};
+use providers::client::{Operations, TencentClient, TencentConfig};
 use providers::sign::encoding::parse_form;
 use providers::sign::{Secret, tencent_legacy, tencent_tc3};
 use providers::*;
@@ -119,7 +119,7 @@ fn query() -> LogQuery {
 async fn api3_functions_invoke_and_logs_with_every_filter() {
     let (client, fake) = setup(KEY).await;
     let list = client
-        .list_functions(&PageRequest::first(20))
+        .list_actions(&ActionQuery::default(), &PageRequest::first(20))
         .await
         .unwrap();
     assert_eq!(
@@ -199,7 +199,7 @@ async fn legacy_get_function_logs_is_signed_and_parsed() {
 async fn wrong_keys_are_refused_on_both_apis() {
     let (client, _) = setup("wrong").await;
     let error = client
-        .list_functions(&PageRequest::first(1))
+        .list_actions(&ActionQuery::default(), &PageRequest::first(1))
         .await
         .unwrap_err();
     assert_eq!(

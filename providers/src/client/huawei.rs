@@ -3,9 +3,9 @@
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
-use super::ran;
 use super::request::{Api, QueryEncoding, Request, signing_error};
 use super::transport::{RawResponse, Transport};
+use super::{Operations, ran, whole_namespace};
 use crate::model::*;
 use crate::sign::encoding::quote;
 use crate::sign::{Secret, huawei as signer};
@@ -51,14 +51,6 @@ impl HuaweiClient {
         Self { transport, config }
     }
 
-    /// What this client offers of FunctionGraph.
-    pub fn capabilities() -> Capabilities {
-        use Capability::*;
-        [ActionsRead, Invoke, AsyncInvocations]
-            .into_iter()
-            .collect()
-    }
-
     /// The function's URN: a name given as a URN is used as it is.
     pub fn urn(&self, action: &ActionRef) -> String {
         if action.name.starts_with("urn:") {
@@ -98,12 +90,38 @@ impl HuaweiClient {
     async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, ProviderError> {
         self.transport.call_json(&self.config, request).await
     }
+}
 
-    /// A page of functions (`marker` cursor).
-    pub async fn list_functions(
+impl Operations for HuaweiClient {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Huawei
+    }
+
+    /// Reading one function's code and configuration is not in the API pages this client is
+    /// built from (`shared/seeds/`), so it is not offered.
+    fn capabilities(&self) -> Capabilities {
+        use Capability::*;
+        [ActionsList, Invoke, AsyncInvocations]
+            .into_iter()
+            .collect()
+    }
+
+    async fn probe(&self) -> Result<String, ProviderError> {
+        let (query, first) = (ActionQuery::default(), PageRequest::first(400));
+        let page = self.list_actions(&query, &first).await?;
+        Ok(format!(
+            "{} functions",
+            page.total.unwrap_or(page.items.len() as u64)
+        ))
+    }
+
+    /// A page of the project's functions (`marker` cursor).
+    async fn list_actions(
         &self,
+        query: &ActionQuery,
         page: &PageRequest,
     ) -> Result<Page<ActionSummary>, ProviderError> {
+        whole_namespace(self.kind(), query)?;
         let request = self
             .request("list_actions", Method::GET, "")
             .query("maxitems", page.limit.clamp(1, 400))
@@ -130,10 +148,7 @@ impl HuaweiClient {
     }
 
     /// Invokes synchronously, or asynchronously when `blocking` is false.
-    pub async fn invoke(
-        &self,
-        request: &InvocationRequest,
-    ) -> Result<InvocationResult, ProviderError> {
+    async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
         let leaf = if request.blocking {
             "/invocations"
         } else {
@@ -161,7 +176,7 @@ impl HuaweiClient {
     }
 
     /// A page of asynchronous invocations, with every filter of the API.
-    pub async fn list_async_invocations(
+    async fn list_async_invocations(
         &self,
         query: &AsyncInvocationQuery,
         page: &PageRequest,

@@ -1,5 +1,7 @@
 //! Provider clients: sign, send, parse, and answer in the common model. One module per
-//! provider; [`Client`] dispatches to the right one and refuses what a provider cannot do.
+//! provider, each implementing [`Operations`] (what differs: paths, parameters, conversions)
+//! over the one request path of `request` (how its API signs and writes errors); [`Client`]
+//! holds whichever a connection uses and answers the same [`Operations`].
 
 pub mod huawei;
 pub mod ncp;
@@ -31,50 +33,209 @@ pub enum Client {
     Tencent(TencentClient),
 }
 
-impl Client {
-    /// What the connection can do.
-    pub fn capabilities(&self) -> Capabilities {
-        match self {
-            Self::Ncp(_) => NcpClient::capabilities(),
-            Self::OpenWhisk(_) => OpenWhiskClient::capabilities(),
-            Self::Huawei(_) => HuaweiClient::capabilities(),
-            Self::Tencent(_) => TencentClient::capabilities(),
-        }
+/// What the console asks of a connection: one method per [`Capability`], with the same
+/// arguments whichever provider answers. What a provider cannot do it answers with
+/// [`ErrorKind::Unsupported`] before any request (these defaults), and it does not list that
+/// capability in [`capabilities`](Operations::capabilities).
+pub trait Operations {
+    /// The provider that answers.
+    fn kind(&self) -> ProviderKind;
+
+    /// What the connection can do: every capability listed has its methods here.
+    fn capabilities(&self) -> Capabilities;
+
+    /// One harmless signed read, to check that the connection works: a short summary.
+    fn probe(&self) -> impl Future<Output = Result<String, ProviderError>> + Send;
+
+    /// [`Capability::ActionsList`]: a page of actions (metadata only).
+    fn list_actions(
+        &self,
+        query: &ActionQuery,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<ActionSummary>, ProviderError>> + Send {
+        let _ = (query, page);
+        unsupported(self.kind(), Capability::ActionsList)
     }
 
-    /// One harmless signed read, to check that the connection works: answers a short summary.
-    pub async fn probe(&self) -> Result<String, ProviderError> {
-        match self {
-            Self::Ncp(c) => c
-                .list_packages()
-                .await
-                .map(|p| format!("{} packages", p.len())),
-            Self::OpenWhisk(c) => c
-                .list_actions(&PageRequest::first(200))
-                .await
-                .map(|p| format!("{} actions", p.items.len())),
-            Self::Huawei(c) => c
-                .list_functions(&PageRequest::first(400))
-                .await
-                .map(|p| format!("{} functions", p.total.unwrap_or(p.items.len() as u64))),
-            Self::Tencent(c) => c
-                .list_functions(&PageRequest::first(100))
-                .await
-                .map(|p| format!("{} functions", p.total.unwrap_or(0))),
-        }
+    /// [`Capability::ActionsRead`]: one action in full.
+    fn get_action(
+        &self,
+        action: &ActionRef,
+    ) -> impl Future<Output = Result<ActionSpec, ProviderError>> + Send {
+        let _ = action;
+        unsupported(self.kind(), Capability::ActionsRead)
     }
 
-    /// Runs an action.
-    pub async fn invoke(
+    /// [`Capability::ActionsWrite`]: creates or replaces an action; answers it as stored.
+    fn put_action(
+        &self,
+        spec: &ActionSpec,
+    ) -> impl Future<Output = Result<ActionSpec, ProviderError>> + Send {
+        let _ = spec;
+        unsupported(self.kind(), Capability::ActionsWrite)
+    }
+
+    /// [`Capability::ActionsWrite`]: deletes an action.
+    fn delete_action(
+        &self,
+        action: &ActionRef,
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send {
+        let _ = action;
+        unsupported(self.kind(), Capability::ActionsWrite)
+    }
+
+    /// [`Capability::Invoke`]: runs an action, or enqueues it when not blocking.
+    fn invoke(
         &self,
         request: &InvocationRequest,
-    ) -> Result<InvocationResult, ProviderError> {
-        match self {
-            Self::Ncp(c) => c.invoke(request).await,
-            Self::OpenWhisk(c) => c.invoke(request).await,
-            Self::Huawei(c) => c.invoke(request).await,
-            Self::Tencent(c) => c.invoke(request).await,
+    ) -> impl Future<Output = Result<InvocationResult, ProviderError>> + Send {
+        let _ = request;
+        unsupported(self.kind(), Capability::Invoke)
+    }
+
+    /// [`Capability::Activations`]: a page of activations, newest first.
+    fn list_activations(
+        &self,
+        query: &ActivationQuery,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<Activation>, ProviderError>> + Send {
+        let _ = (query, page);
+        unsupported(self.kind(), Capability::Activations)
+    }
+
+    /// [`Capability::ActivationDetail`]: one activation with its result and logs.
+    fn get_activation(
+        &self,
+        activation: &ActivationRef,
+    ) -> impl Future<Output = Result<Activation, ProviderError>> + Send {
+        let _ = activation;
+        unsupported(self.kind(), Capability::ActivationDetail)
+    }
+
+    /// [`Capability::AsyncInvocations`]: a page of asynchronous invocations.
+    fn list_async_invocations(
+        &self,
+        query: &AsyncInvocationQuery,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<AsyncInvocation>, ProviderError>> + Send {
+        let _ = (query, page);
+        unsupported(self.kind(), Capability::AsyncInvocations)
+    }
+
+    /// [`Capability::FunctionLogs`]: a page of function logs.
+    fn function_logs(
+        &self,
+        query: &LogQuery,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<LogEntry>, ProviderError>> + Send {
+        let _ = (query, page);
+        unsupported(self.kind(), Capability::FunctionLogs)
+    }
+}
+
+/// The answer of a provider to what it does not offer.
+fn unsupported<T>(
+    kind: ProviderKind,
+    capability: Capability,
+) -> std::future::Ready<Result<T, ProviderError>> {
+    std::future::ready(Err(ProviderError::new(
+        ErrorKind::Unsupported,
+        format!("{kind} does not offer {}", capability.describe()),
+    )))
+}
+
+/// Refuses a package filter where the provider lists the whole namespace.
+pub(crate) fn whole_namespace(
+    kind: ProviderKind,
+    query: &ActionQuery,
+) -> Result<(), ProviderError> {
+    match &query.package {
+        None => Ok(()),
+        Some(_) => Err(ProviderError::new(
+            ErrorKind::Unsupported,
+            format!("{kind} lists every function of the namespace; it cannot list one package's"),
+        )),
+    }
+}
+
+/// `$call` on whichever client `$client` holds, as `$c`.
+macro_rules! dispatch {
+    ($client:expr, $c:ident => $call:expr) => {
+        match $client {
+            Client::Ncp($c) => $call,
+            Client::OpenWhisk($c) => $call,
+            Client::Huawei($c) => $call,
+            Client::Tencent($c) => $call,
         }
+    };
+}
+
+impl Operations for Client {
+    fn kind(&self) -> ProviderKind {
+        dispatch!(self, c => c.kind())
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        dispatch!(self, c => c.capabilities())
+    }
+
+    async fn probe(&self) -> Result<String, ProviderError> {
+        dispatch!(self, c => c.probe().await)
+    }
+
+    async fn list_actions(
+        &self,
+        query: &ActionQuery,
+        page: &PageRequest,
+    ) -> Result<Page<ActionSummary>, ProviderError> {
+        dispatch!(self, c => c.list_actions(query, page).await)
+    }
+
+    async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
+        dispatch!(self, c => c.get_action(action).await)
+    }
+
+    async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
+        dispatch!(self, c => c.put_action(spec).await)
+    }
+
+    async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
+        dispatch!(self, c => c.delete_action(action).await)
+    }
+
+    async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
+        dispatch!(self, c => c.invoke(request).await)
+    }
+
+    async fn list_activations(
+        &self,
+        query: &ActivationQuery,
+        page: &PageRequest,
+    ) -> Result<Page<Activation>, ProviderError> {
+        dispatch!(self, c => c.list_activations(query, page).await)
+    }
+
+    async fn get_activation(
+        &self,
+        activation: &ActivationRef,
+    ) -> Result<Activation, ProviderError> {
+        dispatch!(self, c => c.get_activation(activation).await)
+    }
+
+    async fn list_async_invocations(
+        &self,
+        query: &AsyncInvocationQuery,
+        page: &PageRequest,
+    ) -> Result<Page<AsyncInvocation>, ProviderError> {
+        dispatch!(self, c => c.list_async_invocations(query, page).await)
+    }
+
+    async fn function_logs(
+        &self,
+        query: &LogQuery,
+        page: &PageRequest,
+    ) -> Result<Page<LogEntry>, ProviderError> {
+        dispatch!(self, c => c.function_logs(query, page).await)
     }
 }
 

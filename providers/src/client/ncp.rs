@@ -4,6 +4,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::Operations;
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport};
 use crate::model::*;
@@ -39,20 +40,6 @@ impl NcpClient {
         Self { transport, config }
     }
 
-    /// What NCP's API offers.
-    pub fn capabilities() -> Capabilities {
-        use Capability::*;
-        [
-            ActionsRead,
-            ActionsWrite,
-            Invoke,
-            Activations,
-            ActivationDetail,
-        ]
-        .into_iter()
-        .collect()
-    }
-
     /// A request under the base path, with the platform first among its parameters.
     fn request(&self, operation: &'static str, method: Method, path: &str) -> Request {
         Request::new(
@@ -83,18 +70,48 @@ impl NcpClient {
         let packages: Vec<wire::PackageSummary> = self.content(request).await?;
         Ok(packages.into_iter().map(|p| p.name).collect())
     }
+}
 
-    /// The actions of a package (`-` for top-level ones).
-    pub async fn list_actions(
+impl Operations for NcpClient {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Ncp
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        use Capability::*;
+        [
+            ActionsList,
+            ActionsRead,
+            ActionsWrite,
+            Invoke,
+            Activations,
+            ActivationDetail,
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    async fn probe(&self) -> Result<String, ProviderError> {
+        Ok(format!("{} packages", self.list_packages().await?.len()))
+    }
+
+    /// The actions of one package (the top level when none is named), all in one answer:
+    /// NCP does not page them, so the page is cut here, with the total.
+    async fn list_actions(
         &self,
-        package: Option<&str>,
-    ) -> Result<Vec<ActionSummary>, ProviderError> {
+        query: &ActionQuery,
+        page: &PageRequest,
+    ) -> Result<Page<ActionSummary>, ProviderError> {
+        let package = query.package.as_deref();
         let path = format!("/packages/{}/actions", quote(package.unwrap_or("-")));
         let request = self.request("list_actions", Method::GET, &path);
         let list: wire::ActionList = self.content(request).await?;
-        Ok(list
+        let total = list.actions.len() as u64;
+        let items = list
             .actions
             .into_iter()
+            .skip(page.offset as usize)
+            .take(page.limit as usize)
             .map(|a| ActionSummary {
                 action: ActionRef {
                     package: package.map(str::to_string),
@@ -104,17 +121,18 @@ impl NcpClient {
                 description: a.description,
                 kind: a.kind.as_deref().and_then(parse_kind),
             })
-            .collect())
+            .collect();
+        Ok(Page::with_total(items, total))
     }
 
     /// One action in full.
-    pub async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
+    async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
         let request = self.request("get_action", Method::GET, &Self::action_path(action));
         spec_from_wire(action, self.content(request).await?)
     }
 
     /// Creates or updates an action.
-    pub async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
+    async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
         let request = self
             .request("put_action", Method::PUT, &Self::action_path(&spec.action))
             .query("type", spec.kind.as_str())
@@ -123,17 +141,14 @@ impl NcpClient {
     }
 
     /// Deletes an action.
-    pub async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
+    async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
         let request = self.request("delete_action", Method::DELETE, &Self::action_path(action));
         self.transport.call(&self.config, request).await.map(|_| ())
     }
 
     /// Runs an action, waiting up to `wait_ms` (0–60,000) for the result; not blocking, it
     /// waits for nothing (`timeout=0`).
-    pub async fn invoke(
-        &self,
-        request: &InvocationRequest,
-    ) -> Result<InvocationResult, ProviderError> {
+    async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
         // Not blocking: wait for nothing, whatever wait was asked (one `timeout`, not two).
         let wait = if request.blocking {
             request.wait_ms.map(|wait| wait.min(60_000))
@@ -157,14 +172,16 @@ impl NcpClient {
         )
     }
 
-    /// A page of an action's activations (newest first), with the total.
-    pub async fn list_activations(
+    /// A page of an action's activations, or of all (newest first), with the total.
+    async fn list_activations(
         &self,
-        action: &ActionRef,
         query: &ActivationQuery,
         page: &PageRequest,
     ) -> Result<Page<Activation>, ProviderError> {
-        let path = format!("{}/activations", Self::action_path(action));
+        let path = match &query.action {
+            Some(action) => format!("{}/activations", Self::action_path(action)),
+            None => "/activations".to_string(),
+        };
         let request = self
             .request("list_activations", Method::GET, &path)
             .query("pageNo", page.page_number())
@@ -172,12 +189,13 @@ impl NcpClient {
             .query_opt("start", query.since_ms)
             .query_opt("end", query.upto_ms);
         let list: wire::ActivationList = self.content(request).await?;
+        let name = query.action.as_ref().map(ActionRef::to_string);
         let items = list
             .activations
             .into_iter()
             .map(|a| Activation {
                 id: a.activation_id,
-                name: Some(action.to_string()),
+                name: name.clone(),
                 namespace: None,
                 subject: None,
                 start_ms: a.start,
@@ -195,13 +213,19 @@ impl NcpClient {
         Ok(Page::with_total(items, list.total_count))
     }
 
-    /// One activation with result and logs.
-    pub async fn get_activation(
+    /// One activation with result and logs, read through its action.
+    async fn get_activation(
         &self,
-        action: &ActionRef,
-        id: &str,
+        activation: &ActivationRef,
     ) -> Result<Activation, ProviderError> {
-        let path = format!("{}/activations/{}", Self::action_path(action), quote(id));
+        let action = activation.action.as_ref().ok_or_else(|| {
+            ProviderError::new(
+                ErrorKind::Invalid,
+                "NAVER Cloud Functions reads an activation through its action: name the action",
+            )
+        })?;
+        let id = quote(&activation.id);
+        let path = format!("{}/activations/{id}", Self::action_path(action));
         let request = self.request("get_activation", Method::GET, &path);
         Ok(activation_from_wire(self.content(request).await?))
     }

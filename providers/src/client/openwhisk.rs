@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport};
+use super::{Operations, whole_namespace};
 use crate::model::*;
 use crate::sign::encoding::quote;
 use crate::sign::{Secret, openwhisk as signer};
@@ -35,20 +36,6 @@ impl OpenWhiskClient {
         Self { transport, config }
     }
 
-    /// What OpenWhisk's API offers.
-    pub fn capabilities() -> Capabilities {
-        use Capability::*;
-        [
-            ActionsRead,
-            ActionsWrite,
-            Invoke,
-            Activations,
-            ActivationDetail,
-        ]
-        .into_iter()
-        .collect()
-    }
-
     /// A request under the namespace's path.
     fn request(&self, operation: &'static str, method: Method, path: &str) -> Request {
         let namespace = quote(&self.config.namespace);
@@ -69,111 +56,6 @@ impl OpenWhiskClient {
             Some(p) => format!("/actions/{}/{}", quote(p), quote(&action.name)),
             None => format!("/actions/{}", quote(&action.name)),
         }
-    }
-
-    /// A page of actions (metadata only).
-    pub async fn list_actions(
-        &self,
-        page: &PageRequest,
-    ) -> Result<Page<ActionSummary>, ProviderError> {
-        let request = self
-            .request("list_actions", Method::GET, "/actions")
-            .query("limit", page.limit.min(200))
-            .query("skip", page.offset);
-        let actions: Vec<wire::Action> = self.call(request).await?;
-        let items = actions
-            .into_iter()
-            .map(|a| ActionSummary {
-                action: action_ref(a.namespace.as_deref(), &a.name),
-                runtime: annotation_text(&a.annotations, "exec"),
-                description: annotation_text(&a.annotations, "description"),
-                kind: None,
-            })
-            .collect();
-        Ok(Page {
-            items,
-            total: None,
-            next_cursor: None,
-        })
-    }
-
-    /// One action with its code.
-    pub async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
-        let request = self.request("get_action", Method::GET, &Self::action_path(action));
-        Ok(spec_from_wire(action, self.call(request).await?))
-    }
-
-    /// Creates or replaces an action.
-    pub async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
-        let request = self
-            .request("put_action", Method::PUT, &Self::action_path(&spec.action))
-            .query("overwrite", true)
-            .json(&body_from_spec(spec))?;
-        Ok(spec_from_wire(&spec.action, self.call(request).await?))
-    }
-
-    /// Deletes an action.
-    pub async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
-        let request = self.request("delete_action", Method::DELETE, &Self::action_path(action));
-        self.transport.call(&self.config, request).await.map(|_| ())
-    }
-
-    /// Invokes: blocking waits up to `wait_ms` (≤ 60,000), non-blocking returns the id at once.
-    pub async fn invoke(
-        &self,
-        request: &InvocationRequest,
-    ) -> Result<InvocationResult, ProviderError> {
-        let wait = request.wait_ms.filter(|_| request.blocking);
-        let call = self
-            .request("invoke", Method::POST, &Self::action_path(&request.action))
-            .query("blocking", request.blocking)
-            .query_opt("timeout", wait.map(|wait| wait.min(60_000)))
-            .json(&request.params)?
-            // 502 carries a failed activation, which is a result, not a transport error.
-            .accepting(502);
-        let response = self.transport.call(&self.config, call).await?;
-        if response.status == 202 {
-            let accepted: Accepted = response.json(&self.config.endpoint)?;
-            return Ok(InvocationResult::Accepted {
-                id: accepted.activation_id,
-            });
-        }
-        let activation: wire::Activation = response.json(&self.config.endpoint)?;
-        Ok(InvocationResult::Finished(activation_from_wire(activation)))
-    }
-
-    /// A page of activations, newest first, with the total (`count=true`).
-    pub async fn list_activations(
-        &self,
-        query: &ActivationQuery,
-        page: &PageRequest,
-    ) -> Result<Page<Activation>, ProviderError> {
-        let filtered = |request: Request| {
-            request
-                .query_opt("name", query.action.as_ref())
-                .query_opt("since", query.since_ms)
-                .query_opt("upto", query.upto_ms)
-        };
-        let list = self
-            .request("list_activations", Method::GET, "/activations")
-            .query("limit", page.limit.clamp(1, 200))
-            .query("skip", page.offset)
-            .query("docs", true);
-        let list: Vec<wire::Activation> = self.call(filtered(list)).await?;
-        let count = filtered(self.request("count_activations", Method::GET, "/activations"));
-        let count: Count = self.call(count.query("count", true)).await?;
-        Ok(Page {
-            items: list.into_iter().map(activation_from_wire).collect(),
-            total: count.activations,
-            next_cursor: None,
-        })
-    }
-
-    /// One activation in full.
-    pub async fn get_activation(&self, id: &str) -> Result<Activation, ProviderError> {
-        let path = format!("/activations/{}", quote(id));
-        let request = self.request("get_activation", Method::GET, &path);
-        Ok(activation_from_wire(self.call(request).await?))
     }
 
     /// An activation's `response` (status and result) only.
@@ -199,6 +81,139 @@ impl OpenWhiskClient {
             .call(self.request("activation_logs", Method::GET, &path))
             .await?;
         Ok(logs.logs)
+    }
+}
+
+impl Operations for OpenWhiskClient {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Openwhisk
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        use Capability::*;
+        [
+            ActionsList,
+            ActionsRead,
+            ActionsWrite,
+            Invoke,
+            Activations,
+            ActivationDetail,
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    async fn probe(&self) -> Result<String, ProviderError> {
+        let (query, first) = (ActionQuery::default(), PageRequest::first(200));
+        let page = self.list_actions(&query, &first).await?;
+        Ok(format!("{} actions", page.items.len()))
+    }
+
+    /// A page of the namespace's actions (metadata only), packaged ones included.
+    async fn list_actions(
+        &self,
+        query: &ActionQuery,
+        page: &PageRequest,
+    ) -> Result<Page<ActionSummary>, ProviderError> {
+        whole_namespace(self.kind(), query)?;
+        let request = self
+            .request("list_actions", Method::GET, "/actions")
+            .query("limit", page.limit.min(200))
+            .query("skip", page.offset);
+        let actions: Vec<wire::Action> = self.call(request).await?;
+        let items = actions
+            .into_iter()
+            .map(|a| ActionSummary {
+                action: action_ref(a.namespace.as_deref(), &a.name),
+                runtime: annotation_text(&a.annotations, "exec"),
+                description: annotation_text(&a.annotations, "description"),
+                kind: None,
+            })
+            .collect();
+        Ok(Page {
+            items,
+            total: None,
+            next_cursor: None,
+        })
+    }
+
+    /// One action with its code.
+    async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
+        let request = self.request("get_action", Method::GET, &Self::action_path(action));
+        Ok(spec_from_wire(action, self.call(request).await?))
+    }
+
+    /// Creates or replaces an action.
+    async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
+        let request = self
+            .request("put_action", Method::PUT, &Self::action_path(&spec.action))
+            .query("overwrite", true)
+            .json(&body_from_spec(spec))?;
+        Ok(spec_from_wire(&spec.action, self.call(request).await?))
+    }
+
+    /// Deletes an action.
+    async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
+        let request = self.request("delete_action", Method::DELETE, &Self::action_path(action));
+        self.transport.call(&self.config, request).await.map(|_| ())
+    }
+
+    /// Invokes: blocking waits up to `wait_ms` (≤ 60,000), non-blocking returns the id at once.
+    async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
+        let wait = request.wait_ms.filter(|_| request.blocking);
+        let call = self
+            .request("invoke", Method::POST, &Self::action_path(&request.action))
+            .query("blocking", request.blocking)
+            .query_opt("timeout", wait.map(|wait| wait.min(60_000)))
+            .json(&request.params)?
+            // 502 carries a failed activation, which is a result, not a transport error.
+            .accepting(502);
+        let response = self.transport.call(&self.config, call).await?;
+        if response.status == 202 {
+            let accepted: Accepted = response.json(&self.config.endpoint)?;
+            return Ok(InvocationResult::Accepted {
+                id: accepted.activation_id,
+            });
+        }
+        let activation: wire::Activation = response.json(&self.config.endpoint)?;
+        Ok(InvocationResult::Finished(activation_from_wire(activation)))
+    }
+
+    /// A page of activations, newest first, with the total (`count=true`).
+    async fn list_activations(
+        &self,
+        query: &ActivationQuery,
+        page: &PageRequest,
+    ) -> Result<Page<Activation>, ProviderError> {
+        let filtered = |request: Request| {
+            request
+                .query_opt("name", query.action.as_ref())
+                .query_opt("since", query.since_ms)
+                .query_opt("upto", query.upto_ms)
+        };
+        let list = self
+            .request("list_activations", Method::GET, "/activations")
+            .query("limit", page.limit.clamp(1, 200))
+            .query("skip", page.offset)
+            .query("docs", true);
+        let list: Vec<wire::Activation> = self.call(filtered(list)).await?;
+        let count = filtered(self.request("count_activations", Method::GET, "/activations"));
+        let count: Count = self.call(count.query("count", true)).await?;
+        Ok(Page {
+            items: list.into_iter().map(activation_from_wire).collect(),
+            total: count.activations,
+            next_cursor: None,
+        })
+    }
+
+    /// One activation in full, by its id alone.
+    async fn get_activation(
+        &self,
+        activation: &ActivationRef,
+    ) -> Result<Activation, ProviderError> {
+        let path = format!("/activations/{}", quote(&activation.id));
+        let request = self.request("get_activation", Method::GET, &path);
+        Ok(activation_from_wire(self.call(request).await?))
     }
 }
 

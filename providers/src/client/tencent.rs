@@ -5,9 +5,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::ran;
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport};
+use super::{Operations, ran, whole_namespace};
 use crate::model::*;
 use crate::sign::{Secret, tencent_legacy, tencent_tc3};
 use crate::wire::tencent as wire;
@@ -58,12 +58,6 @@ impl TencentClient {
         Self { transport, config }
     }
 
-    /// What this client offers of SCF.
-    pub fn capabilities() -> Capabilities {
-        use Capability::*;
-        [ActionsRead, Invoke, FunctionLogs].into_iter().collect()
-    }
-
     /// Calls an API 3.0 action with `params`; answers `Response`'s content.
     async fn call<T: DeserializeOwned>(
         &self,
@@ -82,11 +76,73 @@ impl TencentClient {
         Ok(envelope.response)
     }
 
-    /// A page of functions.
-    pub async fn list_functions(
+    /// GetFunctionLogs on the legacy API (seed 003), signed with HmacSHA256.
+    pub async fn function_logs_legacy(
         &self,
+        query: &LogQuery,
+        page: &PageRequest,
+    ) -> Result<Page<LogEntry>, ProviderError> {
+        check_window(page)?;
+        let request = Request::new("function_logs_legacy", Method::GET, LEGACY_PATH)
+            .query("offset", page.offset)
+            .query("limit", page.limit)
+            .query("order", query.order.as_str())
+            .query("orderby", query.order_by.as_str())
+            .query("namespace", &self.config.namespace)
+            .query_opt("functionName", query.function.as_ref())
+            .query_opt("requestId", query.request_id.as_ref())
+            .query_opt("filter_retCode", query.ret_code.as_ref())
+            .query_opt("startTime", query.start_time.as_ref())
+            .query_opt("endTime", query.end_time.as_ref())
+            .query("Action", "GetFunctionLogs");
+        let body: wire::LegacyLogsResponse = self
+            .transport
+            .call_json(&Legacy(&self.config), request)
+            .await?;
+        let items = body
+            .data
+            .into_iter()
+            .map(|l| LogEntry {
+                function: l.function_name,
+                request_id: l.request_id,
+                start_time: l.start_time,
+                ret_code: l.ret_code,
+                ret_msg: l.ret_msg,
+                duration_ms: l.duration,
+                bill_duration_ms: l.bill_duration,
+                mem_usage_bytes: l.mem_usage,
+                log: l.log,
+            })
+            .collect();
+        Ok(Page::with_total(items, body.total))
+    }
+}
+
+impl Operations for TencentClient {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Tencent
+    }
+
+    /// Reading one function's code (GetFunction) is not in the API pages this client is built
+    /// from (`shared/seeds/`), so it is not offered.
+    fn capabilities(&self) -> Capabilities {
+        use Capability::*;
+        [ActionsList, Invoke, FunctionLogs].into_iter().collect()
+    }
+
+    async fn probe(&self) -> Result<String, ProviderError> {
+        let (query, first) = (ActionQuery::default(), PageRequest::first(100));
+        let page = self.list_actions(&query, &first).await?;
+        Ok(format!("{} functions", page.total.unwrap_or(0)))
+    }
+
+    /// A page of the namespace's functions.
+    async fn list_actions(
+        &self,
+        query: &ActionQuery,
         page: &PageRequest,
     ) -> Result<Page<ActionSummary>, ProviderError> {
+        whole_namespace(self.kind(), query)?;
         let params = json!({"Offset": page.offset, "Limit": page.limit.clamp(1, 100), "Namespace": self.config.namespace});
         let list: wire::ListFunctionsResponse = self.call("ListFunctions", &params, true).await?;
         let items = list
@@ -103,10 +159,7 @@ impl TencentClient {
     }
 
     /// Invokes (`RequestResponse`), or enqueues (`Event`) when not blocking.
-    pub async fn invoke(
-        &self,
-        request: &InvocationRequest,
-    ) -> Result<InvocationResult, ProviderError> {
+    async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
         let params = json!({
             "FunctionName": request.action.name,
             "InvocationType": if request.blocking { "RequestResponse" } else { "Event" },
@@ -135,7 +188,7 @@ impl TencentClient {
     }
 
     /// GetFunctionLogs on API 3.0, every filter and ordering. `offset + limit` ≤ 10,000.
-    pub async fn function_logs(
+    async fn function_logs(
         &self,
         query: &LogQuery,
         page: &PageRequest,
@@ -179,47 +232,6 @@ impl TencentClient {
             })
             .collect();
         Ok(Page::with_total(items, logs.total_count))
-    }
-
-    /// GetFunctionLogs on the legacy API (seed 003), signed with HmacSHA256.
-    pub async fn function_logs_legacy(
-        &self,
-        query: &LogQuery,
-        page: &PageRequest,
-    ) -> Result<Page<LogEntry>, ProviderError> {
-        check_window(page)?;
-        let request = Request::new("function_logs_legacy", Method::GET, LEGACY_PATH)
-            .query("offset", page.offset)
-            .query("limit", page.limit)
-            .query("order", query.order.as_str())
-            .query("orderby", query.order_by.as_str())
-            .query("namespace", &self.config.namespace)
-            .query_opt("functionName", query.function.as_ref())
-            .query_opt("requestId", query.request_id.as_ref())
-            .query_opt("filter_retCode", query.ret_code.as_ref())
-            .query_opt("startTime", query.start_time.as_ref())
-            .query_opt("endTime", query.end_time.as_ref())
-            .query("Action", "GetFunctionLogs");
-        let body: wire::LegacyLogsResponse = self
-            .transport
-            .call_json(&Legacy(&self.config), request)
-            .await?;
-        let items = body
-            .data
-            .into_iter()
-            .map(|l| LogEntry {
-                function: l.function_name,
-                request_id: l.request_id,
-                start_time: l.start_time,
-                ret_code: l.ret_code,
-                ret_msg: l.ret_msg,
-                duration_ms: l.duration,
-                bill_duration_ms: l.bill_duration,
-                mem_usage_bytes: l.mem_usage,
-                log: l.log,
-            })
-            .collect();
-        Ok(Page::with_total(items, body.total))
     }
 }
 
