@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport};
@@ -95,26 +95,11 @@ impl TencentClient {
             .query_opt("startTime", query.start_time.as_ref())
             .query_opt("endTime", query.end_time.as_ref())
             .query("Action", "GetFunctionLogs");
-        let body: wire::LegacyLogsResponse = self
+        let logs: LogPage = self
             .transport
             .call_json(&Legacy(&self.config), request)
             .await?;
-        let items = body
-            .data
-            .into_iter()
-            .map(|l| LogEntry {
-                function: l.function_name,
-                request_id: l.request_id,
-                start_time: l.start_time,
-                ret_code: l.ret_code,
-                ret_msg: l.ret_msg,
-                duration_ms: l.duration,
-                bill_duration_ms: l.bill_duration,
-                mem_usage_bytes: l.mem_usage,
-                log: l.log,
-            })
-            .collect();
-        Ok(Page::with_total(items, body.total))
+        Ok(logs.into())
     }
 }
 
@@ -194,44 +179,23 @@ impl Operations for TencentClient {
         page: &PageRequest,
     ) -> Result<Page<LogEntry>, ProviderError> {
         check_window(page)?;
-        let mut params = Map::new();
-        params.insert("Offset".into(), json!(page.offset));
-        params.insert("Limit".into(), json!(page.limit));
-        params.insert("Order".into(), json!(query.order.as_str()));
-        params.insert("OrderBy".into(), json!(query.order_by.as_str()));
-        params.insert("Namespace".into(), json!(self.config.namespace));
-        if let Some(f) = &query.function {
-            params.insert("FunctionName".into(), json!(f));
-        }
-        if let Some(id) = &query.request_id {
-            params.insert("FunctionRequestId".into(), json!(id));
-        }
-        if let Some(rc) = &query.ret_code {
-            params.insert("Filter".into(), json!({"RetCode": rc}));
-        }
-        if let Some(t) = &query.start_time {
-            params.insert("StartTime".into(), json!(t));
-        }
-        if let Some(t) = &query.end_time {
-            params.insert("EndTime".into(), json!(t));
-        }
-        let logs: wire::LogsResponse = self.call("GetFunctionLogs", &params, true).await?;
-        let items = logs
-            .data
-            .into_iter()
-            .map(|l| LogEntry {
-                function: l.function_name,
-                request_id: l.request_id,
-                start_time: l.start_time,
-                ret_code: l.ret_code,
-                ret_msg: l.ret_msg,
-                duration_ms: l.duration,
-                bill_duration_ms: l.bill_duration,
-                mem_usage_bytes: l.mem_usage,
-                log: l.log,
-            })
-            .collect();
-        Ok(Page::with_total(items, logs.total_count))
+        let params = LogsRequest {
+            offset: page.offset,
+            limit: page.limit,
+            order: query.order.as_str(),
+            order_by: query.order_by.as_str(),
+            namespace: &self.config.namespace,
+            function_name: query.function.as_deref(),
+            function_request_id: query.request_id.as_deref(),
+            filter: query
+                .ret_code
+                .as_deref()
+                .map(|ret_code| RetCodeFilter { ret_code }),
+            start_time: query.start_time.as_deref(),
+            end_time: query.end_time.as_deref(),
+        };
+        let logs: LogPage = self.call("GetFunctionLogs", &params, true).await?;
+        Ok(logs.into())
     }
 }
 
@@ -336,6 +300,91 @@ impl Api for Legacy<'_> {
     }
 }
 
+/// API 3.0's GetFunctionLogs parameters.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct LogsRequest<'a> {
+    offset: u64,
+    limit: u64,
+    order: &'a str,
+    order_by: &'a str,
+    namespace: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    function_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    function_request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filter: Option<RetCodeFilter<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_time: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time: Option<&'a str>,
+}
+
+/// `Filter`: `{"RetCode": "not0"}`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RetCodeFilter<'a> {
+    ret_code: &'a str,
+}
+
+/// A page of function logs as either API writes it: API 3.0's `{TotalCount, Data}` (inside
+/// `Response`) or the legacy API's `{total, data}`. The two differ only in spelling, so one
+/// reader and one mapping serve both.
+#[derive(Deserialize)]
+struct LogPage {
+    #[serde(alias = "TotalCount")]
+    total: u64,
+    #[serde(alias = "Data")]
+    data: Vec<LogRecord>,
+}
+
+/// One record: API 3.0 writes `PascalCase`, the legacy API `camelCase` (seed 003's example)
+/// or `snake_case` (its table). Fields the console does not show are ignored.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LogRecord {
+    #[serde(alias = "FunctionName", alias = "function_name")]
+    function_name: String,
+    #[serde(alias = "RetMsg", alias = "ret_msg", default)]
+    ret_msg: String,
+    #[serde(alias = "RequestId", alias = "request_id")]
+    request_id: String,
+    #[serde(alias = "StartTime", alias = "start_time", default)]
+    start_time: String,
+    #[serde(alias = "RetCode", alias = "ret_code", default)]
+    ret_code: i64,
+    #[serde(alias = "Duration", default)]
+    duration: f64,
+    #[serde(alias = "BillDuration", alias = "bill_duration", default)]
+    bill_duration: u64,
+    #[serde(alias = "MemUsage", alias = "mem_usage", default)]
+    mem_usage: u64,
+    #[serde(alias = "Log", default)]
+    log: String,
+}
+
+impl From<LogPage> for Page<LogEntry> {
+    fn from(logs: LogPage) -> Self {
+        let items = logs
+            .data
+            .into_iter()
+            .map(|l| LogEntry {
+                function: l.function_name,
+                request_id: l.request_id,
+                start_time: l.start_time,
+                ret_code: l.ret_code,
+                ret_msg: l.ret_msg,
+                duration_ms: l.duration,
+                bill_duration_ms: l.bill_duration,
+                mem_usage_bytes: l.mem_usage,
+                log: l.log,
+            })
+            .collect();
+        Page::with_total(items, logs.total)
+    }
+}
+
 /// API 3.0's `Response`, read for its `Error` only.
 #[derive(Deserialize)]
 struct MaybeError {
@@ -410,5 +459,26 @@ fn explain(code: &str) -> String {
         "SCF refused a parameter of the request".into()
     } else {
         "SCF refused the request".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_apis_log_records_read_as_the_same_entry() {
+        let api3 = json!({"TotalCount": 1, "Data": [{"FunctionName": "f", "RetMsg": "ok",
+            "RequestId": "r", "StartTime": "2024-01-01 00:00:01", "RetCode": 1,
+            "InvokeFinished": 1, "Duration": 0.5, "BillDuration": 100, "MemUsage": 7,
+            "Log": "l", "Level": "", "Source": "", "RetryNum": 0}], "RequestId": "q"});
+        let legacy = json!({"code": 0, "message": "", "codeDesc": "Success", "total": 1,
+            "data": [{"functionName": "f", "retMsg": "ok", "requestId": "r",
+            "startTime": "2024-01-01 00:00:01", "retCode": 1, "duration": 0.5,
+            "billDuration": 100, "memUsage": 7, "log": "l"}]});
+        let read = |v: Value| Page::<LogEntry>::from(serde_json::from_value::<LogPage>(v).unwrap());
+        let (api3, legacy) = (read(api3), read(legacy));
+        assert_eq!(api3, legacy);
+        assert_eq!(api3.items[0].mem_usage_bytes, 7);
     }
 }
