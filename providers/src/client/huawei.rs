@@ -97,24 +97,6 @@ impl Operations for HuaweiClient {
         ProviderKind::Huawei
     }
 
-    /// Reading one function's code and configuration is not in the API pages this client is
-    /// built from (`shared/seeds/`), so it is not offered.
-    fn capabilities(&self) -> Capabilities {
-        use Capability::*;
-        [ActionsList, Invoke, AsyncInvocations]
-            .into_iter()
-            .collect()
-    }
-
-    async fn probe(&self) -> Result<String, ProviderError> {
-        let (query, first) = (ActionQuery::default(), PageRequest::first(400));
-        let page = self.list_actions(&query, &first).await?;
-        Ok(format!(
-            "{} functions",
-            page.total.unwrap_or(page.items.len() as u64)
-        ))
-    }
-
     /// A page of the project's functions (`marker` cursor).
     async fn list_actions(
         &self,

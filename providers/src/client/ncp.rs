@@ -77,20 +77,6 @@ impl Operations for NcpClient {
         ProviderKind::Ncp
     }
 
-    fn capabilities(&self) -> Capabilities {
-        use Capability::*;
-        [
-            ActionsList,
-            ActionsRead,
-            ActionsWrite,
-            Invoke,
-            Activations,
-            ActivationDetail,
-        ]
-        .into_iter()
-        .collect()
-    }
-
     async fn probe(&self) -> Result<String, ProviderError> {
         Ok(format!("{} packages", self.list_packages().await?.len()))
     }

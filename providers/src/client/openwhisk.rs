@@ -89,26 +89,6 @@ impl Operations for OpenWhiskClient {
         ProviderKind::Openwhisk
     }
 
-    fn capabilities(&self) -> Capabilities {
-        use Capability::*;
-        [
-            ActionsList,
-            ActionsRead,
-            ActionsWrite,
-            Invoke,
-            Activations,
-            ActivationDetail,
-        ]
-        .into_iter()
-        .collect()
-    }
-
-    async fn probe(&self) -> Result<String, ProviderError> {
-        let (query, first) = (ActionQuery::default(), PageRequest::first(200));
-        let page = self.list_actions(&query, &first).await?;
-        Ok(format!("{} actions", page.items.len()))
-    }
-
     /// A page of the namespace's actions (metadata only), packaged ones included.
     async fn list_actions(
         &self,

@@ -108,19 +108,6 @@ impl Operations for TencentClient {
         ProviderKind::Tencent
     }
 
-    /// Reading one function's code (GetFunction) is not in the API pages this client is built
-    /// from (`shared/seeds/`), so it is not offered.
-    fn capabilities(&self) -> Capabilities {
-        use Capability::*;
-        [ActionsList, Invoke, FunctionLogs].into_iter().collect()
-    }
-
-    async fn probe(&self) -> Result<String, ProviderError> {
-        let (query, first) = (ActionQuery::default(), PageRequest::first(100));
-        let page = self.list_actions(&query, &first).await?;
-        Ok(format!("{} functions", page.total.unwrap_or(0)))
-    }
-
     /// A page of the namespace's functions.
     async fn list_actions(
         &self,
