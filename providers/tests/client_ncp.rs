@@ -54,22 +54,7 @@ fn answer(actions: &Actions, request: &Received) -> Response {
             let actions: Vec<Value> = actions.lock().unwrap().iter().map(|(n, _)| json!({"name": n, "type": "basic", "runtime": "nodejs:16"})).collect();
             Json(json!({"content": {"actions": actions}})).into_response()
         }
-        ("PUT", ["packages", p, "actions", a]) => {
-            let body: Value = match serde_json::from_slice(&request.body) {
-                Ok(v) => v,
-                Err(_) => return ncp_error(StatusCode::BAD_REQUEST, "80305", "ACTION_BODY_INVALID_TYPE"),
-            };
-            let timeout = body["limits"]["timeout"].as_u64().unwrap_or(0);
-            if !(500..=300_000).contains(&timeout) {
-                return ncp_error(StatusCode::BAD_REQUEST, "80307", "ACTION_BODY_INVALID_VALUE");
-            }
-            actions.lock().unwrap().push((a.to_string(), body.clone()));
-            let mut content = body;
-            content["name"] = json!(a);
-            content["path"] = json!(format!("ns/{p}"));
-            content["type"] = json!("basic");
-            Json(json!({ "content": content })).into_response()
-        }
+        ("PUT", ["packages", p, "actions", a]) => put_action(actions, p, a, request),
         ("GET", ["packages", _p, "actions", a]) => match actions.lock().unwrap().iter().find(|(n, _)| n == a) {
             Some((n, body)) => {
                 let mut content = body.clone();
@@ -104,6 +89,29 @@ fn answer(actions: &Actions, request: &Received) -> Response {
         .into_response(),
         _ => ncp_error(StatusCode::NOT_FOUND, "80301", "ACTION_NOT_FOUND"),
     }
+}
+
+fn put_action(actions: &Actions, package: &str, name: &str, request: &Received) -> Response {
+    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
+        return ncp_error(StatusCode::BAD_REQUEST, "80305", "ACTION_BODY_INVALID_TYPE");
+    };
+    let timeout = body["limits"]["timeout"].as_u64().unwrap_or(0);
+    if !(500..=300_000).contains(&timeout) {
+        return ncp_error(
+            StatusCode::BAD_REQUEST,
+            "80307",
+            "ACTION_BODY_INVALID_VALUE",
+        );
+    }
+    actions
+        .lock()
+        .unwrap()
+        .push((name.to_string(), body.clone()));
+    let mut content = body;
+    content["name"] = json!(name);
+    content["path"] = json!(format!("ns/{package}"));
+    content["type"] = json!("basic");
+    Json(json!({ "content": content })).into_response()
 }
 
 async fn setup(secret: &str) -> (NcpClient, Fake) {

@@ -346,7 +346,48 @@ fn spec_from_wire(action: &ActionRef, a: wire::Action) -> ActionSpec {
 }
 
 fn body_from_spec(spec: &ActionSpec) -> wire::Action {
-    let exec = if spec.kind.is_sequence() {
+    let web = matches!(spec.kind, ActionKind::Web | ActionKind::SequenceWeb);
+    let annotations = web
+        .then_some(("web-export", Value::Bool(true)))
+        .into_iter()
+        .chain(
+            spec.description
+                .as_ref()
+                .map(|d| ("description", Value::String(d.clone()))),
+        )
+        .map(|(key, value)| wire::KeyValue {
+            key: key.into(),
+            value,
+        })
+        .collect();
+    wire::Action {
+        namespace: None,
+        name: spec.action.name.clone(),
+        version: None,
+        publish: Some(false),
+        exec: Some(exec_from_spec(spec)),
+        annotations,
+        parameters: spec
+            .parameters
+            .iter()
+            .map(|(k, v)| wire::KeyValue {
+                key: k.clone(),
+                value: v.clone(),
+            })
+            .collect(),
+        limits: spec.limits.map(|l| wire::Limits {
+            timeout: Some(l.timeout_ms),
+            memory: Some(l.memory_mb),
+            logs: None,
+            concurrency: None,
+        }),
+        updated: None,
+    }
+}
+
+/// What runs: the code, or a sequence's components as `/_/package/action`.
+fn exec_from_spec(spec: &ActionSpec) -> wire::Exec {
+    if spec.kind.is_sequence() {
         wire::Exec {
             kind: "sequence".into(),
             code: None,
@@ -368,42 +409,5 @@ fn body_from_spec(spec: &ActionSpec) -> wire::Action {
             binary: Some(spec.exec.binary),
             components: None,
         }
-    };
-    let web = matches!(spec.kind, ActionKind::Web | ActionKind::SequenceWeb);
-    let annotations = web
-        .then_some(("web-export", Value::Bool(true)))
-        .into_iter()
-        .chain(
-            spec.description
-                .as_ref()
-                .map(|d| ("description", Value::String(d.clone()))),
-        )
-        .map(|(key, value)| wire::KeyValue {
-            key: key.into(),
-            value,
-        })
-        .collect();
-    wire::Action {
-        namespace: None,
-        name: spec.action.name.clone(),
-        version: None,
-        publish: Some(false),
-        exec: Some(exec),
-        annotations,
-        parameters: spec
-            .parameters
-            .iter()
-            .map(|(k, v)| wire::KeyValue {
-                key: k.clone(),
-                value: v.clone(),
-            })
-            .collect(),
-        limits: spec.limits.map(|l| wire::Limits {
-            timeout: Some(l.timeout_ms),
-            memory: Some(l.memory_mb),
-            logs: None,
-            concurrency: None,
-        }),
-        updated: None,
     }
 }
