@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use providers::client::{NcpClient, NcpConfig, Transport, TransportOptions};
+use providers::client::{NcpClient, NcpConfig, Operations};
 use providers::sign::Secret;
 use providers::*;
 use std::time::Duration;
@@ -43,15 +43,8 @@ fn http(status: &str, content_type: &str, body: &str) -> Vec<u8> {
 }
 
 fn client(endpoint: &str, timeout: Duration) -> NcpClient {
-    let transport = Transport::new(TransportOptions {
-        timeout,
-        max_body_bytes: 8 * 1024 * 1024,
-        read_retries: 2,
-        backoff: Duration::from_millis(10),
-    })
-    .unwrap();
     NcpClient::new(
-        transport,
+        transport_with(timeout),
         NcpConfig {
             endpoint: endpoint.into(),
             base_path: "/api/v2".into(),
@@ -60,6 +53,12 @@ fn client(endpoint: &str, timeout: Duration) -> NcpClient {
             secret_key: Secret::new("sk"),
         },
     )
+}
+
+/// A client of a server that answers `response` at once, and its request count.
+async fn answering(response: Vec<u8>) -> (NcpClient, Counter) {
+    let (url, count) = raw_server(response, Duration::ZERO).await;
+    (client(&url, Duration::from_secs(5)), count)
 }
 
 fn invoke_request() -> InvocationRequest {
@@ -72,34 +71,14 @@ fn invoke_request() -> InvocationRequest {
 }
 
 #[tokio::test]
-async fn a_slow_provider_ends_at_the_timeout_with_a_clear_message() {
-    let (url, _) = raw_server(
-        http("200 OK", "application/json", r#"{"content":[]}"#),
-        Duration::from_secs(5),
-    )
-    .await;
-    let error = client(&url, Duration::from_millis(500))
-        .invoke(&invoke_request())
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind, ErrorKind::Timeout);
-    assert_eq!(
-        error.explanation,
-        format!("the provider did not answer within 0.5 s ({url})")
-    );
-}
-
-#[tokio::test]
 async fn a_500_without_an_error_body_keeps_the_status_and_a_snippet() {
-    let (url, count) = raw_server(
-        http("500 Internal Server Error", "text/html", "<h1>oops</h1>"),
-        Duration::ZERO,
-    )
+    let (client, count) = answering(http(
+        "500 Internal Server Error",
+        "text/html",
+        "<h1>oops</h1>",
+    ))
     .await;
-    let error = client(&url, Duration::from_secs(5))
-        .invoke(&invoke_request())
-        .await
-        .unwrap_err();
+    let error = client.invoke(&invoke_request()).await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::Provider);
     assert_eq!(error.status, Some(500));
     assert_eq!(error.provider_message.as_deref(), Some("<h1>oops</h1>"));
@@ -109,12 +88,7 @@ async fn a_500_without_an_error_body_keeps_the_status_and_a_snippet() {
 
 #[tokio::test]
 async fn reads_are_retried_on_503_but_invokes_are_not() {
-    let (url, count) = raw_server(
-        http("503 Service Unavailable", "application/json", "{}"),
-        Duration::ZERO,
-    )
-    .await;
-    let c = client(&url, Duration::from_secs(5));
+    let (c, count) = answering(http("503 Service Unavailable", "application/json", "{}")).await;
     let error = c.list_packages().await.unwrap_err();
     assert_eq!(error.status, Some(503));
     assert_eq!(count.get(), 3, "one attempt and two retries");
@@ -122,59 +96,33 @@ async fn reads_are_retried_on_503_but_invokes_are_not() {
     assert_eq!(count.get(), 4, "the invoke went once");
 }
 
-#[tokio::test]
-async fn malformed_json_is_an_error_not_a_panic() {
-    let (url, _) = raw_server(
-        http("200 OK", "application/json", r#"{"content": [ {"name": "#),
-        Duration::ZERO,
-    )
-    .await;
-    let error = client(&url, Duration::from_secs(5))
-        .list_packages()
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind, ErrorKind::BadResponse);
-    assert!(
-        error
-            .explanation
-            .starts_with(&format!("{url} sent a malformed response (HTTP 200): ")),
-        "{}",
-        error.explanation
-    );
+/// Which call meets the fault.
+#[derive(Clone, Copy)]
+enum Call {
+    /// `list_packages`, an idempotent read.
+    Read,
+    /// `invoke`, never retried.
+    Invoke,
 }
 
-#[tokio::test]
-async fn a_truncated_body_is_reported() {
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n{\"content\": [";
-    let (url, _) = raw_server(head.as_bytes().to_vec(), Duration::ZERO).await;
-    let error = client(&url, Duration::from_secs(5))
-        .invoke(&invoke_request())
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind, ErrorKind::BadResponse, "{error}");
-    assert!(
-        error
-            .explanation
-            .starts_with(&format!("{url} broke off its response")),
-        "{}",
-        error.explanation
-    );
+/// What the explanation must say; `{url}` stands for the fake's address.
+enum Says {
+    Exactly(&'static str),
+    StartsWith(&'static str),
 }
 
-#[tokio::test]
-async fn a_huge_body_is_refused_by_its_length_or_while_reading() {
-    let declared = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9000000\r\nConnection: close\r\n\r\n{";
-    let (url, _) = raw_server(declared.as_bytes().to_vec(), Duration::ZERO).await;
-    let error = client(&url, Duration::from_secs(5))
-        .invoke(&invoke_request())
-        .await
-        .unwrap_err();
-    assert_eq!(
-        error.explanation,
-        format!("{url} sent a response larger than 8 MB; it was not read")
-    );
+/// One way a provider misbehaves, and the error a user must see.
+struct Fault {
+    what: &'static str,
+    answer: Vec<u8>,
+    delay: Duration,
+    timeout: Duration,
+    call: Call,
+    kind: ErrorKind,
+    says: Says,
+}
 
-    // Chunked, with no length announced: the cap applies while reading.
+fn chunked_body_past_the_cap() -> Vec<u8> {
     let mut body = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
     let chunk = vec![b' '; 1024 * 1024];
     for _ in 0..9 {
@@ -183,33 +131,97 @@ async fn a_huge_body_is_refused_by_its_length_or_while_reading() {
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(b"0\r\n\r\n");
-    let (url, _) = raw_server(body, Duration::ZERO).await;
-    let error = client(&url, Duration::from_secs(5))
-        .invoke(&invoke_request())
-        .await
-        .unwrap_err();
-    assert_eq!(
-        error.explanation,
-        format!("{url} sent a response larger than 8 MB; it was not read")
-    );
+    body
+}
+
+fn faults() -> Vec<Fault> {
+    let quick = Duration::from_secs(5);
+    let head = |length: usize| {
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+        )
+    };
+    vec![
+        Fault {
+            what: "a slow provider ends at the timeout",
+            answer: http("200 OK", "application/json", r#"{"content":[]}"#),
+            delay: Duration::from_secs(5),
+            timeout: Duration::from_millis(500),
+            call: Call::Invoke,
+            kind: ErrorKind::Timeout,
+            says: Says::Exactly("the provider did not answer within 0.5 s ({url})"),
+        },
+        Fault {
+            what: "malformed JSON is an error, not a panic",
+            answer: http("200 OK", "application/json", r#"{"content": [ {"name": "#),
+            delay: Duration::ZERO,
+            timeout: quick,
+            call: Call::Read,
+            kind: ErrorKind::BadResponse,
+            says: Says::StartsWith("{url} sent a malformed response (HTTP 200): "),
+        },
+        Fault {
+            what: "a truncated body is reported",
+            answer: format!("{}{{\"content\": [", head(1000)).into_bytes(),
+            delay: Duration::ZERO,
+            timeout: quick,
+            call: Call::Invoke,
+            kind: ErrorKind::BadResponse,
+            says: Says::StartsWith("{url} broke off its response"),
+        },
+        Fault {
+            what: "a huge body is refused by its length",
+            answer: format!("{}{{", head(9_000_000)).into_bytes(),
+            delay: Duration::ZERO,
+            timeout: quick,
+            call: Call::Invoke,
+            kind: ErrorKind::BadResponse,
+            says: Says::Exactly("{url} sent a response larger than 8 MB; it was not read"),
+        },
+        Fault {
+            what: "a huge chunked body, its length not announced, is refused while reading",
+            answer: chunked_body_past_the_cap(),
+            delay: Duration::ZERO,
+            timeout: quick,
+            call: Call::Invoke,
+            kind: ErrorKind::BadResponse,
+            says: Says::Exactly("{url} sent a response larger than 8 MB; it was not read"),
+        },
+        Fault {
+            what: "the wrong content type is named",
+            answer: http("200 OK", "text/html; charset=utf-8", "<html></html>"),
+            delay: Duration::ZERO,
+            timeout: quick,
+            call: Call::Read,
+            kind: ErrorKind::BadResponse,
+            says: Says::Exactly(
+                "{url} answered text/html; charset=utf-8 where JSON was expected (HTTP 200)",
+            ),
+        },
+    ]
 }
 
 #[tokio::test]
-async fn the_wrong_content_type_is_named() {
-    let (url, _) = raw_server(
-        http("200 OK", "text/html; charset=utf-8", "<html></html>"),
-        Duration::ZERO,
-    )
-    .await;
-    let error = client(&url, Duration::from_secs(5))
-        .list_packages()
-        .await
-        .unwrap_err();
-    assert_eq!(error.kind, ErrorKind::BadResponse);
-    assert_eq!(
-        error.explanation,
-        format!("{url} answered text/html; charset=utf-8 where JSON was expected (HTTP 200)")
-    );
+async fn each_misbehaviour_is_an_error_that_says_what() {
+    for fault in faults() {
+        let (url, _) = raw_server(fault.answer, fault.delay).await;
+        let client = client(&url, fault.timeout);
+        let error = match fault.call {
+            Call::Read => client.list_packages().await.map(drop),
+            Call::Invoke => client.invoke(&invoke_request()).await.map(drop),
+        }
+        .expect_err(fault.what);
+        assert_eq!(error.kind, fault.kind, "{}: {error}", fault.what);
+        let said = &error.explanation;
+        match fault.says {
+            Says::Exactly(text) => assert_eq!(said, &text.replace("{url}", &url), "{}", fault.what),
+            Says::StartsWith(text) => assert!(
+                said.starts_with(&text.replace("{url}", &url)),
+                "{}: {said}",
+                fault.what
+            ),
+        }
+    }
 }
 
 #[tokio::test]

@@ -2,13 +2,11 @@
 
 mod common;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::Json;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
 use common::*;
-use providers::client::{NcpClient, NcpConfig};
+use providers::client::{NcpClient, NcpConfig, Operations};
 use providers::sign::{Secret, ncp};
 use providers::*;
 use serde_json::{Value, json};
@@ -17,11 +15,8 @@ use std::sync::{Arc, Mutex};
 const AK: &str = "ncpAccessKeyEXAMPLE01";
 const SK: &str = "ncpSecretKeyEXAMPLE0123456789abcdefABCD";
 
-#[derive(Clone, Default)]
-struct Fake {
-    actions: Arc<Mutex<Vec<(String, Value)>>>,
-    seen: Arc<Mutex<Vec<String>>>,
-}
+/// The actions the fake holds, by name.
+type Actions = Arc<Mutex<Vec<(String, Value)>>>;
 
 fn ncp_error(status: StatusCode, code: &str, message: &str) -> Response {
     (
@@ -31,50 +26,36 @@ fn ncp_error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-async fn handle(
-    State(fake): State<Fake>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let target = target(&uri);
+fn answer(actions: &Actions, request: &Received) -> Response {
+    let target = request.target();
     let presented = ncp::PresentedSignature {
-        timestamp_ms: header(&headers, ncp::TIMESTAMP_HEADER),
-        access_key: header(&headers, ncp::ACCESS_KEY_HEADER),
-        signature: header(&headers, ncp::SIGNATURE_HEADER),
+        timestamp_ms: request.header(ncp::TIMESTAMP_HEADER),
+        access_key: request.header(ncp::ACCESS_KEY_HEADER),
+        signature: request.header(ncp::SIGNATURE_HEADER),
     };
     let lookup = |k: &str| (k == AK).then(|| Secret::new(SK));
-    if ncp::verify(method.as_str(), &target, presented, lookup, now_ms()).is_err() {
+    if ncp::verify(
+        request.method.as_str(),
+        &target,
+        presented,
+        lookup,
+        now_ms(),
+    )
+    .is_err()
+    {
         // The API gateway's answer to a bad signature.
         return (StatusCode::UNAUTHORIZED, Json(json!({"error": {"errorCode": "200", "message": "Authentication Failed", "details": "Invalid authentication information."}}))).into_response();
     }
-    fake.seen.lock().unwrap().push(format!("{method} {target}"));
-    let path = uri.path().trim_start_matches("/api/v2");
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    match (method.as_str(), segments.as_slice()) {
+    let segments = request.segments("/api/v2");
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    match (request.method.as_str(), segments.as_slice()) {
         ("GET", ["packages"]) => Json(json!({"content": [{"name": "pkg01", "description": "demo"}]})).into_response(),
         ("GET", ["packages", _p, "actions"]) => {
-            let actions: Vec<Value> = fake.actions.lock().unwrap().iter().map(|(n, _)| json!({"name": n, "type": "basic", "runtime": "nodejs:16"})).collect();
+            let actions: Vec<Value> = actions.lock().unwrap().iter().map(|(n, _)| json!({"name": n, "type": "basic", "runtime": "nodejs:16"})).collect();
             Json(json!({"content": {"actions": actions}})).into_response()
         }
-        ("PUT", ["packages", p, "actions", a]) => {
-            let body: Value = match serde_json::from_slice(&body) {
-                Ok(v) => v,
-                Err(_) => return ncp_error(StatusCode::BAD_REQUEST, "80305", "ACTION_BODY_INVALID_TYPE"),
-            };
-            let timeout = body["limits"]["timeout"].as_u64().unwrap_or(0);
-            if !(500..=300_000).contains(&timeout) {
-                return ncp_error(StatusCode::BAD_REQUEST, "80307", "ACTION_BODY_INVALID_VALUE");
-            }
-            fake.actions.lock().unwrap().push((a.to_string(), body.clone()));
-            let mut content = body;
-            content["name"] = json!(a);
-            content["path"] = json!(format!("ns/{p}"));
-            content["type"] = json!("basic");
-            Json(json!({ "content": content })).into_response()
-        }
-        ("GET", ["packages", _p, "actions", a]) => match fake.actions.lock().unwrap().iter().find(|(n, _)| n == a) {
+        ("PUT", ["packages", p, "actions", a]) => put_action(actions, p, a, request),
+        ("GET", ["packages", _p, "actions", a]) => match actions.lock().unwrap().iter().find(|(n, _)| n == a) {
             Some((n, body)) => {
                 let mut content = body.clone();
                 content["name"] = json!(n);
@@ -85,18 +66,17 @@ async fn handle(
         },
         ("DELETE", ["packages", _p, "actions", _a]) => StatusCode::NO_CONTENT.into_response(),
         ("POST", ["packages", _p, "actions", a]) => {
-            let params: Value = serde_json::from_slice(&body).unwrap_or(json!({}));
-            if uri.query().unwrap_or("").contains("timeout=0") {
+            if request.query_values("timeout") == ["0"] {
                 return Json(json!({"content": {"activationId": "a1b2c3d4e5f60718293a4b5c6d7e8f90"}})).into_response();
             }
             Json(json!({"content": {
                 "activationId": "*****6a1fcab420490f6a1fcab0*****", "duration": 33, "end": 1714021538121_i64,
                 "name": a, "namespace": "ns", "start": 1714021538088_i64, "subject": "ns",
-                "response": {"result": {"payload": params["name"]}, "status": "success", "success": true}
+                "response": {"result": {"payload": request.json()["name"]}, "status": "success", "success": true}
             }}))
             .into_response()
         }
-        ("GET", ["packages", _p, "actions", _a, "activations"]) => Json(json!({"content": {
+        ("GET", ["packages", _, "actions", _, "activations"] | ["activations"]) => Json(json!({"content": {
             "activations": [{"activationId": "*****8494cef4237b618494cefe*****", "duration": 1, "status": "success"}],
             "totalCount": 1425
         }}))
@@ -111,9 +91,32 @@ async fn handle(
     }
 }
 
+fn put_action(actions: &Actions, package: &str, name: &str, request: &Received) -> Response {
+    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
+        return ncp_error(StatusCode::BAD_REQUEST, "80305", "ACTION_BODY_INVALID_TYPE");
+    };
+    let timeout = body["limits"]["timeout"].as_u64().unwrap_or(0);
+    if !(500..=300_000).contains(&timeout) {
+        return ncp_error(
+            StatusCode::BAD_REQUEST,
+            "80307",
+            "ACTION_BODY_INVALID_VALUE",
+        );
+    }
+    actions
+        .lock()
+        .unwrap()
+        .push((name.to_string(), body.clone()));
+    let mut content = body;
+    content["name"] = json!(name);
+    content["path"] = json!(format!("ns/{package}"));
+    content["type"] = json!("basic");
+    Json(json!({ "content": content })).into_response()
+}
+
 async fn setup(secret: &str) -> (NcpClient, Fake) {
-    let fake = Fake::default();
-    let url = serve(Router::new().fallback(handle).with_state(fake.clone())).await;
+    let actions = Actions::default();
+    let (url, fake) = fake_provider(move |request| answer(&actions, request)).await;
     let client = NcpClient::new(
         transport(),
         NcpConfig {
@@ -149,8 +152,12 @@ fn spec(name: &str, timeout_ms: u64) -> ActionSpec {
     }
 }
 
+fn hello() -> ActionRef {
+    ActionRef::in_package("pkg01", "hello")
+}
+
 #[tokio::test]
-async fn signed_requests_are_accepted_and_every_capability_round_trips() {
+async fn signed_requests_are_accepted_and_actions_round_trip() {
     let (client, fake) = setup(SK).await;
     assert_eq!(client.list_packages().await.unwrap(), ["pkg01"]);
 
@@ -162,17 +169,29 @@ async fn signed_requests_are_accepted_and_every_capability_round_trips() {
             memory_mb: 128
         })
     );
-    let read = client
-        .get_action(&ActionRef::in_package("pkg01", "hello"))
-        .await
-        .unwrap();
+    assert!(
+        fake.last()
+            .line()
+            .starts_with("PUT /api/v2/packages/pkg01/actions/hello?platform=classic&type=basic"),
+        "{:?}",
+        fake.lines()
+    );
+    let read = client.get_action(&hello()).await.unwrap();
     assert_eq!(read.exec.kind, "nodejs:16");
     assert_eq!(read.parameters["place"], "NCloud");
-    let listed = client.list_actions(Some("pkg01")).await.unwrap();
-    assert_eq!(listed[0].action, ActionRef::in_package("pkg01", "hello"));
+    let listed = client
+        .list_actions(&ActionQuery::package("pkg01"), &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(listed.items[0].action, hello());
+    client.delete_action(&hello()).await.unwrap();
+}
 
+#[tokio::test]
+async fn a_run_finishes_within_its_wait_or_is_accepted() {
+    let (client, _) = setup(SK).await;
     let request = InvocationRequest {
-        action: ActionRef::in_package("pkg01", "hello"),
+        action: hello(),
         params: serde_json::from_value(json!({"name": "네이버 클라우드"})).unwrap(),
         blocking: true,
         wait_ms: Some(30_000),
@@ -183,55 +202,42 @@ async fn signed_requests_are_accepted_and_every_capability_round_trips() {
     assert_eq!(activation.status, ActivationStatus::Success);
     assert_eq!(activation.result.unwrap()["payload"], "네이버 클라우드");
 
-    let enqueued = client
-        .invoke(&InvocationRequest {
-            blocking: false,
-            ..request
-        })
-        .await
-        .unwrap();
+    let enqueued = InvocationRequest {
+        blocking: false,
+        ..request
+    };
     assert_eq!(
-        enqueued,
+        client.invoke(&enqueued).await.unwrap(),
         InvocationResult::Accepted {
             id: "a1b2c3d4e5f60718293a4b5c6d7e8f90".into()
         }
     );
+}
 
-    let page = client
-        .list_activations(
-            &ActionRef::in_package("pkg01", "hello"),
-            &ActivationQuery {
-                since_ms: Some(1),
-                ..Default::default()
-            },
-            &PageRequest {
-                offset: 20,
-                limit: 20,
-                cursor: None,
-            },
-        )
-        .await
-        .unwrap();
+#[tokio::test]
+async fn an_actions_activations_page_by_number_and_read_through_it() {
+    let (client, fake) = setup(SK).await;
+    let query = ActivationQuery {
+        action: Some(hello()),
+        since_ms: Some(1),
+        ..Default::default()
+    };
+    let page = PageRequest {
+        offset: 20,
+        limit: 20,
+        cursor: None,
+    };
+    let page = client.list_activations(&query, &page).await.unwrap();
     assert_eq!(page.total, Some(1425));
-    let detail = client
-        .get_activation(&ActionRef::in_package("pkg01", "hello"), &page.items[0].id)
-        .await
-        .unwrap();
+    assert_eq!(
+        fake.last().line(),
+        "GET /api/v2/packages/pkg01/actions/hello/activations?platform=classic&pageNo=2&pageSize=20&start=1"
+    );
+    let activation = ActivationRef::of(hello(), &page.items[0].id);
+    let detail = client.get_activation(&activation).await.unwrap();
     assert_eq!(
         detail.logs.unwrap(),
         ["2024-04-25T05:05:38.1Z stdout: hello"]
-    );
-    client
-        .delete_action(&ActionRef::in_package("pkg01", "hello"))
-        .await
-        .unwrap();
-
-    let seen = fake.seen.lock().unwrap().clone();
-    assert!(seen.contains(&"GET /api/v2/packages/pkg01/actions/hello/activations?platform=classic&pageNo=2&pageSize=20&start=1".to_string()), "{seen:?}");
-    assert!(
-        seen.iter().any(|s| s
-            .starts_with("PUT /api/v2/packages/pkg01/actions/hello?platform=classic&type=basic")),
-        "{seen:?}"
     );
 }
 
@@ -268,4 +274,59 @@ async fn documented_error_codes_keep_the_code_and_explain_it() {
         .unwrap_err();
     assert_eq!(missing.kind, ErrorKind::NotFound);
     assert_eq!(missing.explanation, "the action does not exist");
+}
+
+#[tokio::test]
+async fn a_non_blocking_run_with_a_wait_sends_one_timeout() {
+    let (client, fake) = setup(SK).await;
+    let request = InvocationRequest {
+        action: hello(),
+        params: Default::default(),
+        blocking: false,
+        wait_ms: Some(30_000),
+    };
+    let accepted = client.invoke(&request).await.unwrap();
+    assert!(matches!(accepted, InvocationResult::Accepted { .. }));
+    assert_eq!(fake.last().query_values("timeout"), ["0"]);
+}
+
+#[tokio::test]
+async fn a_vpc_that_is_not_ncps_shape_is_refused_not_dropped() {
+    let (client, fake) = setup(SK).await;
+    let mut bad = spec("hello", 60_000);
+    bad.extra.insert("vpc".into(), json!("vpc-1"));
+    let error = client.put_action(&bad).await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Invalid);
+    assert!(
+        error
+            .explanation
+            .starts_with("the action's vpc is not a list of {vpcNo, subnetNo}: "),
+        "{}",
+        error.explanation
+    );
+    assert!(fake.received().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn every_activation_is_listed_without_an_action_but_read_through_one() {
+    let (client, fake) = setup(SK).await;
+    let page = client
+        .list_activations(&ActivationQuery::default(), &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(
+        (page.total, page.items[0].name.as_deref()),
+        (Some(1425), None)
+    );
+    assert_eq!(
+        fake.last().line(),
+        "GET /api/v2/activations?platform=classic&pageNo=1&pageSize=10"
+    );
+
+    let error = client
+        .get_activation(&ActivationRef::id(&page.items[0].id))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Invalid);
+    assert_eq!(fake.received().len(), 1, "nothing more was sent");
 }

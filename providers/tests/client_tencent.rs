@@ -2,79 +2,66 @@
 
 mod common;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::Json;
 use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
 use common::*;
-use providers::client::{TencentClient, TencentConfig};
-use providers::sign::encoding::parse_form;
+use providers::client::{Operations, TencentClient, TencentConfig};
 use providers::sign::{Secret, tencent_legacy, tencent_tc3};
 use providers::*;
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
 
 const ID: &str = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
 const KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
-
-#[derive(Clone, Default)]
-struct Fake {
-    bodies: Arc<Mutex<Vec<Value>>>,
-    legacy: Arc<Mutex<Vec<Vec<(String, String)>>>>,
-}
 
 fn api_error(code: &str, message: &str) -> Response {
     Json(json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": "req-err"}}))
         .into_response()
 }
 
-async fn handle(
-    State(fake): State<Fake>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let lookup = |k: &str| (k == ID).then(|| Secret::new(KEY));
-    let now = (now_ms() / 1000) as i64;
-    if uri.path() == "/v2/index.php" {
-        let params = parse_form(uri.query().unwrap_or(""));
-        let host = header(&headers, "host").unwrap_or("");
-        let to_sign = tencent_legacy::StringToSign {
-            method: method.as_str(),
-            host,
-            path: "/v2/index.php",
-            params: &params,
-            key_style: tencent_legacy::KeyStyle::DotsForUnderscores,
-        };
-        if tencent_legacy::verify(&to_sign, lookup, now).is_err() {
-            return Json(json!({"code": 4100, "message": "(100006) signature error", "codeDesc": "AuthFailure.SignatureFailure"})).into_response();
-        }
-        fake.legacy.lock().unwrap().push(params);
-        return Json(json!({"code": 0, "message": "", "codeDesc": "Success", "total": 189, "data": [
-            {"functionName": "helljin89", "retMsg": "ok", "requestId": "b684ef85-250a-11e7-839d-5254007d2563", "startTime": "2017-04-19 22:16:00", "retCode": 0, "duration": 0.241, "billDuration": 100, "memUsage": 131072, "log": "hi"}
-        ]}))
-        .into_response();
+fn lookup(key: &str) -> Option<Secret> {
+    (key == ID).then(|| Secret::new(KEY))
+}
+
+/// The legacy API's GetFunctionLogs (`/v2/index.php`).
+fn answer_legacy(request: &Received) -> Response {
+    let params = request.query();
+    let to_sign = tencent_legacy::StringToSign {
+        method: request.method.as_str(),
+        host: request.header("host").unwrap_or(""),
+        path: "/v2/index.php",
+        params: &params,
+        key_style: tencent_legacy::KeyStyle::DotsForUnderscores,
+    };
+    if tencent_legacy::verify(&to_sign, lookup, (now_ms() / 1000) as i64).is_err() {
+        return Json(json!({"code": 4100, "message": "(100006) signature error", "codeDesc": "AuthFailure.SignatureFailure"})).into_response();
     }
-    if tencent_tc3::verify(
-        method.as_str(),
-        uri.query().unwrap_or(""),
-        |n| header(&headers, n),
-        &body,
+    Json(json!({"code": 0, "message": "", "codeDesc": "Success", "total": 189, "data": [
+        {"functionName": "helljin89", "retMsg": "ok", "requestId": "b684ef85-250a-11e7-839d-5254007d2563", "startTime": "2017-04-19 22:16:00", "retCode": 0, "duration": 0.241, "billDuration": 100, "memUsage": 131072, "log": "hi"}
+    ]}))
+    .into_response()
+}
+
+/// API 3.0 (`POST /`, the action in `X-TC-Action`).
+fn answer(request: &Received) -> Response {
+    if request.uri.path() == "/v2/index.php" {
+        return answer_legacy(request);
+    }
+    let signed = tencent_tc3::verify(
+        request.method.as_str(),
+        request.uri.query().unwrap_or(""),
+        |n| request.header(n),
+        &request.body,
         lookup,
-        now,
-    )
-    .is_err()
-    {
+        (now_ms() / 1000) as i64,
+    );
+    if signed.is_err() {
         return api_error(
             "AuthFailure.SignatureFailure",
             "The provided credentials could not be validated.",
         );
     }
-    let params: Value = serde_json::from_slice(&body).unwrap_or(json!({}));
-    fake.bodies.lock().unwrap().push(params.clone());
-    match header(&headers, "x-tc-action") {
+    let params = request.json();
+    match request.header("x-tc-action") {
         Some("ListFunctions") => Json(json!({"Response": {"Functions": [{"FunctionName": "hello", "Runtime": "Nodejs16.13", "Namespace": "default", "Status": "Active"}], "TotalCount": 1, "RequestId": "r1"}})).into_response(),
         Some("Invoke") if params["FunctionName"] != "hello" => api_error("ResourceNotFound.Function", "function not found"),
         Some("Invoke") => {
@@ -90,8 +77,7 @@ async fn handle(
 }
 
 async fn setup(key: &str) -> (TencentClient, Fake) {
-    let fake = Fake::default();
-    let url = serve(Router::new().fallback(handle).with_state(fake.clone())).await;
+    let (url, fake) = fake_provider(answer).await;
     let config = TencentConfig {
         endpoint: url.clone(),
         legacy_endpoint: url,
@@ -119,7 +105,7 @@ fn query() -> LogQuery {
 async fn api3_functions_invoke_and_logs_with_every_filter() {
     let (client, fake) = setup(KEY).await;
     let list = client
-        .list_functions(&PageRequest::first(20))
+        .list_actions(&ActionQuery::default(), &PageRequest::first(20))
         .await
         .unwrap();
     assert_eq!(
@@ -152,7 +138,7 @@ async fn api3_functions_invoke_and_logs_with_every_filter() {
         .unwrap();
     assert_eq!(logs.total, Some(3));
     assert_eq!(logs.items[0].bill_duration_ms, 100);
-    let sent = fake.bodies.lock().unwrap().last().cloned().unwrap();
+    let sent = fake.last().json();
     assert_eq!(
         sent,
         json!({"Offset": 10, "Limit": 5, "Order": "asc", "OrderBy": "duration", "Namespace": "default", "FunctionName": "hello", "FunctionRequestId": "q1", "Filter": {"RetCode": "not0"}, "StartTime": "2024-01-01 00:00:00", "EndTime": "2024-01-01 23:59:59"})
@@ -175,7 +161,7 @@ async fn legacy_get_function_logs_is_signed_and_parsed() {
         .unwrap();
     assert_eq!(logs.total, Some(189));
     assert_eq!(logs.items[0].function, "helljin89");
-    let sent = fake.legacy.lock().unwrap().last().cloned().unwrap();
+    let sent = fake.last().query();
     for (k, v) in [
         ("offset", "1"),
         ("limit", "2"),
@@ -199,7 +185,7 @@ async fn legacy_get_function_logs_is_signed_and_parsed() {
 async fn wrong_keys_are_refused_on_both_apis() {
     let (client, _) = setup("wrong").await;
     let error = client
-        .list_functions(&PageRequest::first(1))
+        .list_actions(&ActionQuery::default(), &PageRequest::first(1))
         .await
         .unwrap_err();
     assert_eq!(

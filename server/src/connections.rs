@@ -3,7 +3,7 @@
 
 use providers::client::{
     Client, HuaweiAuth, HuaweiClient, HuaweiConfig, NcpClient, NcpConfig, OpenWhiskClient,
-    OpenWhiskConfig, TencentClient, TencentConfig, Transport,
+    OpenWhiskConfig, Operations, TencentClient, TencentConfig, Transport,
 };
 use providers::sign::Secret;
 use providers::{ErrorKind, ProviderError, ProviderKind};
@@ -29,6 +29,8 @@ pub fn build_with(
     lookup: &impl Fn(&str) -> Option<String>,
     engine_keys: Option<&engine_http::DialectKeys>,
 ) -> Result<Client, ProviderError> {
+    // Every call made through this connection's client is traced with its id.
+    let transport = &transport.for_connection(&c.id);
     if let Some(keys) = engine_keys
         .filter(|_| c.access_key_env.is_none() && c.auth_env.is_none() && c.token_env.is_none())
     {

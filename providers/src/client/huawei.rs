@@ -1,11 +1,13 @@
 //! Huawei FunctionGraph v2 client (AK/SK signed, or an IAM token).
 
 use reqwest::Method;
-use serde_json::Value;
+use serde::de::DeserializeOwned;
 
-use super::transport::{PreparedRequest, RawResponse, Transport, now_ms};
+use super::request::{Api, QueryEncoding, Request, signing_error};
+use super::transport::{RawResponse, Transport};
+use super::{Operations, ran, whole_namespace};
 use crate::model::*;
-use crate::sign::encoding::{encode_form, quote};
+use crate::sign::encoding::quote;
 use crate::sign::{Secret, huawei as signer};
 use crate::wire::huawei as wire;
 
@@ -49,14 +51,6 @@ impl HuaweiClient {
         Self { transport, config }
     }
 
-    /// What this client offers of FunctionGraph.
-    pub fn capabilities() -> Capabilities {
-        use Capability::*;
-        [ActionsRead, Invoke, AsyncInvocations]
-            .into_iter()
-            .collect()
-    }
-
     /// The function's URN: a name given as a URN is used as it is.
     pub fn urn(&self, action: &ActionRef) -> String {
         if action.name.starts_with("urn:") {
@@ -71,118 +65,50 @@ impl HuaweiClient {
         )
     }
 
-    async fn call(
+    /// A request under the project's functions, `/v2/{project_id}/fgs/functions{path}`.
+    fn request(&self, operation: &'static str, method: Method, path: &str) -> Request {
+        let project = quote(&self.config.project_id);
+        Request::new(
+            operation,
+            method,
+            format!("/v2/{project}/fgs/functions{path}"),
+        )
+    }
+
+    /// A request about one function, `…/functions/{urn}{leaf}`.
+    fn function_request(
         &self,
+        operation: &'static str,
         method: Method,
-        path: &str,
-        query: Vec<(String, String)>,
-        body: Option<&Value>,
-    ) -> Result<RawResponse, ProviderError> {
-        let base = self.config.endpoint.trim_end_matches('/');
-        let host = base.split("://").nth(1).unwrap_or(base).to_string();
-        let query_string =
-            encode_form(query.iter().map(|(k, v)| (k.as_str(), v.as_str()))).replace('+', "%20");
-        let url = if query_string.is_empty() {
-            format!("{base}{path}")
-        } else {
-            format!("{base}{path}?{query_string}")
-        };
-        let body = body
-            .map(|b| serde_json::to_vec(b).unwrap_or_default())
-            .unwrap_or_default();
-        let idempotent = method == Method::GET;
-        let response = self
-            .transport
-            .send(&self.config.endpoint, || {
-                let mut headers = vec![
-                    ("Content-Type".to_string(), "application/json".to_string()),
-                    ("Host".to_string(), host.clone()),
-                    ("X-Project-Id".to_string(), self.config.project_id.clone()),
-                    (
-                        "X-Sdk-Date".to_string(),
-                        signer::sdk_date((now_ms() / 1000) as i64),
-                    ),
-                ];
-                match &self.config.auth {
-                    HuaweiAuth::AkSk {
-                        access_key,
-                        secret_key,
-                    } => {
-                        let parts = signer::RequestParts {
-                            method: method.as_str(),
-                            path,
-                            query: &query,
-                            headers: &headers,
-                            body: &body,
-                        };
-                        if let Ok(authorization) = signer::sign(parts, access_key, secret_key) {
-                            headers.push(("Authorization".into(), authorization));
-                        }
-                    }
-                    HuaweiAuth::Token(token) => {
-                        headers.push((signer::TOKEN_HEADER.into(), token.expose().to_string()))
-                    }
-                }
-                // reqwest sets Host from the URL; sending ours twice would be a protocol error.
-                headers.retain(|(n, _)| n != "Host");
-                PreparedRequest {
-                    method: method.clone(),
-                    url: url.clone(),
-                    headers,
-                    body: body.clone(),
-                    idempotent,
-                }
-            })
-            .await?;
-        if response.is_success() {
-            Ok(response)
-        } else {
-            Err(self.error(&response))
-        }
+        action: &ActionRef,
+        leaf: &str,
+    ) -> Request {
+        let urn = quote(&self.urn(action));
+        self.request(operation, method, &format!("/{urn}{leaf}"))
     }
 
-    fn error(&self, response: &RawResponse) -> ProviderError {
-        match serde_json::from_slice::<wire::ErrorBody>(&response.body) {
-            Ok(body) => {
-                let explanation = match body.error_code.as_str() {
-                    "FSS.0401" | "FSS.0403" | "APIGW.0301" | "APIGW.0101" => {
-                        "FunctionGraph refused the credentials (check the access keys or token)"
-                    }
-                    "FSS.0404" => "the function does not exist",
-                    "FSS.0500" => "FunctionGraph failed internally; try again later",
-                    _ => "FunctionGraph refused the request",
-                };
-                ProviderError::from_provider(
-                    response.status,
-                    Some(body.error_code),
-                    Some(body.error_msg),
-                    explanation,
-                )
-            }
-            Err(_) => ProviderError::from_provider(
-                response.status,
-                None,
-                Some(response.snippet()),
-                format!(
-                    "FunctionGraph answered HTTP {} without an error body",
-                    response.status
-                ),
-            ),
-        }
+    async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, ProviderError> {
+        self.transport.call_json(&self.config, request).await
+    }
+}
+
+impl Operations for HuaweiClient {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Huawei
     }
 
-    /// A page of functions (`marker` cursor).
-    pub async fn list_functions(
+    /// A page of the project's functions (`marker` cursor).
+    async fn list_actions(
         &self,
+        query: &ActionQuery,
         page: &PageRequest,
     ) -> Result<Page<ActionSummary>, ProviderError> {
-        let mut query = vec![("maxitems".to_string(), page.limit.clamp(1, 400).to_string())];
-        if let Some(marker) = &page.cursor {
-            query.push(("marker".into(), marker.clone()));
-        }
-        let path = format!("/v2/{}/fgs/functions", quote(&self.config.project_id));
-        let response = self.call(Method::GET, &path, query, None).await?;
-        let list: wire::FunctionList = response.json(&self.config.endpoint)?;
+        whole_namespace(self.kind(), query)?;
+        let request = self
+            .request("list_actions", Method::GET, "")
+            .query("maxitems", page.limit.clamp(1, 400))
+            .query_opt("marker", page.cursor.as_ref());
+        let list: wire::FunctionList = self.call(request).await?;
         let items = list
             .functions
             .into_iter()
@@ -204,54 +130,35 @@ impl HuaweiClient {
     }
 
     /// Invokes synchronously, or asynchronously when `blocking` is false.
-    pub async fn invoke(
-        &self,
-        request: &InvocationRequest,
-    ) -> Result<InvocationResult, ProviderError> {
-        let urn = self.urn(&request.action);
-        let body = Value::Object(request.params.clone());
+    async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
         let leaf = if request.blocking {
-            "invocations"
+            "/invocations"
         } else {
-            "invocations-async"
+            "/invocations-async"
         };
-        let path = format!(
-            "/v2/{}/fgs/functions/{}/{leaf}",
-            quote(&self.config.project_id),
-            quote(&urn)
-        );
-        let response = self
-            .call(Method::POST, &path, Vec::new(), Some(&body))
-            .await?;
+        let call = self
+            .function_request("invoke", Method::POST, &request.action, leaf)
+            .json(&request.params)?;
         if !request.blocking {
-            let accepted: wire::AsyncInvokeResponse = response.json(&self.config.endpoint)?;
+            let accepted: wire::AsyncInvokeResponse = self.call(call).await?;
             return Ok(InvocationResult::Accepted {
                 id: accepted.request_id,
             });
         }
-        let result: wire::InvokeResponse = response.json(&self.config.endpoint)?;
-        let parsed = serde_json::from_str::<Value>(&result.result)
-            .unwrap_or(Value::String(result.result.clone()));
+        let result: wire::InvokeResponse = self.call(call).await?;
         Ok(InvocationResult::Finished(Activation {
-            id: result.request_id,
             name: Some(request.action.to_string()),
-            namespace: None,
-            subject: None,
-            start_ms: None,
-            end_ms: None,
-            duration_ms: None,
-            status: if result.status == 0 {
-                ActivationStatus::Success
-            } else {
-                ActivationStatus::ApplicationError
-            },
-            result: Some(parsed),
-            logs: Some(result.log.lines().map(str::to_string).collect()),
+            ..ran(
+                result.request_id,
+                result.status,
+                &result.result,
+                &result.log,
+            )
         }))
     }
 
     /// A page of asynchronous invocations, with every filter of the API.
-    pub async fn list_async_invocations(
+    async fn list_async_invocations(
         &self,
         query: &AsyncInvocationQuery,
         page: &PageRequest,
@@ -262,32 +169,24 @@ impl HuaweiClient {
                 "choose a function to list its asynchronous invocations",
             )
         })?;
-        let mut q = vec![("limit".to_string(), page.limit.clamp(1, 500).to_string())];
-        q.push((
-            "marker".into(),
-            page.cursor
-                .clone()
-                .unwrap_or_else(|| page.offset.to_string()),
-        ));
-        if let Some(id) = &query.request_id {
-            q.push(("request_id".into(), id.clone()));
-        }
-        if let Some(status) = query.status {
-            q.push(("status".into(), status.as_str().into()));
-        }
-        if let Some(begin) = &query.begin {
-            q.push(("query_begin_time".into(), begin.clone()));
-        }
-        if let Some(end) = &query.end {
-            q.push(("query_end_time".into(), end.clone()));
-        }
-        let path = format!(
-            "/v2/{}/fgs/functions/{}/async-invocations",
-            quote(&self.config.project_id),
-            quote(&self.urn(action))
-        );
-        let response = self.call(Method::GET, &path, q, None).await?;
-        let list: wire::AsyncInvocationList = response.json(&self.config.endpoint)?;
+        let marker = page
+            .cursor
+            .clone()
+            .unwrap_or_else(|| page.offset.to_string());
+        let request = self
+            .function_request(
+                "list_async_invocations",
+                Method::GET,
+                action,
+                "/async-invocations",
+            )
+            .query("limit", page.limit.clamp(1, 500))
+            .query("marker", marker)
+            .query_opt("request_id", query.request_id.as_ref())
+            .query_opt("status", query.status.map(AsyncStatus::as_str))
+            .query_opt("query_begin_time", query.begin.as_ref())
+            .query_opt("query_end_time", query.end.as_ref());
+        let list: wire::AsyncInvocationList = self.call(request).await?;
         let items = list
             .invocations
             .into_iter()
@@ -305,5 +204,124 @@ impl HuaweiClient {
             total: list.count,
             next_cursor: list.next_marker.map(|m| m.to_string()),
         })
+    }
+}
+
+impl HuaweiConfig {
+    /// Signs the request as it stands: with AK/SK its headers must already hold `X-Sdk-Date`.
+    /// A signature that cannot be made is an error; the request is never sent without one.
+    fn authorize(&self, request: &mut Request) -> Result<(), ProviderError> {
+        match &self.auth {
+            HuaweiAuth::AkSk {
+                access_key,
+                secret_key,
+            } => {
+                let parts = signer::RequestParts {
+                    method: request.method.as_str(),
+                    path: &request.path,
+                    query: &request.query,
+                    headers: &request.headers,
+                    body: &request.body,
+                };
+                let authorization =
+                    signer::sign(parts, access_key, secret_key).map_err(signing_error)?;
+                request.header("Authorization", authorization);
+            }
+            HuaweiAuth::Token(token) => request.header(signer::TOKEN_HEADER, token.expose()),
+        }
+        Ok(())
+    }
+}
+
+impl Api for HuaweiConfig {
+    const KIND: ProviderKind = ProviderKind::Huawei;
+    const QUERY: QueryEncoding = QueryEncoding::Percent;
+
+    fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    fn sign(&self, request: &mut Request, now_ms: u64) -> Result<(), ProviderError> {
+        let base = self.endpoint.trim_end_matches('/');
+        let host = base.split("://").nth(1).unwrap_or(base);
+        request.header("Content-Type", "application/json");
+        request.header("Host", host);
+        request.header("X-Project-Id", self.project_id.as_str());
+        request.header(
+            signer::DATE_HEADER,
+            signer::sdk_date((now_ms / 1000) as i64),
+        );
+        self.authorize(request)?;
+        // reqwest sets Host from the URL; sending ours twice would be a protocol error.
+        request.headers.retain(|(name, _)| name != "Host");
+        Ok(())
+    }
+
+    fn error_from(&self, response: &RawResponse) -> Option<ProviderError> {
+        response.error_body(|body: Option<wire::ErrorBody>| {
+            let Some(body) = body else {
+                return response.unexplained("FunctionGraph");
+            };
+            let explanation = match body.error_code.as_str() {
+                "FSS.0401" | "FSS.0403" | "APIGW.0301" | "APIGW.0101" => {
+                    "FunctionGraph refused the credentials (check the access keys or token)"
+                }
+                "FSS.0404" => "the function does not exist",
+                "FSS.0500" => "FunctionGraph failed internally; try again later",
+                _ => "FunctionGraph refused the request",
+            };
+            ProviderError::from_provider(
+                response.status,
+                Some(body.error_code),
+                Some(body.error_msg),
+                explanation,
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> HuaweiConfig {
+        HuaweiConfig {
+            endpoint: "https://functiongraph.cn-north-4.myhuaweicloud.com".into(),
+            project_id: "p".into(),
+            region: "cn-north-4".into(),
+            auth: HuaweiAuth::AkSk {
+                access_key: "ak".into(),
+                secret_key: Secret::new("sk"),
+            },
+        }
+    }
+
+    #[test]
+    fn a_request_that_cannot_be_signed_is_an_error_not_sent_unsigned() {
+        // Without X-Sdk-Date there is nothing to sign against.
+        let mut request = Request::new("list_actions", Method::GET, "/v2/p/fgs/functions");
+        let error = config().authorize(&mut request).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Request);
+        assert_eq!(
+            error.explanation,
+            "the request could not be signed: the request has no X-Sdk-Date; nothing was sent"
+        );
+        assert!(request.headers.is_empty(), "no Authorization was added");
+    }
+
+    #[test]
+    fn a_signed_request_carries_its_date_and_authorization_but_not_host() {
+        let mut request = Request::new("list_actions", Method::GET, "/v2/p/fgs/functions");
+        config().sign(&mut request, 1_700_000_000_000).unwrap();
+        let names: Vec<&str> = request.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Content-Type",
+                "X-Project-Id",
+                "X-Sdk-Date",
+                "Authorization"
+            ]
+        );
     }
 }

@@ -1,11 +1,14 @@
 //! NAVER Cloud Functions API v2 client.
 
 use reqwest::Method;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::transport::{PreparedRequest, RawResponse, Transport, now_ms};
+use super::Operations;
+use super::request::{Api, Request};
+use super::transport::{RawResponse, Transport};
 use crate::model::*;
-use crate::sign::encoding::{encode_form, quote};
+use crate::sign::encoding::quote;
 use crate::sign::{Secret, ncp as signer};
 use crate::wire::ncp as wire;
 
@@ -37,105 +40,14 @@ impl NcpClient {
         Self { transport, config }
     }
 
-    /// What NCP's API offers.
-    pub fn capabilities() -> Capabilities {
-        use Capability::*;
-        [
-            ActionsRead,
-            ActionsWrite,
-            Invoke,
-            Activations,
-            ActivationDetail,
-        ]
-        .into_iter()
-        .collect()
-    }
-
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&Value>,
-    ) -> Result<RawResponse, ProviderError> {
-        let mut pairs: Vec<(&str, &str)> = Vec::new();
-        if let Some(platform) = &self.config.platform {
-            pairs.push(("platform", platform));
-        }
-        pairs.extend(query.iter().map(|(k, v)| (*k, v.as_str())));
-        let query = encode_form(pairs);
-        let target = if query.is_empty() {
-            format!("{}{path}", self.config.base_path)
-        } else {
-            format!("{}{path}?{query}", self.config.base_path)
-        };
-        let body = body
-            .map(|b| serde_json::to_vec(b).unwrap_or_default())
-            .unwrap_or_default();
-        let idempotent = method == Method::GET;
-        let response = self
-            .transport
-            .send(&self.config.endpoint, || {
-                let signed = signer::sign(
-                    method.as_str(),
-                    &target,
-                    now_ms(),
-                    &self.config.access_key,
-                    &self.config.secret_key,
-                );
-                let mut headers: Vec<(String, String)> = signed
-                    .headers
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect();
-                headers.push(("Content-Type".into(), "application/json".into()));
-                PreparedRequest {
-                    method: method.clone(),
-                    url: format!("{}{target}", self.config.endpoint.trim_end_matches('/')),
-                    headers,
-                    body: body.clone(),
-                    idempotent,
-                }
-            })
-            .await?;
-        if response.is_success() {
-            Ok(response)
-        } else {
-            Err(self.error(&response))
-        }
-    }
-
-    fn error(&self, response: &RawResponse) -> ProviderError {
-        match serde_json::from_slice::<wire::ErrorBody>(&response.body) {
-            Ok(body) => {
-                let code = body.error.error_code.to_string();
-                let explanation = explain(&code).map(str::to_string).unwrap_or_else(|| {
-                    format!(
-                        "NAVER Cloud Functions refused the request (HTTP {})",
-                        response.status
-                    )
-                });
-                let mut message = body.error.message;
-                if let Some(details) = body.error.details {
-                    message = format!("{message}: {details}");
-                }
-                ProviderError::from_provider(
-                    response.status,
-                    Some(code),
-                    Some(message),
-                    explanation,
-                )
-            }
-            Err(_) => ProviderError::from_provider(
-                response.status,
-                None,
-                Some(response.snippet()),
-                format!(
-                    "NAVER Cloud Functions answered HTTP {} without an error body",
-                    response.status
-                ),
-            ),
-        }
+    /// A request under the base path, with the platform first among its parameters.
+    fn request(&self, operation: &'static str, method: Method, path: &str) -> Request {
+        Request::new(
+            operation,
+            method,
+            format!("{}{path}", self.config.base_path),
+        )
+        .query_opt("platform", self.config.platform.as_deref())
     }
 
     fn action_path(action: &ActionRef) -> String {
@@ -146,27 +58,46 @@ impl NcpClient {
         )
     }
 
-    /// Package names.
-    pub async fn list_packages(&self) -> Result<Vec<String>, ProviderError> {
-        let response = self.call(Method::GET, "/packages", &[], None).await?;
-        let body: wire::Content<Vec<wire::PackageSummary>> =
-            response.json(&self.config.endpoint)?;
-        Ok(body.content.into_iter().map(|p| p.name).collect())
+    /// Sends `request` and answers the `content` of NCP's `{"content": …}`.
+    async fn content<T: DeserializeOwned>(&self, request: Request) -> Result<T, ProviderError> {
+        let body: wire::Content<T> = self.transport.call_json(&self.config, request).await?;
+        Ok(body.content)
     }
 
-    /// The actions of a package (`-` for top-level ones).
-    pub async fn list_actions(
+    /// Package names.
+    pub async fn list_packages(&self) -> Result<Vec<String>, ProviderError> {
+        let request = self.request("list_packages", Method::GET, "/packages");
+        let packages: Vec<wire::PackageSummary> = self.content(request).await?;
+        Ok(packages.into_iter().map(|p| p.name).collect())
+    }
+}
+
+impl Operations for NcpClient {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Ncp
+    }
+
+    async fn probe(&self) -> Result<String, ProviderError> {
+        Ok(format!("{} packages", self.list_packages().await?.len()))
+    }
+
+    /// The actions of one package (the top level when none is named), all in one answer:
+    /// NCP does not page them, so the page is cut here, with the total.
+    async fn list_actions(
         &self,
-        package: Option<&str>,
-    ) -> Result<Vec<ActionSummary>, ProviderError> {
-        let package_name = package.unwrap_or("-");
-        let path = format!("/packages/{}/actions", quote(package_name));
-        let response = self.call(Method::GET, &path, &[], None).await?;
-        let body: wire::Content<wire::ActionList> = response.json(&self.config.endpoint)?;
-        Ok(body
-            .content
+        query: &ActionQuery,
+        page: &PageRequest,
+    ) -> Result<Page<ActionSummary>, ProviderError> {
+        let package = query.package.as_deref();
+        let path = format!("/packages/{}/actions", quote(package.unwrap_or("-")));
+        let request = self.request("list_actions", Method::GET, &path);
+        let list: wire::ActionList = self.content(request).await?;
+        let total = list.actions.len() as u64;
+        let items = list
             .actions
             .into_iter()
+            .skip(page.offset as usize)
+            .take(page.limit as usize)
             .map(|a| ActionSummary {
                 action: ActionRef {
                     package: package.map(str::to_string),
@@ -176,102 +107,81 @@ impl NcpClient {
                 description: a.description,
                 kind: a.kind.as_deref().and_then(parse_kind),
             })
-            .collect())
+            .collect();
+        Ok(Page::with_total(items, total))
     }
 
     /// One action in full.
-    pub async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
-        let response = self
-            .call(Method::GET, &Self::action_path(action), &[], None)
-            .await?;
-        let body: wire::Content<wire::ActionContent> = response.json(&self.config.endpoint)?;
-        Ok(spec_from_wire(action, body.content))
+    async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
+        let request = self.request("get_action", Method::GET, &Self::action_path(action));
+        spec_from_wire(action, self.content(request).await?)
     }
 
     /// Creates or updates an action.
-    pub async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
-        let body = serde_json::to_value(body_from_spec(spec)).unwrap_or(Value::Null);
-        let query = [("type", spec.kind.as_str().to_string())];
-        let response = self
-            .call(
-                Method::PUT,
-                &Self::action_path(&spec.action),
-                &query,
-                Some(&body),
-            )
-            .await?;
-        let body: wire::Content<wire::ActionContent> = response.json(&self.config.endpoint)?;
-        Ok(spec_from_wire(&spec.action, body.content))
+    async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
+        let request = self
+            .request("put_action", Method::PUT, &Self::action_path(&spec.action))
+            .query("type", spec.kind.as_str())
+            .json(&body_from_spec(spec)?)?;
+        spec_from_wire(&spec.action, self.content(request).await?)
     }
 
     /// Deletes an action.
-    pub async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
-        self.call(Method::DELETE, &Self::action_path(action), &[], None)
-            .await
-            .map(|_| ())
+    async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
+        let request = self.request("delete_action", Method::DELETE, &Self::action_path(action));
+        self.transport.call(&self.config, request).await.map(|_| ())
     }
 
-    /// Runs an action, waiting up to `wait_ms` (0–60,000) for the result.
-    pub async fn invoke(
-        &self,
-        request: &InvocationRequest,
-    ) -> Result<InvocationResult, ProviderError> {
-        let mut query = Vec::new();
-        if let Some(wait) = request.wait_ms {
-            query.push(("timeout", wait.min(60_000).to_string()));
-        }
-        if !request.blocking {
-            query.push(("timeout", "0".to_string()));
-        }
-        let body = Value::Object(request.params.clone());
-        let response = self
-            .call(
-                Method::POST,
-                &Self::action_path(&request.action),
-                &query,
-                Some(&body),
-            )
-            .await?;
-        let body: wire::Content<wire::Activation> = response.json(&self.config.endpoint)?;
+    /// Runs an action, waiting up to `wait_ms` (0–60,000) for the result; not blocking, it
+    /// waits for nothing (`timeout=0`).
+    async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
+        // Not blocking: wait for nothing, whatever wait was asked (one `timeout`, not two).
+        let wait = if request.blocking {
+            request.wait_ms.map(|wait| wait.min(60_000))
+        } else {
+            Some(0)
+        };
+        let call = self
+            .request("invoke", Method::POST, &Self::action_path(&request.action))
+            .query_opt("timeout", wait)
+            .json(&request.params)?;
+        let activation: wire::Activation = self.content(call).await?;
         Ok(
-            if body.content.response.is_none() && body.content.end.is_none() {
+            if activation.response.is_none() && activation.end.is_none() {
                 // Past the wait NCP returns only the id; the run goes on.
                 InvocationResult::Accepted {
-                    id: body.content.activation_id,
+                    id: activation.activation_id,
                 }
             } else {
-                InvocationResult::Finished(activation_from_wire(body.content))
+                InvocationResult::Finished(activation_from_wire(activation))
             },
         )
     }
 
-    /// A page of an action's activations (newest first), with the total.
-    pub async fn list_activations(
+    /// A page of an action's activations, or of all (newest first), with the total.
+    async fn list_activations(
         &self,
-        action: &ActionRef,
         query: &ActivationQuery,
         page: &PageRequest,
     ) -> Result<Page<Activation>, ProviderError> {
-        let mut q = vec![
-            ("pageNo", page.page_number().to_string()),
-            ("pageSize", page.limit.max(1).to_string()),
-        ];
-        if let Some(since) = query.since_ms {
-            q.push(("start", since.to_string()));
-        }
-        if let Some(upto) = query.upto_ms {
-            q.push(("end", upto.to_string()));
-        }
-        let path = format!("{}/activations", Self::action_path(action));
-        let response = self.call(Method::GET, &path, &q, None).await?;
-        let body: wire::Content<wire::ActivationList> = response.json(&self.config.endpoint)?;
-        let items = body
-            .content
+        let path = match &query.action {
+            Some(action) => format!("{}/activations", Self::action_path(action)),
+            None => "/activations".to_string(),
+        };
+        let request = self
+            .request("list_activations", Method::GET, &path)
+            .query("pageNo", page.page_number())
+            .query("pageSize", page.limit.max(1))
+            .query_opt("start", query.since_ms)
+            .query_opt("end", query.upto_ms);
+        let list: wire::ActivationList = self.content(request).await?;
+        let name = query.action.as_ref().map(ActionRef::to_string);
+        let items = list
             .activations
             .into_iter()
             .map(|a| Activation {
                 id: a.activation_id,
-                name: Some(action.to_string()),
+                name: name.clone(),
                 namespace: None,
                 subject: None,
                 start_ms: a.start,
@@ -286,19 +196,68 @@ impl NcpClient {
                 logs: None,
             })
             .collect();
-        Ok(Page::with_total(items, body.content.total_count))
+        Ok(Page::with_total(items, list.total_count))
     }
 
-    /// One activation with result and logs.
-    pub async fn get_activation(
+    /// One activation with result and logs, read through its action.
+    async fn get_activation(
         &self,
-        action: &ActionRef,
-        id: &str,
+        activation: &ActivationRef,
     ) -> Result<Activation, ProviderError> {
-        let path = format!("{}/activations/{}", Self::action_path(action), quote(id));
-        let response = self.call(Method::GET, &path, &[], None).await?;
-        let body: wire::Content<wire::Activation> = response.json(&self.config.endpoint)?;
-        Ok(activation_from_wire(body.content))
+        let action = activation.action.as_ref().ok_or_else(|| {
+            ProviderError::new(
+                ErrorKind::Invalid,
+                "NAVER Cloud Functions reads an activation through its action: name the action",
+            )
+        })?;
+        let id = quote(&activation.id);
+        let path = format!("{}/activations/{id}", Self::action_path(action));
+        let request = self.request("get_activation", Method::GET, &path);
+        Ok(activation_from_wire(self.content(request).await?))
+    }
+}
+
+impl Api for NcpConfig {
+    const KIND: ProviderKind = ProviderKind::Ncp;
+
+    fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    fn sign(&self, request: &mut Request, now_ms: u64) -> Result<(), ProviderError> {
+        let target = request.target(Self::QUERY);
+        let signed = signer::sign(
+            request.method.as_str(),
+            &target,
+            now_ms,
+            &self.access_key,
+            &self.secret_key,
+        );
+        for (name, value) in signed.headers {
+            request.header(name, value);
+        }
+        request.header("Content-Type", "application/json");
+        Ok(())
+    }
+
+    fn error_from(&self, response: &RawResponse) -> Option<ProviderError> {
+        response.error_body(|body: Option<wire::ErrorBody>| {
+            let Some(body) = body else {
+                return response.unexplained("NAVER Cloud Functions");
+            };
+            let code = body.error.error_code.to_string();
+            let explanation = explain(&code).map(str::to_string).unwrap_or_else(|| {
+                format!(
+                    "NAVER Cloud Functions refused the request (HTTP {})",
+                    response.status
+                )
+            });
+            let message = match body.error.details {
+                Some(details) => format!("{}: {details}", body.error.message),
+                None => body.error.message,
+            };
+            ProviderError::from_provider(response.status, Some(code), Some(message), explanation)
+        })
     }
 }
 
@@ -357,14 +316,17 @@ fn activation_from_wire(a: wire::Activation) -> Activation {
     }
 }
 
-fn spec_from_wire(action: &ActionRef, c: wire::ActionContent) -> ActionSpec {
+fn spec_from_wire(action: &ActionRef, c: wire::ActionContent) -> Result<ActionSpec, ProviderError> {
     let exec = c.exec.unwrap_or_default();
     let mut extra = Map::new();
     if let Some(vpc) = &c.vpc {
-        extra.insert(
-            "vpc".into(),
-            serde_json::to_value(vpc).unwrap_or(Value::Null),
-        );
+        let vpc = serde_json::to_value(vpc).map_err(|e| {
+            ProviderError::new(
+                ErrorKind::BadResponse,
+                format!("the action's vpc could not be kept: {e}"),
+            )
+        })?;
+        extra.insert("vpc".into(), vpc);
     }
     if let Some(raw) = c.raw_http {
         extra.insert("raw-http".into(), Value::Bool(raw));
@@ -372,7 +334,7 @@ fn spec_from_wire(action: &ActionRef, c: wire::ActionContent) -> ActionSpec {
     if let Some(custom) = c.custom_options {
         extra.insert("custom-options".into(), Value::Bool(custom));
     }
-    ActionSpec {
+    Ok(ActionSpec {
         action: action.clone(),
         kind: c.kind.as_deref().and_then(parse_kind).unwrap_or_default(),
         description: c.description,
@@ -392,12 +354,23 @@ fn spec_from_wire(action: &ActionRef, c: wire::ActionContent) -> ActionSpec {
             components: exec.components.unwrap_or_default(),
         },
         extra,
-    }
+    })
 }
 
-fn body_from_spec(spec: &ActionSpec) -> wire::PutActionBody {
+/// The PUT body of `spec`. A `vpc` kept in `extra` that is not NCP's `[{vpcNo, subnetNo}]`
+/// is refused: dropping it would detach the action from its network without a word.
+fn body_from_spec(spec: &ActionSpec) -> Result<wire::PutActionBody, ProviderError> {
     let sequence = spec.kind.is_sequence();
-    wire::PutActionBody {
+    let vpc = match spec.extra.get("vpc") {
+        Some(vpc) => Some(serde_json::from_value(vpc.clone()).map_err(|e| {
+            ProviderError::new(
+                ErrorKind::Invalid,
+                format!("the action's vpc is not a list of {{vpcNo, subnetNo}}: {e}"),
+            )
+        })?),
+        None => None,
+    };
+    Ok(wire::PutActionBody {
         description: spec.description.clone(),
         parameters: (!sequence).then(|| spec.parameters.clone()),
         limits: (!sequence)
@@ -423,11 +396,8 @@ fn body_from_spec(spec: &ActionSpec) -> wire::PutActionBody {
                 components: None,
             }
         }),
-        vpc: spec
-            .extra
-            .get("vpc")
-            .and_then(|v| serde_json::from_value(v.clone()).ok()),
+        vpc,
         raw_http: spec.extra.get("raw-http").and_then(Value::as_bool),
         custom_options: spec.extra.get("custom-options").and_then(Value::as_bool),
-    }
+    })
 }

@@ -1,11 +1,14 @@
 //! Apache OpenWhisk REST API v1 client.
 
 use reqwest::Method;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::transport::{PreparedRequest, RawResponse, Transport};
+use super::request::{Api, Request};
+use super::transport::{RawResponse, Transport};
+use super::{Operations, whole_namespace};
 use crate::model::*;
-use crate::sign::encoding::{encode_form, quote};
+use crate::sign::encoding::quote;
 use crate::sign::{Secret, openwhisk as signer};
 use crate::wire::openwhisk as wire;
 
@@ -33,88 +36,19 @@ impl OpenWhiskClient {
         Self { transport, config }
     }
 
-    /// What OpenWhisk's API offers.
-    pub fn capabilities() -> Capabilities {
-        use Capability::*;
-        [
-            ActionsRead,
-            ActionsWrite,
-            Invoke,
-            Activations,
-            ActivationDetail,
-        ]
-        .into_iter()
-        .collect()
+    /// A request under the namespace's path.
+    fn request(&self, operation: &'static str, method: Method, path: &str) -> Request {
+        let namespace = quote(&self.config.namespace);
+        Request::new(
+            operation,
+            method,
+            format!("/api/v1/namespaces/{namespace}{path}"),
+        )
     }
 
-    async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&Value>,
-    ) -> Result<RawResponse, ProviderError> {
-        let query = encode_form(query.iter().map(|(k, v)| (*k, v.as_str())));
-        let mut url = format!(
-            "{}/api/v1/namespaces/{}{path}",
-            self.config.endpoint.trim_end_matches('/'),
-            quote(&self.config.namespace)
-        );
-        if !query.is_empty() {
-            url = format!("{url}?{query}");
-        }
-        let body = body
-            .map(|b| serde_json::to_vec(b).unwrap_or_default())
-            .unwrap_or_default();
-        let idempotent = method == Method::GET;
-        let response = self
-            .transport
-            .send(&self.config.endpoint, || PreparedRequest {
-                method: method.clone(),
-                url: url.clone(),
-                headers: vec![
-                    (
-                        "Authorization".into(),
-                        signer::authorization(&self.config.auth),
-                    ),
-                    ("Content-Type".into(), "application/json".into()),
-                ],
-                body: body.clone(),
-                idempotent,
-            })
-            .await?;
-        // 502 carries a failed activation, which is a result, not a transport error.
-        if response.is_success()
-            || response.status == 502 && path.starts_with("/actions/") && method == Method::POST
-        {
-            Ok(response)
-        } else {
-            Err(self.error(&response))
-        }
-    }
-
-    fn error(&self, response: &RawResponse) -> ProviderError {
-        let explanation = match response.status {
-            401 => "OpenWhisk refused the credentials (check the auth key)".to_string(),
-            403 => "this key may not access the namespace".to_string(),
-            404 => "the resource does not exist".to_string(),
-            409 => "the resource already exists, or the package is not empty".to_string(),
-            s => format!("OpenWhisk refused the request (HTTP {s})"),
-        };
-        match serde_json::from_slice::<wire::ErrorBody>(&response.body) {
-            Ok(body) => ProviderError::from_provider(
-                response.status,
-                body.code,
-                Some(body.error),
-                explanation,
-            ),
-            Err(_) => ProviderError::from_provider(
-                response.status,
-                None,
-                Some(response.snippet()),
-                explanation,
-            ),
-        }
+    /// Sends `request`, reading the answer as JSON.
+    async fn call<T: DeserializeOwned>(&self, request: Request) -> Result<T, ProviderError> {
+        self.transport.call_json(&self.config, request).await
     }
 
     fn action_path(action: &ActionRef) -> String {
@@ -124,27 +58,55 @@ impl OpenWhiskClient {
         }
     }
 
-    /// A page of actions (metadata only).
-    pub async fn list_actions(
+    /// An activation's `response` (status and result) only.
+    pub async fn activation_result(
         &self,
+        id: &str,
+    ) -> Result<(ActivationStatus, Option<Value>), ProviderError> {
+        let path = format!("/activations/{}/result", quote(id));
+        let r: wire::Response = self
+            .call(self.request("activation_result", Method::GET, &path))
+            .await?;
+        let status = r
+            .status_code
+            .map(ActivationStatus::from_code)
+            .unwrap_or_else(|| ActivationStatus::parse(&r.status));
+        Ok((status, r.result))
+    }
+
+    /// An activation's log lines.
+    pub async fn activation_logs(&self, id: &str) -> Result<Vec<String>, ProviderError> {
+        let path = format!("/activations/{}/logs", quote(id));
+        let logs: Logs = self
+            .call(self.request("activation_logs", Method::GET, &path))
+            .await?;
+        Ok(logs.logs)
+    }
+}
+
+impl Operations for OpenWhiskClient {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Openwhisk
+    }
+
+    /// A page of the namespace's actions (metadata only), packaged ones included.
+    async fn list_actions(
+        &self,
+        query: &ActionQuery,
         page: &PageRequest,
     ) -> Result<Page<ActionSummary>, ProviderError> {
-        let q = [
-            ("limit", page.limit.min(200).to_string()),
-            ("skip", page.offset.to_string()),
-        ];
-        let response = self.call(Method::GET, "/actions", &q, None).await?;
-        let actions: Vec<wire::Action> = response.json(&self.config.endpoint)?;
+        whole_namespace(self.kind(), query)?;
+        let request = self
+            .request("list_actions", Method::GET, "/actions")
+            .query("limit", page.limit.min(200))
+            .query("skip", page.offset);
+        let actions: Vec<wire::Action> = self.call(request).await?;
         let items = actions
             .into_iter()
             .map(|a| ActionSummary {
                 action: action_ref(a.namespace.as_deref(), &a.name),
-                runtime: annotation(&a.annotations, "exec")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                description: annotation(&a.annotations, "description")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                runtime: annotation_text(&a.annotations, "exec"),
+                description: annotation_text(&a.annotations, "description"),
                 kind: None,
             })
             .collect();
@@ -156,227 +118,144 @@ impl OpenWhiskClient {
     }
 
     /// One action with its code.
-    pub async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
-        let response = self
-            .call(Method::GET, &Self::action_path(action), &[], None)
-            .await?;
-        let a: wire::Action = response.json(&self.config.endpoint)?;
-        Ok(spec_from_wire(action, a))
+    async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
+        let request = self.request("get_action", Method::GET, &Self::action_path(action));
+        Ok(spec_from_wire(action, self.call(request).await?))
     }
 
     /// Creates or replaces an action.
-    pub async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
-        let exec = if spec.kind.is_sequence() {
-            wire::Exec {
-                kind: "sequence".into(),
-                code: None,
-                main: None,
-                binary: None,
-                components: Some(
-                    spec.exec
-                        .components
-                        .iter()
-                        .map(|c| format!("/_/{c}"))
-                        .collect(),
-                ),
-            }
-        } else {
-            wire::Exec {
-                kind: spec.exec.kind.clone(),
-                code: spec.exec.code.clone(),
-                main: spec.exec.main.clone(),
-                binary: Some(spec.exec.binary),
-                components: None,
-            }
-        };
-        let mut annotations = Vec::new();
-        if matches!(spec.kind, ActionKind::Web | ActionKind::SequenceWeb) {
-            annotations.push(wire::KeyValue {
-                key: "web-export".into(),
-                value: Value::Bool(true),
-            });
-        }
-        if let Some(d) = &spec.description {
-            annotations.push(wire::KeyValue {
-                key: "description".into(),
-                value: Value::String(d.clone()),
-            });
-        }
-        let body = wire::Action {
-            namespace: None,
-            name: spec.action.name.clone(),
-            version: None,
-            publish: Some(false),
-            exec: Some(exec),
-            annotations,
-            parameters: spec
-                .parameters
-                .iter()
-                .map(|(k, v)| wire::KeyValue {
-                    key: k.clone(),
-                    value: v.clone(),
-                })
-                .collect(),
-            limits: spec.limits.map(|l| wire::Limits {
-                timeout: Some(l.timeout_ms),
-                memory: Some(l.memory_mb),
-                logs: None,
-                concurrency: None,
-            }),
-            updated: None,
-        };
-        let body = serde_json::to_value(body).unwrap_or(Value::Null);
-        let response = self
-            .call(
-                Method::PUT,
-                &Self::action_path(&spec.action),
-                &[("overwrite", "true".into())],
-                Some(&body),
-            )
-            .await?;
-        let a: wire::Action = response.json(&self.config.endpoint)?;
-        Ok(spec_from_wire(&spec.action, a))
+    async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
+        let request = self
+            .request("put_action", Method::PUT, &Self::action_path(&spec.action))
+            .query("overwrite", true)
+            .json(&body_from_spec(spec))?;
+        Ok(spec_from_wire(&spec.action, self.call(request).await?))
     }
 
     /// Deletes an action.
-    pub async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
-        self.call(Method::DELETE, &Self::action_path(action), &[], None)
-            .await
-            .map(|_| ())
+    async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
+        let request = self.request("delete_action", Method::DELETE, &Self::action_path(action));
+        self.transport.call(&self.config, request).await.map(|_| ())
     }
 
     /// Invokes: blocking waits up to `wait_ms` (≤ 60,000), non-blocking returns the id at once.
-    pub async fn invoke(
-        &self,
-        request: &InvocationRequest,
-    ) -> Result<InvocationResult, ProviderError> {
-        let mut q = vec![("blocking", request.blocking.to_string())];
-        if request.blocking {
-            if let Some(wait) = request.wait_ms {
-                q.push(("timeout", wait.min(60_000).to_string()));
-            }
-        }
-        let body = Value::Object(request.params.clone());
-        let response = self
-            .call(
-                Method::POST,
-                &Self::action_path(&request.action),
-                &q,
-                Some(&body),
-            )
-            .await?;
+    async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
+        let wait = request.wait_ms.filter(|_| request.blocking);
+        let call = self
+            .request("invoke", Method::POST, &Self::action_path(&request.action))
+            .query("blocking", request.blocking)
+            .query_opt("timeout", wait.map(|wait| wait.min(60_000)))
+            .json(&request.params)?
+            // 502 carries a failed activation, which is a result, not a transport error.
+            .accepting(502);
+        let response = self.transport.call(&self.config, call).await?;
         if response.status == 202 {
-            let accepted: Map<String, Value> = response.json(&self.config.endpoint)?;
-            let id = accepted
-                .get("activationId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            return Ok(InvocationResult::Accepted { id });
+            let accepted: Accepted = response.json(&self.config.endpoint)?;
+            return Ok(InvocationResult::Accepted {
+                id: accepted.activation_id,
+            });
         }
         let activation: wire::Activation = response.json(&self.config.endpoint)?;
         Ok(InvocationResult::Finished(activation_from_wire(activation)))
     }
 
     /// A page of activations, newest first, with the total (`count=true`).
-    pub async fn list_activations(
+    async fn list_activations(
         &self,
         query: &ActivationQuery,
         page: &PageRequest,
     ) -> Result<Page<Activation>, ProviderError> {
-        let mut q = vec![
-            ("limit", page.limit.clamp(1, 200).to_string()),
-            ("skip", page.offset.to_string()),
-            ("docs", "true".to_string()),
-        ];
-        let mut filters = Vec::new();
-        if let Some(action) = &query.action {
-            filters.push(("name", action.to_string()));
-        }
-        if let Some(since) = query.since_ms {
-            filters.push(("since", since.to_string()));
-        }
-        if let Some(upto) = query.upto_ms {
-            filters.push(("upto", upto.to_string()));
-        }
-        q.extend(filters.iter().cloned());
-        let response = self.call(Method::GET, "/activations", &q, None).await?;
-        let list: Vec<wire::Activation> = response.json(&self.config.endpoint)?;
-        let mut count_q = filters;
-        count_q.push(("count", "true".to_string()));
-        let response = self
-            .call(Method::GET, "/activations", &count_q, None)
-            .await?;
-        let count: Map<String, Value> = response.json(&self.config.endpoint)?;
-        let total = count.get("activations").and_then(Value::as_u64);
+        let filtered = |request: Request| {
+            request
+                .query_opt("name", query.action.as_ref())
+                .query_opt("since", query.since_ms)
+                .query_opt("upto", query.upto_ms)
+        };
+        let list = self
+            .request("list_activations", Method::GET, "/activations")
+            .query("limit", page.limit.clamp(1, 200))
+            .query("skip", page.offset)
+            .query("docs", true);
+        let list: Vec<wire::Activation> = self.call(filtered(list)).await?;
+        let count = filtered(self.request("count_activations", Method::GET, "/activations"));
+        let count: Count = self.call(count.query("count", true)).await?;
         Ok(Page {
             items: list.into_iter().map(activation_from_wire).collect(),
-            total,
+            total: count.activations,
             next_cursor: None,
         })
     }
 
-    /// One activation in full.
-    pub async fn get_activation(&self, id: &str) -> Result<Activation, ProviderError> {
-        let response = self
-            .call(
-                Method::GET,
-                &format!("/activations/{}", quote(id)),
-                &[],
-                None,
-            )
-            .await?;
-        let a: wire::Activation = response.json(&self.config.endpoint)?;
-        Ok(activation_from_wire(a))
-    }
-
-    /// An activation's `response` (status and result) only.
-    pub async fn activation_result(
+    /// One activation in full, by its id alone.
+    async fn get_activation(
         &self,
-        id: &str,
-    ) -> Result<(ActivationStatus, Option<Value>), ProviderError> {
-        let response = self
-            .call(
-                Method::GET,
-                &format!("/activations/{}/result", quote(id)),
-                &[],
-                None,
-            )
-            .await?;
-        let r: wire::Response = response.json(&self.config.endpoint)?;
-        let status = r
-            .status_code
-            .map(ActivationStatus::from_code)
-            .unwrap_or_else(|| ActivationStatus::parse(&r.status));
-        Ok((status, r.result))
+        activation: &ActivationRef,
+    ) -> Result<Activation, ProviderError> {
+        let path = format!("/activations/{}", quote(&activation.id));
+        let request = self.request("get_activation", Method::GET, &path);
+        Ok(activation_from_wire(self.call(request).await?))
+    }
+}
+
+/// The answer to a run that goes on: `{"activationId"}`.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Accepted {
+    activation_id: String,
+}
+
+/// The answer to `count=true`: `{"activations": N}`.
+#[derive(serde::Deserialize)]
+struct Count {
+    activations: Option<u64>,
+}
+
+/// `{"logs": […]}`.
+#[derive(serde::Deserialize)]
+struct Logs {
+    #[serde(default)]
+    logs: Vec<String>,
+}
+
+impl Api for OpenWhiskConfig {
+    const KIND: ProviderKind = ProviderKind::Openwhisk;
+
+    fn endpoint(&self) -> &str {
+        &self.endpoint
     }
 
-    /// An activation's log lines.
-    pub async fn activation_logs(&self, id: &str) -> Result<Vec<String>, ProviderError> {
-        let response = self
-            .call(
-                Method::GET,
-                &format!("/activations/{}/logs", quote(id)),
-                &[],
-                None,
-            )
-            .await?;
-        let body: Map<String, Value> = response.json(&self.config.endpoint)?;
-        Ok(body
-            .get("logs")
-            .and_then(Value::as_array)
-            .map(|l| {
-                l.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default())
+    fn sign(&self, request: &mut Request, _now_ms: u64) -> Result<(), ProviderError> {
+        request.header("Authorization", signer::authorization(&self.auth));
+        request.header("Content-Type", "application/json");
+        Ok(())
+    }
+
+    fn error_from(&self, response: &RawResponse) -> Option<ProviderError> {
+        response.error_body(|body: Option<wire::ErrorBody>| {
+            let explanation = match response.status {
+                401 => "OpenWhisk refused the credentials (check the auth key)".to_string(),
+                403 => "this key may not access the namespace".to_string(),
+                404 => "the resource does not exist".to_string(),
+                409 => "the resource already exists, or the package is not empty".to_string(),
+                s => format!("OpenWhisk refused the request (HTTP {s})"),
+            };
+            let (code, message) = match body {
+                Some(body) => (body.code, body.error),
+                None => (None, response.snippet()),
+            };
+            ProviderError::from_provider(response.status, code, Some(message), explanation)
+        })
     }
 }
 
 fn annotation<'a>(annotations: &'a [wire::KeyValue], key: &str) -> Option<&'a Value> {
     annotations.iter().find(|a| a.key == key).map(|a| &a.value)
+}
+
+fn annotation_text(annotations: &[wire::KeyValue], key: &str) -> Option<String> {
+    annotation(annotations, key)
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 /// `ns/pkg` + `name` → the action's address.
@@ -456,15 +335,79 @@ fn spec_from_wire(action: &ActionRef, a: wire::Action) -> ActionSpec {
                 .components
                 .unwrap_or_default()
                 .into_iter()
-                .map(|c| {
-                    c.trim_start_matches('/')
-                        .splitn(2, '/')
-                        .nth(1)
-                        .unwrap_or(&c)
-                        .to_string()
+                .map(|c| match c.trim_start_matches('/').split_once('/') {
+                    Some((_namespace, rest)) => rest.to_string(),
+                    None => c,
                 })
                 .collect(),
         },
         extra: Map::new(),
+    }
+}
+
+fn body_from_spec(spec: &ActionSpec) -> wire::Action {
+    let web = matches!(spec.kind, ActionKind::Web | ActionKind::SequenceWeb);
+    let annotations = web
+        .then_some(("web-export", Value::Bool(true)))
+        .into_iter()
+        .chain(
+            spec.description
+                .as_ref()
+                .map(|d| ("description", Value::String(d.clone()))),
+        )
+        .map(|(key, value)| wire::KeyValue {
+            key: key.into(),
+            value,
+        })
+        .collect();
+    wire::Action {
+        namespace: None,
+        name: spec.action.name.clone(),
+        version: None,
+        publish: Some(false),
+        exec: Some(exec_from_spec(spec)),
+        annotations,
+        parameters: spec
+            .parameters
+            .iter()
+            .map(|(k, v)| wire::KeyValue {
+                key: k.clone(),
+                value: v.clone(),
+            })
+            .collect(),
+        limits: spec.limits.map(|l| wire::Limits {
+            timeout: Some(l.timeout_ms),
+            memory: Some(l.memory_mb),
+            logs: None,
+            concurrency: None,
+        }),
+        updated: None,
+    }
+}
+
+/// What runs: the code, or a sequence's components as `/_/package/action`.
+fn exec_from_spec(spec: &ActionSpec) -> wire::Exec {
+    if spec.kind.is_sequence() {
+        wire::Exec {
+            kind: "sequence".into(),
+            code: None,
+            main: None,
+            binary: None,
+            components: Some(
+                spec.exec
+                    .components
+                    .iter()
+                    .map(|c| format!("/_/{c}"))
+                    .collect(),
+            ),
+        }
+    } else {
+        wire::Exec {
+            kind: spec.exec.kind.clone(),
+            code: spec.exec.code.clone(),
+            main: spec.exec.main.clone(),
+            binary: Some(spec.exec.binary),
+            components: None,
+        }
     }
 }

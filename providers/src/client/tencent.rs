@@ -2,11 +2,13 @@
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
-use super::transport::{PreparedRequest, RawResponse, Transport, now_ms};
+use super::request::{Api, Request};
+use super::transport::{RawResponse, Transport};
+use super::{Operations, ran, whole_namespace};
 use crate::model::*;
-use crate::sign::encoding::encode_form;
 use crate::sign::{Secret, tencent_legacy, tencent_tc3};
 use crate::wire::tencent as wire;
 
@@ -42,104 +44,79 @@ fn host_of(endpoint: &str) -> String {
     rest.split('/').next().unwrap_or(rest).to_string()
 }
 
+/// API 3.0: `POST /` with a JSON body, signed with TC3-HMAC-SHA256, answering
+/// `{"Response": …}` whose errors sit inside the envelope, often with HTTP 200.
+struct Api3<'a>(&'a TencentConfig);
+
+/// The legacy API: `GET /v2/index.php` with every parameter in the query, signed with
+/// HmacSHA256, answering `{"code", "message", "codeDesc", …}`.
+struct Legacy<'a>(&'a TencentConfig);
+
 impl TencentClient {
     /// A client over a shared transport.
     pub fn new(transport: Transport, config: TencentConfig) -> Self {
         Self { transport, config }
     }
 
-    /// What this client offers of SCF.
-    pub fn capabilities() -> Capabilities {
-        use Capability::*;
-        [ActionsRead, Invoke, FunctionLogs].into_iter().collect()
-    }
-
-    /// Calls an API 3.0 action with a JSON body; returns `Response`'s content.
+    /// Calls an API 3.0 action with `params`; answers `Response`'s content.
     async fn call<T: DeserializeOwned>(
         &self,
-        action: &str,
-        params: Value,
+        action: &'static str,
+        params: &impl Serialize,
         idempotent: bool,
     ) -> Result<T, ProviderError> {
-        let endpoint = &self.config.endpoint;
-        let host = host_of(endpoint);
-        let body = serde_json::to_vec(&params).unwrap_or_default();
-        let url = format!("{}/", endpoint.trim_end_matches('/'));
-        let response = self
+        let mut request = Request::new(action, Method::POST, "/")
+            .json(params)?
+            .idempotent(idempotent);
+        request.header("X-TC-Action", action);
+        let envelope: wire::Envelope<T> = self
             .transport
-            .send(endpoint, || {
-                let ts = (now_ms() / 1000) as i64;
-                let content_type = "application/json";
-                let canonical = tencent_tc3::CanonicalRequest::new(
-                    "POST",
-                    "",
-                    &[("content-type", content_type), ("host", &host)],
-                    &body,
-                );
-                let authorization = tencent_tc3::sign(
-                    &canonical,
-                    ts,
-                    "scf",
-                    &self.config.secret_id,
-                    &self.config.secret_key,
-                );
-                PreparedRequest {
-                    method: Method::POST,
-                    url: url.clone(),
-                    headers: vec![
-                        ("Authorization".into(), authorization),
-                        ("Content-Type".into(), content_type.into()),
-                        ("X-TC-Action".into(), action.into()),
-                        ("X-TC-Version".into(), VERSION.into()),
-                        ("X-TC-Region".into(), self.config.region.clone()),
-                        ("X-TC-Timestamp".into(), ts.to_string()),
-                    ],
-                    body: body.clone(),
-                    idempotent,
-                }
-            })
+            .call_json(&Api3(&self.config), request)
             .await?;
-        self.envelope(&response)
+        Ok(envelope.response)
     }
 
-    fn envelope<T: DeserializeOwned>(&self, response: &RawResponse) -> Result<T, ProviderError> {
-        let value: wire::Envelope<Value> = response.json(&self.config.endpoint)?;
-        if let Ok(error) = serde_json::from_value::<wire::ErrorResponse>(value.response.clone()) {
-            let status = if response.status == 200 {
-                status_for(&error.error.code)
-            } else {
-                response.status
-            };
-            return Err(ProviderError::from_provider(
-                status,
-                Some(error.error.code.clone()),
-                Some(error.error.message),
-                explain(&error.error.code),
-            ));
-        }
-        if !response.is_success() {
-            return Err(ProviderError::from_provider(
-                response.status,
-                None,
-                Some(response.snippet()),
-                "SCF refused the request",
-            ));
-        }
-        serde_json::from_value(value.response).map_err(|e| {
-            ProviderError::new(
-                ErrorKind::BadResponse,
-                format!("{} sent a malformed response: {e}", self.config.endpoint),
-            )
-        })
-    }
-
-    /// A page of functions.
-    pub async fn list_functions(
+    /// GetFunctionLogs on the legacy API (seed 003), signed with HmacSHA256.
+    pub async fn function_logs_legacy(
         &self,
+        query: &LogQuery,
+        page: &PageRequest,
+    ) -> Result<Page<LogEntry>, ProviderError> {
+        check_window(page)?;
+        let request = Request::new("function_logs_legacy", Method::GET, LEGACY_PATH)
+            .query("offset", page.offset)
+            .query("limit", page.limit)
+            .query("order", query.order.as_str())
+            .query("orderby", query.order_by.as_str())
+            .query("namespace", &self.config.namespace)
+            .query_opt("functionName", query.function.as_ref())
+            .query_opt("requestId", query.request_id.as_ref())
+            .query_opt("filter_retCode", query.ret_code.as_ref())
+            .query_opt("startTime", query.start_time.as_ref())
+            .query_opt("endTime", query.end_time.as_ref())
+            .query("Action", "GetFunctionLogs");
+        let logs: LogPage = self
+            .transport
+            .call_json(&Legacy(&self.config), request)
+            .await?;
+        Ok(logs.into())
+    }
+}
+
+impl Operations for TencentClient {
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Tencent
+    }
+
+    /// A page of the namespace's functions.
+    async fn list_actions(
+        &self,
+        query: &ActionQuery,
         page: &PageRequest,
     ) -> Result<Page<ActionSummary>, ProviderError> {
+        whole_namespace(self.kind(), query)?;
         let params = json!({"Offset": page.offset, "Limit": page.limit.clamp(1, 100), "Namespace": self.config.namespace});
-        let list: wire::ListFunctionsResponse = self.call("ListFunctions", params, true).await?;
+        let list: wire::ListFunctionsResponse = self.call("ListFunctions", &params, true).await?;
         let items = list
             .functions
             .into_iter()
@@ -154,78 +131,228 @@ impl TencentClient {
     }
 
     /// Invokes (`RequestResponse`), or enqueues (`Event`) when not blocking.
-    pub async fn invoke(
-        &self,
-        request: &InvocationRequest,
-    ) -> Result<InvocationResult, ProviderError> {
+    async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
         let params = json!({
             "FunctionName": request.action.name,
             "InvocationType": if request.blocking { "RequestResponse" } else { "Event" },
             "ClientContext": Value::Object(request.params.clone()).to_string(),
             "Namespace": self.config.namespace,
         });
-        let response: wire::InvokeResponse = self.call("Invoke", params, false).await?;
+        let response: wire::InvokeResponse = self.call("Invoke", &params, false).await?;
         let r = response.result;
         if !request.blocking {
             return Ok(InvocationResult::Accepted {
                 id: r.function_request_id,
             });
         }
-        let result =
-            serde_json::from_str::<Value>(&r.ret_msg).unwrap_or(Value::String(r.ret_msg.clone()));
+        let ran = ran(r.function_request_id, r.invoke_result, &r.ret_msg, &r.log);
         Ok(InvocationResult::Finished(Activation {
-            id: r.function_request_id,
             name: Some(request.action.name.clone()),
             namespace: Some(self.config.namespace.clone()),
-            subject: None,
-            start_ms: None,
-            end_ms: None,
             duration_ms: Some(r.duration.ceil() as u64),
-            status: if r.invoke_result == 0 {
-                ActivationStatus::Success
+            result: if r.err_msg.is_empty() {
+                ran.result.clone()
             } else {
-                ActivationStatus::ApplicationError
+                Some(json!({"error": r.err_msg}))
             },
-            result: Some(if r.err_msg.is_empty() {
-                result
-            } else {
-                json!({"error": r.err_msg})
-            }),
-            logs: Some(r.log.lines().map(str::to_string).collect()),
+            ..ran
         }))
     }
 
     /// GetFunctionLogs on API 3.0, every filter and ordering. `offset + limit` ≤ 10,000.
-    pub async fn function_logs(
+    async fn function_logs(
         &self,
         query: &LogQuery,
         page: &PageRequest,
     ) -> Result<Page<LogEntry>, ProviderError> {
         check_window(page)?;
-        let mut params = Map::new();
-        params.insert("Offset".into(), json!(page.offset));
-        params.insert("Limit".into(), json!(page.limit));
-        params.insert("Order".into(), json!(query.order.as_str()));
-        params.insert("OrderBy".into(), json!(query.order_by.as_str()));
-        params.insert("Namespace".into(), json!(self.config.namespace));
-        if let Some(f) = &query.function {
-            params.insert("FunctionName".into(), json!(f));
+        let params = LogsRequest {
+            offset: page.offset,
+            limit: page.limit,
+            order: query.order.as_str(),
+            order_by: query.order_by.as_str(),
+            namespace: &self.config.namespace,
+            function_name: query.function.as_deref(),
+            function_request_id: query.request_id.as_deref(),
+            filter: query
+                .ret_code
+                .as_deref()
+                .map(|ret_code| RetCodeFilter { ret_code }),
+            start_time: query.start_time.as_deref(),
+            end_time: query.end_time.as_deref(),
+        };
+        let logs: LogPage = self.call("GetFunctionLogs", &params, true).await?;
+        Ok(logs.into())
+    }
+}
+
+/// The legacy API's one path.
+const LEGACY_PATH: &str = "/v2/index.php";
+
+impl Api for Api3<'_> {
+    const KIND: ProviderKind = ProviderKind::Tencent;
+
+    fn endpoint(&self) -> &str {
+        &self.0.endpoint
+    }
+
+    fn sign(&self, request: &mut Request, now_ms: u64) -> Result<(), ProviderError> {
+        let ts = (now_ms / 1000) as i64;
+        let host = host_of(&self.0.endpoint);
+        let content_type = "application/json";
+        let canonical = tencent_tc3::CanonicalRequest::new(
+            request.method.as_str(),
+            "",
+            &[("content-type", content_type), ("host", &host)],
+            &request.body,
+        );
+        let authorization =
+            tencent_tc3::sign(&canonical, ts, "scf", &self.0.secret_id, &self.0.secret_key);
+        request.header("Authorization", authorization);
+        request.header("Content-Type", content_type);
+        request.header("X-TC-Version", VERSION);
+        request.header("X-TC-Region", self.0.region.as_str());
+        request.header("X-TC-Timestamp", ts.to_string());
+        Ok(())
+    }
+
+    fn error_from(&self, response: &RawResponse) -> Option<ProviderError> {
+        let envelope: wire::Envelope<MaybeError> = match response.json(&self.0.endpoint) {
+            Ok(envelope) => envelope,
+            Err(error) => return Some(error),
+        };
+        if let Some(error) = envelope.response.error {
+            return Some(scf_error(
+                response,
+                error.code.clone(),
+                error.code,
+                error.message,
+            ));
         }
-        if let Some(id) = &query.request_id {
-            params.insert("FunctionRequestId".into(), json!(id));
+        (!response.is_success()).then(|| {
+            ProviderError::from_provider(
+                response.status,
+                None,
+                Some(response.snippet()),
+                "SCF refused the request",
+            )
+        })
+    }
+}
+
+impl Api for Legacy<'_> {
+    const KIND: ProviderKind = ProviderKind::Tencent;
+
+    #[allow(
+        clippy::misnamed_getters,
+        reason = "the legacy API's endpoint is the connection's legacy_endpoint"
+    )]
+    fn endpoint(&self) -> &str {
+        &self.0.legacy_endpoint
+    }
+
+    fn sign(&self, request: &mut Request, now_ms: u64) -> Result<(), ProviderError> {
+        let c = self.0;
+        request.query.extend([
+            ("Nonce".to_string(), (now_ms % 1_000_000).to_string()),
+            ("Timestamp".into(), (now_ms / 1000).to_string()),
+            ("Region".into(), c.region.clone()),
+            ("SecretId".into(), c.secret_id.clone()),
+            ("SignatureMethod".into(), "HmacSHA256".into()),
+        ]);
+        let host = host_of(&c.legacy_endpoint);
+        let signature = tencent_legacy::StringToSign {
+            method: request.method.as_str(),
+            host: &host,
+            path: &request.path,
+            params: &request.query,
+            key_style: tencent_legacy::KeyStyle::DotsForUnderscores,
         }
-        if let Some(rc) = &query.ret_code {
-            params.insert("Filter".into(), json!({"RetCode": rc}));
-        }
-        if let Some(t) = &query.start_time {
-            params.insert("StartTime".into(), json!(t));
-        }
-        if let Some(t) = &query.end_time {
-            params.insert("EndTime".into(), json!(t));
-        }
-        let logs: wire::LogsResponse = self
-            .call("GetFunctionLogs", Value::Object(params), true)
-            .await?;
+        .sign(tencent_legacy::SignatureMethod::HmacSha256, &c.secret_key);
+        request.query.push(("Signature".into(), signature));
+        Ok(())
+    }
+
+    fn error_from(&self, response: &RawResponse) -> Option<ProviderError> {
+        // An answer that is not this shape is left to the decoder, which names the problem.
+        let status: LegacyStatus = serde_json::from_slice(&response.body).ok()?;
+        (status.code != 0).then(|| {
+            let message = if status.message.is_empty() {
+                status.code_desc.clone()
+            } else {
+                status.message
+            };
+            scf_error(response, status.code_desc, status.code.to_string(), message)
+        })
+    }
+}
+
+/// API 3.0's GetFunctionLogs parameters.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct LogsRequest<'a> {
+    offset: u64,
+    limit: u64,
+    order: &'a str,
+    order_by: &'a str,
+    namespace: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    function_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    function_request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filter: Option<RetCodeFilter<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_time: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time: Option<&'a str>,
+}
+
+/// `Filter`: `{"RetCode": "not0"}`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RetCodeFilter<'a> {
+    ret_code: &'a str,
+}
+
+/// A page of function logs as either API writes it: API 3.0's `{TotalCount, Data}` (inside
+/// `Response`) or the legacy API's `{total, data}`. The two differ only in spelling, so one
+/// reader and one mapping serve both.
+#[derive(Deserialize)]
+struct LogPage {
+    #[serde(alias = "TotalCount")]
+    total: u64,
+    #[serde(alias = "Data")]
+    data: Vec<LogRecord>,
+}
+
+/// One record: API 3.0 writes `PascalCase`, the legacy API `camelCase` (seed 003's example)
+/// or `snake_case` (its table). Fields the console does not show are ignored.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LogRecord {
+    #[serde(alias = "FunctionName", alias = "function_name")]
+    function_name: String,
+    #[serde(alias = "RetMsg", alias = "ret_msg", default)]
+    ret_msg: String,
+    #[serde(alias = "RequestId", alias = "request_id")]
+    request_id: String,
+    #[serde(alias = "StartTime", alias = "start_time", default)]
+    start_time: String,
+    #[serde(alias = "RetCode", alias = "ret_code", default)]
+    ret_code: i64,
+    #[serde(alias = "Duration", default)]
+    duration: f64,
+    #[serde(alias = "BillDuration", alias = "bill_duration", default)]
+    bill_duration: u64,
+    #[serde(alias = "MemUsage", alias = "mem_usage", default)]
+    mem_usage: u64,
+    #[serde(alias = "Log", default)]
+    log: String,
+}
+
+impl From<LogPage> for Page<LogEntry> {
+    fn from(logs: LogPage) -> Self {
         let items = logs
             .data
             .into_iter()
@@ -241,109 +368,42 @@ impl TencentClient {
                 log: l.log,
             })
             .collect();
-        Ok(Page::with_total(items, logs.total_count))
+        Page::with_total(items, logs.total)
     }
+}
 
-    /// GetFunctionLogs on the legacy API (seed 003), signed with HmacSHA256.
-    pub async fn function_logs_legacy(
-        &self,
-        query: &LogQuery,
-        page: &PageRequest,
-    ) -> Result<Page<LogEntry>, ProviderError> {
-        check_window(page)?;
-        let mut params: Vec<(String, String)> = vec![
-            ("offset".into(), page.offset.to_string()),
-            ("limit".into(), page.limit.to_string()),
-            ("order".into(), query.order.as_str().into()),
-            ("orderby".into(), query.order_by.as_str().into()),
-            ("namespace".into(), self.config.namespace.clone()),
-        ];
-        if let Some(f) = &query.function {
-            params.push(("functionName".into(), f.clone()));
-        }
-        if let Some(id) = &query.request_id {
-            params.push(("requestId".into(), id.clone()));
-        }
-        if let Some(rc) = &query.ret_code {
-            params.push(("filter_retCode".into(), rc.clone()));
-        }
-        if let Some(t) = &query.start_time {
-            params.push(("startTime".into(), t.clone()));
-        }
-        if let Some(t) = &query.end_time {
-            params.push(("endTime".into(), t.clone()));
-        }
-        let endpoint = &self.config.legacy_endpoint;
-        let host = host_of(endpoint);
-        let response = self
-            .transport
-            .send(endpoint, || {
-                let mut all = params.clone();
-                all.extend([
-                    ("Action".to_string(), "GetFunctionLogs".to_string()),
-                    ("Nonce".into(), (now_ms() % 1_000_000).to_string()),
-                    ("Timestamp".into(), (now_ms() / 1000).to_string()),
-                    ("Region".into(), self.config.region.clone()),
-                    ("SecretId".into(), self.config.secret_id.clone()),
-                    ("SignatureMethod".into(), "HmacSHA256".into()),
-                ]);
-                let to_sign = tencent_legacy::StringToSign {
-                    method: "GET",
-                    host: &host,
-                    path: "/v2/index.php",
-                    params: &all,
-                    key_style: tencent_legacy::KeyStyle::DotsForUnderscores,
-                };
-                let signature = to_sign.sign(
-                    tencent_legacy::SignatureMethod::HmacSha256,
-                    &self.config.secret_key,
-                );
-                all.push(("Signature".into(), signature));
-                let query = encode_form(all.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-                PreparedRequest {
-                    method: Method::GET,
-                    url: format!("{}/v2/index.php?{query}", endpoint.trim_end_matches('/')),
-                    headers: Vec::new(),
-                    body: Vec::new(),
-                    idempotent: true,
-                }
-            })
-            .await?;
-        let body: wire::LegacyLogsResponse = response.json(endpoint)?;
-        if body.code != 0 {
-            let message = if body.message.is_empty() {
-                body.code_desc.clone()
-            } else {
-                body.message.clone()
-            };
-            return Err(ProviderError::from_provider(
-                if response.status == 200 {
-                    status_for(&body.code_desc)
-                } else {
-                    response.status
-                },
-                Some(body.code.to_string()),
-                Some(message),
-                explain(&body.code_desc),
-            ));
-        }
-        let items = body
-            .data
-            .into_iter()
-            .map(|l| LogEntry {
-                function: l.function_name,
-                request_id: l.request_id,
-                start_time: l.start_time,
-                ret_code: l.ret_code,
-                ret_msg: l.ret_msg,
-                duration_ms: l.duration,
-                bill_duration_ms: l.bill_duration,
-                mem_usage_bytes: l.mem_usage,
-                log: l.log,
-            })
-            .collect();
-        Ok(Page::with_total(items, body.total))
-    }
+/// API 3.0's `Response`, read for its `Error` only.
+#[derive(Deserialize)]
+struct MaybeError {
+    #[serde(rename = "Error")]
+    error: Option<wire::ApiError>,
+}
+
+/// The legacy API's status fields.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LegacyStatus {
+    code: i64,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    code_desc: String,
+}
+
+/// An SCF error: `kind_code` (`AuthFailure…`) gives the status when SCF answered 200 and the
+/// explanation; `code` is kept as SCF sent it.
+fn scf_error(
+    response: &RawResponse,
+    kind_code: String,
+    code: String,
+    message: String,
+) -> ProviderError {
+    let status = if response.status == 200 {
+        status_for(&kind_code)
+    } else {
+        response.status
+    };
+    ProviderError::from_provider(status, Some(code), Some(message), explain(&kind_code))
 }
 
 fn check_window(page: &PageRequest) -> Result<(), ProviderError> {
@@ -386,5 +446,26 @@ fn explain(code: &str) -> String {
         "SCF refused a parameter of the request".into()
     } else {
         "SCF refused the request".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_apis_log_records_read_as_the_same_entry() {
+        let api3 = json!({"TotalCount": 1, "Data": [{"FunctionName": "f", "RetMsg": "ok",
+            "RequestId": "r", "StartTime": "2024-01-01 00:00:01", "RetCode": 1,
+            "InvokeFinished": 1, "Duration": 0.5, "BillDuration": 100, "MemUsage": 7,
+            "Log": "l", "Level": "", "Source": "", "RetryNum": 0}], "RequestId": "q"});
+        let legacy = json!({"code": 0, "message": "", "codeDesc": "Success", "total": 1,
+            "data": [{"functionName": "f", "retMsg": "ok", "requestId": "r",
+            "startTime": "2024-01-01 00:00:01", "retCode": 1, "duration": 0.5,
+            "billDuration": 100, "memUsage": 7, "log": "l"}]});
+        let read = |v: Value| Page::<LogEntry>::from(serde_json::from_value::<LogPage>(v).unwrap());
+        let (api3, legacy) = (read(api3), read(legacy));
+        assert_eq!(api3, legacy);
+        assert_eq!(api3.items[0].mem_usage_bytes, 7);
     }
 }

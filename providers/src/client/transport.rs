@@ -5,6 +5,7 @@
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::model::{ErrorKind, ProviderError};
@@ -64,6 +65,7 @@ pub struct RawResponse {
 pub struct Transport {
     http: reqwest::Client,
     options: TransportOptions,
+    connection: Option<Arc<str>>,
 }
 
 impl Transport {
@@ -79,7 +81,19 @@ impl Transport {
                     format!("cannot set up the HTTP client: {e}"),
                 )
             })?;
-        Ok(Self { http, options })
+        Ok(Self {
+            http,
+            options,
+            connection: None,
+        })
+    }
+
+    /// The same pool, naming `connection` in the traces of every call made through it.
+    pub fn for_connection(&self, connection: &str) -> Self {
+        Self {
+            connection: Some(connection.into()),
+            ..self.clone()
+        }
     }
 
     /// The options in force.
@@ -87,16 +101,22 @@ impl Transport {
         self.options
     }
 
-    /// Sends `request`; `endpoint` names the target in errors. `sign` is called before each
-    /// attempt so a retry carries a fresh timestamp.
+    /// The connection named in traces, if any.
+    pub(crate) fn connection(&self) -> Option<&str> {
+        self.connection.as_deref()
+    }
+
+    /// Sends the request `build` makes; `endpoint` names the target in errors. `build` is
+    /// called before each attempt so a retry carries a fresh signature; when it fails, nothing
+    /// is sent and its error is the answer.
     pub async fn send(
         &self,
         endpoint: &str,
-        mut build: impl FnMut() -> PreparedRequest,
+        mut build: impl FnMut() -> Result<PreparedRequest, ProviderError>,
     ) -> Result<RawResponse, ProviderError> {
         let mut attempt = 0;
         loop {
-            let request = build();
+            let request = build()?;
             let idempotent = request.idempotent;
             let result = self.send_once(endpoint, request).await;
             let retryable = match &result {
@@ -138,10 +158,10 @@ impl Transport {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        if let Some(length) = response.content_length() {
-            if length > self.options.max_body_bytes as u64 {
-                return Err(self.too_large(endpoint));
-            }
+        if let Some(length) = response.content_length()
+            && length > self.options.max_body_bytes as u64
+        {
+            return Err(self.too_large(endpoint));
         }
         let mut body = Vec::new();
         while let Some(chunk) = response
@@ -217,16 +237,16 @@ impl RawResponse {
 
     /// Parses the body as JSON of type `T`, refusing a non-JSON content type.
     pub fn json<T: DeserializeOwned>(&self, endpoint: &str) -> Result<T, ProviderError> {
-        if let Some(content_type) = &self.content_type {
-            if !content_type.to_ascii_lowercase().contains("json") {
-                return Err(ProviderError::new(
-                    ErrorKind::BadResponse,
-                    format!(
-                        "{endpoint} answered {content_type} where JSON was expected (HTTP {})",
-                        self.status
-                    ),
-                ));
-            }
+        if let Some(content_type) = &self.content_type
+            && !content_type.to_ascii_lowercase().contains("json")
+        {
+            return Err(ProviderError::new(
+                ErrorKind::BadResponse,
+                format!(
+                    "{endpoint} answered {content_type} where JSON was expected (HTTP {})",
+                    self.status
+                ),
+            ));
         }
         serde_json::from_slice(&self.body).map_err(|e| {
             ProviderError::new(
@@ -237,6 +257,31 @@ impl RawResponse {
                 ),
             )
         })
+    }
+
+    /// For an API whose errors come with a non-2xx status: `None` on success, else what
+    /// `read` makes of the body as the API's error body `B` (`None` when it is not one).
+    pub(crate) fn error_body<B: DeserializeOwned>(
+        &self,
+        read: impl FnOnce(Option<B>) -> ProviderError,
+    ) -> Option<ProviderError> {
+        if self.is_success() {
+            return None;
+        }
+        Some(read(serde_json::from_slice(&self.body).ok()))
+    }
+
+    /// An error status without the error body `provider` writes: the status and a snippet.
+    pub(crate) fn unexplained(&self, provider: &str) -> ProviderError {
+        ProviderError::from_provider(
+            self.status,
+            None,
+            Some(self.snippet()),
+            format!(
+                "{provider} answered HTTP {} without an error body",
+                self.status
+            ),
+        )
     }
 
     /// The body as text for an error message, shortened.

@@ -86,6 +86,23 @@ impl ActionKind {
     }
 }
 
+/// Which actions to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionQuery {
+    /// Only this package's. NCP lists one package at a time, `None` being the top level;
+    /// the others list every function of the namespace and cannot narrow it to a package.
+    pub package: Option<String>,
+}
+
+impl ActionQuery {
+    /// The actions of `package`.
+    pub fn package(package: impl Into<String>) -> Self {
+        Self {
+            package: Some(package.into()),
+        }
+    }
+}
+
 /// A line in an action list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionSummary {

@@ -71,6 +71,34 @@ pub struct Activation {
     pub logs: Option<Vec<String>>,
 }
 
+/// Which activation to read: its id, and its action where the provider reads activations
+/// through their action (NCP does; OpenWhisk needs only the id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationRef {
+    /// The activation id.
+    pub id: String,
+    /// The action that ran.
+    pub action: Option<super::ActionRef>,
+}
+
+impl ActivationRef {
+    /// An activation of `action`.
+    pub fn of(action: super::ActionRef, id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            action: Some(action),
+        }
+    }
+
+    /// An activation known by its id alone.
+    pub fn id(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            action: None,
+        }
+    }
+}
+
 /// Which activations to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivationQuery {

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Capability {
-    /// List and read actions (functions).
+    /// List actions (functions).
+    ActionsList,
+    /// Read one action in full: its code, parameters and limits.
     ActionsRead,
     /// Create, update and delete actions.
     ActionsWrite,
@@ -22,6 +24,36 @@ pub enum Capability {
     AsyncInvocations,
     /// Search function logs.
     FunctionLogs,
+}
+
+impl Capability {
+    /// Every capability, in the order the console shows them.
+    pub const ALL: [Capability; 9] = [
+        Self::ActionsList,
+        Self::ActionsRead,
+        Self::ActionsWrite,
+        Self::Invoke,
+        Self::StreamingInvoke,
+        Self::Activations,
+        Self::ActivationDetail,
+        Self::AsyncInvocations,
+        Self::FunctionLogs,
+    ];
+
+    /// What it is, for a sentence ("… does not offer reading an action's code").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::ActionsList => "listing actions",
+            Self::ActionsRead => "reading an action's code",
+            Self::ActionsWrite => "creating, updating and deleting actions",
+            Self::Invoke => "invoking",
+            Self::StreamingInvoke => "following an invocation's logs",
+            Self::Activations => "listing activations",
+            Self::ActivationDetail => "reading one activation",
+            Self::AsyncInvocations => "listing asynchronous invocations",
+            Self::FunctionLogs => "searching function logs",
+        }
+    }
 }
 
 /// The set of capabilities of a connection.

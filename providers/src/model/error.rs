@@ -25,6 +25,9 @@ pub enum ErrorKind {
     Unsupported,
     /// The connection is not configured correctly (missing key, bad endpoint).
     Config,
+    /// The request could not be built (a body that does not serialise, a signature that
+    /// cannot be made): nothing was sent.
+    Request,
 }
 
 /// A failure talking to a provider: its own code and message beside a plain explanation.

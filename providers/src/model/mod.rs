@@ -12,8 +12,10 @@ mod invocation;
 mod logs;
 mod page;
 
-pub use action::{ActionExec, ActionKind, ActionLimits, ActionRef, ActionSpec, ActionSummary};
-pub use activation::{Activation, ActivationQuery, ActivationStatus};
+pub use action::{
+    ActionExec, ActionKind, ActionLimits, ActionQuery, ActionRef, ActionSpec, ActionSummary,
+};
+pub use activation::{Activation, ActivationQuery, ActivationRef, ActivationStatus};
 pub use capability::{Capabilities, Capability};
 pub use connection::{ConnectionSummary, ProviderKind};
 pub use error::{ErrorKind, ProviderError};

@@ -25,11 +25,7 @@ impl PageRequest {
 
     /// 1-based page number for providers that page by number.
     pub fn page_number(&self) -> u64 {
-        if self.limit == 0 {
-            1
-        } else {
-            self.offset / self.limit + 1
-        }
+        self.offset.checked_div(self.limit).unwrap_or(0) + 1
     }
 }
 
