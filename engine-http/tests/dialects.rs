@@ -4,7 +4,7 @@
 mod support;
 
 use providers::client::{
-    NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Transport, TransportOptions,
+    NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Operations, Transport, TransportOptions,
 };
 use providers::sign::Secret;
 use providers::*;
@@ -80,9 +80,10 @@ async fn the_ncp_client_round_trips_every_capability_on_both_base_paths() {
             Some("from the client")
         );
         assert!(
-            c.list_actions(Some("demo"))
+            c.list_actions(&ActionQuery::package("demo"), &PageRequest::first(50))
                 .await
                 .unwrap()
+                .items
                 .iter()
                 .any(|a| a.action.name == name)
         );
@@ -103,15 +104,20 @@ async fn the_ncp_client_round_trips_every_capability_on_both_base_paths() {
         );
         let page = c
             .list_activations(
-                &ActionRef::in_package("demo", &name),
-                &ActivationQuery::default(),
+                &ActivationQuery {
+                    action: Some(ActionRef::in_package("demo", &name)),
+                    ..Default::default()
+                },
                 &PageRequest::first(20),
             )
             .await
             .unwrap();
         assert_eq!(page.total, Some(1));
         let detail = c
-            .get_activation(&ActionRef::in_package("demo", &name), &page.items[0].id)
+            .get_activation(&ActivationRef::of(
+                ActionRef::in_package("demo", &name),
+                &page.items[0].id,
+            ))
             .await
             .unwrap();
         assert!(detail.logs.unwrap()[0].ends_with("stdout: echo"));
@@ -203,7 +209,7 @@ async fn the_openwhisk_client_round_trips_every_capability() {
         "nodejs:20"
     );
     assert!(
-        c.list_actions(&PageRequest::first(50))
+        c.list_actions(&ActionQuery::default(), &PageRequest::first(50))
             .await
             .unwrap()
             .items
@@ -266,7 +272,7 @@ async fn the_openwhisk_client_round_trips_every_capability() {
 async fn openwhisk_refuses_a_wrong_key() {
     let url = serve().await;
     let error = ow(&url, "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:nope")
-        .list_actions(&PageRequest::first(1))
+        .list_actions(&ActionQuery::default(), &PageRequest::first(1))
         .await
         .unwrap_err();
     assert_eq!(
@@ -307,7 +313,10 @@ mod functiongraph {
     async fn functions_invocations_and_async_records_round_trip() {
         let (url, workers) = serve_with_workers().await;
         let c = client(&url, "hw-sk");
-        let list = c.list_functions(&PageRequest::first(100)).await.unwrap();
+        let list = c
+            .list_actions(&ActionQuery::default(), &PageRequest::first(100))
+            .await
+            .unwrap();
         assert!(
             list.items
                 .iter()
@@ -403,7 +412,7 @@ mod functiongraph {
     async fn wrong_keys_unknown_functions_and_bad_filters_keep_huaweis_codes() {
         let (url, workers) = serve_with_workers().await;
         let error = client(&url, "wrong")
-            .list_functions(&PageRequest::first(1))
+            .list_actions(&ActionQuery::default(), &PageRequest::first(1))
             .await
             .unwrap_err();
         assert_eq!(
@@ -466,7 +475,7 @@ mod scf {
         let url = serve().await;
         let c = client(&url, "tc-key");
         assert_eq!(
-            c.list_functions(&PageRequest::first(20))
+            c.list_actions(&ActionQuery::default(), &PageRequest::first(20))
                 .await
                 .unwrap()
                 .total,
@@ -549,7 +558,7 @@ mod scf {
     async fn wrong_keys_and_bad_windows_are_refused() {
         let url = serve().await;
         let error = client(&url, "wrong")
-            .list_functions(&PageRequest::first(1))
+            .list_actions(&ActionQuery::default(), &PageRequest::first(1))
             .await
             .unwrap_err();
         assert_eq!(
