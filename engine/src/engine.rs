@@ -90,6 +90,15 @@ pub enum LiveEvent {
     },
 }
 
+/// Which invocation an [`Engine::unrun`] record is for.
+pub(crate) struct Unrun<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) package: &'a str,
+    pub(crate) action: &'a str,
+    pub(crate) subject: &'a str,
+    pub(crate) params: Value,
+}
+
 /// A package as the dialects show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Package {
@@ -430,7 +439,14 @@ impl Engine {
                 panic_message(&*panic)
             );
             tracing::error!(activation = id, "{message}");
-            let record = self.internal_failure(id, action, recorded, subject, &message);
+            let what = Unrun {
+                id,
+                package: &action.package,
+                action: &action.name,
+                subject,
+                params: Value::Object(recorded),
+            };
+            let record = self.unrun(what, "whisk internal error", &message);
             self.store().insert_activation(&record)?;
             Ok(record)
         });
@@ -475,29 +491,23 @@ impl Engine {
         }
     }
 
-    /// The record of an invocation the engine itself failed to run.
-    pub(crate) fn internal_failure(
-        &self,
-        id: &str,
-        action: &StoredAction,
-        params: Map<String, Value>,
-        subject: &str,
-        message: &str,
-    ) -> ActivationRecord {
+    /// The record of an invocation that never ran: the engine failed to run it, or it could
+    /// not start (its action is gone). It ends where it starts, with `message` as its error.
+    pub(crate) fn unrun(&self, what: Unrun<'_>, status: &str, message: &str) -> ActivationRecord {
         let now = now_ms();
         ActivationRecord {
-            id: id.to_string(),
+            id: what.id.to_string(),
             namespace: self.options.namespace.clone(),
-            package: action.package.clone(),
-            action: action.name.clone(),
-            subject: subject.into(),
+            package: what.package.to_string(),
+            action: what.action.to_string(),
+            subject: what.subject.to_string(),
             start_ms: now,
             end_ms: now,
             duration_ms: 0,
-            status: "whisk internal error".into(),
+            status: status.into(),
             result: json!({ "error": message }),
             logs: Vec::new(),
-            params: Value::Object(params),
+            params: what.params,
             memory_used: 0,
             billed_ms: billed(0),
             components: Vec::new(),

@@ -10,7 +10,7 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::engine::{Engine, new_id, now_ms, panic_message};
+use crate::engine::{Engine, Unrun, new_id, now_ms, panic_message};
 use crate::error::{EngineError, ErrorCode};
 use crate::slots::Caller;
 use crate::store::{ActivationRecord, AsyncFilter, AsyncRecord};
@@ -194,7 +194,18 @@ impl Engine {
             }
             Err(e) => {
                 let id = job.activation_id.clone().unwrap_or_else(new_id);
-                let record = self.unrun(job, &id, &e);
+                let status = match e.code {
+                    ErrorCode::Internal => "whisk internal error",
+                    _ => "action developer error",
+                };
+                let what = Unrun {
+                    id: &id,
+                    package: &job.package,
+                    action: &job.action,
+                    subject: &job.subject,
+                    params: job.params.clone(),
+                };
+                let record = self.unrun(what, status, &e.message);
                 self.store().insert_activation(&record)?;
                 (AsyncStatus::Fail, i64::from(e.code.number()), e.message, id)
             }
@@ -207,32 +218,6 @@ impl Engine {
             Some(&activation),
             now_ms(),
         )
-    }
-
-    /// The activation of a queued invocation that could not run.
-    fn unrun(&self, job: &AsyncRecord, id: &str, e: &EngineError) -> ActivationRecord {
-        let now = now_ms();
-        let status = match e.code {
-            ErrorCode::Internal => "whisk internal error",
-            _ => "action developer error",
-        };
-        ActivationRecord {
-            id: id.to_string(),
-            namespace: self.options().namespace.clone(),
-            package: job.package.clone(),
-            action: job.action.clone(),
-            subject: job.subject.clone(),
-            start_ms: now,
-            end_ms: now,
-            duration_ms: 0,
-            status: status.into(),
-            result: serde_json::json!({ "error": e.message }),
-            logs: Vec::new(),
-            params: job.params.clone(),
-            memory_used: 0,
-            billed_ms: crate::billed(0),
-            components: Vec::new(),
-        }
     }
 
     /// One asynchronous invocation.

@@ -20,6 +20,21 @@ fn engine_with(options: EngineOptions) -> Arc<Engine> {
     Arc::new(Engine::in_memory(options).unwrap())
 }
 
+/// An engine whose worker is a shell `script` (a stand-in that misbehaves on purpose), with
+/// an action `any` to invoke.
+fn with_stand_in_worker(script: &str) -> Arc<Engine> {
+    let mut worker = WorkerOptions::for_program("/bin/sh");
+    worker.program.args = vec!["-c".into(), script.into()];
+    let e = engine_with(EngineOptions {
+        worker,
+        ..common::options()
+    });
+    let code = "function main() { return {}; }";
+    e.put_action("-", "any", None, &body(code, 1_000, 128))
+        .unwrap();
+    e
+}
+
 fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
     let until = Instant::now() + limit;
     while !done() {
@@ -470,19 +485,7 @@ fn the_queue_is_bounded_and_ended_records_expire() {
 #[test]
 fn a_worker_that_dies_mid_run_is_an_internal_error_and_the_engine_goes_on() {
     // A stand-in worker that reads its job and dies of SIGSEGV, as a crashing runtime would.
-    let mut worker = WorkerOptions::for_program("/bin/sh");
-    worker.program.args = vec!["-c".into(), "read job; kill -SEGV $$".into()];
-    let e = engine_with(EngineOptions {
-        worker,
-        ..common::options()
-    });
-    e.put_action(
-        "-",
-        "any",
-        None,
-        &body("function main() { return {}; }", 1_000, 128),
-    )
-    .unwrap();
+    let e = with_stand_in_worker("read job; kill -SEGV $$");
     let record = e.invoke("-", "any", Map::new(), "guest", None).unwrap();
     assert_eq!(record.status, "whisk internal error");
     let error = record.result["error"].as_str().unwrap();
@@ -517,24 +520,9 @@ fn workers_hold_no_secret_from_the_engines_environment() {
     // process does not hold it either. A stand-in worker prints what it was given.
     let dir = tempfile::tempdir().unwrap();
     let seen = dir.path().join("env");
-    let mut worker = WorkerOptions::for_program("/bin/sh");
-    worker.program.args = vec![
-        "-c".into(),
-        format!("env > {}; read job", seen.display()).into(),
-    ];
     // SAFETY of the test: set before any worker starts; no other test reads this variable.
     unsafe { std::env::set_var("FNCONSOLE_TEST_CLOUD_SECRET", "s3cr3t") };
-    let e = engine_with(EngineOptions {
-        worker,
-        ..common::options()
-    });
-    e.put_action(
-        "-",
-        "any",
-        None,
-        &body("function main() { return {}; }", 500, 128),
-    )
-    .unwrap();
+    let e = with_stand_in_worker(&format!("env > {}; read job", seen.display()));
     let _ = e.invoke("-", "any", Map::new(), "guest", None).unwrap();
     let env = std::fs::read_to_string(&seen).unwrap();
     assert!(!env.contains("s3cr3t"), "{env}");
