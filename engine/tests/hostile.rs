@@ -528,3 +528,34 @@ fn workers_hold_no_secret_from_the_engines_environment() {
     assert!(!env.contains("s3cr3t"), "{env}");
     assert!(env.contains("FNCONSOLE_WORKER_PARENT="), "{env}");
 }
+
+#[test]
+fn shutdown_waits_no_longer_than_a_runaway_deadline() {
+    let e = engine_with(common::options());
+    let (_, code) = RUNAWAYS[1];
+    e.put_action("-", "spin", None, &body(code, 1_000, 128))
+        .unwrap();
+    let workers = Workers::start(e.clone(), 2);
+    let queued = e
+        .enqueue("-", "spin", Map::new(), "guest", Duration::from_secs(60))
+        .unwrap();
+    let status = || {
+        e.async_invocation(&queued.request_id)
+            .unwrap()
+            .unwrap()
+            .status
+    };
+    wait_for("the runaway to start", Duration::from_secs(10), || {
+        status() == AsyncStatus::Running
+    });
+    let stopping = Instant::now();
+    workers.stop();
+    assert!(
+        stopping.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        stopping.elapsed()
+    );
+    assert_eq!(status(), AsyncStatus::Fail);
+    let activation = e.activation(&queued.activation_id).unwrap();
+    assert_eq!(activation.status, "timeout");
+}
