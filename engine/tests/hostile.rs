@@ -559,3 +559,54 @@ fn shutdown_waits_no_longer_than_a_runaway_deadline() {
     let activation = e.activation(&queued.activation_id).unwrap();
     assert_eq!(activation.status, "timeout");
 }
+
+#[test]
+fn workers_run_with_an_address_space_limit_and_no_core_dumps() {
+    let e = engine_with(common::options());
+    let code = "function main() { return {}; }";
+    e.put_action("-", "idle", None, &body(code, 1_000, 128))
+        .unwrap();
+    e.invoke("-", "idle", Map::new(), "guest", None).unwrap();
+    // The worker now waits in the pool: find this process's worker children and read their
+    // limits as the kernel applies them.
+    let mut children = Vec::new();
+    for task in std::fs::read_dir("/proc/self/task").unwrap() {
+        let listed =
+            std::fs::read_to_string(task.unwrap().path().join("children")).unwrap_or_default();
+        children.extend(listed.split_whitespace().map(str::to_string));
+    }
+    let workers: Vec<String> = children
+        .into_iter()
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| c.contains("engine-worker"))
+        })
+        .collect();
+    assert!(!workers.is_empty(), "no worker process found");
+    let address_space = engine::worker::WorkerOptions::default().address_space_bytes;
+    let mut checked = 0;
+    for pid in workers {
+        let Ok(limits) = std::fs::read_to_string(format!("/proc/{pid}/limits")) else {
+            continue; // it ended meanwhile (another test's worker)
+        };
+        checked += 1;
+        let row = |name: &str| {
+            limits
+                .lines()
+                .find(|l| l.starts_with(name))
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default()
+        };
+        assert!(
+            row("Max address space").contains(&format!("{address_space} {address_space} bytes")),
+            "{}",
+            row("Max address space")
+        );
+        assert!(
+            row("Max core file size").contains("0 0 bytes"),
+            "{}",
+            row("Max core file size")
+        );
+    }
+    assert!(checked > 0, "no worker's limits could be read");
+}
