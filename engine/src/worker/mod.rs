@@ -47,11 +47,18 @@ impl WorkerProgram {
     }
 
     /// This process's own executable with [`WORKER_SUBCOMMAND`]: how `fnconsole` starts
-    /// its workers. When the executable's path cannot be read, Linux's `/proc/self/exe`
-    /// names the same file.
+    /// its workers. Linux's `/proc/self/exe` is the running binary itself even after the
+    /// file on disk was replaced (a rebuild, an upgrade), so a worker always speaks the same
+    /// protocol as its engine; elsewhere the executable's path.
     pub fn current_exe() -> Self {
+        let proc_exe = PathBuf::from("/proc/self/exe");
+        let program = if proc_exe.exists() {
+            proc_exe
+        } else {
+            std::env::current_exe().unwrap_or(proc_exe)
+        };
         Self {
-            program: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/proc/self/exe")),
+            program,
             args: vec![WORKER_SUBCOMMAND.into()],
         }
     }

@@ -1,6 +1,7 @@
 //! The engine's side: start workers, hand each a job, follow it, kill it at the deadline.
 
 use std::io::{BufWriter, Write};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
@@ -270,9 +271,19 @@ impl Spawner {
     }
 }
 
+fn worker_name(program: &super::WorkerProgram) -> std::ffi::OsString {
+    let exe = std::env::current_exe().ok();
+    match program.program.as_os_str() == "/proc/self/exe" {
+        true => exe.map_or_else(|| "fnconsole".into(), |p| p.into_os_string()),
+        false => program.program.clone().into_os_string(),
+    }
+}
+
 fn spawn(options: &WorkerOptions) -> std::io::Result<Child> {
     let program = &options.program;
     Command::new(&program.program)
+        // Named as the engine's binary in `ps`, not as /proc/self/exe.
+        .arg0(worker_name(program))
         .args(&program.args)
         // Nothing of the engine's environment (cloud keys among it) reaches action code.
         .env_clear()
