@@ -43,8 +43,8 @@ pub fn build_with(
                         endpoint,
                         base_path: c.base_path.clone().unwrap_or_else(|| "/api/v2".into()),
                         platform: c.platform.clone(),
-                        access_key: keys.ncp_access_key.clone(),
-                        secret_key: keys.ncp_secret_key.clone(),
+                        access_key: keys.ncp.access_key.clone(),
+                        secret_key: keys.ncp.secret_key.clone(),
                     },
                 )));
             }
@@ -54,7 +54,7 @@ pub fn build_with(
                     OpenWhiskConfig {
                         endpoint,
                         namespace: "_".into(),
-                        auth: keys.openwhisk_auth.clone(),
+                        auth: keys.openwhisk.auth.clone(),
                     },
                 )));
             }
@@ -63,11 +63,11 @@ pub fn build_with(
                     transport.clone(),
                     HuaweiConfig {
                         endpoint,
-                        project_id: keys.huawei_project_id.clone(),
+                        project_id: keys.huawei.project_id.clone(),
                         region: "local".into(),
                         auth: HuaweiAuth::AkSk {
-                            access_key: keys.huawei_access_key.clone(),
-                            secret_key: keys.huawei_secret_key.clone(),
+                            access_key: keys.huawei.access_key.clone(),
+                            secret_key: keys.huawei.secret_key.clone(),
                         },
                     },
                 )));
@@ -78,10 +78,10 @@ pub fn build_with(
                     TencentConfig {
                         legacy_endpoint: endpoint.clone(),
                         endpoint,
-                        region: keys.tencent_region.clone(),
+                        region: keys.tencent.region.clone(),
                         namespace: c.namespace.clone().unwrap_or_else(|| "default".into()),
-                        secret_id: keys.tencent_secret_id.clone(),
-                        secret_key: keys.tencent_secret_key.clone(),
+                        secret_id: keys.tencent.secret_id.clone(),
+                        secret_key: keys.tencent.secret_key.clone(),
                     },
                 )));
             }
