@@ -63,7 +63,7 @@ fn token_accepted(keys: &DialectKeys, headers: &HeaderMap) -> bool {
         .get("x-auth-token")
         .and_then(|v| v.to_str().ok())
         .filter(|t| !t.is_empty());
-    match (&keys.huawei_auth_token, presented) {
+    match (&keys.huawei.auth_token, presented) {
         (Some(accepted), Some(token)) if !accepted.expose().is_empty() => {
             signer::verify_token(Some(token), accepted).is_ok()
         }
@@ -88,7 +88,7 @@ fn verify_signature(
         body,
     };
     let lookup = |k: &str| {
-        (k == keys.huawei_access_key).then(|| Secret::new(keys.huawei_secret_key.expose()))
+        (k == keys.huawei.access_key).then(|| Secret::new(keys.huawei.secret_key.expose()))
     };
     signer::verify(parts, lookup, engine::now_ms() / 1000)
 }
@@ -194,7 +194,7 @@ async fn handle(
     let [_, project, "fgs", rest @ ..] = segments.as_slice() else {
         return error(StatusCode::NOT_FOUND, "FSS.0404", "can not find resource");
     };
-    if *project != state.keys.huawei_project_id {
+    if *project != state.keys.huawei.project_id {
         return error(
             StatusCode::FORBIDDEN,
             "FSS.0403",
@@ -449,20 +449,27 @@ async fn handle(
 mod tests {
     use super::*;
     use crate::answered;
+    use crate::keys::{HuaweiKeys, NcpKeys, OpenWhiskKeys, TencentKeys};
 
     fn keys_with_token(token: &str) -> DialectKeys {
         DialectKeys {
             namespace: "guest".into(),
-            ncp_access_key: "ncp-ak".into(),
-            ncp_secret_key: "ncp-sk".into(),
-            openwhisk_auth: "u:k".into(),
-            huawei_project_id: "p".into(),
-            huawei_access_key: "hw-ak".into(),
-            huawei_secret_key: "hw-sk".into(),
-            huawei_auth_token: Some(token.into()),
-            tencent_secret_id: "tc-id".into(),
-            tencent_secret_key: "tc-key".into(),
-            tencent_region: "ap-guangzhou".into(),
+            ncp: NcpKeys {
+                access_key: "ncp-ak".into(),
+                secret_key: "ncp-sk".into(),
+            },
+            openwhisk: OpenWhiskKeys { auth: "u:k".into() },
+            huawei: HuaweiKeys {
+                project_id: "p".into(),
+                access_key: "hw-ak".into(),
+                secret_key: "hw-sk".into(),
+                auth_token: Some(token.into()),
+            },
+            tencent: TencentKeys {
+                secret_id: "tc-id".into(),
+                secret_key: "tc-key".into(),
+                region: "ap-guangzhou".into(),
+            },
         }
     }
 

@@ -10,7 +10,7 @@ mod openwhisk;
 mod tencent;
 mod time;
 
-pub use keys::DialectKeys;
+pub use keys::{DialectKeys, HuaweiKeys, NcpKeys, OpenWhiskKeys, TencentKeys};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

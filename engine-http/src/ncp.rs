@@ -48,7 +48,7 @@ async fn authenticate(State(state): State<DialectState>, request: Request, next:
             .unwrap_or("/");
         let keys = &state.keys;
         let lookup =
-            |k: &str| (k == keys.ncp_access_key).then(|| Secret::new(keys.ncp_secret_key.expose()));
+            |k: &str| (k == keys.ncp.access_key).then(|| Secret::new(keys.ncp.secret_key.expose()));
         signer::verify(
             request.method().as_str(),
             target,

@@ -33,7 +33,7 @@ async fn authenticate(State(state): State<DialectState>, request: Request, next:
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok());
-    if signer::verify(auth, &state.keys.openwhisk_auth).is_err() {
+    if signer::verify(auth, &state.keys.openwhisk.auth).is_err() {
         return error(
             StatusCode::UNAUTHORIZED,
             "The supplied authentication is invalid",

@@ -61,7 +61,7 @@ fn verify_tc3<'a>(
     body: &[u8],
 ) -> Result<String, VerifyError> {
     let lookup = |k: &str| {
-        (k == keys.tencent_secret_id).then(|| Secret::new(keys.tencent_secret_key.expose()))
+        (k == keys.tencent.secret_id).then(|| Secret::new(keys.tencent.secret_key.expose()))
     };
     tencent_tc3::verify(
         method.as_str(),
@@ -478,7 +478,7 @@ async fn legacy(
     };
     let keys = state.keys.clone();
     let lookup = move |k: &str| {
-        (k == keys.tencent_secret_id).then(|| Secret::new(keys.tencent_secret_key.expose()))
+        (k == keys.tencent.secret_id).then(|| Secret::new(keys.tencent.secret_key.expose()))
     };
     if let Err(e) = tencent_legacy::verify(&to_sign, lookup, engine::now_ms() / 1000) {
         return legacy_error(

@@ -1036,13 +1036,13 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
 /// Keys the engine does not know, and the engine's access keys with wrong secrets.
 fn strangers() -> (engine_http::DialectKeys, engine_http::DialectKeys) {
     let mut unknown = support::keys();
-    unknown.ncp_access_key = "ncp-nobody".into();
-    unknown.tencent_secret_id = "AKIDnobody".into();
-    unknown.huawei_access_key = "HW-NOBODY".into();
+    unknown.ncp.access_key = "ncp-nobody".into();
+    unknown.tencent.secret_id = "AKIDnobody".into();
+    unknown.huawei.access_key = "HW-NOBODY".into();
     let mut wrong = support::keys();
-    wrong.ncp_secret_key = "not-the-secret".into();
-    wrong.tencent_secret_key = "not-the-secret".into();
-    wrong.huawei_secret_key = "not-the-secret".into();
+    wrong.ncp.secret_key = "not-the-secret".into();
+    wrong.tencent.secret_key = "not-the-secret".into();
+    wrong.huawei.secret_key = "not-the-secret".into();
     (unknown, wrong)
 }
 
@@ -1150,7 +1150,7 @@ async fn credentials_are_checked_before_the_body_is_read() {
             // OpenWhisk has no access key apart from its secret: a wrong one.
             Sign::OpenWhisk => {
                 let mut k = support::keys();
-                k.openwhisk_auth = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:wrong".into();
+                k.openwhisk.auth = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:wrong".into();
                 support::signed_headers(&url, &k, sign, method, target, body)
             }
             _ => stranger,

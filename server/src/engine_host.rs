@@ -2,9 +2,9 @@
 //! on a fresh one, the asynchronous workers, and the dialects on their own listener.
 
 use engine::{Engine, EngineOptions, Workers, demo};
-use engine_http::DialectKeys;
+use engine_http::{DialectKeys, HuaweiKeys, NcpKeys, OpenWhiskKeys, TencentKeys};
 use providers::sign::Secret;
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -49,38 +49,20 @@ pub enum EngineStartError {
     },
 }
 
-/// Keys as kept in `engine-keys.toml`: no `Debug`, so no log can print them.
-#[derive(Default, Serialize, Deserialize)]
-struct StoredKeys {
-    ncp_access_key: Option<String>,
-    ncp_secret_key: Option<String>,
-    openwhisk_auth: Option<String>,
-    huawei_project_id: Option<String>,
-    huawei_access_key: Option<String>,
-    huawei_secret_key: Option<String>,
-    tencent_secret_id: Option<String>,
-    tencent_secret_key: Option<String>,
-}
+/// `engine-keys.toml`: the generated keys, under their `[engine]` names. Not `Debug`-printed
+/// anywhere, so no log shows them.
+type KeptKeys = BTreeMap<String, String>;
 
-impl StoredKeys {
-    /// The first key kept empty (a hand edit): an empty secret would let anyone sign.
-    fn empty(&self) -> Option<&'static str> {
-        [
-            ("ncp_access_key", &self.ncp_access_key),
-            ("ncp_secret_key", &self.ncp_secret_key),
-            ("openwhisk_auth", &self.openwhisk_auth),
-            ("huawei_project_id", &self.huawei_project_id),
-            ("huawei_access_key", &self.huawei_access_key),
-            ("huawei_secret_key", &self.huawei_secret_key),
-            ("tencent_secret_id", &self.tencent_secret_id),
-            ("tencent_secret_key", &self.tencent_secret_key),
-        ]
-        .into_iter()
-        .find_map(|(name, v)| {
-            v.as_deref()
-                .is_some_and(|v| v.trim().is_empty())
-                .then_some(name)
-        })
+/// A configured key wins; else the one kept; else `make` makes one, and it is kept.
+fn pick(
+    kept: &mut KeptKeys,
+    name: &str,
+    configured: &Option<String>,
+    make: impl FnOnce() -> String,
+) -> String {
+    match configured {
+        Some(key) => key.clone(),
+        None => kept.entry(name.to_string()).or_insert_with(make).clone(),
     }
 }
 
@@ -97,94 +79,80 @@ pub fn load_or_generate_keys(
         message,
     };
     private_files::restrict_if_exists(&path).map_err(|e| err(e.to_string()))?;
-    let mut stored: StoredKeys = match std::fs::read_to_string(&path) {
+    let mut kept: KeptKeys = match std::fs::read_to_string(&path) {
         Ok(text) => toml::from_str(&text).map_err(|e| err(e.to_string()))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => StoredKeys::default(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => KeptKeys::new(),
         Err(e) => return Err(err(e.to_string())),
     };
-    if let Some(name) = stored.empty() {
+    // A hand edit that empties a key: an empty secret would let anyone sign.
+    if let Some(name) = kept
+        .iter()
+        .find_map(|(k, v)| v.trim().is_empty().then_some(k))
+    {
         return Err(err(format!(
             "`{name}` is empty; remove the line to have a new one generated"
         )));
     }
-    let before = toml::to_string(&stored).map_err(|e| err(e.to_string()))?;
-    let id = engine::new_id;
-    let pick = |configured: &Option<String>,
-                kept: &mut Option<String>,
-                make: &dyn Fn() -> String|
-     -> String {
-        if let Some(c) = configured {
-            return c.clone();
-        }
-        kept.get_or_insert_with(make).clone()
-    };
-    let keys = DialectKeys {
-        namespace: section.namespace.clone(),
-        ncp_access_key: pick(&section.ncp_access_key, &mut stored.ncp_access_key, &|| {
-            format!("ncp{}", &id()[..17])
-        }),
-        ncp_secret_key: Secret::new(pick(
-            &section.ncp_secret_key,
-            &mut stored.ncp_secret_key,
-            &|| id() + &id(),
-        )),
-        openwhisk_auth: Secret::new(pick(
-            &section.openwhisk_auth,
-            &mut stored.openwhisk_auth,
-            &|| {
-                let u = id();
-                format!(
-                    "{}-{}-{}-{}-{}:{}{}",
-                    &u[0..8],
-                    &u[8..12],
-                    &u[12..16],
-                    &u[16..20],
-                    &u[20..32],
-                    id(),
-                    id()
-                )
-            },
-        )),
-        huawei_project_id: pick(
-            &section.huawei_project_id,
-            &mut stored.huawei_project_id,
-            &id,
-        ),
-        huawei_access_key: pick(
-            &section.huawei_access_key,
-            &mut stored.huawei_access_key,
-            &|| id()[..20].to_uppercase(),
-        ),
-        huawei_secret_key: Secret::new(pick(
-            &section.huawei_secret_key,
-            &mut stored.huawei_secret_key,
-            &|| id() + &id()[..8],
-        )),
-        huawei_auth_token: section.huawei_auth_token.clone().map(Secret::new),
-        tencent_secret_id: pick(
-            &section.tencent_secret_id,
-            &mut stored.tencent_secret_id,
-            &|| format!("AKID{}", &id()[..32]),
-        ),
-        tencent_secret_key: Secret::new(pick(
-            &section.tencent_secret_key,
-            &mut stored.tencent_secret_key,
-            &id,
-        )),
-        tencent_region: section
-            .tencent_region
-            .clone()
-            .unwrap_or_else(|| "ap-guangzhou".into()),
-    };
-    let after = toml::to_string(&stored).map_err(|e| err(e.to_string()))?;
-    if after != before {
+    let before = kept.clone();
+    let keys = generate_missing(section, &mut kept);
+    if kept != before {
+        let text = toml::to_string(&kept).map_err(|e| err(e.to_string()))?;
         let text = format!(
-            "# Keys of the embedded engine's dialects, generated on first start. Keep private.\n{after}"
+            "# Keys of the embedded engine's dialects, generated on first start. Keep private.\n{text}"
         );
         private_files::write_private_atomically(&path, text.as_bytes())
             .map_err(|e| err(e.to_string()))?;
     }
     Ok(keys)
+}
+
+/// Every dialect's keys from `section`, generating into `kept` those neither configured nor
+/// kept. The one place keys are made; the token and the region are never generated.
+fn generate_missing(section: &EngineSection, kept: &mut KeptKeys) -> DialectKeys {
+    let id = engine::new_id;
+    let uuid_key = || {
+        let u = id();
+        let (a, b, c, d, e) = (&u[0..8], &u[8..12], &u[12..16], &u[16..20], &u[20..32]);
+        format!("{a}-{b}-{c}-{d}-{e}:{}{}", id(), id())
+    };
+    let s = section;
+    DialectKeys {
+        namespace: s.namespace.clone(),
+        ncp: NcpKeys {
+            access_key: pick(kept, "ncp_access_key", &s.ncp_access_key, || {
+                format!("ncp{}", &id()[..17])
+            }),
+            secret_key: Secret::new(pick(kept, "ncp_secret_key", &s.ncp_secret_key, || {
+                id() + &id()
+            })),
+        },
+        openwhisk: OpenWhiskKeys {
+            auth: Secret::new(pick(kept, "openwhisk_auth", &s.openwhisk_auth, uuid_key)),
+        },
+        huawei: HuaweiKeys {
+            project_id: pick(kept, "huawei_project_id", &s.huawei_project_id, id),
+            access_key: pick(kept, "huawei_access_key", &s.huawei_access_key, || {
+                id()[..20].to_uppercase()
+            }),
+            secret_key: Secret::new(pick(
+                kept,
+                "huawei_secret_key",
+                &s.huawei_secret_key,
+                || id() + &id()[..8],
+            )),
+            auth_token: s.huawei_auth_token.clone().map(Secret::new),
+        },
+        tencent: TencentKeys {
+            secret_id: pick(kept, "tencent_secret_id", &s.tencent_secret_id, || {
+                format!("AKID{}", &id()[..32])
+            }),
+            secret_key: Secret::new(pick(kept, "tencent_secret_key", &s.tencent_secret_key, id)),
+            region: s
+                .tencent_region
+                .clone()
+                .unwrap_or_else(|| "ap-guangzhou".into()),
+        },
+    }
 }
 
 /// Opens the engine's database in `data_dir`, private: the file is created 0600 before
@@ -338,8 +306,8 @@ mod tests {
         );
         let again = load_or_generate_keys(&section, dir.path()).unwrap();
         assert_eq!(
-            (again.ncp_access_key, again.ncp_secret_key),
-            (first.ncp_access_key, first.ncp_secret_key)
+            (again.ncp, again.tencent, again.huawei),
+            (first.ncp, first.tencent, first.huawei)
         );
     }
 
@@ -352,10 +320,72 @@ mod tests {
         loosen(&path);
         let (again, log) = logged(|| load_or_generate_keys(&section, dir.path()).unwrap());
         assert_eq!(mode(&path), 0o600);
-        assert_eq!(again.tencent_secret_key, first.tencent_secret_key);
+        assert_eq!(again.tencent, first.tencent);
         assert!(
             log.contains("WARN") && log.contains(&path.display().to_string()),
             "{log}"
+        );
+    }
+
+    #[test]
+    fn keys_are_kept_under_their_engine_names_and_configured_ones_are_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let section = EngineSection {
+            ncp_secret_key: Some("configured-secret".into()),
+            tencent_region: Some("ap-seoul".into()),
+            ..EngineSection::default()
+        };
+        let keys = load_or_generate_keys(&section, dir.path()).unwrap();
+        assert_eq!(keys.ncp.secret_key.expose(), "configured-secret");
+        assert_eq!(keys.tencent.region, "ap-seoul");
+        assert_eq!(keys.huawei.auth_token, None, "a token is never generated");
+        let text = std::fs::read_to_string(dir.path().join(KEYS_FILE)).unwrap();
+        let kept: KeptKeys = toml::from_str(&text).unwrap();
+        let names: Vec<&str> = kept.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [
+                "huawei_access_key",
+                "huawei_project_id",
+                "huawei_secret_key",
+                "ncp_access_key",
+                "openwhisk_auth",
+                "tencent_secret_id",
+                "tencent_secret_key"
+            ]
+        );
+        assert_eq!(kept["ncp_access_key"], keys.ncp.access_key);
+        assert_eq!(kept["openwhisk_auth"], keys.openwhisk.auth.expose());
+        assert_eq!(kept["huawei_project_id"], keys.huawei.project_id);
+    }
+
+    #[test]
+    fn a_keys_file_written_before_is_read_as_it_is_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(KEYS_FILE);
+        let text = "# Keys of the embedded engine's dialects, generated on first start. Keep private.\n\
+            ncp_access_key = \"nak\"\nncp_secret_key = \"nsk\"\nopenwhisk_auth = \"u:k\"\n\
+            huawei_project_id = \"hp\"\nhuawei_access_key = \"hak\"\nhuawei_secret_key = \"hsk\"\n\
+            tencent_secret_id = \"tid\"\ntencent_secret_key = \"tsk\"\n";
+        std::fs::write(&path, text).unwrap();
+        let keys = load_or_generate_keys(&EngineSection::default(), dir.path()).unwrap();
+        assert_eq!(
+            (
+                keys.ncp.access_key.as_str(),
+                keys.ncp.secret_key.expose(),
+                keys.openwhisk.auth.expose(),
+                keys.huawei.project_id.as_str(),
+                keys.huawei.access_key.as_str(),
+                keys.huawei.secret_key.expose(),
+                keys.tencent.secret_id.as_str(),
+                keys.tencent.secret_key.expose(),
+            ),
+            ("nak", "nsk", "u:k", "hp", "hak", "hsk", "tid", "tsk")
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            text,
+            "not rewritten"
         );
     }
 

@@ -5,7 +5,7 @@
 
 use engine::worker::WorkerOptions;
 use engine::{Engine, EngineOptions, Workers, demo};
-use engine_http::{DialectKeys, router};
+use engine_http::{DialectKeys, HuaweiKeys, NcpKeys, OpenWhiskKeys, TencentKeys, router};
 use providers::sign::{Secret, huawei, ncp, tencent_tc3};
 use serde_json::Value;
 use std::sync::Arc;
@@ -15,16 +15,24 @@ pub const OW_AUTH: &str = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:owkey";
 pub fn keys() -> DialectKeys {
     DialectKeys {
         namespace: "guest".into(),
-        ncp_access_key: "ncp-ak".into(),
-        ncp_secret_key: Secret::new("ncp-sk"),
-        openwhisk_auth: Secret::new(OW_AUTH),
-        huawei_project_id: "p".into(),
-        huawei_access_key: "hw-ak".into(),
-        huawei_secret_key: Secret::new("hw-sk"),
-        huawei_auth_token: Some(Secret::new("hw-iam-token")),
-        tencent_secret_id: "tc-id".into(),
-        tencent_secret_key: Secret::new("tc-key"),
-        tencent_region: "ap-guangzhou".into(),
+        ncp: NcpKeys {
+            access_key: "ncp-ak".into(),
+            secret_key: Secret::new("ncp-sk"),
+        },
+        openwhisk: OpenWhiskKeys {
+            auth: Secret::new(OW_AUTH),
+        },
+        huawei: HuaweiKeys {
+            project_id: "p".into(),
+            access_key: "hw-ak".into(),
+            secret_key: Secret::new("hw-sk"),
+            auth_token: Some(Secret::new("hw-iam-token")),
+        },
+        tencent: TencentKeys {
+            secret_id: "tc-id".into(),
+            secret_key: Secret::new("tc-key"),
+            region: "ap-guangzhou".into(),
+        },
     }
 }
 
@@ -123,8 +131,8 @@ pub fn signed_headers(
                 method,
                 target,
                 engine::now_ms() as u64,
-                &k.ncp_access_key,
-                &k.ncp_secret_key,
+                &k.ncp.access_key,
+                &k.ncp.secret_key,
             );
             headers.extend(
                 signed
@@ -136,7 +144,7 @@ pub fn signed_headers(
         Sign::OpenWhisk => {
             use base64::Engine as _;
             let encoded =
-                base64::engine::general_purpose::STANDARD.encode(k.openwhisk_auth.expose());
+                base64::engine::general_purpose::STANDARD.encode(k.openwhisk.auth.expose());
             headers.push(("Authorization".into(), format!("Basic {encoded}")));
         }
         Sign::Huawei => {
@@ -151,7 +159,7 @@ pub fn signed_headers(
                 body,
             };
             let authorization =
-                huawei::sign(parts, &k.huawei_access_key, &k.huawei_secret_key).unwrap();
+                huawei::sign(parts, &k.huawei.access_key, &k.huawei.secret_key).unwrap();
             headers.push(("Authorization".into(), authorization));
         }
         Sign::Tc3(action) => {
@@ -166,14 +174,14 @@ pub fn signed_headers(
                 &canonical,
                 ts,
                 "scf",
-                &k.tencent_secret_id,
-                &k.tencent_secret_key,
+                &k.tencent.secret_id,
+                &k.tencent.secret_key,
             );
             headers.extend([
                 ("Authorization".to_string(), authorization),
                 ("X-TC-Action".into(), action.into()),
                 ("X-TC-Version".into(), "2018-04-16".into()),
-                ("X-TC-Region".into(), k.tencent_region.clone()),
+                ("X-TC-Region".into(), k.tencent.region.clone()),
                 ("X-TC-Timestamp".into(), ts.to_string()),
             ]);
         }
@@ -274,8 +282,8 @@ pub fn legacy_target(url: &str, k: &DialectKeys, params: &[(&str, &str)]) -> Str
         .iter()
         .chain(&[
             ("Nonce", "4242"),
-            ("Region", k.tencent_region.as_str()),
-            ("SecretId", k.tencent_secret_id.as_str()),
+            ("Region", k.tencent.region.as_str()),
+            ("SecretId", k.tencent.secret_id.as_str()),
             ("SignatureMethod", "HmacSHA256"),
             ("Timestamp", ts.as_str()),
         ])
@@ -288,7 +296,7 @@ pub fn legacy_target(url: &str, k: &DialectKeys, params: &[(&str, &str)]) -> Str
         params: &all,
         key_style: KeyStyle::DotsForUnderscores,
     }
-    .sign(SignatureMethod::HmacSha256, &k.tencent_secret_key);
+    .sign(SignatureMethod::HmacSha256, &k.tencent.secret_key);
     all.push(("Signature".into(), signature));
     let query: Vec<String> = all
         .iter()

@@ -49,16 +49,26 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
-    pub(super) fn from_toml(path: &Path, text: &str, error: &toml::de::Error) -> Self {
-        let (line, column) = error
-            .span()
-            .map(|span| line_column(text, span.start))
-            .unwrap_or((1, 1));
+    /// The parser's `error`; `named_at` names what starts at an offset (a connection entry),
+    /// to say which one the message is about.
+    pub(super) fn from_toml(
+        path: &Path,
+        text: &str,
+        error: &toml::de::Error,
+        named_at: impl Fn(usize) -> Option<String>,
+    ) -> Self {
+        let start = error.span().map_or(0, |span| span.start);
+        let (line, column) = line_column(text, start);
+        let message = error.message().trim();
+        let message = match error.span().and_then(|_| named_at(start)) {
+            Some(what) => format!("{what}: {message}"),
+            None => message.to_string(),
+        };
         ConfigError::Syntax {
             path: path.to_path_buf(),
             line,
             column,
-            message: error.message().trim().to_string(),
+            message,
         }
     }
 

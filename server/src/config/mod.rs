@@ -4,11 +4,16 @@
 //! variable), the line and the problem: a console that starts on a half-read config would
 //! show the wrong clouds.
 
+mod connection;
 mod error;
 mod model;
 
+pub use connection::{
+    ConnectionConfig, EngineConnection, HuaweiConnection, HuaweiSecretVars, NcpConnection,
+    OpenWhiskConnection, TencentConnection, huawei_region,
+};
 pub use error::ConfigError;
-pub use model::{Config, ConnectionConfig, EngineSection, ServerSection, huawei_region};
+pub use model::{Config, EngineSection, ServerSection};
 
 use std::path::{Path, PathBuf};
 
@@ -71,8 +76,9 @@ impl Config {
 
     /// Parses and validates TOML text; `path` only names the file in errors.
     pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let raw: model::RawConfig =
-            toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
+        let raw: model::RawConfig = toml::from_str(text).map_err(|e| {
+            ConfigError::from_toml(path, text, &e, |at| model::entry_named_at(text, at))
+        })?;
         raw.validate(path, text)
     }
 
@@ -90,11 +96,8 @@ impl Config {
                 value: value.clone(),
                 expected: "a socket address such as 127.0.0.1:3233",
             })?;
-            let old = format!("http://{}", self.engine.listen);
             for c in &mut self.connections {
-                if c.endpoint.trim_end_matches('/') == old {
-                    c.endpoint = format!("http://{listen}");
-                }
+                c.follow_engine(listen);
             }
             self.engine.listen = listen;
         }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::ConfigError;
+use super::connection::{ConnectionConfig, EngineConnection};
 
 /// The validated configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,53 +187,6 @@ impl Default for EngineSection {
     }
 }
 
-/// One `[[connections]]` entry. Secrets are never in the file: it names the environment
-/// variables that hold them.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConnectionConfig {
-    /// Unique id, used in URLs and logs.
-    pub id: String,
-    /// A human name; the id when absent.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Which API the endpoint speaks.
-    pub provider: ProviderKind,
-    /// Base URL of the API (`http://` or `https://`).
-    pub endpoint: String,
-    /// NCP platform (`classic` or `vpc`).
-    #[serde(default)]
-    pub platform: Option<String>,
-    /// NCP base path (`/api/v2` or `/ncf/api/v2`).
-    #[serde(default)]
-    pub base_path: Option<String>,
-    /// OpenWhisk namespace, or SCF namespace.
-    #[serde(default)]
-    pub namespace: Option<String>,
-    /// Huawei project id.
-    #[serde(default)]
-    pub project_id: Option<String>,
-    /// Huawei or Tencent region.
-    #[serde(default)]
-    pub region: Option<String>,
-    /// Variable holding the access key (NCP, Huawei) or secret id (Tencent).
-    #[serde(default)]
-    pub access_key_env: Option<String>,
-    /// Variable holding the secret key.
-    #[serde(default)]
-    pub secret_key_env: Option<String>,
-    /// Variable holding OpenWhisk's `uuid:key`.
-    #[serde(default)]
-    pub auth_env: Option<String>,
-    /// Variable holding a Huawei IAM token (`X-Auth-Token`).
-    #[serde(default)]
-    pub token_env: Option<String>,
-    /// Tencent's legacy API endpoint (default `https://scf.api.qcloud.com` for the public
-    /// cloud, else `endpoint`).
-    #[serde(default)]
-    pub legacy_endpoint: Option<String>,
-}
-
 impl Default for Config {
     /// No file: the engine, and one connection per dialect pointing at it.
     fn default() -> Self {
@@ -250,36 +204,20 @@ impl Default for Config {
 fn engine_connections(engine: &EngineSection) -> Vec<ConnectionConfig> {
     ProviderKind::ALL
         .into_iter()
-        .map(|provider| ConnectionConfig {
-            id: format!("local-{}", provider.config_name()),
-            name: Some(format!("Local {}", provider.config_name())),
-            provider,
-            endpoint: format!("http://{}", engine.listen),
-            platform: None,
-            base_path: None,
-            namespace: None,
-            project_id: None,
-            region: None,
-            access_key_env: None,
-            secret_key_env: None,
-            auth_env: None,
-            token_env: None,
-            legacy_endpoint: None,
-        })
+        .map(|provider| ConnectionConfig::Engine(EngineConnection::new(provider, engine.listen)))
         .collect()
 }
 
 impl Config {
     /// What the browser may know of the connections.
     pub fn connection_summaries(&self) -> Vec<ConnectionSummary> {
-        let engine_origin = format!("http://{}", self.engine.listen);
         self.connections
             .iter()
             .map(|c| ConnectionSummary {
-                id: c.id.clone(),
-                name: c.name.clone().unwrap_or_else(|| c.id.clone()),
-                provider: c.provider,
-                local: self.engine.enabled && c.endpoint.trim_end_matches('/') == engine_origin,
+                id: c.id().to_string(),
+                name: c.name().to_string(),
+                provider: c.provider(),
+                local: self.engine.enabled && c.is_local(),
             })
             .collect()
     }
@@ -330,16 +268,17 @@ impl RawConfig {
                 for entry in list {
                     let at = entry.span().start;
                     let connection = entry.into_inner();
-                    check_connection(&connection)
+                    connection
+                        .check()
                         .map_err(|m| ConfigError::invalid(path, text, at, m))?;
-                    if !seen.insert(connection.id.clone()) {
+                    if !seen.insert(connection.id().to_string()) {
                         return Err(ConfigError::invalid(
                             path,
                             text,
                             at,
                             format!(
                                 "connection id \"{}\" is used twice; ids must be unique",
-                                connection.id
+                                connection.id()
                             ),
                         ));
                     }
@@ -356,87 +295,29 @@ impl RawConfig {
     }
 }
 
-/// The rules a single connection must follow, as a message naming the field.
-fn check_connection(c: &ConnectionConfig) -> Result<(), String> {
-    let id_ok = !c.id.is_empty()
-        && c.id.len() <= 64
-        && c.id
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
-    if !id_ok {
-        return Err(format!(
-            "connection id \"{}\" is not allowed: use 1 to 64 letters, digits, '-' or '_'",
-            c.id
-        ));
-    }
-    let endpoint = c.endpoint.trim();
-    let scheme_ok = endpoint.starts_with("http://") || endpoint.starts_with("https://");
-    let host_given = endpoint
-        .split("://")
-        .nth(1)
-        .is_some_and(|rest| !rest.is_empty());
-    if !scheme_ok || !host_given {
-        return Err(format!(
-            "connection \"{}\": endpoint \"{}\" must be an http:// or https:// URL",
-            c.id, c.endpoint
-        ));
-    }
-    for (field, name) in [
-        ("access_key_env", &c.access_key_env),
-        ("secret_key_env", &c.secret_key_env),
-        ("auth_env", &c.auth_env),
-        ("token_env", &c.token_env),
-    ] {
-        if name.as_deref().is_some_and(|n| n.trim().is_empty()) {
-            return Err(format!(
-                "connection \"{}\": `{field}` is empty: name the environment variable that holds the secret",
-                c.id
-            ));
-        }
-    }
-    let missing = |field: &str| {
-        format!(
-            "connection \"{}\" ({}) needs `{field}`",
-            c.id,
-            c.provider.config_name()
-        )
-    };
-    match c.provider {
-        ProviderKind::Ncp | ProviderKind::Tencent => {
-            if c.access_key_env.is_none() {
-                return Err(missing("access_key_env"));
-            }
-            if c.secret_key_env.is_none() {
-                return Err(missing("secret_key_env"));
-            }
-            if c.provider == ProviderKind::Tencent && c.region.is_none() {
-                return Err(missing("region"));
-            }
-        }
-        ProviderKind::Openwhisk => {
-            if c.auth_env.is_none() {
-                return Err(missing("auth_env"));
-            }
-        }
-        ProviderKind::Huawei => {
-            if c.project_id.is_none() {
-                return Err(missing("project_id"));
-            }
-            if c.region.is_none() && huawei_region(&c.endpoint).is_none() {
-                return Err(missing("region"));
-            }
-            if c.token_env.is_none() && (c.access_key_env.is_none() || c.secret_key_env.is_none()) {
-                return Err(missing("token_env, or access_key_env and secret_key_env"));
-            }
-        }
-    }
-    Ok(())
+/// `[[connections]]` entries, as far as naming one in an error goes.
+#[derive(Deserialize)]
+struct EntryNames {
+    #[serde(default)]
+    connections: Vec<Spanned<EntryName>>,
 }
 
-/// The region in `https://functiongraph.{region}.myhuaweicloud.com`.
-pub fn huawei_region(endpoint: &str) -> Option<String> {
-    let host = endpoint.split("://").nth(1)?.split(['/', ':']).next()?;
-    let rest = host.strip_prefix("functiongraph.")?;
-    let (region, _) = rest.split_once('.')?;
-    Some(region.to_string())
+#[derive(Deserialize)]
+struct EntryName {
+    id: Option<toml::Value>,
+    provider: Option<toml::Value>,
+}
+
+/// `connection "id" (provider)` when `offset` is where a `[[connections]]` entry starts:
+/// the parser points there for what is wrong with the entry as a whole (a field missing,
+/// unknown or of the wrong type), so the message names the entry too.
+pub(super) fn entry_named_at(text: &str, offset: usize) -> Option<String> {
+    let entries = toml::from_str::<EntryNames>(text).ok()?.connections;
+    let entry = entries.iter().find(|e| e.span().start == offset)?.get_ref();
+    let text_of = |v: &Option<toml::Value>| v.as_ref()?.as_str().map(str::to_owned);
+    Some(match (text_of(&entry.id), text_of(&entry.provider)) {
+        (Some(id), Some(provider)) => format!("connection \"{id}\" ({provider})"),
+        (Some(id), None) => format!("connection \"{id}\""),
+        (None, _) => "connection".to_string(),
+    })
 }

@@ -33,7 +33,7 @@ fn no_file_gives_defaults_with_one_engine_connection_per_dialect() {
     );
     assert_eq!(config.server.data_dir, std::path::PathBuf::from("data"));
     assert!(config.engine.enabled);
-    let ids: Vec<_> = config.connections.iter().map(|c| c.id.as_str()).collect();
+    let ids: Vec<_> = config.connections.iter().map(|c| c.id()).collect();
     assert_eq!(
         ids,
         [
@@ -182,7 +182,7 @@ fn duplicate_connection_ids_are_refused() {
 
 #[test]
 fn endpoints_must_be_http_urls() {
-    let err = parse("[[connections]]\nid = \"a\"\nprovider = \"ncp\"\nendpoint = \"ftp://x\"\n")
+    let err = parse("[[connections]]\nid = \"a\"\nprovider = \"ncp\"\nendpoint = \"ftp://x\"\naccess_key_env = \"K\"\nsecret_key_env = \"S\"\n")
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -212,12 +212,12 @@ fn each_provider_names_the_fields_it_needs() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "error in fnconsole.toml at line 1: connection \"ow\" (openwhisk) needs `auth_env`"
+        "error in fnconsole.toml at line 1, column 1: connection \"ow\" (openwhisk): missing field `auth_env`"
     );
     let err = parse("[[connections]]\nid = \"t\"\nprovider = \"tencent\"\nendpoint = \"https://scf.tencentcloudapi.com\"\naccess_key_env = \"A\"\nsecret_key_env = \"B\"\n").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "error in fnconsole.toml at line 1: connection \"t\" (tencent) needs `region`"
+        "error in fnconsole.toml at line 1, column 1: connection \"t\" (tencent): missing field `region`"
     );
 }
 
@@ -238,7 +238,7 @@ fn the_engine_listen_override_moves_the_connections_that_pointed_at_it() {
         config
             .connections
             .iter()
-            .all(|c| c.endpoint == "http://127.0.0.1:4999")
+            .all(|c| c.endpoint() == "http://127.0.0.1:4999")
     );
     assert!(config.connection_summaries().iter().all(|c| c.local));
     let err = Config::load(env(&[("FNCONSOLE_ENGINE_LISTEN", "x")])).unwrap_err();
@@ -353,4 +353,137 @@ fn the_engines_bounds_and_durability_are_configurable_and_zero_is_refused() {
         err.contains("unknown variant `fast`, expected `normal` or `full`"),
         "{err}"
     );
+}
+
+#[test]
+fn an_unknown_connection_key_names_the_connection_and_its_providers_fields() {
+    let err = parse(
+        "[server]\nlisten = \"127.0.0.1:3000\"\n\n[[connections]]\nid = \"ow\"\nprovider = \"openwhisk\"\nendpoint = \"https://ow\"\nauth_env = \"A\"\nplatform = \"vpc\"\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 4, column 1: connection \"ow\" (openwhisk): unknown field `platform`, expected one of `id`, `name`, `endpoint`, `local`, `namespace`, `auth_env`"
+    );
+    // A value of the wrong type is named with its entry too.
+    let err = parse("[[connections]]\nid = \"n\"\nprovider = \"ncp\"\nendpoint = \"https://x\"\naccess_key_env = 5\nsecret_key_env = \"S\"\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "error in fnconsole.toml at line 1, column 1: connection \"n\" (ncp): invalid type: integer `5`, expected a string"
+    );
+}
+
+#[test]
+fn each_provider_gets_its_defaults_in_one_place() {
+    let config = parse(
+        r#"
+[[connections]]
+id = "n"
+provider = "ncp"
+endpoint = "https://cloudfunctions.apigw.ntruss.com"
+access_key_env = "A"
+secret_key_env = "S"
+
+[[connections]]
+id = "o"
+provider = "openwhisk"
+endpoint = "https://ow"
+auth_env = "A"
+
+[[connections]]
+id = "h"
+provider = "huawei"
+endpoint = "https://functiongraph.cn-north-4.myhuaweicloud.com"
+project_id = "p"
+token_env = "T"
+
+[[connections]]
+id = "t"
+provider = "tencent"
+endpoint = "https://scf.tencentcloudapi.com"
+region = "ap-guangzhou"
+access_key_env = "A"
+secret_key_env = "S"
+
+[[connections]]
+id = "t-private"
+provider = "tencent"
+endpoint = "https://scf.internal"
+region = "ap-guangzhou"
+access_key_env = "A"
+secret_key_env = "S"
+"#,
+    )
+    .unwrap();
+    let [
+        ConnectionConfig::Ncp(n),
+        ConnectionConfig::OpenWhisk(o),
+        ConnectionConfig::Huawei(h),
+        ConnectionConfig::Tencent(t),
+        ConnectionConfig::Tencent(private),
+    ] = config.connections.as_slice()
+    else {
+        panic!("one shape per provider: {:?}", config.connections)
+    };
+    assert_eq!(
+        (n.base_path.as_str(), n.platform.as_deref()),
+        ("/api/v2", None)
+    );
+    assert_eq!(o.namespace, "_");
+    assert_eq!(h.region().as_deref(), Some("cn-north-4"));
+    assert_eq!(h.secret_vars(), Some(HuaweiSecretVars::Token("T")));
+    assert_eq!(t.namespace, "default");
+    assert_eq!(t.legacy_endpoint(), "https://scf.api.qcloud.com");
+    assert_eq!(private.legacy_endpoint(), "https://scf.internal");
+}
+
+#[test]
+fn a_connection_is_local_because_the_config_says_so() {
+    let text = r#"
+[[connections]]
+id = "mine"
+provider = "ncp"
+endpoint = "http://127.0.0.1:3233"
+local = true
+access_key_env = "A"
+secret_key_env = "S"
+
+[[connections]]
+id = "same-address"
+provider = "openwhisk"
+endpoint = "http://127.0.0.1:3233"
+auth_env = "A"
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fnconsole.toml");
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap();
+    let (config, _) = Config::load(env(&[("FNCONSOLE_CONFIG", path)])).unwrap();
+    let local: Vec<_> = config
+        .connection_summaries()
+        .into_iter()
+        .map(|s| (s.id, s.local))
+        .collect();
+    assert_eq!(
+        local,
+        [
+            ("mine".to_string(), true),
+            ("same-address".to_string(), false)
+        ],
+        "an endpoint equal to the engine's does not make a connection local"
+    );
+    // The engine's new address moves the local connection only.
+    let (config, _) = Config::load(env(&[
+        ("FNCONSOLE_CONFIG", path),
+        ("FNCONSOLE_ENGINE_LISTEN", "127.0.0.1:4999"),
+    ]))
+    .unwrap();
+    let endpoints: Vec<_> = config.connections.iter().map(|c| c.endpoint()).collect();
+    assert_eq!(
+        endpoints,
+        ["http://127.0.0.1:4999", "http://127.0.0.1:3233"]
+    );
+    // With the engine off nothing is shown as local.
+    let off = parse(&format!("[engine]\nenabled = false\n{text}")).unwrap();
+    assert!(off.connection_summaries().iter().all(|s| !s.local));
 }
