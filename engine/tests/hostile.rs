@@ -610,3 +610,24 @@ fn workers_run_with_an_address_space_limit_and_no_core_dumps() {
     }
     assert!(checked > 0, "no worker's limits could be read");
 }
+
+#[test]
+fn a_flood_of_empty_log_lines_is_capped_on_record() {
+    let e = engine_with(common::options());
+    let code = "function main() { for (;;) console.log(); }";
+    e.put_action("-", "flood", None, &body(code, 1_000, 128))
+        .unwrap();
+    let record = e.invoke("-", "flood", Map::new(), "guest", None).unwrap();
+    assert_eq!(record.status, "timeout");
+    let kept: usize = record.logs.iter().map(String::len).sum();
+    assert!(kept <= 1024 * 1024 + 200, "{kept} bytes of logs recorded");
+    assert!(
+        record
+            .logs
+            .last()
+            .unwrap()
+            .contains(engine::runtime::LOG_TRUNCATED),
+        "{:?}",
+        record.logs.last()
+    );
+}

@@ -231,7 +231,8 @@ fn deep_recursion_is_a_stack_overflow_not_a_crash() {
 #[test]
 fn logs_past_the_limit_are_truncated_with_a_visible_notice() {
     let mut options = opts();
-    options.max_log_bytes = 100;
+    // Ten lines of ten characters, each kept with its 33-byte time and stream prefix.
+    options.max_log_bytes = 10 * (10 + engine::runtime::LINE_OVERHEAD);
     let out = run(
         "function main() { for (let i = 0; i < 50; i++) console.log('0123456789'); return {}; }",
         "main",
@@ -312,4 +313,44 @@ fn live_subscribers_see_lines_as_they_are_written() {
     assert_eq!(out.outcome, Outcome::Success(json!({})));
     let got: Vec<String> = rx.try_iter().map(|l| l.text).collect();
     assert_eq!(got, ["one", "two"]);
+}
+
+#[test]
+fn a_flood_of_empty_lines_ends_at_the_log_limit() {
+    let out = run(
+        "function main() { for (;;) console.log(); }",
+        "main",
+        &json!({}),
+        &RunOptions::for_limits(1_000, 128),
+        None,
+    );
+    assert_eq!(out.outcome, Outcome::Timeout);
+    assert!(out.logs_truncated);
+    let kept: usize = out.logs.iter().map(|l| l.formatted().len()).sum();
+    assert!(kept <= 1024 * 1024 + 200, "{kept} bytes of logs kept");
+    assert!(
+        out.logs.len() <= 1024 * 1024 / engine::runtime::LINE_OVERHEAD + 1,
+        "{} lines",
+        out.logs.len()
+    );
+    assert!(out.logs.last().unwrap().text.starts_with(LOG_TRUNCATED));
+}
+
+#[test]
+fn replacing_built_ins_does_not_undo_the_caps() {
+    // The hooks took JSON.stringify and String.prototype.slice before this code ran.
+    let out = go(
+        "JSON.stringify = () => 'x'.repeat(4e6); String.prototype.slice = function () { return this; }; function main() { throw { code: 1 }; }",
+        json!({}),
+    );
+    let Outcome::ApplicationError(error) = out.outcome else {
+        panic!("{:?}", out.outcome)
+    };
+    assert_eq!(error, json!({"error": "{\"code\":1}"}));
+    let out = go(
+        "String.prototype.slice = function () { return this; }; function main() { console.log('y'.repeat(3e6)); return {}; }",
+        json!({}),
+    );
+    assert!(out.logs_truncated);
+    assert!(out.logs.iter().all(|l| l.text.len() < 1024 * 1024));
 }

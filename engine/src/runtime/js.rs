@@ -16,6 +16,9 @@ use super::{LiveSink, LogLine, Outcome, RunOptions, RunOutput, Stream};
 pub const LOG_TRUNCATED: &str =
     "Logs were truncated because the total bytes size exceeds the limit";
 
+/// The bytes a kept line costs besides its text: `2024-01-01T00:00:00.123Z stdout: `.
+pub const LINE_OVERHEAD: usize = 33;
+
 /// The notice that ends an error message cut at the result limit.
 pub const ERROR_TRUNCATED: &str = "[the error was truncated at the result limit of";
 
@@ -32,7 +35,10 @@ impl Logs {
         if self.truncated {
             return;
         }
-        if self.bytes + text.len() > self.max {
+        // A line is kept as `{time} {stream}: {text}`, so that is what counts: an empty line
+        // is not free, and a flood of them ends at the limit like one long line does.
+        let cost = LINE_OVERHEAD + text.len();
+        if self.bytes + cost > self.max {
             self.truncated = true;
             let notice = LogLine {
                 ts_ms: now_ms(),
@@ -42,7 +48,7 @@ impl Logs {
             self.emit(notice);
             return;
         }
-        self.bytes += text.len();
+        self.bytes += cost;
         self.emit(LogLine {
             ts_ms: now_ms(),
             stream,

@@ -1,7 +1,7 @@
 //! What a worker process does to itself before it runs any action code.
 
 use rustix::process::{
-    Resource, Rlimit, Signal, getppid, set_parent_process_death_signal, setrlimit,
+    Resource, Rlimit, Signal, getppid, getrlimit, set_parent_process_death_signal, setrlimit,
 };
 
 /// Environment variable: the engine's process id, so a worker whose parent is already gone
@@ -31,6 +31,9 @@ pub(crate) fn confine() -> Result<(), String> {
         )
     };
     if let Some(bytes) = env_number(ADDRESS_SPACE_ENV) {
+        // Under a lower hard limit already (`ulimit -v`, systemd's LimitAS=), raising it is
+        // refused: keep the lower one rather than fail every worker.
+        let bytes = bytes.min(getrlimit(Resource::As).maximum.unwrap_or(u64::MAX));
         limit(Resource::As, bytes).map_err(|e| format!("cannot limit the address space: {e}"))?;
     }
     limit(Resource::Core, 0).map_err(|e| format!("cannot turn off core dumps: {e}"))?;

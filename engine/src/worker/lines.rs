@@ -27,6 +27,8 @@ pub(super) enum Next {
 pub(super) struct Lines {
     out: ChildStdout,
     buffer: Vec<u8>,
+    /// Where the unread part of `buffer` starts: lines are taken without moving the rest.
+    start: usize,
 }
 
 impl Lines {
@@ -34,6 +36,7 @@ impl Lines {
         Self {
             out,
             buffer: Vec::new(),
+            start: 0,
         }
     }
 
@@ -41,11 +44,15 @@ impl Lines {
     pub(super) fn next(&mut self, until: Instant) -> Next {
         let mut chunk = [0u8; 64 * 1024];
         loop {
-            if let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
-                let mut line: Vec<u8> = self.buffer.drain(..=end).collect();
-                line.pop();
+            let unread = &self.buffer[self.start..];
+            if let Some(end) = unread.iter().position(|&b| b == b'\n') {
+                let line = unread[..end].to_vec();
+                self.start += end + 1;
                 return Next::Line(line);
             }
+            // Only a partial line is left: move it to the front before reading more.
+            self.buffer.drain(..self.start);
+            self.start = 0;
             if self.buffer.len() > MAX_LINE {
                 return Next::Closed(format!("it sent a line longer than {MAX_LINE} bytes"));
             }
