@@ -216,14 +216,14 @@ impl EngineHost {
                 source,
             })?;
         let app = engine_http::router(engine.clone(), keys.clone());
-        let server = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                tracing::error!(%error, "the engine's listener stopped");
-            }
-        });
+        // Public web actions make this listener reachable without credentials: it gets the
+        // head deadline and the connection bound.
+        let server = tokio::spawn(crate::serve::serve(
+            listener,
+            app,
+            shutdown,
+            crate::serve::Limits::default(),
+        ));
         tracing::info!("the embedded engine serves its dialects on http://{addr}");
         Ok(Self {
             engine,

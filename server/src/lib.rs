@@ -10,6 +10,7 @@ pub mod engine_host;
 pub mod health;
 pub mod private_files;
 pub mod router;
+pub mod serve;
 pub mod shutdown;
 pub mod site;
 pub mod state;
@@ -130,10 +131,7 @@ pub async fn run() -> Result<(), ServeError> {
         shutdown::signal().await;
         let _ = stop_tx.send(true);
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stopped())
-        .await
-        .map_err(ServeError::Serve)?;
+    serve::serve(listener, app, stopped(), serve::Limits::default()).await;
     if let Some(engine) = engine {
         engine.stopped().await;
     }
