@@ -354,3 +354,15 @@ fn replacing_built_ins_does_not_undo_the_caps() {
     assert!(out.logs_truncated);
     assert!(out.logs.iter().all(|l| l.text.len() < 1024 * 1024));
 }
+
+#[test]
+fn an_action_that_says_out_of_memory_is_not_taken_at_its_word() {
+    let out = go(
+        "function main() { throw new Error('out of memory'); }",
+        json!({}),
+    );
+    assert_eq!(
+        out.outcome,
+        Outcome::ApplicationError(json!({"error": "Error: out of memory"}))
+    );
+}

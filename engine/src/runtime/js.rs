@@ -19,6 +19,10 @@ pub const LOG_TRUNCATED: &str =
 /// The bytes a kept line costs besides its text: `2024-01-01T00:00:00.123Z stdout: `.
 pub const LINE_OVERHEAD: usize = 33;
 
+/// What a thrown value that could not even be described is taken for.
+const OUT_OF_MEMORY_DESCRIBING: &str =
+    "InternalError: out of memory while describing the thrown value";
+
 /// The notice that ends an error message cut at the result limit.
 pub const ERROR_TRUNCATED: &str = "[the error was truncated at the result limit of";
 
@@ -330,7 +334,12 @@ impl<'js> Run<'_, 'js> {
             return Outcome::Timeout;
         }
         let message = self.describe(hooks, caught);
-        if message.contains("out of memory") || message.contains("Allocation failed") {
+        // QuickJS's own words, not any message that mentions memory: an action that throws
+        // "out of memory" itself is an application error like any other.
+        if message == "InternalError: out of memory"
+            || message.starts_with(OUT_OF_MEMORY_DESCRIBING)
+            || message.contains("Allocation failed")
+        {
             return Outcome::DeveloperError(format!(
                 "out of memory: the action used more than its {} MB limit",
                 self.options.memory_bytes / (1024 * 1024)
@@ -369,7 +378,7 @@ impl<'js> Run<'_, 'js> {
         match text {
             Some(text) => clip_error(text, max),
             // Describing it failed too: nearly always because memory ran out.
-            None => "InternalError: out of memory while describing the thrown value".into(),
+            None => OUT_OF_MEMORY_DESCRIBING.into(),
         }
     }
 }
