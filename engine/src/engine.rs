@@ -219,7 +219,10 @@ impl Engine {
                 ));
             }
         } else {
-            if store.package(name)?.is_some() || store.action_name_used(name)? {
+            // Names are unique per level (seed 004; OpenWhisk's entity names): at the top
+            // level a package and an action cannot share one; inside a package only its
+            // actions live, so an action there clashes with nothing but itself.
+            if package == "-" && store.package_exists(name)? {
                 return Err(EngineError::new(
                     ErrorCode::ResourceNameConflict,
                     format!("the name \"{name}\" is already used by another package or action"),
@@ -337,7 +340,7 @@ impl Engine {
     ) -> Result<(), EngineError> {
         validate::name("packageName", name)?;
         let store = self.store();
-        if store.package(name)?.is_none() && store.action_name_used(name)? {
+        if store.package(name)?.is_none() && store.action("-", name)?.is_some() {
             return Err(EngineError::new(
                 ErrorCode::ResourceNameConflict,
                 format!("the name \"{name}\" is already used by an action"),

@@ -68,11 +68,40 @@ fn types_never_change_and_names_are_unique() {
         )
     );
     e.put_package("tools", None, &Map::new()).unwrap();
-    let (code, _) = code_of(e.put_action("tools", "hello", None, &body("")));
-    assert_eq!(code, ErrorCode::ResourceNameConflict);
     assert_eq!(ErrorCode::ResourceNameConflict.number(), 80011);
     let (code, _) = code_of(e.put_action("-", "tools", None, &body("")));
     assert_eq!(code, ErrorCode::ResourceNameConflict);
+}
+
+#[test]
+fn names_are_unique_per_level_not_across_packages() {
+    let e = engine();
+    // Actions in different packages (and at the top level) may share a name, whichever
+    // came first.
+    e.put_action("demo", "hello", None, &body("")).unwrap();
+    e.put_action("-", "hello", None, &body("")).unwrap();
+    e.put_action("tools", "hello", None, &body("")).unwrap();
+    let names: Vec<_> = e
+        .actions(None)
+        .unwrap()
+        .into_iter()
+        .map(|a| format!("{}/{}", a.package, a.name))
+        .collect();
+    assert_eq!(names, ["-/hello", "demo/hello", "tools/hello"]);
+    // At the top level a package and an action cannot share one, either way round: a
+    // package that exists only through its actions counts.
+    let (code, _) = code_of(e.put_action("-", "demo", None, &body("")));
+    assert_eq!(code, ErrorCode::ResourceNameConflict);
+    let (code, message) = code_of(e.put_package("hello", None, &Map::new()));
+    assert_eq!(
+        (code, message.as_str()),
+        (
+            ErrorCode::ResourceNameConflict,
+            "the name \"hello\" is already used by an action"
+        )
+    );
+    // An action inside a package may be named as a package.
+    e.put_action("tools", "demo", None, &body("")).unwrap();
 }
 
 #[test]

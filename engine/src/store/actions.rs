@@ -168,10 +168,12 @@ impl Store {
             > 0)
     }
 
-    /// Whether any action (in any package) has this name.
-    pub fn action_name_used(&self, name: &str) -> Result<bool, EngineError> {
+    /// Whether a package of this name exists: a row of its own, or actions in it (a package
+    /// whose actions were put before it exists too, bare).
+    pub fn package_exists(&self, name: &str) -> Result<bool, EngineError> {
         Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM actions WHERE name = ?1)",
+            "SELECT EXISTS (SELECT 1 FROM packages WHERE name = ?1)
+                 OR EXISTS (SELECT 1 FROM actions WHERE package = ?1)",
             params![name],
             |r| r.get(0),
         )?)
