@@ -25,6 +25,16 @@ use crate::{DialectKeys, DialectState, body_problem, run, whole_in};
 const MAX_WINDOW: u64 = 10_000;
 /// Longest time range of one GetFunctionLogs query.
 const MAX_RANGE_MS: i64 = 24 * 3600 * 1000;
+/// How long a `RequestResponse` Invoke waits for its function before answering. SCF lets a
+/// synchronous call run up to 300 s (the engine's longest `limits.timeout` too), but the
+/// console's client gives up after 70 s (`providers::client::TransportOptions`'s default
+/// timeout), so a longer wait would only ever be answered to nobody. 60 s answers with 10 s
+/// to spare for admission, the network and the body, and is the longest blocking wait the
+/// other dialects allow (NCP's `timeout`, OpenWhisk's blocking invoke: 60,000 ms). Past it
+/// the caller gets SCF's answer for a function past its time; the run goes on, recorded.
+const SYNC_WAIT: Duration = Duration::from_secs(60);
+/// SCF's function status code for a run past its time (`TimeLimitReached`).
+const TIME_LIMIT_REACHED: i64 = 433;
 
 pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     Router::new()
@@ -342,13 +352,7 @@ async fn api3(
                 };
             }
             match run(move || {
-                engine.invoke_waiting(
-                    &package,
-                    &function,
-                    input,
-                    &subject,
-                    Duration::from_secs(900),
-                )
+                engine.invoke_waiting(&package, &function, input, &subject, SYNC_WAIT)
             })
             .await
             {
@@ -379,10 +383,7 @@ async fn api3(
                         request_id: engine::new_id(),
                     })
                 }
-                Ok(Invoked::StillRunning { activation_id }) => api_error(
-                    "ResourceUnavailable",
-                    format!("the invocation is still running as {activation_id}"),
-                ),
+                Ok(Invoked::StillRunning { activation_id }) => timed_out(&activation_id),
                 Err(e) => engine_error(e),
             }
         }
@@ -443,6 +444,29 @@ async fn api3(
             format!("the action \"{other}\" is not supported by this endpoint"),
         ),
     }
+}
+
+/// A `RequestResponse` Invoke whose function outlived [`SYNC_WAIT`]: answered as SCF answers
+/// a function past its time (a `Result` with status code 433 and the reason in `ErrMsg`),
+/// naming the activation the run goes on as.
+fn timed_out(activation_id: &str) -> Response {
+    let waited_ms = SYNC_WAIT.as_millis() as u64;
+    ok(wire::InvokeResponse {
+        result: wire::InvokeResult {
+            function_request_id: activation_id.to_string(),
+            ret_msg: String::new(),
+            log: String::new(),
+            err_msg: format!(
+                "Invoking task timed out after {} seconds; it goes on running as activation {activation_id}",
+                SYNC_WAIT.as_secs()
+            ),
+            mem_usage: 0,
+            duration: waited_ms as f64,
+            bill_duration: engine::billed(waited_ms),
+            invoke_result: TIME_LIMIT_REACHED,
+        },
+        request_id: engine::new_id(),
+    })
 }
 
 fn legacy_error(code: i64, desc: &str, message: impl Into<String>) -> Response {
@@ -546,6 +570,31 @@ async fn legacy(
 mod tests {
     use super::*;
     use crate::answered;
+
+    #[test]
+    fn a_synchronous_invoke_answers_before_the_console_gives_up() {
+        let client = providers::client::TransportOptions::default().timeout;
+        assert!(
+            SYNC_WAIT + Duration::from_secs(5) <= client,
+            "SCF waits {SYNC_WAIT:?}, the console's client {client:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_wait_that_runs_out_is_scf_s_time_limit_answer() {
+        let (status, body) = answered(timed_out("a1")).await;
+        assert_eq!(status, 200);
+        let result = &body["Response"]["Result"];
+        assert_eq!(result["FunctionRequestId"], "a1");
+        assert_eq!(result["InvokeResult"], 433);
+        assert_eq!(result["Duration"], 60_000.0);
+        assert_eq!(result["BillDuration"], 60_000);
+        assert_eq!(
+            result["ErrMsg"],
+            "Invoking task timed out after 60 seconds; it goes on running as activation a1"
+        );
+        assert!(body["Response"]["Error"].is_null());
+    }
 
     #[tokio::test]
     async fn too_many_requests_is_limit_exceeded() {
