@@ -5,7 +5,7 @@ use providers::wire::ncp::PutActionBody;
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value};
 
-use super::Store;
+use super::{Store, corrupt};
 use crate::error::EngineError;
 
 /// An action as stored: its address, kind and the validated NCP body.
@@ -23,8 +23,28 @@ pub struct StoredAction {
     pub updated_ms: i64,
 }
 
-fn kind_from(s: &str) -> ActionKind {
-    crate::validate::kind(Some(s)).unwrap_or_default()
+/// A stored row's kind; anything but the kinds the engine writes is corruption.
+fn kind_from(package: &str, name: &str, kind: &str) -> Result<ActionKind, EngineError> {
+    crate::validate::kind(Some(kind)).map_err(|_| {
+        corrupt(
+            "actions",
+            &format!("{package}/{name}"),
+            "kind",
+            format_args!("\"{kind}\" is not basic, web, sequence or sequence-web"),
+        )
+    })
+}
+
+/// A stored row's body, the validated NCP body.
+fn body_from(package: &str, name: &str, body: &str) -> Result<PutActionBody, EngineError> {
+    serde_json::from_str(body).map_err(|e| {
+        corrupt(
+            "actions",
+            &format!("{package}/{name}"),
+            "body",
+            format_args!("is not an action body ({e})"),
+        )
+    })
 }
 
 impl Store {
@@ -45,14 +65,11 @@ impl Store {
             )
             .optional()?;
         row.map(|(kind, body, updated_ms)| {
-            let body = serde_json::from_str(&body).map_err(|e| {
-                EngineError::internal(format!("stored action {package}/{name} is unreadable: {e}"))
-            })?;
             Ok(StoredAction {
                 package: package.into(),
                 name: name.into(),
-                kind: kind_from(&kind),
-                body,
+                kind: kind_from(package, name, &kind)?,
+                body: body_from(package, name, &body)?,
                 updated_ms,
             })
         })
@@ -76,14 +93,11 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (package, name, kind, body, updated_ms) = row?;
-            let body = serde_json::from_str(&body).map_err(|e| {
-                EngineError::internal(format!("stored action {package}/{name} is unreadable: {e}"))
-            })?;
             out.push(StoredAction {
+                kind: kind_from(&package, &name, &kind)?,
+                body: body_from(&package, &name, &body)?,
                 package,
                 name,
-                kind: kind_from(&kind),
-                body,
                 updated_ms,
             });
         }
@@ -131,7 +145,18 @@ impl Store {
                 |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?)),
             )
             .optional()?;
-        Ok(row.map(|(d, p)| (d, serde_json::from_str(&p).unwrap_or_default())))
+        row.map(|(description, parameters)| {
+            let parameters = serde_json::from_str(&parameters).map_err(|e| {
+                corrupt(
+                    "packages",
+                    name,
+                    "parameters",
+                    format_args!("is not a JSON object ({e})"),
+                )
+            })?;
+            Ok((description, parameters))
+        })
+        .transpose()
     }
 
     /// Every package name.

@@ -1,9 +1,9 @@
 //! Activations: every run, kept with its input so it can be re-run.
 
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Row, params};
 use serde_json::Value;
 
-use super::{Store, sql_count};
+use super::{Store, json_column, sql_count, strings_column};
 use crate::error::EngineError;
 
 /// One stored activation.
@@ -90,22 +90,12 @@ pub enum ActivationOrder {
 
 const COLUMNS: &str = "id, namespace, package, action, subject, start_ms, end_ms, duration_ms, status, result, logs, params, memory_used, billed_ms, components";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<ActivationRecord> {
-    let json = |i: usize| -> rusqlite::Result<Value> {
-        let text: String = r.get(i)?;
-        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
-    };
-    let strings = |v: Value| -> Vec<String> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+fn from_row(r: &Row<'_>) -> Result<ActivationRecord, EngineError> {
+    let id: String = r.get(0)?;
+    let text = |i: usize| r.get::<_, String>(i);
+    let json = |i: usize, column: &str| json_column("activations", &id, column, &text(i)?);
+    let strings = |i: usize, column: &str| strings_column("activations", &id, column, &text(i)?);
     Ok(ActivationRecord {
-        id: r.get(0)?,
         namespace: r.get(1)?,
         package: r.get(2)?,
         action: r.get(3)?,
@@ -114,12 +104,13 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ActivationRecord> {
         end_ms: r.get(6)?,
         duration_ms: r.get::<_, i64>(7)? as u64,
         status: r.get(8)?,
-        result: json(9)?,
-        logs: strings(json(10)?),
-        params: json(11)?,
+        result: json(9, "result")?,
+        logs: strings(10, "logs")?,
+        params: json(11, "params")?,
         memory_used: r.get::<_, i64>(12)? as u64,
         billed_ms: r.get::<_, i64>(13)? as u64,
-        components: strings(json(14)?),
+        components: strings(14, "components")?,
+        id,
     })
 }
 
@@ -151,14 +142,12 @@ impl Store {
 
     /// One activation.
     pub fn activation(&self, id: &str) -> Result<Option<ActivationRecord>, EngineError> {
-        Ok(self
+        let mut stmt = self
             .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM activations WHERE id = ?1"),
-                params![id],
-                from_row,
-            )
-            .optional()?)
+            .prepare(&format!("SELECT {COLUMNS} FROM activations WHERE id = ?1"))?;
+        stmt.query_and_then(params![id], from_row)?
+            .next()
+            .transpose()
     }
 
     /// A page of activations matching `filter`, ordered by `order` (descending unless
@@ -200,7 +189,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM activations WHERE {condition} ORDER BY {column} {direction}, id {direction} LIMIT ?5 OFFSET ?6"
         ))?;
-        let rows = stmt.query_map(
+        let rows = stmt.query_and_then(
             params![
                 filter.package,
                 filter.action,

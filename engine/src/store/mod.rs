@@ -101,6 +101,47 @@ fn sql_count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// A stored value that does not decode, named by where it sits: corruption (or a row
+/// written by something else) is reported, never read as a default.
+pub(crate) fn corrupt(
+    table: &str,
+    row: &str,
+    column: &str,
+    why: impl std::fmt::Display,
+) -> EngineError {
+    EngineError::internal(format!(
+        "the stored {table} row {row} is unreadable: its {column} {why}"
+    ))
+}
+
+/// A JSON column of a stored row.
+pub(crate) fn json_column(
+    table: &str,
+    row: &str,
+    column: &str,
+    text: &str,
+) -> Result<serde_json::Value, EngineError> {
+    serde_json::from_str(text)
+        .map_err(|e| corrupt(table, row, column, format_args!("is not JSON ({e})")))
+}
+
+/// A JSON column holding a list of strings.
+pub(crate) fn strings_column(
+    table: &str,
+    row: &str,
+    column: &str,
+    text: &str,
+) -> Result<Vec<String>, EngineError> {
+    serde_json::from_str(text).map_err(|e| {
+        corrupt(
+            table,
+            row,
+            column,
+            format_args!("is not a JSON list of strings ({e})"),
+        )
+    })
+}
+
 /// The engine's database.
 #[derive(Debug)]
 pub struct Store {
@@ -130,5 +171,118 @@ impl Store {
             conn.pragma_update(None, "user_version", i + 1)?;
         }
         Ok(Self { conn })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use crate::store::{ActivationFilter, ActivationOrder};
+
+    fn store_with(sql: &str) -> Store {
+        let store = Store::in_memory().unwrap();
+        store.conn.execute_batch(sql).unwrap();
+        store
+    }
+
+    fn activation_row(column: &str, value: &str) -> String {
+        let mut values = [
+            ("result", "'{}'"),
+            ("logs", "'[]'"),
+            ("params", "'{}'"),
+            ("components", "'[]'"),
+        ];
+        for v in values.iter_mut().filter(|v| v.0 == column) {
+            v.1 = value;
+        }
+        let [result, logs, params, components] = values.map(|v| v.1);
+        format!(
+            "INSERT INTO activations VALUES ('a1', 'guest', '-', 'hello', 'guest', 0, 0, 0, 'success', {result}, {logs}, {params}, 0, 100, {components});"
+        )
+    }
+
+    fn internal(e: EngineError) -> String {
+        assert_eq!(e.code, ErrorCode::Internal, "{e}");
+        e.message
+    }
+
+    #[test]
+    fn a_corrupt_activation_column_is_an_error_naming_table_row_and_column() {
+        for (column, value, why) in [
+            ("result", "'{not json'", "is not JSON"),
+            ("logs", "'[1, 2]'", "is not a JSON list of strings"),
+            ("params", "''", "is not JSON"),
+            ("components", "'{}'", "is not a JSON list of strings"),
+        ] {
+            let store = store_with(&activation_row(column, value));
+            let message = internal(store.activation("a1").unwrap_err());
+            assert!(
+                message.starts_with(&format!(
+                    "the stored activations row a1 is unreadable: its {column} {why} ("
+                )),
+                "{message}"
+            );
+            let listed = store.activations(
+                &ActivationFilter::default(),
+                ActivationOrder::Start,
+                false,
+                0,
+                10,
+            );
+            assert_eq!(internal(listed.unwrap_err()), message);
+        }
+        // A sound row still reads.
+        let store = store_with(&activation_row("", ""));
+        assert_eq!(
+            store.activation("a1").unwrap().unwrap().params,
+            serde_json::json!({})
+        );
+        assert_eq!(store.activation("a2").unwrap(), None);
+    }
+
+    #[test]
+    fn a_corrupt_queue_row_is_an_error_not_a_null_or_a_fail() {
+        let row = |params: &str, status: &str| {
+            format!(
+                "INSERT INTO async_invocations (request_id, package, action, params, subject, status, enqueued_ms, deadline_ms) VALUES ('r1', '-', 'hello', '{params}', 'guest', '{status}', 0, 9);"
+            )
+        };
+        let store = store_with(&row("{oops", "WAIT"));
+        assert!(
+            internal(store.async_invocation("r1").unwrap_err()).starts_with(
+                "the stored async_invocations row r1 is unreadable: its params is not JSON"
+            ),
+        );
+        assert!(store.claim_next(1).is_err(), "a corrupt row is not run");
+        let store = store_with(&row("{}", "DONE"));
+        assert_eq!(
+            internal(store.async_invocation("r1").unwrap_err()),
+            "the stored async_invocations row r1 is unreadable: its status \"DONE\" is not WAIT, RUNNING, SUCCESS, FAIL or DISCARD"
+        );
+        assert!(store.async_invocations(&Default::default(), 0, 10).is_err());
+        assert_eq!(store.async_invocation("r2").unwrap(), None);
+    }
+
+    #[test]
+    fn a_corrupt_action_or_package_is_an_error_naming_it() {
+        let store = store_with(
+            "INSERT INTO actions VALUES ('demo', 'hello', 'cron', '{}', 0);
+             INSERT INTO actions VALUES ('demo', 'bad', 'basic', 'x', 0);
+             INSERT INTO packages VALUES ('demo', NULL, '[oops', 0);",
+        );
+        assert_eq!(
+            internal(store.action("demo", "hello").unwrap_err()),
+            "the stored actions row demo/hello is unreadable: its kind \"cron\" is not basic, web, sequence or sequence-web"
+        );
+        assert!(
+            internal(store.action("demo", "bad").unwrap_err()).starts_with(
+                "the stored actions row demo/bad is unreadable: its body is not an action body"
+            )
+        );
+        assert!(store.actions(Some("demo")).is_err());
+        assert!(internal(store.package("demo").unwrap_err()).starts_with(
+            "the stored packages row demo is unreadable: its parameters is not a JSON object"
+        ));
     }
 }

@@ -3,10 +3,10 @@
 //! nothing acknowledged is lost.
 
 use providers::AsyncStatus;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Row, params};
 use serde_json::Value;
 
-use super::{Store, sql_count};
+use super::{Store, corrupt, json_column, sql_count};
 use crate::error::EngineError;
 
 /// One asynchronous invocation.
@@ -60,16 +60,23 @@ pub struct AsyncFilter {
 
 const COLUMNS: &str = "request_id, package, action, params, subject, status, error_code, error_message, enqueued_ms, deadline_ms, start_ms, end_ms, activation_id";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<AsyncRecord> {
+fn from_row(r: &Row<'_>) -> Result<AsyncRecord, EngineError> {
+    let request_id: String = r.get(0)?;
     let params: String = r.get(3)?;
     let status: String = r.get(5)?;
     Ok(AsyncRecord {
-        request_id: r.get(0)?,
         package: r.get(1)?,
         action: r.get(2)?,
-        params: serde_json::from_str(&params).unwrap_or(Value::Null),
+        params: json_column("async_invocations", &request_id, "params", &params)?,
         subject: r.get(4)?,
-        status: AsyncStatus::parse(&status).unwrap_or(AsyncStatus::Fail),
+        status: AsyncStatus::parse(&status).ok_or_else(|| {
+            corrupt(
+                "async_invocations",
+                &request_id,
+                "status",
+                format_args!("\"{status}\" is not WAIT, RUNNING, SUCCESS, FAIL or DISCARD"),
+            )
+        })?,
         error_code: r.get(6)?,
         error_message: r.get(7)?,
         enqueued_ms: r.get(8)?,
@@ -77,6 +84,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AsyncRecord> {
         start_ms: r.get(10)?,
         end_ms: r.get(11)?,
         activation_id: r.get(12)?,
+        request_id,
     })
 }
 
@@ -133,15 +141,10 @@ impl Store {
             "UPDATE async_invocations SET status = 'DISCARD', error_code = 1, error_message = 'the invocation waited past its deadline and was not run', end_ms = ?1 WHERE status = 'WAIT' AND deadline_ms < ?1",
             params![now_ms],
         )?;
-        let claimed = self
-            .conn
-            .query_row(
-                &format!("UPDATE async_invocations SET status = 'RUNNING', start_ms = ?1 WHERE request_id = (SELECT request_id FROM async_invocations WHERE status = 'WAIT' ORDER BY enqueued_ms, request_id LIMIT 1) RETURNING {COLUMNS}"),
-                params![now_ms],
-                from_row,
-            )
-            .optional()?;
-        Ok(claimed)
+        let mut stmt = self.conn.prepare(&format!("UPDATE async_invocations SET status = 'RUNNING', start_ms = ?1 WHERE request_id = (SELECT request_id FROM async_invocations WHERE status = 'WAIT' ORDER BY enqueued_ms, request_id LIMIT 1) RETURNING {COLUMNS}"))?;
+        stmt.query_and_then(params![now_ms], from_row)?
+            .next()
+            .transpose()
     }
 
     /// Records how a running invocation ended.
@@ -171,14 +174,12 @@ impl Store {
 
     /// One asynchronous invocation.
     pub fn async_invocation(&self, request_id: &str) -> Result<Option<AsyncRecord>, EngineError> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM async_invocations WHERE request_id = ?1"),
-                params![request_id],
-                from_row,
-            )
-            .optional()?)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM async_invocations WHERE request_id = ?1"
+        ))?;
+        stmt.query_and_then(params![request_id], from_row)?
+            .next()
+            .transpose()
     }
 
     /// A page (newest first) and the total matching.
@@ -205,7 +206,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM async_invocations WHERE {condition} ORDER BY enqueued_ms DESC, request_id DESC LIMIT ?7 OFFSET ?8"
         ))?;
-        let rows = stmt.query_map(
+        let rows = stmt.query_and_then(
             params![
                 f.package,
                 f.action,
