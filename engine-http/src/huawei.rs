@@ -315,7 +315,7 @@ async fn handle(
                             request_id: a.id.clone(),
                             result: a.result.to_string(),
                             log: a.logs.join("\n"),
-                            status: if a.status == "success" { 0 } else { 1 },
+                            status: if a.status.is_success() { 0 } else { 1 },
                         })
                         .into_response(),
                         Ok(Invoked::StillRunning { activation_id }) => {

@@ -17,7 +17,7 @@ use providers::wire::ncp as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
+use crate::{DialectState, INTEGER_MAX, body_problem, openwhisk_status, run, whole_in};
 
 /// Activations older than this are not listed (NCP: "within a month").
 const LIST_WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -387,7 +387,7 @@ async fn list_activations(
                 activations: items
                     .into_iter()
                     .map(|a| wire::ActivationSummary {
-                        status: Some(ncp_status(&a.status).into()),
+                        status: Some(openwhisk_status(a.status).into()),
                         activation_id: a.id,
                         duration: Some(a.duration_ms),
                         start: Some(a.start_ms),
@@ -421,15 +421,6 @@ fn fnv1a(name: &str) -> u64 {
     })
 }
 
-/// NCP reports a timeout as a developer error, as OpenWhisk does.
-fn ncp_status(status: &str) -> &str {
-    if status == "timeout" {
-        "action developer error"
-    } else {
-        status
-    }
-}
-
 fn activation(record: &ActivationRecord, with_logs: bool) -> wire::Activation {
     wire::Activation {
         activation_id: record.id.clone(),
@@ -439,8 +430,8 @@ fn activation(record: &ActivationRecord, with_logs: bool) -> wire::Activation {
         namespace: Some(record.namespace.clone()),
         response: Some(wire::ActivationResponse {
             result: Some(record.result.clone()),
-            status: Some(ncp_status(&record.status).into()),
-            success: Some(record.status == "success"),
+            status: Some(openwhisk_status(record.status).into()),
+            success: Some(record.status.is_success()),
         }),
         start: Some(record.start_ms),
         subject: Some(record.subject.clone()),

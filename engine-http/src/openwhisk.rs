@@ -16,7 +16,7 @@ use providers::wire::openwhisk as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
+use crate::{DialectState, INTEGER_MAX, body_problem, openwhisk_status, run, whole_in};
 
 pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     Router::new()
@@ -154,23 +154,6 @@ fn address(parts: &[&str]) -> Option<(String, String)> {
         [name] => Some(("-".into(), name.to_string())),
         [package, name] => Some((package.to_string(), name.to_string())),
         _ => None,
-    }
-}
-
-fn status_code(status: &str) -> i64 {
-    match status {
-        "success" => 0,
-        "application error" => 1,
-        "action developer error" | "timeout" => 2,
-        _ => 3,
-    }
-}
-
-fn ow_status(status: &str) -> &str {
-    if status == "timeout" {
-        "action developer error"
-    } else {
-        status
     }
 }
 
@@ -513,7 +496,7 @@ fn invoked_response(invoked: Invoked, only_result: bool) -> Response {
             activation_id,
         ),
         Invoked::Finished(record) => {
-            let status = match status_code(&record.status) {
+            let status = match record.status.code() {
                 0 => StatusCode::OK,
                 1 | 2 => StatusCode::BAD_GATEWAY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -689,7 +672,7 @@ fn action_json(namespace: &str, a: &StoredAction, with_code: bool) -> wire::Acti
 }
 
 fn activation_json(r: &ActivationRecord, full: bool) -> wire::Activation {
-    let code = status_code(&r.status);
+    let code = r.status.code();
     wire::Activation {
         namespace: Some(r.namespace.clone()),
         name: r.action.clone(),
@@ -702,7 +685,7 @@ fn activation_json(r: &ActivationRecord, full: bool) -> wire::Activation {
         status_code: Some(code),
         logs: Some(if full { r.logs.clone() } else { Vec::new() }),
         response: Some(wire::Response {
-            status: ow_status(&r.status).into(),
+            status: openwhisk_status(r.status).into(),
             status_code: Some(code),
             success: code == 0,
             result: full.then(|| r.result.clone()),

@@ -357,7 +357,7 @@ async fn api3(
             .await
             {
                 Ok(Invoked::Finished(a)) => {
-                    let success = a.status == "success";
+                    let success = a.status.is_success();
                     ok(wire::InvokeResponse {
                         result: wire::InvokeResult {
                             function_request_id: a.id.clone(),
@@ -423,7 +423,7 @@ async fn api3(
                             ret_msg: ret_msg(a),
                             request_id: a.id.clone(),
                             start_time: format_utc(a.start_ms, ' '),
-                            ret_code: if a.status == "success" { 0 } else { 1 },
+                            ret_code: if a.status.is_success() { 0 } else { 1 },
                             invoke_finished: 1,
                             duration: a.duration_ms as f64,
                             bill_duration: a.billed_ms,
@@ -553,7 +553,7 @@ async fn legacy(
                     ret_msg: ret_msg(a),
                     request_id: a.id.clone(),
                     start_time: format_utc(a.start_ms, ' '),
-                    ret_code: if a.status == "success" { 0 } else { 1 },
+                    ret_code: if a.status.is_success() { 0 } else { 1 },
                     duration: a.duration_ms as f64,
                     bill_duration: a.billed_ms,
                     mem_usage: a.memory_used,

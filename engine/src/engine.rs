@@ -2,7 +2,7 @@
 //! run recorded as an activation.
 
 use base64::Engine as _;
-use providers::ActionKind;
+use providers::{ActionKind, ActivationStatus};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -83,8 +83,8 @@ pub enum LiveEvent {
     Line(LogLine),
     /// The end: status and result.
     End {
-        /// `success`, `application error`, …
-        status: String,
+        /// How it ended.
+        status: ActivationStatus,
         /// The result object.
         result: Value,
     },
@@ -449,7 +449,7 @@ impl Engine {
                 subject,
                 params: Value::Object(recorded),
             };
-            let record = self.unrun(what, "whisk internal error", &message);
+            let record = self.unrun(what, ActivationStatus::InternalError, &message);
             self.store().insert_activation(&record)?;
             Ok(record)
         });
@@ -457,11 +457,11 @@ impl Engine {
         let followers = lock(&self.followers).remove(id).unwrap_or_default();
         let end = match &result {
             Ok(r) => LiveEvent::End {
-                status: r.status.clone(),
+                status: r.status,
                 result: r.result.clone(),
             },
             Err(e) => LiveEvent::End {
-                status: "whisk internal error".into(),
+                status: ActivationStatus::InternalError,
                 result: json!({ "error": e.to_string() }),
             },
         };
@@ -496,7 +496,12 @@ impl Engine {
 
     /// The record of an invocation that never ran: the engine failed to run it, or it could
     /// not start (its action is gone). It ends where it starts, with `message` as its error.
-    pub(crate) fn unrun(&self, what: Unrun<'_>, status: &str, message: &str) -> ActivationRecord {
+    pub(crate) fn unrun(
+        &self,
+        what: Unrun<'_>,
+        status: ActivationStatus,
+        message: &str,
+    ) -> ActivationRecord {
         let now = now_ms();
         ActivationRecord {
             id: what.id.to_string(),
@@ -507,7 +512,7 @@ impl Engine {
             start_ms: now,
             end_ms: now,
             duration_ms: 0,
-            status: status.into(),
+            status,
             result: json!({ "error": message }),
             logs: Vec::new(),
             params: what.params,
@@ -561,7 +566,7 @@ impl Engine {
         let params_value = Value::Object(params);
         let (status, result, logs, memory_used, duration_ms) = match code {
             Err(message) => (
-                "action developer error",
+                ActivationStatus::DeveloperError,
                 json!({ "error": message }),
                 Vec::new(),
                 0,
@@ -583,14 +588,18 @@ impl Engine {
                     self.publish(follow_id, live.as_ref(), line);
                 });
                 let (status, result) = match out.outcome {
-                    Outcome::Success(v) => ("success", v),
-                    Outcome::ApplicationError(v) => ("application error", v),
-                    Outcome::DeveloperError(m) => ("action developer error", json!({ "error": m })),
+                    Outcome::Success(v) => (ActivationStatus::Success, v),
+                    Outcome::ApplicationError(v) => (ActivationStatus::ApplicationError, v),
+                    Outcome::DeveloperError(m) => {
+                        (ActivationStatus::DeveloperError, json!({ "error": m }))
+                    }
                     Outcome::Timeout => (
-                        "timeout",
+                        ActivationStatus::Timeout,
                         json!({ "error": format!("The action exceeded its time limit of {timeout_ms} milliseconds.") }),
                     ),
-                    Outcome::InternalError(m) => ("whisk internal error", json!({ "error": m })),
+                    Outcome::InternalError(m) => {
+                        (ActivationStatus::InternalError, json!({ "error": m }))
+                    }
                 };
                 let logs = out.logs.iter().map(LogLine::formatted).collect();
                 (
@@ -611,7 +620,7 @@ impl Engine {
             start_ms,
             end_ms: start_ms + duration_ms as i64,
             duration_ms,
-            status: status.into(),
+            status,
             result,
             logs,
             params: params_value,
@@ -666,7 +675,7 @@ impl Engine {
                 }
             };
             ids.push(record.id.clone());
-            let failed = record.status != "success";
+            let failed = !record.status.is_success();
             input = record.result.as_object().cloned().unwrap_or_default();
             last = Some(record);
             if failed {
@@ -676,8 +685,8 @@ impl Engine {
         let end_ms = now_ms();
         let duration_ms = (end_ms - start_ms).max(0) as u64;
         let (status, result, memory_used) = match &last {
-            Some(r) => (r.status.clone(), r.result.clone(), r.memory_used),
-            None => ("success".into(), json!({}), 0),
+            Some(r) => (r.status, r.result.clone(), r.memory_used),
+            None => (ActivationStatus::Success, json!({}), 0),
         };
         let record = ActivationRecord {
             id: id.to_string(),

@@ -1,7 +1,7 @@
 //! Waiting and not waiting: blocking invocations with a bounded wait, and the worker pool
 //! that drains the durable queue of asynchronous invocations.
 
-use providers::AsyncStatus;
+use providers::{ActivationStatus, AsyncStatus};
 use serde_json::{Map, Value};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -179,7 +179,7 @@ impl Engine {
         result: Result<ActivationRecord, EngineError>,
     ) -> Result<(), EngineError> {
         let (status, code, message, activation) = match result {
-            Ok(a) if a.status == "success" => (AsyncStatus::Success, 0, String::new(), a.id),
+            Ok(a) if a.status.is_success() => (AsyncStatus::Success, 0, String::new(), a.id),
             Ok(a) => {
                 let message = a
                     .result
@@ -189,14 +189,14 @@ impl Engine {
                             .map(str::to_string)
                             .unwrap_or_else(|| e.to_string())
                     })
-                    .unwrap_or_else(|| a.status.clone());
+                    .unwrap_or_else(|| a.status.as_str().to_string());
                 (AsyncStatus::Fail, a.status_code(), message, a.id)
             }
             Err(e) => {
                 let id = job.activation_id.clone().unwrap_or_else(new_id);
                 let status = match e.code {
-                    ErrorCode::Internal => "whisk internal error",
-                    _ => "action developer error",
+                    ErrorCode::Internal => ActivationStatus::InternalError,
+                    _ => ActivationStatus::DeveloperError,
                 };
                 let what = Unrun {
                     id: &id,

@@ -2,6 +2,7 @@
 //! `__ow_headers`, `__ow_path`, query and body merged in), and a `{statusCode, headers,
 //! body}` result becomes the response.
 
+use providers::ActivationStatus;
 use providers::sign::encoding::parse_form;
 use serde_json::{Map, Value, json};
 
@@ -112,8 +113,8 @@ impl Engine {
         // Public traffic has its own bound, so it cannot take every slot from signed callers.
         let slot = self.admit(Caller::Web, &action)?;
         let activation = self.invoke_action(&new_id(), &action, params, "web", None, slot)?;
-        if activation.status != "success" {
-            let status = if activation.status == "application error" {
+        if !activation.status.is_success() {
+            let status = if activation.status == ActivationStatus::ApplicationError {
                 400
             } else {
                 502

@@ -3,6 +3,7 @@
 mod common;
 
 use engine::{Engine, demo};
+use providers::ActivationStatus;
 use serde_json::{Map, json};
 
 #[test]
@@ -50,7 +51,7 @@ fn a_fresh_engine_gets_demo_actions_that_work_and_a_second_seed_does_nothing() {
     let failed = e
         .invoke("demo", "always-fails", Map::new(), "guest", None)
         .unwrap();
-    assert_eq!(failed.status, "application error");
+    assert_eq!(failed.status, ActivationStatus::ApplicationError);
     let slow = e
         .invoke(
             "demo",

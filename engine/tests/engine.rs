@@ -5,6 +5,7 @@ mod common;
 
 use engine::store::{ActivationFilter, ActivationOrder};
 use engine::{Engine, ErrorCode, billed};
+use providers::ActivationStatus;
 use serde_json::{Map, Value, json};
 
 fn engine() -> Engine {
@@ -134,7 +135,7 @@ fn an_invocation_is_recorded_with_input_logs_and_billing() {
         .unwrap();
     assert_eq!(a.id.len(), 32);
     assert!(a.id.chars().all(|c| c.is_ascii_hexdigit()));
-    assert_eq!(a.status, "success");
+    assert_eq!(a.status, ActivationStatus::Success);
     assert_eq!(a.result, json!({"greeting": "hello kim"}));
     assert_eq!(a.params, json!({"name": "kim"}));
     assert!(a.logs[0].ends_with("stdout: hi kim"), "{:?}", a.logs);
@@ -210,7 +211,7 @@ fn sequences_chain_outputs_and_stop_at_the_first_failure() {
     assert_eq!(a.result, json!({"n": 14}));
     assert_eq!(a.components.len(), 3);
     for id in &a.components {
-        assert_eq!(e.activation(id).unwrap().status, "success");
+        assert_eq!(e.activation(id).unwrap().status, ActivationStatus::Success);
     }
 
     e.put_action(
@@ -223,7 +224,7 @@ fn sequences_chain_outputs_and_stop_at_the_first_failure() {
     let a = e
         .invoke("-", "broken", params(json!({"n": 1})), "guest", None)
         .unwrap();
-    assert_eq!(a.status, "application error");
+    assert_eq!(a.status, ActivationStatus::ApplicationError);
     assert_eq!(a.result, json!({"error": "Error: stop"}));
     assert_eq!(a.components.len(), 2, "the third never ran");
 
@@ -250,7 +251,7 @@ fn failures_are_recorded_with_their_status() {
     slow["limits"]["timeout"] = json!(500);
     e.put_action("-", "slow", None, &slow).unwrap();
     let a = e.invoke("-", "slow", Map::new(), "guest", None).unwrap();
-    assert_eq!(a.status, "timeout");
+    assert_eq!(a.status, ActivationStatus::Timeout);
     assert_eq!(
         a.result,
         json!({"error": "The action exceeded its time limit of 500 milliseconds."})
@@ -258,7 +259,7 @@ fn failures_are_recorded_with_their_status() {
     e.put_action("-", "bad", None, &body("function main() { return 1; }"))
         .unwrap();
     let a = e.invoke("-", "bad", Map::new(), "guest", None).unwrap();
-    assert_eq!(a.status, "action developer error");
+    assert_eq!(a.status, ActivationStatus::DeveloperError);
     assert_eq!(a.status_code(), 2);
     let (code, _) = code_of(e.invoke("-", "nope", Map::new(), "guest", None));
     assert_eq!((code.number(), code.status()), (80301, 404));

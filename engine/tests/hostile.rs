@@ -7,6 +7,7 @@ mod common;
 use engine::web::WebRequest;
 use engine::worker::WorkerOptions;
 use engine::{Engine, EngineOptions, ErrorCode, Workers};
+use providers::ActivationStatus;
 use providers::AsyncStatus;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -79,14 +80,22 @@ fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
         .collect();
     for run in runs {
         let (name, record, took) = run.join().unwrap();
-        assert_eq!(record.status, "timeout", "{name}: {:?}", record.result);
+        assert_eq!(
+            record.status,
+            ActivationStatus::Timeout,
+            "{name}: {:?}",
+            record.result
+        );
         assert_eq!(
             record.result,
             json!({"error": "The action exceeded its time limit of 1000 milliseconds."})
         );
         assert!(took < Duration::from_secs(3), "{name} took {took:?}");
         // The timeout is on record, as every activation is.
-        assert_eq!(e.activation(&record.id).unwrap().status, "timeout");
+        assert_eq!(
+            e.activation(&record.id).unwrap().status,
+            ActivationStatus::Timeout
+        );
     }
     assert_eq!(e.running(), 0, "every slot is free again");
     let stats = e.worker_stats();
@@ -126,7 +135,7 @@ fn two_hundred_runaways_in_a_row_leave_the_engine_answering() {
                             .unwrap()
                             .status
                     })
-                    .filter(|s| s == "timeout")
+                    .filter(|s| *s == ActivationStatus::Timeout)
                     .count()
             })
         })
@@ -152,7 +161,7 @@ fn two_hundred_runaways_in_a_row_leave_the_engine_answering() {
         e.invoke("-", "fine", Map::new(), "guest", None)
             .unwrap()
             .status,
-        "success"
+        ActivationStatus::Success
     );
     assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
 }
@@ -273,7 +282,7 @@ fn huge_thrown_values_and_log_lines_are_capped_like_results() {
         e.put_action("-", name, None, &body(code, 60_000, 512))
             .unwrap();
         let record = e.invoke("-", name, Map::new(), "guest", None).unwrap();
-        assert_eq!(record.status, "application error", "{name}");
+        assert_eq!(record.status, ActivationStatus::ApplicationError, "{name}");
         let error = record.result["error"].as_str().unwrap();
         assert!(
             error.len() <= 1024 * 1024,
@@ -317,7 +326,7 @@ fn huge_thrown_values_and_log_lines_are_capped_like_results() {
     e.put_action("-", "loud", None, &body(code, 60_000, 512))
         .unwrap();
     let record = e.invoke("-", "loud", Map::new(), "guest", None).unwrap();
-    assert_eq!(record.status, "success");
+    assert_eq!(record.status, ActivationStatus::Success);
     let kept: usize = record.logs.iter().map(String::len).sum();
     assert!(kept < 1024 * 1024, "{kept} bytes of logs kept");
     assert!(
@@ -434,7 +443,7 @@ fn web_traffic_has_its_own_bound_and_the_memory_budget_holds() {
         e.invoke("-", "big", Map::new(), "guest", None)
             .unwrap()
             .status,
-        "success"
+        ActivationStatus::Success
     );
 }
 
@@ -487,7 +496,7 @@ fn a_worker_that_dies_mid_run_is_an_internal_error_and_the_engine_goes_on() {
     // A stand-in worker that reads its job and dies of SIGSEGV, as a crashing runtime would.
     let e = with_stand_in_worker("read job; kill -SEGV $$");
     let record = e.invoke("-", "any", Map::new(), "guest", None).unwrap();
-    assert_eq!(record.status, "whisk internal error");
+    assert_eq!(record.status, ActivationStatus::InternalError);
     let error = record.result["error"].as_str().unwrap();
     assert!(
         error.contains("worker process ended unexpectedly") && error.contains("SIGSEGV"),
@@ -495,7 +504,7 @@ fn a_worker_that_dies_mid_run_is_an_internal_error_and_the_engine_goes_on() {
     );
     assert_eq!(
         e.activation(&record.id).unwrap().status,
-        "whisk internal error"
+        ActivationStatus::InternalError
     );
     assert_eq!(e.running(), 0);
     // And the queue: the job fails with the reason, the worker thread goes on to the next.

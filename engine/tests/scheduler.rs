@@ -5,6 +5,7 @@ mod common;
 
 use engine::store::AsyncFilter;
 use engine::{Engine, EngineOptions, ErrorCode, Invoked, Workers};
+use providers::ActivationStatus;
 use providers::AsyncStatus;
 use serde_json::{Map, Value, json};
 use std::io::{BufRead, BufReader};
@@ -317,7 +318,7 @@ fn a_follower_sees_lines_while_the_activation_runs_then_its_end() {
     assert_eq!(
         events.last(),
         Some(&LiveEvent::End {
-            status: "success".into(),
+            status: ActivationStatus::Success,
             result: json!({"said": 3})
         })
     );

@@ -1,9 +1,10 @@
 //! Activations: every run, kept with its input so it can be re-run.
 
+use providers::ActivationStatus;
 use rusqlite::{Row, params};
 use serde_json::Value;
 
-use super::{Store, json_column, sql_count, strings_column};
+use super::{Store, corrupt, json_column, sql_count, strings_column};
 use crate::error::EngineError;
 
 /// One stored activation.
@@ -25,9 +26,8 @@ pub struct ActivationRecord {
     pub end_ms: i64,
     /// ms.
     pub duration_ms: u64,
-    /// `success`, `application error`, `action developer error`, `whisk internal error`,
-    /// `timeout`.
-    pub status: String,
+    /// How it ended (stored as OpenWhisk's text, [`ActivationStatus::as_str`]).
+    pub status: ActivationStatus,
     /// The result object (`{"error": …}` on failure).
     pub result: Value,
     /// Formatted log lines.
@@ -46,12 +46,7 @@ impl ActivationRecord {
     /// OpenWhisk's status code: 0 success, 1 application error, 2 developer error (and
     /// timeout), 3 internal error.
     pub fn status_code(&self) -> i64 {
-        match self.status.as_str() {
-            "success" => 0,
-            "application error" => 1,
-            "action developer error" | "timeout" => 2,
-            _ => 3,
-        }
+        self.status.code()
     }
 }
 
@@ -90,6 +85,21 @@ pub enum ActivationOrder {
 
 const COLUMNS: &str = "id, namespace, package, action, subject, start_ms, end_ms, duration_ms, status, result, logs, params, memory_used, billed_ms, components";
 
+/// A stored status: one of the texts the engine writes; never `pending`, never unknown.
+fn status_from(id: &str, text: &str) -> Result<ActivationStatus, EngineError> {
+    let status = ActivationStatus::parse(text);
+    if status.as_str() == text && status != ActivationStatus::Pending {
+        Ok(status)
+    } else {
+        Err(corrupt(
+            "activations",
+            id,
+            "status",
+            format_args!("\"{text}\" is not a status an activation ends with"),
+        ))
+    }
+}
+
 fn from_row(r: &Row<'_>) -> Result<ActivationRecord, EngineError> {
     let id: String = r.get(0)?;
     let text = |i: usize| r.get::<_, String>(i);
@@ -103,7 +113,7 @@ fn from_row(r: &Row<'_>) -> Result<ActivationRecord, EngineError> {
         start_ms: r.get(5)?,
         end_ms: r.get(6)?,
         duration_ms: r.get::<_, i64>(7)? as u64,
-        status: r.get(8)?,
+        status: status_from(&id, &text(8)?)?,
         result: json(9, "result")?,
         logs: strings(10, "logs")?,
         params: json(11, "params")?,
@@ -128,7 +138,7 @@ impl Store {
                 a.start_ms,
                 a.end_ms,
                 a.duration_ms as i64,
-                a.status,
+                a.status.as_str(),
                 a.result.to_string(),
                 Value::from(a.logs.clone()).to_string(),
                 a.params.to_string(),
@@ -171,7 +181,8 @@ impl Store {
         // ?5 and ?6 are the page (LIMIT, OFFSET); the count binds them as NULL, unused.
         let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) \
             AND (?3 IS NULL OR start_ms >= ?3) AND (?4 IS NULL OR start_ms <= ?4) \
-            AND (?7 IS NULL OR id = ?7) AND (?8 IS NULL OR (status = 'success') = ?8)";
+            AND (?7 IS NULL OR id = ?7) AND (?8 IS NULL OR (status = ?9) = ?8)";
+        let success = ActivationStatus::Success.as_str();
         let total: i64 = self.conn.query_row(
             &format!("SELECT COUNT(*) FROM activations WHERE {condition}"),
             params![
@@ -182,7 +193,8 @@ impl Store {
                 Option::<i64>::None,
                 Option::<i64>::None,
                 filter.id,
-                filter.succeeded
+                filter.succeeded,
+                success
             ],
             |r| r.get(0),
         )?;
@@ -198,7 +210,8 @@ impl Store {
                 sql_count(limit),
                 sql_count(offset),
                 filter.id,
-                filter.succeeded
+                filter.succeeded,
+                success
             ],
             from_row,
         )?;

@@ -232,6 +232,11 @@ mod tests {
             );
             assert_eq!(internal(listed.unwrap_err()), message);
         }
+        let store = store_with(&activation_row("", "").replace("'success'", "'pending'"));
+        assert_eq!(
+            internal(store.activation("a1").unwrap_err()),
+            "the stored activations row a1 is unreadable: its status \"pending\" is not a status an activation ends with"
+        );
         // A sound row still reads.
         let store = store_with(&activation_row("", ""));
         assert_eq!(
