@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use engine::store::AsyncFilter;
+use engine::store::{AsyncFilter, Scope};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::AsyncStatus;
 use providers::sign::encoding::{parse_form, unquote};
@@ -142,16 +142,13 @@ fn marker_refused() -> Response {
     )
 }
 
-/// `urn:fss:{region}:{project}:function:{package}:{name}:{version}` → (engine package, name).
-fn action_of(urn: &str) -> Option<(String, String)> {
+/// `urn:fss:{region}:{project}:function:{package}:{name}:{version}` → (engine package, name);
+/// FunctionGraph's `default` package is the engine's top level.
+fn action_of(urn: &str) -> Option<(Option<String>, String)> {
     let parts: Vec<&str> = urn.split(':').collect();
     match parts.as_slice() {
         ["urn", "fss", _, _, "function", package, name, ..] => Some((
-            if *package == "default" {
-                "-".to_string()
-            } else {
-                package.to_string()
-            },
+            (*package != "default").then(|| package.to_string()),
             name.to_string(),
         )),
         _ => None,
@@ -230,7 +227,7 @@ async fn handle(
                     );
                 }
             };
-            match run(move || engine.actions(None)).await {
+            match run(move || engine.actions(&Scope::All)).await {
                 Ok(all) => {
                     let basic: Vec<_> = all.into_iter().filter(|a| !a.kind.is_sequence()).collect();
                     let total = basic.len();
@@ -239,11 +236,8 @@ async fn handle(
                         .skip(marker)
                         .take(max)
                         .map(|a| {
-                            let package = if a.package == "-" {
-                                "default".to_string()
-                            } else {
-                                a.package.clone()
-                            };
+                            let package =
+                                a.package.clone().unwrap_or_else(|| "default".to_string());
                             let limits = a.body.limits.unwrap_or_default();
                             wire::FunctionInfo {
                                 func_urn: format!(
@@ -302,7 +296,7 @@ async fn handle(
                     };
                     match run(move || {
                         engine.invoke_waiting(
-                            &package,
+                            package.as_deref(),
                             &name,
                             params,
                             &subject,
@@ -334,7 +328,7 @@ async fn handle(
                     };
                     match run(move || {
                         engine.enqueue(
-                            &package,
+                            package.as_deref(),
                             &name,
                             params,
                             &subject,
@@ -404,7 +398,7 @@ async fn handle(
                             (Err(r), _) | (_, Err(r)) => return r,
                         };
                     let filter = AsyncFilter {
-                        package: Some(package.clone()),
+                        package: Scope::of(package.as_deref()),
                         action: Some(name.clone()),
                         request_id: q("request_id"),
                         status,
@@ -412,7 +406,7 @@ async fn handle(
                         upto_ms: Some(end),
                     };
                     let listed = run(move || {
-                        engine.action(&package, &name)?;
+                        engine.action(package.as_deref(), &name)?;
                         engine.async_invocations(&filter, marker, limit)
                     });
                     match listed.await {

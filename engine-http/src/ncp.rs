@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord};
+use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, Scope};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::sign::encoding::{parse_form, unquote};
 use providers::sign::{Secret, VerifyError, ncp as signer};
@@ -209,8 +209,8 @@ async fn handle(
                 .map_or_else(engine_error, |()| StatusCode::NO_CONTENT.into_response())
         }
         ("GET", ["packages", package, "actions"]) => {
-            let package = package.to_string();
-            run(move || engine.actions(Some(&package)))
+            let scope = Scope::of(package_of(package));
+            run(move || engine.actions(&scope))
                 .await
                 .map_or_else(engine_error, |list| {
                     content(wire::ActionList {
@@ -236,20 +236,24 @@ async fn handle(
                     ));
                 }
             };
-            let (package, action, kind) = (package.to_string(), action.to_string(), q("type"));
-            run(move || engine.put_action(&package, &action, kind.as_deref(), &body))
+            let (package, action, kind) = (
+                package_of(package).map(str::to_string),
+                action.to_string(),
+                q("type"),
+            );
+            run(move || engine.put_action(package.as_deref(), &action, kind.as_deref(), &body))
                 .await
                 .map_or_else(engine_error, |a| content(action_content(&namespace, &a)))
         }
         ("GET", ["packages", package, "actions", action]) => {
-            let (package, action) = (package.to_string(), action.to_string());
-            run(move || engine.action(&package, &action))
+            let (package, action) = (package_of(package).map(str::to_string), action.to_string());
+            run(move || engine.action(package.as_deref(), &action))
                 .await
                 .map_or_else(engine_error, |a| content(action_content(&namespace, &a)))
         }
         ("DELETE", ["packages", package, "actions", action]) => {
-            let (package, action) = (package.to_string(), action.to_string());
-            run(move || engine.delete_action(&package, &action))
+            let (package, action) = (package_of(package).map(str::to_string), action.to_string());
+            run(move || engine.delete_action(package.as_deref(), &action))
                 .await
                 .map_or_else(engine_error, |()| StatusCode::NO_CONTENT.into_response())
         }
@@ -276,10 +280,10 @@ async fn handle(
                     }
                 },
             };
-            let (package, action) = (package.to_string(), action.to_string());
+            let (package, action) = (package_of(package).map(str::to_string), action.to_string());
             run(move || {
                 engine.invoke_waiting(
-                    &package,
+                    package.as_deref(),
                     &action,
                     params,
                     &namespace,
@@ -374,7 +378,7 @@ async fn list_activations(
     };
     let window_start = engine::now_ms() - LIST_WINDOW_MS;
     let filter = ActivationFilter {
-        package: scope.map(|(p, _)| p.to_string()),
+        package: scope.map_or(Scope::All, |(p, _)| Scope::of(package_of(p))),
         action: scope.map(|(_, a)| a.to_string()),
         since_ms: Some(start.map_or(window_start, |s| s.max(window_start))),
         upto_ms: end,
@@ -421,6 +425,14 @@ fn fnv1a(name: &str) -> u64 {
     })
 }
 
+/// NCP's package name for "outside any package".
+const NO_PACKAGE: &str = "-";
+
+/// A path's package segment as the engine's package.
+fn package_of(segment: &str) -> Option<&str> {
+    (segment != NO_PACKAGE).then_some(segment)
+}
+
 fn activation(record: &ActivationRecord, with_logs: bool) -> wire::Activation {
     wire::Activation {
         activation_id: record.id.clone(),
@@ -444,7 +456,10 @@ fn action_content(namespace: &str, a: &engine::store::StoredAction) -> wire::Act
     wire::ActionContent {
         name: a.name.clone(),
         resource_id: Some(format!("{:x}", a.updated_ms)),
-        path: Some(format!("{namespace}/{}", a.package)),
+        path: Some(format!(
+            "{namespace}/{}",
+            a.package.as_deref().unwrap_or(NO_PACKAGE)
+        )),
         description: b.description.clone(),
         kind: Some(a.kind.as_str().into()),
         parameters: b.parameters.clone(),

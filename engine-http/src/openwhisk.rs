@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, StoredAction};
+use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, Scope, StoredAction};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::sign::encoding::{parse_form, unquote};
 use providers::sign::openwhisk as signer;
@@ -86,11 +86,7 @@ async fn web(
             ),
         );
     }
-    let package = if package == "default" {
-        "-".to_string()
-    } else {
-        package.clone()
-    };
+    let package = (package != "default").then(|| package.clone());
     let request = engine::web::WebRequest {
         method: method.as_str().to_string(),
         path: extra.iter().map(|p| format!("/{p}")).collect(),
@@ -102,7 +98,7 @@ async fn web(
         body: body.to_vec(),
     };
     let engine = state.engine.clone();
-    match run(move || engine.run_web(&package, &name, &request)).await {
+    match run(move || engine.run_web(package.as_deref(), &name, &request)).await {
         Ok(reply) => {
             let mut response = Response::new(axum::body::Body::from(reply.body));
             *response.status_mut() =
@@ -148,11 +144,11 @@ fn engine_error(e: EngineError) -> Response {
     }
 }
 
-/// `pkg/name` or `name` → the engine's (package, name), `-` for none.
-fn address(parts: &[&str]) -> Option<(String, String)> {
+/// `pkg/name` or `name` → the engine's (package, name).
+fn address(parts: &[&str]) -> Option<(Option<String>, String)> {
     match parts {
-        [name] => Some(("-".into(), name.to_string())),
-        [package, name] => Some((package.to_string(), name.to_string())),
+        [name] => Some((None, name.to_string())),
+        [package, name] => Some((Some(package.to_string()), name.to_string())),
         _ => None,
     }
 }
@@ -219,7 +215,7 @@ async fn handle(
                 Err(r) => return r,
             };
             let count = flag("count");
-            run(move || engine.actions(None))
+            run(move || engine.actions(&Scope::All))
                 .await
                 .map_or_else(engine_error, |list| {
                     if count {
@@ -239,7 +235,7 @@ async fn handle(
                 return not_found();
             };
             let with_code = q("code").is_none_or(|c| c != "false");
-            run(move || engine.action(&package, &name))
+            run(move || engine.action(package.as_deref(), &name))
                 .await
                 .map_or_else(engine_error, |a| {
                     axum::Json(action_json(&ns, &a, with_code)).into_response()
@@ -256,13 +252,13 @@ async fn handle(
             let overwrite = flag("overwrite");
             let (kind, ncp_body) = to_ncp_body(&action);
             run(move || {
-                if !overwrite && engine.action(&package, &name).is_ok() {
+                if !overwrite && engine.action(package.as_deref(), &name).is_ok() {
                     return Err(EngineError::new(
                         ErrorCode::ResourceNameConflict,
                         "resource already exists",
                     ));
                 }
-                engine.put_action(&package, &name, Some(kind), &ncp_body)
+                engine.put_action(package.as_deref(), &name, Some(kind), &ncp_body)
             })
             .await
             .map_or_else(engine_error, |a| {
@@ -274,8 +270,8 @@ async fn handle(
                 return not_found();
             };
             run(move || {
-                let a = engine.action(&package, &name)?;
-                engine.delete_action(&package, &name).map(|()| a)
+                let a = engine.action(package.as_deref(), &name)?;
+                engine.delete_action(package.as_deref(), &name).map(|()| a)
             })
             .await
             .map_or_else(engine_error, |a| {
@@ -306,7 +302,7 @@ async fn handle(
             } else {
                 Duration::ZERO
             };
-            run(move || engine.invoke_waiting(&package, &name, params, &ns, wait))
+            run(move || engine.invoke_waiting(package.as_deref(), &name, params, &ns, wait))
                 .await
                 .map_or_else(engine_error, |invoked| {
                     invoked_response(invoked, only_result)
@@ -423,7 +419,7 @@ async fn handle(
                 (Err(r), _) | (_, Err(r)) => return r,
             };
             let filter = ActivationFilter {
-                package: None,
+                package: Scope::All,
                 action: q("name").map(|n| n.rsplit('/').next().unwrap_or(&n).to_string()),
                 since_ms,
                 upto_ms,
@@ -634,10 +630,9 @@ fn action_json(namespace: &str, a: &StoredAction, with_code: bool) -> wire::Acti
         });
     }
     wire::Action {
-        namespace: Some(if a.package == "-" {
-            namespace.to_string()
-        } else {
-            format!("{namespace}/{}", a.package)
+        namespace: Some(match &a.package {
+            None => namespace.to_string(),
+            Some(package) => format!("{namespace}/{package}"),
         }),
         name: a.name.clone(),
         version: Some("0.0.1".into()),

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
-use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord};
+use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, Scope};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::sign::encoding::parse_form;
 use providers::sign::{Secret, VerifyError, tencent_legacy, tencent_tc3};
@@ -126,16 +126,17 @@ fn ok<T: serde::Serialize>(value: T) -> Response {
     axum::Json(wire::Envelope { response: value }).into_response()
 }
 
-fn package_of(namespace: Option<&str>) -> String {
+/// An SCF namespace's engine package: `default` (or none) is the top level.
+fn package_of(namespace: Option<&str>) -> Option<String> {
     match namespace {
-        None | Some("default") | Some("") => "-".into(),
-        Some(n) => n.to_string(),
+        None | Some("default") | Some("") => None,
+        Some(n) => Some(n.to_string()),
     }
 }
 
 /// The query every GetFunctionLogs asks, whichever API it came through.
 struct LogsQuery {
-    package: String,
+    package: Option<String>,
     function: Option<String>,
     request_id: Option<String>,
     offset: u64,
@@ -215,7 +216,7 @@ impl LogsQuery {
 
     fn filter(&self) -> ActivationFilter {
         ActivationFilter {
-            package: Some(self.package.clone()),
+            package: Scope::of(self.package.as_deref()),
             action: self.function.clone(),
             since_ms: self.start,
             upto_ms: self.end,
@@ -292,7 +293,7 @@ async fn api3(
                 (Err(r), _) | (_, Err(r)) => return r,
             };
             let namespace = text("Namespace").unwrap_or_else(|| "default".into());
-            match run(move || engine.actions(Some(&package))).await {
+            match run(move || engine.actions(&Scope::of(package.as_deref()))).await {
                 Ok(all) => {
                     let functions: Vec<_> = all.iter().filter(|a| !a.kind.is_sequence()).collect();
                     ok(wire::ListFunctionsResponse {
@@ -336,7 +337,7 @@ async fn api3(
             if event {
                 return match run(move || {
                     engine.enqueue(
-                        &package,
+                        package.as_deref(),
                         &function,
                         input,
                         &subject,
@@ -352,7 +353,7 @@ async fn api3(
                 };
             }
             match run(move || {
-                engine.invoke_waiting(&package, &function, input, &subject, SYNC_WAIT)
+                engine.invoke_waiting(package.as_deref(), &function, input, &subject, SYNC_WAIT)
             })
             .await
             {

@@ -791,7 +791,7 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
     let (url, engine, workers) = support::serve_engine().await;
     // Something to page over: an activation and an asynchronous record.
     engine
-        .invoke("demo", "hello", Default::default(), "guest", None)
+        .invoke(Some("demo"), "hello", Default::default(), "guest", None)
         .unwrap();
     let async_records =
         "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations";

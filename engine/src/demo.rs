@@ -4,6 +4,7 @@ use serde_json::{Map, Value, json};
 
 use crate::engine::Engine;
 use crate::error::EngineError;
+use crate::store::Scope;
 
 fn action(code: &str, description: &str, timeout_ms: u64) -> Value {
     json!({
@@ -55,7 +56,7 @@ function main(params) {
 
 /// Seeds the demo package when the engine holds no action yet; answers whether it did.
 pub fn seed_if_empty(engine: &Engine) -> Result<bool, EngineError> {
-    if !engine.actions(None)?.is_empty() {
+    if !engine.actions(&Scope::All)?.is_empty() {
         return Ok(false);
     }
     let defaults: Map<String, Value> = json!({"place": "the fnconsole demo"})
@@ -68,37 +69,37 @@ pub fn seed_if_empty(engine: &Engine) -> Result<bool, EngineError> {
         &defaults,
     )?;
     engine.put_action(
-        "demo",
+        Some("demo"),
         "hello",
         None,
         &action(HELLO, "Greets by name (try {\"name\": \"Kim\"})", 60_000),
     )?;
     engine.put_action(
-        "demo",
+        Some("demo"),
         "shout",
         None,
         &action(SHOUT, "Upper-cases a greeting", 60_000),
     )?;
     engine.put_action(
-        "demo",
+        Some("demo"),
         "slow-logger",
         None,
         &action(SLOW_LOGGER, "Logs a line every 0.4 s for about 2 s", 60_000),
     )?;
     engine.put_action(
-        "demo",
+        Some("demo"),
         "always-fails",
         None,
         &action(FAIL, "Throws an error, to show a failed activation", 60_000),
     )?;
     engine.put_action(
-        "demo",
+        Some("demo"),
         "hello-loud",
         Some("sequence"),
         &json!({"description": "hello, then shout", "exec": {"kind": "sequence", "components": ["demo/hello", "demo/shout"]}}),
     )?;
     engine.put_action(
-        "demo",
+        Some("demo"),
         "web-hello",
         Some("web"),
         &action(WEB, "A web action answering HTML", 60_000),

@@ -15,7 +15,8 @@ use crate::error::{EngineError, ErrorCode};
 use crate::runtime::{LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
 use crate::store::{
-    ActivationFilter, ActivationOrder, ActivationRecord, Durability, Store, StoredAction,
+    ActivationFilter, ActivationOrder, ActivationRecord, Durability, Scope, Store, StoredAction,
+    action_path,
 };
 use crate::validate;
 use crate::worker::protocol::Job;
@@ -93,7 +94,7 @@ pub enum LiveEvent {
 /// Which invocation an [`Engine::unrun`] record is for.
 pub(crate) struct Unrun<'a> {
     pub(crate) id: &'a str,
-    pub(crate) package: &'a str,
+    pub(crate) package: Option<&'a str>,
     pub(crate) action: &'a str,
     pub(crate) subject: &'a str,
     pub(crate) params: Value,
@@ -195,12 +196,12 @@ impl Engine {
     /// Creates or updates an action with an NCP put-action body; `kind` is the `type` query.
     pub fn put_action(
         &self,
-        package: &str,
+        package: Option<&str>,
         name: &str,
         kind: Option<&str>,
         body: &Value,
     ) -> Result<StoredAction, EngineError> {
-        if package != "-" {
+        if let Some(package) = package {
             validate::name("packageName", package)?;
         }
         validate::name("actionName", name)?;
@@ -212,7 +213,8 @@ impl Engine {
                 return Err(EngineError::new(
                     ErrorCode::ActionTypeMismatch,
                     format!(
-                        "action {package}/{name} is {}; an action's type cannot change to {}",
+                        "action {} is {}; an action's type cannot change to {}",
+                        action_path(package, name),
                         existing.kind.as_str(),
                         kind.as_str()
                     ),
@@ -222,7 +224,7 @@ impl Engine {
             // Names are unique per level (seed 004; OpenWhisk's entity names): at the top
             // level a package and an action cannot share one; inside a package only its
             // actions live, so an action there clashes with nothing but itself.
-            if package == "-" && store.package_exists(name)? {
+            if package.is_none() && store.package_exists(name)? {
                 return Err(EngineError::new(
                     ErrorCode::ResourceNameConflict,
                     format!("the name \"{name}\" is already used by another package or action"),
@@ -242,7 +244,7 @@ impl Engine {
             store.action(p, a).ok().flatten().is_some()
         })?;
         let action = StoredAction {
-            package: package.into(),
+            package: package.map(str::to_string),
             name: name.into(),
             kind,
             body,
@@ -253,29 +255,23 @@ impl Engine {
     }
 
     /// One action.
-    pub fn action(&self, package: &str, name: &str) -> Result<StoredAction, EngineError> {
-        self.store().action(package, name)?.ok_or_else(|| {
-            EngineError::new(
-                ErrorCode::ActionNotFound,
-                format!("there is no action {package}/{name}"),
-            )
-        })
+    pub fn action(&self, package: Option<&str>, name: &str) -> Result<StoredAction, EngineError> {
+        self.store()
+            .action(package, name)?
+            .ok_or_else(|| no_action(package, name))
     }
 
-    /// Actions of a package, or of all packages.
-    pub fn actions(&self, package: Option<&str>) -> Result<Vec<StoredAction>, EngineError> {
-        self.store().actions(package)
+    /// The actions `scope` covers.
+    pub fn actions(&self, scope: &Scope) -> Result<Vec<StoredAction>, EngineError> {
+        self.store().actions(scope)
     }
 
     /// Deletes an action.
-    pub fn delete_action(&self, package: &str, name: &str) -> Result<(), EngineError> {
+    pub fn delete_action(&self, package: Option<&str>, name: &str) -> Result<(), EngineError> {
         if self.store().delete_action(package, name)? {
             Ok(())
         } else {
-            Err(EngineError::new(
-                ErrorCode::ActionNotFound,
-                format!("there is no action {package}/{name}"),
-            ))
+            Err(no_action(package, name))
         }
     }
 
@@ -290,7 +286,7 @@ impl Engine {
         let store = self.store();
         let row = store.package(name)?;
         let actions: Vec<String> = store
-            .actions(Some(name))?
+            .actions(&Scope::of(Some(name)))?
             .into_iter()
             .map(|a| a.name)
             .collect();
@@ -314,7 +310,7 @@ impl Engine {
     /// Deletes an empty package; one that still holds actions is refused (80109).
     pub fn delete_package(&self, name: &str) -> Result<(), EngineError> {
         let store = self.store();
-        let held = store.actions(Some(name))?.len();
+        let held = store.actions(&Scope::of(Some(name)))?.len();
         if held > 0 {
             return Err(EngineError::new(
                 ErrorCode::PackageNotEmpty,
@@ -340,7 +336,7 @@ impl Engine {
     ) -> Result<(), EngineError> {
         validate::name("packageName", name)?;
         let store = self.store();
-        if store.package(name)?.is_none() && store.action("-", name)?.is_some() {
+        if store.package(name)?.is_none() && store.action(None, name)?.is_some() {
             return Err(EngineError::new(
                 ErrorCode::ResourceNameConflict,
                 format!("the name \"{name}\" is already used by an action"),
@@ -353,7 +349,7 @@ impl Engine {
     /// the runtime parameters; package and action defaults fill in beneath them.
     pub fn invoke(
         &self,
-        package: &str,
+        package: Option<&str>,
         name: &str,
         params: Map<String, Value>,
         subject: &str,
@@ -367,7 +363,7 @@ impl Engine {
     pub fn invoke_as(
         &self,
         id: &str,
-        package: &str,
+        package: Option<&str>,
         name: &str,
         params: Map<String, Value>,
         subject: &str,
@@ -404,7 +400,7 @@ impl Engine {
             .into_iter()
             .flatten()
             .filter_map(|c| {
-                let (package, name) = c.split_once('/').unwrap_or(("-", c));
+                let (package, name) = component(c);
                 self.store().action(package, name).ok().flatten()
             })
             .map(|a| limit(&a))
@@ -444,7 +440,7 @@ impl Engine {
             tracing::error!(activation = id, "{message}");
             let what = Unrun {
                 id,
-                package: &action.package,
+                package: action.package.as_deref(),
                 action: &action.name,
                 subject,
                 params: Value::Object(recorded),
@@ -506,7 +502,7 @@ impl Engine {
         ActivationRecord {
             id: what.id.to_string(),
             namespace: self.options.namespace.clone(),
-            package: what.package.to_string(),
+            package: what.package.map(str::to_string),
             action: what.action.to_string(),
             subject: what.subject.to_string(),
             start_ms: now,
@@ -529,9 +525,9 @@ impl Engine {
     ) -> Result<Map<String, Value>, EngineError> {
         // Precedence (seed 004): runtime > trigger > action > package. Triggers do not exist
         // in the engine yet, so they contribute nothing.
-        let mut merged = match action.package.as_str() {
-            "-" => Map::new(),
-            p => self
+        let mut merged = match &action.package {
+            None => Map::new(),
+            Some(p) => self
                 .store()
                 .package(p)?
                 .map(|(_, params)| params)
@@ -649,7 +645,7 @@ impl Engine {
         let mut ids = Vec::new();
         let mut last: Option<ActivationRecord> = None;
         for component in &components {
-            let (package, name) = component.split_once('/').unwrap_or(("-", component));
+            let (package, name) = self::component(component);
             let record = match self.action(package, name) {
                 Ok(action) if !action.kind.is_sequence() => {
                     let merged = self.merge_params(&action, input.clone())?;
@@ -668,8 +664,9 @@ impl Engine {
                     return Err(EngineError::new(
                         e.code,
                         format!(
-                            "component {component} of {}/{}: {}",
-                            sequence.package, sequence.name, e.message
+                            "component {component} of {}: {}",
+                            action_path(sequence.package.as_deref(), &sequence.name),
+                            e.message
                         ),
                     ));
                 }
@@ -744,6 +741,23 @@ impl Engine {
     /// Whether an action's kind makes it reachable over HTTP.
     pub fn is_web(action: &StoredAction) -> bool {
         matches!(action.kind, ActionKind::Web | ActionKind::SequenceWeb)
+    }
+}
+
+/// The "no such action" error.
+fn no_action(package: Option<&str>, name: &str) -> EngineError {
+    EngineError::new(
+        ErrorCode::ActionNotFound,
+        format!("there is no action {}", action_path(package, name)),
+    )
+}
+
+/// A sequence component, `package/name` (`-/name` or a bare `name` outside any package).
+pub(crate) fn component(path: &str) -> (Option<&str>, &str) {
+    match path.split_once('/') {
+        None => (None, path),
+        Some(("-", name)) => (None, name),
+        Some((package, name)) => (Some(package), name),
     }
 }
 

@@ -50,7 +50,7 @@ impl Engine {
     /// is never refused for being over the concurrency limit and survives a restart.
     pub fn invoke_waiting(
         self: &Arc<Self>,
-        package: &str,
+        package: Option<&str>,
         name: &str,
         params: Map<String, Value>,
         subject: &str,
@@ -92,7 +92,7 @@ impl Engine {
     /// queue already holds [`crate::EngineOptions::max_queued`] waiting invocations.
     pub fn enqueue(
         &self,
-        package: &str,
+        package: Option<&str>,
         name: &str,
         params: Map<String, Value>,
         subject: &str,
@@ -103,7 +103,7 @@ impl Engine {
         let max_wait_ms = i64::try_from(max_wait.as_millis()).unwrap_or(i64::MAX);
         let record = AsyncRecord {
             request_id: new_id(),
-            package: package.into(),
+            package: package.map(str::to_string),
             action: name.into(),
             params: Value::Object(params),
             subject: subject.into(),
@@ -141,7 +141,7 @@ impl Engine {
         };
         let activation_id = job.activation_id.clone().unwrap_or_else(new_id);
         let params = job.params.as_object().cloned().unwrap_or_default();
-        let action = match self.action(&job.package, &job.action) {
+        let action = match self.action(job.package.as_deref(), &job.action) {
             Ok(action) => action,
             Err(e) => {
                 self.finish(&job, Err(e))?;
@@ -200,7 +200,7 @@ impl Engine {
                 };
                 let what = Unrun {
                     id: &id,
-                    package: &job.package,
+                    package: job.package.as_deref(),
                     action: &job.action,
                     subject: &job.subject,
                     params: job.params.clone(),

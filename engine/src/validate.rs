@@ -119,11 +119,12 @@ fn object<'a>(
 }
 
 /// Validates a put-action body for an action of `kind`; answers the normalised body.
-/// `component_exists` tells whether a sequence component (`package/action`) exists.
+/// `component_exists` tells whether a sequence component (its package, `None` outside any,
+/// and name) exists.
 pub fn put_action_body(
     kind: ActionKind,
     body: &Value,
-    component_exists: impl Fn(&str, &str) -> bool,
+    component_exists: impl Fn(Option<&str>, &str) -> bool,
 ) -> Result<PutActionBody, EngineError> {
     let Value::Object(obj) = body else {
         return Err(wrong_type("the request body", "a JSON object"));
@@ -171,7 +172,9 @@ pub fn put_action_body(
             )));
         }
         for c in &components {
-            let Some((package, action)) = c.split_once('/') else {
+            let Some((package, action)) =
+                c.split_once('/').map(|(p, a)| ((p != "-").then_some(p), a))
+            else {
                 return Err(invalid(format!(
                     "exec.components entry \"{c}\" must be \"package/action\" ('-' for no package)"
                 )));

@@ -48,7 +48,7 @@ impl Engine {
     /// Runs a web action for `request`. Non-web actions answer 404, as OpenWhisk does.
     pub fn run_web(
         &self,
-        package: &str,
+        package: Option<&str>,
         name: &str,
         request: &WebRequest,
     ) -> Result<WebResponse, EngineError> {

@@ -5,14 +5,14 @@ use providers::wire::ncp::PutActionBody;
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value};
 
-use super::{Store, corrupt};
+use super::{Scope, Store, action_path, corrupt, package_from_disk, package_to_disk};
 use crate::error::EngineError;
 
 /// An action as stored: its address, kind and the validated NCP body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredAction {
-    /// Package (`-` for none).
-    pub package: String,
+    /// Its package; `None` outside any.
+    pub package: Option<String>,
     /// Name.
     pub name: String,
     /// Kind.
@@ -24,11 +24,11 @@ pub struct StoredAction {
 }
 
 /// A stored row's kind; anything but the kinds the engine writes is corruption.
-fn kind_from(package: &str, name: &str, kind: &str) -> Result<ActionKind, EngineError> {
+fn kind_from(package: Option<&str>, name: &str, kind: &str) -> Result<ActionKind, EngineError> {
     crate::validate::kind(Some(kind)).map_err(|_| {
         corrupt(
             "actions",
-            &format!("{package}/{name}"),
+            &action_path(package, name),
             "kind",
             format_args!("\"{kind}\" is not basic, web, sequence or sequence-web"),
         )
@@ -36,11 +36,11 @@ fn kind_from(package: &str, name: &str, kind: &str) -> Result<ActionKind, Engine
 }
 
 /// A stored row's body, the validated NCP body.
-fn body_from(package: &str, name: &str, body: &str) -> Result<PutActionBody, EngineError> {
+fn body_from(package: Option<&str>, name: &str, body: &str) -> Result<PutActionBody, EngineError> {
     serde_json::from_str(body).map_err(|e| {
         corrupt(
             "actions",
-            &format!("{package}/{name}"),
+            &action_path(package, name),
             "body",
             format_args!("is not an action body ({e})"),
         )
@@ -49,12 +49,16 @@ fn body_from(package: &str, name: &str, body: &str) -> Result<PutActionBody, Eng
 
 impl Store {
     /// The action, if it exists.
-    pub fn action(&self, package: &str, name: &str) -> Result<Option<StoredAction>, EngineError> {
+    pub fn action(
+        &self,
+        package: Option<&str>,
+        name: &str,
+    ) -> Result<Option<StoredAction>, EngineError> {
         let row = self
             .conn
             .query_row(
                 "SELECT kind, body, updated_ms FROM actions WHERE package = ?1 AND name = ?2",
-                params![package, name],
+                params![package_to_disk(package), name],
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
@@ -66,7 +70,7 @@ impl Store {
             .optional()?;
         row.map(|(kind, body, updated_ms)| {
             Ok(StoredAction {
-                package: package.into(),
+                package: package.map(str::to_string),
                 name: name.into(),
                 kind: kind_from(package, name, &kind)?,
                 body: body_from(package, name, &body)?,
@@ -76,12 +80,12 @@ impl Store {
         .transpose()
     }
 
-    /// Actions of a package (`None`: every package), by name.
-    pub fn actions(&self, package: Option<&str>) -> Result<Vec<StoredAction>, EngineError> {
+    /// The actions `scope` covers, by package (the top level first) and name.
+    pub fn actions(&self, scope: &Scope) -> Result<Vec<StoredAction>, EngineError> {
         let mut stmt = self.conn.prepare(
             "SELECT package, name, kind, body, updated_ms FROM actions WHERE ?1 IS NULL OR package = ?1 ORDER BY package, name",
         )?;
-        let rows = stmt.query_map(params![package], |r| {
+        let rows = stmt.query_map(params![scope.bind()], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -93,9 +97,10 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (package, name, kind, body, updated_ms) = row?;
+            let package = package_from_disk(package);
             out.push(StoredAction {
-                kind: kind_from(&package, &name, &kind)?,
-                body: body_from(&package, &name, &body)?,
+                kind: kind_from(package.as_deref(), &name, &kind)?,
+                body: body_from(package.as_deref(), &name, &body)?,
                 package,
                 name,
                 updated_ms,
@@ -119,16 +124,16 @@ impl Store {
         self.conn.execute(
             "INSERT INTO actions (package, name, kind, body, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (package, name) DO UPDATE SET kind = excluded.kind, body = excluded.body, updated_ms = excluded.updated_ms",
-            params![action.package, action.name, action.kind.as_str(), body, action.updated_ms],
+            params![package_to_disk(action.package.as_deref()), action.name, action.kind.as_str(), body, action.updated_ms],
         )?;
         Ok(())
     }
 
     /// Deletes an action; answers whether it existed.
-    pub fn delete_action(&self, package: &str, name: &str) -> Result<bool, EngineError> {
+    pub fn delete_action(&self, package: Option<&str>, name: &str) -> Result<bool, EngineError> {
         Ok(self.conn.execute(
             "DELETE FROM actions WHERE package = ?1 AND name = ?2",
-            params![package, name],
+            params![package_to_disk(package), name],
         )? > 0)
     }
 

@@ -4,7 +4,10 @@ use providers::ActivationStatus;
 use rusqlite::{Row, params};
 use serde_json::Value;
 
-use super::{Store, corrupt, json_column, sql_count, strings_column};
+use super::{
+    Scope, Store, corrupt, json_column, package_from_disk, package_to_disk, sql_count,
+    strings_column,
+};
 use crate::error::EngineError;
 
 /// One stored activation.
@@ -14,8 +17,8 @@ pub struct ActivationRecord {
     pub id: String,
     /// Namespace.
     pub namespace: String,
-    /// Package (`-` for none).
-    pub package: String,
+    /// Its action's package; `None` outside any.
+    pub package: Option<String>,
     /// Action name.
     pub action: String,
     /// Who ran it.
@@ -53,8 +56,8 @@ impl ActivationRecord {
 /// Which activations to list.
 #[derive(Debug, Clone, Default)]
 pub struct ActivationFilter {
-    /// Only this package's.
-    pub package: Option<String>,
+    /// Only these packages' actions'.
+    pub package: Scope,
     /// Only this action's.
     pub action: Option<String>,
     /// Started at or after, epoch ms.
@@ -107,7 +110,7 @@ fn from_row(r: &Row<'_>) -> Result<ActivationRecord, EngineError> {
     let strings = |i: usize, column: &str| strings_column("activations", &id, column, &text(i)?);
     Ok(ActivationRecord {
         namespace: r.get(1)?,
-        package: r.get(2)?,
+        package: package_from_disk(r.get(2)?),
         action: r.get(3)?,
         subject: r.get(4)?,
         start_ms: r.get(5)?,
@@ -132,7 +135,7 @@ impl Store {
             params![
                 a.id,
                 a.namespace,
-                a.package,
+                package_to_disk(a.package.as_deref()),
                 a.action,
                 a.subject,
                 a.start_ms,
@@ -186,7 +189,7 @@ impl Store {
         let total: i64 = self.conn.query_row(
             &format!("SELECT COUNT(*) FROM activations WHERE {condition}"),
             params![
-                filter.package,
+                filter.package.bind(),
                 filter.action,
                 filter.since_ms,
                 filter.upto_ms,
@@ -203,7 +206,7 @@ impl Store {
         ))?;
         let rows = stmt.query_and_then(
             params![
-                filter.package,
+                filter.package.bind(),
                 filter.action,
                 filter.since_ms,
                 filter.upto_ms,

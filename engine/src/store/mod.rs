@@ -7,6 +7,7 @@ mod queue;
 
 pub use actions::StoredAction;
 pub use activations::{ActivationFilter, ActivationOrder, ActivationRecord};
+
 pub use queue::{AsyncFilter, AsyncRecord};
 
 use rusqlite::Connection;
@@ -99,6 +100,52 @@ impl Durability {
 /// `i64::MAX` negative, and `LIMIT -1` means every row.
 fn sql_count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// How a row says "outside any package": NCP's `-`, kept on disk (rows written before the
+/// engine's API had `Option` hold it, and no package can be named so); nothing above the
+/// store sees it.
+const NO_PACKAGE: &str = "-";
+
+/// A package as a row holds it.
+pub(crate) fn package_to_disk(package: Option<&str>) -> &str {
+    package.unwrap_or(NO_PACKAGE)
+}
+
+/// A row's package as the engine's API has it.
+pub(crate) fn package_from_disk(package: String) -> Option<String> {
+    (package != NO_PACKAGE).then_some(package)
+}
+
+/// An action's path as messages (and NCP's sequence components) write it: `package/name`,
+/// `-/name` outside any package.
+pub fn action_path(package: Option<&str>, name: &str) -> String {
+    format!("{}/{name}", package_to_disk(package))
+}
+
+/// Which packages a listing covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Every package, and the actions outside any.
+    #[default]
+    All,
+    /// One package, or (`None`) only the actions outside any package.
+    Package(Option<String>),
+}
+
+impl Scope {
+    /// Exactly `package` (`None`: the top level).
+    pub fn of(package: Option<&str>) -> Self {
+        Self::Package(package.map(str::to_string))
+    }
+
+    /// The value a `(?n IS NULL OR package = ?n)` condition binds.
+    fn bind(&self) -> Option<&str> {
+        match self {
+            Self::All => None,
+            Self::Package(p) => Some(package_to_disk(p.as_deref())),
+        }
+    }
 }
 
 /// A stored value that does not decode, named by where it sits: corruption (or a row
@@ -277,15 +324,15 @@ mod tests {
              INSERT INTO packages VALUES ('demo', NULL, '[oops', 0);",
         );
         assert_eq!(
-            internal(store.action("demo", "hello").unwrap_err()),
+            internal(store.action(Some("demo"), "hello").unwrap_err()),
             "the stored actions row demo/hello is unreadable: its kind \"cron\" is not basic, web, sequence or sequence-web"
         );
         assert!(
-            internal(store.action("demo", "bad").unwrap_err()).starts_with(
+            internal(store.action(Some("demo"), "bad").unwrap_err()).starts_with(
                 "the stored actions row demo/bad is unreadable: its body is not an action body"
             )
         );
-        assert!(store.actions(Some("demo")).is_err());
+        assert!(store.actions(&Scope::of(Some("demo"))).is_err());
         assert!(internal(store.package("demo").unwrap_err()).starts_with(
             "the stored packages row demo is unreadable: its parameters is not a JSON object"
         ));

@@ -6,7 +6,7 @@ use providers::AsyncStatus;
 use rusqlite::{Row, params};
 use serde_json::Value;
 
-use super::{Store, corrupt, json_column, sql_count};
+use super::{Scope, Store, corrupt, json_column, package_from_disk, package_to_disk, sql_count};
 use crate::error::EngineError;
 
 /// One asynchronous invocation.
@@ -14,8 +14,8 @@ use crate::error::EngineError;
 pub struct AsyncRecord {
     /// Request id (32 hex).
     pub request_id: String,
-    /// Package (`-` for none).
-    pub package: String,
+    /// Its action's package; `None` outside any.
+    pub package: Option<String>,
     /// Action.
     pub action: String,
     /// Runtime parameters.
@@ -44,8 +44,8 @@ pub struct AsyncRecord {
 /// Which asynchronous invocations to list.
 #[derive(Debug, Clone, Default)]
 pub struct AsyncFilter {
-    /// Package.
-    pub package: Option<String>,
+    /// Only these packages' actions'.
+    pub package: Scope,
     /// Action.
     pub action: Option<String>,
     /// One request.
@@ -65,7 +65,7 @@ fn from_row(r: &Row<'_>) -> Result<AsyncRecord, EngineError> {
     let params: String = r.get(3)?;
     let status: String = r.get(5)?;
     Ok(AsyncRecord {
-        package: r.get(1)?,
+        package: package_from_disk(r.get(1)?),
         action: r.get(2)?,
         params: json_column("async_invocations", &request_id, "params", &params)?,
         subject: r.get(4)?,
@@ -102,7 +102,7 @@ impl Store {
         }
         self.conn.execute(
             "INSERT INTO async_invocations (request_id, package, action, params, subject, status, enqueued_ms, deadline_ms, activation_id) VALUES (?1, ?2, ?3, ?4, ?5, 'WAIT', ?6, ?7, ?8)",
-            params![r.request_id, r.package, r.action, r.params.to_string(), r.subject, r.enqueued_ms, r.deadline_ms, r.activation_id],
+            params![r.request_id, package_to_disk(r.package.as_deref()), r.action, r.params.to_string(), r.subject, r.enqueued_ms, r.deadline_ms, r.activation_id],
         )?;
         Ok(Ok(()))
     }
@@ -194,7 +194,7 @@ impl Store {
         let total: i64 = self.conn.query_row(
             &format!("SELECT COUNT(*) FROM async_invocations WHERE {condition}"),
             params![
-                f.package,
+                f.package.bind(),
                 f.action,
                 f.request_id,
                 status,
@@ -208,7 +208,7 @@ impl Store {
         ))?;
         let rows = stmt.query_and_then(
             params![
-                f.package,
+                f.package.bind(),
                 f.action,
                 f.request_id,
                 status,
