@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use engine::store::{AsyncFilter, Scope};
+use engine::store::{AsyncFilter, Paging, Scope};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::AsyncStatus;
 use providers::sign::encoding::{parse_form, unquote};
@@ -407,7 +407,13 @@ async fn handle(
                     };
                     let listed = run(move || {
                         engine.action(package.as_deref(), &name)?;
-                        engine.async_invocations(&filter, marker, limit)
+                        engine.async_invocations(
+                            &filter,
+                            Paging {
+                                offset: marker,
+                                limit,
+                            },
+                        )
                     });
                     match listed.await {
                         Ok((items, total)) => {

@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, Scope};
+use engine::store::{ActivationFilter, ActivationRecord, Order, Paging, Scope};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::sign::encoding::{parse_form, unquote};
 use providers::sign::{Secret, VerifyError, ncp as signer};
@@ -384,22 +384,31 @@ async fn list_activations(
         upto_ms: end,
         ..Default::default()
     };
-    run(move || engine.activations(&filter, ActivationOrder::Start, false, offset, page_size))
-        .await
-        .map_or_else(engine_error, |(items, total)| {
-            content(wire::ActivationList {
-                activations: items
-                    .into_iter()
-                    .map(|a| wire::ActivationSummary {
-                        status: Some(openwhisk_status(a.status).into()),
-                        activation_id: a.id,
-                        duration: Some(a.duration_ms),
-                        start: Some(a.start_ms),
-                    })
-                    .collect(),
-                total_count: total,
-            })
+    run(move || {
+        engine.activations(
+            &filter,
+            Order::default(),
+            Paging {
+                offset,
+                limit: page_size,
+            },
+        )
+    })
+    .await
+    .map_or_else(engine_error, |(items, total)| {
+        content(wire::ActivationList {
+            activations: items
+                .into_iter()
+                .map(|a| wire::ActivationSummary {
+                    status: Some(openwhisk_status(a.status).into()),
+                    activation_id: a.id,
+                    duration: Some(a.duration_ms),
+                    start: Some(a.start_ms),
+                })
+                .collect(),
+            total_count: total,
         })
+    })
 }
 
 fn package_content(

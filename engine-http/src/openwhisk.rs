@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, Scope, StoredAction};
+use engine::store::{ActivationFilter, ActivationRecord, Order, Paging, Scope, StoredAction};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::sign::encoding::{parse_form, unquote};
 use providers::sign::openwhisk as signer;
@@ -429,10 +429,11 @@ async fn handle(
             run(move || {
                 engine.activations(
                     &filter,
-                    ActivationOrder::Start,
-                    false,
-                    skip as u64,
-                    limit as u64,
+                    Order::default(),
+                    Paging {
+                        offset: skip as u64,
+                        limit: limit as u64,
+                    },
                 )
             })
             .await

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
-use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, Scope};
+use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, Order, Paging, Scope};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::sign::encoding::parse_form;
 use providers::sign::{Secret, VerifyError, tencent_legacy, tencent_tc3};
@@ -139,10 +139,8 @@ struct LogsQuery {
     package: Option<String>,
     function: Option<String>,
     request_id: Option<String>,
-    offset: u64,
-    limit: u64,
-    ascending: bool,
-    order_by: ActivationOrder,
+    page: Paging,
+    order: Order,
     succeeded: Option<bool>,
     start: Option<i64>,
     end: Option<i64>,
@@ -204,10 +202,11 @@ impl LogsQuery {
             package: package_of(get("namespace").as_deref()),
             function: get("functionname"),
             request_id: get("requestid"),
-            offset,
-            limit,
-            ascending,
-            order_by,
+            page: Paging { offset, limit },
+            order: Order {
+                by: order_by,
+                ascending,
+            },
             succeeded,
             start,
             end,
@@ -411,10 +410,8 @@ async fn api3(
                 Ok(q) => q,
                 Err(message) => return api_error("InvalidParameterValue", message),
             };
-            let filter = query.filter();
-            let (order, ascending, offset, limit) =
-                (query.order_by, query.ascending, query.offset, query.limit);
-            match run(move || engine.activations(&filter, order, ascending, offset, limit)).await {
+            let (filter, order, page) = (query.filter(), query.order, query.page);
+            match run(move || engine.activations(&filter, order, page)).await {
                 Ok((items, total)) => ok(wire::LogsResponse {
                     total_count: total,
                     data: items
@@ -538,10 +535,8 @@ async fn legacy(
         Err(message) => return legacy_error(4000, "InvalidParameterValue", message),
     };
     let engine = state.engine.clone();
-    let filter = query.filter();
-    let (order, ascending, offset, limit) =
-        (query.order_by, query.ascending, query.offset, query.limit);
-    match run(move || engine.activations(&filter, order, ascending, offset, limit)).await {
+    let (filter, order, page) = (query.filter(), query.order, query.page);
+    match run(move || engine.activations(&filter, order, page)).await {
         Ok((items, total)) => axum::Json(wire::LegacyLogsResponse {
             code: 0,
             message: String::new(),

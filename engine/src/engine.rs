@@ -15,7 +15,7 @@ use crate::error::{EngineError, ErrorCode};
 use crate::runtime::{LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
 use crate::store::{
-    ActivationFilter, ActivationOrder, ActivationRecord, Durability, Scope, Store, StoredAction,
+    ActivationFilter, ActivationRecord, Durability, Order, Paging, Scope, Store, StoredAction,
     action_path,
 };
 use crate::validate;
@@ -720,13 +720,10 @@ impl Engine {
     pub fn activations(
         &self,
         filter: &ActivationFilter,
-        order: ActivationOrder,
-        ascending: bool,
-        offset: u64,
-        limit: u64,
+        order: Order,
+        page: Paging,
     ) -> Result<(Vec<ActivationRecord>, u64), EngineError> {
-        self.store()
-            .activations(filter, order, ascending, offset, limit)
+        self.store().activations(filter, order, page)
     }
 
     /// Removes activations, and ended asynchronous records, older than the retention period;

@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::engine::{Engine, Unrun, new_id, now_ms, panic_message};
 use crate::error::{EngineError, ErrorCode};
 use crate::slots::Caller;
-use crate::store::{ActivationRecord, AsyncFilter, AsyncRecord};
+use crate::store::{ActivationRecord, AsyncFilter, AsyncRecord, Paging};
 
 /// What a blocking invocation answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -229,10 +229,9 @@ impl Engine {
     pub fn async_invocations(
         &self,
         filter: &AsyncFilter,
-        offset: u64,
-        limit: u64,
+        page: Paging,
     ) -> Result<(Vec<AsyncRecord>, u64), EngineError> {
-        self.store().async_invocations(filter, offset, limit)
+        self.store().async_invocations(filter, page)
     }
 }
 

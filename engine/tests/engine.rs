@@ -3,7 +3,7 @@
 
 mod common;
 
-use engine::store::{ActivationFilter, ActivationOrder, Scope};
+use engine::store::{ActivationFilter, ActivationOrder, Order, Paging, Scope};
 use engine::{Engine, ErrorCode, billed};
 use providers::ActivationStatus;
 use serde_json::{Map, Value, json};
@@ -301,17 +301,18 @@ fn listings_page_with_totals_and_order_and_old_activations_expire() {
         ..Default::default()
     };
     let (page, total) = e
-        .activations(&only_a, ActivationOrder::Start, false, 0, 2)
+        .activations(&only_a, Order::default(), Paging::first(2))
         .unwrap();
     assert_eq!((page.len(), total), (2, 5));
     assert!(page[0].start_ms >= page[1].start_ms, "newest first");
     let (all, total) = e
         .activations(
             &ActivationFilter::default(),
-            ActivationOrder::Memory,
-            true,
-            0,
-            100,
+            Order {
+                by: ActivationOrder::Memory,
+                ascending: true,
+            },
+            Paging::first(100),
         )
         .unwrap();
     assert_eq!(total, 6);
@@ -322,10 +323,8 @@ fn listings_page_with_totals_and_order_and_old_activations_expire() {
                 since_ms: Some(engine::now_ms() + 60_000),
                 ..Default::default()
             },
-            ActivationOrder::Start,
-            false,
-            0,
-            10,
+            Order::default(),
+            Paging::first(10),
         )
         .unwrap();
     assert_eq!(total, 0);
@@ -399,11 +398,18 @@ fn paging_past_i64_lists_nothing_rather_than_everything() {
     let filter = ActivationFilter::default();
     // Before, `u64::MAX as i64` was -1: SQLite's "no limit" and "no offset".
     let (page, total) = e
-        .activations(&filter, ActivationOrder::Start, false, u64::MAX, 10)
+        .activations(
+            &filter,
+            Order::default(),
+            Paging {
+                offset: u64::MAX,
+                limit: 10,
+            },
+        )
         .unwrap();
     assert_eq!((page.len(), total), (0, 1));
     let (page, _) = e
-        .activations(&filter, ActivationOrder::Start, false, 0, u64::MAX)
+        .activations(&filter, Order::default(), Paging::first(u64::MAX))
         .unwrap();
     assert_eq!(page.len(), 1);
 }

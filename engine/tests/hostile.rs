@@ -4,6 +4,7 @@
 
 mod common;
 
+use engine::store::Paging;
 use engine::web::WebRequest;
 use engine::worker::WorkerOptions;
 use engine::{Engine, EngineOptions, ErrorCode, Workers};
@@ -392,8 +393,7 @@ fn five_hundred_non_blocking_invocations_past_the_limit_all_end_up_recorded() {
                 action: Some("quick".into()),
                 ..Default::default()
             },
-            0,
-            1,
+            Paging::first(1),
         )
         .unwrap()
         .1 == 500
@@ -482,7 +482,11 @@ fn the_queue_is_bounded_and_ended_records_expire() {
         refused.message
     );
     while e.run_next_queued().unwrap() {}
-    let all = |e: &Engine| e.async_invocations(&Default::default(), 0, 10).unwrap().1;
+    let all = |e: &Engine| {
+        e.async_invocations(&Default::default(), Paging::first(10))
+            .unwrap()
+            .1
+    };
     assert_eq!(all(&e), 3);
     std::thread::sleep(Duration::from_millis(5));
     e.purge_expired(engine::now_ms()).unwrap();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use engine::store::AsyncFilter;
+use engine::store::{AsyncFilter, Paging};
 use engine::{Engine, EngineOptions, ErrorCode, Invoked, Workers};
 use providers::ActivationStatus;
 use providers::AsyncStatus;
@@ -146,8 +146,7 @@ fn asynchronous_invocations_move_through_every_status() {
                 status: Some(AsyncStatus::Fail),
                 ..Default::default()
             },
-            0,
-            10,
+            Paging::first(10),
         )
         .unwrap();
     assert_eq!((page.len(), total), (1, 1));
@@ -157,8 +156,7 @@ fn asynchronous_invocations_move_through_every_status() {
                 action: Some("slow".into()),
                 ..Default::default()
             },
-            0,
-            10,
+            Paging::first(10),
         )
         .unwrap();
     assert_eq!(total, 2);
@@ -198,8 +196,7 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
                     status: Some(AsyncStatus::Running),
                     ..Default::default()
                 },
-                0,
-                10,
+                Paging::first(10),
             )
             .unwrap()
             .1 == 2

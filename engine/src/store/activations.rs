@@ -5,8 +5,8 @@ use rusqlite::{Row, params};
 use serde_json::Value;
 
 use super::{
-    Scope, Store, corrupt, json_column, package_from_disk, package_to_disk, sql_count,
-    strings_column,
+    Order, Paging, Scope, Store, corrupt, json_column, package_from_disk, package_to_disk,
+    sql_count, strings_column,
 };
 use crate::error::EngineError;
 
@@ -163,24 +163,22 @@ impl Store {
             .transpose()
     }
 
-    /// A page of activations matching `filter`, ordered by `order` (descending unless
-    /// `ascending`), and the total matching.
+    /// A page of the activations matching `filter`, sorted by `order`, and the total
+    /// matching.
     pub fn activations(
         &self,
         filter: &ActivationFilter,
-        order: ActivationOrder,
-        ascending: bool,
-        offset: u64,
-        limit: u64,
+        order: Order,
+        page: Paging,
     ) -> Result<(Vec<ActivationRecord>, u64), EngineError> {
-        let column = match order {
+        let column = match order.by {
             ActivationOrder::Start => "start_ms",
             ActivationOrder::Duration => "duration_ms",
             ActivationOrder::Memory => "memory_used",
             ActivationOrder::Action => "action",
             ActivationOrder::Id => "id",
         };
-        let direction = if ascending { "ASC" } else { "DESC" };
+        let direction = if order.ascending { "ASC" } else { "DESC" };
         // ?5 and ?6 are the page (LIMIT, OFFSET); the count binds them as NULL, unused.
         let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) \
             AND (?3 IS NULL OR start_ms >= ?3) AND (?4 IS NULL OR start_ms <= ?4) \
@@ -210,8 +208,8 @@ impl Store {
                 filter.action,
                 filter.since_ms,
                 filter.upto_ms,
-                sql_count(limit),
-                sql_count(offset),
+                sql_count(page.limit),
+                sql_count(page.offset),
                 filter.id,
                 filter.succeeded,
                 success

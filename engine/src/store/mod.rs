@@ -123,6 +123,31 @@ pub fn action_path(package: Option<&str>, name: &str) -> String {
     format!("{}/{name}", package_to_disk(package))
 }
 
+/// Which page of a listing: skip `offset` rows, then at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// Rows skipped.
+    pub offset: u64,
+    /// Most rows answered.
+    pub limit: u64,
+}
+
+impl Paging {
+    /// The first `limit` rows.
+    pub fn first(limit: u64) -> Self {
+        Self { offset: 0, limit }
+    }
+}
+
+/// How a listing is sorted: by what, and which way (ties by id, the same way).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Order {
+    /// The sort field.
+    pub by: ActivationOrder,
+    /// Smallest (oldest) first; else largest (newest) first.
+    pub ascending: bool,
+}
+
 /// Which packages a listing covers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Scope {
@@ -225,7 +250,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
-    use crate::store::{ActivationFilter, ActivationOrder};
+    use crate::store::ActivationFilter;
 
     fn store_with(sql: &str) -> Store {
         let store = Store::in_memory().unwrap();
@@ -272,10 +297,8 @@ mod tests {
             );
             let listed = store.activations(
                 &ActivationFilter::default(),
-                ActivationOrder::Start,
-                false,
-                0,
-                10,
+                Order::default(),
+                Paging::first(10),
             );
             assert_eq!(internal(listed.unwrap_err()), message);
         }
@@ -312,7 +335,11 @@ mod tests {
             internal(store.async_invocation("r1").unwrap_err()),
             "the stored async_invocations row r1 is unreadable: its status \"DONE\" is not WAIT, RUNNING, SUCCESS, FAIL or DISCARD"
         );
-        assert!(store.async_invocations(&Default::default(), 0, 10).is_err());
+        assert!(
+            store
+                .async_invocations(&Default::default(), Paging::first(10))
+                .is_err()
+        );
         assert_eq!(store.async_invocation("r2").unwrap(), None);
     }
 

@@ -6,7 +6,9 @@ use providers::AsyncStatus;
 use rusqlite::{Row, params};
 use serde_json::Value;
 
-use super::{Scope, Store, corrupt, json_column, package_from_disk, package_to_disk, sql_count};
+use super::{
+    Paging, Scope, Store, corrupt, json_column, package_from_disk, package_to_disk, sql_count,
+};
 use crate::error::EngineError;
 
 /// One asynchronous invocation.
@@ -186,8 +188,7 @@ impl Store {
     pub fn async_invocations(
         &self,
         f: &AsyncFilter,
-        offset: u64,
-        limit: u64,
+        page: Paging,
     ) -> Result<(Vec<AsyncRecord>, u64), EngineError> {
         let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR request_id = ?3) AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR enqueued_ms >= ?5) AND (?6 IS NULL OR enqueued_ms <= ?6)";
         let status = f.status.map(AsyncStatus::as_str);
@@ -214,8 +215,8 @@ impl Store {
                 status,
                 f.since_ms,
                 f.upto_ms,
-                sql_count(limit),
-                sql_count(offset)
+                sql_count(page.limit),
+                sql_count(page.offset)
             ],
             from_row,
         )?;
