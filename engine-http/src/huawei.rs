@@ -18,8 +18,8 @@ use providers::wire::huawei as wire;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
-use crate::time::{format_utc, parse_utc};
 use crate::{DialectKeys, DialectState, INTEGER_MAX, body_problem, run, whole_in};
+use engine::time::{format_utc, parse_utc};
 
 /// Default window of the async-invocation list: the last hour.
 const DEFAULT_WINDOW_MS: i64 = 3600 * 1000;

@@ -8,7 +8,6 @@ mod keys;
 mod ncp;
 mod openwhisk;
 mod tencent;
-mod time;
 
 pub use keys::DialectKeys;
 

@@ -18,8 +18,8 @@ use providers::wire::tencent as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::time::{format_utc, parse_utc};
 use crate::{DialectKeys, DialectState, body_problem, run, whole_in};
+use engine::time::{format_utc, parse_utc};
 
 /// Most records a GetFunctionLogs window may reach (`Offset + Limit`).
 const MAX_WINDOW: u64 = 10_000;

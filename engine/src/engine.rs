@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::{EngineError, ErrorCode};
-use crate::runtime::{LogLine, Outcome, RunOptions};
+use crate::runtime::{FormattedLine, LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
 use crate::store::{
     ActivationFilter, ActivationRecord, Durability, Order, Paging, Scope, Store, StoredAction,

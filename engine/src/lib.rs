@@ -9,6 +9,7 @@ pub mod runtime;
 mod scheduler;
 mod slots;
 pub mod store;
+pub mod time;
 pub mod validate;
 pub mod web;
 pub mod worker;
