@@ -229,7 +229,10 @@ async fn handle(
             };
             match run(move || engine.actions(&Scope::All)).await {
                 Ok(all) => {
-                    let basic: Vec<_> = all.into_iter().filter(|a| !a.kind.is_sequence()).collect();
+                    let basic: Vec<_> = all
+                        .into_iter()
+                        .filter(|a| !a.kind().is_sequence())
+                        .collect();
                     let total = basic.len();
                     let functions = basic
                         .into_iter()
@@ -238,7 +241,7 @@ async fn handle(
                         .map(|a| {
                             let package =
                                 a.package.clone().unwrap_or_else(|| "default".to_string());
-                            let limits = a.body.limits.unwrap_or_default();
+                            let code = a.draft.code();
                             wire::FunctionInfo {
                                 func_urn: format!(
                                     "urn:fss:{region}:{project}:function:{package}:{}:latest",
@@ -246,16 +249,13 @@ async fn handle(
                                 ),
                                 func_name: a.name.clone(),
                                 package: Some(package),
-                                runtime: a.body.exec.as_ref().and_then(|e| e.kind.clone()),
-                                timeout: limits.timeout.map(|t| t.div_ceil(1000)),
-                                memory_size: limits.memory,
-                                handler: a
-                                    .body
-                                    .exec
-                                    .as_ref()
-                                    .and_then(|e| e.main.clone())
+                                runtime: Some(a.draft.runtime().to_string()),
+                                timeout: code.map(|c| c.limits.timeout_ms.div_ceil(1000)),
+                                memory_size: code.map(|c| c.limits.memory_mb),
+                                handler: code
+                                    .and_then(|c| c.main.as_ref())
                                     .map(|m| format!("index.{m}")),
-                                description: a.body.description.clone(),
+                                description: a.draft.description.clone(),
                             }
                         })
                         .collect::<Vec<_>>();

@@ -217,9 +217,9 @@ async fn handle(
                         actions: list
                             .into_iter()
                             .map(|a| wire::ActionListItem {
-                                runtime: a.body.exec.as_ref().and_then(|e| e.kind.clone()),
-                                kind: Some(a.kind.as_str().into()),
-                                description: a.body.description,
+                                runtime: Some(a.draft.runtime().to_string()),
+                                kind: Some(a.kind().as_str().into()),
+                                description: a.draft.description,
                                 name: a.name,
                             })
                             .collect(),
@@ -241,9 +241,17 @@ async fn handle(
                 action.to_string(),
                 q("type"),
             );
-            run(move || engine.put_action(package.as_deref(), &action, kind.as_deref(), &body))
-                .await
-                .map_or_else(engine_error, |a| content(action_content(&namespace, &a)))
+            run(move || {
+                // Names first, then the body, as NCP reports them.
+                if let Some(package) = package.as_deref() {
+                    engine::validate::name("packageName", package)?;
+                }
+                engine::validate::name("actionName", &action)?;
+                let draft = engine::validate::ncp_draft(kind.as_deref(), &body)?;
+                engine.put_action(package.as_deref(), &action, draft)
+            })
+            .await
+            .map_or_else(engine_error, |a| content(action_content(&namespace, &a)))
         }
         ("GET", ["packages", package, "actions", action]) => {
             let (package, action) = (package_of(package).map(str::to_string), action.to_string());
@@ -461,7 +469,7 @@ fn activation(record: &ActivationRecord, with_logs: bool) -> wire::Activation {
 }
 
 fn action_content(namespace: &str, a: &engine::store::StoredAction) -> wire::ActionContent {
-    let b = &a.body;
+    let b = a.draft.to_ncp_body();
     wire::ActionContent {
         name: a.name.clone(),
         resource_id: Some(format!("{:x}", a.updated_ms)),
@@ -469,14 +477,14 @@ fn action_content(namespace: &str, a: &engine::store::StoredAction) -> wire::Act
             "{namespace}/{}",
             a.package.as_deref().unwrap_or(NO_PACKAGE)
         )),
-        description: b.description.clone(),
-        kind: Some(a.kind.as_str().into()),
-        parameters: b.parameters.clone(),
+        description: b.description,
+        kind: Some(a.kind().as_str().into()),
+        parameters: b.parameters,
         raw_http: b.raw_http,
         custom_options: b.custom_options,
-        exec: b.exec.clone(),
+        exec: b.exec,
         limits: b.limits,
-        vpc: b.vpc.clone(),
+        vpc: b.vpc,
     }
 }
 

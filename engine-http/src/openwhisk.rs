@@ -8,8 +8,10 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
+use engine::draft::{ActionDraft, ActionPath, Code, Limits, Run};
 use engine::store::{ActivationFilter, ActivationRecord, Order, Paging, Scope, StoredAction};
 use engine::{EngineError, ErrorCode, Invoked};
+use providers::ActionKind;
 use providers::sign::encoding::{parse_form, unquote};
 use providers::sign::openwhisk as signer;
 use providers::wire::openwhisk as wire;
@@ -250,7 +252,7 @@ async fn handle(
                 Err(r) => return r,
             };
             let overwrite = flag("overwrite");
-            let (kind, ncp_body) = to_ncp_body(&action);
+            let draft = to_draft(&action);
             run(move || {
                 if !overwrite && engine.action(package.as_deref(), &name).is_ok() {
                     return Err(EngineError::new(
@@ -258,7 +260,7 @@ async fn handle(
                         "resource already exists",
                     ));
                 }
-                engine.put_action(package.as_deref(), &name, Some(kind), &ncp_body)
+                engine.put_action(package.as_deref(), &name, draft?)
             })
             .await
             .map_or_else(engine_error, |a| {
@@ -554,8 +556,10 @@ fn package_json(namespace: &str, p: engine::Package, with_actions: bool) -> wire
     }
 }
 
-/// An OpenWhisk action body → the engine's NCP body and kind.
-fn to_ncp_body(a: &wire::Action) -> (&'static str, Value) {
+/// An OpenWhisk action body → the engine's draft: a web action is one annotated
+/// `web-export`; absent limits are OpenWhisk's defaults (60 s, 256 MB); `nodejs:default` is
+/// Node.js 20.
+fn to_draft(a: &wire::Action) -> Result<ActionDraft, EngineError> {
     let web = a
         .annotations
         .iter()
@@ -569,54 +573,77 @@ fn to_ncp_body(a: &wire::Action) -> (&'static str, Value) {
     });
     let description = annotation(&a.annotations, "description");
     if exec.kind == "sequence" {
-        // `/ns/pkg/action` or `/ns/action` → `pkg/action` or `-/action`.
-        let components: Vec<String> = exec
+        // `/ns/pkg/action` or `/ns/action`.
+        let components = exec
             .components
             .unwrap_or_default()
             .iter()
             .map(|c| {
                 let parts: Vec<&str> = c.trim_start_matches('/').split('/').collect();
-                match parts.as_slice() {
-                    [_, package, action] => format!("{package}/{action}"),
-                    [_, action] => format!("-/{action}"),
-                    _ => c.clone(),
-                }
+                let (package, name) = match parts.as_slice() {
+                    [_, package, action] => (Some(package.to_string()), action.to_string()),
+                    [_, action] => (None, action.to_string()),
+                    _ => {
+                        return Err(EngineError::new(
+                            ErrorCode::ActionBodyInvalidValue,
+                            format!("exec.components entry \"{c}\" must be \"/namespace/package/action\" or \"/namespace/action\""),
+                        ));
+                    }
+                };
+                Ok(ActionPath { package, name })
             })
-            .collect();
-        let kind = if web { "sequence-web" } else { "sequence" };
-        return (
-            kind,
-            json!({ "description": description, "exec": { "kind": "sequence", "components": components } }),
-        );
+            .collect::<Result<_, _>>()?;
+        return Ok(ActionDraft {
+            kind: if web {
+                ActionKind::SequenceWeb
+            } else {
+                ActionKind::Sequence
+            },
+            description,
+            run: Run::Sequence(components),
+        });
     }
     let limits = a.limits.unwrap_or_default();
-    let parameters: Map<String, Value> = a
-        .parameters
-        .iter()
-        .map(|kv| (kv.key.clone(), kv.value.clone()))
-        .collect();
-    let kind_name = if exec.kind == "nodejs:default" {
+    let runtime = if exec.kind == "nodejs:default" {
         "nodejs:20".to_string()
     } else {
         exec.kind.clone()
     };
-    (
-        if web { "web" } else { "basic" },
-        json!({
-            "description": description,
-            "parameters": parameters,
-            "limits": { "timeout": limits.timeout.unwrap_or(60_000), "memory": limits.memory.unwrap_or(256) },
-            "exec": { "kind": kind_name, "code": exec.code.unwrap_or_default(), "binary": exec.binary.unwrap_or(false), "main": exec.main },
+    Ok(ActionDraft {
+        kind: if web {
+            ActionKind::Web
+        } else {
+            ActionKind::Basic
+        },
+        description,
+        run: Run::Code(Code {
+            runtime,
+            code: exec.code.unwrap_or_default(),
+            binary: exec.binary.unwrap_or(false),
+            main: exec.main,
+            image_uri: None,
+            parameters: a
+                .parameters
+                .iter()
+                .map(|kv| (kv.key.clone(), kv.value.clone()))
+                .collect(),
+            limits: Limits {
+                timeout_ms: limits.timeout.unwrap_or(60_000),
+                memory_mb: limits.memory.unwrap_or(256),
+            },
+            vpc: None,
+            raw_http: None,
+            custom_options: None,
         }),
-    )
+    })
 }
 
 fn action_json(namespace: &str, a: &StoredAction, with_code: bool) -> wire::Action {
-    let b = &a.body;
-    let exec = b.exec.clone().unwrap_or_default();
+    let draft = &a.draft;
+    let code = draft.code();
     let mut annotations = vec![wire::KeyValue {
         key: "exec".into(),
-        value: json!(exec.kind.clone().unwrap_or_default()),
+        value: json!(draft.runtime()),
     }];
     if engine::Engine::is_web(a) {
         annotations.push(wire::KeyValue {
@@ -624,12 +651,13 @@ fn action_json(namespace: &str, a: &StoredAction, with_code: bool) -> wire::Acti
             value: json!(true),
         });
     }
-    if let Some(d) = &b.description {
+    if let Some(d) = &draft.description {
         annotations.push(wire::KeyValue {
             key: "description".into(),
             value: json!(d),
         });
     }
+    let components = draft.components();
     wire::Action {
         namespace: Some(match &a.package {
             None => namespace.to_string(),
@@ -639,27 +667,30 @@ fn action_json(namespace: &str, a: &StoredAction, with_code: bool) -> wire::Acti
         version: Some("0.0.1".into()),
         publish: Some(false),
         exec: Some(wire::Exec {
-            kind: exec.kind.unwrap_or_default(),
-            code: if with_code { exec.code } else { None },
-            main: exec.main,
-            binary: exec.binary,
-            components: exec.components.map(|cs| {
-                cs.iter()
-                    .map(|c| format!("/{namespace}/{}", c.replace("-/", "")))
+            kind: draft.runtime().to_string(),
+            code: code.filter(|_| with_code).map(|c| c.code.clone()),
+            main: code.and_then(|c| c.main.clone()),
+            binary: code.map(|c| c.binary),
+            components: (!components.is_empty()).then(|| {
+                components
+                    .iter()
+                    .map(|c| match &c.package {
+                        None => format!("/{namespace}/{}", c.name),
+                        Some(package) => format!("/{namespace}/{package}/{}", c.name),
+                    })
                     .collect()
             }),
         }),
         annotations,
-        parameters: b
-            .parameters
-            .clone()
+        parameters: code
+            .map(|c| c.parameters.clone())
             .unwrap_or_default()
             .into_iter()
             .map(|(key, value)| wire::KeyValue { key, value })
             .collect(),
-        limits: b.limits.map(|l| wire::Limits {
-            timeout: l.timeout,
-            memory: l.memory,
+        limits: code.map(|c| wire::Limits {
+            timeout: Some(c.limits.timeout_ms),
+            memory: Some(c.limits.memory_mb),
             logs: Some(10),
             concurrency: Some(1),
         }),

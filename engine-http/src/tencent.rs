@@ -294,7 +294,8 @@ async fn api3(
             let namespace = text("Namespace").unwrap_or_else(|| "default".into());
             match run(move || engine.actions(&Scope::of(package.as_deref()))).await {
                 Ok(all) => {
-                    let functions: Vec<_> = all.iter().filter(|a| !a.kind.is_sequence()).collect();
+                    let functions: Vec<_> =
+                        all.iter().filter(|a| !a.kind().is_sequence()).collect();
                     ok(wire::ListFunctionsResponse {
                         total_count: functions.len() as u64,
                         functions: functions
@@ -303,8 +304,8 @@ async fn api3(
                             .take(limit)
                             .map(|a| wire::FunctionSummary {
                                 function_name: a.name.clone(),
-                                runtime: a.body.exec.as_ref().and_then(|e| e.kind.clone()),
-                                description: a.body.description.clone(),
+                                runtime: Some(a.draft.runtime().to_string()),
+                                description: a.draft.description.clone(),
                                 namespace: Some(namespace.clone()),
                                 status: Some("Active".into()),
                             })

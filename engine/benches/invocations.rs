@@ -51,7 +51,15 @@ fn bench(c: &mut Criterion) {
         .unwrap(),
     );
     engine
-        .put_action(None, "hello", None, &json!({"limits": {"timeout": 60000, "memory": 256}, "exec": {"kind": "nodejs:20", "code": CODE, "binary": false}}))
+        .put_action(
+            None,
+            "hello",
+            engine::validate::ncp_draft(
+                None,
+                &json!({"limits": {"timeout": 60000, "memory": 256}, "exec": {"kind": "nodejs:20", "code": CODE, "binary": false}}),
+            )
+            .unwrap(),
+        )
         .unwrap();
     let input: Map<String, serde_json::Value> = params.as_object().cloned().unwrap();
     group.bench_function("engine invoke: lookup, worker, sandbox, run, record", |b| {

@@ -11,6 +11,7 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::draft::ActionDraft;
 use crate::error::{EngineError, ErrorCode};
 use crate::runtime::{FormattedLine, LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
@@ -193,29 +194,28 @@ impl Engine {
         self.pool.stats()
     }
 
-    /// Creates or updates an action with an NCP put-action body; `kind` is the `type` query.
+    /// Creates or updates an action from a draft, checked against seed 004's rules.
     pub fn put_action(
         &self,
         package: Option<&str>,
         name: &str,
-        kind: Option<&str>,
-        body: &Value,
+        draft: ActionDraft,
     ) -> Result<StoredAction, EngineError> {
         if let Some(package) = package {
             validate::name("packageName", package)?;
         }
         validate::name("actionName", name)?;
-        let kind = validate::kind(kind)?;
+        let kind = draft.kind;
         let store = self.store();
         let existing = store.action(package, name)?;
         if let Some(existing) = &existing {
-            if existing.kind != kind {
+            if existing.kind() != kind {
                 return Err(EngineError::new(
                     ErrorCode::ActionTypeMismatch,
                     format!(
                         "action {} is {}; an action's type cannot change to {}",
                         action_path(package, name),
-                        existing.kind.as_str(),
+                        existing.kind().as_str(),
                         kind.as_str()
                     ),
                 ));
@@ -240,14 +240,17 @@ impl Engine {
                 ));
             }
         }
-        let body = validate::put_action_body(kind, body, |p, a| {
-            store.action(p, a).ok().flatten().is_some()
+        validate::draft(&draft, |c| {
+            store
+                .action(c.package.as_deref(), &c.name)
+                .ok()
+                .flatten()
+                .is_some()
         })?;
         let action = StoredAction {
             package: package.map(str::to_string),
             name: name.into(),
-            kind,
-            body,
+            draft,
             updated_ms: now_ms(),
         };
         store.put_action(&action)?;
@@ -387,25 +390,20 @@ impl Engine {
     /// The memory an invocation of `action` may use, MB: its limit, or for a sequence the
     /// largest of its components'.
     fn memory_of(&self, action: &StoredAction) -> u64 {
-        let limit = |a: &StoredAction| a.body.limits.and_then(|l| l.memory).unwrap_or(256);
-        if !action.kind.is_sequence() {
-            return limit(action);
-        }
-        let components = action
-            .body
-            .exec
-            .as_ref()
-            .and_then(|e| e.components.as_ref());
-        components
-            .into_iter()
-            .flatten()
+        let limit = |a: &StoredAction| a.draft.code().map_or(256, |c| c.limits.memory_mb);
+        action
+            .draft
+            .components()
+            .iter()
             .filter_map(|c| {
-                let (package, name) = component(c);
-                self.store().action(package, name).ok().flatten()
+                self.store()
+                    .action(c.package.as_deref(), &c.name)
+                    .ok()
+                    .flatten()
             })
             .map(|a| limit(&a))
             .max()
-            .unwrap_or(256)
+            .unwrap_or_else(|| limit(action))
     }
 
     /// As [`Engine::invoke_as`], for an action the caller has already looked up and
@@ -422,7 +420,7 @@ impl Engine {
         lock(&self.followers).insert(id.to_string(), Vec::new());
         let recorded = params.clone();
         let run = || {
-            if action.kind.is_sequence() {
+            if action.kind().is_sequence() {
                 self.invoke_sequence(id, action, params, subject, live)
             } else {
                 self.merge_params(action, params).and_then(|merged| {
@@ -533,7 +531,9 @@ impl Engine {
                 .map(|(_, params)| params)
                 .unwrap_or_default(),
         };
-        merged.extend(action.body.parameters.clone().unwrap_or_default());
+        if let Some(code) = action.draft.code() {
+            merged.extend(code.parameters.clone());
+        }
         merged.extend(runtime);
         Ok(merged)
     }
@@ -548,13 +548,25 @@ impl Engine {
         live: Option<Sender<LogLine>>,
     ) -> ActivationRecord {
         let start_ms = now_ms();
-        let exec = action.body.exec.clone().unwrap_or_default();
-        let limits = action.body.limits.unwrap_or_default();
-        let timeout_ms = limits.timeout.unwrap_or(60_000);
-        let code = match (exec.binary.unwrap_or(false), exec.code.unwrap_or_default()) {
-            (false, code) => Ok(code),
-            (true, encoded) => base64::engine::general_purpose::STANDARD
-                .decode(encoded)
+        let Some(exec) = action.draft.code() else {
+            let what = Unrun {
+                id,
+                package: action.package.as_deref(),
+                action: &action.name,
+                subject,
+                params: Value::Object(params),
+            };
+            return self.unrun(
+                what,
+                ActivationStatus::DeveloperError,
+                "a sequence has no code to run",
+            );
+        };
+        let timeout_ms = exec.limits.timeout_ms;
+        let code = match exec.binary {
+            false => Ok(exec.code.clone()),
+            true => base64::engine::general_purpose::STANDARD
+                .decode(&exec.code)
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
                 .ok_or("exec.code is Base64 of something that is not UTF-8 JavaScript"),
@@ -578,7 +590,7 @@ impl Engine {
                     code,
                     main: main.to_string(),
                     params: params_value.clone(),
-                    options: RunOptions::for_limits(timeout_ms, limits.memory.unwrap_or(256)),
+                    options: RunOptions::for_limits(timeout_ms, exec.limits.memory_mb),
                 };
                 let out = self.pool.run_job(&job, &mut |line| {
                     self.publish(follow_id, live.as_ref(), line);
@@ -635,19 +647,13 @@ impl Engine {
         live: Option<Sender<LogLine>>,
     ) -> Result<ActivationRecord, EngineError> {
         let start_ms = now_ms();
-        let components = sequence
-            .body
-            .exec
-            .as_ref()
-            .and_then(|e| e.components.clone())
-            .unwrap_or_default();
+        let components = sequence.draft.components();
         let mut input = params.clone();
         let mut ids = Vec::new();
         let mut last: Option<ActivationRecord> = None;
-        for component in &components {
-            let (package, name) = self::component(component);
-            let record = match self.action(package, name) {
-                Ok(action) if !action.kind.is_sequence() => {
+        for component in components {
+            let record = match self.action(component.package.as_deref(), &component.name) {
+                Ok(action) if !action.kind().is_sequence() => {
                     let merged = self.merge_params(&action, input.clone())?;
                     let record =
                         self.run_one(&new_id(), id, &action, merged, subject, live.clone());
@@ -737,7 +743,7 @@ impl Engine {
 
     /// Whether an action's kind makes it reachable over HTTP.
     pub fn is_web(action: &StoredAction) -> bool {
-        matches!(action.kind, ActionKind::Web | ActionKind::SequenceWeb)
+        matches!(action.kind(), ActionKind::Web | ActionKind::SequenceWeb)
     }
 }
 
@@ -747,15 +753,6 @@ fn no_action(package: Option<&str>, name: &str) -> EngineError {
         ErrorCode::ActionNotFound,
         format!("there is no action {}", action_path(package, name)),
     )
-}
-
-/// A sequence component, `package/name` (`-/name` or a bare `name` outside any package).
-pub(crate) fn component(path: &str) -> (Option<&str>, &str) {
-    match path.split_once('/') {
-        None => (None, path),
-        Some(("-", name)) => (None, name),
-        Some((package, name)) => (Some(package), name),
-    }
 }
 
 /// What a caught panic said.

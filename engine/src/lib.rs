@@ -3,6 +3,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod demo;
+pub mod draft;
 mod engine;
 pub mod error;
 pub mod runtime;

@@ -59,7 +59,11 @@ impl Engine {
                 "The requested resource does not exist.",
             ));
         }
-        let raw = action.body.raw_http.unwrap_or(false);
+        let raw = action
+            .draft
+            .code()
+            .and_then(|c| c.raw_http)
+            .unwrap_or(false);
         let headers: Map<String, Value> = request
             .headers
             .iter()

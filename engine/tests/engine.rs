@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::PutNcp;
+
 use engine::store::{ActivationFilter, ActivationOrder, Order, Paging, Scope};
 use engine::{Engine, ErrorCode, billed};
 use providers::ActivationStatus;
@@ -29,20 +31,20 @@ fn code_of(result: Result<impl std::fmt::Debug, engine::EngineError>) -> (ErrorC
 fn every_put_action_rule_answers_its_code_and_names_the_field() {
     let e = engine();
     let cases: Vec<(Result<_, _>, ErrorCode, &str)> = vec![
-        (e.put_action(None, "-bad", None, &body("")), ErrorCode::ActionInvalidName, "actionName \"-bad\" is not allowed: use 1 to 50 letters, digits, '-' or '_', not starting with '-'"),
-        (e.put_action(None, &"x".repeat(51), None, &body("")), ErrorCode::ActionInvalidName, ""),
-        (e.put_action(None, "a", Some("cron"), &body("")), ErrorCode::ActionInvalidType, "type \"cron\" is not allowed: use basic, web, sequence or sequence-web"),
-        (e.put_action(None, "a", None, &json!([1])), ErrorCode::ActionBodyInvalidType, "the request body must be a JSON object"),
-        (e.put_action(None, "a", None, &json!({"exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyMissingField, "limits.timeout is required"),
-        (e.put_action(None, "a", None, &json!({"limits": {"timeout": 499, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "limits.timeout is 499; it must be 500 to 300,000 ms"),
-        (e.put_action(None, "a", None, &json!({"limits": {"timeout": 300001, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "limits.timeout is 300001; it must be 500 to 300,000 ms"),
-        (e.put_action(None, "a", None, &json!({"limits": {"timeout": 500, "memory": 100}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "limits.memory is 100; it must be 128, 256, 512 or 1024 MB"),
-        (e.put_action(None, "a", None, &json!({"limits": {"timeout": "5s", "memory": 128}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidType, "limits.timeout must be a whole number"),
-        (e.put_action(None, "a", None, &json!({"limits": {"timeout": 500, "memory": 128}, "exec": {"kind": "python:3", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "exec.kind \"python:3\" cannot run here; the engine runs nodejs:16, nodejs:18, nodejs:20, nodejs:22 (any nodejs:* kind runs on the embedded QuickJS engine)"),
-        (e.put_action(None, "a", None, &json!({"limits": {"timeout": 500, "memory": 128}, "exec": {"kind": "nodejs:20", "binary": false}})), ErrorCode::ActionBodyMissingField, "exec.code is required"),
-        (e.put_action(None, "a", None, &json!({"description": "d".repeat(3001), "limits": {"timeout": 500, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "description is 3001 bytes; at most 3000 are allowed"),
-        (e.put_action(None, "a", None, &json!({"raw-http": true, "limits": {"timeout": 500, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "raw-http and custom-options apply to web actions only"),
-        (e.put_action(None, "s", Some("sequence"), &json!({"exec": {"kind": "sequence", "components": ["-/missing"]}})), ErrorCode::ActionBodyInvalidValue, "exec.components entry \"-/missing\" does not exist"),
+        (e.put_ncp(None, "-bad", None, &body("")), ErrorCode::ActionInvalidName, "actionName \"-bad\" is not allowed: use 1 to 50 letters, digits, '-' or '_', not starting with '-'"),
+        (e.put_ncp(None, &"x".repeat(51), None, &body("")), ErrorCode::ActionInvalidName, ""),
+        (e.put_ncp(None, "a", Some("cron"), &body("")), ErrorCode::ActionInvalidType, "type \"cron\" is not allowed: use basic, web, sequence or sequence-web"),
+        (e.put_ncp(None, "a", None, &json!([1])), ErrorCode::ActionBodyInvalidType, "the request body must be a JSON object"),
+        (e.put_ncp(None, "a", None, &json!({"exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyMissingField, "limits.timeout is required"),
+        (e.put_ncp(None, "a", None, &json!({"limits": {"timeout": 499, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "limits.timeout is 499; it must be 500 to 300,000 ms"),
+        (e.put_ncp(None, "a", None, &json!({"limits": {"timeout": 300001, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "limits.timeout is 300001; it must be 500 to 300,000 ms"),
+        (e.put_ncp(None, "a", None, &json!({"limits": {"timeout": 500, "memory": 100}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "limits.memory is 100; it must be 128, 256, 512 or 1024 MB"),
+        (e.put_ncp(None, "a", None, &json!({"limits": {"timeout": "5s", "memory": 128}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidType, "limits.timeout must be a whole number"),
+        (e.put_ncp(None, "a", None, &json!({"limits": {"timeout": 500, "memory": 128}, "exec": {"kind": "python:3", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "exec.kind \"python:3\" cannot run here; the engine runs nodejs:16, nodejs:18, nodejs:20, nodejs:22 (any nodejs:* kind runs on the embedded QuickJS engine)"),
+        (e.put_ncp(None, "a", None, &json!({"limits": {"timeout": 500, "memory": 128}, "exec": {"kind": "nodejs:20", "binary": false}})), ErrorCode::ActionBodyMissingField, "exec.code is required"),
+        (e.put_ncp(None, "a", None, &json!({"description": "d".repeat(3001), "limits": {"timeout": 500, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "description is 3001 bytes; at most 3000 are allowed"),
+        (e.put_ncp(None, "a", None, &json!({"raw-http": true, "limits": {"timeout": 500, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "", "binary": false}})), ErrorCode::ActionBodyInvalidValue, "raw-http and custom-options apply to web actions only"),
+        (e.put_ncp(None, "s", Some("sequence"), &json!({"exec": {"kind": "sequence", "components": ["-/missing"]}})), ErrorCode::ActionBodyInvalidValue, "exec.components entry \"-/missing\" does not exist"),
     ];
     for (result, code, message) in cases {
         let (got_code, got_message) = code_of(result);
@@ -58,9 +60,9 @@ fn every_put_action_rule_answers_its_code_and_names_the_field() {
 #[test]
 fn types_never_change_and_names_are_unique() {
     let e = engine();
-    e.put_action(None, "hello", None, &body("function main(){return {}}"))
+    e.put_ncp(None, "hello", None, &body("function main(){return {}}"))
         .unwrap();
-    let (code, message) = code_of(e.put_action(None, "hello", Some("web"), &body("")));
+    let (code, message) = code_of(e.put_ncp(None, "hello", Some("web"), &body("")));
     assert_eq!(
         (code, message.as_str()),
         (
@@ -70,7 +72,7 @@ fn types_never_change_and_names_are_unique() {
     );
     e.put_package("tools", None, &Map::new()).unwrap();
     assert_eq!(ErrorCode::ResourceNameConflict.number(), 80011);
-    let (code, _) = code_of(e.put_action(None, "tools", None, &body("")));
+    let (code, _) = code_of(e.put_ncp(None, "tools", None, &body("")));
     assert_eq!(code, ErrorCode::ResourceNameConflict);
 }
 
@@ -79,11 +81,9 @@ fn names_are_unique_per_level_not_across_packages() {
     let e = engine();
     // Actions in different packages (and at the top level) may share a name, whichever
     // came first.
-    e.put_action(Some("demo"), "hello", None, &body(""))
-        .unwrap();
-    e.put_action(None, "hello", None, &body("")).unwrap();
-    e.put_action(Some("tools"), "hello", None, &body(""))
-        .unwrap();
+    e.put_ncp(Some("demo"), "hello", None, &body("")).unwrap();
+    e.put_ncp(None, "hello", None, &body("")).unwrap();
+    e.put_ncp(Some("tools"), "hello", None, &body("")).unwrap();
     let names: Vec<_> = e
         .actions(&Scope::All)
         .unwrap()
@@ -93,7 +93,7 @@ fn names_are_unique_per_level_not_across_packages() {
     assert_eq!(names, ["-/hello", "demo/hello", "tools/hello"]);
     // At the top level a package and an action cannot share one, either way round: a
     // package that exists only through its actions counts.
-    let (code, _) = code_of(e.put_action(None, "demo", None, &body("")));
+    let (code, _) = code_of(e.put_ncp(None, "demo", None, &body("")));
     assert_eq!(code, ErrorCode::ResourceNameConflict);
     let (code, message) = code_of(e.put_package("hello", None, &Map::new()));
     assert_eq!(
@@ -104,18 +104,16 @@ fn names_are_unique_per_level_not_across_packages() {
         )
     );
     // An action inside a package may be named as a package.
-    e.put_action(Some("tools"), "demo", None, &body(""))
-        .unwrap();
+    e.put_ncp(Some("tools"), "demo", None, &body("")).unwrap();
 }
 
 #[test]
 fn at_most_500_actions() {
     let e = engine();
     for i in 0..500 {
-        e.put_action(None, &format!("a{i}"), None, &body(""))
-            .unwrap();
+        e.put_ncp(None, &format!("a{i}"), None, &body("")).unwrap();
     }
-    let (code, message) = code_of(e.put_action(None, "one-more", None, &body("")));
+    let (code, message) = code_of(e.put_ncp(None, "one-more", None, &body("")));
     assert_eq!(
         (code, code.number(), code.status()),
         (ErrorCode::ActionCountExceed, 80308, 422)
@@ -125,14 +123,14 @@ fn at_most_500_actions() {
         "the namespace already holds 500 actions, the most allowed"
     );
     // Updating an existing one is still allowed.
-    e.put_action(None, "a1", None, &body("function main(){return {}}"))
+    e.put_ncp(None, "a1", None, &body("function main(){return {}}"))
         .unwrap();
 }
 
 #[test]
 fn an_invocation_is_recorded_with_input_logs_and_billing() {
     let e = engine();
-    e.put_action(None, "hello", None, &body("function main(p) { console.log('hi', p.name); return { greeting: 'hello ' + p.name }; }")).unwrap();
+    e.put_ncp(None, "hello", None, &body("function main(p) { console.log('hi', p.name); return { greeting: 'hello ' + p.name }; }")).unwrap();
     let a = e
         .invoke(None, "hello", params(json!({"name": "kim"})), "guest", None)
         .unwrap();
@@ -161,7 +159,7 @@ fn parameters_follow_runtime_over_action_over_package() {
     .unwrap();
     let mut b = body("function main(p) { return p; }");
     b["parameters"] = json!({"b": "action", "c": "action"});
-    e.put_action(Some("pkg"), "echo", None, &b).unwrap();
+    e.put_ncp(Some("pkg"), "echo", None, &b).unwrap();
     let a = e
         .invoke(
             Some("pkg"),
@@ -180,28 +178,28 @@ fn parameters_follow_runtime_over_action_over_package() {
 #[test]
 fn sequences_chain_outputs_and_stop_at_the_first_failure() {
     let e = engine();
-    e.put_action(
+    e.put_ncp(
         None,
         "double",
         None,
         &body("function main(p) { return { n: p.n * 2 }; }"),
     )
     .unwrap();
-    e.put_action(
+    e.put_ncp(
         None,
         "inc",
         None,
         &body("function main(p) { return { n: p.n + 1 }; }"),
     )
     .unwrap();
-    e.put_action(
+    e.put_ncp(
         None,
         "fail",
         None,
         &body("function main() { throw new Error('stop'); }"),
     )
     .unwrap();
-    e.put_action(
+    e.put_ncp(
         None,
         "calc",
         Some("sequence"),
@@ -217,7 +215,7 @@ fn sequences_chain_outputs_and_stop_at_the_first_failure() {
         assert_eq!(e.activation(id).unwrap().status, ActivationStatus::Success);
     }
 
-    e.put_action(
+    e.put_ncp(
         None,
         "broken",
         Some("sequence"),
@@ -232,7 +230,7 @@ fn sequences_chain_outputs_and_stop_at_the_first_failure() {
     assert_eq!(a.components.len(), 2, "the third never ran");
 
     let components: Vec<String> = (0..51).map(|_| "-/inc".to_string()).collect();
-    let (code, message) = code_of(e.put_action(
+    let (code, message) = code_of(e.put_ncp(
         None,
         "long",
         Some("sequence"),
@@ -252,14 +250,14 @@ fn failures_are_recorded_with_their_status() {
     let e = engine();
     let mut slow = body("function main() { while (true) {} }");
     slow["limits"]["timeout"] = json!(500);
-    e.put_action(None, "slow", None, &slow).unwrap();
+    e.put_ncp(None, "slow", None, &slow).unwrap();
     let a = e.invoke(None, "slow", Map::new(), "guest", None).unwrap();
     assert_eq!(a.status, ActivationStatus::Timeout);
     assert_eq!(
         a.result,
         json!({"error": "The action exceeded its time limit of 500 milliseconds."})
     );
-    e.put_action(None, "bad", None, &body("function main() { return 1; }"))
+    e.put_ncp(None, "bad", None, &body("function main() { return 1; }"))
         .unwrap();
     let a = e.invoke(None, "bad", Map::new(), "guest", None).unwrap();
     assert_eq!(a.status, ActivationStatus::DeveloperError);
@@ -274,22 +272,22 @@ fn binary_code_is_base64_of_the_source() {
     let e = engine();
     let encoded = base64::engine::general_purpose::STANDARD
         .encode("function main() { return { from: 'binary' }; }");
-    e.put_action(None, "bin", None, &json!({"limits": {"timeout": 5000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": encoded, "binary": true}})).unwrap();
+    e.put_ncp(None, "bin", None, &json!({"limits": {"timeout": 5000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": encoded, "binary": true}})).unwrap();
     assert_eq!(
         e.invoke(None, "bin", Map::new(), "guest", None)
             .unwrap()
             .result,
         json!({"from": "binary"})
     );
-    let (code, _) = code_of(e.put_action(None, "bin2", None, &json!({"limits": {"timeout": 5000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "not base64!", "binary": true}})));
+    let (code, _) = code_of(e.put_ncp(None, "bin2", None, &json!({"limits": {"timeout": 5000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "not base64!", "binary": true}})));
     assert_eq!(code, ErrorCode::ActionBodyInvalidValue);
 }
 
 #[test]
 fn listings_page_with_totals_and_order_and_old_activations_expire() {
     let e = engine();
-    e.put_action(None, "a", None, &body("function main(p) { let s = ''; for (let i = 0; i < p.n * 1000; i++) s += 'x'; return { len: s.length }; }")).unwrap();
-    e.put_action(None, "b", None, &body("function main() { return {}; }"))
+    e.put_ncp(None, "a", None, &body("function main(p) { let s = ''; for (let i = 0; i < p.n * 1000; i++) s += 'x'; return { len: s.length }; }")).unwrap();
+    e.put_ncp(None, "b", None, &body("function main() { return {}; }"))
         .unwrap();
     for n in 0..5 {
         e.invoke(None, "a", params(json!({"n": n})), "guest", None)
@@ -340,7 +338,7 @@ fn actions_and_activations_survive_a_restart() {
     let path = dir.path().join("engine.db");
     let id = {
         let e = Engine::open(&path, common::options()).unwrap();
-        e.put_action(
+        e.put_ncp(
             None,
             "keep",
             None,
@@ -362,7 +360,7 @@ fn packages_are_read_and_deleted_only_when_empty() {
     let mut params = Map::new();
     params.insert("greeting".into(), json!("hi"));
     e.put_package("tools", Some("handy"), &params).unwrap();
-    e.put_action(Some("tools"), "t1", None, &body("")).unwrap();
+    e.put_ncp(Some("tools"), "t1", None, &body("")).unwrap();
     let p = e.package("tools").unwrap();
     assert_eq!(
         (p.description.as_deref(), p.parameters, p.actions),
@@ -392,7 +390,7 @@ fn packages_are_read_and_deleted_only_when_empty() {
 #[test]
 fn paging_past_i64_lists_nothing_rather_than_everything() {
     let e = engine();
-    e.put_action(None, "a", None, &json!({"limits": {"timeout": 1000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "function main() { return {}; }", "binary": false}})).unwrap();
+    e.put_ncp(None, "a", None, &json!({"limits": {"timeout": 1000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "function main() { return {}; }", "binary": false}})).unwrap();
     e.invoke(None, "a", Default::default(), "guest", None)
         .unwrap();
     let filter = ActivationFilter::default();

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::PutNcp;
+
 use engine::store::Paging;
 use engine::web::WebRequest;
 use engine::worker::WorkerOptions;
@@ -32,7 +34,7 @@ fn with_stand_in_worker(script: &str) -> Arc<Engine> {
         ..common::options()
     });
     let code = "function main() { return {}; }";
-    e.put_action(None, "any", None, &body(code, 1_000, 128))
+    e.put_ncp(None, "any", None, &body(code, 1_000, 128))
         .unwrap();
     e
 }
@@ -65,7 +67,7 @@ const RUNAWAYS: [(&str, &str); 3] = [
 fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
     let e = engine_with(common::options());
     for (name, code) in RUNAWAYS {
-        e.put_action(None, name, None, &body(code, 1_000, 128))
+        e.put_ncp(None, name, None, &body(code, 1_000, 128))
             .unwrap();
     }
     let runs: Vec<_> = RUNAWAYS
@@ -105,7 +107,7 @@ fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
         "an overrunning worker was killed: {stats:?}"
     );
     // The engine goes on as before.
-    e.put_action(
+    e.put_ncp(
         None,
         "fine",
         None,
@@ -123,7 +125,7 @@ fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
 fn two_hundred_runaways_in_a_row_leave_the_engine_answering() {
     let e = engine_with(common::options());
     let (_, code) = RUNAWAYS[0];
-    e.put_action(None, "spin", None, &body(code, 500, 128))
+    e.put_ncp(None, "spin", None, &body(code, 500, 128))
         .unwrap();
     let started = Instant::now();
     let callers: Vec<_> = (0..20)
@@ -150,7 +152,7 @@ fn two_hundred_runaways_in_a_row_leave_the_engine_answering() {
         started.elapsed()
     );
     assert_eq!(e.running(), 0);
-    e.put_action(
+    e.put_ncp(
         None,
         "fine",
         None,
@@ -173,7 +175,7 @@ fn a_public_web_action_cannot_be_hung_by_its_caller() {
     // Calls a built-in on whatever JSON the caller sends: {"length": 9e15} would hang it.
     let code =
         "function main(p) { return { body: String(Array.prototype.includes.call(p, 'x')) }; }";
-    e.put_action(None, "lookup", Some("web"), &body(code, 1_000, 128))
+    e.put_ncp(None, "lookup", Some("web"), &body(code, 1_000, 128))
         .unwrap();
     let request = WebRequest {
         method: "POST".into(),
@@ -216,7 +218,7 @@ fn no_timer_delay_panics_the_host() {
             "function main() {{ return new Promise((ok) => setTimeout(() => ok({{ fired: true }}), {delay})); }}"
         );
         let name = format!("t{i}");
-        e.put_action(None, &name, None, &body(&code, 1_000, 128))
+        e.put_ncp(None, &name, None, &body(&code, 1_000, 128))
             .unwrap();
         let record = e.invoke(None, &name, Map::new(), "guest", None).unwrap();
         // Node's rule: a delay out of range runs at once.
@@ -228,7 +230,7 @@ fn no_timer_delay_panics_the_host() {
     }
     // The host's hooks are out of the action's reach: replacing globals changes nothing.
     let code = "globalThis.__now = () => Infinity; globalThis.__nextDue = () => NaN; function main() { return new Promise((ok) => setTimeout(() => ok({ fired: true }), 5)); }";
-    e.put_action(None, "meddler", None, &body(code, 1_000, 128))
+    e.put_ncp(None, "meddler", None, &body(code, 1_000, 128))
         .unwrap();
     assert_eq!(
         e.invoke(None, "meddler", Map::new(), "guest", None)
@@ -242,9 +244,9 @@ fn no_timer_delay_panics_the_host() {
 fn a_queue_worker_survives_any_delay_and_goes_on() {
     let e = engine_with(common::options());
     let code = "function main() { return new Promise((ok) => setTimeout(() => ok({ fired: true }), Infinity)); }";
-    e.put_action(None, "inf", None, &body(code, 1_000, 128))
+    e.put_ncp(None, "inf", None, &body(code, 1_000, 128))
         .unwrap();
-    e.put_action(
+    e.put_ncp(
         None,
         "next",
         None,
@@ -280,7 +282,7 @@ fn huge_thrown_values_and_log_lines_are_capped_like_results() {
         ("reject", "async function main() { throw 'z'.repeat(1e8); }"),
     ];
     for (name, code) in cases {
-        e.put_action(None, name, None, &body(code, 60_000, 512))
+        e.put_ncp(None, name, None, &body(code, 60_000, 512))
             .unwrap();
         let record = e.invoke(None, name, Map::new(), "guest", None).unwrap();
         assert_eq!(record.status, ActivationStatus::ApplicationError, "{name}");
@@ -324,7 +326,7 @@ fn huge_thrown_values_and_log_lines_are_capped_like_results() {
     workers.stop();
 
     let code = "function main() { console.log('l'.repeat(1e8)); console.log('after'); return {}; }";
-    e.put_action(None, "loud", None, &body(code, 60_000, 512))
+    e.put_ncp(None, "loud", None, &body(code, 60_000, 512))
         .unwrap();
     let record = e.invoke(None, "loud", Map::new(), "guest", None).unwrap();
     assert_eq!(record.status, ActivationStatus::Success);
@@ -348,9 +350,9 @@ fn five_hundred_non_blocking_invocations_past_the_limit_all_end_up_recorded() {
         ..common::options()
     });
     let slow = "function main(p) { return new Promise((ok) => setTimeout(() => ok({}), p.ms)); }";
-    e.put_action(None, "slow", None, &body(slow, 10_000, 128))
+    e.put_ncp(None, "slow", None, &body(slow, 10_000, 128))
         .unwrap();
-    e.put_action(
+    e.put_ncp(
         None,
         "quick",
         None,
@@ -413,9 +415,9 @@ fn web_traffic_has_its_own_bound_and_the_memory_budget_holds() {
         ..common::options()
     });
     let slow = "function main(p) { return new Promise((ok) => setTimeout(() => ok({ body: 'late' }), 1000)); }";
-    e.put_action(None, "page", Some("web"), &body(slow, 10_000, 128))
+    e.put_ncp(None, "page", Some("web"), &body(slow, 10_000, 128))
         .unwrap();
-    e.put_action(None, "big", None, &body(slow, 10_000, 512))
+    e.put_ncp(None, "big", None, &body(slow, 10_000, 512))
         .unwrap();
     let busy = {
         let e = e.clone();
@@ -456,7 +458,7 @@ fn the_queue_is_bounded_and_ended_records_expire() {
         retention: Duration::ZERO,
         ..common::options()
     });
-    e.put_action(
+    e.put_ncp(
         None,
         "quick",
         None,

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::PutNcp;
+
 use engine::store::{AsyncFilter, Paging};
 use engine::{Engine, EngineOptions, ErrorCode, Invoked, Workers};
 use providers::ActivationStatus;
@@ -35,7 +37,7 @@ fn wait_for(mut done: impl FnMut() -> bool) {
 #[test]
 fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
     let e = Arc::new(Engine::in_memory(common::options()).unwrap());
-    e.put_action(None, "slow", None, &body(SLOW)).unwrap();
+    e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
     let Invoked::Finished(done) = e
         .invoke_waiting(
             None,
@@ -76,8 +78,8 @@ fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
 #[test]
 fn asynchronous_invocations_move_through_every_status() {
     let e = Arc::new(Engine::in_memory(common::options()).unwrap());
-    e.put_action(None, "slow", None, &body(SLOW)).unwrap();
-    e.put_action(
+    e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
+    e.put_ncp(
         None,
         "fail",
         None,
@@ -175,7 +177,7 @@ fn asynchronous_invocations_move_through_every_status() {
 fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     if let Ok(db) = std::env::var("ENGINE_CRASH_DB") {
         let e = Arc::new(Engine::open(std::path::Path::new(&db), common::options()).unwrap());
-        e.put_action(None, "slow", None, &body(SLOW)).unwrap();
+        e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
         let _workers = Workers::start(e.clone(), 2);
         for _ in 0..6 {
             let id = e
@@ -266,7 +268,7 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     );
 
     // The waiting ones run after the restart (made quick so the test is).
-    e.put_action(
+    e.put_ncp(
         None,
         "slow",
         None,
@@ -291,7 +293,7 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
 fn a_follower_sees_lines_while_the_activation_runs_then_its_end() {
     use engine::LiveEvent;
     let e = Arc::new(Engine::in_memory(common::options()).unwrap());
-    e.put_action(None, "talk", None, &body("async function main() { for (const w of ['one', 'two', 'three']) { console.log(w); await new Promise((r) => setTimeout(r, 300)); } return { said: 3 }; }")).unwrap();
+    e.put_ncp(None, "talk", None, &body("async function main() { for (const w of ['one', 'two', 'three']) { console.log(w); await new Promise((r) => setTimeout(r, 300)); } return { said: 3 }; }")).unwrap();
     let Invoked::StillRunning { activation_id } = e
         .invoke_waiting(None, "talk", Map::new(), "guest", Duration::from_millis(50))
         .unwrap()
@@ -333,7 +335,7 @@ fn concurrency_is_bounded_per_namespace() {
         })
         .unwrap(),
     );
-    e.put_action(None, "slow", None, &body(SLOW)).unwrap();
+    e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
     for _ in 0..2 {
         let r = e
             .invoke_waiting(
@@ -372,7 +374,7 @@ fn workers_apply_the_retention_period() {
         })
         .unwrap(),
     );
-    e.put_action(None, "quick", None, &body("function main() { return {}; }"))
+    e.put_ncp(None, "quick", None, &body("function main() { return {}; }"))
         .unwrap();
     let id = e
         .invoke(None, "quick", Map::new(), "guest", None)

@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::PutNcp;
+
 use engine::web::WebRequest;
 use engine::{Engine, ErrorCode, demo};
 use serde_json::{Value, json};
@@ -17,7 +19,7 @@ fn web(e: &Engine, code: &str, raw: bool) {
     if raw {
         body["raw-http"] = json!(true);
     }
-    e.put_action(None, "w", Some("web"), &body).unwrap();
+    e.put_ncp(None, "w", Some("web"), &body).unwrap();
 }
 
 #[test]

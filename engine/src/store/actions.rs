@@ -2,25 +2,32 @@
 
 use providers::ActionKind;
 use providers::wire::ncp::PutActionBody;
+
+use crate::draft::ActionDraft;
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value};
 
 use super::{Scope, Store, action_path, corrupt, package_from_disk, package_to_disk};
 use crate::error::EngineError;
 
-/// An action as stored: its address, kind and the validated NCP body.
+/// An action as stored: its address and its validated draft.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredAction {
     /// Its package; `None` outside any.
     pub package: Option<String>,
     /// Name.
     pub name: String,
-    /// Kind.
-    pub kind: ActionKind,
-    /// The validated body.
-    pub body: PutActionBody,
+    /// What it is and runs.
+    pub draft: ActionDraft,
     /// Last change, epoch ms.
     pub updated_ms: i64,
+}
+
+impl StoredAction {
+    /// Basic, web, sequence or sequence-web.
+    pub fn kind(&self) -> ActionKind {
+        self.draft.kind
+    }
 }
 
 /// A stored row's kind; anything but the kinds the engine writes is corruption.
@@ -35,16 +42,26 @@ fn kind_from(package: Option<&str>, name: &str, kind: &str) -> Result<ActionKind
     })
 }
 
-/// A stored row's body, the validated NCP body.
-fn body_from(package: Option<&str>, name: &str, body: &str) -> Result<PutActionBody, EngineError> {
-    serde_json::from_str(body).map_err(|e| {
+/// A stored row's draft: its kind, and its body as NCP's put-action body (the format the
+/// rows have always had on disk).
+fn draft_from(
+    package: Option<&str>,
+    name: &str,
+    kind: &str,
+    body: &str,
+) -> Result<ActionDraft, EngineError> {
+    let kind = kind_from(package, name, kind)?;
+    let corrupt_body = |why: String| {
         corrupt(
             "actions",
             &action_path(package, name),
             "body",
-            format_args!("is not an action body ({e})"),
+            format_args!("is not an action body ({why})"),
         )
-    })
+    };
+    let body: PutActionBody =
+        serde_json::from_str(body).map_err(|e| corrupt_body(e.to_string()))?;
+    ActionDraft::from_ncp_body(kind, body).map_err(corrupt_body)
 }
 
 impl Store {
@@ -72,8 +89,7 @@ impl Store {
             Ok(StoredAction {
                 package: package.map(str::to_string),
                 name: name.into(),
-                kind: kind_from(package, name, &kind)?,
-                body: body_from(package, name, &body)?,
+                draft: draft_from(package, name, &kind, &body)?,
                 updated_ms,
             })
         })
@@ -99,8 +115,7 @@ impl Store {
             let (package, name, kind, body, updated_ms) = row?;
             let package = package_from_disk(package);
             out.push(StoredAction {
-                kind: kind_from(package.as_deref(), &name, &kind)?,
-                body: body_from(package.as_deref(), &name, &body)?,
+                draft: draft_from(package.as_deref(), &name, &kind, &body)?,
                 package,
                 name,
                 updated_ms,
@@ -119,12 +134,12 @@ impl Store {
 
     /// Inserts or replaces an action.
     pub fn put_action(&self, action: &StoredAction) -> Result<(), EngineError> {
-        let body = serde_json::to_string(&action.body)
+        let body = serde_json::to_string(&action.draft.to_ncp_body())
             .map_err(|e| EngineError::internal(e.to_string()))?;
         self.conn.execute(
             "INSERT INTO actions (package, name, kind, body, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (package, name) DO UPDATE SET kind = excluded.kind, body = excluded.body, updated_ms = excluded.updated_ms",
-            params![package_to_disk(action.package.as_deref()), action.name, action.kind.as_str(), body, action.updated_ms],
+            params![package_to_disk(action.package.as_deref()), action.name, action.kind().as_str(), body, action.updated_ms],
         )?;
         Ok(())
     }
