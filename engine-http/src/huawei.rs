@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use engine::store::AsyncFilter;
+use engine::store::{AsyncFilter, Paging, Scope};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::AsyncStatus;
 use providers::sign::encoding::{parse_form, unquote};
@@ -18,8 +18,8 @@ use providers::wire::huawei as wire;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
-use crate::time::{format_utc, parse_utc};
 use crate::{DialectKeys, DialectState, INTEGER_MAX, body_problem, run, whole_in};
+use engine::time::{format_utc, parse_utc};
 
 /// Default window of the async-invocation list: the last hour.
 const DEFAULT_WINDOW_MS: i64 = 3600 * 1000;
@@ -142,16 +142,13 @@ fn marker_refused() -> Response {
     )
 }
 
-/// `urn:fss:{region}:{project}:function:{package}:{name}:{version}` → (engine package, name).
-fn action_of(urn: &str) -> Option<(String, String)> {
+/// `urn:fss:{region}:{project}:function:{package}:{name}:{version}` → (engine package, name);
+/// FunctionGraph's `default` package is the engine's top level.
+fn action_of(urn: &str) -> Option<(Option<String>, String)> {
     let parts: Vec<&str> = urn.split(':').collect();
     match parts.as_slice() {
         ["urn", "fss", _, _, "function", package, name, ..] => Some((
-            if *package == "default" {
-                "-".to_string()
-            } else {
-                package.to_string()
-            },
+            (*package != "default").then(|| package.to_string()),
             name.to_string(),
         )),
         _ => None,
@@ -230,21 +227,21 @@ async fn handle(
                     );
                 }
             };
-            match run(move || engine.actions(None)).await {
+            match run(move || engine.actions(&Scope::All)).await {
                 Ok(all) => {
-                    let basic: Vec<_> = all.into_iter().filter(|a| !a.kind.is_sequence()).collect();
+                    let basic: Vec<_> = all
+                        .into_iter()
+                        .filter(|a| !a.kind().is_sequence())
+                        .collect();
                     let total = basic.len();
                     let functions = basic
                         .into_iter()
                         .skip(marker)
                         .take(max)
                         .map(|a| {
-                            let package = if a.package == "-" {
-                                "default".to_string()
-                            } else {
-                                a.package.clone()
-                            };
-                            let limits = a.body.limits.unwrap_or_default();
+                            let package =
+                                a.package.clone().unwrap_or_else(|| "default".to_string());
+                            let code = a.draft.code();
                             wire::FunctionInfo {
                                 func_urn: format!(
                                     "urn:fss:{region}:{project}:function:{package}:{}:latest",
@@ -252,16 +249,13 @@ async fn handle(
                                 ),
                                 func_name: a.name.clone(),
                                 package: Some(package),
-                                runtime: a.body.exec.as_ref().and_then(|e| e.kind.clone()),
-                                timeout: limits.timeout.map(|t| t.div_ceil(1000)),
-                                memory_size: limits.memory,
-                                handler: a
-                                    .body
-                                    .exec
-                                    .as_ref()
-                                    .and_then(|e| e.main.clone())
+                                runtime: Some(a.draft.runtime().to_string()),
+                                timeout: code.map(|c| c.limits.timeout_ms.div_ceil(1000)),
+                                memory_size: code.map(|c| c.limits.memory_mb),
+                                handler: code
+                                    .and_then(|c| c.main.as_ref())
                                     .map(|m| format!("index.{m}")),
-                                description: a.body.description.clone(),
+                                description: a.draft.description.clone(),
                             }
                         })
                         .collect::<Vec<_>>();
@@ -302,7 +296,7 @@ async fn handle(
                     };
                     match run(move || {
                         engine.invoke_waiting(
-                            &package,
+                            package.as_deref(),
                             &name,
                             params,
                             &subject,
@@ -315,7 +309,7 @@ async fn handle(
                             request_id: a.id.clone(),
                             result: a.result.to_string(),
                             log: a.logs.join("\n"),
-                            status: if a.status == "success" { 0 } else { 1 },
+                            status: if a.status.is_success() { 0 } else { 1 },
                         })
                         .into_response(),
                         Ok(Invoked::StillRunning { activation_id }) => {
@@ -334,7 +328,7 @@ async fn handle(
                     };
                     match run(move || {
                         engine.enqueue(
-                            &package,
+                            package.as_deref(),
                             &name,
                             params,
                             &subject,
@@ -404,7 +398,7 @@ async fn handle(
                             (Err(r), _) | (_, Err(r)) => return r,
                         };
                     let filter = AsyncFilter {
-                        package: Some(package.clone()),
+                        package: Scope::of(package.as_deref()),
                         action: Some(name.clone()),
                         request_id: q("request_id"),
                         status,
@@ -412,8 +406,14 @@ async fn handle(
                         upto_ms: Some(end),
                     };
                     let listed = run(move || {
-                        engine.action(&package, &name)?;
-                        engine.async_invocations(&filter, marker, limit)
+                        engine.action(package.as_deref(), &name)?;
+                        engine.async_invocations(
+                            &filter,
+                            Paging {
+                                offset: marker,
+                                limit,
+                            },
+                        )
                     });
                     match listed.await {
                         Ok((items, total)) => {

@@ -8,7 +8,6 @@ mod keys;
 mod ncp;
 mod openwhisk;
 mod tencent;
-mod time;
 
 pub use keys::{DialectKeys, HuaweiKeys, NcpKeys, OpenWhiskKeys, TencentKeys};
 
@@ -17,6 +16,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use engine::{Engine, EngineError};
+use providers::ActivationStatus;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
@@ -52,6 +52,15 @@ pub(crate) async fn run<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .unwrap_or_else(|_| Err(EngineError::internal("the engine stopped")))
+}
+
+/// An activation's status as OpenWhisk (and NCP, built on it) report it: a timeout is a
+/// developer error there, with the same status code 2.
+pub(crate) fn openwhisk_status(status: ActivationStatus) -> &'static str {
+    match status {
+        ActivationStatus::Timeout => ActivationStatus::DeveloperError.as_str(),
+        other => other.as_str(),
+    }
 }
 
 /// The largest 32-bit `Integer`: NCP, OpenWhisk and FunctionGraph type their paging numbers

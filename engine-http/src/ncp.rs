@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord};
+use engine::store::{ActivationFilter, ActivationRecord, Order, Paging, Scope};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::sign::encoding::{parse_form, unquote};
 use providers::sign::{Secret, VerifyError, ncp as signer};
@@ -17,7 +17,7 @@ use providers::wire::ncp as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
+use crate::{DialectState, INTEGER_MAX, body_problem, openwhisk_status, run, whole_in};
 
 /// Activations older than this are not listed (NCP: "within a month").
 const LIST_WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -209,17 +209,17 @@ async fn handle(
                 .map_or_else(engine_error, |()| StatusCode::NO_CONTENT.into_response())
         }
         ("GET", ["packages", package, "actions"]) => {
-            let package = package.to_string();
-            run(move || engine.actions(Some(&package)))
+            let scope = Scope::of(package_of(package));
+            run(move || engine.actions(&scope))
                 .await
                 .map_or_else(engine_error, |list| {
                     content(wire::ActionList {
                         actions: list
                             .into_iter()
                             .map(|a| wire::ActionListItem {
-                                runtime: a.body.exec.as_ref().and_then(|e| e.kind.clone()),
-                                kind: Some(a.kind.as_str().into()),
-                                description: a.body.description,
+                                runtime: Some(a.draft.runtime().to_string()),
+                                kind: Some(a.kind().as_str().into()),
+                                description: a.draft.description,
                                 name: a.name,
                             })
                             .collect(),
@@ -236,20 +236,32 @@ async fn handle(
                     ));
                 }
             };
-            let (package, action, kind) = (package.to_string(), action.to_string(), q("type"));
-            run(move || engine.put_action(&package, &action, kind.as_deref(), &body))
-                .await
-                .map_or_else(engine_error, |a| content(action_content(&namespace, &a)))
+            let (package, action, kind) = (
+                package_of(package).map(str::to_string),
+                action.to_string(),
+                q("type"),
+            );
+            run(move || {
+                // Names first, then the body, as NCP reports them.
+                if let Some(package) = package.as_deref() {
+                    engine::validate::name("packageName", package)?;
+                }
+                engine::validate::name("actionName", &action)?;
+                let draft = engine::validate::ncp_draft(kind.as_deref(), &body)?;
+                engine.put_action(package.as_deref(), &action, draft)
+            })
+            .await
+            .map_or_else(engine_error, |a| content(action_content(&namespace, &a)))
         }
         ("GET", ["packages", package, "actions", action]) => {
-            let (package, action) = (package.to_string(), action.to_string());
-            run(move || engine.action(&package, &action))
+            let (package, action) = (package_of(package).map(str::to_string), action.to_string());
+            run(move || engine.action(package.as_deref(), &action))
                 .await
                 .map_or_else(engine_error, |a| content(action_content(&namespace, &a)))
         }
         ("DELETE", ["packages", package, "actions", action]) => {
-            let (package, action) = (package.to_string(), action.to_string());
-            run(move || engine.delete_action(&package, &action))
+            let (package, action) = (package_of(package).map(str::to_string), action.to_string());
+            run(move || engine.delete_action(package.as_deref(), &action))
                 .await
                 .map_or_else(engine_error, |()| StatusCode::NO_CONTENT.into_response())
         }
@@ -276,10 +288,10 @@ async fn handle(
                     }
                 },
             };
-            let (package, action) = (package.to_string(), action.to_string());
+            let (package, action) = (package_of(package).map(str::to_string), action.to_string());
             run(move || {
                 engine.invoke_waiting(
-                    &package,
+                    package.as_deref(),
                     &action,
                     params,
                     &namespace,
@@ -374,28 +386,37 @@ async fn list_activations(
     };
     let window_start = engine::now_ms() - LIST_WINDOW_MS;
     let filter = ActivationFilter {
-        package: scope.map(|(p, _)| p.to_string()),
+        package: scope.map_or(Scope::All, |(p, _)| Scope::of(package_of(p))),
         action: scope.map(|(_, a)| a.to_string()),
         since_ms: Some(start.map_or(window_start, |s| s.max(window_start))),
         upto_ms: end,
         ..Default::default()
     };
-    run(move || engine.activations(&filter, ActivationOrder::Start, false, offset, page_size))
-        .await
-        .map_or_else(engine_error, |(items, total)| {
-            content(wire::ActivationList {
-                activations: items
-                    .into_iter()
-                    .map(|a| wire::ActivationSummary {
-                        status: Some(ncp_status(&a.status).into()),
-                        activation_id: a.id,
-                        duration: Some(a.duration_ms),
-                        start: Some(a.start_ms),
-                    })
-                    .collect(),
-                total_count: total,
-            })
+    run(move || {
+        engine.activations(
+            &filter,
+            Order::default(),
+            Paging {
+                offset,
+                limit: page_size,
+            },
+        )
+    })
+    .await
+    .map_or_else(engine_error, |(items, total)| {
+        content(wire::ActivationList {
+            activations: items
+                .into_iter()
+                .map(|a| wire::ActivationSummary {
+                    status: Some(openwhisk_status(a.status).into()),
+                    activation_id: a.id,
+                    duration: Some(a.duration_ms),
+                    start: Some(a.start_ms),
+                })
+                .collect(),
+            total_count: total,
         })
+    })
 }
 
 fn package_content(
@@ -421,13 +442,12 @@ fn fnv1a(name: &str) -> u64 {
     })
 }
 
-/// NCP reports a timeout as a developer error, as OpenWhisk does.
-fn ncp_status(status: &str) -> &str {
-    if status == "timeout" {
-        "action developer error"
-    } else {
-        status
-    }
+/// NCP's package name for "outside any package".
+const NO_PACKAGE: &str = "-";
+
+/// A path's package segment as the engine's package.
+fn package_of(segment: &str) -> Option<&str> {
+    (segment != NO_PACKAGE).then_some(segment)
 }
 
 fn activation(record: &ActivationRecord, with_logs: bool) -> wire::Activation {
@@ -439,8 +459,8 @@ fn activation(record: &ActivationRecord, with_logs: bool) -> wire::Activation {
         namespace: Some(record.namespace.clone()),
         response: Some(wire::ActivationResponse {
             result: Some(record.result.clone()),
-            status: Some(ncp_status(&record.status).into()),
-            success: Some(record.status == "success"),
+            status: Some(openwhisk_status(record.status).into()),
+            success: Some(record.status.is_success()),
         }),
         start: Some(record.start_ms),
         subject: Some(record.subject.clone()),
@@ -449,19 +469,22 @@ fn activation(record: &ActivationRecord, with_logs: bool) -> wire::Activation {
 }
 
 fn action_content(namespace: &str, a: &engine::store::StoredAction) -> wire::ActionContent {
-    let b = &a.body;
+    let b = a.draft.to_ncp_body();
     wire::ActionContent {
         name: a.name.clone(),
         resource_id: Some(format!("{:x}", a.updated_ms)),
-        path: Some(format!("{namespace}/{}", a.package)),
-        description: b.description.clone(),
-        kind: Some(a.kind.as_str().into()),
-        parameters: b.parameters.clone(),
+        path: Some(format!(
+            "{namespace}/{}",
+            a.package.as_deref().unwrap_or(NO_PACKAGE)
+        )),
+        description: b.description,
+        kind: Some(a.kind().as_str().into()),
+        parameters: b.parameters,
         raw_http: b.raw_http,
         custom_options: b.custom_options,
-        exec: b.exec.clone(),
+        exec: b.exec,
         limits: b.limits,
-        vpc: b.vpc.clone(),
+        vpc: b.vpc,
     }
 }
 

@@ -8,15 +8,17 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, StoredAction};
+use engine::draft::{ActionDraft, ActionPath, Code, Limits, Run};
+use engine::store::{ActivationFilter, ActivationRecord, Order, Paging, Scope, StoredAction};
 use engine::{EngineError, ErrorCode, Invoked};
+use providers::ActionKind;
 use providers::sign::encoding::{parse_form, unquote};
 use providers::sign::openwhisk as signer;
 use providers::wire::openwhisk as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
+use crate::{DialectState, INTEGER_MAX, body_problem, openwhisk_status, run, whole_in};
 
 pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     Router::new()
@@ -86,11 +88,7 @@ async fn web(
             ),
         );
     }
-    let package = if package == "default" {
-        "-".to_string()
-    } else {
-        package.clone()
-    };
+    let package = (package != "default").then(|| package.clone());
     let request = engine::web::WebRequest {
         method: method.as_str().to_string(),
         path: extra.iter().map(|p| format!("/{p}")).collect(),
@@ -102,7 +100,7 @@ async fn web(
         body: body.to_vec(),
     };
     let engine = state.engine.clone();
-    match run(move || engine.run_web(&package, &name, &request)).await {
+    match run(move || engine.run_web(package.as_deref(), &name, &request)).await {
         Ok(reply) => {
             let mut response = Response::new(axum::body::Body::from(reply.body));
             *response.status_mut() =
@@ -148,29 +146,12 @@ fn engine_error(e: EngineError) -> Response {
     }
 }
 
-/// `pkg/name` or `name` → the engine's (package, name), `-` for none.
-fn address(parts: &[&str]) -> Option<(String, String)> {
+/// `pkg/name` or `name` → the engine's (package, name).
+fn address(parts: &[&str]) -> Option<(Option<String>, String)> {
     match parts {
-        [name] => Some(("-".into(), name.to_string())),
-        [package, name] => Some((package.to_string(), name.to_string())),
+        [name] => Some((None, name.to_string())),
+        [package, name] => Some((Some(package.to_string()), name.to_string())),
         _ => None,
-    }
-}
-
-fn status_code(status: &str) -> i64 {
-    match status {
-        "success" => 0,
-        "application error" => 1,
-        "action developer error" | "timeout" => 2,
-        _ => 3,
-    }
-}
-
-fn ow_status(status: &str) -> &str {
-    if status == "timeout" {
-        "action developer error"
-    } else {
-        status
     }
 }
 
@@ -236,7 +217,7 @@ async fn handle(
                 Err(r) => return r,
             };
             let count = flag("count");
-            run(move || engine.actions(None))
+            run(move || engine.actions(&Scope::All))
                 .await
                 .map_or_else(engine_error, |list| {
                     if count {
@@ -256,7 +237,7 @@ async fn handle(
                 return not_found();
             };
             let with_code = q("code").is_none_or(|c| c != "false");
-            run(move || engine.action(&package, &name))
+            run(move || engine.action(package.as_deref(), &name))
                 .await
                 .map_or_else(engine_error, |a| {
                     axum::Json(action_json(&ns, &a, with_code)).into_response()
@@ -271,15 +252,15 @@ async fn handle(
                 Err(r) => return r,
             };
             let overwrite = flag("overwrite");
-            let (kind, ncp_body) = to_ncp_body(&action);
+            let draft = to_draft(&action);
             run(move || {
-                if !overwrite && engine.action(&package, &name).is_ok() {
+                if !overwrite && engine.action(package.as_deref(), &name).is_ok() {
                     return Err(EngineError::new(
                         ErrorCode::ResourceNameConflict,
                         "resource already exists",
                     ));
                 }
-                engine.put_action(&package, &name, Some(kind), &ncp_body)
+                engine.put_action(package.as_deref(), &name, draft?)
             })
             .await
             .map_or_else(engine_error, |a| {
@@ -291,8 +272,8 @@ async fn handle(
                 return not_found();
             };
             run(move || {
-                let a = engine.action(&package, &name)?;
-                engine.delete_action(&package, &name).map(|()| a)
+                let a = engine.action(package.as_deref(), &name)?;
+                engine.delete_action(package.as_deref(), &name).map(|()| a)
             })
             .await
             .map_or_else(engine_error, |a| {
@@ -323,7 +304,7 @@ async fn handle(
             } else {
                 Duration::ZERO
             };
-            run(move || engine.invoke_waiting(&package, &name, params, &ns, wait))
+            run(move || engine.invoke_waiting(package.as_deref(), &name, params, &ns, wait))
                 .await
                 .map_or_else(engine_error, |invoked| {
                     invoked_response(invoked, only_result)
@@ -440,7 +421,7 @@ async fn handle(
                 (Err(r), _) | (_, Err(r)) => return r,
             };
             let filter = ActivationFilter {
-                package: None,
+                package: Scope::All,
                 action: q("name").map(|n| n.rsplit('/').next().unwrap_or(&n).to_string()),
                 since_ms,
                 upto_ms,
@@ -450,10 +431,11 @@ async fn handle(
             run(move || {
                 engine.activations(
                     &filter,
-                    ActivationOrder::Start,
-                    false,
-                    skip as u64,
-                    limit as u64,
+                    Order::default(),
+                    Paging {
+                        offset: skip as u64,
+                        limit: limit as u64,
+                    },
                 )
             })
             .await
@@ -513,7 +495,7 @@ fn invoked_response(invoked: Invoked, only_result: bool) -> Response {
             activation_id,
         ),
         Invoked::Finished(record) => {
-            let status = match status_code(&record.status) {
+            let status = match record.status.code() {
                 0 => StatusCode::OK,
                 1 | 2 => StatusCode::BAD_GATEWAY,
                 _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -574,8 +556,10 @@ fn package_json(namespace: &str, p: engine::Package, with_actions: bool) -> wire
     }
 }
 
-/// An OpenWhisk action body → the engine's NCP body and kind.
-fn to_ncp_body(a: &wire::Action) -> (&'static str, Value) {
+/// An OpenWhisk action body → the engine's draft: a web action is one annotated
+/// `web-export`; absent limits are OpenWhisk's defaults (60 s, 256 MB); `nodejs:default` is
+/// Node.js 20.
+fn to_draft(a: &wire::Action) -> Result<ActionDraft, EngineError> {
     let web = a
         .annotations
         .iter()
@@ -589,54 +573,77 @@ fn to_ncp_body(a: &wire::Action) -> (&'static str, Value) {
     });
     let description = annotation(&a.annotations, "description");
     if exec.kind == "sequence" {
-        // `/ns/pkg/action` or `/ns/action` → `pkg/action` or `-/action`.
-        let components: Vec<String> = exec
+        // `/ns/pkg/action` or `/ns/action`.
+        let components = exec
             .components
             .unwrap_or_default()
             .iter()
             .map(|c| {
                 let parts: Vec<&str> = c.trim_start_matches('/').split('/').collect();
-                match parts.as_slice() {
-                    [_, package, action] => format!("{package}/{action}"),
-                    [_, action] => format!("-/{action}"),
-                    _ => c.clone(),
-                }
+                let (package, name) = match parts.as_slice() {
+                    [_, package, action] => (Some(package.to_string()), action.to_string()),
+                    [_, action] => (None, action.to_string()),
+                    _ => {
+                        return Err(EngineError::new(
+                            ErrorCode::ActionBodyInvalidValue,
+                            format!("exec.components entry \"{c}\" must be \"/namespace/package/action\" or \"/namespace/action\""),
+                        ));
+                    }
+                };
+                Ok(ActionPath { package, name })
             })
-            .collect();
-        let kind = if web { "sequence-web" } else { "sequence" };
-        return (
-            kind,
-            json!({ "description": description, "exec": { "kind": "sequence", "components": components } }),
-        );
+            .collect::<Result<_, _>>()?;
+        return Ok(ActionDraft {
+            kind: if web {
+                ActionKind::SequenceWeb
+            } else {
+                ActionKind::Sequence
+            },
+            description,
+            run: Run::Sequence(components),
+        });
     }
     let limits = a.limits.unwrap_or_default();
-    let parameters: Map<String, Value> = a
-        .parameters
-        .iter()
-        .map(|kv| (kv.key.clone(), kv.value.clone()))
-        .collect();
-    let kind_name = if exec.kind == "nodejs:default" {
+    let runtime = if exec.kind == "nodejs:default" {
         "nodejs:20".to_string()
     } else {
         exec.kind.clone()
     };
-    (
-        if web { "web" } else { "basic" },
-        json!({
-            "description": description,
-            "parameters": parameters,
-            "limits": { "timeout": limits.timeout.unwrap_or(60_000), "memory": limits.memory.unwrap_or(256) },
-            "exec": { "kind": kind_name, "code": exec.code.unwrap_or_default(), "binary": exec.binary.unwrap_or(false), "main": exec.main },
+    Ok(ActionDraft {
+        kind: if web {
+            ActionKind::Web
+        } else {
+            ActionKind::Basic
+        },
+        description,
+        run: Run::Code(Code {
+            runtime,
+            code: exec.code.unwrap_or_default(),
+            binary: exec.binary.unwrap_or(false),
+            main: exec.main,
+            image_uri: None,
+            parameters: a
+                .parameters
+                .iter()
+                .map(|kv| (kv.key.clone(), kv.value.clone()))
+                .collect(),
+            limits: Limits {
+                timeout_ms: limits.timeout.unwrap_or(60_000),
+                memory_mb: limits.memory.unwrap_or(256),
+            },
+            vpc: None,
+            raw_http: None,
+            custom_options: None,
         }),
-    )
+    })
 }
 
 fn action_json(namespace: &str, a: &StoredAction, with_code: bool) -> wire::Action {
-    let b = &a.body;
-    let exec = b.exec.clone().unwrap_or_default();
+    let draft = &a.draft;
+    let code = draft.code();
     let mut annotations = vec![wire::KeyValue {
         key: "exec".into(),
-        value: json!(exec.kind.clone().unwrap_or_default()),
+        value: json!(draft.runtime()),
     }];
     if engine::Engine::is_web(a) {
         annotations.push(wire::KeyValue {
@@ -644,43 +651,46 @@ fn action_json(namespace: &str, a: &StoredAction, with_code: bool) -> wire::Acti
             value: json!(true),
         });
     }
-    if let Some(d) = &b.description {
+    if let Some(d) = &draft.description {
         annotations.push(wire::KeyValue {
             key: "description".into(),
             value: json!(d),
         });
     }
+    let components = draft.components();
     wire::Action {
-        namespace: Some(if a.package == "-" {
-            namespace.to_string()
-        } else {
-            format!("{namespace}/{}", a.package)
+        namespace: Some(match &a.package {
+            None => namespace.to_string(),
+            Some(package) => format!("{namespace}/{package}"),
         }),
         name: a.name.clone(),
         version: Some("0.0.1".into()),
         publish: Some(false),
         exec: Some(wire::Exec {
-            kind: exec.kind.unwrap_or_default(),
-            code: if with_code { exec.code } else { None },
-            main: exec.main,
-            binary: exec.binary,
-            components: exec.components.map(|cs| {
-                cs.iter()
-                    .map(|c| format!("/{namespace}/{}", c.replace("-/", "")))
+            kind: draft.runtime().to_string(),
+            code: code.filter(|_| with_code).map(|c| c.code.clone()),
+            main: code.and_then(|c| c.main.clone()),
+            binary: code.map(|c| c.binary),
+            components: (!components.is_empty()).then(|| {
+                components
+                    .iter()
+                    .map(|c| match &c.package {
+                        None => format!("/{namespace}/{}", c.name),
+                        Some(package) => format!("/{namespace}/{package}/{}", c.name),
+                    })
                     .collect()
             }),
         }),
         annotations,
-        parameters: b
-            .parameters
-            .clone()
+        parameters: code
+            .map(|c| c.parameters.clone())
             .unwrap_or_default()
             .into_iter()
             .map(|(key, value)| wire::KeyValue { key, value })
             .collect(),
-        limits: b.limits.map(|l| wire::Limits {
-            timeout: l.timeout,
-            memory: l.memory,
+        limits: code.map(|c| wire::Limits {
+            timeout: Some(c.limits.timeout_ms),
+            memory: Some(c.limits.memory_mb),
             logs: Some(10),
             concurrency: Some(1),
         }),
@@ -689,7 +699,7 @@ fn action_json(namespace: &str, a: &StoredAction, with_code: bool) -> wire::Acti
 }
 
 fn activation_json(r: &ActivationRecord, full: bool) -> wire::Activation {
-    let code = status_code(&r.status);
+    let code = r.status.code();
     wire::Activation {
         namespace: Some(r.namespace.clone()),
         name: r.action.clone(),
@@ -702,7 +712,7 @@ fn activation_json(r: &ActivationRecord, full: bool) -> wire::Activation {
         status_code: Some(code),
         logs: Some(if full { r.logs.clone() } else { Vec::new() }),
         response: Some(wire::Response {
-            status: ow_status(&r.status).into(),
+            status: openwhisk_status(r.status).into(),
             status_code: Some(code),
             success: code == 0,
             result: full.then(|| r.result.clone()),

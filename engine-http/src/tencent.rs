@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
-use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord};
+use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, Order, Paging, Scope};
 use engine::{EngineError, ErrorCode, Invoked};
 use providers::sign::encoding::parse_form;
 use providers::sign::{Secret, VerifyError, tencent_legacy, tencent_tc3};
@@ -18,13 +18,23 @@ use providers::wire::tencent as wire;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
-use crate::time::{format_utc, parse_utc};
 use crate::{DialectKeys, DialectState, body_problem, run, whole_in};
+use engine::time::{format_utc, parse_utc};
 
 /// Most records a GetFunctionLogs window may reach (`Offset + Limit`).
 const MAX_WINDOW: u64 = 10_000;
 /// Longest time range of one GetFunctionLogs query.
 const MAX_RANGE_MS: i64 = 24 * 3600 * 1000;
+/// How long a `RequestResponse` Invoke waits for its function before answering. SCF lets a
+/// synchronous call run up to 300 s (the engine's longest `limits.timeout` too), but the
+/// console's client gives up after 70 s (`providers::client::TransportOptions`'s default
+/// timeout), so a longer wait would only ever be answered to nobody. 60 s answers with 10 s
+/// to spare for admission, the network and the body, and is the longest blocking wait the
+/// other dialects allow (NCP's `timeout`, OpenWhisk's blocking invoke: 60,000 ms). Past it
+/// the caller gets SCF's answer for a function past its time; the run goes on, recorded.
+const SYNC_WAIT: Duration = Duration::from_secs(60);
+/// SCF's function status code for a run past its time (`TimeLimitReached`).
+const TIME_LIMIT_REACHED: i64 = 433;
 
 pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     Router::new()
@@ -116,22 +126,21 @@ fn ok<T: serde::Serialize>(value: T) -> Response {
     axum::Json(wire::Envelope { response: value }).into_response()
 }
 
-fn package_of(namespace: Option<&str>) -> String {
+/// An SCF namespace's engine package: `default` (or none) is the top level.
+fn package_of(namespace: Option<&str>) -> Option<String> {
     match namespace {
-        None | Some("default") | Some("") => "-".into(),
-        Some(n) => n.to_string(),
+        None | Some("default") | Some("") => None,
+        Some(n) => Some(n.to_string()),
     }
 }
 
 /// The query every GetFunctionLogs asks, whichever API it came through.
 struct LogsQuery {
-    package: String,
+    package: Option<String>,
     function: Option<String>,
     request_id: Option<String>,
-    offset: u64,
-    limit: u64,
-    ascending: bool,
-    order_by: ActivationOrder,
+    page: Paging,
+    order: Order,
     succeeded: Option<bool>,
     start: Option<i64>,
     end: Option<i64>,
@@ -193,10 +202,11 @@ impl LogsQuery {
             package: package_of(get("namespace").as_deref()),
             function: get("functionname"),
             request_id: get("requestid"),
-            offset,
-            limit,
-            ascending,
-            order_by,
+            page: Paging { offset, limit },
+            order: Order {
+                by: order_by,
+                ascending,
+            },
             succeeded,
             start,
             end,
@@ -205,7 +215,7 @@ impl LogsQuery {
 
     fn filter(&self) -> ActivationFilter {
         ActivationFilter {
-            package: Some(self.package.clone()),
+            package: Scope::of(self.package.as_deref()),
             action: self.function.clone(),
             since_ms: self.start,
             upto_ms: self.end,
@@ -282,9 +292,10 @@ async fn api3(
                 (Err(r), _) | (_, Err(r)) => return r,
             };
             let namespace = text("Namespace").unwrap_or_else(|| "default".into());
-            match run(move || engine.actions(Some(&package))).await {
+            match run(move || engine.actions(&Scope::of(package.as_deref()))).await {
                 Ok(all) => {
-                    let functions: Vec<_> = all.iter().filter(|a| !a.kind.is_sequence()).collect();
+                    let functions: Vec<_> =
+                        all.iter().filter(|a| !a.kind().is_sequence()).collect();
                     ok(wire::ListFunctionsResponse {
                         total_count: functions.len() as u64,
                         functions: functions
@@ -293,8 +304,8 @@ async fn api3(
                             .take(limit)
                             .map(|a| wire::FunctionSummary {
                                 function_name: a.name.clone(),
-                                runtime: a.body.exec.as_ref().and_then(|e| e.kind.clone()),
-                                description: a.body.description.clone(),
+                                runtime: Some(a.draft.runtime().to_string()),
+                                description: a.draft.description.clone(),
                                 namespace: Some(namespace.clone()),
                                 status: Some("Active".into()),
                             })
@@ -326,7 +337,7 @@ async fn api3(
             if event {
                 return match run(move || {
                     engine.enqueue(
-                        &package,
+                        package.as_deref(),
                         &function,
                         input,
                         &subject,
@@ -342,18 +353,12 @@ async fn api3(
                 };
             }
             match run(move || {
-                engine.invoke_waiting(
-                    &package,
-                    &function,
-                    input,
-                    &subject,
-                    Duration::from_secs(900),
-                )
+                engine.invoke_waiting(package.as_deref(), &function, input, &subject, SYNC_WAIT)
             })
             .await
             {
                 Ok(Invoked::Finished(a)) => {
-                    let success = a.status == "success";
+                    let success = a.status.is_success();
                     ok(wire::InvokeResponse {
                         result: wire::InvokeResult {
                             function_request_id: a.id.clone(),
@@ -379,10 +384,7 @@ async fn api3(
                         request_id: engine::new_id(),
                     })
                 }
-                Ok(Invoked::StillRunning { activation_id }) => api_error(
-                    "ResourceUnavailable",
-                    format!("the invocation is still running as {activation_id}"),
-                ),
+                Ok(Invoked::StillRunning { activation_id }) => timed_out(&activation_id),
                 Err(e) => engine_error(e),
             }
         }
@@ -409,10 +411,8 @@ async fn api3(
                 Ok(q) => q,
                 Err(message) => return api_error("InvalidParameterValue", message),
             };
-            let filter = query.filter();
-            let (order, ascending, offset, limit) =
-                (query.order_by, query.ascending, query.offset, query.limit);
-            match run(move || engine.activations(&filter, order, ascending, offset, limit)).await {
+            let (filter, order, page) = (query.filter(), query.order, query.page);
+            match run(move || engine.activations(&filter, order, page)).await {
                 Ok((items, total)) => ok(wire::LogsResponse {
                     total_count: total,
                     data: items
@@ -422,7 +422,7 @@ async fn api3(
                             ret_msg: ret_msg(a),
                             request_id: a.id.clone(),
                             start_time: format_utc(a.start_ms, ' '),
-                            ret_code: if a.status == "success" { 0 } else { 1 },
+                            ret_code: if a.status.is_success() { 0 } else { 1 },
                             invoke_finished: 1,
                             duration: a.duration_ms as f64,
                             bill_duration: a.billed_ms,
@@ -443,6 +443,29 @@ async fn api3(
             format!("the action \"{other}\" is not supported by this endpoint"),
         ),
     }
+}
+
+/// A `RequestResponse` Invoke whose function outlived [`SYNC_WAIT`]: answered as SCF answers
+/// a function past its time (a `Result` with status code 433 and the reason in `ErrMsg`),
+/// naming the activation the run goes on as.
+fn timed_out(activation_id: &str) -> Response {
+    let waited_ms = SYNC_WAIT.as_millis() as u64;
+    ok(wire::InvokeResponse {
+        result: wire::InvokeResult {
+            function_request_id: activation_id.to_string(),
+            ret_msg: String::new(),
+            log: String::new(),
+            err_msg: format!(
+                "Invoking task timed out after {} seconds; it goes on running as activation {activation_id}",
+                SYNC_WAIT.as_secs()
+            ),
+            mem_usage: 0,
+            duration: waited_ms as f64,
+            bill_duration: engine::billed(waited_ms),
+            invoke_result: TIME_LIMIT_REACHED,
+        },
+        request_id: engine::new_id(),
+    })
 }
 
 fn legacy_error(code: i64, desc: &str, message: impl Into<String>) -> Response {
@@ -513,10 +536,8 @@ async fn legacy(
         Err(message) => return legacy_error(4000, "InvalidParameterValue", message),
     };
     let engine = state.engine.clone();
-    let filter = query.filter();
-    let (order, ascending, offset, limit) =
-        (query.order_by, query.ascending, query.offset, query.limit);
-    match run(move || engine.activations(&filter, order, ascending, offset, limit)).await {
+    let (filter, order, page) = (query.filter(), query.order, query.page);
+    match run(move || engine.activations(&filter, order, page)).await {
         Ok((items, total)) => axum::Json(wire::LegacyLogsResponse {
             code: 0,
             message: String::new(),
@@ -529,7 +550,7 @@ async fn legacy(
                     ret_msg: ret_msg(a),
                     request_id: a.id.clone(),
                     start_time: format_utc(a.start_ms, ' '),
-                    ret_code: if a.status == "success" { 0 } else { 1 },
+                    ret_code: if a.status.is_success() { 0 } else { 1 },
                     duration: a.duration_ms as f64,
                     bill_duration: a.billed_ms,
                     mem_usage: a.memory_used,
@@ -546,6 +567,31 @@ async fn legacy(
 mod tests {
     use super::*;
     use crate::answered;
+
+    #[test]
+    fn a_synchronous_invoke_answers_before_the_console_gives_up() {
+        let client = providers::client::TransportOptions::default().timeout;
+        assert!(
+            SYNC_WAIT + Duration::from_secs(5) <= client,
+            "SCF waits {SYNC_WAIT:?}, the console's client {client:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_wait_that_runs_out_is_scf_s_time_limit_answer() {
+        let (status, body) = answered(timed_out("a1")).await;
+        assert_eq!(status, 200);
+        let result = &body["Response"]["Result"];
+        assert_eq!(result["FunctionRequestId"], "a1");
+        assert_eq!(result["InvokeResult"], 433);
+        assert_eq!(result["Duration"], 60_000.0);
+        assert_eq!(result["BillDuration"], 60_000);
+        assert_eq!(
+            result["ErrMsg"],
+            "Invoking task timed out after 60 seconds; it goes on running as activation a1"
+        );
+        assert!(body["Response"]["Error"].is_null());
+    }
 
     #[tokio::test]
     async fn too_many_requests_is_limit_exceeded() {

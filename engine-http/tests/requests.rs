@@ -791,7 +791,7 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
     let (url, engine, workers) = support::serve_engine().await;
     // Something to page over: an activation and an asynchronous record.
     engine
-        .invoke("demo", "hello", Default::default(), "guest", None)
+        .invoke(Some("demo"), "hello", Default::default(), "guest", None)
         .unwrap();
     let async_records =
         "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations";
@@ -1209,4 +1209,53 @@ async fn credentials_are_checked_before_the_body_is_read() {
         (None, None, None, None),
         "a dialect answered a well-signed request before its body came"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_top_level_action_may_share_its_name_with_one_in_a_package() {
+    // The demo data holds `demo/hello`; the OpenWhisk npm client's
+    // `actions.create({name: 'hello'})` puts `_/actions/hello` and must not meet a 409.
+    let url = serve().await;
+    let action =
+        br#"{"exec":{"kind":"nodejs:default","code":"function main(){return {top: true}}"}}"#;
+    let put = call(
+        &url,
+        Sign::OpenWhisk,
+        "PUT",
+        "/api/v1/namespaces/_/actions/hello",
+        action.to_vec(),
+    )
+    .await;
+    assert_eq!(put.status, 200, "{}", put.text);
+    assert_eq!(put.json()["name"], "hello");
+    let ran = call(
+        &url,
+        Sign::OpenWhisk,
+        "POST",
+        "/api/v1/namespaces/_/actions/hello?blocking=true&result=true",
+        b"{}".to_vec(),
+    )
+    .await;
+    assert_eq!(ran.json(), json!({"top": true}));
+    // The one in the package is untouched.
+    let packaged = call(
+        &url,
+        Sign::OpenWhisk,
+        "GET",
+        "/api/v1/namespaces/_/actions/demo/hello",
+        vec![],
+    )
+    .await;
+    assert_eq!(packaged.status, 200);
+    assert_eq!(packaged.json()["namespace"], "guest/demo");
+    // A top-level action named as the package is still refused.
+    let clash = call(
+        &url,
+        Sign::OpenWhisk,
+        "PUT",
+        "/api/v1/namespaces/_/actions/demo",
+        action.to_vec(),
+    )
+    .await;
+    assert_eq!(clash.status, 409, "{}", clash.text);
 }

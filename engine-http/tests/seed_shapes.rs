@@ -143,7 +143,7 @@ async fn functiongraph_seed_002_async_invocations_and_its_errors() {
     let (url, engine, workers) = serve_engine().await;
     let id = engine
         .enqueue(
-            "demo",
+            Some("demo"),
             "hello",
             Default::default(),
             "guest",
@@ -196,7 +196,13 @@ async fn functiongraph_seed_002_async_invocations_and_its_errors() {
 async fn scf_seed_003_legacy_get_function_logs() {
     let (url, engine, _workers) = serve_engine().await;
     engine
-        .invoke("demo", "always-fails", Default::default(), "guest", None)
+        .invoke(
+            Some("demo"),
+            "always-fails",
+            Default::default(),
+            "guest",
+            None,
+        )
         .unwrap();
     // The legacy API, signed as qcloudapi-sdk-python signs it (HmacSHA1, values raw).
     let host = url.trim_start_matches("http://");

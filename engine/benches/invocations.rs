@@ -51,13 +51,21 @@ fn bench(c: &mut Criterion) {
         .unwrap(),
     );
     engine
-        .put_action("-", "hello", None, &json!({"limits": {"timeout": 60000, "memory": 256}, "exec": {"kind": "nodejs:20", "code": CODE, "binary": false}}))
+        .put_action(
+            None,
+            "hello",
+            engine::validate::ncp_draft(
+                None,
+                &json!({"limits": {"timeout": 60000, "memory": 256}, "exec": {"kind": "nodejs:20", "code": CODE, "binary": false}}),
+            )
+            .unwrap(),
+        )
         .unwrap();
     let input: Map<String, serde_json::Value> = params.as_object().cloned().unwrap();
     group.bench_function("engine invoke: lookup, worker, sandbox, run, record", |b| {
         b.iter(|| {
             engine
-                .invoke("-", "hello", input.clone(), "bench", None)
+                .invoke(None, "hello", input.clone(), "bench", None)
                 .unwrap()
         })
     });
@@ -76,7 +84,7 @@ fn bench(c: &mut Criterion) {
                         std::thread::spawn(move || {
                             for _ in 0..per_thread {
                                 engine
-                                    .invoke("-", "hello", input.clone(), "bench", None)
+                                    .invoke(None, "hello", input.clone(), "bench", None)
                                     .unwrap();
                             }
                         })

@@ -1,16 +1,40 @@
 //! Demo data for a fresh data directory, so every page has something to show.
 
+use providers::ActionKind;
 use serde_json::{Map, Value, json};
 
+use crate::draft::{ActionDraft, ActionPath, Code, Limits, Run};
 use crate::engine::Engine;
 use crate::error::EngineError;
+use crate::store::Scope;
 
-fn action(code: &str, description: &str, timeout_ms: u64) -> Value {
-    json!({
-        "description": description,
-        "limits": {"timeout": timeout_ms, "memory": 128},
-        "exec": {"kind": "nodejs:20", "code": code, "binary": false, "main": "main"},
-    })
+fn action(kind: ActionKind, code: &str, description: &str) -> ActionDraft {
+    ActionDraft {
+        kind,
+        description: Some(description.into()),
+        run: Run::Code(Code {
+            runtime: "nodejs:20".into(),
+            code: code.into(),
+            binary: false,
+            main: Some("main".into()),
+            image_uri: None,
+            parameters: Map::new(),
+            limits: Limits {
+                timeout_ms: 60_000,
+                memory_mb: 128,
+            },
+            vpc: None,
+            raw_http: None,
+            custom_options: None,
+        }),
+    }
+}
+
+fn demo(name: &str) -> ActionPath {
+    ActionPath {
+        package: Some("demo".into()),
+        name: name.into(),
+    }
 }
 
 const HELLO: &str = r#"function main(params) {
@@ -55,7 +79,7 @@ function main(params) {
 
 /// Seeds the demo package when the engine holds no action yet; answers whether it did.
 pub fn seed_if_empty(engine: &Engine) -> Result<bool, EngineError> {
-    if !engine.actions(None)?.is_empty() {
+    if !engine.actions(&Scope::All)?.is_empty() {
         return Ok(false);
     }
     let defaults: Map<String, Value> = json!({"place": "the fnconsole demo"})
@@ -67,41 +91,36 @@ pub fn seed_if_empty(engine: &Engine) -> Result<bool, EngineError> {
         Some("Demo actions of the embedded engine"),
         &defaults,
     )?;
-    engine.put_action(
-        "demo",
-        "hello",
-        None,
-        &action(HELLO, "Greets by name (try {\"name\": \"Kim\"})", 60_000),
-    )?;
-    engine.put_action(
-        "demo",
-        "shout",
-        None,
-        &action(SHOUT, "Upper-cases a greeting", 60_000),
-    )?;
-    engine.put_action(
-        "demo",
-        "slow-logger",
-        None,
-        &action(SLOW_LOGGER, "Logs a line every 0.4 s for about 2 s", 60_000),
-    )?;
-    engine.put_action(
-        "demo",
-        "always-fails",
-        None,
-        &action(FAIL, "Throws an error, to show a failed activation", 60_000),
-    )?;
-    engine.put_action(
-        "demo",
-        "hello-loud",
-        Some("sequence"),
-        &json!({"description": "hello, then shout", "exec": {"kind": "sequence", "components": ["demo/hello", "demo/shout"]}}),
-    )?;
-    engine.put_action(
-        "demo",
-        "web-hello",
-        Some("web"),
-        &action(WEB, "A web action answering HTML", 60_000),
-    )?;
+    let basic = ActionKind::Basic;
+    let actions = [
+        (
+            "hello",
+            action(basic, HELLO, "Greets by name (try {\"name\": \"Kim\"})"),
+        ),
+        ("shout", action(basic, SHOUT, "Upper-cases a greeting")),
+        (
+            "slow-logger",
+            action(basic, SLOW_LOGGER, "Logs a line every 0.4 s for about 2 s"),
+        ),
+        (
+            "always-fails",
+            action(basic, FAIL, "Throws an error, to show a failed activation"),
+        ),
+        (
+            "hello-loud",
+            ActionDraft {
+                kind: ActionKind::Sequence,
+                description: Some("hello, then shout".into()),
+                run: Run::Sequence(vec![demo("hello"), demo("shout")]),
+            },
+        ),
+        (
+            "web-hello",
+            action(ActionKind::Web, WEB, "A web action answering HTML"),
+        ),
+    ];
+    for (name, draft) in actions {
+        engine.put_action(Some("demo"), name, draft)?;
+    }
     Ok(true)
 }

@@ -2,7 +2,7 @@
 //! run recorded as an activation.
 
 use base64::Engine as _;
-use providers::ActionKind;
+use providers::{ActionKind, ActivationStatus};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -11,11 +11,13 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::draft::ActionDraft;
 use crate::error::{EngineError, ErrorCode};
-use crate::runtime::{LogLine, Outcome, RunOptions};
+use crate::runtime::{FormattedLine, LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
 use crate::store::{
-    ActivationFilter, ActivationOrder, ActivationRecord, Durability, Store, StoredAction,
+    ActivationFilter, ActivationRecord, Durability, Order, Paging, Scope, Store, StoredAction,
+    action_path,
 };
 use crate::validate;
 use crate::worker::protocol::Job;
@@ -83,8 +85,8 @@ pub enum LiveEvent {
     Line(LogLine),
     /// The end: status and result.
     End {
-        /// `success`, `application error`, …
-        status: String,
+        /// How it ended.
+        status: ActivationStatus,
         /// The result object.
         result: Value,
     },
@@ -93,7 +95,7 @@ pub enum LiveEvent {
 /// Which invocation an [`Engine::unrun`] record is for.
 pub(crate) struct Unrun<'a> {
     pub(crate) id: &'a str,
-    pub(crate) package: &'a str,
+    pub(crate) package: Option<&'a str>,
     pub(crate) action: &'a str,
     pub(crate) subject: &'a str,
     pub(crate) params: Value,
@@ -192,34 +194,37 @@ impl Engine {
         self.pool.stats()
     }
 
-    /// Creates or updates an action with an NCP put-action body; `kind` is the `type` query.
+    /// Creates or updates an action from a draft, checked against seed 004's rules.
     pub fn put_action(
         &self,
-        package: &str,
+        package: Option<&str>,
         name: &str,
-        kind: Option<&str>,
-        body: &Value,
+        draft: ActionDraft,
     ) -> Result<StoredAction, EngineError> {
-        if package != "-" {
+        if let Some(package) = package {
             validate::name("packageName", package)?;
         }
         validate::name("actionName", name)?;
-        let kind = validate::kind(kind)?;
+        let kind = draft.kind;
         let store = self.store();
         let existing = store.action(package, name)?;
         if let Some(existing) = &existing {
-            if existing.kind != kind {
+            if existing.kind() != kind {
                 return Err(EngineError::new(
                     ErrorCode::ActionTypeMismatch,
                     format!(
-                        "action {package}/{name} is {}; an action's type cannot change to {}",
-                        existing.kind.as_str(),
+                        "action {} is {}; an action's type cannot change to {}",
+                        action_path(package, name),
+                        existing.kind().as_str(),
                         kind.as_str()
                     ),
                 ));
             }
         } else {
-            if store.package(name)?.is_some() || store.action_name_used(name)? {
+            // Names are unique per level (seed 004; OpenWhisk's entity names): at the top
+            // level a package and an action cannot share one; inside a package only its
+            // actions live, so an action there clashes with nothing but itself.
+            if package.is_none() && store.package_exists(name)? {
                 return Err(EngineError::new(
                     ErrorCode::ResourceNameConflict,
                     format!("the name \"{name}\" is already used by another package or action"),
@@ -235,14 +240,17 @@ impl Engine {
                 ));
             }
         }
-        let body = validate::put_action_body(kind, body, |p, a| {
-            store.action(p, a).ok().flatten().is_some()
+        validate::draft(&draft, |c| {
+            store
+                .action(c.package.as_deref(), &c.name)
+                .ok()
+                .flatten()
+                .is_some()
         })?;
         let action = StoredAction {
-            package: package.into(),
+            package: package.map(str::to_string),
             name: name.into(),
-            kind,
-            body,
+            draft,
             updated_ms: now_ms(),
         };
         store.put_action(&action)?;
@@ -250,29 +258,23 @@ impl Engine {
     }
 
     /// One action.
-    pub fn action(&self, package: &str, name: &str) -> Result<StoredAction, EngineError> {
-        self.store().action(package, name)?.ok_or_else(|| {
-            EngineError::new(
-                ErrorCode::ActionNotFound,
-                format!("there is no action {package}/{name}"),
-            )
-        })
+    pub fn action(&self, package: Option<&str>, name: &str) -> Result<StoredAction, EngineError> {
+        self.store()
+            .action(package, name)?
+            .ok_or_else(|| no_action(package, name))
     }
 
-    /// Actions of a package, or of all packages.
-    pub fn actions(&self, package: Option<&str>) -> Result<Vec<StoredAction>, EngineError> {
-        self.store().actions(package)
+    /// The actions `scope` covers.
+    pub fn actions(&self, scope: &Scope) -> Result<Vec<StoredAction>, EngineError> {
+        self.store().actions(scope)
     }
 
     /// Deletes an action.
-    pub fn delete_action(&self, package: &str, name: &str) -> Result<(), EngineError> {
+    pub fn delete_action(&self, package: Option<&str>, name: &str) -> Result<(), EngineError> {
         if self.store().delete_action(package, name)? {
             Ok(())
         } else {
-            Err(EngineError::new(
-                ErrorCode::ActionNotFound,
-                format!("there is no action {package}/{name}"),
-            ))
+            Err(no_action(package, name))
         }
     }
 
@@ -287,7 +289,7 @@ impl Engine {
         let store = self.store();
         let row = store.package(name)?;
         let actions: Vec<String> = store
-            .actions(Some(name))?
+            .actions(&Scope::of(Some(name)))?
             .into_iter()
             .map(|a| a.name)
             .collect();
@@ -311,7 +313,7 @@ impl Engine {
     /// Deletes an empty package; one that still holds actions is refused (80109).
     pub fn delete_package(&self, name: &str) -> Result<(), EngineError> {
         let store = self.store();
-        let held = store.actions(Some(name))?.len();
+        let held = store.actions(&Scope::of(Some(name)))?.len();
         if held > 0 {
             return Err(EngineError::new(
                 ErrorCode::PackageNotEmpty,
@@ -337,7 +339,7 @@ impl Engine {
     ) -> Result<(), EngineError> {
         validate::name("packageName", name)?;
         let store = self.store();
-        if store.package(name)?.is_none() && store.action_name_used(name)? {
+        if store.package(name)?.is_none() && store.action(None, name)?.is_some() {
             return Err(EngineError::new(
                 ErrorCode::ResourceNameConflict,
                 format!("the name \"{name}\" is already used by an action"),
@@ -350,7 +352,7 @@ impl Engine {
     /// the runtime parameters; package and action defaults fill in beneath them.
     pub fn invoke(
         &self,
-        package: &str,
+        package: Option<&str>,
         name: &str,
         params: Map<String, Value>,
         subject: &str,
@@ -364,7 +366,7 @@ impl Engine {
     pub fn invoke_as(
         &self,
         id: &str,
-        package: &str,
+        package: Option<&str>,
         name: &str,
         params: Map<String, Value>,
         subject: &str,
@@ -388,25 +390,20 @@ impl Engine {
     /// The memory an invocation of `action` may use, MB: its limit, or for a sequence the
     /// largest of its components'.
     fn memory_of(&self, action: &StoredAction) -> u64 {
-        let limit = |a: &StoredAction| a.body.limits.and_then(|l| l.memory).unwrap_or(256);
-        if !action.kind.is_sequence() {
-            return limit(action);
-        }
-        let components = action
-            .body
-            .exec
-            .as_ref()
-            .and_then(|e| e.components.as_ref());
-        components
-            .into_iter()
-            .flatten()
+        let limit = |a: &StoredAction| a.draft.code().map_or(256, |c| c.limits.memory_mb);
+        action
+            .draft
+            .components()
+            .iter()
             .filter_map(|c| {
-                let (package, name) = c.split_once('/').unwrap_or(("-", c));
-                self.store().action(package, name).ok().flatten()
+                self.store()
+                    .action(c.package.as_deref(), &c.name)
+                    .ok()
+                    .flatten()
             })
             .map(|a| limit(&a))
             .max()
-            .unwrap_or(256)
+            .unwrap_or_else(|| limit(action))
     }
 
     /// As [`Engine::invoke_as`], for an action the caller has already looked up and
@@ -423,7 +420,7 @@ impl Engine {
         lock(&self.followers).insert(id.to_string(), Vec::new());
         let recorded = params.clone();
         let run = || {
-            if action.kind.is_sequence() {
+            if action.kind().is_sequence() {
                 self.invoke_sequence(id, action, params, subject, live)
             } else {
                 self.merge_params(action, params).and_then(|merged| {
@@ -441,12 +438,12 @@ impl Engine {
             tracing::error!(activation = id, "{message}");
             let what = Unrun {
                 id,
-                package: &action.package,
+                package: action.package.as_deref(),
                 action: &action.name,
                 subject,
                 params: Value::Object(recorded),
             };
-            let record = self.unrun(what, "whisk internal error", &message);
+            let record = self.unrun(what, ActivationStatus::InternalError, &message);
             self.store().insert_activation(&record)?;
             Ok(record)
         });
@@ -454,11 +451,11 @@ impl Engine {
         let followers = lock(&self.followers).remove(id).unwrap_or_default();
         let end = match &result {
             Ok(r) => LiveEvent::End {
-                status: r.status.clone(),
+                status: r.status,
                 result: r.result.clone(),
             },
             Err(e) => LiveEvent::End {
-                status: "whisk internal error".into(),
+                status: ActivationStatus::InternalError,
                 result: json!({ "error": e.to_string() }),
             },
         };
@@ -493,18 +490,23 @@ impl Engine {
 
     /// The record of an invocation that never ran: the engine failed to run it, or it could
     /// not start (its action is gone). It ends where it starts, with `message` as its error.
-    pub(crate) fn unrun(&self, what: Unrun<'_>, status: &str, message: &str) -> ActivationRecord {
+    pub(crate) fn unrun(
+        &self,
+        what: Unrun<'_>,
+        status: ActivationStatus,
+        message: &str,
+    ) -> ActivationRecord {
         let now = now_ms();
         ActivationRecord {
             id: what.id.to_string(),
             namespace: self.options.namespace.clone(),
-            package: what.package.to_string(),
+            package: what.package.map(str::to_string),
             action: what.action.to_string(),
             subject: what.subject.to_string(),
             start_ms: now,
             end_ms: now,
             duration_ms: 0,
-            status: status.into(),
+            status,
             result: json!({ "error": message }),
             logs: Vec::new(),
             params: what.params,
@@ -521,15 +523,17 @@ impl Engine {
     ) -> Result<Map<String, Value>, EngineError> {
         // Precedence (seed 004): runtime > trigger > action > package. Triggers do not exist
         // in the engine yet, so they contribute nothing.
-        let mut merged = match action.package.as_str() {
-            "-" => Map::new(),
-            p => self
+        let mut merged = match &action.package {
+            None => Map::new(),
+            Some(p) => self
                 .store()
                 .package(p)?
                 .map(|(_, params)| params)
                 .unwrap_or_default(),
         };
-        merged.extend(action.body.parameters.clone().unwrap_or_default());
+        if let Some(code) = action.draft.code() {
+            merged.extend(code.parameters.clone());
+        }
         merged.extend(runtime);
         Ok(merged)
     }
@@ -544,13 +548,25 @@ impl Engine {
         live: Option<Sender<LogLine>>,
     ) -> ActivationRecord {
         let start_ms = now_ms();
-        let exec = action.body.exec.clone().unwrap_or_default();
-        let limits = action.body.limits.unwrap_or_default();
-        let timeout_ms = limits.timeout.unwrap_or(60_000);
-        let code = match (exec.binary.unwrap_or(false), exec.code.unwrap_or_default()) {
-            (false, code) => Ok(code),
-            (true, encoded) => base64::engine::general_purpose::STANDARD
-                .decode(encoded)
+        let Some(exec) = action.draft.code() else {
+            let what = Unrun {
+                id,
+                package: action.package.as_deref(),
+                action: &action.name,
+                subject,
+                params: Value::Object(params),
+            };
+            return self.unrun(
+                what,
+                ActivationStatus::DeveloperError,
+                "a sequence has no code to run",
+            );
+        };
+        let timeout_ms = exec.limits.timeout_ms;
+        let code = match exec.binary {
+            false => Ok(exec.code.clone()),
+            true => base64::engine::general_purpose::STANDARD
+                .decode(&exec.code)
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
                 .ok_or("exec.code is Base64 of something that is not UTF-8 JavaScript"),
@@ -558,7 +574,7 @@ impl Engine {
         let params_value = Value::Object(params);
         let (status, result, logs, memory_used, duration_ms) = match code {
             Err(message) => (
-                "action developer error",
+                ActivationStatus::DeveloperError,
                 json!({ "error": message }),
                 Vec::new(),
                 0,
@@ -574,20 +590,24 @@ impl Engine {
                     code,
                     main: main.to_string(),
                     params: params_value.clone(),
-                    options: RunOptions::for_limits(timeout_ms, limits.memory.unwrap_or(256)),
+                    options: RunOptions::for_limits(timeout_ms, exec.limits.memory_mb),
                 };
                 let out = self.pool.run_job(&job, &mut |line| {
                     self.publish(follow_id, live.as_ref(), line);
                 });
                 let (status, result) = match out.outcome {
-                    Outcome::Success(v) => ("success", v),
-                    Outcome::ApplicationError(v) => ("application error", v),
-                    Outcome::DeveloperError(m) => ("action developer error", json!({ "error": m })),
+                    Outcome::Success(v) => (ActivationStatus::Success, v),
+                    Outcome::ApplicationError(v) => (ActivationStatus::ApplicationError, v),
+                    Outcome::DeveloperError(m) => {
+                        (ActivationStatus::DeveloperError, json!({ "error": m }))
+                    }
                     Outcome::Timeout => (
-                        "timeout",
+                        ActivationStatus::Timeout,
                         json!({ "error": format!("The action exceeded its time limit of {timeout_ms} milliseconds.") }),
                     ),
-                    Outcome::InternalError(m) => ("whisk internal error", json!({ "error": m })),
+                    Outcome::InternalError(m) => {
+                        (ActivationStatus::InternalError, json!({ "error": m }))
+                    }
                 };
                 let logs = out.logs.iter().map(LogLine::formatted).collect();
                 (
@@ -608,7 +628,7 @@ impl Engine {
             start_ms,
             end_ms: start_ms + duration_ms as i64,
             duration_ms,
-            status: status.into(),
+            status,
             result,
             logs,
             params: params_value,
@@ -627,19 +647,13 @@ impl Engine {
         live: Option<Sender<LogLine>>,
     ) -> Result<ActivationRecord, EngineError> {
         let start_ms = now_ms();
-        let components = sequence
-            .body
-            .exec
-            .as_ref()
-            .and_then(|e| e.components.clone())
-            .unwrap_or_default();
+        let components = sequence.draft.components();
         let mut input = params.clone();
         let mut ids = Vec::new();
         let mut last: Option<ActivationRecord> = None;
-        for component in &components {
-            let (package, name) = component.split_once('/').unwrap_or(("-", component));
-            let record = match self.action(package, name) {
-                Ok(action) if !action.kind.is_sequence() => {
+        for component in components {
+            let record = match self.action(component.package.as_deref(), &component.name) {
+                Ok(action) if !action.kind().is_sequence() => {
                     let merged = self.merge_params(&action, input.clone())?;
                     let record =
                         self.run_one(&new_id(), id, &action, merged, subject, live.clone());
@@ -656,14 +670,15 @@ impl Engine {
                     return Err(EngineError::new(
                         e.code,
                         format!(
-                            "component {component} of {}/{}: {}",
-                            sequence.package, sequence.name, e.message
+                            "component {component} of {}: {}",
+                            action_path(sequence.package.as_deref(), &sequence.name),
+                            e.message
                         ),
                     ));
                 }
             };
             ids.push(record.id.clone());
-            let failed = record.status != "success";
+            let failed = !record.status.is_success();
             input = record.result.as_object().cloned().unwrap_or_default();
             last = Some(record);
             if failed {
@@ -673,8 +688,8 @@ impl Engine {
         let end_ms = now_ms();
         let duration_ms = (end_ms - start_ms).max(0) as u64;
         let (status, result, memory_used) = match &last {
-            Some(r) => (r.status.clone(), r.result.clone(), r.memory_used),
-            None => ("success".into(), json!({}), 0),
+            Some(r) => (r.status, r.result.clone(), r.memory_used),
+            None => (ActivationStatus::Success, json!({}), 0),
         };
         let record = ActivationRecord {
             id: id.to_string(),
@@ -711,13 +726,10 @@ impl Engine {
     pub fn activations(
         &self,
         filter: &ActivationFilter,
-        order: ActivationOrder,
-        ascending: bool,
-        offset: u64,
-        limit: u64,
+        order: Order,
+        page: Paging,
     ) -> Result<(Vec<ActivationRecord>, u64), EngineError> {
-        self.store()
-            .activations(filter, order, ascending, offset, limit)
+        self.store().activations(filter, order, page)
     }
 
     /// Removes activations, and ended asynchronous records, older than the retention period;
@@ -731,8 +743,16 @@ impl Engine {
 
     /// Whether an action's kind makes it reachable over HTTP.
     pub fn is_web(action: &StoredAction) -> bool {
-        matches!(action.kind, ActionKind::Web | ActionKind::SequenceWeb)
+        matches!(action.kind(), ActionKind::Web | ActionKind::SequenceWeb)
     }
+}
+
+/// The "no such action" error.
+fn no_action(package: Option<&str>, name: &str) -> EngineError {
+    EngineError::new(
+        ErrorCode::ActionNotFound,
+        format!("there is no action {}", action_path(package, name)),
+    )
 }
 
 /// What a caught panic said.

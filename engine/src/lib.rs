@@ -3,12 +3,14 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod demo;
+pub mod draft;
 mod engine;
 pub mod error;
 pub mod runtime;
 mod scheduler;
 mod slots;
 pub mod store;
+pub mod time;
 pub mod validate;
 pub mod web;
 pub mod worker;

@@ -1,7 +1,7 @@
 //! Waiting and not waiting: blocking invocations with a bounded wait, and the worker pool
 //! that drains the durable queue of asynchronous invocations.
 
-use providers::AsyncStatus;
+use providers::{ActivationStatus, AsyncStatus};
 use serde_json::{Map, Value};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use std::time::Duration;
 use crate::engine::{Engine, Unrun, new_id, now_ms, panic_message};
 use crate::error::{EngineError, ErrorCode};
 use crate::slots::Caller;
-use crate::store::{ActivationRecord, AsyncFilter, AsyncRecord};
+use crate::store::{ActivationRecord, AsyncFilter, AsyncRecord, Paging};
 
 /// What a blocking invocation answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +50,7 @@ impl Engine {
     /// is never refused for being over the concurrency limit and survives a restart.
     pub fn invoke_waiting(
         self: &Arc<Self>,
-        package: &str,
+        package: Option<&str>,
         name: &str,
         params: Map<String, Value>,
         subject: &str,
@@ -92,7 +92,7 @@ impl Engine {
     /// queue already holds [`crate::EngineOptions::max_queued`] waiting invocations.
     pub fn enqueue(
         &self,
-        package: &str,
+        package: Option<&str>,
         name: &str,
         params: Map<String, Value>,
         subject: &str,
@@ -103,7 +103,7 @@ impl Engine {
         let max_wait_ms = i64::try_from(max_wait.as_millis()).unwrap_or(i64::MAX);
         let record = AsyncRecord {
             request_id: new_id(),
-            package: package.into(),
+            package: package.map(str::to_string),
             action: name.into(),
             params: Value::Object(params),
             subject: subject.into(),
@@ -141,7 +141,7 @@ impl Engine {
         };
         let activation_id = job.activation_id.clone().unwrap_or_else(new_id);
         let params = job.params.as_object().cloned().unwrap_or_default();
-        let action = match self.action(&job.package, &job.action) {
+        let action = match self.action(job.package.as_deref(), &job.action) {
             Ok(action) => action,
             Err(e) => {
                 self.finish(&job, Err(e))?;
@@ -179,7 +179,7 @@ impl Engine {
         result: Result<ActivationRecord, EngineError>,
     ) -> Result<(), EngineError> {
         let (status, code, message, activation) = match result {
-            Ok(a) if a.status == "success" => (AsyncStatus::Success, 0, String::new(), a.id),
+            Ok(a) if a.status.is_success() => (AsyncStatus::Success, 0, String::new(), a.id),
             Ok(a) => {
                 let message = a
                     .result
@@ -189,18 +189,18 @@ impl Engine {
                             .map(str::to_string)
                             .unwrap_or_else(|| e.to_string())
                     })
-                    .unwrap_or_else(|| a.status.clone());
+                    .unwrap_or_else(|| a.status.as_str().to_string());
                 (AsyncStatus::Fail, a.status_code(), message, a.id)
             }
             Err(e) => {
                 let id = job.activation_id.clone().unwrap_or_else(new_id);
                 let status = match e.code {
-                    ErrorCode::Internal => "whisk internal error",
-                    _ => "action developer error",
+                    ErrorCode::Internal => ActivationStatus::InternalError,
+                    _ => ActivationStatus::DeveloperError,
                 };
                 let what = Unrun {
                     id: &id,
-                    package: &job.package,
+                    package: job.package.as_deref(),
                     action: &job.action,
                     subject: &job.subject,
                     params: job.params.clone(),
@@ -229,10 +229,9 @@ impl Engine {
     pub fn async_invocations(
         &self,
         filter: &AsyncFilter,
-        offset: u64,
-        limit: u64,
+        page: Paging,
     ) -> Result<(Vec<AsyncRecord>, u64), EngineError> {
-        self.store().async_invocations(filter, offset, limit)
+        self.store().async_invocations(filter, page)
     }
 }
 

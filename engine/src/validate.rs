@@ -3,9 +3,10 @@
 
 use base64::Engine as _;
 use providers::ActionKind;
-use providers::wire::ncp::{Exec, Limits, PutActionBody, Vpc};
+use providers::wire::ncp::Vpc as NcpVpc;
 use serde_json::{Map, Value};
 
+use crate::draft::{ActionDraft, ActionPath, Code, Limits, Run, Vpc};
 use crate::error::{EngineError, ErrorCode};
 
 /// Most actions a namespace may hold (NCP).
@@ -118,105 +119,48 @@ fn object<'a>(
     }
 }
 
-/// Validates a put-action body for an action of `kind`; answers the normalised body.
-/// `component_exists` tells whether a sequence component (`package/action`) exists.
-pub fn put_action_body(
-    kind: ActionKind,
-    body: &Value,
-    component_exists: impl Fn(&str, &str) -> bool,
-) -> Result<PutActionBody, EngineError> {
-    let Value::Object(obj) = body else {
-        return Err(wrong_type("the request body", "a JSON object"));
-    };
-    let description = string(obj, "description", "description")?.map(str::to_string);
-    if let Some(d) = &description {
-        if d.len() > MAX_DESCRIPTION_BYTES {
-            return Err(invalid(format!(
-                "description is {} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed",
-                d.len()
-            )));
-        }
+/// Checks a description's length.
+fn description(d: Option<&str>) -> Result<(), EngineError> {
+    match d {
+        Some(d) if d.len() > MAX_DESCRIPTION_BYTES => Err(invalid(format!(
+            "description is {} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed",
+            d.len()
+        ))),
+        _ => Ok(()),
     }
-    let exec_obj = object(obj, "exec", "exec")?.ok_or_else(|| missing("exec"))?;
-    let exec_kind = string(exec_obj, "kind", "exec.kind")?.ok_or_else(|| missing("exec.kind"))?;
+}
 
-    if kind.is_sequence() {
-        if exec_kind != "sequence" {
-            return Err(invalid(format!(
-                "exec.kind must be \"sequence\" for a {} action, not \"{exec_kind}\"",
-                kind.as_str()
-            )));
-        }
-        let components = match exec_obj.get("components") {
-            None | Some(Value::Null) => return Err(missing("exec.components")),
-            Some(Value::Array(items)) => items
-                .iter()
-                .map(|c| {
-                    c.as_str().map(str::to_string).ok_or_else(|| {
-                        wrong_type("exec.components", "a list of \"package/action\" strings")
-                    })
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-            Some(_) => {
-                return Err(wrong_type(
-                    "exec.components",
-                    "a list of \"package/action\" strings",
-                ));
-            }
-        };
-        if components.is_empty() || components.len() > MAX_COMPONENTS {
-            return Err(invalid(format!(
-                "exec.components has {} entries; a sequence needs 1 to {MAX_COMPONENTS}",
-                components.len()
-            )));
-        }
-        for c in &components {
-            let Some((package, action)) = c.split_once('/') else {
-                return Err(invalid(format!(
-                    "exec.components entry \"{c}\" must be \"package/action\" ('-' for no package)"
-                )));
-            };
-            if !component_exists(package, action) {
-                return Err(invalid(format!(
-                    "exec.components entry \"{c}\" does not exist"
-                )));
-            }
-        }
-        return Ok(PutActionBody {
-            description,
-            exec: Some(Exec {
-                kind: Some("sequence".into()),
-                components: Some(components),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
-    }
-
-    let parameters = object(obj, "parameters", "parameters")?.cloned();
-    let limits_obj = object(obj, "limits", "limits")?.ok_or_else(|| missing("limits.timeout"))?;
-    let timeout = integer(limits_obj, "timeout", "limits.timeout")?
-        .ok_or_else(|| missing("limits.timeout"))?;
-    if !TIMEOUT_RANGE.contains(&timeout) {
-        return Err(invalid(format!(
+fn timeout(timeout: u64) -> Result<(), EngineError> {
+    if TIMEOUT_RANGE.contains(&timeout) {
+        Ok(())
+    } else {
+        Err(invalid(format!(
             "limits.timeout is {timeout}; it must be 500 to 300,000 ms"
-        )));
+        )))
     }
-    let memory =
-        integer(limits_obj, "memory", "limits.memory")?.ok_or_else(|| missing("limits.memory"))?;
-    if !MEMORY_SIZES.contains(&memory) {
-        return Err(invalid(format!(
+}
+
+fn memory(memory: u64) -> Result<(), EngineError> {
+    if MEMORY_SIZES.contains(&memory) {
+        Ok(())
+    } else {
+        Err(invalid(format!(
             "limits.memory is {memory}; it must be 128, 256, 512 or 1024 MB"
-        )));
+        )))
     }
-    if !exec_kind.starts_with("nodejs:") {
-        return Err(invalid(format!(
-            "exec.kind \"{exec_kind}\" cannot run here; the engine runs {RUNTIMES}"
-        )));
+}
+
+fn runtime(runtime: &str) -> Result<(), EngineError> {
+    if runtime.starts_with("nodejs:") {
+        Ok(())
+    } else {
+        Err(invalid(format!(
+            "exec.kind \"{runtime}\" cannot run here; the engine runs {RUNTIMES}"
+        )))
     }
-    let binary =
-        boolean(exec_obj, "binary", "exec.binary")?.ok_or_else(|| missing("exec.binary"))?;
-    let code = string(exec_obj, "code", "exec.code")?.ok_or_else(|| missing("exec.code"))?;
+}
+
+fn code(binary: bool, code: &str) -> Result<(), EngineError> {
     if binary
         && base64::engine::general_purpose::STANDARD
             .decode(code)
@@ -226,38 +170,164 @@ pub fn put_action_body(
             "exec.code must be Base64 when exec.binary is true".into(),
         ));
     }
+    Ok(())
+}
+
+fn web_options(
+    kind: ActionKind,
+    raw_http: Option<bool>,
+    custom: Option<bool>,
+) -> Result<(), EngineError> {
+    let web = matches!(kind, ActionKind::Web | ActionKind::SequenceWeb);
+    if !web && (raw_http.is_some() || custom.is_some()) {
+        return Err(invalid(
+            "raw-http and custom-options apply to web actions only".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn component_count(count: usize) -> Result<(), EngineError> {
+    if count == 0 || count > MAX_COMPONENTS {
+        return Err(invalid(format!(
+            "exec.components has {count} entries; a sequence needs 1 to {MAX_COMPONENTS}"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a draft against seed 004's rules, in the order NCP reports them.
+/// `component_exists` tells whether a sequence component exists.
+pub fn draft(
+    draft: &ActionDraft,
+    component_exists: impl Fn(&ActionPath) -> bool,
+) -> Result<(), EngineError> {
+    description(draft.description.as_deref())?;
+    match &draft.run {
+        Run::Sequence(components) => {
+            component_count(components.len())?;
+            match components.iter().find(|c| !component_exists(c)) {
+                Some(c) => Err(invalid(format!(
+                    "exec.components entry \"{c}\" does not exist"
+                ))),
+                None => Ok(()),
+            }
+        }
+        Run::Code(c) => {
+            timeout(c.limits.timeout_ms)?;
+            memory(c.limits.memory_mb)?;
+            runtime(&c.runtime)?;
+            code(c.binary, &c.code)?;
+            web_options(draft.kind, c.raw_http, c.custom_options)
+        }
+    }
+}
+
+/// Reads an NCP put-action body (seed 004) for an action of `kind` (the `type` query) into a
+/// draft, reporting each field of the wrong type, missing or out of range by name, in NCP's
+/// order; whether sequence components exist is left to [`draft`].
+pub fn ncp_draft(kind_query: Option<&str>, body: &Value) -> Result<ActionDraft, EngineError> {
+    let kind = kind(kind_query)?;
+    let Value::Object(obj) = body else {
+        return Err(wrong_type("the request body", "a JSON object"));
+    };
+    let description_text = string(obj, "description", "description")?.map(str::to_string);
+    description(description_text.as_deref())?;
+    let exec_obj = object(obj, "exec", "exec")?.ok_or_else(|| missing("exec"))?;
+    let exec_kind = string(exec_obj, "kind", "exec.kind")?.ok_or_else(|| missing("exec.kind"))?;
+    let run = if kind.is_sequence() {
+        Run::Sequence(ncp_components(kind, exec_kind, exec_obj)?)
+    } else {
+        Run::Code(ncp_code(kind, exec_kind, obj, exec_obj)?)
+    };
+    Ok(ActionDraft {
+        kind,
+        description: description_text,
+        run,
+    })
+}
+
+fn ncp_components(
+    kind: ActionKind,
+    exec_kind: &str,
+    exec_obj: &Map<String, Value>,
+) -> Result<Vec<ActionPath>, EngineError> {
+    if exec_kind != "sequence" {
+        return Err(invalid(format!(
+            "exec.kind must be \"sequence\" for a {} action, not \"{exec_kind}\"",
+            kind.as_str()
+        )));
+    }
+    let not_strings = || wrong_type("exec.components", "a list of \"package/action\" strings");
+    let components = match exec_obj.get("components") {
+        None | Some(Value::Null) => return Err(missing("exec.components")),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|c| c.as_str().ok_or_else(not_strings))
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(_) => return Err(not_strings()),
+    };
+    component_count(components.len())?;
+    components
+        .into_iter()
+        .map(|c| {
+            ActionPath::parse(c).ok_or_else(|| {
+                invalid(format!(
+                    "exec.components entry \"{c}\" must be \"package/action\" ('-' for no package)"
+                ))
+            })
+        })
+        .collect()
+}
+
+fn ncp_code(
+    kind: ActionKind,
+    exec_kind: &str,
+    obj: &Map<String, Value>,
+    exec_obj: &Map<String, Value>,
+) -> Result<Code, EngineError> {
+    let parameters = object(obj, "parameters", "parameters")?.cloned();
+    let limits_obj = object(obj, "limits", "limits")?.ok_or_else(|| missing("limits.timeout"))?;
+    let timeout_ms = integer(limits_obj, "timeout", "limits.timeout")?
+        .ok_or_else(|| missing("limits.timeout"))?;
+    timeout(timeout_ms)?;
+    let memory_mb =
+        integer(limits_obj, "memory", "limits.memory")?.ok_or_else(|| missing("limits.memory"))?;
+    memory(memory_mb)?;
+    runtime(exec_kind)?;
+    let binary =
+        boolean(exec_obj, "binary", "exec.binary")?.ok_or_else(|| missing("exec.binary"))?;
+    let source = string(exec_obj, "code", "exec.code")?.ok_or_else(|| missing("exec.code"))?;
+    code(binary, source)?;
     let main = string(exec_obj, "main", "exec.main")?.map(str::to_string);
     let image_uri = string(exec_obj, "imageUri", "exec.imageUri")?.map(str::to_string);
     let vpc = match obj.get("vpc") {
         None | Some(Value::Null) => None,
         Some(v) => Some(
-            serde_json::from_value::<Vec<Vpc>>(v.clone())
-                .map_err(|_| wrong_type("vpc", "a list of {vpcNo, subnetNo} numbers"))?,
+            serde_json::from_value::<Vec<NcpVpc>>(v.clone())
+                .map_err(|_| wrong_type("vpc", "a list of {vpcNo, subnetNo} numbers"))?
+                .into_iter()
+                .map(|v| Vpc {
+                    vpc_no: v.vpc_no,
+                    subnet_no: v.subnet_no,
+                })
+                .collect(),
         ),
     };
-    let web = matches!(kind, ActionKind::Web | ActionKind::SequenceWeb);
     let raw_http = boolean(obj, "raw-http", "raw-http")?;
     let custom_options = boolean(obj, "custom-options", "custom-options")?;
-    if !web && (raw_http.is_some() || custom_options.is_some()) {
-        return Err(invalid(
-            "raw-http and custom-options apply to web actions only".into(),
-        ));
-    }
-    Ok(PutActionBody {
-        description,
-        parameters: Some(parameters.unwrap_or_default()),
-        limits: Some(Limits {
-            timeout: Some(timeout),
-            memory: Some(memory),
-        }),
-        exec: Some(Exec {
-            kind: Some(exec_kind.to_string()),
-            code: Some(code.to_string()),
-            binary: Some(binary),
-            main,
-            image_uri,
-            components: None,
-        }),
+    web_options(kind, raw_http, custom_options)?;
+    Ok(Code {
+        runtime: exec_kind.to_string(),
+        code: source.to_string(),
+        binary,
+        main,
+        image_uri,
+        parameters: parameters.unwrap_or_default(),
+        limits: Limits {
+            timeout_ms,
+            memory_mb,
+        },
         vpc,
         raw_http,
         custom_options,

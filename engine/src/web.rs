@@ -2,6 +2,7 @@
 //! `__ow_headers`, `__ow_path`, query and body merged in), and a `{statusCode, headers,
 //! body}` result becomes the response.
 
+use providers::ActivationStatus;
 use providers::sign::encoding::parse_form;
 use serde_json::{Map, Value, json};
 
@@ -47,7 +48,7 @@ impl Engine {
     /// Runs a web action for `request`. Non-web actions answer 404, as OpenWhisk does.
     pub fn run_web(
         &self,
-        package: &str,
+        package: Option<&str>,
         name: &str,
         request: &WebRequest,
     ) -> Result<WebResponse, EngineError> {
@@ -58,7 +59,11 @@ impl Engine {
                 "The requested resource does not exist.",
             ));
         }
-        let raw = action.body.raw_http.unwrap_or(false);
+        let raw = action
+            .draft
+            .code()
+            .and_then(|c| c.raw_http)
+            .unwrap_or(false);
         let headers: Map<String, Value> = request
             .headers
             .iter()
@@ -112,8 +117,8 @@ impl Engine {
         // Public traffic has its own bound, so it cannot take every slot from signed callers.
         let slot = self.admit(Caller::Web, &action)?;
         let activation = self.invoke_action(&new_id(), &action, params, "web", None, slot)?;
-        if activation.status != "success" {
-            let status = if activation.status == "application error" {
+        if !activation.status.is_success() {
+            let status = if activation.status == ActivationStatus::ApplicationError {
                 400
             } else {
                 502

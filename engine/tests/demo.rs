@@ -3,6 +3,7 @@
 mod common;
 
 use engine::{Engine, demo};
+use providers::ActivationStatus;
 use serde_json::{Map, json};
 
 #[test]
@@ -11,7 +12,7 @@ fn a_fresh_engine_gets_demo_actions_that_work_and_a_second_seed_does_nothing() {
     assert!(demo::seed_if_empty(&e).unwrap());
     assert!(!demo::seed_if_empty(&e).unwrap());
     let names: Vec<String> = e
-        .actions(Some("demo"))
+        .actions(&engine::store::Scope::of(Some("demo")))
         .unwrap()
         .into_iter()
         .map(|a| a.name)
@@ -30,7 +31,7 @@ fn a_fresh_engine_gets_demo_actions_that_work_and_a_second_seed_does_nothing() {
 
     let hello = e
         .invoke(
-            "demo",
+            Some("demo"),
             "hello",
             json!({"name": "Kim"}).as_object().cloned().unwrap(),
             "guest",
@@ -44,16 +45,16 @@ fn a_fresh_engine_gets_demo_actions_that_work_and_a_second_seed_does_nothing() {
         hello.logs
     );
     let loud = e
-        .invoke("demo", "hello-loud", Map::new(), "guest", None)
+        .invoke(Some("demo"), "hello-loud", Map::new(), "guest", None)
         .unwrap();
     assert_eq!(loud.result, json!({"greeting": "HELLO, WORLD!"}));
     let failed = e
-        .invoke("demo", "always-fails", Map::new(), "guest", None)
+        .invoke(Some("demo"), "always-fails", Map::new(), "guest", None)
         .unwrap();
-    assert_eq!(failed.status, "application error");
+    assert_eq!(failed.status, ActivationStatus::ApplicationError);
     let slow = e
         .invoke(
-            "demo",
+            Some("demo"),
             "slow-logger",
             json!({"steps": 2}).as_object().cloned().unwrap(),
             "guest",

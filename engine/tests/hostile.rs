@@ -4,9 +4,13 @@
 
 mod common;
 
+use common::PutNcp;
+
+use engine::store::Paging;
 use engine::web::WebRequest;
 use engine::worker::WorkerOptions;
 use engine::{Engine, EngineOptions, ErrorCode, Workers};
+use providers::ActivationStatus;
 use providers::AsyncStatus;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -30,7 +34,7 @@ fn with_stand_in_worker(script: &str) -> Arc<Engine> {
         ..common::options()
     });
     let code = "function main() { return {}; }";
-    e.put_action("-", "any", None, &body(code, 1_000, 128))
+    e.put_ncp(None, "any", None, &body(code, 1_000, 128))
         .unwrap();
     e
 }
@@ -63,7 +67,7 @@ const RUNAWAYS: [(&str, &str); 3] = [
 fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
     let e = engine_with(common::options());
     for (name, code) in RUNAWAYS {
-        e.put_action("-", name, None, &body(code, 1_000, 128))
+        e.put_ncp(None, name, None, &body(code, 1_000, 128))
             .unwrap();
     }
     let runs: Vec<_> = RUNAWAYS
@@ -72,21 +76,29 @@ fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
             let e = e.clone();
             std::thread::spawn(move || {
                 let started = Instant::now();
-                let record = e.invoke("-", name, Map::new(), "guest", None).unwrap();
+                let record = e.invoke(None, name, Map::new(), "guest", None).unwrap();
                 (name, record, started.elapsed())
             })
         })
         .collect();
     for run in runs {
         let (name, record, took) = run.join().unwrap();
-        assert_eq!(record.status, "timeout", "{name}: {:?}", record.result);
+        assert_eq!(
+            record.status,
+            ActivationStatus::Timeout,
+            "{name}: {:?}",
+            record.result
+        );
         assert_eq!(
             record.result,
             json!({"error": "The action exceeded its time limit of 1000 milliseconds."})
         );
         assert!(took < Duration::from_secs(3), "{name} took {took:?}");
         // The timeout is on record, as every activation is.
-        assert_eq!(e.activation(&record.id).unwrap().status, "timeout");
+        assert_eq!(
+            e.activation(&record.id).unwrap().status,
+            ActivationStatus::Timeout
+        );
     }
     assert_eq!(e.running(), 0, "every slot is free again");
     let stats = e.worker_stats();
@@ -95,14 +107,14 @@ fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
         "an overrunning worker was killed: {stats:?}"
     );
     // The engine goes on as before.
-    e.put_action(
-        "-",
+    e.put_ncp(
+        None,
         "fine",
         None,
         &body("function main() { return { ok: 1 }; }", 1_000, 128),
     )
     .unwrap();
-    let fine = e.invoke("-", "fine", Map::new(), "guest", None).unwrap();
+    let fine = e.invoke(None, "fine", Map::new(), "guest", None).unwrap();
     assert_eq!(
         (fine.status.as_str(), fine.result),
         ("success", json!({"ok": 1}))
@@ -113,7 +125,7 @@ fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
 fn two_hundred_runaways_in_a_row_leave_the_engine_answering() {
     let e = engine_with(common::options());
     let (_, code) = RUNAWAYS[0];
-    e.put_action("-", "spin", None, &body(code, 500, 128))
+    e.put_ncp(None, "spin", None, &body(code, 500, 128))
         .unwrap();
     let started = Instant::now();
     let callers: Vec<_> = (0..20)
@@ -122,11 +134,11 @@ fn two_hundred_runaways_in_a_row_leave_the_engine_answering() {
             std::thread::spawn(move || {
                 (0..10)
                     .map(|_| {
-                        e.invoke("-", "spin", Map::new(), "guest", None)
+                        e.invoke(None, "spin", Map::new(), "guest", None)
                             .unwrap()
                             .status
                     })
-                    .filter(|s| s == "timeout")
+                    .filter(|s| *s == ActivationStatus::Timeout)
                     .count()
             })
         })
@@ -140,8 +152,8 @@ fn two_hundred_runaways_in_a_row_leave_the_engine_answering() {
         started.elapsed()
     );
     assert_eq!(e.running(), 0);
-    e.put_action(
-        "-",
+    e.put_ncp(
+        None,
         "fine",
         None,
         &body("function main() { return { ok: 1 }; }", 1_000, 128),
@@ -149,10 +161,10 @@ fn two_hundred_runaways_in_a_row_leave_the_engine_answering() {
     .unwrap();
     let t = Instant::now();
     assert_eq!(
-        e.invoke("-", "fine", Map::new(), "guest", None)
+        e.invoke(None, "fine", Map::new(), "guest", None)
             .unwrap()
             .status,
-        "success"
+        ActivationStatus::Success
     );
     assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
 }
@@ -163,7 +175,7 @@ fn a_public_web_action_cannot_be_hung_by_its_caller() {
     // Calls a built-in on whatever JSON the caller sends: {"length": 9e15} would hang it.
     let code =
         "function main(p) { return { body: String(Array.prototype.includes.call(p, 'x')) }; }";
-    e.put_action("-", "lookup", Some("web"), &body(code, 1_000, 128))
+    e.put_ncp(None, "lookup", Some("web"), &body(code, 1_000, 128))
         .unwrap();
     let request = WebRequest {
         method: "POST".into(),
@@ -172,7 +184,7 @@ fn a_public_web_action_cannot_be_hung_by_its_caller() {
         ..Default::default()
     };
     let started = Instant::now();
-    let response = e.run_web("-", "lookup", &request).unwrap();
+    let response = e.run_web(None, "lookup", &request).unwrap();
     assert!(
         started.elapsed() < Duration::from_secs(3),
         "{:?}",
@@ -206,9 +218,9 @@ fn no_timer_delay_panics_the_host() {
             "function main() {{ return new Promise((ok) => setTimeout(() => ok({{ fired: true }}), {delay})); }}"
         );
         let name = format!("t{i}");
-        e.put_action("-", &name, None, &body(&code, 1_000, 128))
+        e.put_ncp(None, &name, None, &body(&code, 1_000, 128))
             .unwrap();
-        let record = e.invoke("-", &name, Map::new(), "guest", None).unwrap();
+        let record = e.invoke(None, &name, Map::new(), "guest", None).unwrap();
         // Node's rule: a delay out of range runs at once.
         assert_eq!(
             (record.status.as_str(), &record.result),
@@ -218,10 +230,10 @@ fn no_timer_delay_panics_the_host() {
     }
     // The host's hooks are out of the action's reach: replacing globals changes nothing.
     let code = "globalThis.__now = () => Infinity; globalThis.__nextDue = () => NaN; function main() { return new Promise((ok) => setTimeout(() => ok({ fired: true }), 5)); }";
-    e.put_action("-", "meddler", None, &body(code, 1_000, 128))
+    e.put_ncp(None, "meddler", None, &body(code, 1_000, 128))
         .unwrap();
     assert_eq!(
-        e.invoke("-", "meddler", Map::new(), "guest", None)
+        e.invoke(None, "meddler", Map::new(), "guest", None)
             .unwrap()
             .result,
         json!({"fired": true})
@@ -232,10 +244,10 @@ fn no_timer_delay_panics_the_host() {
 fn a_queue_worker_survives_any_delay_and_goes_on() {
     let e = engine_with(common::options());
     let code = "function main() { return new Promise((ok) => setTimeout(() => ok({ fired: true }), Infinity)); }";
-    e.put_action("-", "inf", None, &body(code, 1_000, 128))
+    e.put_ncp(None, "inf", None, &body(code, 1_000, 128))
         .unwrap();
-    e.put_action(
-        "-",
+    e.put_ncp(
+        None,
         "next",
         None,
         &body("function main() { return { next: true }; }", 1_000, 128),
@@ -243,10 +255,10 @@ fn a_queue_worker_survives_any_delay_and_goes_on() {
     .unwrap();
     let workers = Workers::start(e.clone(), 1);
     let first = e
-        .enqueue("-", "inf", Map::new(), "guest", Duration::from_secs(60))
+        .enqueue(None, "inf", Map::new(), "guest", Duration::from_secs(60))
         .unwrap();
     let second = e
-        .enqueue("-", "next", Map::new(), "guest", Duration::from_secs(60))
+        .enqueue(None, "next", Map::new(), "guest", Duration::from_secs(60))
         .unwrap();
     let status = |id: &str| e.async_invocation(id).unwrap().unwrap().status;
     // One worker thread runs both, in either order (ids break ties within a millisecond).
@@ -270,10 +282,10 @@ fn huge_thrown_values_and_log_lines_are_capped_like_results() {
         ("reject", "async function main() { throw 'z'.repeat(1e8); }"),
     ];
     for (name, code) in cases {
-        e.put_action("-", name, None, &body(code, 60_000, 512))
+        e.put_ncp(None, name, None, &body(code, 60_000, 512))
             .unwrap();
-        let record = e.invoke("-", name, Map::new(), "guest", None).unwrap();
-        assert_eq!(record.status, "application error", "{name}");
+        let record = e.invoke(None, name, Map::new(), "guest", None).unwrap();
+        assert_eq!(record.status, ActivationStatus::ApplicationError, "{name}");
         let error = record.result["error"].as_str().unwrap();
         assert!(
             error.len() <= 1024 * 1024,
@@ -295,7 +307,7 @@ fn huge_thrown_values_and_log_lines_are_capped_like_results() {
     let workers = Workers::start(e.clone(), 1);
     let queued = e
         .enqueue(
-            "-",
+            None,
             "throw-string",
             Map::new(),
             "guest",
@@ -314,10 +326,10 @@ fn huge_thrown_values_and_log_lines_are_capped_like_results() {
     workers.stop();
 
     let code = "function main() { console.log('l'.repeat(1e8)); console.log('after'); return {}; }";
-    e.put_action("-", "loud", None, &body(code, 60_000, 512))
+    e.put_ncp(None, "loud", None, &body(code, 60_000, 512))
         .unwrap();
-    let record = e.invoke("-", "loud", Map::new(), "guest", None).unwrap();
-    assert_eq!(record.status, "success");
+    let record = e.invoke(None, "loud", Map::new(), "guest", None).unwrap();
+    assert_eq!(record.status, ActivationStatus::Success);
     let kept: usize = record.logs.iter().map(String::len).sum();
     assert!(kept < 1024 * 1024, "{kept} bytes of logs kept");
     assert!(
@@ -338,10 +350,10 @@ fn five_hundred_non_blocking_invocations_past_the_limit_all_end_up_recorded() {
         ..common::options()
     });
     let slow = "function main(p) { return new Promise((ok) => setTimeout(() => ok({}), p.ms)); }";
-    e.put_action("-", "slow", None, &body(slow, 10_000, 128))
+    e.put_ncp(None, "slow", None, &body(slow, 10_000, 128))
         .unwrap();
-    e.put_action(
-        "-",
+    e.put_ncp(
+        None,
         "quick",
         None,
         &body("function main(p) { return { n: p.n }; }", 10_000, 128),
@@ -351,7 +363,7 @@ fn five_hundred_non_blocking_invocations_past_the_limit_all_end_up_recorded() {
     for _ in 0..2 {
         let held = e
             .invoke_waiting(
-                "-",
+                None,
                 "slow",
                 json!({"ms": 1500}).as_object().unwrap().clone(),
                 "guest",
@@ -361,7 +373,7 @@ fn five_hundred_non_blocking_invocations_past_the_limit_all_end_up_recorded() {
         assert!(matches!(held, engine::Invoked::StillRunning { .. }));
     }
     let refused = e
-        .invoke("-", "quick", Map::new(), "guest", None)
+        .invoke(None, "quick", Map::new(), "guest", None)
         .unwrap_err();
     assert_eq!(refused.code, ErrorCode::TooManyRequests);
     // A zero wait is OpenWhisk's blocking=false and NCP's timeout=0: acknowledged with an id
@@ -369,7 +381,7 @@ fn five_hundred_non_blocking_invocations_past_the_limit_all_end_up_recorded() {
     let queued: Vec<String> = (0..500)
         .map(|n| {
             let params = json!({"n": n}).as_object().unwrap().clone();
-            match e.invoke_waiting("-", "quick", params, "guest", Duration::ZERO) {
+            match e.invoke_waiting(None, "quick", params, "guest", Duration::ZERO) {
                 Ok(engine::Invoked::StillRunning { activation_id }) => activation_id,
                 other => panic!("a non-blocking invocation answered {other:?}"),
             }
@@ -383,8 +395,7 @@ fn five_hundred_non_blocking_invocations_past_the_limit_all_end_up_recorded() {
                 action: Some("quick".into()),
                 ..Default::default()
             },
-            0,
-            1,
+            Paging::first(1),
         )
         .unwrap()
         .1 == 500
@@ -404,18 +415,18 @@ fn web_traffic_has_its_own_bound_and_the_memory_budget_holds() {
         ..common::options()
     });
     let slow = "function main(p) { return new Promise((ok) => setTimeout(() => ok({ body: 'late' }), 1000)); }";
-    e.put_action("-", "page", Some("web"), &body(slow, 10_000, 128))
+    e.put_ncp(None, "page", Some("web"), &body(slow, 10_000, 128))
         .unwrap();
-    e.put_action("-", "big", None, &body(slow, 10_000, 512))
+    e.put_ncp(None, "big", None, &body(slow, 10_000, 512))
         .unwrap();
     let busy = {
         let e = e.clone();
-        std::thread::spawn(move || e.run_web("-", "page", &WebRequest::default()).unwrap())
+        std::thread::spawn(move || e.run_web(None, "page", &WebRequest::default()).unwrap())
     };
     wait_for("the web invocation to run", Duration::from_secs(5), || {
         e.running() == 1
     });
-    let refused = e.run_web("-", "page", &WebRequest::default()).unwrap_err();
+    let refused = e.run_web(None, "page", &WebRequest::default()).unwrap_err();
     assert_eq!(refused.code, ErrorCode::TooManyRequests);
     assert!(
         refused.message.contains("web-action invocations"),
@@ -423,7 +434,9 @@ fn web_traffic_has_its_own_bound_and_the_memory_budget_holds() {
         refused.message
     );
     // Signed callers still get in, up to the memory budget: 128 MB held + 512 MB > 512 MB.
-    let refused = e.invoke("-", "big", Map::new(), "guest", None).unwrap_err();
+    let refused = e
+        .invoke(None, "big", Map::new(), "guest", None)
+        .unwrap_err();
     assert!(
         refused.message.contains("memory budget"),
         "{}",
@@ -431,10 +444,10 @@ fn web_traffic_has_its_own_bound_and_the_memory_budget_holds() {
     );
     assert_eq!(busy.join().unwrap().status, 200);
     assert_eq!(
-        e.invoke("-", "big", Map::new(), "guest", None)
+        e.invoke(None, "big", Map::new(), "guest", None)
             .unwrap()
             .status,
-        "success"
+        ActivationStatus::Success
     );
 }
 
@@ -445,19 +458,19 @@ fn the_queue_is_bounded_and_ended_records_expire() {
         retention: Duration::ZERO,
         ..common::options()
     });
-    e.put_action(
-        "-",
+    e.put_ncp(
+        None,
         "quick",
         None,
         &body("function main() { return {}; }", 1_000, 128),
     )
     .unwrap();
     for _ in 0..3 {
-        e.enqueue("-", "quick", Map::new(), "guest", Duration::from_secs(60))
+        e.enqueue(None, "quick", Map::new(), "guest", Duration::from_secs(60))
             .unwrap();
     }
     let refused = e
-        .enqueue("-", "quick", Map::new(), "guest", Duration::from_secs(60))
+        .enqueue(None, "quick", Map::new(), "guest", Duration::from_secs(60))
         .unwrap_err();
     assert_eq!(
         (refused.code, refused.code.status()),
@@ -471,7 +484,11 @@ fn the_queue_is_bounded_and_ended_records_expire() {
         refused.message
     );
     while e.run_next_queued().unwrap() {}
-    let all = |e: &Engine| e.async_invocations(&Default::default(), 0, 10).unwrap().1;
+    let all = |e: &Engine| {
+        e.async_invocations(&Default::default(), Paging::first(10))
+            .unwrap()
+            .1
+    };
     assert_eq!(all(&e), 3);
     std::thread::sleep(Duration::from_millis(5));
     e.purge_expired(engine::now_ms()).unwrap();
@@ -486,8 +503,8 @@ fn the_queue_is_bounded_and_ended_records_expire() {
 fn a_worker_that_dies_mid_run_is_an_internal_error_and_the_engine_goes_on() {
     // A stand-in worker that reads its job and dies of SIGSEGV, as a crashing runtime would.
     let e = with_stand_in_worker("read job; kill -SEGV $$");
-    let record = e.invoke("-", "any", Map::new(), "guest", None).unwrap();
-    assert_eq!(record.status, "whisk internal error");
+    let record = e.invoke(None, "any", Map::new(), "guest", None).unwrap();
+    assert_eq!(record.status, ActivationStatus::InternalError);
     let error = record.result["error"].as_str().unwrap();
     assert!(
         error.contains("worker process ended unexpectedly") && error.contains("SIGSEGV"),
@@ -495,16 +512,16 @@ fn a_worker_that_dies_mid_run_is_an_internal_error_and_the_engine_goes_on() {
     );
     assert_eq!(
         e.activation(&record.id).unwrap().status,
-        "whisk internal error"
+        ActivationStatus::InternalError
     );
     assert_eq!(e.running(), 0);
     // And the queue: the job fails with the reason, the worker thread goes on to the next.
     let workers = Workers::start(e.clone(), 1);
     let a = e
-        .enqueue("-", "any", Map::new(), "guest", Duration::from_secs(60))
+        .enqueue(None, "any", Map::new(), "guest", Duration::from_secs(60))
         .unwrap();
     let b = e
-        .enqueue("-", "any", Map::new(), "guest", Duration::from_secs(60))
+        .enqueue(None, "any", Map::new(), "guest", Duration::from_secs(60))
         .unwrap();
     wait_for("both to fail", Duration::from_secs(20), || {
         [&a, &b].iter().all(|q| {
@@ -523,7 +540,7 @@ fn workers_hold_no_secret_from_the_engines_environment() {
     // SAFETY of the test: set before any worker starts; no other test reads this variable.
     unsafe { std::env::set_var("FNCONSOLE_TEST_CLOUD_SECRET", "s3cr3t") };
     let e = with_stand_in_worker(&format!("env > {}; read job", seen.display()));
-    let _ = e.invoke("-", "any", Map::new(), "guest", None).unwrap();
+    let _ = e.invoke(None, "any", Map::new(), "guest", None).unwrap();
     let env = std::fs::read_to_string(&seen).unwrap();
     assert!(!env.contains("s3cr3t"), "{env}");
     assert!(env.contains("FNCONSOLE_WORKER_PARENT="), "{env}");

@@ -1,6 +1,6 @@
 //! The JavaScript runtime: entry points, results, errors, limits and the sandbox.
 
-use engine::runtime::{LOG_TRUNCATED, Outcome, RunOptions, Stream, run};
+use engine::runtime::{FormattedLine, LOG_TRUNCATED, Outcome, RunOptions, Stream, run};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 

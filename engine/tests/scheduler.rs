@@ -3,8 +3,11 @@
 
 mod common;
 
-use engine::store::AsyncFilter;
+use common::PutNcp;
+
+use engine::store::{AsyncFilter, Paging};
 use engine::{Engine, EngineOptions, ErrorCode, Invoked, Workers};
+use providers::ActivationStatus;
 use providers::AsyncStatus;
 use serde_json::{Map, Value, json};
 use std::io::{BufRead, BufReader};
@@ -34,10 +37,10 @@ fn wait_for(mut done: impl FnMut() -> bool) {
 #[test]
 fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
     let e = Arc::new(Engine::in_memory(common::options()).unwrap());
-    e.put_action("-", "slow", None, &body(SLOW)).unwrap();
+    e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
     let Invoked::Finished(done) = e
         .invoke_waiting(
-            "-",
+            None,
             "slow",
             params(json!({"ms": 10})),
             "guest",
@@ -50,7 +53,7 @@ fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
     assert_eq!(done.result, json!({"slept": 10}));
     let r = e
         .invoke_waiting(
-            "-",
+            None,
             "slow",
             params(json!({"ms": 600})),
             "guest",
@@ -67,7 +70,7 @@ fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
         json!({"slept": 600})
     );
     let error = e
-        .invoke_waiting("-", "nope", Map::new(), "guest", Duration::from_secs(1))
+        .invoke_waiting(None, "nope", Map::new(), "guest", Duration::from_secs(1))
         .unwrap_err();
     assert_eq!(error.code, ErrorCode::ActionNotFound);
 }
@@ -75,9 +78,9 @@ fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
 #[test]
 fn asynchronous_invocations_move_through_every_status() {
     let e = Arc::new(Engine::in_memory(common::options()).unwrap());
-    e.put_action("-", "slow", None, &body(SLOW)).unwrap();
-    e.put_action(
-        "-",
+    e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
+    e.put_ncp(
+        None,
         "fail",
         None,
         &body("function main() { throw new Error('broken'); }"),
@@ -86,7 +89,7 @@ fn asynchronous_invocations_move_through_every_status() {
 
     let ok = e
         .enqueue(
-            "-",
+            None,
             "slow",
             params(json!({"ms": 300})),
             "guest",
@@ -95,12 +98,12 @@ fn asynchronous_invocations_move_through_every_status() {
         .unwrap()
         .request_id;
     let bad = e
-        .enqueue("-", "fail", Map::new(), "guest", Duration::from_secs(60))
+        .enqueue(None, "fail", Map::new(), "guest", Duration::from_secs(60))
         .unwrap()
         .request_id;
     let late = e
         .enqueue(
-            "-",
+            None,
             "slow",
             params(json!({"ms": 1})),
             "guest",
@@ -145,8 +148,7 @@ fn asynchronous_invocations_move_through_every_status() {
                 status: Some(AsyncStatus::Fail),
                 ..Default::default()
             },
-            0,
-            10,
+            Paging::first(10),
         )
         .unwrap();
     assert_eq!((page.len(), total), (1, 1));
@@ -156,13 +158,12 @@ fn asynchronous_invocations_move_through_every_status() {
                 action: Some("slow".into()),
                 ..Default::default()
             },
-            0,
-            10,
+            Paging::first(10),
         )
         .unwrap();
     assert_eq!(total, 2);
     assert_eq!(
-        e.enqueue("-", "nope", Map::new(), "guest", Duration::from_secs(1))
+        e.enqueue(None, "nope", Map::new(), "guest", Duration::from_secs(1))
             .unwrap_err()
             .code,
         ErrorCode::ActionNotFound
@@ -176,12 +177,12 @@ fn asynchronous_invocations_move_through_every_status() {
 fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     if let Ok(db) = std::env::var("ENGINE_CRASH_DB") {
         let e = Arc::new(Engine::open(std::path::Path::new(&db), common::options()).unwrap());
-        e.put_action("-", "slow", None, &body(SLOW)).unwrap();
+        e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
         let _workers = Workers::start(e.clone(), 2);
         for _ in 0..6 {
             let id = e
                 .enqueue(
-                    "-",
+                    None,
                     "slow",
                     params(json!({"ms": 5000})),
                     "guest",
@@ -197,8 +198,7 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
                     status: Some(AsyncStatus::Running),
                     ..Default::default()
                 },
-                0,
-                10,
+                Paging::first(10),
             )
             .unwrap()
             .1 == 2
@@ -268,8 +268,8 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     );
 
     // The waiting ones run after the restart (made quick so the test is).
-    e.put_action(
-        "-",
+    e.put_ncp(
+        None,
         "slow",
         None,
         &body("function main() { return { after: 'restart' }; }"),
@@ -293,9 +293,9 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
 fn a_follower_sees_lines_while_the_activation_runs_then_its_end() {
     use engine::LiveEvent;
     let e = Arc::new(Engine::in_memory(common::options()).unwrap());
-    e.put_action("-", "talk", None, &body("async function main() { for (const w of ['one', 'two', 'three']) { console.log(w); await new Promise((r) => setTimeout(r, 300)); } return { said: 3 }; }")).unwrap();
+    e.put_ncp(None, "talk", None, &body("async function main() { for (const w of ['one', 'two', 'three']) { console.log(w); await new Promise((r) => setTimeout(r, 300)); } return { said: 3 }; }")).unwrap();
     let Invoked::StillRunning { activation_id } = e
-        .invoke_waiting("-", "talk", Map::new(), "guest", Duration::from_millis(50))
+        .invoke_waiting(None, "talk", Map::new(), "guest", Duration::from_millis(50))
         .unwrap()
     else {
         panic!()
@@ -317,7 +317,7 @@ fn a_follower_sees_lines_while_the_activation_runs_then_its_end() {
     assert_eq!(
         events.last(),
         Some(&LiveEvent::End {
-            status: "success".into(),
+            status: ActivationStatus::Success,
             result: json!({"said": 3})
         })
     );
@@ -335,11 +335,11 @@ fn concurrency_is_bounded_per_namespace() {
         })
         .unwrap(),
     );
-    e.put_action("-", "slow", None, &body(SLOW)).unwrap();
+    e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
     for _ in 0..2 {
         let r = e
             .invoke_waiting(
-                "-",
+                None,
                 "slow",
                 params(json!({"ms": 2000})),
                 "guest",
@@ -349,7 +349,7 @@ fn concurrency_is_bounded_per_namespace() {
         assert!(matches!(r, Invoked::StillRunning { .. }));
     }
     let refused = e
-        .invoke("-", "slow", params(json!({"ms": 1})), "guest", None)
+        .invoke(None, "slow", params(json!({"ms": 1})), "guest", None)
         .unwrap_err();
     assert_eq!(
         (refused.code, refused.code.status()),
@@ -360,7 +360,7 @@ fn concurrency_is_bounded_per_namespace() {
         "2 invocations are already running in this namespace, the most allowed; try again shortly"
     );
     wait_for(|| {
-        e.invoke("-", "slow", params(json!({"ms": 1})), "guest", None)
+        e.invoke(None, "slow", params(json!({"ms": 1})), "guest", None)
             .is_ok()
     });
 }
@@ -374,10 +374,10 @@ fn workers_apply_the_retention_period() {
         })
         .unwrap(),
     );
-    e.put_action("-", "quick", None, &body("function main() { return {}; }"))
+    e.put_ncp(None, "quick", None, &body("function main() { return {}; }"))
         .unwrap();
     let id = e
-        .invoke("-", "quick", Map::new(), "guest", None)
+        .invoke(None, "quick", Map::new(), "guest", None)
         .unwrap()
         .id;
     std::thread::sleep(Duration::from_millis(5));

@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::PutNcp;
+
 use engine::web::WebRequest;
 use engine::{Engine, ErrorCode, demo};
 use serde_json::{Value, json};
@@ -17,7 +19,7 @@ fn web(e: &Engine, code: &str, raw: bool) {
     if raw {
         body["raw-http"] = json!(true);
     }
-    e.put_action("-", "w", Some("web"), &body).unwrap();
+    e.put_ncp(None, "w", Some("web"), &body).unwrap();
 }
 
 #[test]
@@ -28,7 +30,7 @@ fn a_web_action_answers_with_its_status_headers_and_body() {
         query: "name=Lee".into(),
         ..Default::default()
     };
-    let response = e.run_web("demo", "web-hello", &request).unwrap();
+    let response = e.run_web(Some("demo"), "web-hello", &request).unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(
         response.headers,
@@ -54,7 +56,7 @@ fn query_and_json_body_are_merged_and_ow_fields_are_given() {
         query: "a=1&b=query".into(),
         body: br#"{"b": "body", "c": 3}"#.to_vec(),
     };
-    let response = e.run_web("-", "w", &request).unwrap();
+    let response = e.run_web(None, "w", &request).unwrap();
     let got: Value = serde_json::from_slice(&response.body).unwrap();
     assert_eq!(
         (got["a"].clone(), got["b"].clone(), got["c"].clone()),
@@ -87,7 +89,7 @@ fn raw_http_passes_the_raw_body_and_query() {
         body: b"raw text".to_vec(),
         ..Default::default()
     };
-    let got: Value = serde_json::from_slice(&e.run_web("-", "w", &request).unwrap().body).unwrap();
+    let got: Value = serde_json::from_slice(&e.run_web(None, "w", &request).unwrap().body).unwrap();
     assert_eq!(got, json!({"q": "x=1&y=2", "b": "raw text"}));
 }
 
@@ -101,7 +103,7 @@ fn defaults_errors_and_refusals() {
     );
     let response = e
         .run_web(
-            "-",
+            None,
             "w",
             &WebRequest {
                 method: "GET".into(),
@@ -120,7 +122,7 @@ fn defaults_errors_and_refusals() {
 
     let response = e
         .run_web(
-            "-",
+            None,
             "w",
             &WebRequest {
                 method: "GET".into(),
@@ -131,7 +133,7 @@ fn defaults_errors_and_refusals() {
         .unwrap();
     assert_eq!(response.status, 400);
 
-    let failed = e.run_web("demo", "always-fails", &WebRequest::default());
+    let failed = e.run_web(Some("demo"), "always-fails", &WebRequest::default());
     assert_eq!(
         failed.unwrap_err().code,
         ErrorCode::ActionNotFound,
@@ -141,7 +143,7 @@ fn defaults_errors_and_refusals() {
 
 /// The demo's HTML for a request, and the same with the template's own tags taken out.
 fn demo_page(e: &Engine, request: &WebRequest) -> (String, String) {
-    let response = e.run_web("demo", "web-hello", request).unwrap();
+    let response = e.run_web(Some("demo"), "web-hello", request).unwrap();
     assert_eq!(response.status, 200);
     let html = String::from_utf8(response.body).unwrap();
     let mut rest = html.clone();

@@ -48,45 +48,22 @@ impl RunOptions {
 /// Called with each console line as it is written (live log streaming).
 pub type LiveSink = Box<dyn FnMut(&LogLine)>;
 
-/// Which console stream a line went to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Stream {
-    /// `console.log`, `console.info`.
-    Stdout,
-    /// `console.warn`, `console.error`.
-    Stderr,
+/// The console line and its stream live in the common model, so the engine, the server and
+/// the browser share one type.
+pub use providers::{LogLine, Stream};
+
+/// A console line as OpenWhisk prints it in an activation's logs.
+pub trait FormattedLine {
+    /// `2024-01-01T00:00:00.123Z stdout: text`.
+    fn formatted(&self) -> String;
 }
 
-/// One console line, stamped when it was written.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct LogLine {
-    /// Epoch milliseconds.
-    pub ts_ms: i64,
-    /// Stream.
-    pub stream: Stream,
-    /// The text.
-    pub text: String,
-}
-
-impl LogLine {
-    /// The line as OpenWhisk prints it: `2024-01-01T00:00:00.123Z stdout: text`.
-    pub fn formatted(&self) -> String {
-        let t = providers::sign::huawei::sdk_date(self.ts_ms.div_euclid(1000));
-        // sdk_date is YYYYMMDDTHHMMSSZ; re-punctuate with milliseconds.
+impl FormattedLine for LogLine {
+    fn formatted(&self) -> String {
         format!(
-            "{}-{}-{}T{}:{}:{}.{:03}Z {}: {}",
-            &t[0..4],
-            &t[4..6],
-            &t[6..8],
-            &t[9..11],
-            &t[11..13],
-            &t[13..15],
-            self.ts_ms.rem_euclid(1000),
-            match self.stream {
-                Stream::Stdout => "stdout",
-                Stream::Stderr => "stderr",
-            },
+            "{} {}: {}",
+            crate::time::format_rfc3339_millis(self.ts_ms),
+            self.stream.as_str(),
             self.text
         )
     }

@@ -2,39 +2,80 @@
 
 use providers::ActionKind;
 use providers::wire::ncp::PutActionBody;
+
+use crate::draft::ActionDraft;
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value};
 
-use super::Store;
+use super::{Scope, Store, action_path, corrupt, package_from_disk, package_to_disk};
 use crate::error::EngineError;
 
-/// An action as stored: its address, kind and the validated NCP body.
+/// An action as stored: its address and its validated draft.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredAction {
-    /// Package (`-` for none).
-    pub package: String,
+    /// Its package; `None` outside any.
+    pub package: Option<String>,
     /// Name.
     pub name: String,
-    /// Kind.
-    pub kind: ActionKind,
-    /// The validated body.
-    pub body: PutActionBody,
+    /// What it is and runs.
+    pub draft: ActionDraft,
     /// Last change, epoch ms.
     pub updated_ms: i64,
 }
 
-fn kind_from(s: &str) -> ActionKind {
-    crate::validate::kind(Some(s)).unwrap_or_default()
+impl StoredAction {
+    /// Basic, web, sequence or sequence-web.
+    pub fn kind(&self) -> ActionKind {
+        self.draft.kind
+    }
+}
+
+/// A stored row's kind; anything but the kinds the engine writes is corruption.
+fn kind_from(package: Option<&str>, name: &str, kind: &str) -> Result<ActionKind, EngineError> {
+    crate::validate::kind(Some(kind)).map_err(|_| {
+        corrupt(
+            "actions",
+            &action_path(package, name),
+            "kind",
+            format_args!("\"{kind}\" is not basic, web, sequence or sequence-web"),
+        )
+    })
+}
+
+/// A stored row's draft: its kind, and its body as NCP's put-action body (the format the
+/// rows have always had on disk).
+fn draft_from(
+    package: Option<&str>,
+    name: &str,
+    kind: &str,
+    body: &str,
+) -> Result<ActionDraft, EngineError> {
+    let kind = kind_from(package, name, kind)?;
+    let corrupt_body = |why: String| {
+        corrupt(
+            "actions",
+            &action_path(package, name),
+            "body",
+            format_args!("is not an action body ({why})"),
+        )
+    };
+    let body: PutActionBody =
+        serde_json::from_str(body).map_err(|e| corrupt_body(e.to_string()))?;
+    ActionDraft::from_ncp_body(kind, body).map_err(corrupt_body)
 }
 
 impl Store {
     /// The action, if it exists.
-    pub fn action(&self, package: &str, name: &str) -> Result<Option<StoredAction>, EngineError> {
+    pub fn action(
+        &self,
+        package: Option<&str>,
+        name: &str,
+    ) -> Result<Option<StoredAction>, EngineError> {
         let row = self
             .conn
             .query_row(
                 "SELECT kind, body, updated_ms FROM actions WHERE package = ?1 AND name = ?2",
-                params![package, name],
+                params![package_to_disk(package), name],
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
@@ -45,26 +86,22 @@ impl Store {
             )
             .optional()?;
         row.map(|(kind, body, updated_ms)| {
-            let body = serde_json::from_str(&body).map_err(|e| {
-                EngineError::internal(format!("stored action {package}/{name} is unreadable: {e}"))
-            })?;
             Ok(StoredAction {
-                package: package.into(),
+                package: package.map(str::to_string),
                 name: name.into(),
-                kind: kind_from(&kind),
-                body,
+                draft: draft_from(package, name, &kind, &body)?,
                 updated_ms,
             })
         })
         .transpose()
     }
 
-    /// Actions of a package (`None`: every package), by name.
-    pub fn actions(&self, package: Option<&str>) -> Result<Vec<StoredAction>, EngineError> {
+    /// The actions `scope` covers, by package (the top level first) and name.
+    pub fn actions(&self, scope: &Scope) -> Result<Vec<StoredAction>, EngineError> {
         let mut stmt = self.conn.prepare(
             "SELECT package, name, kind, body, updated_ms FROM actions WHERE ?1 IS NULL OR package = ?1 ORDER BY package, name",
         )?;
-        let rows = stmt.query_map(params![package], |r| {
+        let rows = stmt.query_map(params![scope.bind()], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -76,14 +113,11 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (package, name, kind, body, updated_ms) = row?;
-            let body = serde_json::from_str(&body).map_err(|e| {
-                EngineError::internal(format!("stored action {package}/{name} is unreadable: {e}"))
-            })?;
+            let package = package_from_disk(package);
             out.push(StoredAction {
+                draft: draft_from(package.as_deref(), &name, &kind, &body)?,
                 package,
                 name,
-                kind: kind_from(&kind),
-                body,
                 updated_ms,
             });
         }
@@ -100,21 +134,21 @@ impl Store {
 
     /// Inserts or replaces an action.
     pub fn put_action(&self, action: &StoredAction) -> Result<(), EngineError> {
-        let body = serde_json::to_string(&action.body)
+        let body = serde_json::to_string(&action.draft.to_ncp_body())
             .map_err(|e| EngineError::internal(e.to_string()))?;
         self.conn.execute(
             "INSERT INTO actions (package, name, kind, body, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (package, name) DO UPDATE SET kind = excluded.kind, body = excluded.body, updated_ms = excluded.updated_ms",
-            params![action.package, action.name, action.kind.as_str(), body, action.updated_ms],
+            params![package_to_disk(action.package.as_deref()), action.name, action.kind().as_str(), body, action.updated_ms],
         )?;
         Ok(())
     }
 
     /// Deletes an action; answers whether it existed.
-    pub fn delete_action(&self, package: &str, name: &str) -> Result<bool, EngineError> {
+    pub fn delete_action(&self, package: Option<&str>, name: &str) -> Result<bool, EngineError> {
         Ok(self.conn.execute(
             "DELETE FROM actions WHERE package = ?1 AND name = ?2",
-            params![package, name],
+            params![package_to_disk(package), name],
         )? > 0)
     }
 
@@ -131,7 +165,18 @@ impl Store {
                 |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?)),
             )
             .optional()?;
-        Ok(row.map(|(d, p)| (d, serde_json::from_str(&p).unwrap_or_default())))
+        row.map(|(description, parameters)| {
+            let parameters = serde_json::from_str(&parameters).map_err(|e| {
+                corrupt(
+                    "packages",
+                    name,
+                    "parameters",
+                    format_args!("is not a JSON object ({e})"),
+                )
+            })?;
+            Ok((description, parameters))
+        })
+        .transpose()
     }
 
     /// Every package name.
@@ -168,10 +213,12 @@ impl Store {
             > 0)
     }
 
-    /// Whether any action (in any package) has this name.
-    pub fn action_name_used(&self, name: &str) -> Result<bool, EngineError> {
+    /// Whether a package of this name exists: a row of its own, or actions in it (a package
+    /// whose actions were put before it exists too, bare).
+    pub fn package_exists(&self, name: &str) -> Result<bool, EngineError> {
         Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM actions WHERE name = ?1)",
+            "SELECT EXISTS (SELECT 1 FROM packages WHERE name = ?1)
+                 OR EXISTS (SELECT 1 FROM actions WHERE package = ?1)",
             params![name],
             |r| r.get(0),
         )?)

@@ -1,9 +1,13 @@
 //! Activations: every run, kept with its input so it can be re-run.
 
-use rusqlite::{OptionalExtension, Row, params};
+use providers::ActivationStatus;
+use rusqlite::{Row, params};
 use serde_json::Value;
 
-use super::{Store, sql_count};
+use super::{
+    Order, Paging, Scope, Store, corrupt, json_column, package_from_disk, package_to_disk,
+    sql_count, strings_column,
+};
 use crate::error::EngineError;
 
 /// One stored activation.
@@ -13,8 +17,8 @@ pub struct ActivationRecord {
     pub id: String,
     /// Namespace.
     pub namespace: String,
-    /// Package (`-` for none).
-    pub package: String,
+    /// Its action's package; `None` outside any.
+    pub package: Option<String>,
     /// Action name.
     pub action: String,
     /// Who ran it.
@@ -25,9 +29,8 @@ pub struct ActivationRecord {
     pub end_ms: i64,
     /// ms.
     pub duration_ms: u64,
-    /// `success`, `application error`, `action developer error`, `whisk internal error`,
-    /// `timeout`.
-    pub status: String,
+    /// How it ended (stored as OpenWhisk's text, [`ActivationStatus::as_str`]).
+    pub status: ActivationStatus,
     /// The result object (`{"error": …}` on failure).
     pub result: Value,
     /// Formatted log lines.
@@ -46,20 +49,15 @@ impl ActivationRecord {
     /// OpenWhisk's status code: 0 success, 1 application error, 2 developer error (and
     /// timeout), 3 internal error.
     pub fn status_code(&self) -> i64 {
-        match self.status.as_str() {
-            "success" => 0,
-            "application error" => 1,
-            "action developer error" | "timeout" => 2,
-            _ => 3,
-        }
+        self.status.code()
     }
 }
 
 /// Which activations to list.
 #[derive(Debug, Clone, Default)]
 pub struct ActivationFilter {
-    /// Only this package's.
-    pub package: Option<String>,
+    /// Only these packages' actions'.
+    pub package: Scope,
     /// Only this action's.
     pub action: Option<String>,
     /// Started at or after, epoch ms.
@@ -90,36 +88,42 @@ pub enum ActivationOrder {
 
 const COLUMNS: &str = "id, namespace, package, action, subject, start_ms, end_ms, duration_ms, status, result, logs, params, memory_used, billed_ms, components";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<ActivationRecord> {
-    let json = |i: usize| -> rusqlite::Result<Value> {
-        let text: String = r.get(i)?;
-        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
-    };
-    let strings = |v: Value| -> Vec<String> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+/// A stored status: one of the texts the engine writes; never `pending`, never unknown.
+fn status_from(id: &str, text: &str) -> Result<ActivationStatus, EngineError> {
+    let status = ActivationStatus::parse(text);
+    if status.as_str() == text && status != ActivationStatus::Pending {
+        Ok(status)
+    } else {
+        Err(corrupt(
+            "activations",
+            id,
+            "status",
+            format_args!("\"{text}\" is not a status an activation ends with"),
+        ))
+    }
+}
+
+fn from_row(r: &Row<'_>) -> Result<ActivationRecord, EngineError> {
+    let id: String = r.get(0)?;
+    let text = |i: usize| r.get::<_, String>(i);
+    let json = |i: usize, column: &str| json_column("activations", &id, column, &text(i)?);
+    let strings = |i: usize, column: &str| strings_column("activations", &id, column, &text(i)?);
     Ok(ActivationRecord {
-        id: r.get(0)?,
         namespace: r.get(1)?,
-        package: r.get(2)?,
+        package: package_from_disk(r.get(2)?),
         action: r.get(3)?,
         subject: r.get(4)?,
         start_ms: r.get(5)?,
         end_ms: r.get(6)?,
         duration_ms: r.get::<_, i64>(7)? as u64,
-        status: r.get(8)?,
-        result: json(9)?,
-        logs: strings(json(10)?),
-        params: json(11)?,
+        status: status_from(&id, &text(8)?)?,
+        result: json(9, "result")?,
+        logs: strings(10, "logs")?,
+        params: json(11, "params")?,
         memory_used: r.get::<_, i64>(12)? as u64,
         billed_ms: r.get::<_, i64>(13)? as u64,
-        components: strings(json(14)?),
+        components: strings(14, "components")?,
+        id,
     })
 }
 
@@ -131,13 +135,13 @@ impl Store {
             params![
                 a.id,
                 a.namespace,
-                a.package,
+                package_to_disk(a.package.as_deref()),
                 a.action,
                 a.subject,
                 a.start_ms,
                 a.end_ms,
                 a.duration_ms as i64,
-                a.status,
+                a.status.as_str(),
                 a.result.to_string(),
                 Value::from(a.logs.clone()).to_string(),
                 a.params.to_string(),
@@ -151,65 +155,64 @@ impl Store {
 
     /// One activation.
     pub fn activation(&self, id: &str) -> Result<Option<ActivationRecord>, EngineError> {
-        Ok(self
+        let mut stmt = self
             .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM activations WHERE id = ?1"),
-                params![id],
-                from_row,
-            )
-            .optional()?)
+            .prepare(&format!("SELECT {COLUMNS} FROM activations WHERE id = ?1"))?;
+        stmt.query_and_then(params![id], from_row)?
+            .next()
+            .transpose()
     }
 
-    /// A page of activations matching `filter`, ordered by `order` (descending unless
-    /// `ascending`), and the total matching.
+    /// A page of the activations matching `filter`, sorted by `order`, and the total
+    /// matching.
     pub fn activations(
         &self,
         filter: &ActivationFilter,
-        order: ActivationOrder,
-        ascending: bool,
-        offset: u64,
-        limit: u64,
+        order: Order,
+        page: Paging,
     ) -> Result<(Vec<ActivationRecord>, u64), EngineError> {
-        let column = match order {
+        let column = match order.by {
             ActivationOrder::Start => "start_ms",
             ActivationOrder::Duration => "duration_ms",
             ActivationOrder::Memory => "memory_used",
             ActivationOrder::Action => "action",
             ActivationOrder::Id => "id",
         };
-        let direction = if ascending { "ASC" } else { "DESC" };
+        let direction = if order.ascending { "ASC" } else { "DESC" };
         // ?5 and ?6 are the page (LIMIT, OFFSET); the count binds them as NULL, unused.
         let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) \
             AND (?3 IS NULL OR start_ms >= ?3) AND (?4 IS NULL OR start_ms <= ?4) \
-            AND (?7 IS NULL OR id = ?7) AND (?8 IS NULL OR (status = 'success') = ?8)";
+            AND (?7 IS NULL OR id = ?7) AND (?8 IS NULL OR (status = ?9) = ?8)";
+        let success = ActivationStatus::Success.as_str();
         let total: i64 = self.conn.query_row(
             &format!("SELECT COUNT(*) FROM activations WHERE {condition}"),
             params![
-                filter.package,
+                filter.package.bind(),
                 filter.action,
                 filter.since_ms,
                 filter.upto_ms,
                 Option::<i64>::None,
                 Option::<i64>::None,
                 filter.id,
-                filter.succeeded
+                filter.succeeded,
+                success
             ],
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM activations WHERE {condition} ORDER BY {column} {direction}, id {direction} LIMIT ?5 OFFSET ?6"
         ))?;
-        let rows = stmt.query_map(
+        let rows = stmt.query_and_then(
             params![
-                filter.package,
+                filter.package.bind(),
                 filter.action,
                 filter.since_ms,
                 filter.upto_ms,
-                sql_count(limit),
-                sql_count(offset),
+                sql_count(page.limit),
+                sql_count(page.offset),
                 filter.id,
-                filter.succeeded
+                filter.succeeded,
+                success
             ],
             from_row,
         )?;

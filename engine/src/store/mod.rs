@@ -7,6 +7,7 @@ mod queue;
 
 pub use actions::StoredAction;
 pub use activations::{ActivationFilter, ActivationOrder, ActivationRecord};
+
 pub use queue::{AsyncFilter, AsyncRecord};
 
 use rusqlite::Connection;
@@ -101,6 +102,118 @@ fn sql_count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// How a row says "outside any package": NCP's `-`, kept on disk (rows written before the
+/// engine's API had `Option` hold it, and no package can be named so); nothing above the
+/// store sees it.
+const NO_PACKAGE: &str = "-";
+
+/// A package as a row holds it.
+pub(crate) fn package_to_disk(package: Option<&str>) -> &str {
+    package.unwrap_or(NO_PACKAGE)
+}
+
+/// A row's package as the engine's API has it.
+pub(crate) fn package_from_disk(package: String) -> Option<String> {
+    (package != NO_PACKAGE).then_some(package)
+}
+
+/// An action's path as messages (and NCP's sequence components) write it: `package/name`,
+/// `-/name` outside any package.
+pub fn action_path(package: Option<&str>, name: &str) -> String {
+    format!("{}/{name}", package_to_disk(package))
+}
+
+/// Which page of a listing: skip `offset` rows, then at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// Rows skipped.
+    pub offset: u64,
+    /// Most rows answered.
+    pub limit: u64,
+}
+
+impl Paging {
+    /// The first `limit` rows.
+    pub fn first(limit: u64) -> Self {
+        Self { offset: 0, limit }
+    }
+}
+
+/// How a listing is sorted: by what, and which way (ties by id, the same way).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Order {
+    /// The sort field.
+    pub by: ActivationOrder,
+    /// Smallest (oldest) first; else largest (newest) first.
+    pub ascending: bool,
+}
+
+/// Which packages a listing covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Every package, and the actions outside any.
+    #[default]
+    All,
+    /// One package, or (`None`) only the actions outside any package.
+    Package(Option<String>),
+}
+
+impl Scope {
+    /// Exactly `package` (`None`: the top level).
+    pub fn of(package: Option<&str>) -> Self {
+        Self::Package(package.map(str::to_string))
+    }
+
+    /// The value a `(?n IS NULL OR package = ?n)` condition binds.
+    fn bind(&self) -> Option<&str> {
+        match self {
+            Self::All => None,
+            Self::Package(p) => Some(package_to_disk(p.as_deref())),
+        }
+    }
+}
+
+/// A stored value that does not decode, named by where it sits: corruption (or a row
+/// written by something else) is reported, never read as a default.
+pub(crate) fn corrupt(
+    table: &str,
+    row: &str,
+    column: &str,
+    why: impl std::fmt::Display,
+) -> EngineError {
+    EngineError::internal(format!(
+        "the stored {table} row {row} is unreadable: its {column} {why}"
+    ))
+}
+
+/// A JSON column of a stored row.
+pub(crate) fn json_column(
+    table: &str,
+    row: &str,
+    column: &str,
+    text: &str,
+) -> Result<serde_json::Value, EngineError> {
+    serde_json::from_str(text)
+        .map_err(|e| corrupt(table, row, column, format_args!("is not JSON ({e})")))
+}
+
+/// A JSON column holding a list of strings.
+pub(crate) fn strings_column(
+    table: &str,
+    row: &str,
+    column: &str,
+    text: &str,
+) -> Result<Vec<String>, EngineError> {
+    serde_json::from_str(text).map_err(|e| {
+        corrupt(
+            table,
+            row,
+            column,
+            format_args!("is not a JSON list of strings ({e})"),
+        )
+    })
+}
+
 /// The engine's database.
 #[derive(Debug)]
 pub struct Store {
@@ -130,5 +243,125 @@ impl Store {
             conn.pragma_update(None, "user_version", i + 1)?;
         }
         Ok(Self { conn })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use crate::store::ActivationFilter;
+
+    fn store_with(sql: &str) -> Store {
+        let store = Store::in_memory().unwrap();
+        store.conn.execute_batch(sql).unwrap();
+        store
+    }
+
+    fn activation_row(column: &str, value: &str) -> String {
+        let mut values = [
+            ("result", "'{}'"),
+            ("logs", "'[]'"),
+            ("params", "'{}'"),
+            ("components", "'[]'"),
+        ];
+        for v in values.iter_mut().filter(|v| v.0 == column) {
+            v.1 = value;
+        }
+        let [result, logs, params, components] = values.map(|v| v.1);
+        format!(
+            "INSERT INTO activations VALUES ('a1', 'guest', '-', 'hello', 'guest', 0, 0, 0, 'success', {result}, {logs}, {params}, 0, 100, {components});"
+        )
+    }
+
+    fn internal(e: EngineError) -> String {
+        assert_eq!(e.code, ErrorCode::Internal, "{e}");
+        e.message
+    }
+
+    #[test]
+    fn a_corrupt_activation_column_is_an_error_naming_table_row_and_column() {
+        for (column, value, why) in [
+            ("result", "'{not json'", "is not JSON"),
+            ("logs", "'[1, 2]'", "is not a JSON list of strings"),
+            ("params", "''", "is not JSON"),
+            ("components", "'{}'", "is not a JSON list of strings"),
+        ] {
+            let store = store_with(&activation_row(column, value));
+            let message = internal(store.activation("a1").unwrap_err());
+            assert!(
+                message.starts_with(&format!(
+                    "the stored activations row a1 is unreadable: its {column} {why} ("
+                )),
+                "{message}"
+            );
+            let listed = store.activations(
+                &ActivationFilter::default(),
+                Order::default(),
+                Paging::first(10),
+            );
+            assert_eq!(internal(listed.unwrap_err()), message);
+        }
+        let store = store_with(&activation_row("", "").replace("'success'", "'pending'"));
+        assert_eq!(
+            internal(store.activation("a1").unwrap_err()),
+            "the stored activations row a1 is unreadable: its status \"pending\" is not a status an activation ends with"
+        );
+        // A sound row still reads.
+        let store = store_with(&activation_row("", ""));
+        assert_eq!(
+            store.activation("a1").unwrap().unwrap().params,
+            serde_json::json!({})
+        );
+        assert_eq!(store.activation("a2").unwrap(), None);
+    }
+
+    #[test]
+    fn a_corrupt_queue_row_is_an_error_not_a_null_or_a_fail() {
+        let row = |params: &str, status: &str| {
+            format!(
+                "INSERT INTO async_invocations (request_id, package, action, params, subject, status, enqueued_ms, deadline_ms) VALUES ('r1', '-', 'hello', '{params}', 'guest', '{status}', 0, 9);"
+            )
+        };
+        let store = store_with(&row("{oops", "WAIT"));
+        assert!(
+            internal(store.async_invocation("r1").unwrap_err()).starts_with(
+                "the stored async_invocations row r1 is unreadable: its params is not JSON"
+            ),
+        );
+        assert!(store.claim_next(1).is_err(), "a corrupt row is not run");
+        let store = store_with(&row("{}", "DONE"));
+        assert_eq!(
+            internal(store.async_invocation("r1").unwrap_err()),
+            "the stored async_invocations row r1 is unreadable: its status \"DONE\" is not WAIT, RUNNING, SUCCESS, FAIL or DISCARD"
+        );
+        assert!(
+            store
+                .async_invocations(&Default::default(), Paging::first(10))
+                .is_err()
+        );
+        assert_eq!(store.async_invocation("r2").unwrap(), None);
+    }
+
+    #[test]
+    fn a_corrupt_action_or_package_is_an_error_naming_it() {
+        let store = store_with(
+            "INSERT INTO actions VALUES ('demo', 'hello', 'cron', '{}', 0);
+             INSERT INTO actions VALUES ('demo', 'bad', 'basic', 'x', 0);
+             INSERT INTO packages VALUES ('demo', NULL, '[oops', 0);",
+        );
+        assert_eq!(
+            internal(store.action(Some("demo"), "hello").unwrap_err()),
+            "the stored actions row demo/hello is unreadable: its kind \"cron\" is not basic, web, sequence or sequence-web"
+        );
+        assert!(
+            internal(store.action(Some("demo"), "bad").unwrap_err()).starts_with(
+                "the stored actions row demo/bad is unreadable: its body is not an action body"
+            )
+        );
+        assert!(store.actions(&Scope::of(Some("demo"))).is_err());
+        assert!(internal(store.package("demo").unwrap_err()).starts_with(
+            "the stored packages row demo is unreadable: its parameters is not a JSON object"
+        ));
     }
 }

@@ -3,10 +3,12 @@
 //! nothing acknowledged is lost.
 
 use providers::AsyncStatus;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Row, params};
 use serde_json::Value;
 
-use super::{Store, sql_count};
+use super::{
+    Paging, Scope, Store, corrupt, json_column, package_from_disk, package_to_disk, sql_count,
+};
 use crate::error::EngineError;
 
 /// One asynchronous invocation.
@@ -14,8 +16,8 @@ use crate::error::EngineError;
 pub struct AsyncRecord {
     /// Request id (32 hex).
     pub request_id: String,
-    /// Package (`-` for none).
-    pub package: String,
+    /// Its action's package; `None` outside any.
+    pub package: Option<String>,
     /// Action.
     pub action: String,
     /// Runtime parameters.
@@ -44,8 +46,8 @@ pub struct AsyncRecord {
 /// Which asynchronous invocations to list.
 #[derive(Debug, Clone, Default)]
 pub struct AsyncFilter {
-    /// Package.
-    pub package: Option<String>,
+    /// Only these packages' actions'.
+    pub package: Scope,
     /// Action.
     pub action: Option<String>,
     /// One request.
@@ -60,16 +62,23 @@ pub struct AsyncFilter {
 
 const COLUMNS: &str = "request_id, package, action, params, subject, status, error_code, error_message, enqueued_ms, deadline_ms, start_ms, end_ms, activation_id";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<AsyncRecord> {
+fn from_row(r: &Row<'_>) -> Result<AsyncRecord, EngineError> {
+    let request_id: String = r.get(0)?;
     let params: String = r.get(3)?;
     let status: String = r.get(5)?;
     Ok(AsyncRecord {
-        request_id: r.get(0)?,
-        package: r.get(1)?,
+        package: package_from_disk(r.get(1)?),
         action: r.get(2)?,
-        params: serde_json::from_str(&params).unwrap_or(Value::Null),
+        params: json_column("async_invocations", &request_id, "params", &params)?,
         subject: r.get(4)?,
-        status: AsyncStatus::parse(&status).unwrap_or(AsyncStatus::Fail),
+        status: AsyncStatus::parse(&status).ok_or_else(|| {
+            corrupt(
+                "async_invocations",
+                &request_id,
+                "status",
+                format_args!("\"{status}\" is not WAIT, RUNNING, SUCCESS, FAIL or DISCARD"),
+            )
+        })?,
         error_code: r.get(6)?,
         error_message: r.get(7)?,
         enqueued_ms: r.get(8)?,
@@ -77,6 +86,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<AsyncRecord> {
         start_ms: r.get(10)?,
         end_ms: r.get(11)?,
         activation_id: r.get(12)?,
+        request_id,
     })
 }
 
@@ -94,7 +104,7 @@ impl Store {
         }
         self.conn.execute(
             "INSERT INTO async_invocations (request_id, package, action, params, subject, status, enqueued_ms, deadline_ms, activation_id) VALUES (?1, ?2, ?3, ?4, ?5, 'WAIT', ?6, ?7, ?8)",
-            params![r.request_id, r.package, r.action, r.params.to_string(), r.subject, r.enqueued_ms, r.deadline_ms, r.activation_id],
+            params![r.request_id, package_to_disk(r.package.as_deref()), r.action, r.params.to_string(), r.subject, r.enqueued_ms, r.deadline_ms, r.activation_id],
         )?;
         Ok(Ok(()))
     }
@@ -133,15 +143,10 @@ impl Store {
             "UPDATE async_invocations SET status = 'DISCARD', error_code = 1, error_message = 'the invocation waited past its deadline and was not run', end_ms = ?1 WHERE status = 'WAIT' AND deadline_ms < ?1",
             params![now_ms],
         )?;
-        let claimed = self
-            .conn
-            .query_row(
-                &format!("UPDATE async_invocations SET status = 'RUNNING', start_ms = ?1 WHERE request_id = (SELECT request_id FROM async_invocations WHERE status = 'WAIT' ORDER BY enqueued_ms, request_id LIMIT 1) RETURNING {COLUMNS}"),
-                params![now_ms],
-                from_row,
-            )
-            .optional()?;
-        Ok(claimed)
+        let mut stmt = self.conn.prepare(&format!("UPDATE async_invocations SET status = 'RUNNING', start_ms = ?1 WHERE request_id = (SELECT request_id FROM async_invocations WHERE status = 'WAIT' ORDER BY enqueued_ms, request_id LIMIT 1) RETURNING {COLUMNS}"))?;
+        stmt.query_and_then(params![now_ms], from_row)?
+            .next()
+            .transpose()
     }
 
     /// Records how a running invocation ended.
@@ -171,29 +176,26 @@ impl Store {
 
     /// One asynchronous invocation.
     pub fn async_invocation(&self, request_id: &str) -> Result<Option<AsyncRecord>, EngineError> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM async_invocations WHERE request_id = ?1"),
-                params![request_id],
-                from_row,
-            )
-            .optional()?)
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM async_invocations WHERE request_id = ?1"
+        ))?;
+        stmt.query_and_then(params![request_id], from_row)?
+            .next()
+            .transpose()
     }
 
     /// A page (newest first) and the total matching.
     pub fn async_invocations(
         &self,
         f: &AsyncFilter,
-        offset: u64,
-        limit: u64,
+        page: Paging,
     ) -> Result<(Vec<AsyncRecord>, u64), EngineError> {
         let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR request_id = ?3) AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR enqueued_ms >= ?5) AND (?6 IS NULL OR enqueued_ms <= ?6)";
         let status = f.status.map(AsyncStatus::as_str);
         let total: i64 = self.conn.query_row(
             &format!("SELECT COUNT(*) FROM async_invocations WHERE {condition}"),
             params![
-                f.package,
+                f.package.bind(),
                 f.action,
                 f.request_id,
                 status,
@@ -205,16 +207,16 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM async_invocations WHERE {condition} ORDER BY enqueued_ms DESC, request_id DESC LIMIT ?7 OFFSET ?8"
         ))?;
-        let rows = stmt.query_map(
+        let rows = stmt.query_and_then(
             params![
-                f.package,
+                f.package.bind(),
                 f.action,
                 f.request_id,
                 status,
                 f.since_ms,
                 f.upto_ms,
-                sql_count(limit),
-                sql_count(offset)
+                sql_count(page.limit),
+                sql_count(page.offset)
             ],
             from_row,
         )?;

@@ -12,3 +12,33 @@ pub fn options() -> EngineOptions {
         ..EngineOptions::default()
     }
 }
+
+/// Puts an action from an NCP put-action body and `type` query, as the NCP dialect does:
+/// the engine's rules are seed 004's, and these tests state them in its body.
+pub trait PutNcp {
+    /// Reads the body into a draft and puts it.
+    fn put_ncp(
+        &self,
+        package: Option<&str>,
+        name: &str,
+        kind: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Result<engine::store::StoredAction, engine::EngineError>;
+}
+
+impl PutNcp for engine::Engine {
+    fn put_ncp(
+        &self,
+        package: Option<&str>,
+        name: &str,
+        kind: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Result<engine::store::StoredAction, engine::EngineError> {
+        // Names first, as the NCP dialect checks them before it reads the body.
+        if let Some(package) = package {
+            engine::validate::name("packageName", package)?;
+        }
+        engine::validate::name("actionName", name)?;
+        self.put_action(package, name, engine::validate::ncp_draft(kind, body)?)
+    }
+}

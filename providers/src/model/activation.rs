@@ -35,6 +35,35 @@ impl ActivationStatus {
         }
     }
 
+    /// The text OpenWhisk writes for it (and the engine stores): `success`, `application
+    /// error`, `action developer error`, `whisk internal error`, `timeout`; `pending`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "success",
+            Self::ApplicationError => "application error",
+            Self::DeveloperError => "action developer error",
+            Self::InternalError => "whisk internal error",
+            Self::Timeout => "timeout",
+            Self::Pending => "pending",
+        }
+    }
+
+    /// OpenWhisk's status code: 0 success, 1 application error, 2 developer error (a
+    /// timeout is one), 3 internal error (and anything not ended).
+    pub fn code(self) -> i64 {
+        match self {
+            Self::Success => 0,
+            Self::ApplicationError => 1,
+            Self::DeveloperError | Self::Timeout => 2,
+            Self::InternalError | Self::Pending => 3,
+        }
+    }
+
+    /// Whether the run returned a result.
+    pub fn is_success(self) -> bool {
+        self == Self::Success
+    }
+
     /// OpenWhisk's status code: 0 success, 1 application error, 2 developer error, 3 internal.
     pub fn from_code(code: i64) -> Self {
         match code {
@@ -108,4 +137,26 @@ pub struct ActivationQuery {
     pub since_ms: Option<i64>,
     /// Started at or before, epoch ms.
     pub upto_ms: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ActivationStatus::{self, *};
+
+    #[test]
+    fn each_status_reads_back_from_its_text_and_has_openwhisk_s_code() {
+        let all = [
+            Success,
+            ApplicationError,
+            DeveloperError,
+            InternalError,
+            Timeout,
+            Pending,
+        ];
+        for status in all {
+            assert_eq!(ActivationStatus::parse(status.as_str()), status);
+        }
+        let codes: Vec<i64> = all.iter().map(|s| s.code()).collect();
+        assert_eq!(codes, [0, 1, 2, 3, 2, 3]);
+    }
 }

@@ -7,6 +7,7 @@ mod action;
 mod activation;
 mod capability;
 mod connection;
+mod console;
 mod error;
 mod invocation;
 mod logs;
@@ -18,6 +19,7 @@ pub use action::{
 pub use activation::{Activation, ActivationQuery, ActivationRef, ActivationStatus};
 pub use capability::{Capabilities, Capability};
 pub use connection::{ConnectionSummary, ProviderKind};
+pub use console::{LogLine, Stream};
 pub use error::{ErrorKind, ProviderError};
 pub use invocation::{
     AsyncInvocation, AsyncInvocationQuery, AsyncStatus, InvocationRequest, InvocationResult,
