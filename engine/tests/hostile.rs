@@ -550,11 +550,11 @@ fn workers_hold_no_secret_from_the_engines_environment() {
 fn shutdown_waits_no_longer_than_a_runaway_deadline() {
     let e = engine_with(common::options());
     let (_, code) = RUNAWAYS[1];
-    e.put_action("-", "spin", None, &body(code, 1_000, 128))
+    e.put_ncp(None, "spin", None, &body(code, 1_000, 128))
         .unwrap();
     let workers = Workers::start(e.clone(), 2);
     let queued = e
-        .enqueue("-", "spin", Map::new(), "guest", Duration::from_secs(60))
+        .enqueue(None, "spin", Map::new(), "guest", Duration::from_secs(60))
         .unwrap();
     let status = || {
         e.async_invocation(&queued.request_id)
@@ -574,16 +574,16 @@ fn shutdown_waits_no_longer_than_a_runaway_deadline() {
     );
     assert_eq!(status(), AsyncStatus::Fail);
     let activation = e.activation(&queued.activation_id).unwrap();
-    assert_eq!(activation.status, "timeout");
+    assert_eq!(activation.status, ActivationStatus::Timeout);
 }
 
 #[test]
 fn workers_run_with_an_address_space_limit_and_no_core_dumps() {
     let e = engine_with(common::options());
     let code = "function main() { return {}; }";
-    e.put_action("-", "idle", None, &body(code, 1_000, 128))
+    e.put_ncp(None, "idle", None, &body(code, 1_000, 128))
         .unwrap();
-    e.invoke("-", "idle", Map::new(), "guest", None).unwrap();
+    e.invoke(None, "idle", Map::new(), "guest", None).unwrap();
     // The worker now waits in the pool: find this process's worker children and read their
     // limits as the kernel applies them.
     let mut children = Vec::new();
@@ -632,10 +632,10 @@ fn workers_run_with_an_address_space_limit_and_no_core_dumps() {
 fn a_flood_of_empty_log_lines_is_capped_on_record() {
     let e = engine_with(common::options());
     let code = "function main() { for (;;) console.log(); }";
-    e.put_action("-", "flood", None, &body(code, 1_000, 128))
+    e.put_ncp(None, "flood", None, &body(code, 1_000, 128))
         .unwrap();
-    let record = e.invoke("-", "flood", Map::new(), "guest", None).unwrap();
-    assert_eq!(record.status, "timeout");
+    let record = e.invoke(None, "flood", Map::new(), "guest", None).unwrap();
+    assert_eq!(record.status, ActivationStatus::Timeout);
     let kept: usize = record.logs.iter().map(String::len).sum();
     assert!(kept <= 1024 * 1024 + 200, "{kept} bytes of logs recorded");
     assert!(
