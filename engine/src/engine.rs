@@ -92,6 +92,9 @@ pub enum LiveEvent {
     },
 }
 
+/// The most bytes of parameters kept with a public web-action invocation's activation.
+pub const MAX_PUBLIC_PARAMS_BYTES: usize = 16 * 1024;
+
 /// Which invocation an [`Engine::unrun`] record is for.
 pub(crate) struct Unrun<'a> {
     pub(crate) id: &'a str,
@@ -415,17 +418,18 @@ impl Engine {
         params: Map<String, Value>,
         subject: &str,
         live: Option<Sender<LogLine>>,
-        _slot: Slot,
+        slot: Slot,
     ) -> Result<ActivationRecord, EngineError> {
         lock(&self.followers).insert(id.to_string(), Vec::new());
+        let public = slot.caller() == Caller::Web;
         let recorded = params.clone();
         let run = || {
             if action.kind().is_sequence() {
-                self.invoke_sequence(id, action, params, subject, live)
+                self.invoke_sequence(id, action, params, subject, live, public)
             } else {
                 self.merge_params(action, params).and_then(|merged| {
-                    let record = self.run_one(id, id, action, merged, subject, live);
-                    self.store().insert_activation(&record)?;
+                    let mut record = self.run_one(id, id, action, merged, subject, live);
+                    self.record(&mut record, public)?;
                     Ok(record)
                 })
             }
@@ -443,10 +447,11 @@ impl Engine {
                 subject,
                 params: Value::Object(recorded),
             };
-            let record = self.unrun(what, ActivationStatus::InternalError, &message);
-            self.store().insert_activation(&record)?;
+            let mut record = self.unrun(what, ActivationStatus::InternalError, &message);
+            self.record(&mut record, public)?;
             Ok(record)
         });
+        drop(slot);
         // The record is stored before followers hear the end, so they can read it at once.
         let followers = lock(&self.followers).remove(id).unwrap_or_default();
         let end = match &result {
@@ -645,6 +650,7 @@ impl Engine {
         params: Map<String, Value>,
         subject: &str,
         live: Option<Sender<LogLine>>,
+        public: bool,
     ) -> Result<ActivationRecord, EngineError> {
         let start_ms = now_ms();
         let components = sequence.draft.components();
@@ -655,9 +661,9 @@ impl Engine {
             let record = match self.action(component.package.as_deref(), &component.name) {
                 Ok(action) if !action.kind().is_sequence() => {
                     let merged = self.merge_params(&action, input.clone())?;
-                    let record =
+                    let mut record =
                         self.run_one(&new_id(), id, &action, merged, subject, live.clone());
-                    self.store().insert_activation(&record)?;
+                    self.record(&mut record, public)?;
                     record
                 }
                 Ok(_) => {
@@ -691,7 +697,7 @@ impl Engine {
             Some(r) => (r.status, r.result.clone(), r.memory_used),
             None => (ActivationStatus::Success, json!({}), 0),
         };
-        let record = ActivationRecord {
+        let mut record = ActivationRecord {
             id: id.to_string(),
             namespace: self.options.namespace.clone(),
             package: sequence.package.clone(),
@@ -708,8 +714,23 @@ impl Engine {
             billed_ms: billed(duration_ms),
             components: ids,
         };
-        self.store().insert_activation(&record)?;
+        self.record(&mut record, public)?;
         Ok(record)
+    }
+
+    /// Stores an activation. A public (web-action) invocation keeps its parameters only up
+    /// to [`MAX_PUBLIC_PARAMS_BYTES`]: anyone can send a 1 MB body, and every one would
+    /// otherwise be kept for the retention period.
+    fn record(&self, record: &mut ActivationRecord, public: bool) -> Result<(), EngineError> {
+        if public {
+            let size = record.params.to_string().len();
+            if size > MAX_PUBLIC_PARAMS_BYTES {
+                record.params = json!({ "__not_kept": format!(
+                    "the parameters of this public web-action invocation were {size} bytes; at most {MAX_PUBLIC_PARAMS_BYTES} are kept"
+                ) });
+            }
+        }
+        self.store().insert_activation(record)
     }
 
     /// One activation.

@@ -15,7 +15,9 @@ pub mod validate;
 pub mod web;
 pub mod worker;
 
-pub use engine::{Engine, EngineOptions, LiveEvent, Package, billed, new_id, now_ms};
+pub use engine::{
+    Engine, EngineOptions, LiveEvent, MAX_PUBLIC_PARAMS_BYTES, Package, billed, new_id, now_ms,
+};
 pub use error::{EngineError, ErrorCode};
 pub use scheduler::{Invoked, Queued, Workers};
 pub use store::Durability;

@@ -121,6 +121,13 @@ impl Slots {
     }
 }
 
+impl Slot {
+    /// Who holds it.
+    pub(crate) fn caller(&self) -> Caller {
+        self.caller
+    }
+}
+
 impl Drop for Slot {
     fn drop(&mut self) {
         let mut held = self.slots.held();

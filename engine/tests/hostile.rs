@@ -648,3 +648,44 @@ fn a_flood_of_empty_log_lines_is_capped_on_record() {
         record.logs.last()
     );
 }
+
+#[test]
+fn a_public_caller_cannot_fill_the_disk_through_recorded_parameters() {
+    let e = engine_with(common::options());
+    let code = "function main(p) { return { body: 'got ' + p.blob.length }; }";
+    e.put_ncp(None, "echo", Some("web"), &body(code, 1_000, 128))
+        .unwrap();
+    let blob = "b".repeat(100_000);
+    let request = WebRequest {
+        method: "POST".into(),
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: json!({ "blob": blob }).to_string().into_bytes(),
+        ..Default::default()
+    };
+    // The action gets every byte; its activation keeps a note instead of 100 KB.
+    let response = e.run_web(None, "echo", &request).unwrap();
+    assert_eq!(response.body, b"got 100000");
+    let (page, _) = e
+        .activations(
+            &Default::default(),
+            Default::default(),
+            Paging {
+                offset: 0,
+                limit: 1,
+            },
+        )
+        .unwrap();
+    let kept = page[0].params.to_string();
+    assert!(kept.len() < 1024, "{kept}");
+    assert!(kept.contains("at most 16384 are kept"), "{kept}");
+    // A signed caller's input is kept whole, so the run can be repeated.
+    let params = json!({ "blob": blob }).as_object().unwrap().clone();
+    let signed = e.invoke(None, "echo", params, "guest", None).unwrap();
+    assert_eq!(
+        e.activation(&signed.id).unwrap().params["blob"]
+            .as_str()
+            .unwrap()
+            .len(),
+        100_000
+    );
+}
