@@ -53,13 +53,13 @@ test('the page hydrates and navigates on the client without a full reload', asyn
   const { page, errors } = await hydratedPage(context);
   await page.evaluate(() => { window.__sameDocument = 'yes'; });
 
-  await page.locator('nav[aria-label="Main"] a', { hasText: 'Actions' }).click();
-  await page.waitForURL(server.url + '/actions');
-  await page.locator('h1', { hasText: 'Actions' }).waitFor();
-  assert.equal(await page.title(), 'Actions · fnconsole');
+  await page.locator('nav[aria-label="Main"] a', { hasText: 'Activations' }).click();
+  await page.waitForURL(server.url + '/activations');
+  await page.locator('h1', { hasText: 'Activations' }).waitFor();
+  assert.equal(await page.title(), 'Activations · fnconsole');
   assert.equal(
     await page.locator('nav[aria-label="Main"] a[aria-current="page"]').textContent(),
-    'Actions',
+    'Activations',
   );
   assert.match(await page.locator('.coming-soon').textContent(), /not built yet/);
   // Still the same document: a full reload would have dropped this property.
@@ -76,8 +76,9 @@ test('the connection picked in the switcher stays picked across pages', async ()
   const context = await browser.newContext();
   const { page, errors } = await hydratedPage(context);
   await page.selectOption('#connection', 'local-tencent');
+  await page.waitForURL(server.url + '/?connection=local-tencent');
   await page.locator('nav[aria-label="Main"] a', { hasText: 'Settings' }).click();
-  await page.waitForURL(server.url + '/settings');
+  await page.waitForURL(server.url + '/settings?connection=local-tencent');
   assert.equal(await page.locator('#connection').inputValue(), 'local-tencent');
   const ids = await page.locator('.data-table tbody td code').allTextContents();
   assert.deepEqual(ids, ['local-ncp', 'local-openwhisk', 'local-huawei', 'local-tencent']);

@@ -4,6 +4,7 @@
 //! drive it with `oneshot`, with no socket.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod clients;
 pub mod config;
 pub mod connections;
 pub mod engine_host;
@@ -117,7 +118,11 @@ pub async fn run() -> Result<(), ServeError> {
     };
 
     let addr = config.server.listen;
-    let state = AppState::new(config, site::options(addr));
+    let local = engine.as_ref().map(|e| clients::LocalEngine {
+        engine: e.engine.clone(),
+        keys: e.keys.clone(),
+    });
+    let state = AppState::with_engine(config, site::options(addr), local.as_ref());
     let app = router::router(state);
 
     let listener = tokio::net::TcpListener::bind(addr)

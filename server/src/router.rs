@@ -12,8 +12,13 @@ use crate::{AppState, health};
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let directory = state.directory.clone();
-    // Rendering and server functions both read the connection directory from context.
-    let context = move || provide_context(directory.clone());
+    let clients = state.clients.clone();
+    // Rendering and server functions both read the connection directory and the
+    // connections' clients from context.
+    let context = move || {
+        provide_context(directory.clone());
+        provide_context(clients.clone());
+    };
     let options = state.leptos_options.clone();
 
     Router::new()

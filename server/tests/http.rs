@@ -208,3 +208,62 @@ fn the_switcher_is_rendered_complete_not_as_a_loading_placeholder() {
         assert!(!body.contains("Loading…"), "{body}");
     });
 }
+
+/// POSTs a form to a server function; answers the status and the body.
+async fn post_form(state: AppState, uri: &str, form: &str) -> (StatusCode, String) {
+    let response = router(state)
+        .oneshot(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form.to_string()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[test]
+fn every_server_function_the_server_registers_has_a_role_in_the_guard_table() {
+    let registered: std::collections::BTreeSet<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    let table: std::collections::BTreeSet<&str> = app::api::guard::ENDPOINTS
+        .iter()
+        .map(|(path, _)| *path)
+        .collect();
+    assert_eq!(registered, table);
+}
+
+#[test]
+fn a_cloud_connection_whose_secret_is_missing_answers_what_is_missing_and_no_secret() {
+    run(async move {
+        let config = Config::from_toml(
+            r#"
+            [engine]
+            enabled = false
+            [[connections]]
+            id = "prod"
+            provider = "openwhisk"
+            endpoint = "https://whisk.example.com"
+            auth_env = "FNCONSOLE_TEST_UNSET_AUTH"
+            "#,
+            Path::new("test.toml"),
+        )
+        .unwrap();
+        let (status, body) = post_form(
+            state_with(config.clone()),
+            "/api/list_actions",
+            "connection=prod",
+        )
+        .await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+        assert!(body.contains("FNCONSOLE_TEST_UNSET_AUTH"), "{body}");
+        assert!(!body.contains("whisk.example.com"), "{body}");
+
+        let (_, body) = post_form(state_with(config), "/api/list_actions", "connection=nope").await;
+        assert!(body.contains("UnknownConnection"), "{body}");
+    });
+}

@@ -10,6 +10,7 @@ use crate::errors::AppError;
 #[server(endpoint = "connections")]
 pub async fn list_connections() -> Result<Vec<ConnectionSummary>, AppError> {
     use crate::context::server::ConnectionDirectory;
+    super::guard::guard(<ListConnections as leptos::server_fn::ServerFn>::PATH)?;
     let directory = use_context::<ConnectionDirectory>().ok_or_else(|| {
         AppError::Misconfigured("the connection directory was not provided".into())
     })?;

@@ -1,5 +1,16 @@
 //! Server functions: declared for both targets, with bodies that run on the server only.
+//! Every one calls [`guard::guard`] first; its role is in [`guard::ENDPOINTS`].
 
+mod actions;
+#[cfg(feature = "ssr")]
+mod backend;
 mod connections;
+pub mod guard;
 
+pub use actions::{
+    ActionListing, CreateAction, DEFAULT_TIMEOUT_MS, DeleteAction, DeletePackage, GetAction, KINDS,
+    ListActions, ListPackages, MEMORY_SIZES, NAME_PATTERN, NewAction, PackageSummary, SavePackage,
+    TIMEOUT_RANGE, create_action, delete_action, delete_package, get_action, list_actions,
+    list_packages, save_package, validate_name, validate_new_action,
+};
 pub use connections::{ListConnections, list_connections};

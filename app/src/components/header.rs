@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::ConnectionSwitcher;
+use crate::context::{use_connection_id, with_connection};
 
 /// The sections of the console, in navigation order: (path, label, access key).
 pub const SECTIONS: [(&str, &str, &str); 5] = [
@@ -17,6 +18,9 @@ pub const SECTIONS: [(&str, &str, &str); 5] = [
 /// The header shown on every page.
 #[component]
 pub fn AppHeader() -> impl IntoView {
+    // Every section opens on the connection in view.
+    let connection = use_connection_id();
+    let location = leptos_router::hooks::use_location();
     view! {
         <header class="app-header">
             <a class="skip-link" href="#content">"Skip to content"</a>
@@ -32,9 +36,21 @@ pub fn AppHeader() -> impl IntoView {
                         .map(|(href, label, key)| {
                             view! {
                                 <li>
-                                    <A href=href attr:accesskey=key>
+                                    // A plain link (the router still handles its
+                                    // clicks): `<A>` would not mark a link whose href
+                                    // carries a query as the current page.
+                                    <a
+                                        href=move || with_connection(href, connection.get().as_deref())
+                                        accesskey=key
+                                        aria-current=move || {
+                                            location
+                                                .pathname
+                                                .with(|p| p == href || p.starts_with(&format!("{href}/")))
+                                                .then_some("page")
+                                        }
+                                    >
                                         {label}
-                                    </A>
+                                    </a>
                                 </li>
                             }
                         })

@@ -4,4 +4,7 @@ mod connection;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-pub use connection::{SelectedConnection, provide_selected_connection, use_selected_connection};
+pub use connection::{
+    SelectedConnection, provide_selected_connection, use_connection_id, use_selected_connection,
+    with_connection,
+};

@@ -1,11 +1,13 @@
 //! One module per page.
 
+mod actions;
 mod home;
 mod not_found;
 mod sections;
 mod settings;
 
+pub use actions::ActionsPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
-pub use sections::{ActionsPage, ActivationsPage, AsyncInvocationsPage, LogsPage};
+pub use sections::{ActivationsPage, AsyncInvocationsPage, LogsPage};
 pub use settings::SettingsPage;

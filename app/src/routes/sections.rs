@@ -4,17 +4,6 @@ use leptos::prelude::*;
 
 use crate::components::ComingSoon;
 
-/// Actions: list, edit and run.
-#[component]
-pub fn ActionsPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Actions"
-            what="Browse the actions of the selected connection, edit their code and parameters, and run them with live logs."
-        />
-    }
-}
-
 /// Activations: every run, with result, logs and input.
 #[component]
 pub fn ActivationsPage() -> impl IntoView {

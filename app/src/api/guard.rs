@@ -1,0 +1,143 @@
+//! One guard for every server function: each endpoint needs a role, written in [`ENDPOINTS`],
+//! and every server function calls [`guard`] before anything else.
+//!
+//! Until accounts exist the caller is the local user, admitted as an admin; the table and the
+//! call path are the real ones, so accounts only change who the caller is.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// What a person may do, in increasing order: each role may do what the ones before it may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads: lists, code, activations, logs.
+    Viewer,
+    /// Creates, changes, deletes and runs actions and packages.
+    Editor,
+    /// Connections, accounts and tokens.
+    Admin,
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Viewer => "viewer",
+            Self::Editor => "editor",
+            Self::Admin => "admin",
+        })
+    }
+}
+
+/// Every server function's endpoint and the role it needs. A server function missing here is
+/// refused at run time, and fails the test that compares this table with the registered
+/// server functions.
+pub const ENDPOINTS: &[(&str, Role)] = &[
+    ("/api/connections", Role::Viewer),
+    ("/api/list_packages", Role::Viewer),
+    ("/api/list_actions", Role::Viewer),
+    ("/api/get_action", Role::Viewer),
+    ("/api/save_package", Role::Editor),
+    ("/api/create_action", Role::Editor),
+    ("/api/delete_action", Role::Editor),
+    ("/api/delete_package", Role::Editor),
+];
+
+/// The role `endpoint` needs, when it is in the table.
+pub fn required_role(endpoint: &str) -> Option<Role> {
+    ENDPOINTS
+        .iter()
+        .find(|(path, _)| *path == endpoint)
+        .map(|(_, role)| *role)
+}
+
+/// Who is calling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// Their role.
+    pub role: Role,
+}
+
+/// The caller of the current request. Until accounts exist, the local user, as an admin.
+#[cfg(feature = "ssr")]
+fn current_caller() -> Caller {
+    Caller { role: Role::Admin }
+}
+
+/// Admits the caller to `endpoint` (a server function's `PATH`) or refuses: an endpoint not in
+/// [`ENDPOINTS`] is refused for everyone, so a forgotten entry fails closed.
+#[cfg(feature = "ssr")]
+pub fn guard(endpoint: &str) -> Result<Caller, crate::errors::AppError> {
+    use crate::errors::AppError;
+    let needs = required_role(endpoint).ok_or_else(|| {
+        tracing::error!(
+            endpoint,
+            "a server function has no entry in the guard's table"
+        );
+        AppError::Misconfigured(format!("{endpoint} has no role in the guard's table"))
+    })?;
+    admit(current_caller(), needs)
+}
+
+/// Whether `caller` may do what needs `needs`.
+pub fn admit(caller: Caller, needs: Role) -> Result<Caller, crate::errors::AppError> {
+    if caller.role >= needs {
+        Ok(caller)
+    } else {
+        Err(crate::errors::AppError::Forbidden { needs })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_ordered_and_a_lower_one_is_refused() {
+        assert!(Role::Viewer < Role::Editor && Role::Editor < Role::Admin);
+        let viewer = Caller { role: Role::Viewer };
+        assert!(admit(viewer.clone(), Role::Viewer).is_ok());
+        assert_eq!(
+            admit(viewer, Role::Editor),
+            Err(crate::errors::AppError::Forbidden {
+                needs: Role::Editor
+            })
+        );
+    }
+
+    #[test]
+    fn every_endpoint_is_listed_once() {
+        let mut paths: Vec<_> = ENDPOINTS.iter().map(|(p, _)| *p).collect();
+        paths.sort();
+        paths.dedup();
+        assert_eq!(paths.len(), ENDPOINTS.len());
+    }
+
+    /// Fails when a server function is added without an entry (or an entry outlives its
+    /// function): the registered server functions are exactly the table's endpoints.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn every_registered_server_function_has_a_role_and_every_role_a_function() {
+        use std::collections::BTreeSet;
+        let registered: BTreeSet<&str> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path)
+            .collect();
+        let table: BTreeSet<&str> = ENDPOINTS.iter().map(|(p, _)| *p).collect();
+        let missing: Vec<_> = registered.difference(&table).collect();
+        let stale: Vec<_> = table.difference(&registered).collect();
+        assert!(
+            missing.is_empty() && stale.is_empty(),
+            "server functions with no role in ENDPOINTS: {missing:?}; entries with no server function: {stale:?}"
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn an_endpoint_missing_from_the_table_is_refused() {
+        assert!(matches!(
+            guard("/api/not_in_the_table"),
+            Err(crate::errors::AppError::Misconfigured(_))
+        ));
+        assert!(guard("/api/list_actions").is_ok());
+    }
+}
