@@ -42,7 +42,7 @@ pub fn build_all(
             let engine = local.filter(|_| summary.local);
             let client = match &transport {
                 Ok(transport) => {
-                    connections::build_with(c, transport, lookup, engine.map(|e| e.keys.as_ref()))
+                    connections::build(c, transport, lookup, engine.map(|e| e.keys.as_ref()))
                 }
                 Err(e) => Err(e.clone()),
             };
