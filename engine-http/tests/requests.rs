@@ -1259,3 +1259,48 @@ async fn a_top_level_action_may_share_its_name_with_one_in_a_package() {
     .await;
     assert_eq!(clash.status, 409, "{}", clash.text);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ncp_answers_what_it_does_not_serve_in_its_own_shape() {
+    let url = serve().await;
+    for (method, target, status, details) in [
+        (
+            "PATCH",
+            "/api/v2/packages",
+            404,
+            "no such resource: PATCH /packages",
+        ),
+        (
+            "GET",
+            "/ncf/api/v2/nothing/here",
+            404,
+            "no such resource: GET /nothing/here",
+        ),
+        (
+            "POST",
+            "/api/v2/activations",
+            404,
+            "no such resource: POST /activations",
+        ),
+        (
+            "GET",
+            "/api/v2/packages?platform=mars",
+            400,
+            "platform \"mars\" is not classic or vpc",
+        ),
+        (
+            "GET",
+            "/api/v2/nothing?platform=mars",
+            400,
+            "platform \"mars\" is not classic or vpc",
+        ),
+    ] {
+        let reply = call(&url, Sign::Ncp, method, target, vec![]).await;
+        assert_eq!(reply.status, status, "{method} {target}: {}", reply.text);
+        assert_eq!(
+            reply.json()["error"]["details"],
+            details,
+            "{method} {target}"
+        );
+    }
+}
