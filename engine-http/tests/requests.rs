@@ -1304,3 +1304,63 @@ async fn ncp_answers_what_it_does_not_serve_in_its_own_shape() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn functiongraph_answers_what_it_does_not_serve_in_its_own_shape() {
+    let url = serve().await;
+    let urn = "urn:fss:local:p:function:demo:hello:latest";
+    for (method, target, status, message) in [
+        (
+            "DELETE",
+            "/v2/p/fgs/functions".to_string(),
+            404,
+            "can not find resource",
+        ),
+        (
+            "GET",
+            format!("/v2/p/fgs/functions/{urn}/invocations"),
+            404,
+            "can not find resource",
+        ),
+        (
+            "GET",
+            format!("/v2/p/fgs/functions/{urn}/nothing"),
+            404,
+            "can not find resource",
+        ),
+        (
+            "GET",
+            "/v2/p/fgs/functions/not-a-urn/nothing".to_string(),
+            404,
+            "can not find function",
+        ),
+        (
+            "POST",
+            "/v2/p/fgs/functions/not-a-urn/invocations".to_string(),
+            404,
+            "can not find function",
+        ),
+        (
+            "GET",
+            "/v2/p/fgs/nothing/here".to_string(),
+            404,
+            "can not find resource",
+        ),
+        (
+            "GET",
+            "/v2/other/fgs/functions".to_string(),
+            403,
+            "the project id does not match the credentials",
+        ),
+        (
+            "GET",
+            "/v2/other/fgs/nothing".to_string(),
+            403,
+            "the project id does not match the credentials",
+        ),
+    ] {
+        let reply = call(&url, Sign::Huawei, method, &target, vec![]).await;
+        assert_eq!(reply.status, status, "{method} {target}: {}", reply.text);
+        assert_eq!(reply.json()["error_msg"], message, "{method} {target}");
+    }
+}
