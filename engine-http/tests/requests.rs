@@ -1364,3 +1364,33 @@ async fn functiongraph_answers_what_it_does_not_serve_in_its_own_shape() {
         assert_eq!(reply.json()["error_msg"], message, "{method} {target}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openwhisk_answers_what_it_does_not_serve_in_its_own_shape() {
+    let url = serve().await;
+    let ns = "/api/v1/namespaces";
+    for (method, target, status) in [
+        ("PATCH", format!("{ns}/_/actions"), 404),
+        ("POST", format!("{ns}/_/packages/demo"), 404),
+        ("GET", format!("{ns}/_/actions/a/b/c"), 404),
+        ("GET", format!("{ns}/_/nothing"), 404),
+        ("GET", format!("{ns}/other/actions?limit=-1"), 404),
+        ("GET", format!("{ns}/_/activations/nope/logs"), 404),
+        ("GET", format!("{ns}/_/actions?limit=-1"), 400),
+        (
+            "GET",
+            format!("{ns}/guest/actions/demo/hello?code=false"),
+            200,
+        ),
+    ] {
+        let reply = call(&url, Sign::OpenWhisk, method, &target, vec![]).await;
+        assert_eq!(reply.status, status, "{method} {target}: {}", reply.text);
+        if status == 404 {
+            assert_eq!(
+                reply.json()["error"],
+                "The requested resource does not exist.",
+                "{method} {target}"
+            );
+        }
+    }
+}
