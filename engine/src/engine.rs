@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::draft::ActionDraft;
+use crate::draft::{ActionDraft, Code};
 use crate::error::{EngineError, ErrorCode};
 use crate::runtime::{FormattedLine, LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
@@ -563,16 +563,8 @@ impl Engine {
             );
         };
         let timeout_ms = exec.limits.timeout_ms;
-        let code = match exec.binary {
-            false => Ok(exec.code.clone()),
-            true => base64::engine::general_purpose::STANDARD
-                .decode(&exec.code)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or("exec.code is Base64 of something that is not UTF-8 JavaScript"),
-        };
         let params_value = Value::Object(params);
-        let (status, result, logs, memory_used, duration_ms) = match code {
+        let (status, result, logs, memory_used, duration_ms) = match source(exec) {
             Err(message) => (
                 ActivationStatus::DeveloperError,
                 json!({ "error": message }),
@@ -581,42 +573,20 @@ impl Engine {
                 0,
             ),
             Ok(code) => {
-                let main = exec
-                    .main
-                    .as_deref()
-                    .filter(|m| !m.is_empty())
-                    .unwrap_or("main");
+                let main = exec.main.as_deref().filter(|m| !m.is_empty());
                 let job = Job {
                     code,
-                    main: main.to_string(),
+                    main: main.unwrap_or("main").to_string(),
                     params: params_value.clone(),
                     options: RunOptions::for_limits(timeout_ms, exec.limits.memory_mb),
                 };
                 let out = self.pool.run_job(&job, &mut |line| {
                     self.publish(follow_id, live.as_ref(), line);
                 });
-                let (status, result) = match out.outcome {
-                    Outcome::Success(v) => (ActivationStatus::Success, v),
-                    Outcome::ApplicationError(v) => (ActivationStatus::ApplicationError, v),
-                    Outcome::DeveloperError(m) => {
-                        (ActivationStatus::DeveloperError, json!({ "error": m }))
-                    }
-                    Outcome::Timeout => (
-                        ActivationStatus::Timeout,
-                        json!({ "error": format!("The action exceeded its time limit of {timeout_ms} milliseconds.") }),
-                    ),
-                    Outcome::InternalError(m) => {
-                        (ActivationStatus::InternalError, json!({ "error": m }))
-                    }
-                };
+                let (status, result) = ended(out.outcome, timeout_ms);
                 let logs = out.logs.iter().map(LogLine::formatted).collect();
-                (
-                    status,
-                    result,
-                    logs,
-                    out.memory_used,
-                    out.duration.as_millis() as u64,
-                )
+                let duration_ms = out.duration.as_millis() as u64;
+                (status, result, logs, out.memory_used, duration_ms)
             }
         };
         ActivationRecord {
@@ -744,6 +714,32 @@ impl Engine {
     /// Whether an action's kind makes it reachable over HTTP.
     pub fn is_web(action: &StoredAction) -> bool {
         matches!(action.kind(), ActionKind::Web | ActionKind::SequenceWeb)
+    }
+}
+
+/// An action's code as JavaScript source (Base64-decoded when binary).
+fn source(code: &Code) -> Result<String, &'static str> {
+    match code.binary {
+        false => Ok(code.code.clone()),
+        true => base64::engine::general_purpose::STANDARD
+            .decode(&code.code)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or("exec.code is Base64 of something that is not UTF-8 JavaScript"),
+    }
+}
+
+/// How a run ended, as its activation's status and result.
+fn ended(outcome: Outcome, timeout_ms: u64) -> (ActivationStatus, Value) {
+    match outcome {
+        Outcome::Success(v) => (ActivationStatus::Success, v),
+        Outcome::ApplicationError(v) => (ActivationStatus::ApplicationError, v),
+        Outcome::DeveloperError(m) => (ActivationStatus::DeveloperError, json!({ "error": m })),
+        Outcome::Timeout => (
+            ActivationStatus::Timeout,
+            json!({ "error": format!("The action exceeded its time limit of {timeout_ms} milliseconds.") }),
+        ),
+        Outcome::InternalError(m) => (ActivationStatus::InternalError, json!({ "error": m })),
     }
 }
 

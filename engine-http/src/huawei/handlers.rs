@@ -105,6 +105,15 @@ fn function(urn: &str) -> Result<(Option<String>, String), FgsError> {
     action_of(urn).ok_or_else(FgsError::no_function)
 }
 
+/// The function a URN names and the body's parameters for it.
+fn invocation(
+    urn: &str,
+    fgs: &Fgs,
+) -> Result<(Option<String>, String, Map<String, Value>), FgsError> {
+    let (package, name) = function(urn)?;
+    Ok((package, name, fgs.params()?))
+}
+
 pub(super) async fn list_functions(
     State(s): State<DialectState>,
     Path(project): Path<String>,
@@ -148,8 +157,7 @@ pub(super) async fn invoke(
     Path((_, urn)): Path<(String, String)>,
     fgs: Fgs,
 ) -> Answer {
-    let (package, name) = function(&urn)?;
-    let params = fgs.params()?;
+    let (package, name, params) = invocation(&urn, &fgs)?;
     let (engine, subject) = (s.engine.clone(), s.keys.namespace.clone());
     let ran =
         run(move || engine.invoke_waiting(package.as_deref(), &name, params, &subject, SYNC_WAIT))
@@ -168,8 +176,7 @@ pub(super) async fn invoke_async(
     Path((_, urn)): Path<(String, String)>,
     fgs: Fgs,
 ) -> Answer {
-    let (package, name) = function(&urn)?;
-    let params = fgs.params()?;
+    let (package, name, params) = invocation(&urn, &fgs)?;
     let (engine, subject) = (s.engine.clone(), s.keys.namespace.clone());
     let queued =
         run(move || engine.enqueue(package.as_deref(), &name, params, &subject, ASYNC_MAX_WAIT))
@@ -180,13 +187,13 @@ pub(super) async fn invoke_async(
     Ok((StatusCode::ACCEPTED, Json(body)).into_response())
 }
 
-/// Seed 002: `limit` 1 to 500 (100), `marker`, `status`, a time window (the last hour).
-pub(super) async fn list_async_invocations(
-    State(s): State<DialectState>,
-    Path((_, urn)): Path<(String, String)>,
-    fgs: Fgs,
-) -> Answer {
-    let (package, name) = function(&urn)?;
+/// Seed 002's query: `limit` 1 to 500 (100), `marker`, `status`, `request_id` and a time
+/// window (the last hour).
+fn async_query(
+    fgs: &Fgs,
+    package: Option<&str>,
+    name: &str,
+) -> Result<(AsyncFilter, Paging), FgsError> {
     let limit = match fgs.q("limit").map(|l| whole_in(&l, 1..=500)) {
         None => 100,
         Some(Some(l)) => l,
@@ -222,8 +229,8 @@ pub(super) async fn list_async_invocations(
     let begin = time("query_begin_time")?.unwrap_or(now - DEFAULT_WINDOW_MS);
     let end = time("query_end_time")?.unwrap_or(now);
     let filter = AsyncFilter {
-        package: Scope::of(package.as_deref()),
-        action: Some(name.clone()),
+        package: Scope::of(package),
+        action: Some(name.to_string()),
         request_id: fgs.q("request_id"),
         status,
         since_ms: Some(begin),
@@ -233,12 +240,23 @@ pub(super) async fn list_async_invocations(
         offset: marker,
         limit,
     };
+    Ok((filter, page))
+}
+
+/// Seed 002: `limit` 1 to 500 (100), `marker`, `status`, a time window (the last hour).
+pub(super) async fn list_async_invocations(
+    State(s): State<DialectState>,
+    Path((_, urn)): Path<(String, String)>,
+    fgs: Fgs,
+) -> Answer {
+    let (package, name) = function(&urn)?;
+    let (filter, page) = async_query(&fgs, package.as_deref(), &name)?;
     let (items, total) = run(move || {
         s.engine.action(package.as_deref(), &name)?;
         s.engine.async_invocations(&filter, page)
     })
     .await?;
-    let next = marker.saturating_add(items.len() as u64);
+    let next = page.offset.saturating_add(items.len() as u64);
     Ok(Json(wire::AsyncInvocationList {
         invocations: items.into_iter().map(async_record).collect(),
         count: Some(total),

@@ -86,6 +86,27 @@ pub(super) fn package_json(
     }
 }
 
+/// A sequence's components, `/ns/pkg/action` or `/ns/action`.
+fn components(paths: Vec<String>) -> Result<Vec<ActionPath>, EngineError> {
+    paths
+        .iter()
+        .map(|c| {
+            let parts: Vec<&str> = c.trim_start_matches('/').split('/').collect();
+            let (package, name) = match parts.as_slice() {
+                [_, package, action] => (Some(package.to_string()), action.to_string()),
+                [_, action] => (None, action.to_string()),
+                _ => {
+                    return Err(EngineError::new(
+                        ErrorCode::ActionBodyInvalidValue,
+                        format!("exec.components entry \"{c}\" must be \"/namespace/package/action\" or \"/namespace/action\""),
+                    ));
+                }
+            };
+            Ok(ActionPath { package, name })
+        })
+        .collect()
+}
+
 /// An OpenWhisk action body → the engine's draft: a web action is one annotated
 /// `web-export`; absent limits are OpenWhisk's defaults (60 s, 256 MB); `nodejs:default` is
 /// Node.js 20.
@@ -103,26 +124,7 @@ pub(super) fn to_draft(a: &wire::Action) -> Result<ActionDraft, EngineError> {
     });
     let description = annotation(&a.annotations, "description");
     if exec.kind == "sequence" {
-        // `/ns/pkg/action` or `/ns/action`.
-        let components = exec
-            .components
-            .unwrap_or_default()
-            .iter()
-            .map(|c| {
-                let parts: Vec<&str> = c.trim_start_matches('/').split('/').collect();
-                let (package, name) = match parts.as_slice() {
-                    [_, package, action] => (Some(package.to_string()), action.to_string()),
-                    [_, action] => (None, action.to_string()),
-                    _ => {
-                        return Err(EngineError::new(
-                            ErrorCode::ActionBodyInvalidValue,
-                            format!("exec.components entry \"{c}\" must be \"/namespace/package/action\" or \"/namespace/action\""),
-                        ));
-                    }
-                };
-                Ok(ActionPath { package, name })
-            })
-            .collect::<Result<_, _>>()?;
+        let components = components(exec.components.unwrap_or_default())?;
         return Ok(ActionDraft {
             kind: if web {
                 ActionKind::SequenceWeb

@@ -21,6 +21,29 @@ pub(super) fn package_of(namespace: Option<&str>) -> Option<String> {
     }
 }
 
+/// `order` (desc, asc) and `orderby` (start_time, function_name, request_id, duration,
+/// mem_usage), newest start first by default.
+fn order(order: Option<&str>, by: Option<&str>) -> Result<Order, String> {
+    let ascending = match order {
+        None | Some("desc") => false,
+        Some("asc") => true,
+        Some(o) => return Err(format!("order \"{o}\" is not desc or asc")),
+    };
+    let by = match by {
+        None | Some("start_time") => ActivationOrder::Start,
+        Some("function_name") => ActivationOrder::Action,
+        Some("request_id") => ActivationOrder::Id,
+        Some("duration") => ActivationOrder::Duration,
+        Some("mem_usage") => ActivationOrder::Memory,
+        Some(o) => {
+            return Err(format!(
+                "orderby \"{o}\" is not start_time, function_name, request_id, duration or mem_usage"
+            ));
+        }
+    };
+    Ok(Order { by, ascending })
+}
+
 /// The query every GetFunctionLogs asks, whichever API it came through.
 pub(super) struct LogsQuery {
     package: Option<String>,
@@ -49,23 +72,7 @@ impl LogsQuery {
                 "offset + limit must be at most {MAX_WINDOW} (offset {offset}, limit {limit})"
             ));
         }
-        let ascending = match get("order").as_deref() {
-            None | Some("desc") => false,
-            Some("asc") => true,
-            Some(o) => return Err(format!("order \"{o}\" is not desc or asc")),
-        };
-        let order_by = match get("orderby").as_deref() {
-            None | Some("start_time") => ActivationOrder::Start,
-            Some("function_name") => ActivationOrder::Action,
-            Some("request_id") => ActivationOrder::Id,
-            Some("duration") => ActivationOrder::Duration,
-            Some("mem_usage") => ActivationOrder::Memory,
-            Some(o) => {
-                return Err(format!(
-                    "orderby \"{o}\" is not start_time, function_name, request_id, duration or mem_usage"
-                ));
-            }
-        };
+        let order = order(get("order").as_deref(), get("orderby").as_deref())?;
         let succeeded = match get("retcode").as_deref() {
             None => None,
             Some("is0") => Some(true),
@@ -90,10 +97,7 @@ impl LogsQuery {
             function: get("functionname"),
             request_id: get("requestid"),
             page: Paging { offset, limit },
-            order: Order {
-                by: order_by,
-                ascending,
-            },
+            order,
             succeeded,
             start,
             end,

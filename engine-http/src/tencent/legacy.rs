@@ -15,6 +15,36 @@ use super::convert::{LogsQuery, legacy_log};
 use super::error::LegacyError;
 use crate::{DialectState, body_problem, run};
 
+/// The legacy signature over the request's parameters.
+fn verify(
+    state: &DialectState,
+    method: &Method,
+    headers: &HeaderMap,
+    params: &[(String, String)],
+) -> Result<(), LegacyError> {
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let to_sign = tencent_legacy::StringToSign {
+        method: method.as_str(),
+        host,
+        path: "/v2/index.php",
+        params,
+        key_style: tencent_legacy::KeyStyle::DotsForUnderscores,
+    };
+    let lookup = |k: &str| secret_of(&state.keys, k);
+    tencent_legacy::verify(&to_sign, lookup, engine::now_ms() / 1000)
+        .map(|_| ())
+        .map_err(|e| {
+            LegacyError::new(
+                4100,
+                "AuthFailure.SignatureFailure",
+                format!("(100006) signature error: {}", credentials_problem(&e)),
+            )
+        })
+}
+
 pub(super) async fn get_function_logs(
     State(state): State<DialectState>,
     method: Method,
@@ -28,25 +58,7 @@ pub(super) async fn get_function_logs(
     } else {
         parse_form(uri.query().unwrap_or(""))
     };
-    let host = headers
-        .get("host")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let to_sign = tencent_legacy::StringToSign {
-        method: method.as_str(),
-        host,
-        path: "/v2/index.php",
-        params: &params,
-        key_style: tencent_legacy::KeyStyle::DotsForUnderscores,
-    };
-    let lookup = |k: &str| secret_of(&state.keys, k);
-    tencent_legacy::verify(&to_sign, lookup, engine::now_ms() / 1000).map_err(|e| {
-        LegacyError::new(
-            4100,
-            "AuthFailure.SignatureFailure",
-            format!("(100006) signature error: {}", credentials_problem(&e)),
-        )
-    })?;
+    verify(&state, &method, &headers, &params)?;
     // `filter.retCode` may come as `filter_retCode` (signed with `.` either way).
     let get = |name: &str| -> Option<String> {
         params
