@@ -417,6 +417,10 @@ impl Engine {
         live: Option<Sender<LogLine>>,
         _slot: Slot,
     ) -> Result<ActivationRecord, EngineError> {
+        let path = action_path(action.package.as_deref(), &action.name);
+        let span = tracing::info_span!("invocation", activation = id, action = %path);
+        let _entered = span.enter();
+        tracing::debug!(kind = action.kind().as_str(), "invocation started");
         lock(&self.followers).insert(id.to_string(), Vec::new());
         let recorded = params.clone();
         let run = || {
@@ -461,6 +465,9 @@ impl Engine {
         };
         for follower in followers {
             let _ = follower.send(end.clone());
+        }
+        if let LiveEvent::End { status, .. } = &end {
+            tracing::debug!(status = status.as_str(), "invocation ended");
         }
         result
     }
@@ -625,8 +632,12 @@ impl Engine {
             let record = match self.action(component.package.as_deref(), &component.name) {
                 Ok(action) if !action.kind().is_sequence() => {
                     let merged = self.merge_params(&action, input.clone())?;
+                    let component_id = new_id();
+                    let _component =
+                        tracing::info_span!("component", activation = %component_id, action = %component)
+                            .entered();
                     let record =
-                        self.run_one(&new_id(), id, &action, merged, subject, live.clone());
+                        self.run_one(&component_id, id, &action, merged, subject, live.clone());
                     self.store().insert_activation(&record)?;
                     record
                 }

@@ -33,6 +33,10 @@ pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
             state.clone(),
             auth::authenticate,
         ))
+        .route_layer(middleware::from_fn_with_state(
+            "functiongraph",
+            crate::traced,
+        ))
 }
 
 #[cfg(test)]

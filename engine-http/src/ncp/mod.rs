@@ -58,10 +58,12 @@ pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
             )
             .route(&format!("{base}/{{*rest}}"), any(not_found));
     }
-    router.route_layer(middleware::from_fn_with_state(
-        state.clone(),
-        auth::authenticate,
-    ))
+    router
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .route_layer(middleware::from_fn_with_state("ncp", crate::traced))
 }
 
 #[cfg(test)]

@@ -54,6 +54,7 @@ pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
             "/api/v1/web/{namespace}/{package}/{*action}",
             any(web::run_web),
         )
+        .route_layer(middleware::from_fn_with_state("openwhisk", crate::traced))
 }
 
 #[cfg(test)]

@@ -42,6 +42,7 @@ pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
         // The legacy API signs its parameters, which a POST carries in its body: nothing can
         // be checked before the body is read, so its handler checks everything.
         .route("/v2/index.php", any(legacy::get_function_logs))
+        .route_layer(middleware::from_fn_with_state("scf", crate::traced))
 }
 
 #[cfg(test)]
