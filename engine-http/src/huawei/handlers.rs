@@ -105,13 +105,23 @@ fn function(urn: &str) -> Result<(Option<String>, String), FgsError> {
     action_of(urn).ok_or_else(FgsError::no_function)
 }
 
-/// The function a URN names and the body's parameters for it.
-fn invocation(
-    urn: &str,
-    fgs: &Fgs,
-) -> Result<(Option<String>, String, Map<String, Value>), FgsError> {
-    let (package, name) = function(urn)?;
-    Ok((package, name, fgs.params()?))
+/// An invocation: the function a URN names and the body's parameters for it.
+struct Call {
+    package: Option<String>,
+    name: String,
+    params: Map<String, Value>,
+}
+
+impl Call {
+    fn of(urn: &str, fgs: &Fgs) -> Result<Self, FgsError> {
+        let (package, name) = function(urn)?;
+        let params = fgs.params()?;
+        Ok(Self {
+            package,
+            name,
+            params,
+        })
+    }
 }
 
 pub(super) async fn list_functions(
@@ -157,11 +167,12 @@ pub(super) async fn invoke(
     Path((_, urn)): Path<(String, String)>,
     fgs: Fgs,
 ) -> Answer {
-    let (package, name, params) = invocation(&urn, &fgs)?;
+    let c = Call::of(&urn, &fgs)?;
     let (engine, subject) = (s.engine.clone(), s.keys.namespace.clone());
-    let ran =
-        run(move || engine.invoke_waiting(package.as_deref(), &name, params, &subject, SYNC_WAIT))
-            .await?;
+    let ran = run(move || {
+        engine.invoke_waiting(c.package.as_deref(), &c.name, c.params, &subject, SYNC_WAIT)
+    })
+    .await?;
     Ok(match ran {
         Invoked::Finished(a) => Json(invoked(&a)).into_response(),
         Invoked::StillRunning { activation_id } => Json(wire::AsyncInvokeResponse {
@@ -176,11 +187,18 @@ pub(super) async fn invoke_async(
     Path((_, urn)): Path<(String, String)>,
     fgs: Fgs,
 ) -> Answer {
-    let (package, name, params) = invocation(&urn, &fgs)?;
+    let c = Call::of(&urn, &fgs)?;
     let (engine, subject) = (s.engine.clone(), s.keys.namespace.clone());
-    let queued =
-        run(move || engine.enqueue(package.as_deref(), &name, params, &subject, ASYNC_MAX_WAIT))
-            .await?;
+    let queued = run(move || {
+        engine.enqueue(
+            c.package.as_deref(),
+            &c.name,
+            c.params,
+            &subject,
+            ASYNC_MAX_WAIT,
+        )
+    })
+    .await?;
     let body = wire::AsyncInvokeResponse {
         request_id: queued.request_id,
     };
