@@ -87,10 +87,10 @@ impl LogsQuery {
             })
         };
         let (start, end) = (time("starttime")?, time("endtime")?);
-        if let (Some(s), Some(e)) = (start, end) {
-            if e - s > MAX_RANGE_MS {
-                return Err("the time range is longer than one day".into());
-            }
+        if let (Some(s), Some(e)) = (start, end)
+            && e - s > MAX_RANGE_MS
+        {
+            return Err("the time range is longer than one day".into());
         }
         Ok(Self {
             package: package_of(get("namespace").as_deref()),
