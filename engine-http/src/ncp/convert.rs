@@ -1,12 +1,10 @@
 //! The engine's records as NCP's wire types, and NCP's request values as the engine's.
 
+use engine::draft::NO_PACKAGE;
 use engine::store::{ActivationRecord, StoredAction};
 use providers::wire::ncp as wire;
 
 use crate::openwhisk_status;
-
-/// NCP's package name for "outside any package".
-const NO_PACKAGE: &str = "-";
 
 /// A path's package segment as the engine's package.
 pub(super) fn package_of(segment: &str) -> Option<&str> {
