@@ -12,13 +12,16 @@ mod tencent;
 pub use keys::{DialectKeys, HuaweiKeys, NcpKeys, OpenWhiskKeys, TencentKeys};
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::Response;
 use engine::{Engine, EngineError};
 use providers::ActivationStatus;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
+use tracing::Instrument;
 
 /// The largest request body accepted (NCP and OpenWhisk: 1 MB payloads).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -49,7 +52,9 @@ pub fn router(engine: Arc<Engine>, keys: Arc<DialectKeys>) -> Router {
 pub(crate) async fn run<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, EngineError> + Send + 'static,
 ) -> Result<T, EngineError> {
-    tokio::task::spawn_blocking(f)
+    // The engine's spans (an invocation, its activation id) nest in the request's.
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(f))
         .await
         .unwrap_or_else(|_| Err(EngineError::internal("the engine stopped")))
 }
@@ -61,6 +66,31 @@ pub(crate) fn openwhisk_status(status: ActivationStatus) -> &'static str {
         ActivationStatus::Timeout => ActivationStatus::DeveloperError.as_str(),
         other => other.as_str(),
     }
+}
+
+/// A `tracing` span around each request to a dialect: the dialect and the operation (its
+/// method and route, or SCF's `X-TC-Action`), and at its end the status answered.
+pub(crate) async fn traced(
+    State(dialect): State<&'static str>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let operation = match request
+        .headers()
+        .get("x-tc-action")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(action) => action.to_string(),
+        None => {
+            let route = request.extensions().get::<MatchedPath>();
+            let path = route.map_or(request.uri().path(), |r| r.as_str());
+            format!("{} {path}", request.method())
+        }
+    };
+    let span = tracing::info_span!("dialect_request", dialect, operation = %operation);
+    let response = next.run(request).instrument(span.clone()).await;
+    span.in_scope(|| tracing::debug!(status = response.status().as_u16(), "answered"));
+    response
 }
 
 /// The largest 32-bit `Integer`: NCP, OpenWhisk and FunctionGraph type their paging numbers

@@ -1259,3 +1259,138 @@ async fn a_top_level_action_may_share_its_name_with_one_in_a_package() {
     .await;
     assert_eq!(clash.status, 409, "{}", clash.text);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ncp_answers_what_it_does_not_serve_in_its_own_shape() {
+    let url = serve().await;
+    for (method, target, status, details) in [
+        (
+            "PATCH",
+            "/api/v2/packages",
+            404,
+            "no such resource: PATCH /packages",
+        ),
+        (
+            "GET",
+            "/ncf/api/v2/nothing/here",
+            404,
+            "no such resource: GET /nothing/here",
+        ),
+        (
+            "POST",
+            "/api/v2/activations",
+            404,
+            "no such resource: POST /activations",
+        ),
+        (
+            "GET",
+            "/api/v2/packages?platform=mars",
+            400,
+            "platform \"mars\" is not classic or vpc",
+        ),
+        (
+            "GET",
+            "/api/v2/nothing?platform=mars",
+            400,
+            "platform \"mars\" is not classic or vpc",
+        ),
+    ] {
+        let reply = call(&url, Sign::Ncp, method, target, vec![]).await;
+        assert_eq!(reply.status, status, "{method} {target}: {}", reply.text);
+        assert_eq!(
+            reply.json()["error"]["details"],
+            details,
+            "{method} {target}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn functiongraph_answers_what_it_does_not_serve_in_its_own_shape() {
+    let url = serve().await;
+    let urn = "urn:fss:local:p:function:demo:hello:latest";
+    for (method, target, status, message) in [
+        (
+            "DELETE",
+            "/v2/p/fgs/functions".to_string(),
+            404,
+            "can not find resource",
+        ),
+        (
+            "GET",
+            format!("/v2/p/fgs/functions/{urn}/invocations"),
+            404,
+            "can not find resource",
+        ),
+        (
+            "GET",
+            format!("/v2/p/fgs/functions/{urn}/nothing"),
+            404,
+            "can not find resource",
+        ),
+        (
+            "GET",
+            "/v2/p/fgs/functions/not-a-urn/nothing".to_string(),
+            404,
+            "can not find function",
+        ),
+        (
+            "POST",
+            "/v2/p/fgs/functions/not-a-urn/invocations".to_string(),
+            404,
+            "can not find function",
+        ),
+        (
+            "GET",
+            "/v2/p/fgs/nothing/here".to_string(),
+            404,
+            "can not find resource",
+        ),
+        (
+            "GET",
+            "/v2/other/fgs/functions".to_string(),
+            403,
+            "the project id does not match the credentials",
+        ),
+        (
+            "GET",
+            "/v2/other/fgs/nothing".to_string(),
+            403,
+            "the project id does not match the credentials",
+        ),
+    ] {
+        let reply = call(&url, Sign::Huawei, method, &target, vec![]).await;
+        assert_eq!(reply.status, status, "{method} {target}: {}", reply.text);
+        assert_eq!(reply.json()["error_msg"], message, "{method} {target}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn openwhisk_answers_what_it_does_not_serve_in_its_own_shape() {
+    let url = serve().await;
+    let ns = "/api/v1/namespaces";
+    for (method, target, status) in [
+        ("PATCH", format!("{ns}/_/actions"), 404),
+        ("POST", format!("{ns}/_/packages/demo"), 404),
+        ("GET", format!("{ns}/_/actions/a/b/c"), 404),
+        ("GET", format!("{ns}/_/nothing"), 404),
+        ("GET", format!("{ns}/other/actions?limit=-1"), 404),
+        ("GET", format!("{ns}/_/activations/nope/logs"), 404),
+        ("GET", format!("{ns}/_/actions?limit=-1"), 400),
+        (
+            "GET",
+            format!("{ns}/guest/actions/demo/hello?code=false"),
+            200,
+        ),
+    ] {
+        let reply = call(&url, Sign::OpenWhisk, method, &target, vec![]).await;
+        assert_eq!(reply.status, status, "{method} {target}: {}", reply.text);
+        if status == 404 {
+            assert_eq!(
+                reply.json()["error"],
+                "The requested resource does not exist.",
+                "{method} {target}"
+            );
+        }
+    }
+}

@@ -6,6 +6,10 @@ use providers::wire::ncp::{Exec, Limits as NcpLimits, PutActionBody, Vpc as NcpV
 use serde_json::{Map, Value};
 use std::fmt;
 
+/// How NCP writes "outside any package" in an action's path (`-/name`), and how the store
+/// keeps it on disk; an `Option` everywhere else (no package can be named so).
+pub const NO_PACKAGE: &str = "-";
+
 /// An action's address: its package (`None` outside any) and name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ActionPath {
@@ -21,7 +25,7 @@ impl ActionPath {
     pub fn parse(path: &str) -> Option<Self> {
         let (package, name) = path.split_once('/')?;
         Some(Self {
-            package: (package != "-").then(|| package.to_string()),
+            package: (package != NO_PACKAGE).then(|| package.to_string()),
             name: name.to_string(),
         })
     }
@@ -33,7 +37,7 @@ impl fmt::Display for ActionPath {
         write!(
             f,
             "{}/{}",
-            self.package.as_deref().unwrap_or("-"),
+            self.package.as_deref().unwrap_or(NO_PACKAGE),
             self.name
         )
     }

@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::draft::ActionDraft;
+use crate::draft::{ActionDraft, Code};
 use crate::error::{EngineError, ErrorCode};
 use crate::runtime::{FormattedLine, LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
@@ -420,6 +420,10 @@ impl Engine {
         live: Option<Sender<LogLine>>,
         slot: Slot,
     ) -> Result<ActivationRecord, EngineError> {
+        let path = action_path(action.package.as_deref(), &action.name);
+        let span = tracing::info_span!("invocation", activation = id, action = %path);
+        let _entered = span.enter();
+        tracing::debug!(kind = action.kind().as_str(), "invocation started");
         lock(&self.followers).insert(id.to_string(), Vec::new());
         let public = slot.caller() == Caller::Web;
         let recorded = params.clone();
@@ -466,6 +470,9 @@ impl Engine {
         };
         for follower in followers {
             let _ = follower.send(end.clone());
+        }
+        if let LiveEvent::End { status, .. } = &end {
+            tracing::debug!(status = status.as_str(), "invocation ended");
         }
         result
     }
@@ -568,16 +575,8 @@ impl Engine {
             );
         };
         let timeout_ms = exec.limits.timeout_ms;
-        let code = match exec.binary {
-            false => Ok(exec.code.clone()),
-            true => base64::engine::general_purpose::STANDARD
-                .decode(&exec.code)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or("exec.code is Base64 of something that is not UTF-8 JavaScript"),
-        };
         let params_value = Value::Object(params);
-        let (status, result, logs, memory_used, duration_ms) = match code {
+        let (status, result, logs, memory_used, duration_ms) = match source(exec) {
             Err(message) => (
                 ActivationStatus::DeveloperError,
                 json!({ "error": message }),
@@ -586,42 +585,20 @@ impl Engine {
                 0,
             ),
             Ok(code) => {
-                let main = exec
-                    .main
-                    .as_deref()
-                    .filter(|m| !m.is_empty())
-                    .unwrap_or("main");
+                let main = exec.main.as_deref().filter(|m| !m.is_empty());
                 let job = Job {
                     code,
-                    main: main.to_string(),
+                    main: main.unwrap_or("main").to_string(),
                     params: params_value.clone(),
                     options: RunOptions::for_limits(timeout_ms, exec.limits.memory_mb),
                 };
                 let out = self.pool.run_job(&job, &mut |line| {
                     self.publish(follow_id, live.as_ref(), line);
                 });
-                let (status, result) = match out.outcome {
-                    Outcome::Success(v) => (ActivationStatus::Success, v),
-                    Outcome::ApplicationError(v) => (ActivationStatus::ApplicationError, v),
-                    Outcome::DeveloperError(m) => {
-                        (ActivationStatus::DeveloperError, json!({ "error": m }))
-                    }
-                    Outcome::Timeout => (
-                        ActivationStatus::Timeout,
-                        json!({ "error": format!("The action exceeded its time limit of {timeout_ms} milliseconds.") }),
-                    ),
-                    Outcome::InternalError(m) => {
-                        (ActivationStatus::InternalError, json!({ "error": m }))
-                    }
-                };
+                let (status, result) = ended(out.outcome, timeout_ms);
                 let logs = out.logs.iter().map(LogLine::formatted).collect();
-                (
-                    status,
-                    result,
-                    logs,
-                    out.memory_used,
-                    out.duration.as_millis() as u64,
-                )
+                let duration_ms = out.duration.as_millis() as u64;
+                (status, result, logs, out.memory_used, duration_ms)
             }
         };
         ActivationRecord {
@@ -661,8 +638,12 @@ impl Engine {
             let record = match self.action(component.package.as_deref(), &component.name) {
                 Ok(action) if !action.kind().is_sequence() => {
                     let merged = self.merge_params(&action, input.clone())?;
+                    let component_id = new_id();
+                    let _component =
+                        tracing::info_span!("component", activation = %component_id, action = %component)
+                            .entered();
                     let mut record =
-                        self.run_one(&new_id(), id, &action, merged, subject, live.clone());
+                        self.run_one(&component_id, id, &action, merged, subject, live.clone());
                     self.record(&mut record, public)?;
                     record
                 }
@@ -765,6 +746,32 @@ impl Engine {
     /// Whether an action's kind makes it reachable over HTTP.
     pub fn is_web(action: &StoredAction) -> bool {
         matches!(action.kind(), ActionKind::Web | ActionKind::SequenceWeb)
+    }
+}
+
+/// An action's code as JavaScript source (Base64-decoded when binary).
+fn source(code: &Code) -> Result<String, &'static str> {
+    match code.binary {
+        false => Ok(code.code.clone()),
+        true => base64::engine::general_purpose::STANDARD
+            .decode(&code.code)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or("exec.code is Base64 of something that is not UTF-8 JavaScript"),
+    }
+}
+
+/// How a run ended, as its activation's status and result.
+fn ended(outcome: Outcome, timeout_ms: u64) -> (ActivationStatus, Value) {
+    match outcome {
+        Outcome::Success(v) => (ActivationStatus::Success, v),
+        Outcome::ApplicationError(v) => (ActivationStatus::ApplicationError, v),
+        Outcome::DeveloperError(m) => (ActivationStatus::DeveloperError, json!({ "error": m })),
+        Outcome::Timeout => (
+            ActivationStatus::Timeout,
+            json!({ "error": format!("The action exceeded its time limit of {timeout_ms} milliseconds.") }),
+        ),
+        Outcome::InternalError(m) => (ActivationStatus::InternalError, json!({ "error": m })),
     }
 }
 

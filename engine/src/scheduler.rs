@@ -69,9 +69,12 @@ impl Engine {
         let (tx, rx) = std::sync::mpsc::channel();
         let engine = self.clone();
         let (subject, run_id) = (subject.to_string(), id.clone());
+        // The run's thread carries on the caller's span (a dialect's request).
+        let span = tracing::Span::current();
         std::thread::Builder::new()
             .name(format!("invoke-{id}"))
             .spawn(move || {
+                let _entered = span.enter();
                 let result = engine.invoke_action(&run_id, &action, params, &subject, None, slot);
                 // The caller may have stopped waiting; the activation is stored either way.
                 let _ = tx.send(result);
@@ -140,6 +143,7 @@ impl Engine {
             return Ok(false);
         };
         let activation_id = job.activation_id.clone().unwrap_or_else(new_id);
+        let _queued = tracing::info_span!("queued", request = %job.request_id).entered();
         let params = job.params.as_object().cloned().unwrap_or_default();
         let action = match self.action(job.package.as_deref(), &job.action) {
             Ok(action) => action,

@@ -44,6 +44,43 @@ fn json_response(status: u16, value: &Value) -> WebResponse {
     }
 }
 
+/// A web request's parameters: its query, and its body by content type (JSON object or
+/// form fields; anything else as `__ow_body`); a raw-http action gets both as text.
+fn request_params(
+    request: &WebRequest,
+    headers: &Map<String, Value>,
+    raw: bool,
+) -> Map<String, Value> {
+    let content_type = headers
+        .get("content-type")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let body_text = String::from_utf8_lossy(&request.body).into_owned();
+    let mut params = Map::new();
+    if raw {
+        params.insert("__ow_query".into(), json!(request.query));
+        params.insert("__ow_body".into(), json!(body_text));
+        return params;
+    }
+    for (k, v) in parse_form(&request.query) {
+        params.insert(k, Value::String(v));
+    }
+    if !request.body.is_empty() {
+        match serde_json::from_slice::<Value>(&request.body) {
+            Ok(Value::Object(obj)) if content_type.contains("json") => params.extend(obj),
+            _ if content_type.contains("x-www-form-urlencoded") => {
+                for (k, v) in parse_form(&body_text) {
+                    params.insert(k, Value::String(v));
+                }
+            }
+            _ => {
+                params.insert("__ow_body".into(), json!(body_text));
+            }
+        }
+    }
+    params
+}
+
 impl Engine {
     /// Runs a web action for `request`. Non-web actions answer 404, as OpenWhisk does.
     pub fn run_web(
@@ -69,35 +106,7 @@ impl Engine {
             .iter()
             .map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.clone())))
             .collect();
-        let content_type = headers
-            .get("content-type")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let body_text = String::from_utf8_lossy(&request.body).into_owned();
-
-        let mut params = Map::new();
-        if raw {
-            params.insert("__ow_query".into(), json!(request.query));
-            params.insert("__ow_body".into(), json!(body_text));
-        } else {
-            for (k, v) in parse_form(&request.query) {
-                params.insert(k, Value::String(v));
-            }
-            if !request.body.is_empty() {
-                match serde_json::from_slice::<Value>(&request.body) {
-                    Ok(Value::Object(obj)) if content_type.contains("json") => params.extend(obj),
-                    _ if content_type.contains("x-www-form-urlencoded") => {
-                        for (k, v) in parse_form(&body_text) {
-                            params.insert(k, Value::String(v));
-                        }
-                    }
-                    _ => {
-                        params.insert("__ow_body".into(), json!(body_text));
-                    }
-                }
-            }
-        }
+        let mut params = request_params(request, &headers, raw);
         if let Some(key) = params.keys().find(|k| {
             k.starts_with("__ow_")
                 && !(k.as_str() == "__ow_body" || raw && k.as_str() == "__ow_query")

@@ -13,6 +13,7 @@ pub use queue::{AsyncFilter, AsyncRecord};
 use rusqlite::Connection;
 use std::path::Path;
 
+use crate::draft::NO_PACKAGE;
 use crate::error::EngineError;
 
 /// The migrations, in order; `PRAGMA user_version` records how many ran.
@@ -102,12 +103,9 @@ fn sql_count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// How a row says "outside any package": NCP's `-`, kept on disk (rows written before the
-/// engine's API had `Option` hold it, and no package can be named so); nothing above the
-/// store sees it.
-const NO_PACKAGE: &str = "-";
-
-/// A package as a row holds it.
+/// A package as a row holds it: "outside any package" is NCP's `-` ([`NO_PACKAGE`]) on disk
+/// (rows written before the engine's API had `Option` hold it); nothing above the store
+/// sees it.
 pub(crate) fn package_to_disk(package: Option<&str>) -> &str {
     package.unwrap_or(NO_PACKAGE)
 }
