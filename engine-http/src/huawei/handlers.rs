@@ -21,8 +21,11 @@ use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
 
 /// Default window of the async-invocation list: the last hour.
 const DEFAULT_WINDOW_MS: i64 = 3600 * 1000;
-/// How long a synchronous invocation waits.
-const SYNC_WAIT: Duration = Duration::from_secs(900);
+/// How long a synchronous invocation waits before answering with the id it goes on under.
+/// The console's client gives up after 70 s (`providers::client::TransportOptions`'s default),
+/// so a longer wait (this was 900 s) would be answered to nobody; 60 s is the other dialects'
+/// longest blocking wait too.
+pub(super) const SYNC_WAIT: Duration = Duration::from_secs(60);
 /// How long an asynchronous invocation may wait in the queue.
 const ASYNC_MAX_WAIT: Duration = Duration::from_secs(6 * 3600);
 

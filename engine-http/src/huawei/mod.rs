@@ -71,6 +71,16 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_synchronous_invoke_answers_before_the_console_gives_up() {
+        let client = providers::client::TransportOptions::default().timeout;
+        let wait = super::handlers::SYNC_WAIT;
+        assert!(
+            wait + std::time::Duration::from_secs(5) <= client,
+            "FunctionGraph waits {wait:?}, the console's client {client:?}"
+        );
+    }
+
     fn presenting(token: Option<&str>) -> HeaderMap {
         let mut headers = HeaderMap::new();
         if let Some(t) = token {
