@@ -21,7 +21,12 @@ use engine::{Engine, EngineError};
 use providers::ActivationStatus;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
+use std::time::Duration;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tracing::Instrument;
+
+/// How long a request's body may take to arrive after its head.
+pub const BODY_DEADLINE: Duration = Duration::from_secs(30);
 
 /// The largest request body accepted (NCP and OpenWhisk: 1 MB payloads).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -37,6 +42,15 @@ pub struct DialectState {
 
 /// Every dialect, on one router.
 pub fn router(engine: Arc<Engine>, keys: Arc<DialectKeys>) -> Router {
+    router_with_body_deadline(engine, keys, BODY_DEADLINE)
+}
+
+/// As [`router`], with another deadline for a request's body (tests).
+pub fn router_with_body_deadline(
+    engine: Arc<Engine>,
+    keys: Arc<DialectKeys>,
+    body_deadline: Duration,
+) -> Router {
     let state = DialectState { engine, keys };
     Router::new()
         .merge(ncp::routes(&state))
@@ -44,6 +58,10 @@ pub fn router(engine: Arc<Engine>, keys: Arc<DialectKeys>) -> Router {
         .merge(huawei::routes(&state))
         .merge(tencent::routes(&state))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // A body that does not arrive in time is an unreadable body, answered in the
+        // cloud's shape: a caller cannot hold a request open by announcing bytes it never
+        // sends (FunctionGraph and SCF wait for the body of any signed-looking request).
+        .layer(RequestBodyTimeoutLayer::new(body_deadline))
         .with_state(state)
 }
 

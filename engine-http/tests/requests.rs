@@ -1142,8 +1142,8 @@ async fn credentials_are_checked_before_the_body_is_read() {
     let (unknown, _) = strangers();
     let body = br#"{"FunctionName":"hello","Namespace":"demo"}"#;
     for (sign, method, target, status, at, code) in INVOKES {
-        // Unsigned, or signed with an unknown key, announcing a 1 MB body that never comes:
-        // refused at once, without waiting for it.
+        // Unsigned (and for NCP and OpenWhisk, whose signatures do not cover the body, signed
+        // with an unknown key), announcing a 1 MB body that never comes: refused at once.
         let unsigned = vec![("Content-Type".to_string(), "application/json".to_string())];
         let stranger = support::signed_headers(&url, &unknown, sign, method, target, body);
         let stranger = match sign {
@@ -1155,12 +1155,34 @@ async fn credentials_are_checked_before_the_body_is_read() {
             }
             _ => stranger,
         };
-        for (who, headers) in [("unsigned", unsigned), ("unknown key", stranger)] {
+        // FunctionGraph and SCF sign the body, so a signature can only fail with it: an
+        // unknown key waits for it like a known one, or the answer's timing would tell which
+        // keys exist (the body deadline bounds the wait; tested below).
+        if matches!(sign, Sign::Huawei | Sign::Tc3(_)) {
             let answer = support::send_head_only(
                 &url,
                 method,
                 target,
-                &headers,
+                &stranger,
+                1_000_000,
+                Duration::from_secs(1),
+            )
+            .await;
+            assert_eq!(
+                answer, None,
+                "{sign:?}: an unknown key was refused before its body"
+            );
+        }
+        let early: &[(&str, Vec<(String, String)>)] = match sign {
+            Sign::Huawei | Sign::Tc3(_) => &[("unsigned", unsigned)],
+            _ => &[("unsigned", unsigned), ("unknown key", stranger)],
+        };
+        for (who, headers) in early {
+            let answer = support::send_head_only(
+                &url,
+                method,
+                target,
+                headers,
                 1_000_000,
                 Duration::from_secs(5),
             )
@@ -1392,5 +1414,63 @@ async fn openwhisk_answers_what_it_does_not_serve_in_its_own_shape() {
                 "{method} {target}"
             );
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_that_never_comes_is_refused_at_the_body_deadline() {
+    let (_, engine, _workers) = support::serve_engine().await;
+    let app = engine_http::router_with_body_deadline(
+        engine,
+        std::sync::Arc::new(support::keys()),
+        Duration::from_millis(300),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let body = br#"{"FunctionName":"hello","Namespace":"demo"}"#;
+    for (sign, method, target, ..) in INVOKES {
+        if !matches!(sign, Sign::Huawei | Sign::Tc3(_)) {
+            continue;
+        }
+        // Well signed, or signed with a key the engine does not have: the same answer, at
+        // the deadline, in the cloud's shape.
+        let (unknown, _) = strangers();
+        let mut answers = Vec::new();
+        for keys in [support::keys(), unknown] {
+            let headers = support::signed_headers(&url, &keys, sign, method, target, body);
+            let started = std::time::Instant::now();
+            let answer = support::send_head_only(
+                &url,
+                method,
+                target,
+                &headers,
+                1_000_000,
+                Duration::from_secs(5),
+            )
+            .await;
+            let Some((status, text)) = answer else {
+                panic!("{sign:?}: still waiting for the body after 5 s");
+            };
+            assert!(
+                started.elapsed() < Duration::from_secs(3),
+                "{sign:?} {:?}",
+                started.elapsed()
+            );
+            assert!(
+                text.contains("The request body could not be read"),
+                "{sign:?} {status} {text}"
+            );
+            // SCF answers every error in a 200 with its own envelope, and a fresh RequestId.
+            let mut json: Value = serde_json::from_str(&text).unwrap();
+            if let Some(r) = json.get_mut("Response").and_then(Value::as_object_mut) {
+                r.remove("RequestId");
+            }
+            answers.push((status, json));
+        }
+        assert_eq!(
+            answers[0], answers[1],
+            "{sign:?}: the status tells the keys apart"
+        );
     }
 }

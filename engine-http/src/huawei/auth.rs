@@ -12,7 +12,7 @@ use crate::{DialectKeys, DialectState};
 
 /// Checks what can be checked before the handler reads the body: a configured IAM token in
 /// full; an AK/SK signature in all but the body's hash (the header's shape, the time skew,
-/// a signed host, a known access key). The handler checks the whole signature.
+/// a signed host). The handler checks the whole signature, the key among it.
 pub(super) async fn authenticate(
     State(state): State<DialectState>,
     request: Request,
@@ -29,8 +29,10 @@ pub(super) async fn authenticate(
     };
     match checked {
         // Over an empty body every check but the last runs as it will over the real one:
-        // only `BadSignature` can depend on the body, so that one waits for the handler.
-        Ok(_) | Err(VerifyError::BadSignature) => next.run(request).await,
+        // only `BadSignature` can depend on the body, so that one waits for the handler. An
+        // unknown key waits too: refusing it at once would tell a caller, by the answer's
+        // timing, which keys exist. The dialects' body deadline bounds the wait.
+        Ok(_) | Err(VerifyError::BadSignature | VerifyError::UnknownKey) => next.run(request).await,
         Err(_) => FgsError::refused().into_response(),
     }
 }

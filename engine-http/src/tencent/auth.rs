@@ -11,7 +11,7 @@ use crate::{DialectKeys, DialectState};
 
 /// Checks what of TC3-HMAC-SHA256 can be checked before the handler reads the body: the
 /// `Authorization` header's shape, the time skew, the credential date, a signed host, every
-/// signed header present, a known secret id. The handler checks the whole signature.
+/// signed header present. The handler checks the whole signature, the secret id among it.
 pub(super) async fn authenticate(
     State(state): State<DialectState>,
     request: Request,
@@ -24,8 +24,10 @@ pub(super) async fn authenticate(
     };
     match checked {
         // Over an empty body every check but the last runs as it will over the real one:
-        // only `BadSignature` can depend on the body, so that one waits for the handler.
-        Ok(_) | Err(VerifyError::BadSignature) => next.run(request).await,
+        // only `BadSignature` can depend on the body, so that one waits for the handler. An
+        // unknown key waits too: refusing it at once would tell a caller, by the answer's
+        // timing, which keys exist. The dialects' body deadline bounds the wait.
+        Ok(_) | Err(VerifyError::BadSignature | VerifyError::UnknownKey) => next.run(request).await,
         Err(e) => ScfError::signature(&e).into_response(),
     }
 }
