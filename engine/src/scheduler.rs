@@ -186,13 +186,7 @@ impl Engine {
             Ok(a) if a.status.is_success() => (AsyncStatus::Success, 0, String::new(), a.id),
             Ok(a) => {
                 let message = a
-                    .result
-                    .get("error")
-                    .map(|e| {
-                        e.as_str()
-                            .map(str::to_string)
-                            .unwrap_or_else(|| e.to_string())
-                    })
+                    .error_text()
                     .unwrap_or_else(|| a.status.as_str().to_string());
                 (AsyncStatus::Fail, a.status_code(), message, a.id)
             }

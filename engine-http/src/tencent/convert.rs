@@ -162,15 +162,7 @@ pub(super) fn legacy_log(a: &ActivationRecord) -> wire::LegacyLog {
 /// A `RequestResponse` Invoke that ended: its result, or its error in `ErrMsg`.
 pub(super) fn invoked(a: &ActivationRecord) -> Response {
     let success = a.status.is_success();
-    let err_msg = a
-        .result
-        .get("error")
-        .map(|e| {
-            e.as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| e.to_string())
-        })
-        .unwrap_or_default();
+    let err_msg = a.error_text().unwrap_or_default();
     ok(wire::InvokeResponse {
         result: wire::InvokeResult {
             function_request_id: a.id.clone(),

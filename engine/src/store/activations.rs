@@ -46,6 +46,15 @@ pub struct ActivationRecord {
 }
 
 impl ActivationRecord {
+    /// The result's `error` as text (a string as it is, anything else as JSON), if any.
+    pub fn error_text(&self) -> Option<String> {
+        self.result.get("error").map(|e| {
+            e.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| e.to_string())
+        })
+    }
+
     /// OpenWhisk's status code: 0 success, 1 application error, 2 developer error (and
     /// timeout), 3 internal error.
     pub fn status_code(&self) -> i64 {
