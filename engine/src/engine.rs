@@ -9,7 +9,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::draft::{ActionDraft, Code};
 use crate::error::{EngineError, ErrorCode};
@@ -43,6 +43,9 @@ pub struct EngineOptions {
     pub durability: Durability,
     /// The worker processes actions run in.
     pub worker: WorkerOptions,
+    /// A sequence ends by this however many components it has (each component also within
+    /// its own limit): the longest an action may run.
+    pub sequence_timeout: Duration,
 }
 
 impl Default for EngineOptions {
@@ -56,6 +59,7 @@ impl Default for EngineOptions {
             max_queued: 10_000,
             durability: Durability::default(),
             worker: WorkerOptions::default(),
+            sequence_timeout: Duration::from_millis(*validate::TIMEOUT_RANGE.end()),
         }
     }
 }
@@ -90,6 +94,16 @@ pub enum LiveEvent {
         /// The result object.
         result: Value,
     },
+}
+
+/// Who follows a run, and by when it must end at the latest.
+struct Watch<'a> {
+    /// The activation whose followers see its lines (a sequence's, for its components).
+    follow_id: &'a str,
+    /// The caller's own channel for the lines.
+    live: Option<Sender<LogLine>>,
+    /// The end of the sequence the run belongs to.
+    until: Option<Instant>,
 }
 
 /// The most bytes of parameters kept with a public web-action invocation's activation.
@@ -432,7 +446,12 @@ impl Engine {
                 self.invoke_sequence(id, action, params, subject, live, public)
             } else {
                 self.merge_params(action, params).and_then(|merged| {
-                    let mut record = self.run_one(id, id, action, merged, subject, live);
+                    let watch = Watch {
+                        follow_id: id,
+                        live,
+                        until: None,
+                    };
+                    let mut record = self.run_one(id, action, merged, subject, &watch);
                     self.record(&mut record, public)?;
                     Ok(record)
                 })
@@ -553,11 +572,10 @@ impl Engine {
     fn run_one(
         &self,
         id: &str,
-        follow_id: &str,
         action: &StoredAction,
         params: Map<String, Value>,
         subject: &str,
-        live: Option<Sender<LogLine>>,
+        watch: &Watch<'_>,
     ) -> ActivationRecord {
         let start_ms = now_ms();
         let Some(exec) = action.draft.code() else {
@@ -574,7 +592,16 @@ impl Engine {
                 "a sequence has no code to run",
             );
         };
-        let timeout_ms = exec.limits.timeout_ms;
+        // A sequence's component gets its own limit or what is left of the sequence's.
+        let timeout_ms = match watch.until {
+            Some(until) => {
+                let left = until.saturating_duration_since(Instant::now()).as_millis();
+                exec.limits
+                    .timeout_ms
+                    .min(u64::try_from(left).unwrap_or(u64::MAX))
+            }
+            None => exec.limits.timeout_ms,
+        };
         let params_value = Value::Object(params);
         let (status, result, logs, memory_used, duration_ms) = match source(exec) {
             Err(message) => (
@@ -593,7 +620,7 @@ impl Engine {
                     options: RunOptions::for_limits(timeout_ms, exec.limits.memory_mb),
                 };
                 let out = self.pool.run_job(&job, &mut |line| {
-                    self.publish(follow_id, live.as_ref(), line);
+                    self.publish(watch.follow_id, watch.live.as_ref(), line);
                 });
                 let (status, result) = ended(out.outcome, timeout_ms);
                 let logs = out.logs.iter().map(LogLine::formatted).collect();
@@ -630,10 +657,18 @@ impl Engine {
         public: bool,
     ) -> Result<ActivationRecord, EngineError> {
         let start_ms = now_ms();
+        // The whole sequence ends by this, however many components it has.
+        let until = Instant::now() + self.options.sequence_timeout;
+        let watch = Watch {
+            follow_id: id,
+            live,
+            until: Some(until),
+        };
         let components = sequence.draft.components();
         let mut input = params.clone();
         let mut ids = Vec::new();
         let mut last: Option<ActivationRecord> = None;
+        let mut cut = None;
         for component in components {
             let record = match self.action(component.package.as_deref(), &component.name) {
                 Ok(action) if !action.kind().is_sequence() => {
@@ -642,8 +677,7 @@ impl Engine {
                     let _component =
                         tracing::info_span!("component", activation = %component_id, action = %component)
                             .entered();
-                    let mut record =
-                        self.run_one(&component_id, id, &action, merged, subject, live.clone());
+                    let mut record = self.run_one(&component_id, &action, merged, subject, &watch);
                     self.record(&mut record, public)?;
                     record
                 }
@@ -671,12 +705,26 @@ impl Engine {
             if failed {
                 break;
             }
+            if Instant::now() >= until && ids.len() < components.len() {
+                let limit = self.options.sequence_timeout.as_millis();
+                cut = Some(format!(
+                    "The sequence exceeded its time limit of {limit} milliseconds with {} of its {} components not run.",
+                    components.len() - ids.len(),
+                    components.len()
+                ));
+                break;
+            }
         }
         let end_ms = now_ms();
         let duration_ms = (end_ms - start_ms).max(0) as u64;
-        let (status, result, memory_used) = match &last {
-            Some(r) => (r.status, r.result.clone(), r.memory_used),
-            None => (ActivationStatus::Success, json!({}), 0),
+        let (status, result, memory_used) = match (&last, cut) {
+            (last, Some(error)) => (
+                ActivationStatus::Timeout,
+                json!({ "error": error }),
+                last.as_ref().map_or(0, |r| r.memory_used),
+            ),
+            (Some(r), None) => (r.status, r.result.clone(), r.memory_used),
+            (None, None) => (ActivationStatus::Success, json!({}), 0),
         };
         let mut record = ActivationRecord {
             id: id.to_string(),

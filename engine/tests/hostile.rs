@@ -689,3 +689,38 @@ fn a_public_caller_cannot_fill_the_disk_through_recorded_parameters() {
         100_000
     );
 }
+
+#[test]
+fn a_sequence_ends_by_its_own_deadline_however_many_components_it_has() {
+    let e = engine_with(EngineOptions {
+        sequence_timeout: Duration::from_secs(1),
+        ..common::options()
+    });
+    let nap = "function main(p) { return new Promise((ok) => setTimeout(() => ok({ n: (p.n || 0) + 1 }), 600)); }";
+    e.put_ncp(None, "nap", None, &body(nap, 10_000, 128))
+        .unwrap();
+    let components: Vec<&str> = vec!["-/nap"; 5];
+    e.put_ncp(
+        None,
+        "naps",
+        Some("sequence"),
+        &json!({"exec": {"kind": "sequence", "components": components}}),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let record = e.invoke(None, "naps", Map::new(), "guest", None).unwrap();
+    // Five components of 0.6 s each would take 3 s; the sequence stops at its 1 s.
+    assert!(
+        started.elapsed() < Duration::from_millis(2_000),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        record.status,
+        ActivationStatus::Timeout,
+        "{:?}",
+        record.result
+    );
+    assert!(record.components.len() < 5, "{:?}", record.components);
+    assert_eq!(e.running(), 0);
+}
