@@ -578,7 +578,7 @@ fn shutdown_waits_no_longer_than_a_runaway_deadline() {
 }
 
 #[test]
-fn workers_run_with_an_address_space_limit_and_no_core_dumps() {
+fn workers_run_with_an_address_space_limit_no_core_dumps_and_a_system_call_filter() {
     let e = engine_with(common::options());
     let code = "function main() { return {}; }";
     e.put_ncp(None, "idle", None, &body(code, 1_000, 128))
@@ -607,6 +607,17 @@ fn workers_run_with_an_address_space_limit_and_no_core_dumps() {
             continue; // it ended meanwhile (another test's worker)
         };
         checked += 1;
+        // The system-call allow-list is installed (mode 2: filter) with no_new_privs.
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name).map(str::trim))
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(field("Seccomp:"), "2", "{status}");
+        assert_eq!(field("NoNewPrivs:"), "1", "{status}");
         let row = |name: &str| {
             limits
                 .lines()

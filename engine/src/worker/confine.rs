@@ -10,7 +10,8 @@ pub(crate) const PARENT_ENV: &str = "FNCONSOLE_WORKER_PARENT";
 /// Environment variable: the address-space limit, bytes.
 pub(crate) const ADDRESS_SPACE_ENV: &str = "FNCONSOLE_WORKER_ADDRESS_SPACE";
 
-/// Dies with the parent, limits the address space and open files, writes no core dumps.
+/// Dies with the parent, limits the address space and open files, writes no core dumps, and
+/// keeps only the system calls it needs.
 pub(crate) fn confine() -> Result<(), String> {
     set_parent_process_death_signal(Some(Signal::KILL))
         .map_err(|e| format!("cannot ask to die with the engine: {e}"))?;
@@ -39,7 +40,8 @@ pub(crate) fn confine() -> Result<(), String> {
     limit(Resource::Core, 0).map_err(|e| format!("cannot turn off core dumps: {e}"))?;
     // stdin, stdout, stderr and a few for the runtime; actions open nothing.
     limit(Resource::Nofile, 16).map_err(|e| format!("cannot limit open files: {e}"))?;
-    Ok(())
+    // Last: after it, only the calls a running worker needs are left.
+    super::syscalls::restrict()
 }
 
 fn env_number(name: &str) -> Option<u64> {

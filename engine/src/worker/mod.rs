@@ -6,7 +6,8 @@
 //! binary started with a hidden subcommand ([`WORKER_SUBCOMMAND`]) that calls [`serve`] —
 //! which the engine kills when the deadline plus a short grace passes. Workers are long-lived
 //! and reused for many invocations (a killed one is replaced), run with a cleared
-//! environment, an address-space limit and no core dumps, and die with their parent.
+//! environment, an address-space limit, no core dumps and a system-call allow-list
+//! (seccomp), and die with their parent.
 //!
 //! The protocol is one JSON object a line over the worker's stdin and stdout
 //! ([`protocol`]): a job in; its console lines as they are written, then its end, out.
@@ -17,6 +18,7 @@ mod confine;
 mod lines;
 mod pool;
 pub(crate) mod protocol;
+mod syscalls;
 
 pub use child::serve;
 pub use pool::{WorkerPool, WorkerStats};
