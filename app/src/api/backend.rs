@@ -96,9 +96,9 @@ pub(crate) async fn listing(
     }
     let mut actions = match client {
         // NCP lists one package at a time: the top level, then each package.
-        Client::Ncp(ncp) => {
-            for name in ncp.list_packages().await? {
-                packages.entry(name).or_insert(None);
+        Client::Ncp(_) => {
+            for p in client.list_packages(&PageRequest::first(u64::MAX)).await?.items {
+                packages.entry(p.name).or_insert(p.description);
             }
             let mut all = all_actions(client, &ActionQuery::default()).await?;
             for name in packages.keys() {
