@@ -61,7 +61,9 @@ async fn the_ncp_client_round_trips_every_capability_on_both_base_paths() {
     let url = serve().await;
     for base in ["/api/v2", "/ncf/api/v2"] {
         let c = ncp(&url, base, "ncp-sk");
-        assert_eq!(c.list_packages().await.unwrap(), ["demo"]);
+        let packages = c.list_packages(&PageRequest::first(50)).await.unwrap();
+        let names: Vec<&str> = packages.items.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["demo"]);
         let name = format!("echo{}", base.len());
         let saved = c
             .put_action(&spec(
@@ -147,7 +149,7 @@ async fn ncp_returns_only_the_activation_id_past_the_timeout_query() {
 async fn ncp_refuses_a_bad_signature_and_answers_documented_codes() {
     let url = serve().await;
     let error = ncp(&url, "/api/v2", "wrong")
-        .list_packages()
+        .list_packages(&PageRequest::first(50))
         .await
         .unwrap_err();
     assert_eq!(
@@ -601,4 +603,113 @@ mod scf {
             Some("ResourceNotFound.Function")
         );
     }
+}
+
+/// The package the package tests write, with a description and a default parameter.
+fn tools() -> PackageSpec {
+    PackageSpec {
+        name: "tools".into(),
+        description: Some("made by the client".into()),
+        parameters: serde_json::from_value(json!({"place": "the tools package"})).unwrap(),
+    }
+}
+
+/// The names `c` lists.
+async fn package_names(c: &impl Operations) -> Vec<String> {
+    let page = c.list_packages(&PageRequest::first(50)).await.unwrap();
+    page.items.into_iter().map(|p| p.name).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ncp_client_writes_and_deletes_packages_and_a_non_empty_one_is_refused_with_80109() {
+    let url = serve().await;
+    for base in ["/api/v2", "/ncf/api/v2"] {
+        let c = ncp(&url, base, "ncp-sk");
+        assert_eq!(c.put_package(&tools()).await.unwrap(), tools());
+        let listed = c.list_packages(&PageRequest::first(50)).await.unwrap();
+        assert!(listed.items.contains(&tools().summary()), "{listed:?}");
+        assert_eq!(listed.total, Some(2));
+
+        // Its parameters reach its actions, under the action's own.
+        c.put_action(&ActionSpec {
+            action: ActionRef::in_package("tools", "echo"),
+            ..spec("echo", "function main(p) { return p; }")
+        })
+        .await
+        .unwrap();
+        let request = InvocationRequest {
+            action: ActionRef::in_package("tools", "echo"),
+            params: Default::default(),
+            blocking: true,
+            wait_ms: Some(30_000),
+        };
+        let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else {
+            panic!("expected a result")
+        };
+        assert_eq!(
+            done.result.unwrap(),
+            json!({"greeting": "hi", "place": "the tools package"})
+        );
+
+        let error = c.delete_package("tools").await.unwrap_err();
+        assert_eq!(
+            (error.kind, error.status, error.code.as_deref()),
+            (ErrorKind::Invalid, Some(409), Some("80109"))
+        );
+        assert!(
+            error.to_string().starts_with(
+                "the package still holds actions; delete them first (provider said 80109: "
+            ),
+            "{error}"
+        );
+        c.delete_action(&ActionRef::in_package("tools", "echo"))
+            .await
+            .unwrap();
+        c.delete_package("tools").await.unwrap();
+        assert_eq!(package_names(&c).await, ["demo"]);
+        let error = c.delete_package("tools").await.unwrap_err();
+        assert_eq!(
+            (error.kind, error.code.as_deref()),
+            (ErrorKind::NotFound, Some("80101"))
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_openwhisk_client_writes_and_deletes_packages_and_a_non_empty_one_is_refused_with_409()
+{
+    let url = serve().await;
+    let c = ow(&url, support::OW_AUTH);
+    assert_eq!(c.put_package(&tools()).await.unwrap(), tools());
+    // Written again: `overwrite=true` replaces it.
+    let described = PackageSpec {
+        description: Some("described again".into()),
+        ..tools()
+    };
+    assert_eq!(c.put_package(&described).await.unwrap(), described);
+    let listed = c.list_packages(&PageRequest::first(50)).await.unwrap();
+    assert!(listed.items.contains(&described.summary()), "{listed:?}");
+    // The same engine's NCP dialect sees it.
+    assert_eq!(
+        package_names(&ncp(&url, "/api/v2", "ncp-sk")).await,
+        ["demo", "tools"]
+    );
+
+    let error = c.delete_package("demo").await.unwrap_err();
+    assert_eq!((error.kind, error.status), (ErrorKind::Invalid, Some(409)));
+    assert_eq!(
+        error.explanation,
+        "the package still holds actions; delete them first (HTTP 409)"
+    );
+    assert!(
+        error
+            .provider_message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("Package not empty")),
+        "{error}"
+    );
+    c.delete_package("tools").await.unwrap();
+    assert_eq!(package_names(&c).await, ["demo"]);
+    let error = c.delete_package("tools").await.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::NotFound);
 }

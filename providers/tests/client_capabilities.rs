@@ -100,6 +100,11 @@ async fn call(client: &Client, capability: Capability) -> Vec<Result<(), Provide
             done(client.put_action(&spec).await),
             done(client.delete_action(&action).await),
         ],
+        Capability::PackagesList => vec![done(client.list_packages(&page).await)],
+        Capability::PackagesWrite => vec![
+            done(client.put_package(&PackageSpec::named("demo")).await),
+            done(client.delete_package("demo").await),
+        ],
         Capability::Invoke => {
             let request = InvocationRequest {
                 action: action.clone(),
@@ -185,4 +190,22 @@ async fn what_a_provider_cannot_do_is_named() {
         error.explanation,
         "Huawei FunctionGraph lists every function of the namespace; it cannot list one package's"
     );
+    let error = huawei.delete_package("demo").await.unwrap_err();
+    assert_eq!(
+        (error.kind, error.explanation.as_str()),
+        (
+            ErrorKind::Unsupported,
+            "Huawei FunctionGraph does not offer creating, updating and deleting packages"
+        )
+    );
+}
+
+#[test]
+fn packages_are_written_where_they_exist_and_nowhere_else() {
+    for client in clients() {
+        let packages = [Capability::PackagesList, Capability::PackagesWrite];
+        let has = packages.map(|c| client.capabilities().has(c));
+        let expected = matches!(client.kind(), ProviderKind::Ncp | ProviderKind::Openwhisk);
+        assert_eq!(has, [expected; 2], "{}", client.kind());
+    }
 }

@@ -89,7 +89,7 @@ async fn a_500_without_an_error_body_keeps_the_status_and_a_snippet() {
 #[tokio::test]
 async fn reads_are_retried_on_503_but_invokes_are_not() {
     let (c, count) = answering(http("503 Service Unavailable", "application/json", "{}")).await;
-    let error = c.list_packages().await.unwrap_err();
+    let error = c.list_packages(&PageRequest::first(10)).await.unwrap_err();
     assert_eq!(error.status, Some(503));
     assert_eq!(count.get(), 3, "one attempt and two retries");
     let _ = c.invoke(&invoke_request()).await.unwrap_err();
@@ -207,7 +207,10 @@ async fn each_misbehaviour_is_an_error_that_says_what() {
         let (url, _) = raw_server(fault.answer, fault.delay).await;
         let client = client(&url, fault.timeout);
         let error = match fault.call {
-            Call::Read => client.list_packages().await.map(drop),
+            Call::Read => client
+                .list_packages(&PageRequest::first(10))
+                .await
+                .map(drop),
             Call::Invoke => client.invoke(&invoke_request()).await.map(drop),
         }
         .expect_err(fault.what);
@@ -231,7 +234,7 @@ async fn an_unreachable_endpoint_is_named_and_no_url_with_a_signature_leaks() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let error = client(&url, Duration::from_secs(5))
-        .list_packages()
+        .list_packages(&PageRequest::first(10))
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Network);
@@ -252,7 +255,7 @@ async fn an_unreachable_endpoint_is_named_and_no_url_with_a_signature_leaks() {
 async fn an_unknown_host_is_named() {
     let url = "http://fnconsole-test.invalid";
     let error = client(url, Duration::from_secs(10))
-        .list_packages()
+        .list_packages(&PageRequest::first(10))
         .await
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Network, "{error}");

@@ -50,6 +50,13 @@ fn answer(actions: &Actions, request: &Received) -> Response {
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     match (request.method.as_str(), segments.as_slice()) {
         ("GET", ["packages"]) => Json(json!({"content": [{"name": "pkg01", "description": "demo"}]})).into_response(),
+        ("PUT", ["packages", p]) => {
+            let body = request.json();
+            Json(json!({"content": {"name": p, "namespace": "ns", "description": body["description"], "parameters": body["parameters"]}})).into_response()
+        }
+        // pkg01 holds actions; any other package is empty.
+        ("DELETE", ["packages", "pkg01"]) => ncp_error(StatusCode::CONFLICT, "80109", "PACKAGE_NOT_EMPTY"),
+        ("DELETE", ["packages", _p]) => StatusCode::NO_CONTENT.into_response(),
         ("GET", ["packages", _p, "actions"]) => {
             let actions: Vec<Value> = actions.lock().unwrap().iter().map(|(n, _)| json!({"name": n, "type": "basic", "runtime": "nodejs:16"})).collect();
             Json(json!({"content": {"actions": actions}})).into_response()
@@ -159,7 +166,11 @@ fn hello() -> ActionRef {
 #[tokio::test]
 async fn signed_requests_are_accepted_and_actions_round_trip() {
     let (client, fake) = setup(SK).await;
-    assert_eq!(client.list_packages().await.unwrap(), ["pkg01"]);
+    let packages = client.list_packages(&PageRequest::first(10)).await.unwrap();
+    assert_eq!(
+        (packages.items[0].name.as_str(), packages.total),
+        ("pkg01", Some(1))
+    );
 
     let saved = client.put_action(&spec("hello", 60_000)).await.unwrap();
     assert_eq!(
@@ -244,7 +255,10 @@ async fn an_actions_activations_page_by_number_and_read_through_it() {
 #[tokio::test]
 async fn a_wrong_secret_is_refused_with_the_gateways_code() {
     let (client, _) = setup("not-the-secret").await;
-    let error = client.list_packages().await.unwrap_err();
+    let error = client
+        .list_packages(&PageRequest::first(10))
+        .await
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Auth);
     assert_eq!(error.status, Some(401));
     assert_eq!(error.code.as_deref(), Some("200"));
@@ -329,4 +343,54 @@ async fn every_activation_is_listed_without_an_action_but_read_through_one() {
         .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Invalid);
     assert_eq!(fake.received().len(), 1, "nothing more was sent");
+}
+
+#[tokio::test]
+async fn packages_are_listed_written_and_deleted_as_signed_requests() {
+    let (client, fake) = setup(SK).await;
+    let listed = client.list_packages(&PageRequest::first(10)).await.unwrap();
+    assert_eq!(
+        listed.items,
+        [PackageSummary {
+            name: "pkg01".into(),
+            description: Some("demo".into())
+        }]
+    );
+    assert_eq!(fake.last().line(), "GET /api/v2/packages?platform=classic");
+
+    let spec = PackageSpec {
+        name: "new pkg".into(),
+        description: Some("made here".into()),
+        parameters: serde_json::from_value(json!({"place": "NCloud"})).unwrap(),
+    };
+    assert_eq!(client.put_package(&spec).await.unwrap(), spec);
+    let put = fake.last();
+    assert_eq!(
+        put.line(),
+        "PUT /api/v2/packages/new%20pkg?platform=classic"
+    );
+    assert_eq!(
+        put.json(),
+        json!({"description": "made here", "parameters": {"place": "NCloud"}})
+    );
+
+    client.delete_package("new pkg").await.unwrap();
+    assert_eq!(
+        fake.last().line(),
+        "DELETE /api/v2/packages/new%20pkg?platform=classic"
+    );
+}
+
+#[tokio::test]
+async fn a_package_that_holds_actions_is_refused_with_80109_explained() {
+    let (client, _) = setup(SK).await;
+    let error = client.delete_package("pkg01").await.unwrap_err();
+    assert_eq!(
+        (error.kind, error.status, error.code.as_deref()),
+        (ErrorKind::Invalid, Some(409), Some("80109"))
+    );
+    assert_eq!(
+        error.to_string(),
+        "the package still holds actions; delete them first (provider said 80109: PACKAGE_NOT_EMPTY)"
+    );
 }

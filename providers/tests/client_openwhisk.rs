@@ -94,6 +94,23 @@ fn answer(actions: &Actions, request: &Received) -> Response {
             }
             Json(ok(name, json!({"echo": params})).json()).into_response()
         }
+        ("GET", ["packages"]) => Json(json!([{"namespace": "guest", "name": "utils", "version": "0.0.1", "publish": false,
+            "annotations": [{"key": "description", "value": "shared"}], "parameters": [], "binding": {}}])).into_response(),
+        ("PUT", ["packages", name]) => {
+            if !query.contains("overwrite=true") {
+                return (StatusCode::CONFLICT, Json(json!({"error": "resource already exists", "code": "tx5"}))).into_response();
+            }
+            let mut package = request.json();
+            package["namespace"] = json!("guest");
+            package["name"] = json!(name);
+            package["version"] = json!("0.0.1");
+            Json(package).into_response()
+        }
+        // utils holds actions; any other package is empty (OpenWhisk answers the deleted entity).
+        ("DELETE", ["packages", "utils"]) => (StatusCode::CONFLICT, Json(json!({
+            "error": "Package not empty (contains 1 entity). Set force param or delete package contents.", "code": "tx6"
+        }))).into_response(),
+        ("DELETE", ["packages", name]) => Json(json!({"namespace": "guest", "name": name, "annotations": [], "parameters": []})).into_response(),
         ("GET", ["activations"]) if query.contains("count=true") => Json(json!({"activations": 42})).into_response(),
         ("GET", ["activations"]) => Json(json!([ok("hello", json!({})).json()])).into_response(),
         ("GET", ["activations", _id, "result"]) => Json(json!({"status": "application error", "statusCode": 1, "success": false, "result": {"error": "bad"}})).into_response(),
@@ -255,5 +272,74 @@ async fn a_missing_action_is_not_found() {
     assert_eq!(
         error.provider_message.as_deref(),
         Some("The requested resource does not exist.")
+    );
+}
+
+#[tokio::test]
+async fn packages_are_listed_and_written_with_overwrite_and_deleted() {
+    let (client, fake) = setup(AUTH).await;
+    let listed = client
+        .list_packages(&PageRequest {
+            offset: 200,
+            limit: 500,
+            cursor: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.items,
+        [PackageSummary {
+            name: "utils".into(),
+            description: Some("shared".into())
+        }]
+    );
+    assert_eq!(
+        fake.last().line(),
+        "GET /api/v1/namespaces/_/packages?limit=200&skip=200"
+    );
+
+    let spec = PackageSpec {
+        name: "tools".into(),
+        description: Some("made here".into()),
+        parameters: serde_json::from_value(json!({"place": "here"})).unwrap(),
+    };
+    assert_eq!(client.put_package(&spec).await.unwrap(), spec);
+    let put = fake.last();
+    assert_eq!(
+        put.line(),
+        "PUT /api/v1/namespaces/_/packages/tools?overwrite=true"
+    );
+    assert_eq!(
+        (&put.json()["annotations"], &put.json()["parameters"]),
+        (
+            &json!([{"key": "description", "value": "made here"}]),
+            &json!([{"key": "place", "value": "here"}])
+        )
+    );
+
+    client.delete_package("tools").await.unwrap();
+    assert_eq!(
+        fake.last().line(),
+        "DELETE /api/v1/namespaces/_/packages/tools"
+    );
+}
+
+#[tokio::test]
+async fn a_package_that_holds_actions_is_refused_with_409_explained() {
+    let (client, _) = setup(AUTH).await;
+    let error = client.delete_package("utils").await.unwrap_err();
+    assert_eq!((error.kind, error.status), (ErrorKind::Invalid, Some(409)));
+    assert_eq!(
+        error.explanation,
+        "the package still holds actions; delete them first (HTTP 409)"
+    );
+    assert_eq!(
+        error.provider_message.as_deref(),
+        Some("Package not empty (contains 1 entity). Set force param or delete package contents.")
+    );
+    assert_eq!(
+        error.code.as_deref(),
+        Some("tx6"),
+        "the transaction id is kept"
     );
 }

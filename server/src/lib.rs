@@ -119,7 +119,6 @@ pub async fn run() -> Result<(), ServeError> {
 
     let addr = config.server.listen;
     let local = engine.as_ref().map(|e| clients::LocalEngine {
-        engine: e.engine.clone(),
         keys: e.keys.clone(),
     });
     let state = AppState::with_engine(config, site::options(addr), local.as_ref());

@@ -174,16 +174,18 @@ pub async fn save_package(
     name: String,
     description: Option<String>,
 ) -> Result<PackageSummary, AppError> {
+    use providers::client::Operations;
     super::guard::guard(<SavePackage as leptos::server_fn::ServerFn>::PATH)?;
     validate_name("name", &name)?;
     let c = super::backend::connection(Some(&connection))?;
-    let description = description.filter(|d| !d.trim().is_empty());
-    super::backend::package_store(&c)?
-        .put(&name, description.as_deref())
-        .await?;
+    let spec = providers::PackageSpec {
+        description: description.filter(|d| !d.trim().is_empty()),
+        ..providers::PackageSpec::named(name)
+    };
+    let stored = super::backend::client(&c)?.put_package(&spec).await?;
     Ok(PackageSummary {
-        name,
-        description,
+        name: stored.name,
+        description: stored.description,
         actions: 0,
     })
 }
@@ -232,9 +234,10 @@ pub async fn delete_action(
 /// Deletes an empty package (one that still holds actions is refused by the provider).
 #[server(endpoint = "delete_package")]
 pub async fn delete_package(connection: String, name: String) -> Result<(), AppError> {
+    use providers::client::Operations;
     super::guard::guard(<DeletePackage as leptos::server_fn::ServerFn>::PATH)?;
     let c = super::backend::connection(Some(&connection))?;
-    Ok(super::backend::package_store(&c)?.delete(&name).await?)
+    Ok(super::backend::client(&c)?.delete_package(&name).await?)
 }
 
 #[cfg(test)]

@@ -4,18 +4,17 @@
 use providers::client::{Client, Operations};
 use providers::{
     ActionExec, ActionKind, ActionLimits, ActionQuery, ActionRef, ActionSpec, ActionSummary,
-    ErrorKind, Page, PageRequest, ProviderError,
+    Capability, ErrorKind, Page, PageRequest, ProviderError,
 };
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use super::actions::{NewAction, PackageSummary};
-use crate::context::server::{ConnectionClient, ConnectionClients, PackageStore};
+use crate::context::server::{ConnectionClient, ConnectionClients};
 use crate::errors::AppError;
 
-/// Actions asked for per page (OpenWhisk's most; the others cap it to their own).
+/// Items asked for per page (OpenWhisk's most; the others cap it to their own).
 const PAGE: u64 = 200;
-/// Most actions listed for one connection (NCP allows 500 per namespace).
+/// Most items listed for one connection (NCP allows 500 actions per namespace).
 const MOST: usize = 5_000;
 
 /// The connection `id`, or the first configured one when `None`.
@@ -40,28 +39,27 @@ pub(crate) fn client(c: &ConnectionClient) -> Result<&Client, AppError> {
     c.client.as_ref().map_err(|e| AppError::from(e.clone()))
 }
 
-/// Where the connection's packages are written, or a named `Unsupported`.
-pub(crate) fn package_store(c: &ConnectionClient) -> Result<Arc<dyn PackageStore>, AppError> {
-    c.packages
-        .clone()
-        .ok_or_else(|| AppError::Unsupported(packages_read_only(c).unwrap_or_default()))
-}
-
-/// Why packages cannot be created or deleted on `c`, when they cannot.
+/// Why packages cannot be created or deleted on `c`, when they cannot: its client does not
+/// offer [`Capability::PackagesWrite`], or could not be built.
 pub(crate) fn packages_read_only(c: &ConnectionClient) -> Option<String> {
-    c.packages.is_none().then(|| {
+    let writable = c
+        .client
+        .as_ref()
+        .is_ok_and(|client| client.capabilities().has(Capability::PackagesWrite));
+    (!writable).then(|| {
         format!(
-            "The console cannot create or delete {} packages yet: use the provider's own console or CLI.",
+            "The console cannot create or delete {} packages: use the provider's own console or CLI.",
             c.summary.provider
         )
     })
 }
 
-/// Every action `query` lists, page after page.
-async fn all_actions(
-    client: &Client,
-    query: &ActionQuery,
-) -> Result<Vec<ActionSummary>, ProviderError> {
+/// Every item `list` answers, page after page (at most [`MOST`]).
+async fn every<T, F, Fut>(mut list: F) -> Result<Vec<T>, ProviderError>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = Result<Page<T>, ProviderError>>,
+{
     let mut all = Vec::new();
     loop {
         let request = PageRequest {
@@ -69,7 +67,7 @@ async fn all_actions(
             limit: PAGE,
             cursor: None,
         };
-        let Page { items, total, .. } = client.list_actions(query, &request).await?;
+        let Page { items, total, .. } = list(request).await?;
         let got = items.len();
         all.extend(items);
         let done = got == 0
@@ -82,6 +80,14 @@ async fn all_actions(
     }
 }
 
+/// Every action `query` lists.
+async fn all_actions(
+    client: &Client,
+    query: &ActionQuery,
+) -> Result<Vec<ActionSummary>, ProviderError> {
+    every(|page| async move { client.list_actions(query, &page).await }).await
+}
+
 /// Everything `c` holds: packages by name with their counts, and actions (top-level first,
 /// then by package and name).
 pub(crate) async fn listing(
@@ -89,17 +95,17 @@ pub(crate) async fn listing(
 ) -> Result<(Vec<PackageSummary>, Vec<ActionSummary>), AppError> {
     let client = client(c)?;
     let mut packages: BTreeMap<String, Option<String>> = BTreeMap::new();
-    if let Some(store) = &c.packages {
-        for p in store.list().await? {
+    // Where packages are listed, empty ones are shown too; elsewhere (FunctionGraph, SCF)
+    // they are those the actions name.
+    if client.capabilities().has(Capability::PackagesList) {
+        let listed = every(|page| async move { client.list_packages(&page).await }).await?;
+        for p in listed {
             packages.insert(p.name, p.description);
         }
     }
     let mut actions = match client {
         // NCP lists one package at a time: the top level, then each package.
-        Client::Ncp(ncp) => {
-            for name in ncp.list_packages().await? {
-                packages.entry(name).or_insert(None);
-            }
+        Client::Ncp(_) => {
             let mut all = all_actions(client, &ActionQuery::default()).await?;
             for name in packages.keys() {
                 all.extend(all_actions(client, &ActionQuery::package(name.clone())).await?);

@@ -99,6 +99,32 @@ pub trait Operations: Sync {
         unsupported(self.kind(), Capability::ActionsWrite)
     }
 
+    /// [`Capability::PackagesList`]: a page of packages, by name.
+    fn list_packages(
+        &self,
+        page: &PageRequest,
+    ) -> impl Future<Output = Result<Page<PackageSummary>, ProviderError>> + Send {
+        let _ = page;
+        unsupported(self.kind(), Capability::PackagesList)
+    }
+
+    /// [`Capability::PackagesWrite`]: creates or replaces a package (its description and
+    /// parameters as given); answers it as stored.
+    fn put_package(
+        &self,
+        spec: &PackageSpec,
+    ) -> impl Future<Output = Result<PackageSpec, ProviderError>> + Send {
+        let _ = spec;
+        unsupported(self.kind(), Capability::PackagesWrite)
+    }
+
+    /// [`Capability::PackagesWrite`]: deletes an empty package. One that still holds actions
+    /// is refused by the provider, as [`ErrorKind::Invalid`] with its code, explained.
+    fn delete_package(&self, name: &str) -> impl Future<Output = Result<(), ProviderError>> + Send {
+        let _ = name;
+        unsupported(self.kind(), Capability::PackagesWrite)
+    }
+
     /// [`Capability::Invoke`]: runs an action, or enqueues it when not blocking.
     fn invoke(
         &self,
@@ -157,12 +183,15 @@ fn capabilities_of(kind: ProviderKind) -> Capabilities {
             ActionsList,
             ActionsRead,
             ActionsWrite,
+            PackagesList,
+            PackagesWrite,
             Invoke,
             Activations,
             ActivationDetail,
         ],
-        // Reading one function in full (FunctionGraph's function config, SCF's GetFunction)
-        // is not in the API pages these clients are built from (`shared/seeds/`).
+        // Neither has packages. Reading one function in full (FunctionGraph's function
+        // config, SCF's GetFunction) is not in the API pages these clients are built from
+        // (`shared/seeds/`).
         ProviderKind::Huawei => &[ActionsList, Invoke, AsyncInvocations],
         ProviderKind::Tencent => &[ActionsList, Invoke, FunctionLogs],
     };
@@ -233,6 +262,21 @@ impl Operations for Client {
 
     async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
         dispatch!(self, c => c.delete_action(action).await)
+    }
+
+    async fn list_packages(
+        &self,
+        page: &PageRequest,
+    ) -> Result<Page<PackageSummary>, ProviderError> {
+        dispatch!(self, c => c.list_packages(page).await)
+    }
+
+    async fn put_package(&self, spec: &PackageSpec) -> Result<PackageSpec, ProviderError> {
+        dispatch!(self, c => c.put_package(spec).await)
+    }
+
+    async fn delete_package(&self, name: &str) -> Result<(), ProviderError> {
+        dispatch!(self, c => c.delete_package(name).await)
     }
 
     async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {

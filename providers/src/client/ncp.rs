@@ -50,6 +50,10 @@ impl NcpClient {
         .query_opt("platform", self.config.platform.as_deref())
     }
 
+    fn package_path(name: &str) -> String {
+        format!("/packages/{}", quote(name))
+    }
+
     fn action_path(action: &ActionRef) -> String {
         format!(
             "/packages/{}/actions/{}",
@@ -63,13 +67,6 @@ impl NcpClient {
         let body: wire::Content<T> = self.transport.call_json(&self.config, request).await?;
         Ok(body.content)
     }
-
-    /// Package names.
-    pub async fn list_packages(&self) -> Result<Vec<String>, ProviderError> {
-        let request = self.request("list_packages", Method::GET, "/packages");
-        let packages: Vec<wire::PackageSummary> = self.content(request).await?;
-        Ok(packages.into_iter().map(|p| p.name).collect())
-    }
 }
 
 impl Operations for NcpClient {
@@ -78,7 +75,53 @@ impl Operations for NcpClient {
     }
 
     async fn probe(&self) -> Result<String, ProviderError> {
-        Ok(format!("{} packages", self.list_packages().await?.len()))
+        let page = self.list_packages(&PageRequest::first(u64::MAX)).await?;
+        Ok(format!("{} packages", page.total.unwrap_or(0)))
+    }
+
+    /// Every package, all in one answer: NCP does not page them, so the page is cut here,
+    /// with the total.
+    async fn list_packages(
+        &self,
+        page: &PageRequest,
+    ) -> Result<Page<PackageSummary>, ProviderError> {
+        let request = self.request("list_packages", Method::GET, "/packages");
+        let packages: Vec<wire::PackageSummary> = self.content(request).await?;
+        let total = packages.len() as u64;
+        let items = packages
+            .into_iter()
+            .skip(page.offset as usize)
+            .take(page.limit as usize)
+            .map(|p| PackageSummary {
+                name: p.name,
+                description: p.description,
+            })
+            .collect();
+        Ok(Page::with_total(items, total))
+    }
+
+    /// Creates or updates a package: its description and parameters become those given.
+    async fn put_package(&self, spec: &PackageSpec) -> Result<PackageSpec, ProviderError> {
+        let body = wire::PutPackageBody {
+            description: spec.description.clone(),
+            parameters: Some(spec.parameters.clone()),
+        };
+        let request = self
+            .request("put_package", Method::PUT, &Self::package_path(&spec.name))
+            .json(&body)?;
+        let stored: wire::PackageContent = self.content(request).await?;
+        Ok(PackageSpec {
+            name: stored.name,
+            description: stored.description,
+            parameters: stored.parameters,
+        })
+    }
+
+    /// Deletes an empty package (one that holds actions is refused: 409, 80109).
+    async fn delete_package(&self, name: &str) -> Result<(), ProviderError> {
+        let path = Self::package_path(name);
+        let request = self.request("delete_package", Method::DELETE, &path);
+        self.transport.call(&self.config, request).await.map(|_| ())
     }
 
     /// The actions of one package (the top level when none is named), all in one answer:

@@ -51,6 +51,10 @@ impl OpenWhiskClient {
         self.transport.call_json(&self.config, request).await
     }
 
+    fn package_path(name: &str) -> String {
+        format!("/packages/{}", quote(name))
+    }
+
     fn action_path(action: &ActionRef) -> String {
         match &action.package {
             Some(p) => format!("/actions/{}/{}", quote(p), quote(&action.name)),
@@ -136,6 +140,51 @@ impl Operations for OpenWhiskClient {
     async fn delete_action(&self, action: &ActionRef) -> Result<(), ProviderError> {
         let request = self.request("delete_action", Method::DELETE, &Self::action_path(action));
         self.transport.call(&self.config, request).await.map(|_| ())
+    }
+
+    /// A page of the namespace's packages (bindings included), by `limit` (≤ 200) and `skip`.
+    async fn list_packages(
+        &self,
+        page: &PageRequest,
+    ) -> Result<Page<PackageSummary>, ProviderError> {
+        let request = self
+            .request("list_packages", Method::GET, "/packages")
+            .query("limit", page.limit.clamp(1, 200))
+            .query("skip", page.offset);
+        let packages: Vec<wire::Package> = self.call(request).await?;
+        Ok(Page {
+            items: packages
+                .into_iter()
+                .map(|p| package_from_wire(p).summary())
+                .collect(),
+            total: None,
+            next_cursor: None,
+        })
+    }
+
+    /// Creates or replaces a package (`overwrite=true`): its description annotation and
+    /// parameters become those given.
+    async fn put_package(&self, spec: &PackageSpec) -> Result<PackageSpec, ProviderError> {
+        let request = self
+            .request("put_package", Method::PUT, &Self::package_path(&spec.name))
+            .query("overwrite", true)
+            .json(&package_body(spec))?;
+        Ok(package_from_wire(self.call(request).await?))
+    }
+
+    /// Deletes an empty package. OpenWhisk refuses one that holds actions with a 409 and no
+    /// code of its own (its `code` is the transaction's id): that 409 is explained here.
+    async fn delete_package(&self, name: &str) -> Result<(), ProviderError> {
+        let path = Self::package_path(name);
+        let request = self.request("delete_package", Method::DELETE, &path);
+        match self.transport.call(&self.config, request).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.status == Some(409) => Err(ProviderError {
+                explanation: "the package still holds actions; delete them first (HTTP 409)".into(),
+                ..e
+            }),
+            Err(e) => Err(e),
+        }
     }
 
     /// Invokes: blocking waits up to `wait_ms` (≤ 60,000), non-blocking returns the id at once.
@@ -263,6 +312,47 @@ fn action_ref(namespace: Option<&str>, name: &str) -> ActionRef {
     match namespace.and_then(|ns| ns.split_once('/')) {
         Some((_, package)) => ActionRef::in_package(package, name),
         None => ActionRef::top(name),
+    }
+}
+
+/// A package as OpenWhisk writes one: its description is an annotation, its parameters a
+/// list of `{key, value}`.
+fn package_from_wire(p: wire::Package) -> PackageSpec {
+    PackageSpec {
+        description: annotation_text(&p.annotations, "description"),
+        name: p.name,
+        parameters: p
+            .parameters
+            .into_iter()
+            .map(|kv| (kv.key, kv.value))
+            .collect(),
+    }
+}
+
+/// The PUT body of `spec`.
+fn package_body(spec: &PackageSpec) -> wire::Package {
+    wire::Package {
+        namespace: None,
+        name: spec.name.clone(),
+        version: None,
+        publish: Some(false),
+        annotations: spec
+            .description
+            .iter()
+            .map(|d| wire::KeyValue {
+                key: "description".into(),
+                value: Value::String(d.clone()),
+            })
+            .collect(),
+        parameters: spec
+            .parameters
+            .iter()
+            .map(|(key, value)| wire::KeyValue {
+                key: key.clone(),
+                value: value.clone(),
+            })
+            .collect(),
+        actions: None,
     }
 }
 

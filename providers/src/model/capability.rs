@@ -12,6 +12,10 @@ pub enum Capability {
     ActionsRead,
     /// Create, update and delete actions.
     ActionsWrite,
+    /// List packages.
+    PackagesList,
+    /// Create, update and delete packages.
+    PackagesWrite,
     /// Invoke and wait for the result.
     Invoke,
     /// Follow an invocation's log lines while it runs.
@@ -28,10 +32,12 @@ pub enum Capability {
 
 impl Capability {
     /// Every capability, in the order the console shows them.
-    pub const ALL: [Capability; 9] = [
+    pub const ALL: [Capability; 11] = [
         Self::ActionsList,
         Self::ActionsRead,
         Self::ActionsWrite,
+        Self::PackagesList,
+        Self::PackagesWrite,
         Self::Invoke,
         Self::StreamingInvoke,
         Self::Activations,
@@ -46,6 +52,8 @@ impl Capability {
             Self::ActionsList => "listing actions",
             Self::ActionsRead => "reading an action's code",
             Self::ActionsWrite => "creating, updating and deleting actions",
+            Self::PackagesList => "listing packages",
+            Self::PackagesWrite => "creating, updating and deleting packages",
             Self::Invoke => "invoking",
             Self::StreamingInvoke => "following an invocation's logs",
             Self::Activations => "listing activations",

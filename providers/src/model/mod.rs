@@ -11,6 +11,7 @@ mod console;
 mod error;
 mod invocation;
 mod logs;
+mod package;
 mod page;
 
 pub use action::{
@@ -25,4 +26,5 @@ pub use invocation::{
     AsyncInvocation, AsyncInvocationQuery, AsyncStatus, InvocationRequest, InvocationResult,
 };
 pub use logs::{LogEntry, LogOrder, LogOrderBy, LogQuery};
+pub use package::{PackageSpec, PackageSummary};
 pub use page::{Page, PageRequest};
