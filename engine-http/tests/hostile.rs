@@ -122,9 +122,9 @@ async fn non_blocking_invocations_are_all_recorded_under_the_ids_they_were_given
     }
 }
 
-async fn futures_join<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output>
+async fn futures_join<F>(futures: Vec<F>) -> Vec<F::Output>
 where
-    F: Send + 'static,
+    F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();

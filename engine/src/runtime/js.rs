@@ -442,10 +442,10 @@ fn find_main<'js>(global: &Object<'js>, main: &str) -> Option<Function<'js>> {
     }
     let module: Object = global.get("module").ok()?;
     let exports: JsValue = module.get("exports").ok()?;
-    if let Some(obj) = exports.as_object() {
-        if let Ok(f) = obj.get::<_, Function>(main) {
-            return Some(f);
-        }
+    if let Some(obj) = exports.as_object()
+        && let Ok(f) = obj.get::<_, Function>(main)
+    {
+        return Some(f);
     }
     exports.as_function().cloned()
 }

@@ -163,10 +163,10 @@ impl WorkerPool {
     /// gone.
     fn dispatch(&self, job: &Job) -> std::io::Result<Worker> {
         let line = serde_json::to_vec(job).map_err(std::io::Error::other)?;
-        if let Some(mut worker) = self.check_out() {
-            if worker.send(&line).is_ok() {
-                return Ok(worker);
-            }
+        if let Some(mut worker) = self.check_out()
+            && worker.send(&line).is_ok()
+        {
+            return Ok(worker);
         }
         let mut worker = self.start()?;
         worker.send(&line)?;
