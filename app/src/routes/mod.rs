@@ -6,7 +6,7 @@ mod not_found;
 mod sections;
 mod settings;
 
-pub use actions::ActionsPage;
+pub use actions::ActionsRoute;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use sections::{ActivationsPage, AsyncInvocationsPage, LogsPage};
