@@ -19,7 +19,7 @@ use leptos_router::{
 use components::{AppHeader, ErrorView};
 use routes::{
     ActionsRoute, ActivationsPage, AsyncInvocationsPage, HomePage, LogsPage, NotFoundPage,
-    SettingsPage,
+    SettingsRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -71,7 +71,7 @@ pub fn App() -> impl IntoView {
                             <Route path=StaticSegment("activations") view=ActivationsPage ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("async") view=AsyncInvocationsPage ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("logs") view=LogsPage ssr=SsrMode::InOrder />
-                            <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::InOrder />
                         </Routes>
                     </ErrorBoundary>
                 </main>

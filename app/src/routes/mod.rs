@@ -10,7 +10,7 @@ pub use actions::ActionsRoute;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use sections::{ActivationsPage, AsyncInvocationsPage, LogsPage};
-pub use settings::SettingsPage;
+pub use settings::SettingsRoute;
 
 /// Fetches the split chunk of the page at the browser's current address, when that page is a
 /// lazy route, so the page can be hydrated synchronously once it is here.
@@ -18,7 +18,9 @@ pub use settings::SettingsPage;
 pub async fn preload_current_page() {
     use leptos_router::LazyRoute;
     let path = leptos::prelude::window().location().pathname().unwrap_or_default();
-    if path.trim_end_matches('/') == "/actions" {
-        <ActionsRoute as LazyRoute>::preload().await;
+    match path.trim_end_matches('/') {
+        "/actions" => <ActionsRoute as LazyRoute>::preload().await,
+        "/settings" => <SettingsRoute as LazyRoute>::preload().await,
+        _ => {}
     }
 }
