@@ -28,7 +28,7 @@ load: build
 
 size: build
 	scripts/setup.sh --test
-	cd end2end && node size-report.mjs / && node size-report.mjs /actions
+	cd end2end && node size-report.mjs / && node size-report.mjs /actions && node size-report.mjs /settings
 
 check-wasm-deps:
 	scripts/check-wasm-deps.sh
