@@ -10,10 +10,10 @@ setup:
 	scripts/setup.sh
 
 build: setup
-	$(ENV) cargo leptos build --release
+	$(ENV) cargo leptos build --release --split
 
 run: setup
-	$(ENV) cargo leptos serve --release
+	$(ENV) cargo leptos serve --release --split
 
 # The embedded engine alone, for the providers' CLIs and SDKs (default http://127.0.0.1:3233).
 engine: build
@@ -28,7 +28,7 @@ load: build
 
 size: build
 	scripts/setup.sh --test
-	cd end2end && node size-report.mjs
+	cd end2end && node size-report.mjs / && node size-report.mjs /actions && node size-report.mjs /settings
 
 check-wasm-deps:
 	scripts/check-wasm-deps.sh

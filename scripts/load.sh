@@ -19,7 +19,7 @@ if ! command -v wrk >/dev/null; then
   }
 fi
 bin=${FNCONSOLE_BIN:-target/release/fnconsole}
-[[ -x "$bin" ]] || { say "building the release binary"; cargo leptos build --release >&2; }
+[[ -x "$bin" ]] || { say "building the release binary"; cargo leptos build --release --split >&2; }
 
 work=$(mktemp -d)
 trap 'kill $engine_pid 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -18,7 +18,7 @@ scripts/check-wasm-deps.sh
 
 say "release build of the server and the WASM bundle"
 mkdir -p target
-cargo leptos build --release 2>&1 | tee target/build.log
+cargo leptos build --release --split 2>&1 | tee target/build.log
 # Warnings fail the build: a warning ignored today hides tomorrow's bug.
 if grep -E '^warning: ' target/build.log | grep -v 'warning: .* generated [0-9]+ warning' >/dev/null; then
   echo "test: the release build printed warnings (see target/build.log)" >&2

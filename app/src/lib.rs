@@ -12,14 +12,14 @@ pub mod routes;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    Lazy, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use components::{AppHeader, ErrorView};
 use routes::{
-    ActionsPage, ActivationsPage, AsyncInvocationsPage, HomePage, LogsPage, NotFoundPage,
-    SettingsPage,
+    ActionsRoute, ActivationsPage, AsyncInvocationsPage, HomePage, LogsPage, NotFoundPage,
+    SettingsRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -67,11 +67,11 @@ pub fn App() -> impl IntoView {
                         // JavaScript off; out-of-order streaming could send a placeholder first.
                         <Routes fallback=NotFoundPage>
                             <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
-                            <Route path=StaticSegment("actions") view=ActionsPage ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("actions") view={Lazy::<ActionsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("activations") view=ActivationsPage ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("async") view=AsyncInvocationsPage ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("logs") view=LogsPage ssr=SsrMode::InOrder />
-                            <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::InOrder />
                         </Routes>
                     </ErrorBoundary>
                 </main>

@@ -1,7 +1,7 @@
-// Starts the real fnconsole binary (the release build from `cargo leptos build --release`)
+// Starts the real fnconsole binary (the release build from `cargo leptos build --release --split`)
 // on a free loopback port with a fresh data directory and no configuration file.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -26,8 +26,16 @@ function freePort() {
 export async function startServer({ env = {} } = {}) {
   for (const needed of [binary, join(siteRoot, 'pkg')]) {
     if (!existsSync(needed)) {
-      throw new Error(`${needed} is missing: run \`cargo leptos build --release\` (make test does)`);
+      throw new Error(
+        `${needed} is missing: run \`cargo leptos build --release --split\` (make test does)`,
+      );
     }
+  }
+  // Built without `--split`, the bundle still imports the lazy routes' placeholder module
+  // and the page never hydrates: say so rather than let every test time out.
+  const js = join(siteRoot, 'pkg', 'fnconsole.js');
+  if (existsSync(js) && readFileSync(js, 'utf8').includes('__wasm_split_placeholder__')) {
+    throw new Error(`${js} was built without --split: run \`cargo leptos build --release --split\``);
   }
   const port = await freePort();
   const enginePort = await freePort();

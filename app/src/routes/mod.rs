@@ -6,8 +6,21 @@ mod not_found;
 mod sections;
 mod settings;
 
-pub use actions::ActionsPage;
+pub use actions::ActionsRoute;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use sections::{ActivationsPage, AsyncInvocationsPage, LogsPage};
-pub use settings::SettingsPage;
+pub use settings::SettingsRoute;
+
+/// Fetches the split chunk of the page at the browser's current address, when that page is a
+/// lazy route, so the page can be hydrated synchronously once it is here.
+#[cfg(feature = "hydrate")]
+pub async fn preload_current_page() {
+    use leptos_router::LazyRoute;
+    let path = leptos::prelude::window().location().pathname().unwrap_or_default();
+    match path.trim_end_matches('/') {
+        "/actions" => <ActionsRoute as LazyRoute>::preload().await,
+        "/settings" => <SettingsRoute as LazyRoute>::preload().await,
+        _ => {}
+    }
+}

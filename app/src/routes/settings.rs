@@ -2,12 +2,27 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::list_connections;
 
+/// The settings page as a lazy route: a split chunk of its own, like the actions page.
+pub struct SettingsRoute;
+
+#[lazy_route]
+impl LazyRoute for SettingsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <SettingsPage /> }.into_any()
+    }
+}
+
 /// Shows the connections read from `fnconsole.toml` (names and kinds, no secrets).
 #[component]
-pub fn SettingsPage() -> impl IntoView {
+fn SettingsPage() -> impl IntoView {
     let connections = OnceResource::new_blocking(list_connections());
     view! {
         <Title text="Settings" />

@@ -8,7 +8,7 @@ mod forms;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::{LazyRoute, hooks::use_query_map, lazy_route};
 use providers::{ActionSummary, Capability};
 
 use crate::api::{
@@ -67,9 +67,24 @@ impl PageState {
     }
 }
 
+/// The actions page as a lazy route: its code is a chunk of its own (`cargo leptos build
+/// --split`), fetched when `/actions` is first shown, so the other pages do not carry it.
+pub struct ActionsRoute;
+
+#[lazy_route]
+impl LazyRoute for ActionsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ActionsPage /> }.into_any()
+    }
+}
+
 /// The actions page.
 #[component]
-pub fn ActionsPage() -> impl IntoView {
+fn ActionsPage() -> impl IntoView {
     let connection = use_connection_id();
     let query = use_query_map();
     let initial = move |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
