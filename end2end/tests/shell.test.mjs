@@ -80,6 +80,8 @@ test('the connection picked in the switcher stays picked across pages', async ()
   await page.locator('nav[aria-label="Main"] a', { hasText: 'Settings' }).click();
   await page.waitForURL(server.url + '/settings?connection=local-tencent');
   assert.equal(await page.locator('#connection').inputValue(), 'local-tencent');
+  // Settings is a lazy route: its chunk may still be loading when the URL changes.
+  await page.locator('.data-table tbody td code').nth(3).waitFor();
   const ids = await page.locator('.data-table tbody td code').allTextContents();
   assert.deepEqual(ids, ['local-ncp', 'local-openwhisk', 'local-huawei', 'local-tencent']);
   assert.deepEqual(errors, []);
