@@ -56,6 +56,17 @@ test('the list is server-rendered: packages, actions and counts with JavaScript 
   await context.close();
 });
 
+test('an OpenWhisk connection tells sequences and web actions apart too', async () => {
+  const context = await browser.newContext();
+  const { page } = await openActions(context, 'local-openwhisk');
+  const visible = () => page.locator('.actions-table tbody tr:visible th code').allTextContents();
+  await page.getByLabel('Type').selectOption({ label: 'Sequence' });
+  assert.deepEqual(await visible(), ['hello-loud']);
+  await page.getByLabel('Type').selectOption({ label: 'Web action' });
+  assert.deepEqual(await visible(), ['web-hello']);
+  await context.close();
+});
+
 test('filters by name as you type, by kind and by type, and counts what is shown', async () => {
   const context = await browser.newContext();
   const { page, errors } = await openActions(context, 'local-ncp');

@@ -65,7 +65,12 @@ fn answer(actions: &Actions, request: &Received) -> Response {
     };
     match (request.method.as_str(), segments.as_slice()) {
         ("GET", ["actions"]) => {
-            let list: Vec<Value> = actions.lock().unwrap().iter().map(|a| json!({"namespace": "guest", "name": a["name"], "annotations": [{"key": "exec", "value": "nodejs:20"}]})).collect();
+            // As OpenWhisk lists them: each action's annotations, `exec` among them.
+            let list: Vec<Value> = actions.lock().unwrap().iter().map(|a| {
+                let mut annotations = a["annotations"].as_array().cloned().unwrap_or_default();
+                annotations.push(json!({"key": "exec", "value": "nodejs:20"}));
+                json!({"namespace": "guest", "name": a["name"], "annotations": annotations})
+            }).collect();
             Json(Value::Array(list)).into_response()
         }
         ("PUT", ["actions", name]) => {
@@ -173,6 +178,11 @@ async fn actions_round_trip_with_basic_auth() {
         .await
         .unwrap();
     assert_eq!(list.items[0].runtime.as_deref(), Some("nodejs:20"));
+    assert_eq!(
+        list.items[0].kind,
+        Some(ActionKind::Web),
+        "the list shows it is a web action"
+    );
     client
         .delete_action(&ActionRef::top("hello"))
         .await

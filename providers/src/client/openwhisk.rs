@@ -111,7 +111,9 @@ impl Operations for OpenWhiskClient {
                 action: action_ref(a.namespace.as_deref(), &a.name),
                 runtime: annotation_text(&a.annotations, "exec"),
                 description: annotation_text(&a.annotations, "description"),
-                kind: None,
+                // A listed action carries its kind in the `exec` annotation.
+                kind: annotation_text(&a.annotations, "exec")
+                    .map(|exec| action_kind(&exec, &a.annotations)),
             })
             .collect();
         Ok(Page {
@@ -301,6 +303,20 @@ fn annotation<'a>(annotations: &'a [wire::KeyValue], key: &str) -> Option<&'a Va
     annotations.iter().find(|a| a.key == key).map(|a| &a.value)
 }
 
+/// The common model's kind of an OpenWhisk action: its exec kind (`sequence` for one) and
+/// whether it is web-exported.
+fn action_kind(exec_kind: &str, annotations: &[wire::KeyValue]) -> ActionKind {
+    let web = annotation(annotations, "web-export")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    match (exec_kind == "sequence", web) {
+        (true, true) => ActionKind::SequenceWeb,
+        (true, false) => ActionKind::Sequence,
+        (false, true) => ActionKind::Web,
+        (false, false) => ActionKind::Basic,
+    }
+}
+
 fn annotation_text(annotations: &[wire::KeyValue], key: &str) -> Option<String> {
     annotation(annotations, key)
         .and_then(Value::as_str)
@@ -389,18 +405,9 @@ fn spec_from_wire(action: &ActionRef, a: wire::Action) -> ActionSpec {
         binary: None,
         components: None,
     });
-    let web = annotation(&a.annotations, "web-export")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let sequence = exec.kind == "sequence";
     ActionSpec {
         action: action.clone(),
-        kind: match (sequence, web) {
-            (true, true) => ActionKind::SequenceWeb,
-            (true, false) => ActionKind::Sequence,
-            (false, true) => ActionKind::Web,
-            (false, false) => ActionKind::Basic,
-        },
+        kind: action_kind(&exec.kind, &a.annotations),
         description: annotation(&a.annotations, "description")
             .and_then(Value::as_str)
             .map(str::to_string),
