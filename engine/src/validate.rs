@@ -9,33 +9,22 @@ use serde_json::{Map, Value};
 use crate::draft::{ActionDraft, ActionPath, Code, Limits, Run, Vpc};
 use crate::error::{EngineError, ErrorCode};
 
-/// Most actions a namespace may hold (NCP).
-pub const MAX_ACTIONS: usize = 500;
-/// Most components a sequence may have.
-pub const MAX_COMPONENTS: usize = 50;
-/// The memory sizes allowed, MB.
-pub const MEMORY_SIZES: [u64; 4] = [128, 256, 512, 1024];
-/// Timeout range, ms.
-pub const TIMEOUT_RANGE: std::ops::RangeInclusive<u64> = 500..=300_000;
-/// Description limit, bytes.
-pub const MAX_DESCRIPTION_BYTES: usize = 3_000;
+pub use providers::rules::{
+    MAX_ACTIONS, MAX_COMPONENTS, MAX_DESCRIPTION_BYTES, MEMORY_SIZES, TIMEOUT_RANGE,
+};
 /// The runtimes this engine runs.
 pub const RUNTIMES: &str = "nodejs:16, nodejs:18, nodejs:20, nodejs:22 (any nodejs:* kind runs on the embedded QuickJS engine)";
 
 /// Checks a package or action name: 1–50 of `[A-Za-z0-9_-]`, not starting with `-`.
 pub fn name(what: &str, value: &str) -> Result<(), EngineError> {
-    let ok = (1..=50).contains(&value.chars().count())
-        && !value.starts_with('-')
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
+    if providers::rules::is_allowed_name(value) {
         Ok(())
     } else {
         Err(EngineError::new(
             ErrorCode::ActionInvalidName,
             format!(
-                "{what} \"{value}\" is not allowed: use 1 to 50 letters, digits, '-' or '_', not starting with '-'"
+                "{what} \"{value}\" is not allowed: use {}",
+                providers::rules::NAME_RULE
             ),
         ))
     }

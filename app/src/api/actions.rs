@@ -16,10 +16,7 @@ use crate::errors::AppError;
 
 /// The runtimes offered in the "New action" form (the embedded engine runs the Node.js ones).
 pub const KINDS: [&str; 4] = ["nodejs:20", "nodejs:22", "nodejs:18", "python:3.11"];
-/// The memory sizes an action may have, MB.
-pub const MEMORY_SIZES: [u64; 4] = [128, 256, 512, 1024];
-/// The timeouts an action may have, ms.
-pub const TIMEOUT_RANGE: std::ops::RangeInclusive<u64> = 500..=300_000;
+pub use providers::rules::{MEMORY_SIZES, TIMEOUT_RANGE};
 /// The default timeout of a new action, ms.
 pub const DEFAULT_TIMEOUT_MS: u64 = 60_000;
 /// The pattern of package and action names, as the `pattern` attribute writes it.
@@ -51,22 +48,17 @@ pub struct ActionListing {
     pub actions: Vec<ActionSummary>,
 }
 
-/// Checks a package or action name: 1 to 50 letters, digits, `-` or `_`, not starting with
-/// `-` (NCP's rule; OpenWhisk allows more, so this is the common ground).
+/// Checks a package or action name by seed 004's rule (`providers::rules`), worded for the
+/// form.
 pub fn validate_name(field: &str, value: &str) -> Result<(), AppError> {
-    let ok = (1..=50).contains(&value.chars().count())
-        && !value.starts_with('-')
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
+    if providers::rules::is_allowed_name(value) {
         Ok(())
     } else if value.is_empty() {
         Err(AppError::invalid(field, "Enter a name."))
     } else {
         Err(AppError::invalid(
             field,
-            "Use 1 to 50 letters, digits, '-' or '_', not starting with '-'.",
+            format!("Use {}.", providers::rules::NAME_RULE),
         ))
     }
 }

@@ -17,7 +17,10 @@ pub use settings::SettingsRoute;
 #[cfg(feature = "hydrate")]
 pub async fn preload_current_page() {
     use leptos_router::LazyRoute;
-    let path = leptos::prelude::window().location().pathname().unwrap_or_default();
+    let path = leptos::prelude::window()
+        .location()
+        .pathname()
+        .unwrap_or_default();
     match path.trim_end_matches('/') {
         "/actions" => <ActionsRoute as LazyRoute>::preload().await,
         "/settings" => <SettingsRoute as LazyRoute>::preload().await,

@@ -13,6 +13,7 @@ mod invocation;
 mod logs;
 mod package;
 mod page;
+pub mod rules;
 
 pub use action::{
     ActionExec, ActionKind, ActionLimits, ActionQuery, ActionRef, ActionSpec, ActionSummary,
