@@ -19,6 +19,11 @@ pub const LOG_TRUNCATED: &str =
 /// The bytes a kept line costs besides its text: `2024-01-01T00:00:00.123Z stdout: `.
 pub const LINE_OVERHEAD: usize = 33;
 
+/// The bytes a kept line with `text` counts against the log limit.
+pub fn line_cost(text: &str) -> usize {
+    LINE_OVERHEAD + text.len()
+}
+
 /// What a thrown value that could not even be described is taken for.
 const OUT_OF_MEMORY_DESCRIBING: &str =
     "InternalError: out of memory while describing the thrown value";
@@ -41,7 +46,7 @@ impl Logs {
         }
         // A line is kept as `{time} {stream}: {text}`, so that is what counts: an empty line
         // is not free, and a flood of them ends at the limit like one long line does.
-        let cost = LINE_OVERHEAD + text.len();
+        let cost = line_cost(&text);
         if self.bytes + cost > self.max {
             self.truncated = true;
             let notice = LogLine {

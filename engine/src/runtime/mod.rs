@@ -11,7 +11,7 @@
 mod js;
 mod prelude;
 
-pub use js::{ERROR_TRUNCATED, LINE_OVERHEAD, LOG_TRUNCATED, run};
+pub use js::{ERROR_TRUNCATED, LINE_OVERHEAD, LOG_TRUNCATED, line_cost, run};
 
 use serde_json::Value;
 use std::time::Duration;

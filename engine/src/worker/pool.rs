@@ -12,7 +12,7 @@ use super::WorkerOptions;
 use super::confine::{ADDRESS_SPACE_ENV, PARENT_ENV};
 use super::lines::{Lines, Next};
 use super::protocol::{Done, Event, Job};
-use crate::runtime::{LINE_OVERHEAD, LOG_TRUNCATED, LogLine, Outcome, RunOptions, RunOutput};
+use crate::runtime::{LOG_TRUNCATED, LogLine, Outcome, RunOptions, RunOutput, line_cost};
 use serde_json::Value;
 
 /// Worker processes, started on demand and reused; at most `max_idle` wait between jobs.
@@ -103,14 +103,14 @@ impl WorkerPool {
         let hard_stop = Instant::now() + job.options.deadline + self.options.grace;
         let mut logs = Vec::new();
         // The limit and its truncation notice.
-        let log_budget = job.options.max_log_bytes + LINE_OVERHEAD + LOG_TRUNCATED.len() + 32;
+        let log_budget = job.options.max_log_bytes + line_cost(LOG_TRUNCATED) + 32;
         let mut log_bytes = 0;
         loop {
             match worker.lines.next(hard_stop) {
                 Next::Line(line) => match serde_json::from_slice::<Event>(&line) {
                     Ok(Event::Line(line)) => {
                         // The worker stops at the limit itself; this holds if it does not.
-                        log_bytes += LINE_OVERHEAD + line.text.len();
+                        log_bytes += line_cost(&line.text);
                         if log_bytes <= log_budget {
                             live(&line);
                             logs.push(line);
