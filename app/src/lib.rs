@@ -12,13 +12,13 @@ pub mod routes;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    Lazy, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use components::{AppHeader, ErrorView};
 use routes::{
-    ActionsRoute, ActivationsPage, AsyncInvocationsPage, HomePage, LogsPage, NotFoundPage,
+    ActionRoute, ActionsRoute, ActivationsPage, AsyncInvocationsPage, HomePage, LogsPage, NotFoundPage,
     SettingsRoute,
 };
 
@@ -68,6 +68,8 @@ pub fn App() -> impl IntoView {
                         <Routes fallback=NotFoundPage>
                             <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("actions") view={Lazy::<ActionsRoute>::new()} ssr=SsrMode::InOrder />
+                            <Route path=(StaticSegment("actions"), ParamSegment("action")) view={Lazy::<ActionRoute>::new()} ssr=SsrMode::InOrder />
+                            <Route path=(StaticSegment("actions"), ParamSegment("package"), ParamSegment("action")) view={Lazy::<ActionRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("activations") view=ActivationsPage ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("async") view=AsyncInvocationsPage ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("logs") view=LogsPage ssr=SsrMode::InOrder />

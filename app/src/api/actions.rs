@@ -148,13 +148,13 @@ pub async fn list_actions(connection: Option<String>) -> Result<ActionListing, A
 /// One action in full.
 #[server(endpoint = "get_action")]
 pub async fn get_action(
-    connection: String,
+    connection: Option<String>,
     package: Option<String>,
     name: String,
 ) -> Result<ActionSpec, AppError> {
     use providers::client::Operations;
     super::guard::guard(<GetAction as leptos::server_fn::ServerFn>::PATH)?;
-    let c = super::backend::connection(Some(&connection))?;
+    let c = super::backend::connection(connection.as_deref())?;
     let action = providers::ActionRef { package, name };
     Ok(super::backend::client(&c)?.get_action(&action).await?)
 }

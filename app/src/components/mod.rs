@@ -4,6 +4,7 @@ mod coming_soon;
 mod connection_switcher;
 mod error_view;
 mod header;
+pub mod run_panel;
 
 pub use coming_soon::ComingSoon;
 pub use connection_switcher::ConnectionSwitcher;

@@ -1,15 +1,19 @@
 //! One module per page.
 
+mod action;
 mod actions;
+mod activations;
 mod home;
 mod not_found;
 mod sections;
 mod settings;
 
+pub use action::{ActionRoute, action_href};
 pub use actions::ActionsRoute;
+pub use activations::{ActionActivations, ActivationsPage};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
-pub use sections::{ActivationsPage, AsyncInvocationsPage, LogsPage};
+pub use sections::{AsyncInvocationsPage, LogsPage};
 pub use settings::SettingsRoute;
 
 /// Fetches the split chunk of the page at the browser's current address, when that page is a
@@ -23,6 +27,7 @@ pub async fn preload_current_page() {
         .unwrap_or_default();
     match path.trim_end_matches('/') {
         "/actions" => <ActionsRoute as LazyRoute>::preload().await,
+        p if p.starts_with("/actions/") => <ActionRoute as LazyRoute>::preload().await,
         "/settings" => <SettingsRoute as LazyRoute>::preload().await,
         _ => {}
     }

@@ -4,17 +4,6 @@ use leptos::prelude::*;
 
 use crate::components::ComingSoon;
 
-/// Activations: every run, with result, logs and input.
-#[component]
-pub fn ActivationsPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Activations"
-            what="Page through every activation with its status, duration, result and logs, and re-run one with its recorded input."
-        />
-    }
-}
-
 /// Asynchronous invocations and their statuses.
 #[component]
 pub fn AsyncInvocationsPage() -> impl IntoView {

@@ -14,6 +14,7 @@ mod logs;
 mod package;
 mod page;
 pub mod rules;
+mod run;
 
 pub use action::{
     ActionExec, ActionKind, ActionLimits, ActionQuery, ActionRef, ActionSpec, ActionSummary,
@@ -29,3 +30,4 @@ pub use invocation::{
 pub use logs::{LogEntry, LogOrder, LogOrderBy, LogQuery};
 pub use package::{PackageSpec, PackageSummary};
 pub use page::{Page, PageRequest};
+pub use run::RunEvent;

@@ -537,6 +537,7 @@ fn PackageGroup(
             let keep = a.clone();
             let hidden = move || !state.filter().keeps(&keep);
             let full = a.action.to_string();
+            let href = crate::routes::action_href(&a.action, Some(&connection), None);
             let delete = writable.then(|| {
                 let deletion = Deletion {
                     connection: connection.clone(),
@@ -556,7 +557,9 @@ fn PackageGroup(
             view! {
                 <tr hidden=hidden>
                     <th scope="row" data-label="Name">
-                        <code>{a.action.name.clone()}</code>
+                        <a href=href aria-label=format!("Open {full}")>
+                            <code>{a.action.name.clone()}</code>
+                        </a>
                     </th>
                     <td data-label="Type">{type_label(a.kind)}</td>
                     <td data-label="Kind">
