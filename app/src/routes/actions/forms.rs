@@ -5,11 +5,13 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use crate::api::{
-    CreateAction, DEFAULT_TIMEOUT_MS, KINDS, MEMORY_SIZES, NAME_PATTERN, NewAction, SavePackage,
-    validate_name, validate_new_action,
+use super::field::{
+    Choice, Field, FormErrors, FormFrame, FormText, NameField, SelectField, invalid,
 };
-use crate::errors::AppError;
+use crate::api::{
+    CreateAction, DEFAULT_TIMEOUT_MS, KINDS, MEMORY_SIZES, NewAction, SavePackage, validate_name,
+    validate_new_action,
+};
 
 /// The code a new action starts with.
 const TEMPLATE: &str =
@@ -63,38 +65,6 @@ impl Default for NewActionFields {
     }
 }
 
-/// The message for `field`: the browser's check first, else the server's answer.
-fn field_error(
-    field: &'static str,
-    checked: RwSignal<Vec<AppError>>,
-    answered: impl Fn() -> Option<AppError> + Send + Sync + 'static,
-) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
-    let answered = std::sync::Arc::new(answered);
-    move || {
-        checked
-            .with(|c| c.iter().find(|e| e.field() == Some(field)).cloned())
-            .or_else(|| answered().filter(|e| e.field() == Some(field)))
-            .map(|e| e.to_string())
-    }
-}
-
-/// A field's error line, announced when it appears.
-#[component]
-fn FieldError(id: &'static str, message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <p id=id class="field-error" role="alert">
-            {move || message.get()}
-        </p>
-    }
-}
-
-/// Set once hydrated: the browser's own checks apply before it (JavaScript off), ours after.
-fn use_hydrated() -> RwSignal<bool> {
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-    hydrated
-}
-
 /// The "New action" form.
 #[component]
 pub fn NewActionForm(
@@ -104,31 +74,15 @@ pub fn NewActionForm(
     action: ServerAction<CreateAction>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let checked = RwSignal::new(Vec::<AppError>::new());
-    let answered = move || action.value().get().and_then(Result::err);
-    let error = |field| Signal::derive(field_error(field, checked, answered));
-    let (package_error, name_error, kind_error) = (error("package"), error("name"), error("kind"));
-    let (code_error, timeout_error, memory_error) =
-        (error("code"), error("timeout_ms"), error("memory_mb"));
-    let general = move || {
-        answered()
-            .filter(|e| e.field().is_none())
-            .map(|e| e.to_string())
-    };
-    let hydrated = use_hydrated();
-    let name_input = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(input) = name_input.get() {
-            let _ = input.focus();
-        }
-    });
+    let errors = FormErrors::new(Signal::derive(move || {
+        action.value().get().and_then(Result::err)
+    }));
     let submit_connection = connection.clone();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = Callback::new(move |()| {
         let new = fields.value();
         let problems = validate_new_action(&new);
         let ok = problems.is_empty();
-        checked.set(problems);
+        errors.checked.set(problems);
         if ok {
             action.dispatch(CreateAction {
                 connection: submit_connection.clone(),
@@ -140,91 +94,59 @@ pub fn NewActionForm(
                 memory_mb: new.memory_mb,
             });
         }
-    };
+    });
+    let package_choices = std::iter::once(Choice::new("", "(top level, no package)"))
+        .chain(packages.into_iter().map(Choice::plain))
+        .collect();
+    let memory_choices = MEMORY_SIZES
+        .into_iter()
+        .map(|m| Choice::new(m.to_string(), format!("{m} MB")))
+        .collect();
+    let (timeout_error, code_error) = (errors.field("timeout_ms"), errors.field("code"));
     view! {
-        <form
-            class="panel form"
-            method="post"
-            action=CreateAction::url()
-            aria-labelledby="new-action-title"
-            novalidate=move || hydrated.get()
-            on:submit=submit
+        <FormFrame
+            text=FormText {
+                id: "new-action",
+                title: "New action",
+                url: CreateAction::url(),
+                submit: "Create action",
+                pending: "Creating…",
+            }
+            connection
+            errors
+            pending=action.pending().into()
+            on_submit=submit
+            on_cancel
         >
-            <h2 id="new-action-title">"New action"</h2>
-            <input type="hidden" name="connection" value=connection />
-            <p class="form-error" role="alert">
-                {general}
-            </p>
-            <div class="field">
-                <label for="new-action-package">"Package"</label>
-                <select
-                    id="new-action-package"
-                    name="package"
-                    prop:value=move || fields.package.get()
-                    on:change=move |ev| fields.package.set(event_target_value(&ev))
-                    aria-invalid=move || package_error.get().map(|_| "true")
-                    aria-describedby="new-action-package-error"
-                >
-                    <option value="">"(top level, no package)"</option>
-                    {packages
-                        .into_iter()
-                        .map(|p| {
-                            let value = p.clone();
-                            let label = p.clone();
-                            view! {
-                                <option value=p selected=move || fields.package.get() == value>
-                                    {label}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-                <FieldError id="new-action-package-error" message=package_error />
-            </div>
-            <div class="field">
-                <label for="new-action-name">"Name"</label>
-                <input
-                    id="new-action-name"
-                    name="name"
-                    node_ref=name_input
-                    required=true
-                    maxlength="50"
-                    pattern=NAME_PATTERN
-                    autocomplete="off"
-                    bind:value=fields.name
-                    aria-invalid=move || name_error.get().map(|_| "true")
-                    aria-describedby="new-action-name-hint new-action-name-error"
-                />
-                <p id="new-action-name-hint" class="hint">
-                    "1 to 50 letters, digits, - or _, not starting with -."
-                </p>
-                <FieldError id="new-action-name-error" message=name_error />
-            </div>
-            <div class="field">
-                <label for="new-action-kind">"Runtime"</label>
-                <select
-                    id="new-action-kind"
-                    name="kind"
-                    prop:value=move || fields.kind.get()
-                    on:change=move |ev| fields.kind.set(event_target_value(&ev))
-                    aria-describedby="new-action-kind-error"
-                >
-                    {KINDS
-                        .into_iter()
-                        .map(|k| {
-                            view! {
-                                <option value=k selected=move || fields.kind.get() == k>
-                                    {k}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-                <FieldError id="new-action-kind-error" message=kind_error />
-            </div>
+            <SelectField
+                id="new-action-package"
+                name="package"
+                label="Package"
+                value=fields.package
+                choices=package_choices
+                error=errors.field("package")
+            />
+            <NameField
+                id="new-action-name"
+                label="Name"
+                value=fields.name
+                error=errors.field("name")
+            />
+            <SelectField
+                id="new-action-kind"
+                name="kind"
+                label="Runtime"
+                value=fields.kind
+                choices=KINDS.into_iter().map(Choice::plain).collect()
+                error=errors.field("kind")
+            />
             <div class="field-row">
-                <div class="field">
-                    <label for="new-action-timeout">"Timeout (ms)"</label>
+                <Field
+                    id="new-action-timeout"
+                    label="Timeout (ms)"
+                    hint="500 to 300,000 ms."
+                    error=timeout_error
+                >
                     <input
                         id="new-action-timeout"
                         name="timeout_ms"
@@ -235,41 +157,20 @@ pub fn NewActionForm(
                         step="1"
                         required=true
                         bind:value=fields.timeout
-                        aria-invalid=move || timeout_error.get().map(|_| "true")
+                        aria-invalid=invalid(timeout_error)
                         aria-describedby="new-action-timeout-hint new-action-timeout-error"
                     />
-                    <p id="new-action-timeout-hint" class="hint">"500 to 300,000 ms."</p>
-                    <FieldError id="new-action-timeout-error" message=timeout_error />
-                </div>
-                <div class="field">
-                    <label for="new-action-memory">"Memory (MB)"</label>
-                    <select
-                        id="new-action-memory"
-                        name="memory_mb"
-                        prop:value=move || fields.memory.get()
-                        on:change=move |ev| fields.memory.set(event_target_value(&ev))
-                        aria-describedby="new-action-memory-error"
-                    >
-                        {MEMORY_SIZES
-                            .into_iter()
-                            .map(|m| {
-                                let value = m.to_string();
-                                view! {
-                                    <option
-                                        value=value.clone()
-                                        selected=move || fields.memory.get() == value
-                                    >
-                                        {format!("{m} MB")}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                    <FieldError id="new-action-memory-error" message=memory_error />
-                </div>
+                </Field>
+                <SelectField
+                    id="new-action-memory"
+                    name="memory_mb"
+                    label="Memory (MB)"
+                    value=fields.memory
+                    choices=memory_choices
+                    error=errors.field("memory_mb")
+                />
             </div>
-            <div class="field">
-                <label for="new-action-code">"Code"</label>
+            <Field id="new-action-code" label="Code" error=code_error>
                 <textarea
                     id="new-action-code"
                     name="code"
@@ -277,22 +178,13 @@ pub fn NewActionForm(
                     spellcheck="false"
                     prop:value=move || fields.code.get()
                     on:input=move |ev| fields.code.set(event_target_value(&ev))
-                    aria-invalid=move || code_error.get().map(|_| "true")
+                    aria-invalid=invalid(code_error)
                     aria-describedby="new-action-code-error"
                 >
                     {TEMPLATE}
                 </textarea>
-                <FieldError id="new-action-code-error" message=code_error />
-            </div>
-            <div class="form-buttons">
-                <button type="submit" class="primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Creating…" } else { "Create action" }}
-                </button>
-                <button type="button" on:click=move |_| on_cancel.run(())>
-                    "Cancel"
-                </button>
-            </div>
-        </form>
+            </Field>
+        </FormFrame>
     }
 }
 
@@ -305,29 +197,16 @@ pub fn NewPackageForm(
 ) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
-    let checked = RwSignal::new(Vec::<AppError>::new());
-    let answered = move || action.value().get().and_then(Result::err);
-    let name_error = Signal::derive(field_error("name", checked, answered));
-    let general = move || {
-        answered()
-            .filter(|e| e.field().is_none())
-            .map(|e| e.to_string())
-    };
-    let hydrated = use_hydrated();
-    let name_input = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(input) = name_input.get() {
-            let _ = input.focus();
-        }
-    });
+    let errors = FormErrors::new(Signal::derive(move || {
+        action.value().get().and_then(Result::err)
+    }));
     let submit_connection = connection.clone();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = Callback::new(move |()| {
         let value = name.get_untracked().trim().to_string();
         match validate_name("name", &value) {
-            Err(e) => checked.set(vec![e]),
+            Err(e) => errors.checked.set(vec![e]),
             Ok(()) => {
-                checked.set(vec![]);
+                errors.checked.set(vec![]);
                 let text = description.get_untracked();
                 action.dispatch(SavePackage {
                     connection: submit_connection.clone(),
@@ -336,52 +215,31 @@ pub fn NewPackageForm(
                 });
             }
         }
-    };
+    });
     view! {
-        <form
-            class="panel form"
-            method="post"
-            action=SavePackage::url()
-            aria-labelledby="new-package-title"
-            novalidate=move || hydrated.get()
-            on:submit=submit
+        <FormFrame
+            text=FormText {
+                id: "new-package",
+                title: "New package",
+                url: SavePackage::url(),
+                submit: "Create package",
+                pending: "Creating…",
+            }
+            connection
+            errors
+            pending=action.pending().into()
+            on_submit=submit
+            on_cancel
         >
-            <h2 id="new-package-title">"New package"</h2>
-            <input type="hidden" name="connection" value=connection />
-            <p class="form-error" role="alert">
-                {general}
-            </p>
-            <div class="field">
-                <label for="new-package-name">"Package name"</label>
-                <input
-                    id="new-package-name"
-                    name="name"
-                    node_ref=name_input
-                    required=true
-                    maxlength="50"
-                    pattern=NAME_PATTERN
-                    autocomplete="off"
-                    bind:value=name
-                    aria-invalid=move || name_error.get().map(|_| "true")
-                    aria-describedby="new-package-name-hint new-package-name-error"
-                />
-                <p id="new-package-name-hint" class="hint">
-                    "1 to 50 letters, digits, - or _, not starting with -."
-                </p>
-                <FieldError id="new-package-name-error" message=name_error />
-            </div>
-            <div class="field">
-                <label for="new-package-description">"Description (optional)"</label>
+            <NameField
+                id="new-package-name"
+                label="Package name"
+                value=name
+                error=errors.field("name")
+            />
+            <Field id="new-package-description" label="Description (optional)">
                 <input id="new-package-description" name="description" bind:value=description />
-            </div>
-            <div class="form-buttons">
-                <button type="submit" class="primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Creating…" } else { "Create package" }}
-                </button>
-                <button type="button" on:click=move |_| on_cancel.run(())>
-                    "Cancel"
-                </button>
-            </div>
-        </form>
+            </Field>
+        </FormFrame>
     }
 }

@@ -3,6 +3,7 @@
 //! with JavaScript off, filters applied from the URL) and hydrated.
 
 mod dialog;
+mod field;
 mod filter;
 mod forms;
 
@@ -17,6 +18,7 @@ use crate::api::{
 use crate::context::use_connection_id;
 use crate::errors::AppError;
 use dialog::{ConfirmDelete, Deletion, Target};
+use field::{Choice, Field, SelectField};
 use filter::{ActionType, Filter, count_text, runtimes, type_label};
 use forms::{NewActionFields, NewActionForm, NewPackageForm};
 
@@ -113,8 +115,37 @@ fn ActionsPage() -> impl IntoView {
         },
         |(connection, ..)| list_actions(connection),
     );
+    close_when_done(state, connection);
 
-    // A finished write closes its form or dialog and says what was done.
+    view! {
+        <Title text="Actions" />
+        <section class="actions-page" id="content">
+            <h1>"Actions"</h1>
+            <p class="notice" role="status">
+                {move || state.notice.get()}
+            </p>
+            <Transition fallback=|| {
+                view! {
+                    <p class="loading" role="status">
+                        "Loading actions…"
+                    </p>
+                }
+            }>
+                {move || Suspend::new(async move {
+                    match listing.await {
+                        Ok(listing) => view! { <Listing listing state /> }.into_any(),
+                        Err(error) => view! { <ListingProblem error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {move || state.deleting.get().map(|deletion| view! { <DeletionDialog deletion state /> })}
+        </section>
+    }
+}
+
+/// A finished write closes its form or dialog and says what was done; a new connection
+/// closes what was open on the previous one.
+fn close_when_done(state: PageState, connection: Signal<Option<String>>) {
     Effect::new(move |_| {
         if let Some(Ok(created)) = state.create.value().get() {
             state
@@ -140,7 +171,6 @@ fn ActionsPage() -> impl IntoView {
             state.deleting.set(None);
         }
     });
-    // A new connection closes what was open on the previous one.
     Effect::new(move |previous: Option<Option<String>>| {
         let current = connection.get();
         if previous.is_some_and(|p| p != current) {
@@ -150,81 +180,43 @@ fn ActionsPage() -> impl IntoView {
         }
         current
     });
+}
 
-    view! {
-        <Title text="Actions" />
-        <section class="actions-page" id="content">
-            <h1>"Actions"</h1>
-            <p class="notice" role="status">
-                {move || state.notice.get()}
-            </p>
-            <Transition fallback=|| {
-                view! {
-                    <p class="loading" role="status">
-                        "Loading actions…"
-                    </p>
-                }
-            }>
-                {move || Suspend::new(async move {
-                    match listing.await {
-                        Ok(listing) => view! { <Listing listing state /> }.into_any(),
-                        Err(error) => view! { <ListingProblem error /> }.into_any(),
-                    }
-                })}
-            </Transition>
-            {move || {
-                state
-                    .deleting
-                    .get()
-                    .map(|deletion| {
-                        let is_action = matches!(deletion.target, Target::Action(_));
-                        let pending = Signal::derive(move || {
-                            if is_action {
-                                state.delete_action.pending().get()
-                            } else {
-                                state.delete_package.pending().get()
-                            }
-                        });
-                        let error = Signal::derive(move || {
-                            if is_action {
-                                state.delete_action.value().get().and_then(Result::err)
-                            } else {
-                                state.delete_package.value().get().and_then(Result::err)
-                            }
-                        });
-                        let confirm = Callback::new(move |d: Deletion| match d.target {
-                            Target::Action(action) => {
-                                state
-                                    .delete_action
-                                    .dispatch(DeleteAction {
-                                        connection: d.connection,
-                                        package: action.package,
-                                        name: action.name,
-                                    });
-                            }
-                            Target::Package(name, _) => {
-                                state
-                                    .delete_package
-                                    .dispatch(DeletePackage {
-                                        connection: d.connection,
-                                        name,
-                                    });
-                            }
-                        });
-                        let cancel = Callback::new(move |()| state.deleting.set(None));
-                        view! {
-                            <ConfirmDelete
-                                deletion
-                                pending
-                                error
-                                on_confirm=confirm
-                                on_cancel=cancel
-                            />
-                        }
-                    })
-            }}
-        </section>
-    }
+/// The confirmation of a pending deletion, wired to the server action of what it deletes.
+#[component]
+fn DeletionDialog(deletion: Deletion, state: PageState) -> impl IntoView {
+    let is_action = matches!(deletion.target, Target::Action(_));
+    let pending = Signal::derive(move || {
+        if is_action {
+            state.delete_action.pending().get()
+        } else {
+            state.delete_package.pending().get()
+        }
+    });
+    let error = Signal::derive(move || {
+        if is_action {
+            state.delete_action.value().get().and_then(Result::err)
+        } else {
+            state.delete_package.value().get().and_then(Result::err)
+        }
+    });
+    let confirm = Callback::new(move |d: Deletion| match d.target {
+        Target::Action(action) => {
+            state.delete_action.dispatch(DeleteAction {
+                connection: d.connection,
+                package: action.package,
+                name: action.name,
+            });
+        }
+        Target::Package(name, _) => {
+            state.delete_package.dispatch(DeletePackage {
+                connection: d.connection,
+                name,
+            });
+        }
+    });
+    let cancel = Callback::new(move |()| state.deleting.set(None));
+    view! { <ConfirmDelete deletion pending error on_confirm=confirm on_cancel=cancel /> }
 }
 
 /// What a connection that cannot be listed shows: the provider's answer; the rest of the
@@ -243,6 +235,15 @@ fn ListingProblem(error: AppError) -> impl IntoView {
     }
 }
 
+/// What the connection lets the console do.
+#[derive(Debug, Clone, Copy)]
+struct Rights {
+    /// Actions can be created and deleted.
+    writable: bool,
+    /// Packages can be created and deleted.
+    packages_writable: bool,
+}
+
 /// The listing of one connection: notes on what it cannot do, the toolbar, the open form,
 /// the filters, the counts and the groups.
 #[component]
@@ -255,12 +256,20 @@ fn Listing(listing: ActionListing, state: PageState) -> impl IntoView {
         actions,
     } = listing;
     let writable = capabilities.has(Capability::ActionsWrite);
-    let packages_writable = writable && packages_read_only.is_none();
-    let provider = connection.provider;
+    let rights = Rights {
+        writable,
+        packages_writable: writable && packages_read_only.is_none(),
+    };
     let id = connection.id.clone();
     let total = actions.len();
     let package_count = packages.len();
     let kinds = runtimes(&actions);
+    let package_names: Vec<String> = packages.iter().map(|p| p.name.clone()).collect();
+    let mut groups: Vec<(Option<String>, usize)> = Vec::new();
+    if actions.iter().any(|a| a.action.package.is_none()) {
+        groups.push((None, 0));
+    }
+    groups.extend(packages.iter().map(|p| (Some(p.name.clone()), p.actions)));
     let actions = std::sync::Arc::new(actions);
     let shown = {
         let actions = actions.clone();
@@ -269,28 +278,48 @@ fn Listing(listing: ActionListing, state: PageState) -> impl IntoView {
             actions.iter().filter(|a| filter.keeps(a)).count()
         })
     };
-    let filtered = move || state.filter().is_active();
-    let package_names: Vec<String> = packages.iter().map(|p| p.name.clone()).collect();
-
-    let mut groups: Vec<(Option<String>, usize)> = Vec::new();
-    if actions.iter().any(|a| a.action.package.is_none()) {
-        groups.push((None, 0));
+    let counts = Counts {
+        shown,
+        total,
+        packages: package_count,
+    };
+    view! {
+        <ConnectionNotes connection rights packages_read_only />
+        <Toolbar rights state />
+        <FormPanel connection=id.clone() package_names rights state />
+        <Filters connection=id.clone() kinds state />
+        <ListingCounts counts writable state />
+        {groups
+            .into_iter()
+            .map(|(package, count)| {
+                let members: Vec<ActionSummary> = actions
+                    .iter()
+                    .filter(|a| a.action.package == package)
+                    .cloned()
+                    .collect();
+                view! { <PackageGroup connection=id.clone() package count members rights state /> }
+            })
+            .collect_view()}
     }
-    groups.extend(packages.iter().map(|p| (Some(p.name.clone()), p.actions)));
+}
 
-    let on = format!(
-        "On {} — {}{}",
-        connection.name,
-        provider,
-        if connection.local {
-            " (local engine)"
-        } else {
-            ""
-        }
-    );
+/// Which connection this is, and what the console cannot do on it.
+#[component]
+fn ConnectionNotes(
+    connection: providers::ConnectionSummary,
+    rights: Rights,
+    packages_read_only: Option<String>,
+) -> impl IntoView {
+    let provider = connection.provider;
+    let local = if connection.local {
+        " (local engine)"
+    } else {
+        ""
+    };
+    let on = format!("On {} — {provider}{local}", connection.name);
     view! {
         <p class="connection-line muted">{on}</p>
-        {(!writable)
+        {(!rights.writable)
             .then(|| {
                 view! {
                     <p class="note">
@@ -300,76 +329,81 @@ fn Listing(listing: ActionListing, state: PageState) -> impl IntoView {
                     </p>
                 }
             })}
-        {(writable && !packages_writable)
-            .then(|| {
-                view! { <p class="note">{packages_read_only.clone().unwrap_or_default()}</p> }
-            })}
-        <div class="toolbar">
-            {writable
-                .then(|| {
-                    view! {
-                        <button
-                            type="button"
-                            class="primary"
-                            aria-expanded=move || {
-                                (state.open.get() == Some(OpenForm::Action)).to_string()
-                            }
-                            on:click=move |_| state.open_form(OpenForm::Action)
-                        >
-                            "New action"
-                        </button>
-                    }
-                })}
-            {packages_writable
-                .then(|| {
-                    view! {
-                        <button
-                            type="button"
-                            aria-expanded=move || {
-                                (state.open.get() == Some(OpenForm::Package)).to_string()
-                            }
-                            on:click=move |_| state.open_form(OpenForm::Package)
-                        >
-                            "New package"
-                        </button>
-                    }
-                })}
-        </div>
-        {
-            let id = id.clone();
-            move || {
-                let close = Callback::new(move |()| state.open.set(None));
-                match state.open.get() {
-                    Some(OpenForm::Action) if writable => {
-                        view! {
-                            <NewActionForm
-                                connection=id.clone()
-                                packages=package_names.clone()
-                                fields=state.fields
-                                action=state.create
-                                on_cancel=close
-                            />
-                        }
-                            .into_any()
-                    }
-                    Some(OpenForm::Package) if packages_writable => {
-                        view! {
-                            <NewPackageForm
-                                connection=id.clone()
-                                action=state.save_package
-                                on_cancel=close
-                            />
-                        }
-                            .into_any()
-                    }
-                    _ => ().into_any(),
-                }
-            }
+        {(rights.writable && !rights.packages_writable)
+            .then(|| view! { <p class="note">{packages_read_only.unwrap_or_default()}</p> })}
+    }
+}
+
+/// "New action" and "New package", each shown where the connection allows it.
+#[component]
+fn Toolbar(rights: Rights, state: PageState) -> impl IntoView {
+    let button = move |form: OpenForm, label: &'static str, class: Option<&'static str>| {
+        view! {
+            <button
+                type="button"
+                class=class
+                aria-expanded=move || (state.open.get() == Some(form)).to_string()
+                on:click=move |_| state.open_form(form)
+            >
+                {label}
+            </button>
         }
+    };
+    view! {
+        <div class="toolbar">
+            {rights.writable.then(|| button(OpenForm::Action, "New action", Some("primary")))}
+            {rights.packages_writable.then(|| button(OpenForm::Package, "New package", None))}
+        </div>
+    }
+}
+
+/// The form the toolbar opened, if the connection allows it.
+#[component]
+fn FormPanel(
+    connection: String,
+    package_names: Vec<String>,
+    rights: Rights,
+    state: PageState,
+) -> impl IntoView {
+    move || {
+        let close = Callback::new(move |()| state.open.set(None));
+        match state.open.get() {
+            Some(OpenForm::Action) if rights.writable => view! {
+                <NewActionForm
+                    connection=connection.clone()
+                    packages=package_names.clone()
+                    fields=state.fields
+                    action=state.create
+                    on_cancel=close
+                />
+            }
+            .into_any(),
+            Some(OpenForm::Package) if rights.packages_writable => view! {
+                <NewPackageForm
+                    connection=connection.clone()
+                    action=state.save_package
+                    on_cancel=close
+                />
+            }
+            .into_any(),
+            _ => ().into_any(),
+        }
+    }
+}
+
+/// The filters: applied as you type, and from the URL without JavaScript.
+#[component]
+fn Filters(connection: String, kinds: Vec<String>, state: PageState) -> impl IntoView {
+    let kinds = std::iter::once(Choice::new("", "All kinds"))
+        .chain(kinds.into_iter().map(Choice::plain))
+        .collect();
+    let types = std::iter::once(Choice::new("", "All types"))
+        .chain(ActionType::ALL.map(|t| Choice::new(t.value(), t.label())))
+        .collect();
+    view! {
         <form class="filters" method="get" role="search" on:submit=|ev| ev.prevent_default()>
-            <input type="hidden" name="connection" value=id.clone() />
-            <div class="field">
-                <label for="filter-name">"Filter by name"</label>
+            <input type="hidden" name="connection" value=connection />
+            <Field id="filter-name" label="Filter by name">
                 <input
                     id="filter-name"
                     name="q"
@@ -377,62 +411,44 @@ fn Listing(listing: ActionListing, state: PageState) -> impl IntoView {
                     autocomplete="off"
                     bind:value=state.name
                 />
-            </div>
-            <div class="field">
-                <label for="filter-kind">"Kind"</label>
-                <select
-                    id="filter-kind"
-                    name="kind"
-                    prop:value=move || state.kind.get()
-                    on:change=move |ev| state.kind.set(event_target_value(&ev))
-                >
-                    <option value="">"All kinds"</option>
-                    {kinds
-                        .into_iter()
-                        .map(|k| {
-                            let value = k.clone();
-                            let label = k.clone();
-                            view! {
-                                <option value=k selected=move || state.kind.get() == value>
-                                    {label}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="filter-type">"Type"</label>
-                <select
-                    id="filter-type"
-                    name="type"
-                    prop:value=move || state.action_type.get()
-                    on:change=move |ev| state.action_type.set(event_target_value(&ev))
-                >
-                    <option value="">"All types"</option>
-                    {ActionType::ALL
-                        .into_iter()
-                        .map(|t| {
-                            view! {
-                                <option
-                                    value=t.value()
-                                    selected=move || state.action_type.get() == t.value()
-                                >
-                                    {t.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            </Field>
+            <SelectField id="filter-kind" name="kind" label="Kind" value=state.kind choices=kinds />
+            <SelectField
+                id="filter-type"
+                name="type"
+                label="Type"
+                value=state.action_type
+                choices=types
+            />
             <noscript>
                 <button type="submit">"Apply"</button>
             </noscript>
         </form>
+    }
+}
+
+/// How many actions there are and how many the filters show.
+#[derive(Debug, Clone, Copy)]
+struct Counts {
+    shown: Memo<usize>,
+    total: usize,
+    packages: usize,
+}
+
+/// The counts, and what an empty connection or an empty filter result says.
+#[component]
+fn ListingCounts(counts: Counts, writable: bool, state: PageState) -> impl IntoView {
+    let Counts {
+        shown,
+        total,
+        packages,
+    } = counts;
+    let filtered = move || state.filter().is_active();
+    view! {
         <p class="counts" role="status" aria-live="polite">
-            {move || count_text(shown.get(), total, package_count, filtered())}
+            {move || count_text(shown.get(), total, packages, filtered())}
         </p>
-        {(total == 0 && package_count == 0)
+        {(total == 0 && packages == 0)
             .then(|| {
                 view! {
                     <p class="empty">
@@ -458,27 +474,35 @@ fn Listing(listing: ActionListing, state: PageState) -> impl IntoView {
                 "Clear filters"
             </button>
         </p>
-        {groups
-            .into_iter()
-            .map(|(package, count)| {
-                let members: Vec<ActionSummary> = actions
-                    .iter()
-                    .filter(|a| a.action.package == package)
-                    .cloned()
-                    .collect();
-                view! {
-                    <PackageGroup
-                        connection=id.clone()
-                        package
-                        count
-                        members
-                        writable
-                        packages_writable
-                        state
-                    />
-                }
-            })
-            .collect_view()}
+    }
+}
+
+/// A "Delete" button that asks before deleting `deletion`.
+#[component]
+fn DeleteButton(
+    deletion: Deletion,
+    label: String,
+    text: &'static str,
+    state: PageState,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="danger-outline"
+            aria-label=label
+            on:click=move |_| state.ask_delete(deletion.clone())
+        >
+            {text}
+        </button>
+    }
+}
+
+/// How many actions a group holds, in a phrase.
+fn group_count(package: Option<&str>, count: usize, members: usize) -> String {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    match package {
+        Some(_) => format!("{count} action{}", plural(count)),
+        None => format!("{members} action{}, in no package", plural(members)),
     }
 }
 
@@ -489,8 +513,7 @@ fn PackageGroup(
     package: Option<String>,
     count: usize,
     members: Vec<ActionSummary>,
-    writable: bool,
-    packages_writable: bool,
+    rights: Rights,
     state: PageState,
 ) -> impl IntoView {
     let members = std::sync::Arc::new(members);
@@ -505,75 +528,24 @@ fn PackageGroup(
     let title = package.clone().unwrap_or_else(|| "Top level".into());
     let heading_id = format!("package-{}", package.as_deref().unwrap_or("-"));
     let labelled_by = heading_id.clone();
-    let count_label = if package.is_some() {
-        format!("{count} action{}", if count == 1 { "" } else { "s" })
+    let count_label = group_count(package.as_deref(), count, members.len());
+    let delete_package = package
+        .clone()
+        .filter(|_| rights.packages_writable)
+        .map(|name| {
+            let deletion = Deletion {
+                connection: connection.clone(),
+                target: Target::Package(name.clone(), count),
+            };
+            let label = format!("Delete package {name}");
+            view! { <DeleteButton deletion label text="Delete package" state /> }
+        });
+    let body = if members.is_empty() {
+        view! { <p class="muted empty-package">"No actions in this package yet."</p> }.into_any()
     } else {
-        format!(
-            "{} action{}, in no package",
-            members.len(),
-            if members.len() == 1 { "" } else { "s" }
-        )
+        let members = members.to_vec();
+        view! { <ActionsTable connection members writable=rights.writable state /> }.into_any()
     };
-    let delete_package = package.clone().filter(|_| packages_writable).map(|name| {
-        let deletion = Deletion {
-            connection: connection.clone(),
-            target: Target::Package(name.clone(), count),
-        };
-        view! {
-            <button
-                type="button"
-                class="danger-outline"
-                aria-label=format!("Delete package {name}")
-                on:click=move |_| state.ask_delete(deletion.clone())
-            >
-                "Delete package"
-            </button>
-        }
-    });
-    let rows = members
-        .iter()
-        .cloned()
-        .map(|a| {
-            let keep = a.clone();
-            let hidden = move || !state.filter().keeps(&keep);
-            let full = a.action.to_string();
-            let href = crate::routes::action_href(&a.action, Some(&connection), None);
-            let delete = writable.then(|| {
-                let deletion = Deletion {
-                    connection: connection.clone(),
-                    target: Target::Action(a.action.clone()),
-                };
-                view! {
-                    <button
-                        type="button"
-                        class="danger-outline"
-                        aria-label=format!("Delete {full}")
-                        on:click=move |_| state.ask_delete(deletion.clone())
-                    >
-                        "Delete"
-                    </button>
-                }
-            });
-            view! {
-                <tr hidden=hidden>
-                    <th scope="row" data-label="Name">
-                        <a href=href aria-label=format!("Open {full}")>
-                            <code>{a.action.name.clone()}</code>
-                        </a>
-                    </th>
-                    <td data-label="Type">{type_label(a.kind)}</td>
-                    <td data-label="Kind">
-                        {a.runtime.clone().unwrap_or_else(|| "—".into())}
-                    </td>
-                    <td data-label="Description" class="description">
-                        {a.description.clone().unwrap_or_default()}
-                    </td>
-                    {writable.then(|| view! { <td class="row-actions">{delete}</td> })}
-                </tr>
-            }
-        })
-        .collect_view();
-    let empty = members.is_empty();
     view! {
         <section class="package" aria-labelledby=labelled_by hidden=hidden>
             <div class="package-head">
@@ -581,33 +553,79 @@ fn PackageGroup(
                 <span class="muted">{count_label}</span>
                 {delete_package}
             </div>
-            {if empty {
-                view! { <p class="muted empty-package">"No actions in this package yet."</p> }
-                    .into_any()
-            } else {
-                view! {
-                    <table class="data-table actions-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Name"</th>
-                                <th scope="col">"Type"</th>
-                                <th scope="col">"Kind"</th>
-                                <th scope="col">"Description"</th>
-                                {writable
-                                    .then(|| {
-                                        view! {
-                                            <th scope="col">
-                                                <span class="visually-hidden">"Actions"</span>
-                                            </th>
-                                        }
-                                    })}
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                }
-                    .into_any()
-            }}
+            {body}
         </section>
+    }
+}
+
+/// A group's actions, one row each, hidden when the filters do not keep them.
+#[component]
+fn ActionsTable(
+    connection: String,
+    members: Vec<ActionSummary>,
+    writable: bool,
+    state: PageState,
+) -> impl IntoView {
+    let rows = members
+        .into_iter()
+        .map(|a| view! { <ActionRow connection=connection.clone() a writable state /> })
+        .collect_view();
+    view! {
+        <table class="data-table actions-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Type"</th>
+                    <th scope="col">"Kind"</th>
+                    <th scope="col">"Description"</th>
+                    {writable
+                        .then(|| {
+                            view! {
+                                <th scope="col">
+                                    <span class="visually-hidden">"Actions"</span>
+                                </th>
+                            }
+                        })}
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// One action: its name links to its page; "Delete" where the connection allows it.
+#[component]
+fn ActionRow(
+    connection: String,
+    a: ActionSummary,
+    writable: bool,
+    state: PageState,
+) -> impl IntoView {
+    let keep = a.clone();
+    let hidden = move || !state.filter().keeps(&keep);
+    let full = a.action.to_string();
+    let href = crate::routes::action_href(&a.action, Some(&connection), None);
+    let delete = writable.then(|| {
+        let deletion = Deletion {
+            connection: connection.clone(),
+            target: Target::Action(a.action.clone()),
+        };
+        let label = format!("Delete {full}");
+        view! { <td class="row-actions"><DeleteButton deletion label text="Delete" state /></td> }
+    });
+    view! {
+        <tr hidden=hidden>
+            <th scope="row" data-label="Name">
+                <a href=href aria-label=format!("Open {full}")>
+                    <code>{a.action.name.clone()}</code>
+                </a>
+            </th>
+            <td data-label="Type">{type_label(a.kind)}</td>
+            <td data-label="Kind">{a.runtime.clone().unwrap_or_else(|| "—".into())}</td>
+            <td data-label="Description" class="description">
+                {a.description.clone().unwrap_or_default()}
+            </td>
+            {delete}
+        </tr>
     }
 }

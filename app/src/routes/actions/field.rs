@@ -1,0 +1,249 @@
+//! The pieces every form on the actions page is made of: a labelled field with its hint and
+//! error line, a `<select>` of choices, the name input, and the form's frame (title, general
+//! error, "Create …" and "Cancel"). Written once so each form only says what it asks for.
+
+use leptos::prelude::*;
+
+use crate::errors::AppError;
+
+/// Set once hydrated: the browser's own checks apply before it (JavaScript off), ours after.
+fn use_hydrated() -> RwSignal<bool> {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    hydrated
+}
+
+/// A form's errors: the browser's own check of each field, else the server's answer.
+#[derive(Debug, Clone, Copy)]
+pub struct FormErrors {
+    /// What the browser found before sending, one error per field.
+    pub checked: RwSignal<Vec<AppError>>,
+    answered: Signal<Option<AppError>>,
+}
+
+impl FormErrors {
+    /// Errors of a form whose server answer is `answered`.
+    pub fn new(answered: Signal<Option<AppError>>) -> Self {
+        Self {
+            checked: RwSignal::new(Vec::new()),
+            answered,
+        }
+    }
+
+    /// The message for `field`: the browser's check first, else the server's answer.
+    pub fn field(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            self.checked
+                .with(|c| c.iter().find(|e| e.field() == Some(field)).cloned())
+                .or_else(|| self.answered.get().filter(|e| e.field() == Some(field)))
+                .map(|e| e.to_string())
+        })
+    }
+
+    /// The server's answer that names no field.
+    pub fn general(self) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            self.answered
+                .get()
+                .filter(|e| e.field().is_none())
+                .map(|e| e.to_string())
+        })
+    }
+}
+
+/// `aria-invalid` for a field whose error is `error`.
+pub fn invalid(error: Signal<Option<String>>) -> impl Fn() -> Option<&'static str> + Copy {
+    move || error.get().map(|_| "true")
+}
+
+/// A field's error line, announced when it appears.
+#[component]
+fn FieldError(id: String, message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <p id=id class="field-error" role="alert">
+            {move || message.get()}
+        </p>
+    }
+}
+
+/// A labelled field around its control (`children`, whose id is `id`), with an optional
+/// hint (`{id}-hint`) and error line (`{id}-error`) the control should be described by.
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] error: Option<Signal<Option<String>>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {children()}
+            {hint.map(|hint| view! { <p id=format!("{id}-hint") class="hint">{hint}</p> })}
+            {error.map(|message| view! { <FieldError id=format!("{id}-error") message /> })}
+        </div>
+    }
+}
+
+/// One `<option>`: the value sent and the label read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// The value sent.
+    pub value: String,
+    /// What a person reads.
+    pub label: String,
+}
+
+impl Choice {
+    /// A choice that reads as its value.
+    pub fn plain(value: impl Into<String>) -> Self {
+        let value = value.into();
+        Self {
+            label: value.clone(),
+            value,
+        }
+    }
+
+    /// A choice with its own label.
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+}
+
+/// A labelled `<select>` of `choices` bound to `value`; with `error`, its error line.
+#[component]
+pub fn SelectField(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    choices: Vec<Choice>,
+    #[prop(optional)] error: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let described = error.map(|_| format!("{id}-error"));
+    let invalid = move || error.and_then(|e| e.get()).map(|_| "true");
+    let options = choices
+        .into_iter()
+        .map(|c| {
+            let own = c.value.clone();
+            view! {
+                <option value=c.value selected=move || value.get() == own>
+                    {c.label}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <Field id label nostrip:error=error>
+            <select
+                id=id
+                name=name
+                prop:value=move || value.get()
+                on:change=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=invalid
+                aria-describedby=described
+            >
+                {options}
+            </select>
+        </Field>
+    }
+}
+
+/// The name of a new action or package: seed 004's rule, checked by the browser before
+/// hydration and by ours after; focused when its form opens.
+#[component]
+pub fn NameField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = input.get() {
+            let _ = input.focus();
+        }
+    });
+    view! {
+        <Field id label hint="1 to 50 letters, digits, - or _, not starting with -." error>
+            <input
+                id=id
+                name="name"
+                node_ref=input
+                required=true
+                maxlength="50"
+                pattern=crate::api::NAME_PATTERN
+                autocomplete="off"
+                bind:value=value
+                aria-invalid=invalid(error)
+                aria-describedby=format!("{id}-hint {id}-error")
+            />
+        </Field>
+    }
+}
+
+/// What a form's frame says: its title, where it posts, and its submit button.
+#[derive(Debug, Clone, Copy)]
+pub struct FormText {
+    /// The id prefix (`new-action`): the title is `{id}-title`.
+    pub id: &'static str,
+    /// The heading.
+    pub title: &'static str,
+    /// The server function it posts to without JavaScript.
+    pub url: &'static str,
+    /// The submit button.
+    pub submit: &'static str,
+    /// The submit button while the request is out.
+    pub pending: &'static str,
+}
+
+/// A plain `POST` form to a server function (so it works before or without the WASM bundle)
+/// around its fields: title, the connection, the answer that names no field, and the
+/// buttons. Once hydrated, `on_submit` runs instead of the browser's post.
+#[component]
+pub fn FormFrame(
+    text: FormText,
+    connection: String,
+    errors: FormErrors,
+    pending: Signal<bool>,
+    on_submit: Callback<()>,
+    on_cancel: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let hydrated = use_hydrated();
+    let title_id = format!("{}-title", text.id);
+    let labelled_by = title_id.clone();
+    let general = errors.general();
+    view! {
+        <form
+            class="panel form"
+            method="post"
+            action=text.url
+            aria-labelledby=labelled_by
+            novalidate=move || hydrated.get()
+            on:submit=move |ev| {
+                ev.prevent_default();
+                on_submit.run(());
+            }
+        >
+            <h2 id=title_id>{text.title}</h2>
+            <input type="hidden" name="connection" value=connection />
+            <p class="form-error" role="alert">
+                {move || general.get()}
+            </p>
+            {children()}
+            <div class="form-buttons">
+                <button type="submit" class="primary" disabled=move || pending.get()>
+                    {move || if pending.get() { text.pending } else { text.submit }}
+                </button>
+                <button type="button" on:click=move |_| on_cancel.run(())>
+                    "Cancel"
+                </button>
+            </div>
+        </form>
+    }
+}
