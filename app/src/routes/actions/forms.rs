@@ -77,32 +77,10 @@ pub fn NewActionForm(
     let errors = FormErrors::new(Signal::derive(move || {
         action.value().get().and_then(Result::err)
     }));
-    let submit_connection = connection.clone();
-    let submit = Callback::new(move |()| {
-        let new = fields.value();
-        let problems = validate_new_action(&new);
-        let ok = problems.is_empty();
-        errors.checked.set(problems);
-        if ok {
-            action.dispatch(CreateAction {
-                connection: submit_connection.clone(),
-                package: new.package,
-                name: new.name,
-                kind: new.kind,
-                code: new.code,
-                timeout_ms: new.timeout_ms,
-                memory_mb: new.memory_mb,
-            });
-        }
-    });
+    let submit = submit_new_action(connection.clone(), fields, errors, action);
     let package_choices = std::iter::once(Choice::new("", "(top level, no package)"))
         .chain(packages.into_iter().map(Choice::plain))
         .collect();
-    let memory_choices = MEMORY_SIZES
-        .into_iter()
-        .map(|m| Choice::new(m.to_string(), format!("{m} MB")))
-        .collect();
-    let (timeout_error, code_error) = (errors.field("timeout_ms"), errors.field("code"));
     view! {
         <FormFrame
             text=FormText {
@@ -140,51 +118,98 @@ pub fn NewActionForm(
                 choices=KINDS.into_iter().map(Choice::plain).collect()
                 error=errors.field("kind")
             />
-            <div class="field-row">
-                <Field
-                    id="new-action-timeout"
-                    label="Timeout (ms)"
-                    hint="500 to 300,000 ms."
-                    error=timeout_error
-                >
-                    <input
-                        id="new-action-timeout"
-                        name="timeout_ms"
-                        type="number"
-                        inputmode="numeric"
-                        min="500"
-                        max="300000"
-                        step="1"
-                        required=true
-                        bind:value=fields.timeout
-                        aria-invalid=invalid(timeout_error)
-                        aria-describedby="new-action-timeout-hint new-action-timeout-error"
-                    />
-                </Field>
-                <SelectField
-                    id="new-action-memory"
-                    name="memory_mb"
-                    label="Memory (MB)"
-                    value=fields.memory
-                    choices=memory_choices
-                    error=errors.field("memory_mb")
-                />
-            </div>
-            <Field id="new-action-code" label="Code" error=code_error>
-                <textarea
-                    id="new-action-code"
-                    name="code"
-                    rows="8"
-                    spellcheck="false"
-                    prop:value=move || fields.code.get()
-                    on:input=move |ev| fields.code.set(event_target_value(&ev))
-                    aria-invalid=invalid(code_error)
-                    aria-describedby="new-action-code-error"
-                >
-                    {TEMPLATE}
-                </textarea>
-            </Field>
+            <LimitFields fields errors />
+            <CodeField fields error=errors.field("code") />
         </FormFrame>
+    }
+}
+
+/// Checks the new action in the browser, then sends it; the errors land on their fields.
+fn submit_new_action(
+    connection: String,
+    fields: NewActionFields,
+    errors: FormErrors,
+    action: ServerAction<CreateAction>,
+) -> Callback<()> {
+    Callback::new(move |()| {
+        let new = fields.value();
+        let problems = validate_new_action(&new);
+        let ok = problems.is_empty();
+        errors.checked.set(problems);
+        if ok {
+            action.dispatch(CreateAction {
+                connection: connection.clone(),
+                package: new.package,
+                name: new.name,
+                kind: new.kind,
+                code: new.code,
+                timeout_ms: new.timeout_ms,
+                memory_mb: new.memory_mb,
+            });
+        }
+    })
+}
+
+/// The new action's code, starting from the template.
+#[component]
+fn CodeField(fields: NewActionFields, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Field id="new-action-code" label="Code" error=error>
+            <textarea
+                id="new-action-code"
+                name="code"
+                rows="8"
+                spellcheck="false"
+                prop:value=move || fields.code.get()
+                on:input=move |ev| fields.code.set(event_target_value(&ev))
+                aria-invalid=invalid(error)
+                aria-describedby="new-action-code-error"
+            >
+                {TEMPLATE}
+            </textarea>
+        </Field>
+    }
+}
+
+/// The new action's timeout and memory, side by side.
+#[component]
+fn LimitFields(fields: NewActionFields, errors: FormErrors) -> impl IntoView {
+    let memory_choices = MEMORY_SIZES
+        .into_iter()
+        .map(|m| Choice::new(m.to_string(), format!("{m} MB")))
+        .collect();
+    let timeout_error = errors.field("timeout_ms");
+    view! {
+        <div class="field-row">
+            <Field
+                id="new-action-timeout"
+                label="Timeout (ms)"
+                hint="500 to 300,000 ms."
+                error=timeout_error
+            >
+                <input
+                    id="new-action-timeout"
+                    name="timeout_ms"
+                    type="number"
+                    inputmode="numeric"
+                    min="500"
+                    max="300000"
+                    step="1"
+                    required=true
+                    bind:value=fields.timeout
+                    aria-invalid=invalid(timeout_error)
+                    aria-describedby="new-action-timeout-hint new-action-timeout-error"
+                />
+            </Field>
+            <SelectField
+                id="new-action-memory"
+                name="memory_mb"
+                label="Memory (MB)"
+                value=fields.memory
+                choices=memory_choices
+                error=errors.field("memory_mb")
+            />
+        </div>
     }
 }
 
