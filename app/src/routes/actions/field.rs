@@ -195,10 +195,8 @@ pub struct FormText {
     pub title: &'static str,
     /// The server function it posts to without JavaScript.
     pub url: &'static str,
-    /// The submit button.
+    /// The submit button ("Creating…" while the request is out).
     pub submit: &'static str,
-    /// The submit button while the request is out.
-    pub pending: &'static str,
 }
 
 /// A plain `POST` form to a server function (so it works before or without the WASM bundle)
@@ -238,7 +236,7 @@ pub fn FormFrame(
             {children()}
             <div class="form-buttons">
                 <button type="submit" class="primary" disabled=move || pending.get()>
-                    {move || if pending.get() { text.pending } else { text.submit }}
+                    {move || if pending.get() { "Creating…" } else { text.submit }}
                 </button>
                 <button type="button" on:click=move |_| on_cancel.run(())>
                     "Cancel"

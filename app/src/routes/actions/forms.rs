@@ -88,7 +88,6 @@ pub fn NewActionForm(
                 title: "New action",
                 url: CreateAction::url(),
                 submit: "Create action",
-                pending: "Creating…",
             }
             connection
             errors
@@ -248,7 +247,6 @@ pub fn NewPackageForm(
                 title: "New package",
                 url: SavePackage::url(),
                 submit: "Create package",
-                pending: "Creating…",
             }
             connection
             errors
