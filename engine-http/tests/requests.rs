@@ -1,59 +1,57 @@
 //! Raw requests against every dialect: the bad ones each cloud refuses (malformed JSON, wrong
 //! types, missing fields, a body past 1 MB, unknown actions, bad pagination) come back with
 //! that cloud's status and code; and the capabilities the console's clients do not cover
-//! yet (packages, web actions, FunctionGraph's IAM token) work.
+//! yet (packages, web actions, FunctionGraph's IAM token) work. Through the router in
+//! process, but where the socket is the point (a body that never comes).
 
 mod support;
 
 use serde_json::{Value, json};
 use std::time::Duration;
-use support::{Sign, call, call_as, oversized_body, serve};
+use support::{Sign, Target, call, call_as, dialects, oversized_body};
 
-/// One row of the matrix: what was sent and what must come back.
-struct Case {
-    what: &'static str,
-    sign: Sign,
-    method: &'static str,
-    target: &'static str,
-    body: Vec<u8>,
-    status: u16,
-    /// Where the code sits in the error body, and its value.
-    code_at: &'static str,
-    code: Value,
+/// What a refused request sends as its body.
+#[derive(Debug, Clone, Copy)]
+enum Body {
+    /// These bytes.
+    Text(&'static str),
+    /// Valid JSON just past the 1 MB limit.
+    Oversized,
 }
 
-fn case(
-    what: &'static str,
-    sign: Sign,
-    method: &'static str,
-    target: &'static str,
-    body: impl Into<Vec<u8>>,
-    status: u16,
-    code_at: &'static str,
-    code: Value,
-) -> Case {
-    Case {
-        what,
-        sign,
-        method,
-        target,
-        body: body.into(),
-        status,
-        code_at,
-        code,
+impl Body {
+    fn bytes(self) -> Vec<u8> {
+        match self {
+            Self::Text(text) => text.into(),
+            Self::Oversized => oversized_body(),
+        }
     }
 }
 
-async fn check(url: &str, cases: Vec<Case>) {
+/// One row of a refusal table: what was sent and what must come back.
+#[derive(Debug, Clone, Copy)]
+struct Refusal {
+    what: &'static str,
+    sign: Sign,
+    method: &'static str,
+    target: &'static str,
+    body: Body,
+    status: u16,
+    /// The error code, found where the table says (`code_at`).
+    code: &'static str,
+}
+
+/// Sends every row and fails with all the rows that did not come back as expected.
+async fn check(to: &impl Target, code_at: &str, cases: &[Refusal]) {
     let mut failures = Vec::new();
     for c in cases {
-        let reply = call(url, c.sign, c.method, c.target, c.body).await;
+        let reply = call(to, c.sign, c.method, c.target, c.body.bytes()).await;
         let body: Value = serde_json::from_str(&reply.text).unwrap_or(Value::Null);
-        let code = body.pointer(c.code_at).cloned().unwrap_or(Value::Null);
-        if reply.status != c.status || code != c.code {
+        let code = body.pointer(code_at).cloned().unwrap_or(Value::Null);
+        if reply.status != c.status || code != json!(c.code) {
             failures.push(format!(
-                "{}: expected {} with {} = {}, got {} {}",
-                c.what, c.status, c.code_at, c.code, reply.status, reply.text
+                "{}: expected {} with {code_at} = {}, got {} {}",
+                c.what, c.status, c.code, reply.status, reply.text
             ));
         }
     }
@@ -62,143 +60,357 @@ async fn check(url: &str, cases: Vec<Case>) {
 
 const PUT_OK: &str = r#"{"exec":{"kind":"nodejs:20","code":"function main(p){return p}","binary":false},"limits":{"timeout":1000,"memory":128}}"#;
 
+/// What NCP refuses, with its `errorCode`.
+const NCP_REFUSALS: &[Refusal] = &[
+    Refusal {
+        what: "malformed JSON",
+        sign: Sign::Ncp,
+        method: "PUT",
+        target: "/api/v2/packages/demo/actions/bad",
+        body: Body::Text("{not json"),
+        status: 400,
+        code: "80305",
+    },
+    Refusal {
+        what: "wrong type (timeout as text)",
+        sign: Sign::Ncp,
+        method: "PUT",
+        target: "/api/v2/packages/demo/actions/bad",
+        body: Body::Text(
+            r#"{"exec":{"kind":"nodejs:20","code":"x"},"limits":{"timeout":"soon","memory":128}}"#,
+        ),
+        status: 400,
+        code: "80305",
+    },
+    Refusal {
+        what: "missing exec",
+        sign: Sign::Ncp,
+        method: "PUT",
+        target: "/api/v2/packages/demo/actions/bad",
+        body: Body::Text(r#"{"limits":{"timeout":1000,"memory":128}}"#),
+        status: 400,
+        code: "80306",
+    },
+    Refusal {
+        what: "memory not allowed",
+        sign: Sign::Ncp,
+        method: "PUT",
+        target: "/api/v2/packages/demo/actions/bad",
+        body: Body::Text(
+            r#"{"exec":{"kind":"nodejs:20","code":"x"},"limits":{"timeout":1000,"memory":100}}"#,
+        ),
+        status: 400,
+        code: "80307",
+    },
+    Refusal {
+        what: "oversized body",
+        sign: Sign::Ncp,
+        method: "PUT",
+        target: "/api/v2/packages/demo/actions/bad",
+        body: Body::Oversized,
+        status: 413,
+        code: "413",
+    },
+    Refusal {
+        what: "parameters not an object",
+        sign: Sign::Ncp,
+        method: "POST",
+        target: "/api/v2/packages/demo/actions/hello",
+        body: Body::Text("[1,2]"),
+        status: 400,
+        code: "80305",
+    },
+    Refusal {
+        what: "unknown action",
+        sign: Sign::Ncp,
+        method: "POST",
+        target: "/api/v2/packages/demo/actions/nope",
+        body: Body::Text("{}"),
+        status: 404,
+        code: "80301",
+    },
+    Refusal {
+        what: "timeout past 60,000",
+        sign: Sign::Ncp,
+        method: "POST",
+        target: "/api/v2/packages/demo/actions/hello?timeout=60001",
+        body: Body::Text("{}"),
+        status: 400,
+        code: "80307",
+    },
+    Refusal {
+        what: "pageNo 0",
+        sign: Sign::Ncp,
+        method: "GET",
+        target: "/api/v2/packages/demo/actions/hello/activations?pageNo=0",
+        body: Body::Text(""),
+        status: 400,
+        code: "80307",
+    },
+    Refusal {
+        what: "pageSize not a number",
+        sign: Sign::Ncp,
+        method: "GET",
+        target: "/api/v2/packages/demo/actions/hello/activations?pageSize=many",
+        body: Body::Text(""),
+        status: 400,
+        code: "80307",
+    },
+    Refusal {
+        what: "start not epoch ms",
+        sign: Sign::Ncp,
+        method: "GET",
+        target: "/ncf/api/v2/packages/demo/actions/hello/activations?start=yesterday",
+        body: Body::Text(""),
+        status: 400,
+        code: "80307",
+    },
+    Refusal {
+        what: "unknown platform",
+        sign: Sign::Ncp,
+        method: "GET",
+        target: "/api/v2/packages?platform=mainframe",
+        body: Body::Text(""),
+        status: 400,
+        code: "80307",
+    },
+    Refusal {
+        what: "unsigned",
+        sign: Sign::None,
+        method: "GET",
+        target: "/api/v2/packages",
+        body: Body::Text(""),
+        status: 401,
+        code: "200",
+    },
+];
+
+/// What FunctionGraph refuses, with its `error_code`.
+const FUNCTIONGRAPH_REFUSALS: &[Refusal] = &[
+    Refusal {
+        what: "malformed JSON",
+        sign: Sign::Huawei,
+        method: "POST",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/invocations",
+        body: Body::Text("{nope"),
+        status: 400,
+        code: "FSS.0400",
+    },
+    Refusal {
+        what: "body not an object",
+        sign: Sign::Huawei,
+        method: "POST",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/invocations",
+        body: Body::Text("\"hi\""),
+        status: 400,
+        code: "FSS.0400",
+    },
+    Refusal {
+        what: "oversized body",
+        sign: Sign::Huawei,
+        method: "POST",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/invocations",
+        body: Body::Oversized,
+        status: 413,
+        code: "FSS.0400",
+    },
+    Refusal {
+        what: "unknown function",
+        sign: Sign::Huawei,
+        method: "POST",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:nope:latest/invocations",
+        body: Body::Text("{}"),
+        status: 404,
+        code: "FSS.0404",
+    },
+    Refusal {
+        what: "limit 0",
+        sign: Sign::Huawei,
+        method: "GET",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations?limit=0",
+        body: Body::Text(""),
+        status: 400,
+        code: "FSS.0400",
+    },
+    Refusal {
+        what: "limit 501",
+        sign: Sign::Huawei,
+        method: "GET",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations?limit=501",
+        body: Body::Text(""),
+        status: 400,
+        code: "FSS.0400",
+    },
+    Refusal {
+        what: "marker not a number",
+        sign: Sign::Huawei,
+        method: "GET",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations?marker=x",
+        body: Body::Text(""),
+        status: 400,
+        code: "FSS.0400",
+    },
+    Refusal {
+        what: "unknown status",
+        sign: Sign::Huawei,
+        method: "GET",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations?status=DONE",
+        body: Body::Text(""),
+        status: 400,
+        code: "FSS.0400",
+    },
+    Refusal {
+        what: "bad time",
+        sign: Sign::Huawei,
+        method: "GET",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations?query_begin_time=noon",
+        body: Body::Text(""),
+        status: 400,
+        code: "FSS.0400",
+    },
+    Refusal {
+        what: "maxitems 0",
+        sign: Sign::Huawei,
+        method: "GET",
+        target: "/v2/p/fgs/functions?maxitems=0",
+        body: Body::Text(""),
+        status: 400,
+        code: "FSS.0400",
+    },
+    Refusal {
+        what: "unsigned",
+        sign: Sign::None,
+        method: "GET",
+        target: "/v2/p/fgs/functions",
+        body: Body::Text(""),
+        status: 403,
+        code: "FSS.0403",
+    },
+];
+
+/// What SCF API 3.0 refuses: every error a 200 with `Response.Error`.
+const SCF_REFUSALS: &[Refusal] = &[
+    Refusal {
+        what: "malformed JSON",
+        sign: Sign::Tc3("ListFunctions"),
+        method: "POST",
+        target: "/",
+        body: Body::Text("{x"),
+        status: 200,
+        code: "InvalidParameter",
+    },
+    Refusal {
+        what: "missing FunctionName",
+        sign: Sign::Tc3("Invoke"),
+        method: "POST",
+        target: "/",
+        body: Body::Text("{}"),
+        status: 200,
+        code: "MissingParameter",
+    },
+    Refusal {
+        what: "unknown function",
+        sign: Sign::Tc3("Invoke"),
+        method: "POST",
+        target: "/",
+        body: Body::Text(r#"{"FunctionName":"nope","Namespace":"demo"}"#),
+        status: 200,
+        code: "ResourceNotFound.Function",
+    },
+    Refusal {
+        what: "ClientContext not an object",
+        sign: Sign::Tc3("Invoke"),
+        method: "POST",
+        target: "/",
+        body: Body::Text(r#"{"FunctionName":"hello","Namespace":"demo","ClientContext":"[1]"}"#),
+        status: 200,
+        code: "InvalidParameterValue",
+    },
+    Refusal {
+        what: "Limit not a number",
+        sign: Sign::Tc3("ListFunctions"),
+        method: "POST",
+        target: "/",
+        body: Body::Text(r#"{"Limit":"ten"}"#),
+        status: 200,
+        code: "InvalidParameterValue",
+    },
+    Refusal {
+        what: "Offset + Limit past 10,000",
+        sign: Sign::Tc3("GetFunctionLogs"),
+        method: "POST",
+        target: "/",
+        body: Body::Text(r#"{"FunctionName":"hello","Namespace":"demo","Offset":9990,"Limit":20}"#),
+        status: 200,
+        code: "InvalidParameterValue",
+    },
+    Refusal {
+        what: "bad OrderBy",
+        sign: Sign::Tc3("GetFunctionLogs"),
+        method: "POST",
+        target: "/",
+        body: Body::Text(r#"{"OrderBy":"colour"}"#),
+        status: 200,
+        code: "InvalidParameterValue",
+    },
+    Refusal {
+        what: "oversized body",
+        sign: Sign::Tc3("ListFunctions"),
+        method: "POST",
+        target: "/",
+        body: Body::Oversized,
+        status: 200,
+        code: "RequestSizeLimitExceeded",
+    },
+    Refusal {
+        what: "unknown action",
+        sign: Sign::Tc3("DeleteEverything"),
+        method: "POST",
+        target: "/",
+        body: Body::Text("{}"),
+        status: 200,
+        code: "InvalidAction",
+    },
+    Refusal {
+        what: "unsigned",
+        sign: Sign::None,
+        method: "POST",
+        target: "/",
+        body: Body::Text("{}"),
+        status: 200,
+        code: "AuthFailure.SignatureFailure",
+    },
+];
+
 #[tokio::test(flavor = "multi_thread")]
 async fn ncp_refuses_bad_requests_with_its_codes() {
-    let url = serve().await;
-    let e = "/error/errorCode";
-    let put = "/api/v2/packages/demo/actions/bad";
-    check(
-        &url,
-        vec![
-            case("malformed JSON", Sign::Ncp, "PUT", put, "{not json", 400, e, json!("80305")),
-            case(
-                "wrong type (timeout as text)",
-                Sign::Ncp,
-                "PUT",
-                put,
-                r#"{"exec":{"kind":"nodejs:20","code":"x"},"limits":{"timeout":"soon","memory":128}}"#,
-                400,
-                e,
-                json!("80305"),
-            ),
-            case(
-                "missing exec",
-                Sign::Ncp,
-                "PUT",
-                put,
-                r#"{"limits":{"timeout":1000,"memory":128}}"#,
-                400,
-                e,
-                json!("80306"),
-            ),
-            case(
-                "memory not allowed",
-                Sign::Ncp,
-                "PUT",
-                put,
-                r#"{"exec":{"kind":"nodejs:20","code":"x"},"limits":{"timeout":1000,"memory":100}}"#,
-                400,
-                e,
-                json!("80307"),
-            ),
-            case("oversized body", Sign::Ncp, "PUT", put, oversized_body(), 413, e, json!("413")),
-            case(
-                "parameters not an object",
-                Sign::Ncp,
-                "POST",
-                "/api/v2/packages/demo/actions/hello",
-                "[1,2]",
-                400,
-                e,
-                json!("80305"),
-            ),
-            case(
-                "unknown action",
-                Sign::Ncp,
-                "POST",
-                "/api/v2/packages/demo/actions/nope",
-                "{}",
-                404,
-                e,
-                json!("80301"),
-            ),
-            case(
-                "timeout past 60,000",
-                Sign::Ncp,
-                "POST",
-                "/api/v2/packages/demo/actions/hello?timeout=60001",
-                "{}",
-                400,
-                e,
-                json!("80307"),
-            ),
-            case(
-                "pageNo 0",
-                Sign::Ncp,
-                "GET",
-                "/api/v2/packages/demo/actions/hello/activations?pageNo=0",
-                "",
-                400,
-                e,
-                json!("80307"),
-            ),
-            case(
-                "pageSize not a number",
-                Sign::Ncp,
-                "GET",
-                "/api/v2/packages/demo/actions/hello/activations?pageSize=many",
-                "",
-                400,
-                e,
-                json!("80307"),
-            ),
-            case(
-                "start not epoch ms",
-                Sign::Ncp,
-                "GET",
-                "/ncf/api/v2/packages/demo/actions/hello/activations?start=yesterday",
-                "",
-                400,
-                e,
-                json!("80307"),
-            ),
-            case(
-                "unknown platform",
-                Sign::Ncp,
-                "GET",
-                "/api/v2/packages?platform=mainframe",
-                "",
-                400,
-                e,
-                json!("80307"),
-            ),
-            case("unsigned", Sign::None, "GET", "/api/v2/packages", "", 401, e, json!("200")),
-        ],
-    )
-    .await;
+    let to = dialects();
+    check(&to, "/error/errorCode", NCP_REFUSALS).await;
     // Nothing refused was stored.
-    let reply = call(&url, Sign::Ncp, "GET", put, vec![]).await;
+    let reply = call(&to, Sign::Ncp, "GET", NCP_REFUSALS[0].target, vec![]).await;
     assert_eq!(reply.status, 404, "{}", reply.text);
+}
+
+/// A request OpenWhisk must refuse as malformed.
+struct Malformed {
+    what: &'static str,
+    method: &'static str,
+    target: &'static str,
+    body: &'static str,
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn openwhisk_refuses_bad_requests_with_its_statuses() {
-    let url = serve().await;
+    let to = dialects();
     let put = "/api/v1/namespaces/_/actions/bad";
-    let malformed = |what, method, target: &'static str, body: &'static str| {
-        case(
-            what,
-            Sign::OpenWhisk,
-            method,
-            target,
-            body,
-            400,
-            "/error",
-            Value::Null,
-        )
+    let malformed = |what, method, target, body| Malformed {
+        what,
+        method,
+        target,
+        body,
     };
     // OpenWhisk's error codes are transaction ids: check status and the message instead.
-    let cases = vec![
+    let cases = [
         malformed("malformed JSON", "PUT", put, "{not json"),
         malformed("wrong type (exec a number)", "PUT", put, r#"{"exec":5}"#),
         malformed("body not an object", "PUT", put, "[]"),
@@ -240,7 +452,7 @@ async fn openwhisk_refuses_bad_requests_with_its_statuses() {
         ),
     ];
     for c in cases {
-        let reply = call(&url, c.sign, c.method, c.target, c.body).await;
+        let reply = call(&to, Sign::OpenWhisk, c.method, c.target, c.body.into()).await;
         assert_eq!(reply.status, 400, "{}: {}", c.what, reply.text);
         let message = reply.json()["error"].as_str().unwrap_or("").to_string();
         assert!(
@@ -251,7 +463,7 @@ async fn openwhisk_refuses_bad_requests_with_its_statuses() {
             reply.text
         );
     }
-    let reply = call(&url, Sign::OpenWhisk, "PUT", put, oversized_body()).await;
+    let reply = call(&to, Sign::OpenWhisk, "PUT", put, oversized_body()).await;
     assert_eq!(reply.status, 413, "{}", reply.text);
     assert!(
         reply.json()["error"]
@@ -264,7 +476,7 @@ async fn openwhisk_refuses_bad_requests_with_its_statuses() {
         "/api/v1/namespaces/_/activations/0123456789abcdef0123456789abcdef",
         "/api/v1/namespaces/other/actions",
     ] {
-        let reply = call(&url, Sign::OpenWhisk, "GET", target, vec![]).await;
+        let reply = call(&to, Sign::OpenWhisk, "GET", target, vec![]).await;
         assert_eq!(reply.status, 404, "{target}: {}", reply.text);
         assert_eq!(
             reply.json()["error"],
@@ -272,7 +484,7 @@ async fn openwhisk_refuses_bad_requests_with_its_statuses() {
         );
     }
     let reply = call(
-        &url,
+        &to,
         Sign::None,
         "GET",
         "/api/v1/namespaces/_/actions",
@@ -284,271 +496,37 @@ async fn openwhisk_refuses_bad_requests_with_its_statuses() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn functiongraph_refuses_bad_requests_with_fss_codes() {
-    let url = serve().await;
-    let e = "/error_code";
-    let hello = "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest";
-    let records =
-        "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations";
-    let target =
-        |suffix: &str| -> &'static str { Box::leak(format!("{records}{suffix}").into_boxed_str()) };
-    let invoke: &'static str = Box::leak(format!("{hello}/invocations").into_boxed_str());
-    check(
-        &url,
-        vec![
-            case(
-                "malformed JSON",
-                Sign::Huawei,
-                "POST",
-                invoke,
-                "{nope",
-                400,
-                e,
-                json!("FSS.0400"),
-            ),
-            case(
-                "body not an object",
-                Sign::Huawei,
-                "POST",
-                invoke,
-                "\"hi\"",
-                400,
-                e,
-                json!("FSS.0400"),
-            ),
-            case(
-                "oversized body",
-                Sign::Huawei,
-                "POST",
-                invoke,
-                oversized_body(),
-                413,
-                e,
-                json!("FSS.0400"),
-            ),
-            case(
-                "unknown function",
-                Sign::Huawei,
-                "POST",
-                "/v2/p/fgs/functions/urn:fss:local:p:function:demo:nope:latest/invocations",
-                "{}",
-                404,
-                e,
-                json!("FSS.0404"),
-            ),
-            case(
-                "limit 0",
-                Sign::Huawei,
-                "GET",
-                target("?limit=0"),
-                "",
-                400,
-                e,
-                json!("FSS.0400"),
-            ),
-            case(
-                "limit 501",
-                Sign::Huawei,
-                "GET",
-                target("?limit=501"),
-                "",
-                400,
-                e,
-                json!("FSS.0400"),
-            ),
-            case(
-                "marker not a number",
-                Sign::Huawei,
-                "GET",
-                target("?marker=x"),
-                "",
-                400,
-                e,
-                json!("FSS.0400"),
-            ),
-            case(
-                "unknown status",
-                Sign::Huawei,
-                "GET",
-                target("?status=DONE"),
-                "",
-                400,
-                e,
-                json!("FSS.0400"),
-            ),
-            case(
-                "bad time",
-                Sign::Huawei,
-                "GET",
-                target("?query_begin_time=noon"),
-                "",
-                400,
-                e,
-                json!("FSS.0400"),
-            ),
-            case(
-                "maxitems 0",
-                Sign::Huawei,
-                "GET",
-                "/v2/p/fgs/functions?maxitems=0",
-                "",
-                400,
-                e,
-                json!("FSS.0400"),
-            ),
-            case(
-                "unsigned",
-                Sign::None,
-                "GET",
-                "/v2/p/fgs/functions",
-                "",
-                403,
-                e,
-                json!("FSS.0403"),
-            ),
-        ],
-    )
-    .await;
+    check(&dialects(), "/error_code", FUNCTIONGRAPH_REFUSALS).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn scf_refuses_bad_requests_with_its_error_codes() {
-    let url = serve().await;
-    let e = "/Response/Error/Code";
-    // API 3.0 answers every error with 200 and `Response.Error`.
-    check(
-        &url,
-        vec![
-            case(
-                "malformed JSON",
-                Sign::Tc3("ListFunctions"),
-                "POST",
-                "/",
-                "{x",
-                200,
-                e,
-                json!("InvalidParameter"),
-            ),
-            case(
-                "missing FunctionName",
-                Sign::Tc3("Invoke"),
-                "POST",
-                "/",
-                "{}",
-                200,
-                e,
-                json!("MissingParameter"),
-            ),
-            case(
-                "unknown function",
-                Sign::Tc3("Invoke"),
-                "POST",
-                "/",
-                r#"{"FunctionName":"nope","Namespace":"demo"}"#,
-                200,
-                e,
-                json!("ResourceNotFound.Function"),
-            ),
-            case(
-                "ClientContext not an object",
-                Sign::Tc3("Invoke"),
-                "POST",
-                "/",
-                r#"{"FunctionName":"hello","Namespace":"demo","ClientContext":"[1]"}"#,
-                200,
-                e,
-                json!("InvalidParameterValue"),
-            ),
-            case(
-                "Limit not a number",
-                Sign::Tc3("ListFunctions"),
-                "POST",
-                "/",
-                r#"{"Limit":"ten"}"#,
-                200,
-                e,
-                json!("InvalidParameterValue"),
-            ),
-            case(
-                "Offset + Limit past 10,000",
-                Sign::Tc3("GetFunctionLogs"),
-                "POST",
-                "/",
-                r#"{"FunctionName":"hello","Namespace":"demo","Offset":9990,"Limit":20}"#,
-                200,
-                e,
-                json!("InvalidParameterValue"),
-            ),
-            case(
-                "bad OrderBy",
-                Sign::Tc3("GetFunctionLogs"),
-                "POST",
-                "/",
-                r#"{"OrderBy":"colour"}"#,
-                200,
-                e,
-                json!("InvalidParameterValue"),
-            ),
-            case(
-                "oversized body",
-                Sign::Tc3("ListFunctions"),
-                "POST",
-                "/",
-                oversized_body(),
-                200,
-                e,
-                json!("RequestSizeLimitExceeded"),
-            ),
-            case(
-                "unknown action",
-                Sign::Tc3("DeleteEverything"),
-                "POST",
-                "/",
-                "{}",
-                200,
-                e,
-                json!("InvalidAction"),
-            ),
-            case(
-                "unsigned",
-                Sign::None,
-                "POST",
-                "/",
-                "{}",
-                200,
-                e,
-                json!("AuthFailure.SignatureFailure"),
-            ),
-        ],
-    )
-    .await;
+    check(&dialects(), "/Response/Error/Code", SCF_REFUSALS).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn packages_are_listed_read_written_and_deleted_on_ncp_and_openwhisk() {
-    let url = serve().await;
-    // NCP: put with defaults, read back with its actions, refuse deleting it while it holds one.
-    let reply = call(
-        &url,
-        Sign::Ncp,
-        "PUT",
-        "/ncf/api/v2/packages/tools",
-        br#"{"description":"handy","parameters":{"unit":"ms"}}"#.to_vec(),
-    )
-    .await;
+    let to = dialects();
+    ncp_packages(&to).await;
+    openwhisk_packages(&to).await;
+}
+
+/// The status of `method target` with `body`, signed as `sign`.
+async fn status(to: &impl Target, sign: Sign, method: &str, target: &str, body: &[u8]) -> u16 {
+    call(to, sign, method, target, body.to_vec()).await.status
+}
+
+/// NCP: put with defaults, read back with its actions, refuse deleting it while it holds one.
+async fn ncp_packages(to: &impl Target) {
+    let tools = "/ncf/api/v2/packages/tools";
+    let body = br#"{"description":"handy","parameters":{"unit":"ms"}}"#;
+    let reply = call(to, Sign::Ncp, "PUT", tools, body.to_vec()).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.json()["content"]["parameters"], json!({"unit": "ms"}));
-    let put = call(
-        &url,
-        Sign::Ncp,
-        "PUT",
-        "/ncf/api/v2/packages/tools/actions/tick",
-        PUT_OK.into(),
-    )
-    .await;
+    let tick = "/ncf/api/v2/packages/tools/actions/tick";
+    let put = call(to, Sign::Ncp, "PUT", tick, PUT_OK.into()).await;
     assert_eq!(put.status, 200, "{}", put.text);
-    let got = call(&url, Sign::Ncp, "GET", "/ncf/api/v2/packages/tools", vec![])
-        .await
-        .json();
+    let got = call(to, Sign::Ncp, "GET", tools, vec![]).await.json();
     assert_eq!(
         (
             &got["content"]["description"],
@@ -557,67 +535,32 @@ async fn packages_are_listed_read_written_and_deleted_on_ncp_and_openwhisk() {
         ),
         (&json!("handy"), &json!(["tick"]), &json!("vpc"))
     );
-    let refused = call(
-        &url,
-        Sign::Ncp,
-        "DELETE",
-        "/ncf/api/v2/packages/tools",
-        vec![],
-    )
-    .await;
+    let refused = call(to, Sign::Ncp, "DELETE", tools, vec![]).await;
     assert_eq!(
         (refused.status, &refused.json()["error"]["errorCode"]),
         (409, &json!("80109"))
     );
-    call(
-        &url,
-        Sign::Ncp,
-        "DELETE",
-        "/ncf/api/v2/packages/tools/actions/tick",
-        vec![],
-    )
-    .await;
-    let deleted = call(
-        &url,
-        Sign::Ncp,
-        "DELETE",
-        "/ncf/api/v2/packages/tools",
-        vec![],
-    )
-    .await;
+    call(to, Sign::Ncp, "DELETE", tick, vec![]).await;
+    let deleted = call(to, Sign::Ncp, "DELETE", tools, vec![]).await;
     assert_eq!(deleted.status, 204, "{}", deleted.text);
-    let gone = call(&url, Sign::Ncp, "GET", "/ncf/api/v2/packages/tools", vec![]).await;
+    let gone = call(to, Sign::Ncp, "GET", tools, vec![]).await;
     assert_eq!(
         (gone.status, &gone.json()["error"]["errorCode"]),
         (404, &json!("80101"))
     );
+}
 
-    // OpenWhisk: 409 without overwrite, listing, delete refused while not empty.
+/// OpenWhisk: 409 without overwrite, listing, delete refused while not empty.
+async fn openwhisk_packages(to: &impl Target) {
     let ow = "/api/v1/namespaces/_/packages/kit";
     let body = br#"{"parameters":[{"key":"unit","value":"s"}],"annotations":[{"key":"description","value":"a kit"}]}"#;
-    assert_eq!(
-        call(&url, Sign::OpenWhisk, "PUT", ow, body.to_vec())
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        call(&url, Sign::OpenWhisk, "PUT", ow, body.to_vec())
-            .await
-            .status,
-        409
-    );
-    let again = call(
-        &url,
-        Sign::OpenWhisk,
-        "PUT",
-        &format!("{ow}?overwrite=true"),
-        body.to_vec(),
-    )
-    .await;
+    assert_eq!(status(to, Sign::OpenWhisk, "PUT", ow, body).await, 200);
+    assert_eq!(status(to, Sign::OpenWhisk, "PUT", ow, body).await, 409);
+    let overwrite = format!("{ow}?overwrite=true");
+    let again = call(to, Sign::OpenWhisk, "PUT", &overwrite, body.to_vec()).await;
     assert_eq!(again.status, 200, "{}", again.text);
     let list = call(
-        &url,
+        to,
         Sign::OpenWhisk,
         "GET",
         "/api/v1/namespaces/_/packages",
@@ -634,65 +577,29 @@ async fn packages_are_listed_read_written_and_deleted_on_ncp_and_openwhisk() {
     assert_eq!(names, ["demo", "kit"]);
     let action =
         br#"{"exec":{"kind":"nodejs:default","code":"function main(p){return {unit: p.unit}}"}}"#;
-    assert_eq!(
-        call(
-            &url,
-            Sign::OpenWhisk,
-            "PUT",
-            "/api/v1/namespaces/_/actions/kit/unit",
-            action.to_vec()
-        )
-        .await
-        .status,
-        200
-    );
-    let ran = call(
-        &url,
-        Sign::OpenWhisk,
-        "POST",
-        "/api/v1/namespaces/_/actions/kit/unit?blocking=true&result=true",
-        b"{}".to_vec(),
-    )
-    .await;
+    let unit = "/api/v1/namespaces/_/actions/kit/unit";
+    assert_eq!(status(to, Sign::OpenWhisk, "PUT", unit, action).await, 200);
+    let run = format!("{unit}?blocking=true&result=true");
+    let ran = call(to, Sign::OpenWhisk, "POST", &run, b"{}".to_vec()).await;
     assert_eq!(
         ran.json(),
         json!({"unit": "s"}),
         "the package's parameter reaches its action"
     );
-    let got = call(&url, Sign::OpenWhisk, "GET", ow, vec![]).await.json();
+    let got = call(to, Sign::OpenWhisk, "GET", ow, vec![]).await.json();
     assert_eq!(got["actions"][0]["name"], "unit");
     assert_eq!(got["parameters"], json!([{"key": "unit", "value": "s"}]));
-    assert_eq!(
-        call(&url, Sign::OpenWhisk, "DELETE", ow, vec![])
-            .await
-            .status,
-        409
-    );
-    call(
-        &url,
-        Sign::OpenWhisk,
-        "DELETE",
-        "/api/v1/namespaces/_/actions/kit/unit",
-        vec![],
-    )
-    .await;
-    assert_eq!(
-        call(&url, Sign::OpenWhisk, "DELETE", ow, vec![])
-            .await
-            .status,
-        200
-    );
-    assert_eq!(
-        call(&url, Sign::OpenWhisk, "GET", ow, vec![]).await.status,
-        404
-    );
+    assert_eq!(status(to, Sign::OpenWhisk, "DELETE", ow, b"").await, 409);
+    call(to, Sign::OpenWhisk, "DELETE", unit, vec![]).await;
+    assert_eq!(status(to, Sign::OpenWhisk, "DELETE", ow, b"").await, 200);
+    assert_eq!(status(to, Sign::OpenWhisk, "GET", ow, b"").await, 404);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn web_actions_answer_without_credentials_under_api_v1_web() {
-    let url = serve().await;
+    let to = dialects();
     let reply = call(
-        &url,
+        &to,
         Sign::None,
         "GET",
         "/api/v1/web/guest/demo/web-hello?name=Ada",
@@ -703,7 +610,7 @@ async fn web_actions_answer_without_credentials_under_api_v1_web() {
     assert!(reply.text.contains("Ada"), "{}", reply.text);
     // Anyone may call it: what they send comes back escaped, not as markup.
     let xss = call(
-        &url,
+        &to,
         Sign::None,
         "GET",
         "/api/v1/web/guest/demo/web-hello?name=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
@@ -718,7 +625,7 @@ async fn web_actions_answer_without_credentials_under_api_v1_web() {
         )
     );
     let json = call(
-        &url,
+        &to,
         Sign::None,
         "POST",
         "/api/v1/web/guest/demo/web-hello.json",
@@ -728,7 +635,7 @@ async fn web_actions_answer_without_credentials_under_api_v1_web() {
     assert_eq!(json.status, 200, "{}", json.text);
     assert!(json.text.contains("Lin"), "{}", json.text);
     let bad_ext = call(
-        &url,
+        &to,
         Sign::None,
         "GET",
         "/api/v1/web/guest/demo/web-hello.exe",
@@ -741,11 +648,11 @@ async fn web_actions_answer_without_credentials_under_api_v1_web() {
         "/api/v1/web/guest/demo/hello",
         "/api/v1/web/other/demo/web-hello",
     ] {
-        let reply = call(&url, Sign::None, "GET", target, vec![]).await;
+        let reply = call(&to, Sign::None, "GET", target, vec![]).await;
         assert_eq!(reply.status, 404, "{target}: {}", reply.text);
     }
     let reserved = call(
-        &url,
+        &to,
         Sign::None,
         "GET",
         "/api/v1/web/guest/demo/web-hello?__ow_method=put",
@@ -757,30 +664,22 @@ async fn web_actions_answer_without_credentials_under_api_v1_web() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn functiongraph_accepts_the_configured_iam_token_instead_of_a_signature() {
-    let url = serve().await;
-    let list = |token: &'static str| {
-        let url = url.clone();
-        async move {
-            reqwest::Client::new()
-                .get(format!("{url}/v2/p/fgs/functions"))
-                .header("X-Auth-Token", token)
-                .send()
-                .await
-                .unwrap()
-        }
+    let to = dialects();
+    let list = |token: &str| {
+        let headers = vec![("X-Auth-Token".to_string(), token.to_string())];
+        to.send("GET", "/v2/p/fgs/functions", headers, vec![])
     };
     let ok = list("hw-iam-token").await;
-    assert_eq!(ok.status(), 200);
-    let body: Value = ok.json().await.unwrap();
+    assert_eq!(ok.status, 200);
+    let body = ok.json();
     assert!(
         body["functions"].as_array().is_some_and(|f| !f.is_empty()),
         "{body}"
     );
     for token in ["someone-elses-token", ""] {
         let refused = list(token).await;
-        assert_eq!(refused.status(), 403, "{token:?}");
-        let body: Value = refused.json().await.unwrap();
-        assert_eq!(body["error_code"], "FSS.0403");
+        assert_eq!(refused.status, 403, "{token:?}");
+        assert_eq!(refused.json()["error_code"], "FSS.0403");
     }
 }
 
@@ -788,15 +687,13 @@ async fn functiongraph_accepts_the_configured_iam_token_instead_of_a_signature()
 /// cloud refuses them with its own 4xx error, never a 500, a dropped connection or a hang.
 #[tokio::test(flavor = "multi_thread")]
 async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
-    let (url, engine, workers) = support::serve_engine().await;
+    let (to, engine, workers) = support::dialects_engine();
     // Something to page over: an activation and an asynchronous record.
     engine
         .invoke(Some("demo"), "hello", Default::default(), "guest", None)
         .unwrap();
-    let async_records =
-        "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations";
     let queued = call(
-        &url,
+        &to,
         Sign::Huawei,
         "POST",
         "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/invocations-async",
@@ -804,70 +701,38 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
     )
     .await;
     assert_eq!(queued.status, 202, "{}", queued.text);
+    ncp_and_functiongraph_paging_overflows(&to).await;
+    scf_paging_overflows(&to).await;
+    openwhisk_paging_overflows(&to).await;
+    last_pages_in_range_are_served(&to).await;
+    workers.stop();
+}
 
-    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-    let ncp = |what, query: &str| {
-        case(
-            what,
-            Sign::Ncp,
-            "GET",
-            leak(format!(
-                "/api/v2/packages/demo/actions/hello/activations?{query}"
-            )),
-            "",
-            400,
-            "/error/errorCode",
-            json!("80307"),
-        )
-    };
-    let fss = |what, target: String| {
-        case(
-            what,
-            Sign::Huawei,
-            "GET",
-            leak(target),
-            "",
-            400,
-            "/error_code",
-            json!("FSS.0400"),
-        )
-    };
-    let scf = |what, action, body: &'static str| {
-        case(
-            what,
-            Sign::Tc3(action),
-            "POST",
-            "/",
-            body,
-            200,
-            "/Response/Error/Code",
-            json!("InvalidParameterValue"),
-        )
-    };
-    let legacy = |what, offset: &str, limit: &str| {
-        case(
-            what,
-            Sign::None,
-            "GET",
-            leak(support::legacy_target(
-                &url,
-                &support::keys(),
-                &[
-                    ("Action", "GetFunctionLogs"),
-                    ("namespace", "demo"),
-                    ("offset", offset),
-                    ("limit", limit),
-                ],
-            )),
-            "",
-            200,
-            "/codeDesc",
-            json!("InvalidParameterValue"),
-        )
+/// FunctionGraph's asynchronous records of `demo/hello`.
+const ASYNC_RECORDS: &str =
+    "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations";
+
+/// A target made at run time, kept for the rest of the test (a table row holds `&'static`).
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+async fn ncp_and_functiongraph_paging_overflows(to: &impl Target) {
+    let ncp = |what, query: &str| Refusal {
+        what,
+        sign: Sign::Ncp,
+        method: "GET",
+        target: leak(format!(
+            "/api/v2/packages/demo/actions/hello/activations?{query}"
+        )),
+        body: Body::Text(""),
+        status: 400,
+        code: "80307",
     };
     check(
-        &url,
-        vec![
+        to,
+        "/error/errorCode",
+        &[
             ncp("pageNo 2^64-1", "pageNo=18446744073709551615"),
             ncp(
                 "pageNo 2^63-1 with pageSize 200",
@@ -878,36 +743,38 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
             ncp("pageSize 2^64-1", "pageSize=18446744073709551615"),
             ncp("pageSize 201", "pageSize=201"),
             ncp("pageSize negative", "pageSize=-1"),
-            case(
-                "all activations, both 2^64-1",
-                Sign::Ncp,
-                "GET",
-                "/api/v2/activations?pageNo=18446744073709551615&pageSize=18446744073709551615",
-                "",
-                400,
-                "/error/errorCode",
-                json!("80307"),
-            ),
+            Refusal {
+                target: "/api/v2/activations?pageNo=18446744073709551615&pageSize=18446744073709551615",
+                ..ncp("all activations, both 2^64-1", "")
+            },
+        ],
+    )
+    .await;
+    let fss = |what, target: String| Refusal {
+        what,
+        sign: Sign::Huawei,
+        method: "GET",
+        target: leak(target),
+        body: Body::Text(""),
+        status: 400,
+        code: "FSS.0400",
+    };
+    let records = |query: &str| format!("{ASYNC_RECORDS}?{query}");
+    check(
+        to,
+        "/error_code",
+        &[
             fss(
                 "async marker 2^64-1",
-                format!("{async_records}?marker=18446744073709551615"),
+                records("marker=18446744073709551615"),
             ),
-            fss(
-                "async marker 2^63-1",
-                format!("{async_records}?marker=9223372036854775807"),
-            ),
+            fss("async marker 2^63-1", records("marker=9223372036854775807")),
             fss(
                 "async marker past a 32-bit Integer",
-                format!("{async_records}?marker=2147483648"),
+                records("marker=2147483648"),
             ),
-            fss(
-                "async marker negative",
-                format!("{async_records}?marker=-1"),
-            ),
-            fss(
-                "async limit 2^64-1",
-                format!("{async_records}?limit=18446744073709551615"),
-            ),
+            fss("async marker negative", records("marker=-1")),
+            fss("async limit 2^64-1", records("limit=18446744073709551615")),
             fss(
                 "functions marker 2^64-1",
                 "/v2/p/fgs/functions?marker=18446744073709551615".into(),
@@ -916,6 +783,25 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
                 "functions maxitems 2^64-1",
                 "/v2/p/fgs/functions?maxitems=18446744073709551615".into(),
             ),
+        ],
+    )
+    .await;
+}
+
+async fn scf_paging_overflows(to: &impl Target) {
+    let scf = |what, action, body| Refusal {
+        what,
+        sign: Sign::Tc3(action),
+        method: "POST",
+        target: "/",
+        body: Body::Text(body),
+        status: 200,
+        code: "InvalidParameterValue",
+    };
+    check(
+        to,
+        "/Response/Error/Code",
+        &[
             scf(
                 "Limit 2^64-1 (Offset + Limit wraps)",
                 "GetFunctionLogs",
@@ -951,13 +837,39 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
                 "ListFunctions",
                 r#"{"Limit":18446744073709551615}"#,
             ),
+        ],
+    )
+    .await;
+    let legacy = |what, offset: &str, limit: &str| {
+        let params = [
+            ("Action", "GetFunctionLogs"),
+            ("namespace", "demo"),
+            ("offset", offset),
+            ("limit", limit),
+        ];
+        Refusal {
+            what,
+            sign: Sign::None,
+            method: "GET",
+            target: leak(support::legacy_target(to, &support::keys(), &params)),
+            body: Body::Text(""),
+            status: 200,
+            code: "InvalidParameterValue",
+        }
+    };
+    check(
+        to,
+        "/codeDesc",
+        &[
             legacy("legacy limit 2^64-1", "1", "18446744073709551615"),
             legacy("legacy offset 2^64-1", "18446744073709551615", "1"),
             legacy("legacy offset negative", "-1", "1"),
         ],
     )
     .await;
+}
 
+async fn openwhisk_paging_overflows(to: &impl Target) {
     // OpenWhisk's errors carry a transaction id: check the status and the wording.
     for target in [
         "/api/v1/namespaces/_/activations?limit=18446744073709551615",
@@ -968,7 +880,7 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
         "/api/v1/namespaces/_/actions?skip=18446744073709551615",
         "/api/v1/namespaces/_/packages?skip=9223372036854775807",
     ] {
-        let reply = call(&url, Sign::OpenWhisk, "GET", target, vec![]).await;
+        let reply = call(to, Sign::OpenWhisk, "GET", target, vec![]).await;
         assert_eq!(reply.status, 400, "{target}: {}", reply.text);
         let message = reply.json()["error"].as_str().unwrap_or("").to_string();
         assert!(
@@ -978,10 +890,12 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
             reply.text
         );
     }
+}
 
-    // The last values in range are served: empty pages, not errors.
+/// The last values in range are served: empty pages, not errors.
+async fn last_pages_in_range_are_served(to: &impl Target) {
     let page = call(
-        &url,
+        to,
         Sign::Ncp,
         "GET",
         "/api/v2/packages/demo/actions/hello/activations?pageNo=2147483647&pageSize=200",
@@ -991,7 +905,7 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
     assert_eq!(page.status, 200, "{}", page.text);
     assert_eq!(page.json()["content"]["activations"], json!([]));
     let page = call(
-        &url,
+        to,
         Sign::OpenWhisk,
         "GET",
         "/api/v1/namespaces/_/activations?skip=2147483647&limit=200",
@@ -1005,10 +919,10 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
         page.text
     );
     let page = call(
-        &url,
+        to,
         Sign::Huawei,
         "GET",
-        &format!("{async_records}?marker=2147483647&limit=500"),
+        &format!("{ASYNC_RECORDS}?marker=2147483647&limit=500"),
         vec![],
     )
     .await;
@@ -1018,7 +932,7 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
         (&json!([]), &json!(0))
     );
     let page = call(
-        &url,
+        to,
         Sign::Tc3("GetFunctionLogs"),
         "POST",
         "/",
@@ -1030,7 +944,6 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
         "Offset + Limit of 10,000 is allowed: {}",
         page.text
     );
-    workers.stop();
 }
 
 /// Keys the engine does not know, and the engine's access keys with wrong secrets.
@@ -1058,10 +971,10 @@ fn without_request_id(reply: &support::Reply) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ncp_and_scf_answer_an_unknown_access_key_as_they_answer_a_wrong_signature() {
-    let url = serve().await;
+    let to = dialects();
     let (unknown, wrong) = strangers();
 
-    let ncp = |k| call_as(&url, k, Sign::Ncp, "GET", "/api/v2/packages", vec![]);
+    let ncp = |k| call_as(&to, k, Sign::Ncp, "GET", "/api/v2/packages", vec![]);
     let (a, b) = (ncp(&unknown).await, ncp(&wrong).await);
     assert_eq!((a.status, b.status), (401, 401), "{} / {}", a.text, b.text);
     assert_eq!(a.text, b.text, "NCP tells the two apart");
@@ -1069,7 +982,7 @@ async fn ncp_and_scf_answer_an_unknown_access_key_as_they_answer_a_wrong_signatu
 
     let scf = |k| {
         call_as(
-            &url,
+            &to,
             k,
             Sign::Tc3("ListFunctions"),
             "POST",
@@ -1090,9 +1003,9 @@ async fn ncp_and_scf_answer_an_unknown_access_key_as_they_answer_a_wrong_signatu
     );
 
     let legacy = |k| {
-        let target = support::legacy_target(&url, k, &[("Action", "GetFunctionLogs")]);
-        let url = url.clone();
-        async move { call(&url, Sign::None, "GET", &target, vec![]).await }
+        let target = support::legacy_target(&to, k, &[("Action", "GetFunctionLogs")]);
+        let to = to.clone();
+        async move { call(&to, Sign::None, "GET", &target, vec![]).await }
     };
     let (a, b) = (legacy(&unknown).await, legacy(&wrong).await);
     assert_eq!((a.status, b.status), (200, 200));
@@ -1100,131 +1013,73 @@ async fn ncp_and_scf_answer_an_unknown_access_key_as_they_answer_a_wrong_signatu
     assert_eq!(a.json()["code"], 4100);
 }
 
-/// Where each dialect is asked to run `demo/hello`, and how it says "not authenticated".
-const INVOKES: [(Sign, &str, &str, u16, &str, &str); 4] = [
-    (
-        Sign::Ncp,
-        "POST",
-        "/api/v2/packages/demo/actions/hello",
-        401,
-        "/error/errorCode",
-        "200",
-    ),
-    (
-        Sign::OpenWhisk,
-        "POST",
-        "/api/v1/namespaces/_/actions/demo/hello?blocking=true",
-        401,
-        "/error",
-        "The supplied authentication is invalid",
-    ),
-    (
-        Sign::Huawei,
-        "POST",
-        "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/invocations",
-        403,
-        "/error_code",
-        "FSS.0403",
-    ),
-    (
-        Sign::Tc3("Invoke"),
-        "POST",
-        "/",
-        200,
-        "/Response/Error/Code",
-        "AuthFailure.SignatureFailure",
-    ),
+/// Where a dialect is asked to run `demo/hello`, and how it says "not authenticated".
+#[derive(Debug, Clone, Copy)]
+struct Invoke {
+    sign: Sign,
+    method: &'static str,
+    target: &'static str,
+    /// The status of a refusal.
+    status: u16,
+    /// Where the refusal's code sits, and its value.
+    code_at: &'static str,
+    code: &'static str,
+}
+
+/// [`Invoke`] for each dialect.
+const INVOKES: [Invoke; 4] = [
+    Invoke {
+        sign: Sign::Ncp,
+        method: "POST",
+        target: "/api/v2/packages/demo/actions/hello",
+        status: 401,
+        code_at: "/error/errorCode",
+        code: "200",
+    },
+    Invoke {
+        sign: Sign::OpenWhisk,
+        method: "POST",
+        target: "/api/v1/namespaces/_/actions/demo/hello?blocking=true",
+        status: 401,
+        code_at: "/error",
+        code: "The supplied authentication is invalid",
+    },
+    Invoke {
+        sign: Sign::Huawei,
+        method: "POST",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/invocations",
+        status: 403,
+        code_at: "/error_code",
+        code: "FSS.0403",
+    },
+    Invoke {
+        sign: Sign::Tc3("Invoke"),
+        method: "POST",
+        target: "/",
+        status: 200,
+        code_at: "/Response/Error/Code",
+        code: "AuthFailure.SignatureFailure",
+    },
 ];
 
 #[tokio::test(flavor = "multi_thread")]
 async fn credentials_are_checked_before_the_body_is_read() {
-    let url = serve().await;
-    let (unknown, _) = strangers();
-    let body = br#"{"FunctionName":"hello","Namespace":"demo"}"#;
-    for (sign, method, target, status, at, code) in INVOKES {
-        // Unsigned (and for NCP and OpenWhisk, whose signatures do not cover the body, signed
-        // with an unknown key), announcing a 1 MB body that never comes: refused at once.
-        let unsigned = vec![("Content-Type".to_string(), "application/json".to_string())];
-        let stranger = support::signed_headers(&url, &unknown, sign, method, target, body);
-        let stranger = match sign {
-            // OpenWhisk has no access key apart from its secret: a wrong one.
-            Sign::OpenWhisk => {
-                let mut k = support::keys();
-                k.openwhisk.auth = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:wrong".into();
-                support::signed_headers(&url, &k, sign, method, target, body)
-            }
-            _ => stranger,
-        };
-        // FunctionGraph and SCF sign the body, so a signature can only fail with it: an
-        // unknown key waits for it like a known one, or the answer's timing would tell which
-        // keys exist (the body deadline bounds the wait; tested below).
-        if matches!(sign, Sign::Huawei | Sign::Tc3(_)) {
-            let answer = support::send_head_only(
-                &url,
-                method,
-                target,
-                &stranger,
-                1_000_000,
-                Duration::from_secs(1),
-            )
-            .await;
-            assert_eq!(
-                answer, None,
-                "{sign:?}: an unknown key was refused before its body"
-            );
-        }
-        let early: &[(&str, Vec<(String, String)>)] = match sign {
-            Sign::Huawei | Sign::Tc3(_) => &[("unsigned", unsigned)],
-            _ => &[("unsigned", unsigned), ("unknown key", stranger)],
-        };
-        for (who, headers) in early {
-            let answer = support::send_head_only(
-                &url,
-                method,
-                target,
-                headers,
-                1_000_000,
-                Duration::from_secs(5),
-            )
-            .await;
-            let Some((got, text)) = answer else {
-                panic!("{sign:?} {who}: waited for the body before refusing the credentials");
-            };
-            let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-            assert_eq!(
-                (got, json.pointer(at)),
-                (status, Some(&json!(code))),
-                "{sign:?} {who}: {text}"
-            );
-        }
-        // Unsigned with a whole body past 1 MB: the credentials are refused, not the size.
-        let reply = call(&url, Sign::None, method, target, oversized_body()).await;
-        let json: Value = serde_json::from_str(&reply.text).unwrap_or(Value::Null);
-        assert_eq!(
-            (reply.status, json.pointer(at)),
-            (status, Some(&json!(code))),
-            "{sign:?} oversized and unsigned: {}",
-            reply.text
-        );
+    // The socket is the point: heads whose bodies never come.
+    let url = support::serve().await;
+    for invoke in INVOKES {
+        refused_before_the_body(&url, invoke).await;
     }
-
     // A well-signed head is not refused early: the engine waits for the body it signs.
-    let signed = |sign, method, target| {
-        let headers = support::signed_headers(&url, &support::keys(), sign, method, target, body);
+    let signed = |i: Invoke| {
+        let headers =
+            support::signed_headers(&url, &support::keys(), i.sign, i.method, i.target, BODY);
         let url = url.clone();
         async move {
-            support::send_head_only(
-                &url,
-                method,
-                target,
-                &headers,
-                body.len(),
-                Duration::from_secs(1),
-            )
-            .await
+            let wait = Duration::from_secs(1);
+            support::send_head_only(&url, i.method, i.target, &headers, BODY.len(), wait).await
         }
     };
-    let [ncp, ow, fg, scf] = INVOKES.map(|(sign, method, target, ..)| signed(sign, method, target));
+    let [ncp, ow, fg, scf] = INVOKES.map(signed);
     let answers = tokio::join!(ncp, ow, fg, scf);
     assert_eq!(
         answers,
@@ -1233,15 +1088,73 @@ async fn credentials_are_checked_before_the_body_is_read() {
     );
 }
 
+/// What the heads of [`INVOKES`] announce.
+const BODY: &[u8] = br#"{"FunctionName":"hello","Namespace":"demo"}"#;
+
+/// Unsigned (and for NCP and OpenWhisk, whose signatures do not cover the body, signed with
+/// an unknown key), announcing a 1 MB body that never comes: refused at once.
+async fn refused_before_the_body(url: &str, i: Invoke) {
+    let Invoke {
+        sign,
+        method,
+        target,
+        ..
+    } = i;
+    let unsigned = vec![("Content-Type".to_string(), "application/json".to_string())];
+    let (mut stranger, _) = strangers();
+    // OpenWhisk has no access key apart from its secret: a wrong one.
+    stranger.openwhisk.auth = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:wrong".into();
+    let stranger = support::signed_headers(url, &stranger, sign, method, target, BODY);
+    // FunctionGraph and SCF sign the body, so a signature can only fail with it: an unknown
+    // key waits for it like a known one, or the answer's timing would tell which keys exist
+    // (the body deadline bounds the wait; tested below).
+    let signs_body = matches!(sign, Sign::Huawei | Sign::Tc3(_));
+    if signs_body {
+        let wait = Duration::from_secs(1);
+        let answer = support::send_head_only(url, method, target, &stranger, 1_000_000, wait).await;
+        assert_eq!(
+            answer, None,
+            "{sign:?}: an unknown key was refused before its body"
+        );
+    }
+    let early: &[(&str, Vec<(String, String)>)] = if signs_body {
+        &[("unsigned", unsigned)]
+    } else {
+        &[("unsigned", unsigned), ("unknown key", stranger)]
+    };
+    for (who, headers) in early {
+        let wait = Duration::from_secs(5);
+        let answer = support::send_head_only(url, method, target, headers, 1_000_000, wait).await;
+        let Some((got, text)) = answer else {
+            panic!("{sign:?} {who}: waited for the body before refusing the credentials");
+        };
+        let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        assert_eq!(
+            (got, json.pointer(i.code_at)),
+            (i.status, Some(&json!(i.code))),
+            "{sign:?} {who}: {text}"
+        );
+    }
+    // Unsigned with a whole body past 1 MB: the credentials are refused, not the size.
+    let reply = call(url, Sign::None, method, target, oversized_body()).await;
+    let json: Value = serde_json::from_str(&reply.text).unwrap_or(Value::Null);
+    assert_eq!(
+        (reply.status, json.pointer(i.code_at)),
+        (i.status, Some(&json!(i.code))),
+        "{sign:?} oversized and unsigned: {}",
+        reply.text
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_top_level_action_may_share_its_name_with_one_in_a_package() {
     // The demo data holds `demo/hello`; the OpenWhisk npm client's
     // `actions.create({name: 'hello'})` puts `_/actions/hello` and must not meet a 409.
-    let url = serve().await;
+    let to = dialects();
     let action =
         br#"{"exec":{"kind":"nodejs:default","code":"function main(){return {top: true}}"}}"#;
     let put = call(
-        &url,
+        &to,
         Sign::OpenWhisk,
         "PUT",
         "/api/v1/namespaces/_/actions/hello",
@@ -1251,7 +1164,7 @@ async fn a_top_level_action_may_share_its_name_with_one_in_a_package() {
     assert_eq!(put.status, 200, "{}", put.text);
     assert_eq!(put.json()["name"], "hello");
     let ran = call(
-        &url,
+        &to,
         Sign::OpenWhisk,
         "POST",
         "/api/v1/namespaces/_/actions/hello?blocking=true&result=true",
@@ -1261,7 +1174,7 @@ async fn a_top_level_action_may_share_its_name_with_one_in_a_package() {
     assert_eq!(ran.json(), json!({"top": true}));
     // The one in the package is untouched.
     let packaged = call(
-        &url,
+        &to,
         Sign::OpenWhisk,
         "GET",
         "/api/v1/namespaces/_/actions/demo/hello",
@@ -1272,7 +1185,7 @@ async fn a_top_level_action_may_share_its_name_with_one_in_a_package() {
     assert_eq!(packaged.json()["namespace"], "guest/demo");
     // A top-level action named as the package is still refused.
     let clash = call(
-        &url,
+        &to,
         Sign::OpenWhisk,
         "PUT",
         "/api/v1/namespaces/_/actions/demo",
@@ -1282,114 +1195,135 @@ async fn a_top_level_action_may_share_its_name_with_one_in_a_package() {
     assert_eq!(clash.status, 409, "{}", clash.text);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn ncp_answers_what_it_does_not_serve_in_its_own_shape() {
-    let url = serve().await;
-    for (method, target, status, details) in [
-        (
-            "PATCH",
-            "/api/v2/packages",
-            404,
-            "no such resource: PATCH /packages",
-        ),
-        (
-            "GET",
-            "/ncf/api/v2/nothing/here",
-            404,
-            "no such resource: GET /nothing/here",
-        ),
-        (
-            "POST",
-            "/api/v2/activations",
-            404,
-            "no such resource: POST /activations",
-        ),
-        (
-            "GET",
-            "/api/v2/packages?platform=mars",
-            400,
-            "platform \"mars\" is not classic or vpc",
-        ),
-        (
-            "GET",
-            "/api/v2/nothing?platform=mars",
-            400,
-            "platform \"mars\" is not classic or vpc",
-        ),
-    ] {
-        let reply = call(&url, Sign::Ncp, method, target, vec![]).await;
+/// A request a dialect does not serve, and what it says in its own error shape.
+#[derive(Debug, Clone, Copy)]
+struct Unserved {
+    method: &'static str,
+    target: &'static str,
+    status: u16,
+    /// NCP's `error.details`, FunctionGraph's `error_msg`.
+    says: &'static str,
+}
+
+/// What NCP does not serve.
+const NCP_UNSERVED: &[Unserved] = &[
+    Unserved {
+        method: "PATCH",
+        target: "/api/v2/packages",
+        status: 404,
+        says: "no such resource: PATCH /packages",
+    },
+    Unserved {
+        method: "GET",
+        target: "/ncf/api/v2/nothing/here",
+        status: 404,
+        says: "no such resource: GET /nothing/here",
+    },
+    Unserved {
+        method: "POST",
+        target: "/api/v2/activations",
+        status: 404,
+        says: "no such resource: POST /activations",
+    },
+    Unserved {
+        method: "GET",
+        target: "/api/v2/packages?platform=mars",
+        status: 400,
+        says: "platform \"mars\" is not classic or vpc",
+    },
+    Unserved {
+        method: "GET",
+        target: "/api/v2/nothing?platform=mars",
+        status: 400,
+        says: "platform \"mars\" is not classic or vpc",
+    },
+];
+
+/// What FunctionGraph does not serve.
+const FUNCTIONGRAPH_UNSERVED: &[Unserved] = &[
+    Unserved {
+        method: "DELETE",
+        target: "/v2/p/fgs/functions",
+        status: 404,
+        says: "can not find resource",
+    },
+    Unserved {
+        method: "GET",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/invocations",
+        status: 404,
+        says: "can not find resource",
+    },
+    Unserved {
+        method: "GET",
+        target: "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/nothing",
+        status: 404,
+        says: "can not find resource",
+    },
+    Unserved {
+        method: "GET",
+        target: "/v2/p/fgs/functions/not-a-urn/nothing",
+        status: 404,
+        says: "can not find function",
+    },
+    Unserved {
+        method: "POST",
+        target: "/v2/p/fgs/functions/not-a-urn/invocations",
+        status: 404,
+        says: "can not find function",
+    },
+    Unserved {
+        method: "GET",
+        target: "/v2/p/fgs/nothing/here",
+        status: 404,
+        says: "can not find resource",
+    },
+    Unserved {
+        method: "GET",
+        target: "/v2/other/fgs/functions",
+        status: 403,
+        says: "the project id does not match the credentials",
+    },
+    Unserved {
+        method: "GET",
+        target: "/v2/other/fgs/nothing",
+        status: 403,
+        says: "the project id does not match the credentials",
+    },
+];
+
+/// Sends every row signed as `sign`; `says_at` is where the dialect's message sits.
+async fn check_unserved(sign: Sign, says_at: &str, rows: &[Unserved]) {
+    let to = dialects();
+    for &Unserved {
+        method,
+        target,
+        status,
+        says,
+    } in rows
+    {
+        let reply = call(&to, sign, method, target, vec![]).await;
         assert_eq!(reply.status, status, "{method} {target}: {}", reply.text);
         assert_eq!(
-            reply.json()["error"]["details"],
-            details,
+            reply.json().pointer(says_at),
+            Some(&json!(says)),
             "{method} {target}"
         );
     }
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn ncp_answers_what_it_does_not_serve_in_its_own_shape() {
+    check_unserved(Sign::Ncp, "/error/details", NCP_UNSERVED).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn functiongraph_answers_what_it_does_not_serve_in_its_own_shape() {
-    let url = serve().await;
-    let urn = "urn:fss:local:p:function:demo:hello:latest";
-    for (method, target, status, message) in [
-        (
-            "DELETE",
-            "/v2/p/fgs/functions".to_string(),
-            404,
-            "can not find resource",
-        ),
-        (
-            "GET",
-            format!("/v2/p/fgs/functions/{urn}/invocations"),
-            404,
-            "can not find resource",
-        ),
-        (
-            "GET",
-            format!("/v2/p/fgs/functions/{urn}/nothing"),
-            404,
-            "can not find resource",
-        ),
-        (
-            "GET",
-            "/v2/p/fgs/functions/not-a-urn/nothing".to_string(),
-            404,
-            "can not find function",
-        ),
-        (
-            "POST",
-            "/v2/p/fgs/functions/not-a-urn/invocations".to_string(),
-            404,
-            "can not find function",
-        ),
-        (
-            "GET",
-            "/v2/p/fgs/nothing/here".to_string(),
-            404,
-            "can not find resource",
-        ),
-        (
-            "GET",
-            "/v2/other/fgs/functions".to_string(),
-            403,
-            "the project id does not match the credentials",
-        ),
-        (
-            "GET",
-            "/v2/other/fgs/nothing".to_string(),
-            403,
-            "the project id does not match the credentials",
-        ),
-    ] {
-        let reply = call(&url, Sign::Huawei, method, &target, vec![]).await;
-        assert_eq!(reply.status, status, "{method} {target}: {}", reply.text);
-        assert_eq!(reply.json()["error_msg"], message, "{method} {target}");
-    }
+    check_unserved(Sign::Huawei, "/error_msg", FUNCTIONGRAPH_UNSERVED).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn openwhisk_answers_what_it_does_not_serve_in_its_own_shape() {
-    let url = serve().await;
+    let to = dialects();
     let ns = "/api/v1/namespaces";
     for (method, target, status) in [
         ("PATCH", format!("{ns}/_/actions"), 404),
@@ -1405,7 +1339,7 @@ async fn openwhisk_answers_what_it_does_not_serve_in_its_own_shape() {
             200,
         ),
     ] {
-        let reply = call(&url, Sign::OpenWhisk, method, &target, vec![]).await;
+        let reply = call(&to, Sign::OpenWhisk, method, &target, vec![]).await;
         assert_eq!(reply.status, status, "{method} {target}: {}", reply.text);
         if status == 404 {
             assert_eq!(
@@ -1428,8 +1362,13 @@ async fn a_body_that_never_comes_is_refused_at_the_body_deadline() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let body = br#"{"FunctionName":"hello","Namespace":"demo"}"#;
-    for (sign, method, target, ..) in INVOKES {
+    for Invoke {
+        sign,
+        method,
+        target,
+        ..
+    } in INVOKES
+    {
         if !matches!(sign, Sign::Huawei | Sign::Tc3(_)) {
             continue;
         }
@@ -1438,7 +1377,7 @@ async fn a_body_that_never_comes_is_refused_at_the_body_deadline() {
         let (unknown, _) = strangers();
         let mut answers = Vec::new();
         for keys in [support::keys(), unknown] {
-            let headers = support::signed_headers(&url, &keys, sign, method, target, body);
+            let headers = support::signed_headers(&url, &keys, sign, method, target, BODY);
             let started = std::time::Instant::now();
             let answer = support::send_head_only(
                 &url,

@@ -1,14 +1,20 @@
-//! What the dialect tests share: an engine with demo data behind the dialects on a loopback
-//! port, its keys, and raw requests signed the way each cloud's clients sign them (for what
-//! the console's own clients never send: malformed bodies, bad pagination, huge payloads).
+//! What the dialect tests share: an engine with demo data behind the dialects, in process
+//! (requests through the router's `oneshot`, for what does not depend on a socket) or on a
+//! loopback port (for the console's clients, deadlines and hostile peers); its keys; and raw
+//! requests signed the way each cloud's clients sign them (for what the console's own clients
+//! never send: malformed bodies, bad pagination, huge payloads).
 #![allow(dead_code)] // each test file uses its own part
 
+use axum::body::Body;
+use axum::http::{Method, Request, header};
 use engine::worker::WorkerOptions;
 use engine::{Engine, EngineOptions, Workers, demo};
 use engine_http::{DialectKeys, HuaweiKeys, NcpKeys, OpenWhiskKeys, TencentKeys, router};
 use providers::sign::{Secret, huawei, ncp, tencent_tc3};
 use serde_json::Value;
+use std::future::Future;
 use std::sync::Arc;
+use tower::ServiceExt;
 
 pub const OW_AUTH: &str = "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:owkey";
 
@@ -44,6 +50,14 @@ pub fn engine_options() -> EngineOptions {
     }
 }
 
+/// The engine with demo data and its workers.
+fn demo_engine() -> (Arc<Engine>, Workers) {
+    let engine = Arc::new(Engine::in_memory(engine_options()).unwrap());
+    demo::seed_if_empty(&engine).unwrap();
+    let workers = Workers::start(engine.clone(), 2);
+    (engine, workers)
+}
+
 /// The engine with demo data, its dialects served on a free loopback port; its URL.
 pub async fn serve() -> String {
     serve_engine().await.0
@@ -51,14 +65,118 @@ pub async fn serve() -> String {
 
 /// As [`serve`], also handing back the engine and its workers (for async invocations).
 pub async fn serve_engine() -> (String, Arc<Engine>, Workers) {
-    let engine = Arc::new(Engine::in_memory(engine_options()).unwrap());
-    demo::seed_if_empty(&engine).unwrap();
-    let workers = Workers::start(engine.clone(), 2);
+    let (engine, workers) = demo_engine();
     let app = router(engine.clone(), Arc::new(keys()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (url, engine, workers)
+}
+
+/// The dialects of an engine with demo data, called in process: no socket, no port.
+#[derive(Clone)]
+pub struct Dialects {
+    router: axum::Router,
+}
+
+/// The engine's dialects in process (see [`Dialects`]).
+pub fn dialects() -> Dialects {
+    dialects_engine().0
+}
+
+/// As [`dialects`], also handing back the engine and its workers (for async invocations).
+pub fn dialects_engine() -> (Dialects, Arc<Engine>, Workers) {
+    let (engine, workers) = demo_engine();
+    let router = router(engine.clone(), Arc::new(keys()));
+    (Dialects { router }, engine, workers)
+}
+
+/// Where a raw request goes: the dialects in process, or a listening engine's URL.
+pub trait Target {
+    /// `host[:port]` as the engine sees it: what `Host` says, and what signatures cover.
+    fn host(&self) -> String;
+
+    /// Sends `method target` with exactly `headers` (but `Host`, set from [`Target::host`])
+    /// and `body`.
+    fn send(
+        &self,
+        method: &str,
+        target: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> impl Future<Output = Reply> + Send;
+}
+
+impl Target for Dialects {
+    fn host(&self) -> String {
+        "engine.test".into()
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        target: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(Method::from_bytes(method.as_bytes()).unwrap())
+            .uri(target)
+            .header(header::HOST, self.host());
+        for (k, v) in headers {
+            if !k.eq_ignore_ascii_case("host") {
+                request = request.header(k, v);
+            }
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::from(body)).unwrap())
+            .await
+            .expect("the router answers every request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap_or_default();
+        Reply {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
+impl Target for str {
+    fn host(&self) -> String {
+        self.trim_start_matches("http://").to_string()
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        target: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> Reply {
+        send(self, method, target, headers, body).await
+    }
+}
+
+impl Target for String {
+    fn host(&self) -> String {
+        self.as_str().host()
+    }
+
+    fn send(
+        &self,
+        method: &str,
+        target: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    ) -> impl Future<Output = Reply> + Send {
+        self.as_str().send(method, target, headers, body)
+    }
 }
 
 /// What came back.
@@ -93,34 +211,40 @@ pub enum Sign {
 }
 
 /// Sends `method target` with `body`, signed as `sign` with the engine's keys.
-pub async fn call(url: &str, sign: Sign, method: &str, target: &str, body: Vec<u8>) -> Reply {
-    call_as(url, &keys(), sign, method, target, body).await
+pub async fn call(
+    to: &(impl Target + ?Sized),
+    sign: Sign,
+    method: &str,
+    target: &str,
+    body: Vec<u8>,
+) -> Reply {
+    call_as(to, &keys(), sign, method, target, body).await
 }
 
 /// As [`call`], signed with `k` instead (an unknown access key, a wrong secret…).
 pub async fn call_as(
-    url: &str,
+    to: &(impl Target + ?Sized),
     k: &DialectKeys,
     sign: Sign,
     method: &str,
     target: &str,
     body: Vec<u8>,
 ) -> Reply {
-    let headers = signed_headers(url, k, sign, method, target, &body);
-    send(url, method, target, headers, body).await
+    let headers = signed_headers(to, k, sign, method, target, &body);
+    to.send(method, target, headers, body).await
 }
 
 /// The headers of `method target` with `body` signed as `sign` with `k` (`Content-Type`
 /// included, `Host` too where it is signed).
 pub fn signed_headers(
-    url: &str,
+    to: &(impl Target + ?Sized),
     k: &DialectKeys,
     sign: Sign,
     method: &str,
     target: &str,
     body: &[u8],
 ) -> Vec<(String, String)> {
-    let host = url.trim_start_matches("http://").to_string();
+    let host = to.host();
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut headers: Vec<(String, String)> =
         vec![("Content-Type".into(), "application/json".into())];
@@ -189,7 +313,8 @@ pub fn signed_headers(
     headers
 }
 
-/// Sends `method target` with exactly `headers` (but `Host`, which the client sets) and `body`.
+/// Sends `method target` to `url` with exactly `headers` (but `Host`, which the client sets)
+/// and `body`.
 pub async fn send(
     url: &str,
     method: &str,
@@ -275,7 +400,11 @@ pub async fn send_head_only(
 
 /// `/v2/index.php?…` with `params` and the legacy API's common parameters, signed with
 /// HmacSHA256 as `qcloudapi-sdk-python` signs a GET, with the keys `k`.
-pub fn legacy_target(url: &str, k: &DialectKeys, params: &[(&str, &str)]) -> String {
+pub fn legacy_target(
+    to: &(impl Target + ?Sized),
+    k: &DialectKeys,
+    params: &[(&str, &str)],
+) -> String {
     use providers::sign::tencent_legacy::{KeyStyle, SignatureMethod, StringToSign};
     let ts = now_secs().to_string();
     let mut all: Vec<(String, String)> = params
@@ -291,7 +420,7 @@ pub fn legacy_target(url: &str, k: &DialectKeys, params: &[(&str, &str)]) -> Str
         .collect();
     let signature = StringToSign {
         method: "GET",
-        host: url.trim_start_matches("http://"),
+        host: &to.host(),
         path: "/v2/index.php",
         params: &all,
         key_style: KeyStyle::DotsForUnderscores,
