@@ -392,6 +392,7 @@ async fn ncp_refuses_bad_requests_with_its_codes() {
 }
 
 /// A request OpenWhisk must refuse as malformed.
+#[derive(Debug, Clone, Copy)]
 struct Malformed {
     what: &'static str,
     method: &'static str,
@@ -399,59 +400,69 @@ struct Malformed {
     body: &'static str,
 }
 
+/// What OpenWhisk refuses as malformed (400).
+const OPENWHISK_MALFORMED: &[Malformed] = &[
+    Malformed {
+        what: "malformed JSON",
+        method: "PUT",
+        target: "/api/v1/namespaces/_/actions/bad",
+        body: "{not json",
+    },
+    Malformed {
+        what: "wrong type (exec a number)",
+        method: "PUT",
+        target: "/api/v1/namespaces/_/actions/bad",
+        body: r#"{"exec":5}"#,
+    },
+    Malformed {
+        what: "body not an object",
+        method: "PUT",
+        target: "/api/v1/namespaces/_/actions/bad",
+        body: "[]",
+    },
+    Malformed {
+        what: "parameters not an object",
+        method: "POST",
+        target: "/api/v1/namespaces/_/actions/demo/hello",
+        body: "7",
+    },
+    Malformed {
+        what: "limit past 200",
+        method: "GET",
+        target: "/api/v1/namespaces/_/activations?limit=500",
+        body: "",
+    },
+    Malformed {
+        what: "limit not a number",
+        method: "GET",
+        target: "/api/v1/namespaces/_/activations?limit=lots",
+        body: "",
+    },
+    Malformed {
+        what: "skip negative",
+        method: "GET",
+        target: "/api/v1/namespaces/_/actions?skip=-1",
+        body: "",
+    },
+    Malformed {
+        what: "since not epoch ms",
+        method: "GET",
+        target: "/api/v1/namespaces/_/activations?since=today",
+        body: "",
+    },
+    Malformed {
+        what: "timeout past 60,000",
+        method: "POST",
+        target: "/api/v1/namespaces/_/actions/demo/hello?blocking=true&timeout=90000",
+        body: "{}",
+    },
+];
+
 #[tokio::test(flavor = "multi_thread")]
 async fn openwhisk_refuses_bad_requests_with_its_statuses() {
     let to = dialects();
-    let put = "/api/v1/namespaces/_/actions/bad";
-    let malformed = |what, method, target, body| Malformed {
-        what,
-        method,
-        target,
-        body,
-    };
     // OpenWhisk's error codes are transaction ids: check status and the message instead.
-    let cases = [
-        malformed("malformed JSON", "PUT", put, "{not json"),
-        malformed("wrong type (exec a number)", "PUT", put, r#"{"exec":5}"#),
-        malformed("body not an object", "PUT", put, "[]"),
-        malformed(
-            "parameters not an object",
-            "POST",
-            "/api/v1/namespaces/_/actions/demo/hello",
-            "7",
-        ),
-        malformed(
-            "limit past 200",
-            "GET",
-            "/api/v1/namespaces/_/activations?limit=500",
-            "",
-        ),
-        malformed(
-            "limit not a number",
-            "GET",
-            "/api/v1/namespaces/_/activations?limit=lots",
-            "",
-        ),
-        malformed(
-            "skip negative",
-            "GET",
-            "/api/v1/namespaces/_/actions?skip=-1",
-            "",
-        ),
-        malformed(
-            "since not epoch ms",
-            "GET",
-            "/api/v1/namespaces/_/activations?since=today",
-            "",
-        ),
-        malformed(
-            "timeout past 60,000",
-            "POST",
-            "/api/v1/namespaces/_/actions/demo/hello?blocking=true&timeout=90000",
-            "{}",
-        ),
-    ];
-    for c in cases {
+    for c in OPENWHISK_MALFORMED {
         let reply = call(&to, Sign::OpenWhisk, c.method, c.target, c.body.into()).await;
         assert_eq!(reply.status, 400, "{}: {}", c.what, reply.text);
         let message = reply.json()["error"].as_str().unwrap_or("").to_string();
@@ -463,6 +474,7 @@ async fn openwhisk_refuses_bad_requests_with_its_statuses() {
             reply.text
         );
     }
+    let put = OPENWHISK_MALFORMED[0].target;
     let reply = call(&to, Sign::OpenWhisk, "PUT", put, oversized_body()).await;
     assert_eq!(reply.status, 413, "{}", reply.text);
     assert!(
@@ -701,8 +713,10 @@ async fn paging_numbers_past_each_clouds_range_are_refused_in_its_shape() {
     )
     .await;
     assert_eq!(queued.status, 202, "{}", queued.text);
-    ncp_and_functiongraph_paging_overflows(&to).await;
+    ncp_paging_overflows(&to).await;
+    functiongraph_paging_overflows(&to).await;
     scf_paging_overflows(&to).await;
+    legacy_paging_overflows(&to).await;
     openwhisk_paging_overflows(&to).await;
     last_pages_in_range_are_served(&to).await;
     workers.stop();
@@ -717,7 +731,7 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
-async fn ncp_and_functiongraph_paging_overflows(to: &impl Target) {
+async fn ncp_paging_overflows(to: &impl Target) {
     let ncp = |what, query: &str| Refusal {
         what,
         sign: Sign::Ncp,
@@ -750,6 +764,9 @@ async fn ncp_and_functiongraph_paging_overflows(to: &impl Target) {
         ],
     )
     .await;
+}
+
+async fn functiongraph_paging_overflows(to: &impl Target) {
     let fss = |what, target: String| Refusal {
         what,
         sign: Sign::Huawei,
@@ -840,6 +857,9 @@ async fn scf_paging_overflows(to: &impl Target) {
         ],
     )
     .await;
+}
+
+async fn legacy_paging_overflows(to: &impl Target) {
     let legacy = |what, offset: &str, limit: &str| {
         let params = [
             ("Action", "GetFunctionLogs"),

@@ -138,7 +138,14 @@ fn ActionsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            {move || state.deleting.get().map(|deletion| view! { <DeletionDialog deletion state /> })}
+            {move || {
+                // Erased: the page's view type would otherwise nest past the compiler's
+                // recursion limit in the release build.
+                state
+                    .deleting
+                    .get()
+                    .map(|deletion| view! { <DeletionDialog deletion state /> }.into_any())
+            }}
         </section>
     }
 }
