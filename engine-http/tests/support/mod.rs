@@ -244,8 +244,6 @@ pub fn signed_headers(
     target: &str,
     body: &[u8],
 ) -> Vec<(String, String)> {
-    let host = to.host();
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut headers: Vec<(String, String)> =
         vec![("Content-Type".into(), "application/json".into())];
     match sign {
@@ -271,46 +269,69 @@ pub fn signed_headers(
                 base64::engine::general_purpose::STANDARD.encode(k.openwhisk.auth.expose());
             headers.push(("Authorization".into(), format!("Basic {encoded}")));
         }
-        Sign::Huawei => {
-            headers.push(("Host".into(), host.clone()));
-            headers.push(("X-Sdk-Date".into(), huawei::sdk_date(now_secs())));
-            let query_pairs = providers::sign::encoding::parse_form(query);
-            let parts = huawei::RequestParts {
-                method,
-                path,
-                query: &query_pairs,
-                headers: &headers,
-                body,
-            };
-            let authorization =
-                huawei::sign(parts, &k.huawei.access_key, &k.huawei.secret_key).unwrap();
-            headers.push(("Authorization".into(), authorization));
-        }
+        Sign::Huawei => huawei_sign(&mut headers, &to.host(), k, method, target, body),
         Sign::Tc3(action) => {
-            let canonical = tencent_tc3::CanonicalRequest::new(
-                method,
-                query,
-                &[("content-type", "application/json"), ("host", &host)],
-                body,
-            );
-            let ts = now_secs();
-            let authorization = tencent_tc3::sign(
-                &canonical,
-                ts,
-                "scf",
-                &k.tencent.secret_id,
-                &k.tencent.secret_key,
-            );
-            headers.extend([
-                ("Authorization".to_string(), authorization),
-                ("X-TC-Action".into(), action.into()),
-                ("X-TC-Version".into(), "2018-04-16".into()),
-                ("X-TC-Region".into(), k.tencent.region.clone()),
-                ("X-TC-Timestamp".into(), ts.to_string()),
-            ]);
+            headers.extend(tc3_headers(&to.host(), k, action, method, target, body))
         }
     }
     headers
+}
+
+/// Adds FunctionGraph's `Host`, `X-Sdk-Date` and `Authorization` to `headers`.
+fn huawei_sign(
+    headers: &mut Vec<(String, String)>,
+    host: &str,
+    k: &DialectKeys,
+    method: &str,
+    target: &str,
+    body: &[u8],
+) {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    headers.push(("Host".into(), host.into()));
+    headers.push(("X-Sdk-Date".into(), huawei::sdk_date(now_secs())));
+    let query_pairs = providers::sign::encoding::parse_form(query);
+    let parts = huawei::RequestParts {
+        method,
+        path,
+        query: &query_pairs,
+        headers,
+        body,
+    };
+    let authorization = huawei::sign(parts, &k.huawei.access_key, &k.huawei.secret_key).unwrap();
+    headers.push(("Authorization".into(), authorization));
+}
+
+/// SCF API 3.0's TC3 headers for `action`.
+fn tc3_headers(
+    host: &str,
+    k: &DialectKeys,
+    action: &str,
+    method: &str,
+    target: &str,
+    body: &[u8],
+) -> [(String, String); 5] {
+    let query = target.split_once('?').map_or("", |(_, q)| q);
+    let canonical = tencent_tc3::CanonicalRequest::new(
+        method,
+        query,
+        &[("content-type", "application/json"), ("host", host)],
+        body,
+    );
+    let ts = now_secs();
+    let authorization = tencent_tc3::sign(
+        &canonical,
+        ts,
+        "scf",
+        &k.tencent.secret_id,
+        &k.tencent.secret_key,
+    );
+    [
+        ("Authorization".to_string(), authorization),
+        ("X-TC-Action".into(), action.into()),
+        ("X-TC-Version".into(), "2018-04-16".into()),
+        ("X-TC-Region".into(), k.tencent.region.clone()),
+        ("X-TC-Timestamp".into(), ts.to_string()),
+    ]
 }
 
 /// Sends `method target` to `url` with exactly `headers` (but `Host`, which the client sets)
