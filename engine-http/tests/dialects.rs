@@ -56,6 +56,40 @@ fn spec(name: &str, code: &str) -> ActionSpec {
     }
 }
 
+/// Asserts that `error` is of `kind` and keeps the provider's own `code`.
+fn assert_code(error: &ProviderError, kind: ErrorKind, code: &str) {
+    assert_eq!(
+        (error.kind, error.code.as_deref()),
+        (kind, Some(code)),
+        "{error}"
+    );
+}
+
+/// Runs `request` and hands back its activation; fails if it was only accepted.
+async fn finished(c: &impl Operations, request: &InvocationRequest) -> Activation {
+    match c.invoke(request).await.unwrap() {
+        InvocationResult::Finished(done) => done,
+        other => panic!("expected a result, got {other:?}"),
+    }
+}
+
+/// Runs `request` and hands back the id it was accepted under; fails if it finished.
+async fn accepted(c: &impl Operations, request: &InvocationRequest) -> String {
+    match c.invoke(request).await.unwrap() {
+        InvocationResult::Accepted { id } => id,
+        other => panic!("expected only the id, got {other:?}"),
+    }
+}
+
+/// Whether `c` lists an action named `name` in `query`'s first 50.
+async fn lists(c: &impl Operations, query: &ActionQuery, name: &str) -> bool {
+    let page = c
+        .list_actions(query, &PageRequest::first(50))
+        .await
+        .unwrap();
+    page.items.iter().any(|a| a.action.name == name)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_ncp_client_round_trips_every_capability_on_both_base_paths() {
     let url = serve().await;
@@ -81,23 +115,14 @@ async fn the_ncp_client_round_trips_every_capability_on_both_base_paths() {
                 .as_deref(),
             Some("from the client")
         );
-        assert!(
-            c.list_actions(&ActionQuery::package("demo"), &PageRequest::first(50))
-                .await
-                .unwrap()
-                .items
-                .iter()
-                .any(|a| a.action.name == name)
-        );
+        assert!(lists(&c, &ActionQuery::package("demo"), &name).await);
         let request = InvocationRequest {
             action: ActionRef::in_package("demo", &name),
             params: serde_json::from_value(json!({"n": 1})).unwrap(),
             blocking: true,
             wait_ms: Some(30_000),
         };
-        let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else {
-            panic!()
-        };
+        let done = finished(&c, &request).await;
         assert_eq!(done.status, ActivationStatus::Success);
         // Package defaults (the demo package's `place`) fill in under the action's and the call's.
         assert_eq!(
@@ -139,9 +164,7 @@ async fn ncp_returns_only_the_activation_id_past_the_timeout_query() {
         blocking: true,
         wait_ms: Some(100),
     };
-    let InvocationResult::Accepted { id } = c.invoke(&request).await.unwrap() else {
-        panic!("expected only the id")
-    };
+    let id = accepted(&c, &request).await;
     assert_eq!(id.len(), 32);
 }
 
@@ -175,10 +198,7 @@ async fn ncp_refuses_a_bad_signature_and_answers_documented_codes() {
         .get_action(&ActionRef::in_package("demo", "nope"))
         .await
         .unwrap_err();
-    assert_eq!(
-        (error.kind, error.code.as_deref()),
-        (ErrorKind::NotFound, Some("80301"))
-    );
+    assert_code(&error, ErrorKind::NotFound, "80301");
 }
 
 fn ow(url: &str, auth: &str) -> OpenWhiskClient {
@@ -210,14 +230,7 @@ async fn the_openwhisk_client_round_trips_every_capability() {
             .kind,
         "nodejs:20"
     );
-    assert!(
-        c.list_actions(&ActionQuery::default(), &PageRequest::first(50))
-            .await
-            .unwrap()
-            .items
-            .iter()
-            .any(|a| a.action.name == "owecho")
-    );
+    assert!(lists(&c, &ActionQuery::default(), "owecho").await);
 
     let mut request = InvocationRequest {
         action: ActionRef::top("owecho"),
@@ -225,22 +238,16 @@ async fn the_openwhisk_client_round_trips_every_capability() {
         blocking: true,
         wait_ms: Some(20_000),
     };
-    let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else {
-        panic!()
-    };
+    let done = finished(&c, &request).await;
     assert_eq!(
         done.result.unwrap(),
         json!({"got": {"greeting": "hi", "x": 1}})
     );
     request.params = serde_json::from_value(json!({"fail": true})).unwrap();
-    let InvocationResult::Finished(failed) = c.invoke(&request).await.unwrap() else {
-        panic!()
-    };
+    let failed = finished(&c, &request).await;
     assert_eq!(failed.status, ActivationStatus::ApplicationError);
     request.blocking = false;
-    let InvocationResult::Accepted { id } = c.invoke(&request).await.unwrap() else {
-        panic!()
-    };
+    let id = accepted(&c, &request).await;
 
     tokio::time::sleep(Duration::from_millis(300)).await;
     let page = c
@@ -296,6 +303,27 @@ mod functiongraph {
         (url, workers)
     }
 
+    /// The first asynchronous record of `query` that `found` picks, polled every 100 ms, at
+    /// most `tries` times.
+    async fn record(
+        c: &HuaweiClient,
+        query: &AsyncInvocationQuery,
+        tries: u32,
+        found: impl Fn(&AsyncInvocation) -> bool,
+    ) -> Option<AsyncInvocation> {
+        for _ in 0..tries {
+            let page = c
+                .list_async_invocations(query, &PageRequest::first(10))
+                .await
+                .unwrap();
+            if let Some(record) = page.items.into_iter().find(|i| found(i)) {
+                return Some(record);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        None
+    }
+
     fn client(url: &str, sk: &str) -> HuaweiClient {
         HuaweiClient::new(
             transport(),
@@ -333,80 +361,48 @@ mod functiongraph {
             blocking: true,
             wait_ms: None,
         };
-        let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else {
-            panic!()
-        };
+        let done = finished(&c, &request).await;
         assert_eq!(done.result.unwrap(), json!({"greeting": "Hello, Huawei!"}));
 
         let fails = ActionRef::in_package("demo", "always-fails");
-        let InvocationResult::Accepted { id: ok_id } = c
-            .invoke(&InvocationRequest {
+        let ok_id = accepted(
+            &c,
+            &InvocationRequest {
                 blocking: false,
                 ..request.clone()
-            })
-            .await
-            .unwrap()
-        else {
-            panic!()
+            },
+        )
+        .await;
+        let failing = InvocationRequest {
+            action: fails.clone(),
+            blocking: false,
+            ..request
         };
-        let InvocationResult::Accepted { id: bad_id } = c
-            .invoke(&InvocationRequest {
-                action: fails.clone(),
-                blocking: false,
-                ..request
-            })
-            .await
-            .unwrap()
-        else {
-            panic!()
-        };
+        let bad_id = accepted(&c, &failing).await;
         let query = |action: &ActionRef, status| AsyncInvocationQuery {
             action: Some(action.clone()),
             status,
             ..Default::default()
         };
-        let mut tries = 0;
-        loop {
-            let page = c
-                .list_async_invocations(
-                    &query(&hello, Some(AsyncStatus::Success)),
-                    &PageRequest::first(10),
-                )
-                .await
-                .unwrap();
-            if page.items.iter().any(|i| i.request_id == ok_id) {
-                break;
-            }
-            tries += 1;
-            assert!(tries < 100, "the async invocation never succeeded");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        loop {
-            let page = c
-                .list_async_invocations(&query(&fails, None), &PageRequest::first(10))
-                .await
-                .unwrap();
-            if let Some(record) = page
-                .items
-                .iter()
-                .find(|i| i.request_id == bad_id && i.status == AsyncStatus::Fail)
-            {
-                assert_eq!(
-                    record.error_message.as_deref(),
-                    Some("Error: this demo action always fails")
-                );
-                assert!(
-                    record
-                        .start_time
-                        .as_deref()
-                        .is_some_and(|t| t.len() == 19 && &t[10..11] == "T")
-                );
-                break;
-            }
-            tries += 1;
-            assert!(tries < 200, "the failing async invocation never failed");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let succeeded = query(&hello, Some(AsyncStatus::Success));
+        record(&c, &succeeded, 100, |i| i.request_id == ok_id)
+            .await
+            .expect("the async invocation never succeeded");
+        let record = record(&c, &query(&fails, None), 200, |i| {
+            i.request_id == bad_id && i.status == AsyncStatus::Fail
+        })
+        .await
+        .expect("the failing async invocation never failed");
+        assert_eq!(
+            record.error_message.as_deref(),
+            Some("Error: this demo action always fails")
+        );
+        assert!(
+            record
+                .start_time
+                .as_deref()
+                .is_some_and(|t| t.len() == 19 && &t[10..11] == "T")
+        );
         workers.stop();
     }
 
@@ -417,10 +413,7 @@ mod functiongraph {
             .list_actions(&ActionQuery::default(), &PageRequest::first(1))
             .await
             .unwrap_err();
-        assert_eq!(
-            (error.kind, error.code.as_deref()),
-            (ErrorKind::Auth, Some("FSS.0403"))
-        );
+        assert_code(&error, ErrorKind::Auth, "FSS.0403");
         let c = client(&url, "hw-sk");
         let missing = AsyncInvocationQuery {
             action: Some(ActionRef::top("nope")),
@@ -430,10 +423,7 @@ mod functiongraph {
             .list_async_invocations(&missing, &PageRequest::first(10))
             .await
             .unwrap_err();
-        assert_eq!(
-            (error.kind, error.code.as_deref()),
-            (ErrorKind::NotFound, Some("FSS.0404"))
-        );
+        assert_code(&error, ErrorKind::NotFound, "FSS.0404");
         let bad = AsyncInvocationQuery {
             action: Some(ActionRef::in_package("demo", "hello")),
             begin: Some("yesterday".into()),
@@ -489,17 +479,13 @@ mod scf {
             blocking: true,
             wait_ms: None,
         };
-        let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else {
-            panic!()
-        };
+        let done = finished(&c, &request).await;
         assert_eq!(done.result.unwrap(), json!({"greeting": "Hello, SCF!"}));
         let failing = InvocationRequest {
             action: ActionRef::top("always-fails"),
             ..request.clone()
         };
-        let InvocationResult::Finished(failed) = c.invoke(&failing).await.unwrap() else {
-            panic!()
-        };
+        let failed = finished(&c, &failing).await;
         assert_eq!(failed.status, ActivationStatus::ApplicationError);
 
         let all = LogQuery {
@@ -538,6 +524,11 @@ mod scf {
             (Some(1), "always-fails"),
             "{names:?}"
         );
+        legacy_logs(&c).await;
+    }
+
+    /// The legacy API's logs of every function, and of one request.
+    async fn legacy_logs(c: &TencentClient) {
         let legacy = c
             .function_logs_legacy(&LogQuery::default(), &PageRequest::first(10))
             .await
@@ -563,18 +554,12 @@ mod scf {
             .list_actions(&ActionQuery::default(), &PageRequest::first(1))
             .await
             .unwrap_err();
-        assert_eq!(
-            (error.kind, error.code.as_deref()),
-            (ErrorKind::Auth, Some("AuthFailure.SignatureFailure"))
-        );
+        assert_code(&error, ErrorKind::Auth, "AuthFailure.SignatureFailure");
         let error = client(&url, "wrong")
             .function_logs_legacy(&LogQuery::default(), &PageRequest::first(1))
             .await
             .unwrap_err();
-        assert_eq!(
-            (error.kind, error.code.as_deref()),
-            (ErrorKind::Auth, Some("4100"))
-        );
+        assert_code(&error, ErrorKind::Auth, "4100");
         let c = client(&url, "tc-key");
         let long = LogQuery {
             start_time: Some("2024-01-01 00:00:00".into()),
@@ -643,9 +628,7 @@ async fn the_ncp_client_writes_and_deletes_packages_and_a_non_empty_one_is_refus
             blocking: true,
             wait_ms: Some(30_000),
         };
-        let InvocationResult::Finished(done) = c.invoke(&request).await.unwrap() else {
-            panic!("expected a result")
-        };
+        let done = finished(&c, &request).await;
         assert_eq!(
             done.result.unwrap(),
             json!({"greeting": "hi", "place": "the tools package"})
@@ -668,10 +651,7 @@ async fn the_ncp_client_writes_and_deletes_packages_and_a_non_empty_one_is_refus
         c.delete_package("tools").await.unwrap();
         assert_eq!(package_names(&c).await, ["demo"]);
         let error = c.delete_package("tools").await.unwrap_err();
-        assert_eq!(
-            (error.kind, error.code.as_deref()),
-            (ErrorKind::NotFound, Some("80101"))
-        );
+        assert_code(&error, ErrorKind::NotFound, "80101");
     }
 }
 
