@@ -1,11 +1,12 @@
 //! FunctionGraph's error body, `{error_code, error_msg}`, with its status.
 
+use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use engine::{EngineError, ErrorCode};
 use providers::wire::huawei as wire;
 
-use crate::INTEGER_MAX;
+use crate::{INTEGER_MAX, body_problem};
 
 /// Why a FunctionGraph request failed.
 #[derive(Debug)]
@@ -65,6 +66,14 @@ impl FgsError {
     /// A body that could not be read.
     pub(super) fn body(status: StatusCode, message: String) -> Self {
         Self::new(status, "FSS.0400", message)
+    }
+}
+
+/// A body that could not be read, or was too large.
+impl From<BytesRejection> for FgsError {
+    fn from(rejection: BytesRejection) -> Self {
+        let (status, message) = body_problem(&rejection);
+        Self::body(status, message)
     }
 }
 

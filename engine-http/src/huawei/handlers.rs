@@ -5,19 +5,20 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use engine::Invoked;
 use engine::store::{AsyncFilter, Paging, Scope};
 use engine::time::parse_utc;
+use engine::{Engine, EngineError, Invoked};
 use providers::AsyncStatus;
 use providers::sign::encoding::{parse_form, unquote};
 use providers::wire::huawei as wire;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::auth;
 use super::convert::{action_of, async_record, function_info, invoked};
 use super::error::FgsError;
-use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
+use crate::{DialectState, INTEGER_MAX, run, whole_in};
 
 /// Default window of the async-invocation list: the last hour.
 const DEFAULT_WINDOW_MS: i64 = 3600 * 1000;
@@ -72,10 +73,7 @@ impl FromRequest<DialectState> for Fgs {
             request.uri().clone(),
             request.headers().clone(),
         );
-        let body = Bytes::from_request(request, state).await.map_err(|r| {
-            let (status, message) = body_problem(&r);
-            FgsError::body(status, message)
-        })?;
+        let body = Bytes::from_request(request, state).await?;
         let query = parse_form(uri.query().unwrap_or(""));
         auth::check(&state.keys, &method, uri.path(), &query, &headers, &body)?;
         let path = unquote(uri.path());
@@ -125,6 +123,17 @@ impl Call {
             params,
         })
     }
+
+    /// Hands the call to `f` with the engine and the namespace (the subject), off the async
+    /// threads.
+    async fn run<T: Send + 'static>(
+        self,
+        s: &DialectState,
+        f: impl FnOnce(&Arc<Engine>, Self, &str) -> Result<T, EngineError> + Send + 'static,
+    ) -> Result<T, FgsError> {
+        let (engine, subject) = (s.engine.clone(), s.keys.namespace.clone());
+        Ok(run(move || f(&engine, self, &subject)).await?)
+    }
 }
 
 pub(super) async fn list_functions(
@@ -170,12 +179,11 @@ pub(super) async fn invoke(
     Path((_, urn)): Path<(String, String)>,
     fgs: Fgs,
 ) -> Answer {
-    let c = Call::of(&urn, &fgs)?;
-    let (engine, subject) = (s.engine.clone(), s.keys.namespace.clone());
-    let ran = run(move || {
-        engine.invoke_waiting(c.package.as_deref(), &c.name, c.params, &subject, SYNC_WAIT)
-    })
-    .await?;
+    let ran = Call::of(&urn, &fgs)?
+        .run(&s, |engine, c, subject| {
+            engine.invoke_waiting(c.package.as_deref(), &c.name, c.params, subject, SYNC_WAIT)
+        })
+        .await?;
     Ok(match ran {
         Invoked::Finished(a) => Json(invoked(&a)).into_response(),
         Invoked::StillRunning { activation_id } => Json(wire::AsyncInvokeResponse {
@@ -190,18 +198,12 @@ pub(super) async fn invoke_async(
     Path((_, urn)): Path<(String, String)>,
     fgs: Fgs,
 ) -> Answer {
-    let c = Call::of(&urn, &fgs)?;
-    let (engine, subject) = (s.engine.clone(), s.keys.namespace.clone());
-    let queued = run(move || {
-        engine.enqueue(
-            c.package.as_deref(),
-            &c.name,
-            c.params,
-            &subject,
-            ASYNC_MAX_WAIT,
-        )
-    })
-    .await?;
+    let queued = Call::of(&urn, &fgs)?
+        .run(&s, |engine, c, subject| {
+            let package = c.package.as_deref();
+            engine.enqueue(package, &c.name, c.params, subject, ASYNC_MAX_WAIT)
+        })
+        .await?;
     let body = wire::AsyncInvokeResponse {
         request_id: queued.request_id,
     };

@@ -1,11 +1,14 @@
 //! NCP's error body, `{"error": {errorCode, message, details}}`, for every way a request fails.
 
+use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use engine::{EngineError, ErrorCode};
 use providers::sign::VerifyError;
 use providers::wire::Code;
 use providers::wire::ncp as wire;
+
+use crate::body_problem;
 
 /// Why an NCP request failed.
 #[derive(Debug)]
@@ -29,6 +32,14 @@ impl NcpError {
     /// An 80305 (a body of the wrong type).
     pub(super) fn wrong_type(message: impl Into<String>) -> Self {
         Self::Engine(EngineError::new(ErrorCode::ActionBodyInvalidType, message))
+    }
+}
+
+/// A body that could not be read, or was too large.
+impl From<BytesRejection> for NcpError {
+    fn from(rejection: BytesRejection) -> Self {
+        let (status, message) = body_problem(&rejection);
+        Self::Body(status, message)
     }
 }
 

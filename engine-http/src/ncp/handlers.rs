@@ -17,7 +17,7 @@ use super::convert::{
     action_content, action_item, activation, activation_summary, package_content, package_of,
 };
 use super::error::NcpError;
-use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
+use crate::{DialectState, INTEGER_MAX, run, whole_in};
 
 /// Activations older than this are not listed (NCP: "within a month").
 const LIST_WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -50,10 +50,7 @@ impl FromRequest<DialectState> for Ncp {
 
     async fn from_request(request: Request, state: &DialectState) -> Result<Self, NcpError> {
         let uri = request.uri().clone();
-        let body = Bytes::from_request(request, state).await.map_err(|r| {
-            let (status, message) = body_problem(&r);
-            NcpError::Body(status, message)
-        })?;
+        let body = Bytes::from_request(request, state).await?;
         // A repeated parameter's last value counts.
         let query: HashMap<String, String> =
             parse_form(uri.query().unwrap_or("")).into_iter().collect();

@@ -1,10 +1,13 @@
 //! OpenWhisk's error body, `{error, code}` (the code a fresh id, as OpenWhisk's transaction
 //! id), with its status.
 
+use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use engine::{EngineError, ErrorCode};
 use providers::wire::openwhisk as wire;
+
+use crate::body_problem;
 
 /// Why an OpenWhisk request failed.
 #[derive(Debug)]
@@ -41,6 +44,14 @@ impl OwError {
     /// 409 for a put without `overwrite=true` of something that exists.
     pub(super) fn exists() -> EngineError {
         EngineError::new(ErrorCode::ResourceNameConflict, "resource already exists")
+    }
+}
+
+/// A body that could not be read, or was too large.
+impl From<BytesRejection> for OwError {
+    fn from(rejection: BytesRejection) -> Self {
+        let (status, message) = body_problem(&rejection);
+        Self::new(status, message)
     }
 }
 

@@ -16,7 +16,7 @@ use super::convert::{
     action_json, activation_json, annotation, invoked_response, package_json, to_draft,
 };
 use super::error::OwError;
-use crate::{DialectState, INTEGER_MAX, body_problem, run, whole_in};
+use crate::{DialectState, INTEGER_MAX, run, whole_in};
 
 /// The longest a blocking invoke waits (`timeout`, ms; OpenWhisk's default and most).
 const MAX_WAIT_MS: u64 = 60_000;
@@ -73,10 +73,7 @@ impl FromRequest<DialectState> for Ow {
 
     async fn from_request(request: Request, state: &DialectState) -> Result<Self, OwError> {
         let uri = request.uri().clone();
-        let body = Bytes::from_request(request, state).await.map_err(|r| {
-            let (status, message) = body_problem(&r);
-            OwError::new(status, message)
-        })?;
+        let body = Bytes::from_request(request, state).await?;
         let path = uri.path().trim_start_matches("/api/v1/namespaces/");
         let namespace = unquote(path.split('/').next().unwrap_or(""));
         if namespace != "_" && namespace != state.keys.namespace {

@@ -10,7 +10,7 @@ use engine::web::{WebRequest, WebResponse};
 use providers::sign::encoding::unquote;
 
 use super::error::OwError;
-use crate::{DialectState, body_problem, run};
+use crate::{DialectState, run};
 
 /// The extensions a web action may be asked for (`.http` when none is given).
 const WEB_EXTENSIONS: [&str; 5] = ["http", "json", "html", "svg", "text"];
@@ -22,10 +22,7 @@ pub(super) async fn run_web(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, OwError> {
-    let body = body.map_err(|r| {
-        let (status, message) = body_problem(&r);
-        OwError::new(status, message)
-    })?;
+    let body = body?;
     let segments: Vec<String> = uri
         .path()
         .trim_start_matches("/api/v1/web/")

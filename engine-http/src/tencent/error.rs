@@ -1,12 +1,15 @@
 //! SCF's error shapes: API 3.0's `Response.Error` (always with status 200) and the legacy
 //! API's `{code, message, codeDesc}`.
 
+use axum::extract::rejection::BytesRejection;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use engine::{EngineError, ErrorCode};
 use providers::sign::VerifyError;
 use serde_json::json;
 
 use super::auth::credentials_problem;
+use crate::body_problem;
 
 /// An API 3.0 error: its code and message.
 #[derive(Debug)]
@@ -33,6 +36,19 @@ impl ScfError {
                 credentials_problem(e)
             ),
         )
+    }
+}
+
+/// A body that could not be read (`InvalidParameter`), or was too large
+/// (`RequestSizeLimitExceeded`).
+impl From<BytesRejection> for ScfError {
+    fn from(rejection: BytesRejection) -> Self {
+        let (status, message) = body_problem(&rejection);
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::new("RequestSizeLimitExceeded", message)
+        } else {
+            Self::new("InvalidParameter", message)
+        }
     }
 }
 
@@ -73,6 +89,13 @@ impl LegacyError {
             desc,
             message: message.into(),
         }
+    }
+}
+
+/// A body that could not be read, or was too large: the legacy API's 4000.
+impl From<BytesRejection> for LegacyError {
+    fn from(rejection: BytesRejection) -> Self {
+        Self::new(4000, "InvalidParameter", body_problem(&rejection).1)
     }
 }
 

@@ -4,7 +4,7 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 use engine::Invoked;
 use engine::store::Scope;
@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use super::convert::{LogsQuery, function_log, invoked, ok, package_of, timed_out};
 use super::error::ScfError;
 use super::{EVENT_MAX_WAIT, SYNC_WAIT, auth};
-use crate::{DialectState, body_problem, run};
+use crate::{DialectState, run};
 
 type Answer = Result<Response, ScfError>;
 
@@ -39,14 +39,7 @@ pub(super) async fn api3(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let body = body.map_err(|r| {
-        let (status, message) = body_problem(&r);
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            ScfError::new("RequestSizeLimitExceeded", message)
-        } else {
-            ScfError::new("InvalidParameter", message)
-        }
-    })?;
+    let body = body?;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let query = uri.query().unwrap_or("");
     auth::verify_tc3(&state.keys, &method, query, header, &body)

@@ -13,7 +13,7 @@ use providers::wire::tencent as wire;
 use super::auth::{credentials_problem, secret_of};
 use super::convert::{LogsQuery, legacy_log};
 use super::error::LegacyError;
-use crate::{DialectState, body_problem, run};
+use crate::{DialectState, run};
 
 /// The legacy signature over the request's parameters.
 fn verify(
@@ -52,7 +52,7 @@ pub(super) async fn get_function_logs(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, LegacyError> {
-    let body = body.map_err(|r| LegacyError::new(4000, "InvalidParameter", body_problem(&r).1))?;
+    let body = body?;
     let params = if method == Method::POST {
         parse_form(&String::from_utf8_lossy(&body))
     } else {
