@@ -679,7 +679,12 @@ async fn functiongraph_accepts_the_configured_iam_token_instead_of_a_signature()
     let to = dialects();
     let list = |token: &str| {
         let headers = vec![("X-Auth-Token".to_string(), token.to_string())];
-        to.send("GET", "/v2/p/fgs/functions", headers, vec![])
+        to.send(support::Raw {
+            method: "GET",
+            target: "/v2/p/fgs/functions",
+            headers,
+            body: vec![],
+        })
     };
     let ok = list("hw-iam-token").await;
     assert_eq!(ok.status, 200);
@@ -1113,7 +1118,7 @@ const BODY: &[u8] = br#"{"FunctionName":"hello","Namespace":"demo"}"#;
 
 /// Unsigned (and for NCP and OpenWhisk, whose signatures do not cover the body, signed with
 /// an unknown key), announcing a 1 MB body that never comes: refused at once.
-async fn refused_before_the_body(url: &str, i: Invoke) {
+async fn refused_before_the_body(url: &String, i: Invoke) {
     let Invoke {
         sign,
         method,

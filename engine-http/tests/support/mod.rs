@@ -91,20 +91,21 @@ pub fn dialects_engine() -> (Dialects, Arc<Engine>, Workers) {
     (Dialects { router }, engine, workers)
 }
 
+/// A raw request: exactly these headers (but `Host`, which the [`Target`] sets) and body.
+pub struct Raw<'a> {
+    pub method: &'a str,
+    pub target: &'a str,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
 /// Where a raw request goes: the dialects in process, or a listening engine's URL.
 pub trait Target {
     /// `host[:port]` as the engine sees it: what `Host` says, and what signatures cover.
     fn host(&self) -> String;
 
-    /// Sends `method target` with exactly `headers` (but `Host`, set from [`Target::host`])
-    /// and `body`.
-    fn send(
-        &self,
-        method: &str,
-        target: &str,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    ) -> impl Future<Output = Reply> + Send;
+    /// Sends `request`, with `Host` set from [`Target::host`].
+    fn send(&self, request: Raw<'_>) -> impl Future<Output = Reply> + Send;
 }
 
 impl Target for Dialects {
@@ -112,18 +113,12 @@ impl Target for Dialects {
         "engine.test".into()
     }
 
-    async fn send(
-        &self,
-        method: &str,
-        target: &str,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    ) -> Reply {
+    async fn send(&self, raw: Raw<'_>) -> Reply {
         let mut request = Request::builder()
-            .method(Method::from_bytes(method.as_bytes()).unwrap())
-            .uri(target)
+            .method(Method::from_bytes(raw.method.as_bytes()).unwrap())
+            .uri(raw.target)
             .header(header::HOST, self.host());
-        for (k, v) in headers {
+        for (k, v) in raw.headers {
             if !k.eq_ignore_ascii_case("host") {
                 request = request.header(k, v);
             }
@@ -131,7 +126,7 @@ impl Target for Dialects {
         let response = self
             .router
             .clone()
-            .oneshot(request.body(Body::from(body)).unwrap())
+            .oneshot(request.body(Body::from(raw.body)).unwrap())
             .await
             .expect("the router answers every request");
         let status = response.status().as_u16();
@@ -147,35 +142,33 @@ impl Target for Dialects {
     }
 }
 
-impl Target for str {
+/// A listening engine's URL (`http://127.0.0.1:…`).
+impl Target for String {
     fn host(&self) -> String {
         self.trim_start_matches("http://").to_string()
     }
 
-    async fn send(
-        &self,
-        method: &str,
-        target: &str,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    ) -> Reply {
-        send(self, method, target, headers, body).await
-    }
-}
-
-impl Target for String {
-    fn host(&self) -> String {
-        self.as_str().host()
-    }
-
-    fn send(
-        &self,
-        method: &str,
-        target: &str,
-        headers: Vec<(String, String)>,
-        body: Vec<u8>,
-    ) -> impl Future<Output = Reply> + Send {
-        self.as_str().send(method, target, headers, body)
+    async fn send(&self, raw: Raw<'_>) -> Reply {
+        let client = reqwest::Client::new();
+        let mut request = client.request(
+            reqwest::Method::from_bytes(raw.method.as_bytes()).unwrap(),
+            format!("{self}{}", raw.target),
+        );
+        for (k, v) in raw.headers {
+            if !k.eq_ignore_ascii_case("host") {
+                request = request.header(k, v);
+            }
+        }
+        let response = request
+            .body(raw.body)
+            .send()
+            .await
+            .expect("the engine answered");
+        Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            text: response.text().await.unwrap_or_default(),
+        }
     }
 }
 
@@ -212,7 +205,7 @@ pub enum Sign {
 
 /// Sends `method target` with `body`, signed as `sign` with the engine's keys.
 pub async fn call(
-    to: &(impl Target + ?Sized),
+    to: &impl Target,
     sign: Sign,
     method: &str,
     target: &str,
@@ -223,7 +216,7 @@ pub async fn call(
 
 /// As [`call`], signed with `k` instead (an unknown access key, a wrong secret…).
 pub async fn call_as(
-    to: &(impl Target + ?Sized),
+    to: &impl Target,
     k: &DialectKeys,
     sign: Sign,
     method: &str,
@@ -231,13 +224,19 @@ pub async fn call_as(
     body: Vec<u8>,
 ) -> Reply {
     let headers = signed_headers(to, k, sign, method, target, &body);
-    to.send(method, target, headers, body).await
+    to.send(Raw {
+        method,
+        target,
+        headers,
+        body,
+    })
+    .await
 }
 
 /// The headers of `method target` with `body` signed as `sign` with `k` (`Content-Type`
 /// included, `Host` too where it is signed).
 pub fn signed_headers(
-    to: &(impl Target + ?Sized),
+    to: &impl Target,
     k: &DialectKeys,
     sign: Sign,
     method: &str,
@@ -334,37 +333,6 @@ fn tc3_headers(
     ]
 }
 
-/// Sends `method target` to `url` with exactly `headers` (but `Host`, which the client sets)
-/// and `body`.
-pub async fn send(
-    url: &str,
-    method: &str,
-    target: &str,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-) -> Reply {
-    let client = reqwest::Client::new();
-    let mut request = client.request(
-        reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
-        format!("{url}{target}"),
-    );
-    for (k, v) in headers {
-        if !k.eq_ignore_ascii_case("host") {
-            request = request.header(k, v);
-        }
-    }
-    let response = request
-        .body(body)
-        .send()
-        .await
-        .expect("the engine answered");
-    Reply {
-        status: response.status().as_u16(),
-        headers: response.headers().clone(),
-        text: response.text().await.unwrap_or_default(),
-    }
-}
-
 /// Sends only the head of `method target`: `headers` and a `Content-Length` announcing
 /// `length` bytes of body that never come. The reply (status and body) when the engine
 /// answers within `wait` without the body; `None` when it is still waiting for it.
@@ -421,11 +389,7 @@ pub async fn send_head_only(
 
 /// `/v2/index.php?…` with `params` and the legacy API's common parameters, signed with
 /// HmacSHA256 as `qcloudapi-sdk-python` signs a GET, with the keys `k`.
-pub fn legacy_target(
-    to: &(impl Target + ?Sized),
-    k: &DialectKeys,
-    params: &[(&str, &str)],
-) -> String {
+pub fn legacy_target(to: &impl Target, k: &DialectKeys, params: &[(&str, &str)]) -> String {
     use providers::sign::tencent_legacy::{KeyStyle, SignatureMethod, StringToSign};
     let ts = now_secs().to_string();
     let mut all: Vec<(String, String)> = params
