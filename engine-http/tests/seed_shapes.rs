@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{Sign, call, serve_engine};
+use support::{Sign, Target, call, dialects_engine};
 
 fn seed(name: &str) -> Value {
     let path = format!(
@@ -94,11 +94,11 @@ fn the_shape_check_notices_a_missing_field_a_changed_type_and_an_extra_field() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ncp_seed_004_put_action_and_seed_001_run_and_seed_000_list() {
-    let (url, _, _workers) = serve_engine().await;
+    let (to, _, _workers) = dialects_engine();
     // 004: the seed's own request, answered in the seed's response shape.
     let request = serde_json::to_vec(&seed("ncp_put_action_request.json")).unwrap();
     let put = call(
-        &url,
+        &to,
         Sign::Ncp,
         "PUT",
         "/api/v2/packages/demo/actions/myaction",
@@ -111,7 +111,7 @@ async fn ncp_seed_004_put_action_and_seed_001_run_and_seed_000_list() {
     // 001: the seed's parameters; the demo `hello` answers an object, as the seed's action.
     let params = serde_json::to_vec(&seed("ncp_run_action_request.json")).unwrap();
     let run = call(
-        &url,
+        &to,
         Sign::Ncp,
         "POST",
         "/api/v2/packages/demo/actions/myaction",
@@ -123,7 +123,7 @@ async fn ncp_seed_004_put_action_and_seed_001_run_and_seed_000_list() {
 
     // 000: activation summaries also carry `start` (API index).
     let list = call(
-        &url,
+        &to,
         Sign::Ncp,
         "GET",
         "/api/v2/packages/demo/actions/myaction/activations",
@@ -140,7 +140,7 @@ async fn ncp_seed_004_put_action_and_seed_001_run_and_seed_000_list() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn functiongraph_seed_002_async_invocations_and_its_errors() {
-    let (url, engine, workers) = serve_engine().await;
+    let (to, engine, workers) = dialects_engine();
     let id = engine
         .enqueue(
             Some("demo"),
@@ -159,7 +159,7 @@ async fn functiongraph_seed_002_async_invocations_and_its_errors() {
     }
     let records =
         "/v2/p/fgs/functions/urn:fss:local:p:function:demo:hello:latest/async-invocations";
-    let list = call(&url, Sign::Huawei, "GET", records, vec![]).await;
+    let list = call(&to, Sign::Huawei, "GET", records, vec![]).await;
     assert_eq!(list.status, 200, "{}", list.text);
     // `count` and `next_marker` are documented beside `invocations` (vectors README, seed 002).
     assert_same_shape(
@@ -168,7 +168,7 @@ async fn functiongraph_seed_002_async_invocations_and_its_errors() {
         &["/count", "/next_marker"],
     );
 
-    let forbidden = call(&url, Sign::None, "GET", records, vec![]).await;
+    let forbidden = call(&to, Sign::None, "GET", records, vec![]).await;
     assert_eq!(forbidden.status, 403);
     assert_same_shape(
         &seed("huawei_async_invocations_403.json"),
@@ -176,7 +176,7 @@ async fn functiongraph_seed_002_async_invocations_and_its_errors() {
         &[],
     );
     let missing = call(
-        &url,
+        &to,
         Sign::Huawei,
         "GET",
         "/v2/p/fgs/functions/urn:fss:local:p:function:demo:nope:latest/async-invocations",
@@ -194,7 +194,7 @@ async fn functiongraph_seed_002_async_invocations_and_its_errors() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn scf_seed_003_legacy_get_function_logs() {
-    let (url, engine, _workers) = serve_engine().await;
+    let (to, engine, _workers) = dialects_engine();
     engine
         .invoke(
             Some("demo"),
@@ -205,7 +205,7 @@ async fn scf_seed_003_legacy_get_function_logs() {
         )
         .unwrap();
     // The legacy API, signed as qcloudapi-sdk-python signs it (HmacSHA1, values raw).
-    let host = url.trim_start_matches("http://");
+    let host = to.host();
     let secret = providers::sign::Secret::new("tc-key");
     let ts = (engine::now_ms() / 1000).to_string();
     let mut params: Vec<(String, String)> = [
@@ -224,7 +224,7 @@ async fn scf_seed_003_legacy_get_function_logs() {
     use providers::sign::tencent_legacy::{KeyStyle, SignatureMethod, StringToSign};
     let signature = StringToSign {
         method: "GET",
-        host,
+        host: &host,
         path: "/v2/index.php",
         params: &params,
         key_style: KeyStyle::DotsForUnderscores,
@@ -236,7 +236,7 @@ async fn scf_seed_003_legacy_get_function_logs() {
         .map(|(k, v)| format!("{k}={}", providers::sign::encoding::quote(v)))
         .collect();
     let target = format!("/v2/index.php?{}", query.join("&"));
-    let reply = call(&url, Sign::None, "GET", &target, vec![]).await;
+    let reply = call(&to, Sign::None, "GET", &target, vec![]).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_same_shape(
         &seed("tencent_legacy_get_function_logs_response.json"),

@@ -5,7 +5,7 @@ mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use support::{Sign, call, serve};
+use support::{Sign, call, dialects};
 
 /// Everything the subscriber writes.
 #[derive(Clone, Default)]
@@ -31,9 +31,9 @@ async fn an_invocation_is_traced_inside_its_dialect_request_with_its_activation_
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .init();
-    let url = serve().await;
+    let to = dialects();
     let ran = call(
-        &url,
+        &to,
         Sign::Ncp,
         "POST",
         "/api/v2/packages/demo/actions/hello?timeout=60000",
