@@ -1,11 +1,18 @@
 //! The router driven with `oneshot`: health endpoints, server rendering, server functions.
 
+use app::api::{ActionListing, PackageSummary};
+use app::context::server::ConnectionDirectory;
+use app::errors::AppError;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use engine::{Engine, EngineOptions};
 use http_body_util::BodyExt;
+use server::clients::{LocalEngine, build_all};
 use server::config::Config;
+use server::engine_host::load_or_generate_keys;
 use server::{AppState, router::router, site};
 use std::path::Path;
+use std::sync::Arc;
 use tower::ServiceExt;
 
 /// Runs a test body on one runtime shared by the whole file, one test at a time. Leptos
@@ -43,14 +50,16 @@ fn state_in(dir: &Path) -> AppState {
     state_with(config)
 }
 
-async fn get(state: AppState, uri: &str) -> (StatusCode, String) {
-    let response = router(state)
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+/// What `request` is answered through the whole router: the status and the body.
+async fn answer(state: AppState, request: Request<Body>) -> (StatusCode, String) {
+    let response = router(state).oneshot(request).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn get(state: AppState, uri: &str) -> (StatusCode, String) {
+    answer(state, Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
 #[test]
@@ -211,18 +220,11 @@ fn the_switcher_is_rendered_complete_not_as_a_loading_placeholder() {
 
 /// POSTs a form to a server function; answers the status and the body.
 async fn post_form(state: AppState, uri: &str, form: &str) -> (StatusCode, String) {
-    let response = router(state)
-        .oneshot(
-            Request::post(uri)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form.to_string()))
-                .unwrap(),
-        )
-        .await
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_string()))
         .unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    answer(state, request).await
 }
 
 #[test]
@@ -265,5 +267,99 @@ fn a_cloud_connection_whose_secret_is_missing_answers_what_is_missing_and_no_sec
 
         let (_, body) = post_form(state_with(config), "/api/list_actions", "connection=nope").await;
         assert!(body.contains("UnknownConnection"), "{body}");
+    });
+}
+
+/// The console's state over an in-memory engine (demo data) whose dialects listen on a
+/// loopback port with generated keys, the engine's connections pointing at it.
+async fn console_over_an_engine(dir: &Path) -> AppState {
+    let engine = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
+    engine::demo::seed_if_empty(&engine).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listen = listener.local_addr().unwrap();
+    let config = Config::from_toml(
+        &format!("[engine]\nlisten = \"{listen}\"\n"),
+        Path::new("test.toml"),
+    )
+    .unwrap();
+    let keys = Arc::new(load_or_generate_keys(&config.engine, dir).unwrap());
+    let dialects = engine_http::router(engine, keys.clone());
+    tokio::spawn(async move { axum::serve(listener, dialects).await.unwrap() });
+    let clients = build_all(&config, &|_| None, Some(&LocalEngine { keys }));
+    AppState {
+        leptos_options: site::options("127.0.0.1:3000".parse().unwrap()),
+        directory: ConnectionDirectory(Arc::new(config.connection_summaries())),
+        config: Arc::new(config),
+        clients,
+    }
+}
+
+/// POSTs `form` to the server function at `uri`; answers the status and the JSON body.
+async fn post(state: &AppState, uri: &str, form: &str) -> (StatusCode, serde_json::Value) {
+    let (status, text) = post_form(state.clone(), uri, form).await;
+    let body =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{uri}: not JSON ({e}): {text:?}"));
+    (status, body)
+}
+
+/// The provider's error a server function answered.
+fn provider_error(body: serde_json::Value) -> providers::ProviderError {
+    match serde_json::from_value::<AppError>(body).unwrap() {
+        AppError::Provider(e) => e,
+        other => panic!("expected the provider's error, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_engines_connections_write_packages_through_their_dialects_and_others_refuse() {
+    run(async move {
+        let dir = tempfile::tempdir().unwrap();
+        let state = console_over_an_engine(dir.path()).await;
+        for (connection, refused) in [("local-ncp", "80109"), ("local-openwhisk", "409")] {
+            let form = format!("connection={connection}&name=tools&description=made+here");
+            let (status, saved) = post(&state, "/api/save_package", &form).await;
+            assert_eq!(status, StatusCode::OK, "{connection}: {saved}");
+            let saved: PackageSummary = serde_json::from_value(saved).unwrap();
+            assert_eq!(saved.description.as_deref(), Some("made here"));
+
+            let form = format!("connection={connection}");
+            let (_, listing) = post(&state, "/api/list_actions", &form).await;
+            let listing: ActionListing = serde_json::from_value(listing).unwrap();
+            assert_eq!(listing.packages_read_only, None, "{connection}");
+            let names: Vec<&str> = listing.packages.iter().map(|p| p.name.as_str()).collect();
+            assert_eq!(
+                names,
+                ["demo", "tools"],
+                "{connection}: the empty one is listed"
+            );
+
+            // The demo package holds actions: the provider's refusal, with its code.
+            let form = format!("connection={connection}&name=demo");
+            let (status, body) = post(&state, "/api/delete_package", &form).await;
+            assert_ne!(status, StatusCode::OK);
+            let error = provider_error(body);
+            assert_eq!(error.status, Some(409), "{connection}: {error}");
+            assert!(error.to_string().contains(refused), "{connection}: {error}");
+
+            let form = format!("connection={connection}&name=tools");
+            let (status, body) = post(&state, "/api/delete_package", &form).await;
+            assert_eq!(status, StatusCode::OK, "{connection}: {body}");
+        }
+
+        // A provider without packages answers so, before any request. (One test: Leptos
+        // registers its executor once per process, and routers rendering at once may stall.)
+        let (_, listing) = post(&state, "/api/list_actions", "connection=local-huawei").await;
+        let listing: ActionListing = serde_json::from_value(listing).unwrap();
+        assert!(listing.packages_read_only.is_some());
+        let form = "connection=local-huawei&name=tools";
+        let (status, body) = post(&state, "/api/save_package", form).await;
+        assert_ne!(status, StatusCode::OK);
+        assert_eq!(
+            serde_json::from_value::<AppError>(body).unwrap(),
+            AppError::Unsupported(
+                "Huawei FunctionGraph does not offer creating, updating and deleting packages"
+                    .into()
+            )
+        );
     });
 }
