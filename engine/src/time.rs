@@ -1,38 +1,19 @@
-//! Wall-clock times as the providers write them, all UTC, from epoch milliseconds: one
-//! formatter on the `time` crate for OpenWhisk's log stamps and the dialects' text formats.
+//! Wall-clock times as the providers write them, all UTC, from epoch milliseconds: OpenWhisk's
+//! log stamps and the dialects' text formats, on the one formatter the signers use too
+//! ([`providers::sign::utc`]).
 
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
-
-/// Epoch milliseconds as a UTC date-time; a time past what a date can hold reads as the epoch.
-fn utc(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
-}
-
-/// `YYYY-MM-DD{separator}HH:mm:ss`.
-fn date_time(t: OffsetDateTime, separator: char) -> String {
-    format!(
-        "{:04}-{:02}-{:02}{separator}{:02}:{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
+use providers::sign::utc::{Layout, from_fields};
 
 /// Epoch milliseconds → `YYYY-MM-DD{separator}HH:mm:ss` (UTC): FunctionGraph writes `T`,
 /// SCF a space.
 pub fn format_utc(ms: i64, separator: char) -> String {
-    date_time(utc(ms), separator)
+    Layout::date_time(separator).format(ms)
 }
 
 /// Epoch milliseconds → `YYYY-MM-DDTHH:mm:ss.sssZ` (RFC 3339 with milliseconds, UTC), as
 /// OpenWhisk stamps a log line.
 pub fn format_rfc3339_millis(ms: i64) -> String {
-    let t = utc(ms);
-    format!("{}.{:03}Z", date_time(t, 'T'), t.millisecond())
+    Layout::RFC3339_MILLIS.format(ms)
 }
 
 /// `YYYY-MM-DD{separator}HH:mm:ss` (UTC) → epoch milliseconds; `None` when malformed. The
@@ -50,18 +31,13 @@ pub fn parse_utc(value: &str, separator: char) -> Option<i64> {
     }
     let num = |s: &str, range: std::ops::Range<usize>| s.get(range)?.parse::<u16>().ok();
     let two = |s: &str, at: usize| num(s, at..at + 2).and_then(|n| u8::try_from(n).ok());
-    let date = Date::from_calendar_date(
+    from_fields(
         i32::from(num(date, 0..4)?),
-        Month::try_from(two(date, 4)?).ok()?,
+        two(date, 4)?,
         two(date, 6)?,
-    )
-    .ok()?;
-    let time = Time::from_hms(two(time, 0)?, two(time, 2)?, two(time, 4)?).ok()?;
-    Some(
-        PrimitiveDateTime::new(date, time)
-            .assume_utc()
-            .unix_timestamp()
-            * 1000,
+        two(time, 0)?,
+        two(time, 2)?,
+        two(time, 4)?,
     )
 }
 

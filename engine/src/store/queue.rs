@@ -3,7 +3,7 @@
 //! nothing acknowledged is lost.
 
 use providers::AsyncStatus;
-use rusqlite::{Row, params};
+use rusqlite::{Row, ToSql, params};
 use serde_json::Value;
 
 use super::{
@@ -191,35 +191,30 @@ impl Store {
         page: Paging,
     ) -> Result<(Vec<AsyncRecord>, u64), EngineError> {
         let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) AND (?3 IS NULL OR request_id = ?3) AND (?4 IS NULL OR status = ?4) AND (?5 IS NULL OR enqueued_ms >= ?5) AND (?6 IS NULL OR enqueued_ms <= ?6)";
-        let status = f.status.map(AsyncStatus::as_str);
+        let (package, status) = (f.package.bind(), f.status.map(AsyncStatus::as_str));
+        // The filter's values, bound the same way in the count and in the page.
+        let filter: [&dyn ToSql; 6] = [
+            &package,
+            &f.action,
+            &f.request_id,
+            &status,
+            &f.since_ms,
+            &f.upto_ms,
+        ];
         let total: i64 = self.conn.query_row(
             &format!("SELECT COUNT(*) FROM async_invocations WHERE {condition}"),
-            params![
-                f.package.bind(),
-                f.action,
-                f.request_id,
-                status,
-                f.since_ms,
-                f.upto_ms
-            ],
+            &filter[..],
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COLUMNS} FROM async_invocations WHERE {condition} ORDER BY enqueued_ms DESC, request_id DESC LIMIT ?7 OFFSET ?8"
         ))?;
-        let rows = stmt.query_and_then(
-            params![
-                f.package.bind(),
-                f.action,
-                f.request_id,
-                status,
-                f.since_ms,
-                f.upto_ms,
-                sql_count(page.limit),
-                sql_count(page.offset)
-            ],
-            from_row,
-        )?;
+        let (limit, offset) = (sql_count(page.limit), sql_count(page.offset));
+        let paged: Vec<&dyn ToSql> = filter
+            .into_iter()
+            .chain([&limit as _, &offset as _])
+            .collect();
+        let rows = stmt.query_and_then(paged.as_slice(), from_row)?;
         Ok((rows.collect::<Result<_, _>>()?, total as u64))
     }
 }

@@ -157,17 +157,7 @@ pub fn sign(
 
 /// `X-Sdk-Date` for a Unix time in seconds.
 pub fn sdk_date(unix_secs: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(unix_secs)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    super::utc::Layout::COMPACT.format(unix_secs.saturating_mul(1000))
 }
 
 /// Parses `YYYYMMDDTHHMMSSZ` into Unix seconds.
@@ -176,25 +166,17 @@ pub fn parse_sdk_date(value: &str) -> Option<i64> {
     if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| value.get(range)?.parse::<u32>().ok();
-    let month = time::Month::try_from(u8::try_from(num(4..6)?).ok()?).ok()?;
-    let date = time::Date::from_calendar_date(
-        i32::try_from(num(0..4)?).ok()?,
-        month,
-        u8::try_from(num(6..8)?).ok()?,
-    )
-    .ok()?;
-    let time = time::Time::from_hms(
-        u8::try_from(num(9..11)?).ok()?,
-        u8::try_from(num(11..13)?).ok()?,
-        u8::try_from(num(13..15)?).ok()?,
-    )
-    .ok()?;
-    Some(
-        time::PrimitiveDateTime::new(date, time)
-            .assume_utc()
-            .unix_timestamp(),
-    )
+    let num = |range: std::ops::Range<usize>| value.get(range)?.parse::<u16>().ok();
+    let two = |at: usize| num(at..at + 2).and_then(|n| u8::try_from(n).ok());
+    let ms = super::utc::from_fields(
+        i32::from(num(0..4)?),
+        two(4)?,
+        two(6)?,
+        two(9)?,
+        two(11)?,
+        two(13)?,
+    )?;
+    Some(ms / 1000)
 }
 
 /// The parts of an `Authorization: SDK-HMAC-SHA256 …` header.

@@ -12,6 +12,7 @@ pub mod ncp;
 pub mod openwhisk;
 pub mod tencent_legacy;
 pub mod tencent_tc3;
+pub mod utc;
 
 mod crypto;
 

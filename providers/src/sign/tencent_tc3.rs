@@ -68,9 +68,7 @@ impl fmt::Display for CanonicalRequest {
 
 /// The UTC date (`YYYY-MM-DD`) of a Unix time: the credential scope's date.
 pub fn scope_date(unix_secs: i64) -> String {
-    let t = time::OffsetDateTime::from_unix_timestamp(unix_secs)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+    super::utc::Layout::DATE.format(unix_secs.saturating_mul(1000))
 }
 
 /// The string to sign.
