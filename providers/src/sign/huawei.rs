@@ -215,13 +215,7 @@ pub fn verify(
     )?;
     let date = header(parts.headers, DATE_HEADER).ok_or(VerifyError::Missing(DATE_HEADER))?;
     let signed_at = parse_sdk_date(date).ok_or(VerifyError::Malformed(DATE_HEADER))?;
-    let skew = now_unix_secs.abs_diff(signed_at);
-    if skew > MAX_SKEW_SECS {
-        return Err(VerifyError::Expired {
-            skew_secs: skew,
-            max_secs: MAX_SKEW_SECS,
-        });
-    }
+    super::within_skew(now_unix_secs.abs_diff(signed_at), MAX_SKEW_SECS, 1)?;
     // Host must be signed, or a signature could be replayed against another endpoint.
     if !auth.signed_headers.iter().any(|h| h == "host") {
         return Err(VerifyError::Malformed("SignedHeaders (host is not signed)"));

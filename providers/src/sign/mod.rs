@@ -43,6 +43,19 @@ pub enum VerifyError {
     BadSignature,
 }
 
+/// Refuses a request signed `skew` away from the verifier's clock when that is more than
+/// `max`, both in units of which `per_second` make a second (1 for seconds, 1,000 for NCP's
+/// milliseconds).
+pub(crate) fn within_skew(skew: u64, max: u64, per_second: u64) -> Result<(), VerifyError> {
+    if skew > max {
+        return Err(VerifyError::Expired {
+            skew_secs: skew / per_second,
+            max_secs: max / per_second,
+        });
+    }
+    Ok(())
+}
+
 /// Splits an `Authorization` header of the form `ALGORITHM First=…, SignedHeaders=a;b,
 /// Signature=…` (Huawei's and Tencent TC3's): answers the value of `first`, the signed header
 /// names and the signature.

@@ -118,13 +118,7 @@ pub fn verify(
     let ts: u64 = timestamp
         .parse()
         .map_err(|_| VerifyError::Malformed(TIMESTAMP_HEADER))?;
-    let skew = now_ms.abs_diff(ts);
-    if skew > MAX_SKEW_MS {
-        return Err(VerifyError::Expired {
-            skew_secs: skew / 1000,
-            max_secs: MAX_SKEW_MS / 1000,
-        });
-    }
+    super::within_skew(now_ms.abs_diff(ts), MAX_SKEW_MS, 1000)?;
     let secret = secret_for(access_key).ok_or(VerifyError::UnknownKey)?;
     let expected = StringToSign {
         method,

@@ -128,13 +128,7 @@ pub fn verify(
         .ok_or(VerifyError::Missing("Timestamp parameter"))?
         .parse()
         .map_err(|_| VerifyError::Malformed("Timestamp parameter"))?;
-    let skew = now_unix_secs.abs_diff(ts);
-    if skew > MAX_SKEW_SECS {
-        return Err(VerifyError::Expired {
-            skew_secs: skew,
-            max_secs: MAX_SKEW_SECS,
-        });
-    }
+    super::within_skew(now_unix_secs.abs_diff(ts), MAX_SKEW_SECS, 1)?;
     let method = match param("SignatureMethod") {
         None => SignatureMethod::HmacSha1,
         Some(m) => {

@@ -159,13 +159,7 @@ pub fn verify<'a>(
         .ok_or(VerifyError::Missing(TIMESTAMP_HEADER))?
         .parse()
         .map_err(|_| VerifyError::Malformed(TIMESTAMP_HEADER))?;
-    let skew = now_unix_secs.abs_diff(ts);
-    if skew > MAX_SKEW_SECS {
-        return Err(VerifyError::Expired {
-            skew_secs: skew,
-            max_secs: MAX_SKEW_SECS,
-        });
-    }
+    super::within_skew(now_unix_secs.abs_diff(ts), MAX_SKEW_SECS, 1)?;
     if auth.date != scope_date(ts) {
         return Err(VerifyError::Malformed(
             "credential scope date (not the UTC date of X-TC-Timestamp)",
