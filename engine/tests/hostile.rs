@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::PutNcp;
+use common::{PutNcp, ncp_body as body};
 
 use engine::store::Paging;
 use engine::web::WebRequest;
@@ -15,10 +15,6 @@ use providers::AsyncStatus;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-fn body(code: &str, timeout_ms: u64, memory_mb: u64) -> Value {
-    json!({"limits": {"timeout": timeout_ms, "memory": memory_mb}, "exec": {"kind": "nodejs:20", "code": code, "binary": false}})
-}
 
 fn engine_with(options: EngineOptions) -> Arc<Engine> {
     Arc::new(Engine::in_memory(options).unwrap())
@@ -34,8 +30,7 @@ fn with_stand_in_worker(script: &str) -> Arc<Engine> {
         ..common::options()
     });
     let code = "function main() { return {}; }";
-    e.put_ncp(None, "any", None, &body(code, 1_000, 128))
-        .unwrap();
+    e.put_code("any", code, 1_000, 128);
     e
 }
 
@@ -75,8 +70,7 @@ const RUNAWAYS: [(&str, &str); 3] = [
 fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
     let e = engine_with(common::options());
     for (name, code) in RUNAWAYS {
-        e.put_ncp(None, name, None, &body(code, 1_000, 128))
-            .unwrap();
+        e.put_code(name, code, 1_000, 128);
     }
     let runs: Vec<_> = RUNAWAYS
         .iter()
@@ -115,13 +109,7 @@ fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
         "an overrunning worker was killed: {stats:?}"
     );
     // The engine goes on as before.
-    e.put_ncp(
-        None,
-        "fine",
-        None,
-        &body("function main() { return { ok: 1 }; }", 1_000, 128),
-    )
-    .unwrap();
+    e.put_code("fine", "function main() { return { ok: 1 }; }", 1_000, 128);
     let fine = e.invoke(None, "fine", Map::new(), "guest", None).unwrap();
     assert_eq!(
         (fine.status.as_str(), fine.result),
@@ -133,8 +121,7 @@ fn runaway_built_ins_end_at_the_deadline_and_free_their_slot() {
 fn two_hundred_runaways_in_a_row_leave_the_engine_answering() {
     let e = engine_with(common::options());
     let (_, code) = RUNAWAYS[0];
-    e.put_ncp(None, "spin", None, &body(code, 500, 128))
-        .unwrap();
+    e.put_code("spin", code, 500, 128);
     let started = Instant::now();
     let callers: Vec<_> = (0..20)
         .map(|_| {
@@ -160,13 +147,7 @@ fn two_hundred_runaways_in_a_row_leave_the_engine_answering() {
         started.elapsed()
     );
     assert_eq!(e.running(), 0);
-    e.put_ncp(
-        None,
-        "fine",
-        None,
-        &body("function main() { return { ok: 1 }; }", 1_000, 128),
-    )
-    .unwrap();
+    e.put_code("fine", "function main() { return { ok: 1 }; }", 1_000, 128);
     let t = Instant::now();
     assert_eq!(
         e.invoke(None, "fine", Map::new(), "guest", None)
@@ -226,8 +207,7 @@ fn no_timer_delay_panics_the_host() {
             "function main() {{ return new Promise((ok) => setTimeout(() => ok({{ fired: true }}), {delay})); }}"
         );
         let name = format!("t{i}");
-        e.put_ncp(None, &name, None, &body(&code, 1_000, 128))
-            .unwrap();
+        e.put_code(&name, &code, 1_000, 128);
         let record = e.invoke(None, &name, Map::new(), "guest", None).unwrap();
         // Node's rule: a delay out of range runs at once.
         assert_eq!(
@@ -238,8 +218,7 @@ fn no_timer_delay_panics_the_host() {
     }
     // The host's hooks are out of the action's reach: replacing globals changes nothing.
     let code = "globalThis.__now = () => Infinity; globalThis.__nextDue = () => NaN; function main() { return new Promise((ok) => setTimeout(() => ok({ fired: true }), 5)); }";
-    e.put_ncp(None, "meddler", None, &body(code, 1_000, 128))
-        .unwrap();
+    e.put_code("meddler", code, 1_000, 128);
     assert_eq!(
         e.invoke(None, "meddler", Map::new(), "guest", None)
             .unwrap()
@@ -252,15 +231,13 @@ fn no_timer_delay_panics_the_host() {
 fn a_queue_worker_survives_any_delay_and_goes_on() {
     let e = engine_with(common::options());
     let code = "function main() { return new Promise((ok) => setTimeout(() => ok({ fired: true }), Infinity)); }";
-    e.put_ncp(None, "inf", None, &body(code, 1_000, 128))
-        .unwrap();
-    e.put_ncp(
-        None,
+    e.put_code("inf", code, 1_000, 128);
+    e.put_code(
         "next",
-        None,
-        &body("function main() { return { next: true }; }", 1_000, 128),
-    )
-    .unwrap();
+        "function main() { return { next: true }; }",
+        1_000,
+        128,
+    );
     let workers = Workers::start(e.clone(), 1);
     let first = e
         .enqueue(None, "inf", Map::new(), "guest", Duration::from_secs(60))
@@ -290,8 +267,7 @@ fn huge_thrown_values_and_log_lines_are_capped_like_results() {
         ("reject", "async function main() { throw 'z'.repeat(1e8); }"),
     ];
     for (name, code) in cases {
-        e.put_ncp(None, name, None, &body(code, 60_000, 512))
-            .unwrap();
+        e.put_code(name, code, 60_000, 512);
         let record = e.invoke(None, name, Map::new(), "guest", None).unwrap();
         assert_eq!(record.status, ActivationStatus::ApplicationError, "{name}");
         let error = record.result["error"].as_str().unwrap();
@@ -334,8 +310,7 @@ fn huge_thrown_values_and_log_lines_are_capped_like_results() {
     workers.stop();
 
     let code = "function main() { console.log('l'.repeat(1e8)); console.log('after'); return {}; }";
-    e.put_ncp(None, "loud", None, &body(code, 60_000, 512))
-        .unwrap();
+    e.put_code("loud", code, 60_000, 512);
     let record = e.invoke(None, "loud", Map::new(), "guest", None).unwrap();
     assert_eq!(record.status, ActivationStatus::Success);
     assert_logs_capped(&record, 1024 * 1024 - 1);
@@ -348,15 +323,13 @@ fn five_hundred_non_blocking_invocations_past_the_limit_all_end_up_recorded() {
         ..common::options()
     });
     let slow = "function main(p) { return new Promise((ok) => setTimeout(() => ok({}), p.ms)); }";
-    e.put_ncp(None, "slow", None, &body(slow, 10_000, 128))
-        .unwrap();
-    e.put_ncp(
-        None,
+    e.put_code("slow", slow, 10_000, 128);
+    e.put_code(
         "quick",
-        None,
-        &body("function main(p) { return { n: p.n }; }", 10_000, 128),
-    )
-    .unwrap();
+        "function main(p) { return { n: p.n }; }",
+        10_000,
+        128,
+    );
     // Both slots are taken while the invocations are accepted.
     for _ in 0..2 {
         let held = e
@@ -415,8 +388,7 @@ fn web_traffic_has_its_own_bound_and_the_memory_budget_holds() {
     let slow = "function main(p) { return new Promise((ok) => setTimeout(() => ok({ body: 'late' }), 1000)); }";
     e.put_ncp(None, "page", Some("web"), &body(slow, 10_000, 128))
         .unwrap();
-    e.put_ncp(None, "big", None, &body(slow, 10_000, 512))
-        .unwrap();
+    e.put_code("big", slow, 10_000, 512);
     let busy = {
         let e = e.clone();
         std::thread::spawn(move || e.run_web(None, "page", &WebRequest::default()).unwrap())
@@ -456,13 +428,7 @@ fn the_queue_is_bounded_and_ended_records_expire() {
         retention: Duration::ZERO,
         ..common::options()
     });
-    e.put_ncp(
-        None,
-        "quick",
-        None,
-        &body("function main() { return {}; }", 1_000, 128),
-    )
-    .unwrap();
+    e.put_code("quick", "function main() { return {}; }", 1_000, 128);
     for _ in 0..3 {
         e.enqueue(None, "quick", Map::new(), "guest", Duration::from_secs(60))
             .unwrap();
@@ -548,8 +514,7 @@ fn workers_hold_no_secret_from_the_engines_environment() {
 fn shutdown_waits_no_longer_than_a_runaway_deadline() {
     let e = engine_with(common::options());
     let (_, code) = RUNAWAYS[1];
-    e.put_ncp(None, "spin", None, &body(code, 1_000, 128))
-        .unwrap();
+    e.put_code("spin", code, 1_000, 128);
     let workers = Workers::start(e.clone(), 2);
     let queued = e
         .enqueue(None, "spin", Map::new(), "guest", Duration::from_secs(60))
@@ -579,8 +544,7 @@ fn shutdown_waits_no_longer_than_a_runaway_deadline() {
 fn workers_run_with_an_address_space_limit_no_core_dumps_and_a_system_call_filter() {
     let e = engine_with(common::options());
     let code = "function main() { return {}; }";
-    e.put_ncp(None, "idle", None, &body(code, 1_000, 128))
-        .unwrap();
+    e.put_code("idle", code, 1_000, 128);
     e.invoke(None, "idle", Map::new(), "guest", None).unwrap();
     // The worker now waits in the pool: find this process's worker children and read their
     // limits as the kernel applies them.
@@ -641,8 +605,7 @@ fn workers_run_with_an_address_space_limit_no_core_dumps_and_a_system_call_filte
 fn a_flood_of_empty_log_lines_is_capped_on_record() {
     let e = engine_with(common::options());
     let code = "function main() { for (;;) console.log(); }";
-    e.put_ncp(None, "flood", None, &body(code, 1_000, 128))
-        .unwrap();
+    e.put_code("flood", code, 1_000, 128);
     let record = e.invoke(None, "flood", Map::new(), "guest", None).unwrap();
     assert_eq!(record.status, ActivationStatus::Timeout);
     assert_logs_capped(&record, 1024 * 1024 + 200);
@@ -696,8 +659,7 @@ fn a_sequence_ends_by_its_own_deadline_however_many_components_it_has() {
         ..common::options()
     });
     let nap = "function main(p) { return new Promise((ok) => setTimeout(() => ok({ n: (p.n || 0) + 1 }), 600)); }";
-    e.put_ncp(None, "nap", None, &body(nap, 10_000, 128))
-        .unwrap();
+    e.put_code("nap", nap, 10_000, 128);
     let components: Vec<&str> = vec!["-/nap"; 5];
     e.put_ncp(
         None,
