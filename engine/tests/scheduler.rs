@@ -26,6 +26,23 @@ fn params(v: Value) -> Map<String, Value> {
     v.as_object().unwrap().clone()
 }
 
+/// Queues `name` with `params`, allowed to wait `wait`; its request id.
+fn enqueue(e: &Engine, name: &str, params: Map<String, Value>, wait: Duration) -> String {
+    e.enqueue(None, name, params, "guest", wait)
+        .unwrap()
+        .request_id
+}
+
+/// The status of the asynchronous invocation `id`, which must exist.
+fn status(e: &Engine, id: &str) -> AsyncStatus {
+    e.async_invocation(id).unwrap().expect("stored").status
+}
+
+/// How many asynchronous invocations `filter` keeps.
+fn count(e: &Engine, filter: AsyncFilter) -> u64 {
+    e.async_invocations(&filter, Paging::first(10)).unwrap().1
+}
+
 fn wait_for(mut done: impl FnMut() -> bool) {
     let until = Instant::now() + Duration::from_secs(10);
     while !done() {
@@ -87,40 +104,17 @@ fn asynchronous_invocations_move_through_every_status() {
     )
     .unwrap();
 
-    let ok = e
-        .enqueue(
-            None,
-            "slow",
-            params(json!({"ms": 300})),
-            "guest",
-            Duration::from_secs(60),
-        )
-        .unwrap()
-        .request_id;
-    let bad = e
-        .enqueue(None, "fail", Map::new(), "guest", Duration::from_secs(60))
-        .unwrap()
-        .request_id;
-    let late = e
-        .enqueue(
-            None,
-            "slow",
-            params(json!({"ms": 1})),
-            "guest",
-            Duration::ZERO,
-        )
-        .unwrap()
-        .request_id;
-    assert_eq!(
-        e.async_invocation(&ok).unwrap().unwrap().status,
-        AsyncStatus::Wait
-    );
+    let minute = Duration::from_secs(60);
+    let ok = enqueue(&e, "slow", params(json!({"ms": 300})), minute);
+    let bad = enqueue(&e, "fail", Map::new(), minute);
+    let late = enqueue(&e, "slow", params(json!({"ms": 1})), Duration::ZERO);
+    assert_eq!(status(&e, &ok), AsyncStatus::Wait);
     std::thread::sleep(Duration::from_millis(5));
 
     let workers = Workers::start(e.clone(), 2);
-    wait_for(|| e.async_invocation(&ok).unwrap().unwrap().status == AsyncStatus::Running);
-    wait_for(|| e.async_invocation(&ok).unwrap().unwrap().status == AsyncStatus::Success);
-    wait_for(|| e.async_invocation(&bad).unwrap().unwrap().status == AsyncStatus::Fail);
+    wait_for(|| status(&e, &ok) == AsyncStatus::Running);
+    wait_for(|| status(&e, &ok) == AsyncStatus::Success);
+    wait_for(|| status(&e, &bad) == AsyncStatus::Fail);
     workers.stop();
 
     let done = e.async_invocation(&ok).unwrap().unwrap();
@@ -152,16 +146,11 @@ fn asynchronous_invocations_move_through_every_status() {
         )
         .unwrap();
     assert_eq!((page.len(), total), (1, 1));
-    let (_, total) = e
-        .async_invocations(
-            &AsyncFilter {
-                action: Some("slow".into()),
-                ..Default::default()
-            },
-            Paging::first(10),
-        )
-        .unwrap();
-    assert_eq!(total, 2);
+    let slow = AsyncFilter {
+        action: Some("slow".into()),
+        ..Default::default()
+    };
+    assert_eq!(count(&e, slow), 2);
     assert_eq!(
         e.enqueue(None, "nope", Map::new(), "guest", Duration::from_secs(1))
             .unwrap_err()
@@ -176,41 +165,69 @@ fn asynchronous_invocations_move_through_every_status() {
 #[test]
 fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     if let Ok(db) = std::env::var("ENGINE_CRASH_DB") {
-        let e = Arc::new(Engine::open(std::path::Path::new(&db), common::options()).unwrap());
-        e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
-        let _workers = Workers::start(e.clone(), 2);
-        for _ in 0..6 {
-            let id = e
-                .enqueue(
-                    None,
-                    "slow",
-                    params(json!({"ms": 5000})),
-                    "guest",
-                    Duration::from_secs(600),
-                )
-                .unwrap()
-                .request_id;
-            println!("ACK {id}");
-        }
-        wait_for(|| {
-            e.async_invocations(
-                &AsyncFilter {
-                    status: Some(AsyncStatus::Running),
-                    ..Default::default()
-                },
-                Paging::first(10),
-            )
-            .unwrap()
-            .1 == 2
-        });
-        println!("READY");
-        loop {
-            std::thread::sleep(Duration::from_secs(60));
-        }
+        accept_until_killed(std::path::Path::new(&db));
     }
-
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("engine.db");
+    let acknowledged = acknowledged_then_killed(&db);
+    assert_eq!(acknowledged.len(), 6);
+
+    let e = Arc::new(Engine::open(&db, common::options()).unwrap());
+    let statuses: Vec<AsyncStatus> = acknowledged.iter().map(|id| status(&e, id)).collect();
+    let with = |wanted: AsyncStatus| statuses.iter().filter(|s| **s == wanted).count();
+    assert_eq!(with(AsyncStatus::Fail), 2, "{statuses:?}");
+    assert_eq!(with(AsyncStatus::Wait), 4, "{statuses:?}");
+    let interrupted = acknowledged
+        .iter()
+        .map(|id| e.async_invocation(id).unwrap().unwrap())
+        .find(|r| r.status == AsyncStatus::Fail)
+        .unwrap();
+    assert_eq!(
+        interrupted.error_message,
+        "the engine stopped while this invocation was running; it did not complete"
+    );
+
+    // The waiting ones run after the restart (made quick so the test is).
+    let quick = body("function main() { return { after: 'restart' }; }");
+    e.put_ncp(None, "slow", None, &quick).unwrap();
+    let workers = Workers::start(e.clone(), 4);
+    wait_for(|| {
+        acknowledged
+            .iter()
+            .all(|id| status(&e, id) != AsyncStatus::Wait)
+    });
+    workers.stop();
+    let succeeded = acknowledged
+        .iter()
+        .filter(|id| status(&e, id) == AsyncStatus::Success)
+        .count();
+    assert_eq!(succeeded, 4);
+}
+
+/// The child's part: accepts six slow invocations (printing `ACK {id}` for each), says
+/// `READY` once two run, and waits to be killed.
+fn accept_until_killed(db: &std::path::Path) -> ! {
+    let e = Arc::new(Engine::open(db, common::options()).unwrap());
+    e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
+    let _workers = Workers::start(e.clone(), 2);
+    for _ in 0..6 {
+        let ten_minutes = Duration::from_secs(600);
+        let id = enqueue(&e, "slow", params(json!({"ms": 5000})), ten_minutes);
+        println!("ACK {id}");
+    }
+    let running = || AsyncFilter {
+        status: Some(AsyncStatus::Running),
+        ..Default::default()
+    };
+    wait_for(|| count(&e, running()) == 2);
+    println!("READY");
+    loop {
+        std::thread::sleep(Duration::from_secs(60));
+    }
+}
+
+/// Starts the child on `db`, reads what it acknowledged until it is `READY`, and SIGKILLs it.
+fn acknowledged_then_killed(db: &std::path::Path) -> Vec<String> {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
@@ -218,7 +235,7 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
             "--nocapture",
             "--test-threads=1",
         ])
-        .env("ENGINE_CRASH_DB", &db)
+        .env("ENGINE_CRASH_DB", db)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -235,58 +252,7 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
     }
     child.kill().unwrap(); // SIGKILL on Unix: no clean-up runs.
     child.wait().unwrap();
-    assert_eq!(acknowledged.len(), 6);
-
-    let e = Arc::new(Engine::open(&db, common::options()).unwrap());
-    let statuses: Vec<AsyncStatus> = acknowledged
-        .iter()
-        .map(|id| {
-            e.async_invocation(id)
-                .unwrap()
-                .expect("acknowledged, so stored")
-                .status
-        })
-        .collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == AsyncStatus::Fail).count(),
-        2,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == AsyncStatus::Wait).count(),
-        4,
-        "{statuses:?}"
-    );
-    let interrupted = acknowledged
-        .iter()
-        .map(|id| e.async_invocation(id).unwrap().unwrap())
-        .find(|r| r.status == AsyncStatus::Fail)
-        .unwrap();
-    assert_eq!(
-        interrupted.error_message,
-        "the engine stopped while this invocation was running; it did not complete"
-    );
-
-    // The waiting ones run after the restart (made quick so the test is).
-    e.put_ncp(
-        None,
-        "slow",
-        None,
-        &body("function main() { return { after: 'restart' }; }"),
-    )
-    .unwrap();
-    let workers = Workers::start(e.clone(), 4);
-    wait_for(|| {
-        acknowledged
-            .iter()
-            .all(|id| e.async_invocation(id).unwrap().unwrap().status != AsyncStatus::Wait)
-    });
-    workers.stop();
-    let succeeded = acknowledged
-        .iter()
-        .filter(|id| e.async_invocation(id).unwrap().unwrap().status == AsyncStatus::Success)
-        .count();
-    assert_eq!(succeeded, 4);
+    acknowledged
 }
 
 #[test]
