@@ -139,50 +139,58 @@ async fn each_connection_is_checked_and_any_failure_fails_the_command() {
     );
 }
 
-#[test]
-fn default_connections_reach_the_running_engine() {
-    let dir = tempfile::tempdir().unwrap();
-    let free = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
-    let (console_port, engine_port) = (free(), free());
-    let envs = [
-        ("FNCONSOLE_LISTEN", format!("127.0.0.1:{console_port}")),
-        (
-            "FNCONSOLE_ENGINE_LISTEN",
-            format!("127.0.0.1:{engine_port}"),
-        ),
-        (
-            "FNCONSOLE_DATA_DIR",
-            dir.path().join("data").display().to_string(),
-        ),
-    ];
-    let mut server = Command::new(env!("CARGO_BIN_EXE_fnconsole"))
-        .current_dir(dir.path())
-        .env_remove("FNCONSOLE_CONFIG")
-        .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Wait for the engine's listener.
+/// A free loopback port.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits (20 s at most) until something listens on `port`.
+fn wait_for_listener(port: u16) {
     let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", engine_port)).is_err() {
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
             std::time::Instant::now() < until,
             "the engine did not start"
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_fnconsole"))
-        .args(["connections", "test"])
-        .current_dir(dir.path())
+}
+
+/// `fnconsole` in `dir` with `envs` and no configuration file.
+fn fnconsole(dir: &std::path::Path, envs: &[(&str, String)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fnconsole"));
+    command
+        .current_dir(dir)
         .env_remove("FNCONSOLE_CONFIG")
-        .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
+        .envs(envs.iter().map(|(k, v)| (*k, v.as_str())));
+    command
+}
+
+#[test]
+fn default_connections_reach_the_running_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let (console_port, engine_port) = (free_port(), free_port());
+    let data = dir.path().join("data");
+    let envs = [
+        ("FNCONSOLE_LISTEN", format!("127.0.0.1:{console_port}")),
+        (
+            "FNCONSOLE_ENGINE_LISTEN",
+            format!("127.0.0.1:{engine_port}"),
+        ),
+        ("FNCONSOLE_DATA_DIR", data.display().to_string()),
+    ];
+    let mut server = fnconsole(dir.path(), &envs)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_listener(engine_port);
+    let out = fnconsole(dir.path(), &envs)
+        .args(["connections", "test"])
         .output()
         .unwrap();
     let _ = server.kill();
@@ -190,29 +198,26 @@ fn default_connections_reach_the_running_engine() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(
-        lines[0].starts_with("local-ncp        ncp        ok       1 packages ("),
-        "{stdout}"
-    );
-    assert!(
-        lines[1].starts_with("local-openwhisk  openwhisk  ok       "),
-        "{stdout}"
-    );
-    assert!(
-        lines[2].starts_with("local-huawei     huawei     ok       5 functions ("),
-        "{stdout}"
-    );
-    // SCF's namespace `default` is the engine's top level, which the demo leaves empty.
-    assert!(
-        lines[3].starts_with("local-tencent    tencent    ok       0 functions ("),
-        "{stdout}"
-    );
-    // The data directory, the generated keys and the database are private to their owner.
+    for (line, start) in lines.iter().zip([
+        "local-ncp        ncp        ok       1 packages (",
+        "local-openwhisk  openwhisk  ok       ",
+        "local-huawei     huawei     ok       5 functions (",
+        // SCF's namespace `default` is the engine's top level, which the demo leaves empty.
+        "local-tencent    tencent    ok       0 functions (",
+    ]) {
+        assert!(line.starts_with(start), "{stdout}");
+    }
+    assert!(lines.len() >= 4, "{stdout}");
+    assert_private(dir.path());
+}
+
+/// The data directory, the generated keys and the database are private to their owner.
+fn assert_private(dir: &std::path::Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = |name: &str| {
-            std::fs::metadata(dir.path().join(name))
+            std::fs::metadata(dir.join(name))
                 .unwrap()
                 .permissions()
                 .mode()
