@@ -56,26 +56,56 @@ fn answer(actions: &Actions, request: &Received) -> Response {
     let query = request.uri.query().unwrap_or("");
     let segments = request.segments("/api/v1/namespaces/_");
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let ok = |name, result| Run {
+    let method = request.method.as_str();
+    match segments.split_first() {
+        Some((&"actions", rest)) => action(actions, request, query, method, rest),
+        Some((&"packages", rest)) => package(request, query, method, rest),
+        Some((&"activations", rest)) => activation(query, method, rest),
+        _ => not_found("tx4"),
+    }
+}
+
+/// A successful run of `name`.
+fn ok<'a>(name: &'a str, result: Value) -> Run<'a> {
+    Run {
         id: "ok1",
         name,
         status: "success",
         code: 0,
         result,
-    };
-    match (request.method.as_str(), segments.as_slice()) {
-        ("GET", ["actions"]) => {
+    }
+}
+
+/// `/actions[/{name}]`.
+fn action(
+    actions: &Actions,
+    request: &Received,
+    query: &str,
+    method: &str,
+    rest: &[&str],
+) -> Response {
+    match (method, rest) {
+        ("GET", []) => {
             // As OpenWhisk lists them: each action's annotations, `exec` among them.
-            let list: Vec<Value> = actions.lock().unwrap().iter().map(|a| {
-                let mut annotations = a["annotations"].as_array().cloned().unwrap_or_default();
-                annotations.push(json!({"key": "exec", "value": "nodejs:20"}));
-                json!({"namespace": "guest", "name": a["name"], "annotations": annotations})
-            }).collect();
+            let list: Vec<Value> = actions
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|a| {
+                    let mut annotations = a["annotations"].as_array().cloned().unwrap_or_default();
+                    annotations.push(json!({"key": "exec", "value": "nodejs:20"}));
+                    json!({"namespace": "guest", "name": a["name"], "annotations": annotations})
+                })
+                .collect();
             Json(Value::Array(list)).into_response()
         }
-        ("PUT", ["actions", name]) => {
+        ("PUT", [name]) => {
             if !query.contains("overwrite=true") {
-                return (StatusCode::CONFLICT, Json(json!({"error": "resource already exists", "code": "tx2"}))).into_response();
+                return (
+                    StatusCode::CONFLICT,
+                    Json(json!({"error": "resource already exists", "code": "tx2"})),
+                )
+                    .into_response();
             }
             let mut action = request.json();
             action["namespace"] = json!("guest");
@@ -83,25 +113,42 @@ fn answer(actions: &Actions, request: &Received) -> Response {
             actions.lock().unwrap().push(action.clone());
             Json(action).into_response()
         }
-        ("GET", ["actions", name]) => match actions.lock().unwrap().iter().find(|a| a["name"] == *name) {
+        ("GET", [name]) => match actions.lock().unwrap().iter().find(|a| a["name"] == *name) {
             Some(a) => Json(a.clone()).into_response(),
             None => not_found("tx3"),
         },
-        ("DELETE", ["actions", _]) => Json(json!({})).into_response(),
-        ("POST", ["actions", name]) => {
+        ("DELETE", [_]) => Json(json!({})).into_response(),
+        ("POST", [name]) => {
             let params = request.json();
             if query.contains("blocking=false") {
-                return (StatusCode::ACCEPTED, Json(json!({"activationId": "0123456789abcdef0123456789abcdef"}))).into_response();
+                return (
+                    StatusCode::ACCEPTED,
+                    Json(json!({"activationId": "0123456789abcdef0123456789abcdef"})),
+                )
+                    .into_response();
             }
             if params["fail"] == true {
-                let failed = Run { id: "f1", name, status: "application error", code: 1, result: json!({"error": "boom"}) };
+                let failed = Run {
+                    id: "f1",
+                    name,
+                    status: "application error",
+                    code: 1,
+                    result: json!({"error": "boom"}),
+                };
                 return (StatusCode::BAD_GATEWAY, Json(failed.json())).into_response();
             }
             Json(ok(name, json!({"echo": params})).json()).into_response()
         }
-        ("GET", ["packages"]) => Json(json!([{"namespace": "guest", "name": "utils", "version": "0.0.1", "publish": false,
+        _ => not_found("tx4"),
+    }
+}
+
+/// `/packages[/{name}]`.
+fn package(request: &Received, query: &str, method: &str, rest: &[&str]) -> Response {
+    match (method, rest) {
+        ("GET", []) => Json(json!([{"namespace": "guest", "name": "utils", "version": "0.0.1", "publish": false,
             "annotations": [{"key": "description", "value": "shared"}], "parameters": [], "binding": {}}])).into_response(),
-        ("PUT", ["packages", name]) => {
+        ("PUT", [name]) => {
             if !query.contains("overwrite=true") {
                 return (StatusCode::CONFLICT, Json(json!({"error": "resource already exists", "code": "tx5"}))).into_response();
             }
@@ -112,15 +159,22 @@ fn answer(actions: &Actions, request: &Received) -> Response {
             Json(package).into_response()
         }
         // utils holds actions; any other package is empty (OpenWhisk answers the deleted entity).
-        ("DELETE", ["packages", "utils"]) => (StatusCode::CONFLICT, Json(json!({
+        ("DELETE", ["utils"]) => (StatusCode::CONFLICT, Json(json!({
             "error": "Package not empty (contains 1 entity). Set force param or delete package contents.", "code": "tx6"
         }))).into_response(),
-        ("DELETE", ["packages", name]) => Json(json!({"namespace": "guest", "name": name, "annotations": [], "parameters": []})).into_response(),
-        ("GET", ["activations"]) if query.contains("count=true") => Json(json!({"activations": 42})).into_response(),
-        ("GET", ["activations"]) => Json(json!([ok("hello", json!({})).json()])).into_response(),
-        ("GET", ["activations", _id, "result"]) => Json(json!({"status": "application error", "statusCode": 1, "success": false, "result": {"error": "bad"}})).into_response(),
-        ("GET", ["activations", id, "logs"]) => Json(json!({"logs": [format!("log of {id}")]})).into_response(),
-        ("GET", ["activations", id]) => Json(Run { id, ..ok("hello", json!({"x": 1})) }.json()).into_response(),
+        ("DELETE", [name]) => Json(json!({"namespace": "guest", "name": name, "annotations": [], "parameters": []})).into_response(),
+        _ => not_found("tx4"),
+    }
+}
+
+/// `/activations[/{id}[/result|/logs]]`.
+fn activation(query: &str, method: &str, rest: &[&str]) -> Response {
+    match (method, rest) {
+        ("GET", []) if query.contains("count=true") => Json(json!({"activations": 42})).into_response(),
+        ("GET", []) => Json(json!([ok("hello", json!({})).json()])).into_response(),
+        ("GET", [_id, "result"]) => Json(json!({"status": "application error", "statusCode": 1, "success": false, "result": {"error": "bad"}})).into_response(),
+        ("GET", [id, "logs"]) => Json(json!({"logs": [format!("log of {id}")]})).into_response(),
+        ("GET", [id]) => Json(Run { id, ..ok("hello", json!({"x": 1})) }.json()).into_response(),
         _ => not_found("tx4"),
     }
 }
