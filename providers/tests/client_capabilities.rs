@@ -69,11 +69,9 @@ fn done<T>(outcome: Result<T, ProviderError>) -> Result<(), ProviderError> {
     outcome.map(drop)
 }
 
-/// The outcome of every method of `capability`, with arguments each provider accepts.
-async fn call(client: &Client, capability: Capability) -> Vec<Result<(), ProviderError>> {
-    let action = ActionRef::top("hello");
-    let page = PageRequest::first(1);
-    let spec = ActionSpec {
+/// A plain action to put.
+fn spec(action: &ActionRef) -> ActionSpec {
+    ActionSpec {
         action: action.clone(),
         kind: ActionKind::Basic,
         description: None,
@@ -88,7 +86,14 @@ async fn call(client: &Client, capability: Capability) -> Vec<Result<(), Provide
             components: vec![],
         },
         extra: Default::default(),
-    };
+    }
+}
+
+/// The outcome of every method of `capability`, with arguments each provider accepts.
+async fn call(client: &Client, capability: Capability) -> Vec<Result<(), ProviderError>> {
+    let action = ActionRef::top("hello");
+    let page = PageRequest::first(1);
+    let spec = spec(&action);
     match capability {
         Capability::ActionsList => {
             vec![done(
