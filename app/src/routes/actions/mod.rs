@@ -46,6 +46,23 @@ struct PageState {
 }
 
 impl PageState {
+    /// Nothing open, the filters as `initial` reads them from the URL (`q`, `kind`, `type`).
+    fn new(initial: impl Fn(&str) -> String) -> Self {
+        Self {
+            name: RwSignal::new(initial("q")),
+            kind: RwSignal::new(initial("kind")),
+            action_type: RwSignal::new(initial("type")),
+            open: RwSignal::new(None),
+            deleting: RwSignal::new(None),
+            notice: RwSignal::new(String::new()),
+            fields: NewActionFields::new(),
+            create: ServerAction::new(),
+            save_package: ServerAction::new(),
+            delete_action: ServerAction::new(),
+            delete_package: ServerAction::new(),
+        }
+    }
+
     fn filter(&self) -> Filter {
         Filter {
             name: self.name.get(),
@@ -89,20 +106,7 @@ impl LazyRoute for ActionsRoute {
 fn ActionsPage() -> impl IntoView {
     let connection = use_connection_id();
     let query = use_query_map();
-    let initial = move |key: &str| query.with_untracked(|q| q.get(key)).unwrap_or_default();
-    let state = PageState {
-        name: RwSignal::new(initial("q")),
-        kind: RwSignal::new(initial("kind")),
-        action_type: RwSignal::new(initial("type")),
-        open: RwSignal::new(None),
-        deleting: RwSignal::new(None),
-        notice: RwSignal::new(String::new()),
-        fields: NewActionFields::new(),
-        create: ServerAction::new(),
-        save_package: ServerAction::new(),
-        delete_action: ServerAction::new(),
-        delete_package: ServerAction::new(),
-    };
+    let state = PageState::new(|key| query.with_untracked(|q| q.get(key)).unwrap_or_default());
     let listing = Resource::new(
         move || {
             (
