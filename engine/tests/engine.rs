@@ -14,8 +14,9 @@ fn engine() -> Engine {
     Engine::in_memory(common::options()).unwrap()
 }
 
+/// An NCP body for `code`, with these tests' limits.
 fn body(code: &str) -> Value {
-    json!({"limits": {"timeout": 5000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": code, "binary": false}})
+    common::ncp_body(code, 5_000, 128)
 }
 
 fn params(v: Value) -> Map<String, Value> {
@@ -60,8 +61,7 @@ fn every_put_action_rule_answers_its_code_and_names_the_field() {
 #[test]
 fn types_never_change_and_names_are_unique() {
     let e = engine();
-    e.put_ncp(None, "hello", None, &body("function main(){return {}}"))
-        .unwrap();
+    e.put_code("hello", "function main(){return {}}", 5_000, 128);
     let (code, message) = code_of(e.put_ncp(None, "hello", Some("web"), &body("")));
     assert_eq!(
         (code, message.as_str()),
@@ -82,7 +82,7 @@ fn names_are_unique_per_level_not_across_packages() {
     // Actions in different packages (and at the top level) may share a name, whichever
     // came first.
     e.put_ncp(Some("demo"), "hello", None, &body("")).unwrap();
-    e.put_ncp(None, "hello", None, &body("")).unwrap();
+    e.put_code("hello", "", 5_000, 128);
     e.put_ncp(Some("tools"), "hello", None, &body("")).unwrap();
     let names: Vec<_> = e
         .actions(&Scope::All)
@@ -111,7 +111,7 @@ fn names_are_unique_per_level_not_across_packages() {
 fn at_most_500_actions() {
     let e = engine();
     for i in 0..500 {
-        e.put_ncp(None, &format!("a{i}"), None, &body("")).unwrap();
+        e.put_code(&format!("a{i}"), "", 5_000, 128);
     }
     let (code, message) = code_of(e.put_ncp(None, "one-more", None, &body("")));
     assert_eq!(
@@ -123,14 +123,18 @@ fn at_most_500_actions() {
         "the namespace already holds 500 actions, the most allowed"
     );
     // Updating an existing one is still allowed.
-    e.put_ncp(None, "a1", None, &body("function main(){return {}}"))
-        .unwrap();
+    e.put_code("a1", "function main(){return {}}", 5_000, 128);
 }
 
 #[test]
 fn an_invocation_is_recorded_with_input_logs_and_billing() {
     let e = engine();
-    e.put_ncp(None, "hello", None, &body("function main(p) { console.log('hi', p.name); return { greeting: 'hello ' + p.name }; }")).unwrap();
+    e.put_code(
+        "hello",
+        "function main(p) { console.log('hi', p.name); return { greeting: 'hello ' + p.name }; }",
+        5_000,
+        128,
+    );
     let a = e
         .invoke(None, "hello", params(json!({"name": "kim"})), "guest", None)
         .unwrap();
@@ -178,27 +182,24 @@ fn parameters_follow_runtime_over_action_over_package() {
 #[test]
 fn sequences_chain_outputs_and_stop_at_the_first_failure() {
     let e = engine();
-    e.put_ncp(
-        None,
+    e.put_code(
         "double",
-        None,
-        &body("function main(p) { return { n: p.n * 2 }; }"),
-    )
-    .unwrap();
-    e.put_ncp(
-        None,
+        "function main(p) { return { n: p.n * 2 }; }",
+        5_000,
+        128,
+    );
+    e.put_code(
         "inc",
-        None,
-        &body("function main(p) { return { n: p.n + 1 }; }"),
-    )
-    .unwrap();
-    e.put_ncp(
-        None,
+        "function main(p) { return { n: p.n + 1 }; }",
+        5_000,
+        128,
+    );
+    e.put_code(
         "fail",
-        None,
-        &body("function main() { throw new Error('stop'); }"),
-    )
-    .unwrap();
+        "function main() { throw new Error('stop'); }",
+        5_000,
+        128,
+    );
     e.put_ncp(
         None,
         "calc",
@@ -257,8 +258,7 @@ fn failures_are_recorded_with_their_status() {
         a.result,
         json!({"error": "The action exceeded its time limit of 500 milliseconds."})
     );
-    e.put_ncp(None, "bad", None, &body("function main() { return 1; }"))
-        .unwrap();
+    e.put_code("bad", "function main() { return 1; }", 5_000, 128);
     let a = e.invoke(None, "bad", Map::new(), "guest", None).unwrap();
     assert_eq!(a.status, ActivationStatus::DeveloperError);
     assert_eq!(a.status_code(), 2);
@@ -286,9 +286,8 @@ fn binary_code_is_base64_of_the_source() {
 #[test]
 fn listings_page_with_totals_and_order_and_old_activations_expire() {
     let e = engine();
-    e.put_ncp(None, "a", None, &body("function main(p) { let s = ''; for (let i = 0; i < p.n * 1000; i++) s += 'x'; return { len: s.length }; }")).unwrap();
-    e.put_ncp(None, "b", None, &body("function main() { return {}; }"))
-        .unwrap();
+    e.put_code("a", "function main(p) { let s = ''; for (let i = 0; i < p.n * 1000; i++) s += 'x'; return { len: s.length }; }", 5_000, 128);
+    e.put_code("b", "function main() { return {}; }", 5_000, 128);
     for n in 0..5 {
         e.invoke(None, "a", params(json!({"n": n})), "guest", None)
             .unwrap();
@@ -338,13 +337,12 @@ fn actions_and_activations_survive_a_restart() {
     let path = dir.path().join("engine.db");
     let id = {
         let e = Engine::open(&path, common::options()).unwrap();
-        e.put_ncp(
-            None,
+        e.put_code(
             "keep",
-            None,
-            &body("function main() { return { kept: true }; }"),
-        )
-        .unwrap();
+            "function main() { return { kept: true }; }",
+            5_000,
+            128,
+        );
         e.invoke(None, "keep", Map::new(), "guest", None)
             .unwrap()
             .id

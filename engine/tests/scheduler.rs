@@ -15,8 +15,9 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// An NCP body for `code`, with these tests' limits.
 fn body(code: &str) -> Value {
-    json!({"limits": {"timeout": 10000, "memory": 128}, "exec": {"kind": "nodejs:20", "code": code, "binary": false}})
+    common::ncp_body(code, 10_000, 128)
 }
 
 const SLOW: &str =
@@ -54,7 +55,7 @@ fn wait_for(mut done: impl FnMut() -> bool) {
 #[test]
 fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
     let e = Arc::new(Engine::in_memory(common::options()).unwrap());
-    e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
+    e.put_code("slow", SLOW, 10_000, 128);
     let Invoked::Finished(done) = e
         .invoke_waiting(
             None,
@@ -95,14 +96,13 @@ fn a_blocking_invocation_past_its_wait_returns_the_activation_id_and_goes_on() {
 #[test]
 fn asynchronous_invocations_move_through_every_status() {
     let e = Arc::new(Engine::in_memory(common::options()).unwrap());
-    e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
-    e.put_ncp(
-        None,
+    e.put_code("slow", SLOW, 10_000, 128);
+    e.put_code(
         "fail",
-        None,
-        &body("function main() { throw new Error('broken'); }"),
-    )
-    .unwrap();
+        "function main() { throw new Error('broken'); }",
+        10_000,
+        128,
+    );
 
     let minute = Duration::from_secs(60);
     let ok = enqueue(&e, "slow", params(json!({"ms": 300})), minute);
@@ -208,7 +208,7 @@ fn nothing_acknowledged_is_lost_when_the_process_is_killed() {
 /// `READY` once two run, and waits to be killed.
 fn accept_until_killed(db: &std::path::Path) -> ! {
     let e = Arc::new(Engine::open(db, common::options()).unwrap());
-    e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
+    e.put_code("slow", SLOW, 10_000, 128);
     let _workers = Workers::start(e.clone(), 2);
     for _ in 0..6 {
         let ten_minutes = Duration::from_secs(600);
@@ -301,7 +301,7 @@ fn concurrency_is_bounded_per_namespace() {
         })
         .unwrap(),
     );
-    e.put_ncp(None, "slow", None, &body(SLOW)).unwrap();
+    e.put_code("slow", SLOW, 10_000, 128);
     for _ in 0..2 {
         let r = e
             .invoke_waiting(
@@ -340,8 +340,7 @@ fn workers_apply_the_retention_period() {
         })
         .unwrap(),
     );
-    e.put_ncp(None, "quick", None, &body("function main() { return {}; }"))
-        .unwrap();
+    e.put_code("quick", "function main() { return {}; }", 10_000, 128);
     let id = e
         .invoke(None, "quick", Map::new(), "guest", None)
         .unwrap()

@@ -101,16 +101,12 @@ fn defaults_errors_and_refusals() {
         "function main() { return { headers: { 'x-a': ['1', '2'] } }; }",
         false,
     );
-    let response = e
-        .run_web(
-            None,
-            "w",
-            &WebRequest {
-                method: "GET".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let get = |query: &str| WebRequest {
+        method: "GET".into(),
+        query: query.into(),
+        ..Default::default()
+    };
+    let response = e.run_web(None, "w", &get("")).unwrap();
     assert_eq!(response.status, 204, "no body means 204");
     assert_eq!(
         response.headers,
@@ -120,17 +116,7 @@ fn defaults_errors_and_refusals() {
         ]
     );
 
-    let response = e
-        .run_web(
-            None,
-            "w",
-            &WebRequest {
-                method: "GET".into(),
-                query: "__ow_method=evil".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let response = e.run_web(None, "w", &get("__ow_method=evil")).unwrap();
     assert_eq!(response.status, 400);
 
     let failed = e.run_web(Some("demo"), "always-fails", &WebRequest::default());
