@@ -610,25 +610,17 @@ async fn openwhisk_packages(to: &impl Target) {
 #[tokio::test(flavor = "multi_thread")]
 async fn web_actions_answer_without_credentials_under_api_v1_web() {
     let to = dialects();
-    let reply = call(
-        &to,
-        Sign::None,
-        "GET",
-        "/api/v1/web/guest/demo/web-hello?name=Ada",
-        vec![],
-    )
-    .await;
+    let web = "/api/v1/web/guest/demo/web-hello";
+    // Unsigned: anyone may call a web action.
+    let get = |query: &str| {
+        let (to, target) = (&to, format!("{web}{query}"));
+        async move { call(to, Sign::None, "GET", &target, vec![]).await }
+    };
+    let reply = get("?name=Ada").await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert!(reply.text.contains("Ada"), "{}", reply.text);
     // Anyone may call it: what they send comes back escaped, not as markup.
-    let xss = call(
-        &to,
-        Sign::None,
-        "GET",
-        "/api/v1/web/guest/demo/web-hello?name=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-        vec![],
-    )
-    .await;
+    let xss = get("?name=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
     assert_eq!(
         (xss.status, xss.text.as_str()),
         (
@@ -646,14 +638,7 @@ async fn web_actions_answer_without_credentials_under_api_v1_web() {
     .await;
     assert_eq!(json.status, 200, "{}", json.text);
     assert!(json.text.contains("Lin"), "{}", json.text);
-    let bad_ext = call(
-        &to,
-        Sign::None,
-        "GET",
-        "/api/v1/web/guest/demo/web-hello.exe",
-        vec![],
-    )
-    .await;
+    let bad_ext = get(".exe").await;
     assert_eq!(bad_ext.status, 406, "{}", bad_ext.text);
     // An action that is not a web action, or another namespace, is not found.
     for target in [
@@ -663,14 +648,7 @@ async fn web_actions_answer_without_credentials_under_api_v1_web() {
         let reply = call(&to, Sign::None, "GET", target, vec![]).await;
         assert_eq!(reply.status, 404, "{target}: {}", reply.text);
     }
-    let reserved = call(
-        &to,
-        Sign::None,
-        "GET",
-        "/api/v1/web/guest/demo/web-hello?__ow_method=put",
-        vec![],
-    )
-    .await;
+    let reserved = get("?__ow_method=put").await;
     assert_eq!(reserved.status, 400, "{}", reserved.text);
 }
 
