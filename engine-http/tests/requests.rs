@@ -1096,7 +1096,7 @@ const BODY: &[u8] = br#"{"FunctionName":"hello","Namespace":"demo"}"#;
 
 /// Unsigned (and for NCP and OpenWhisk, whose signatures do not cover the body, signed with
 /// an unknown key), announcing a 1 MB body that never comes: refused at once.
-async fn refused_before_the_body(url: &String, i: Invoke) {
+async fn refused_before_the_body(url: &str, i: Invoke) {
     let Invoke {
         sign,
         method,

@@ -143,7 +143,7 @@ impl Target for Dialects {
 }
 
 /// A listening engine's URL (`http://127.0.0.1:…`).
-impl Target for String {
+impl Target for str {
     fn host(&self) -> String {
         self.trim_start_matches("http://").to_string()
     }
@@ -169,6 +169,17 @@ impl Target for String {
             headers: response.headers().clone(),
             text: response.text().await.unwrap_or_default(),
         }
+    }
+}
+
+/// As `str`, for a URL kept in a `String`.
+impl Target for String {
+    fn host(&self) -> String {
+        self.as_str().host()
+    }
+
+    fn send(&self, raw: Raw<'_>) -> impl Future<Output = Reply> + Send {
+        self.as_str().send(raw)
     }
 }
 
@@ -205,7 +216,7 @@ pub enum Sign {
 
 /// Sends `method target` with `body`, signed as `sign` with the engine's keys.
 pub async fn call(
-    to: &impl Target,
+    to: &(impl Target + ?Sized),
     sign: Sign,
     method: &str,
     target: &str,
@@ -216,7 +227,7 @@ pub async fn call(
 
 /// As [`call`], signed with `k` instead (an unknown access key, a wrong secret…).
 pub async fn call_as(
-    to: &impl Target,
+    to: &(impl Target + ?Sized),
     k: &DialectKeys,
     sign: Sign,
     method: &str,
@@ -236,7 +247,7 @@ pub async fn call_as(
 /// The headers of `method target` with `body` signed as `sign` with `k` (`Content-Type`
 /// included, `Host` too where it is signed).
 pub fn signed_headers(
-    to: &impl Target,
+    to: &(impl Target + ?Sized),
     k: &DialectKeys,
     sign: Sign,
     method: &str,
@@ -389,7 +400,11 @@ pub async fn send_head_only(
 
 /// `/v2/index.php?…` with `params` and the legacy API's common parameters, signed with
 /// HmacSHA256 as `qcloudapi-sdk-python` signs a GET, with the keys `k`.
-pub fn legacy_target(to: &impl Target, k: &DialectKeys, params: &[(&str, &str)]) -> String {
+pub fn legacy_target(
+    to: &(impl Target + ?Sized),
+    k: &DialectKeys,
+    params: &[(&str, &str)],
+) -> String {
     use providers::sign::tencent_legacy::{KeyStyle, SignatureMethod, StringToSign};
     let ts = now_secs().to_string();
     let mut all: Vec<(String, String)> = params
