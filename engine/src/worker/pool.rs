@@ -12,6 +12,7 @@ use super::WorkerOptions;
 use super::confine::{ADDRESS_SPACE_ENV, PARENT_ENV};
 use super::lines::{Lines, Next};
 use super::protocol::{Done, Event, Job};
+use crate::follow::{STOPPED, StopSwitch};
 use crate::runtime::{LOG_TRUNCATED, LogLine, Outcome, RunOptions, RunOutput, line_cost};
 use serde_json::Value;
 
@@ -88,18 +89,36 @@ impl WorkerPool {
             params: params.clone(),
             options: *options,
         };
-        self.run_job(&job, live)
+        self.run_job(&job, None, live)
     }
 
     /// Runs `job` in a worker, handing each console line to `live` as it arrives. Always
     /// answers by the job's deadline plus the grace: a worker that has not reported by then
     /// is killed and the run is a timeout, with the lines it wrote so far.
-    pub(crate) fn run_job(&self, job: &Job, live: &mut dyn FnMut(&LogLine)) -> RunOutput {
+    ///
+    /// `stop`, when given, can kill the worker while the job runs: the run then ends at once
+    /// as stopped from the console (a developer error, like a timeout), with its lines so far.
+    pub(crate) fn run_job(
+        &self,
+        job: &Job,
+        stop: Option<&StopSwitch>,
+        live: &mut dyn FnMut(&LogLine),
+    ) -> RunOutput {
         let sent = Instant::now();
         let mut worker = match self.dispatch(job) {
             Ok(worker) => worker,
             Err(e) => return failure(format!("no worker process could run the action: {e}")),
         };
+        if let Some(stop) = stop
+            && !stop.arm(worker.child.id())
+        {
+            // Stopped before it was handed out: this worker is killed, not reused.
+            drop(worker);
+            return stopped(Vec::new(), sent.elapsed());
+        }
+        // Every way out of the loop first disarms the switch, before the worker is reused,
+        // killed or reaped, so `stop` never signals a pid that is no longer this worker's.
+        let disarm = || stop.is_some_and(StopSwitch::disarm);
         let hard_stop = Instant::now() + job.options.deadline + self.options.grace;
         let mut logs = Vec::new();
         // The limit and its truncation notice.
@@ -117,17 +136,26 @@ impl WorkerPool {
                         }
                     }
                     Ok(Event::Done(done)) => {
+                        if disarm() {
+                            // It finished as it was stopped: the worker may be dead.
+                            drop(worker);
+                            return finished(done, logs);
+                        }
                         if !done.retire {
                             self.check_in(worker);
                         }
                         return finished(done, logs);
                     }
                     Err(e) => {
+                        disarm();
                         let said = format!("the worker process answered something unreadable: {e}");
                         return with_logs(failure(said), logs);
                     }
                 },
                 Next::Closed(why) => {
+                    if disarm() {
+                        return stopped(logs, sent.elapsed());
+                    }
                     // Killed first, so waiting cannot hang on a worker that only closed stdout.
                     let _ = worker.child.kill();
                     let status = worker.child.wait().map(|s| s.to_string());
@@ -141,6 +169,7 @@ impl WorkerPool {
                     );
                 }
                 Next::TimedOut => {
+                    disarm();
                     // Dropping the worker kills it: the CPU is given back at once.
                     drop(worker);
                     self.killed.fetch_add(1, Ordering::Relaxed);
@@ -220,6 +249,17 @@ fn finished(done: Done, logs: Vec<LogLine>) -> RunOutput {
         logs_truncated: done.logs_truncated,
         memory_used: done.memory_used,
         duration: Duration::from_micros(done.duration_us),
+    }
+}
+
+/// A run stopped from the console: its worker was killed.
+fn stopped(logs: Vec<LogLine>, ran: Duration) -> RunOutput {
+    RunOutput {
+        outcome: Outcome::DeveloperError(STOPPED.into()),
+        logs,
+        logs_truncated: false,
+        memory_used: 0,
+        duration: ran,
     }
 }
 
