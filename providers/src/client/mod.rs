@@ -161,7 +161,7 @@ pub trait Operations: Sync {
 
     /// [`Capability::StreamingInvoke`]: stops a running activation (its worker is killed; it
     /// is recorded as stopped, and its followers get the end). One that has already ended is
-    /// refused with the provider's 409.
+    /// left as it was (`Ok`); an unknown one is the provider's 404.
     fn cancel_activation(
         &self,
         activation: &ActivationRef,
