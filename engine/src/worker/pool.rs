@@ -116,15 +116,12 @@ impl WorkerPool {
             drop(worker);
             return stopped(Vec::new(), sent.elapsed());
         }
-        // Every way out of the loop first disarms the switch, before the worker is reused,
-        // killed or reaped, so `stop` never signals a pid that is no longer this worker's.
-        let disarm = || stop.is_some_and(StopSwitch::disarm);
         let hard_stop = Instant::now() + job.options.deadline + self.options.grace;
         let mut logs = Vec::new();
         // The limit and its truncation notice.
         let log_budget = job.options.max_log_bytes + line_cost(LOG_TRUNCATED) + 32;
         let mut log_bytes = 0;
-        loop {
+        let end = loop {
             match worker.lines.next(hard_stop) {
                 Next::Line(line) => match serde_json::from_slice::<Event>(&line) {
                     Ok(Event::Line(line)) => {
@@ -135,54 +132,69 @@ impl WorkerPool {
                             logs.push(line);
                         }
                     }
-                    Ok(Event::Done(done)) => {
-                        if disarm() {
-                            // It finished as it was stopped: the worker may be dead.
-                            drop(worker);
-                            return finished(done, logs);
-                        }
-                        if !done.retire {
-                            self.check_in(worker);
-                        }
-                        return finished(done, logs);
-                    }
-                    Err(e) => {
-                        disarm();
-                        let said = format!("the worker process answered something unreadable: {e}");
-                        return with_logs(failure(said), logs);
-                    }
+                    Ok(Event::Done(done)) => break End::Done(done),
+                    Err(e) => break End::Unreadable(e.to_string()),
                 },
-                Next::Closed(why) => {
-                    if disarm() {
-                        return stopped(logs, sent.elapsed());
-                    }
-                    // Killed first, so waiting cannot hang on a worker that only closed stdout.
-                    let _ = worker.child.kill();
-                    let status = worker.child.wait().map(|s| s.to_string());
-                    let status = status.unwrap_or_else(|e| format!("status unknown: {e}"));
-                    tracing::warn!(%status, "a worker process stopped mid-job: {why}");
-                    return with_logs(
-                        failure(format!(
-                            "the action's worker process ended unexpectedly ({status}); it may have exhausted the memory it is allowed"
-                        )),
-                        logs,
-                    );
+                Next::Closed(why) => break End::Closed(why),
+                Next::TimedOut => break End::TimedOut,
+            }
+        };
+        // Disarmed before the worker is reused, killed or reaped, so `stop` never signals a
+        // pid that is no longer this worker's.
+        let was_stopped = stop.is_some_and(StopSwitch::disarm);
+        let ran = Ran {
+            logs,
+            sent,
+            deadline: job.options.deadline,
+        };
+        self.settle(worker, end, was_stopped, ran)
+    }
+
+    /// What the run's end makes of its worker (reused, or killed) and of its output.
+    fn settle(&self, mut worker: Worker, end: End, was_stopped: bool, ran: Ran) -> RunOutput {
+        let logs = ran.logs;
+        match end {
+            End::Done(done) => {
+                // One that finished as it was stopped may have been killed: never reused.
+                if !done.retire && !was_stopped {
+                    self.check_in(worker);
                 }
-                Next::TimedOut => {
-                    disarm();
-                    // Dropping the worker kills it: the CPU is given back at once.
-                    drop(worker);
-                    self.killed.fetch_add(1, Ordering::Relaxed);
-                    let truncated = logs
-                        .last()
-                        .is_some_and(|l: &LogLine| l.text.starts_with(LOG_TRUNCATED));
-                    return RunOutput {
-                        outcome: Outcome::Timeout,
-                        logs,
-                        logs_truncated: truncated,
-                        memory_used: 0,
-                        duration: sent.elapsed().min(job.options.deadline),
-                    };
+                finished(done, logs)
+            }
+            // Dropping the worker kills and reaps it.
+            _ if was_stopped => stopped(logs, ran.sent.elapsed()),
+            End::Unreadable(e) => with_logs(
+                failure(format!(
+                    "the worker process answered something unreadable: {e}"
+                )),
+                logs,
+            ),
+            End::Closed(why) => {
+                // Killed first, so waiting cannot hang on a worker that only closed stdout.
+                let _ = worker.child.kill();
+                let status = worker.child.wait().map(|s| s.to_string());
+                let status = status.unwrap_or_else(|e| format!("status unknown: {e}"));
+                tracing::warn!(%status, "a worker process stopped mid-job: {why}");
+                with_logs(
+                    failure(format!(
+                        "the action's worker process ended unexpectedly ({status}); it may have exhausted the memory it is allowed"
+                    )),
+                    logs,
+                )
+            }
+            End::TimedOut => {
+                // Dropping the worker kills it: the CPU is given back at once.
+                drop(worker);
+                self.killed.fetch_add(1, Ordering::Relaxed);
+                let truncated = logs
+                    .last()
+                    .is_some_and(|l: &LogLine| l.text.starts_with(LOG_TRUNCATED));
+                RunOutput {
+                    outcome: Outcome::Timeout,
+                    logs,
+                    logs_truncated: truncated,
+                    memory_used: 0,
+                    duration: ran.sent.elapsed().min(ran.deadline),
                 }
             }
         }
@@ -240,6 +252,25 @@ impl Worker {
         self.stdin.write_all(b"\n")?;
         self.stdin.flush()
     }
+}
+
+/// How a job's reading ended.
+enum End {
+    /// The worker reported the job's end.
+    Done(Done),
+    /// It wrote something that is not the protocol.
+    Unreadable(String),
+    /// It closed its output (it exited, or was killed).
+    Closed(String),
+    /// The deadline and grace passed first.
+    TimedOut,
+}
+
+/// What a job produced until it ended.
+struct Ran {
+    logs: Vec<LogLine>,
+    sent: Instant,
+    deadline: Duration,
 }
 
 fn finished(done: Done, logs: Vec<LogLine>) -> RunOutput {
