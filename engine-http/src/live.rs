@@ -92,24 +92,7 @@ pub(crate) async fn cancel(
 
 /// The NDJSON answer for `following`, starting with `started`.
 fn stream(engine: Arc<Engine>, id: String, following: Following) -> Response {
-    let mut queue = VecDeque::from([RunEvent::Started {
-        activation_id: id.clone(),
-    }]);
-    let follower = match following {
-        Following::Live(follower) => Some(follower),
-        Following::Ended(record) => {
-            queue.extend(recorded_lines(&record).into_iter().map(RunEvent::Log));
-            queue.push_back(RunEvent::Ended(activation_of(&record)));
-            None
-        }
-    };
-    let events = Events {
-        engine,
-        id,
-        queue,
-        follower,
-        since: Instant::now(),
-    };
+    let events = Events::new(engine, id, following, PENDING_EVERY);
     let body = futures_util::stream::unfold(events, |mut events| async move {
         let event = events.next().await?;
         Some((Ok::<_, Infallible>(line(&event)), events))
@@ -140,16 +123,41 @@ struct Events {
     queue: VecDeque<RunEvent>,
     follower: Option<Follower>,
     since: Instant,
+    /// A quiet run gets a `pending` after this long.
+    every: Duration,
 }
 
 impl Events {
+    /// What to write for `following`: `started`, then its lines and end.
+    fn new(engine: Arc<Engine>, id: String, following: Following, every: Duration) -> Self {
+        let mut queue = VecDeque::from([RunEvent::Started {
+            activation_id: id.clone(),
+        }]);
+        let follower = match following {
+            Following::Live(follower) => Some(follower),
+            Following::Ended(record) => {
+                queue.extend(recorded_lines(&record).into_iter().map(RunEvent::Log));
+                queue.push_back(RunEvent::Ended(activation_of(&record)));
+                None
+            }
+        };
+        Self {
+            engine,
+            id,
+            queue,
+            follower,
+            since: Instant::now(),
+            every,
+        }
+    }
+
     /// The next event; `None` after `ended`.
     async fn next(&mut self) -> Option<RunEvent> {
         if let Some(event) = self.queue.pop_front() {
             return Some(event);
         }
         let follower = self.follower.as_mut()?;
-        let event = match tokio::time::timeout(PENDING_EVERY, follower.next()).await {
+        let event = match tokio::time::timeout(self.every, follower.next()).await {
             Err(_) => {
                 let waited_ms = u64::try_from(self.since.elapsed().as_millis()).unwrap_or(u64::MAX);
                 return Some(RunEvent::Pending { waited_ms });
@@ -189,5 +197,58 @@ impl Events {
                 logs: None,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::EngineOptions;
+    use engine::worker::WorkerOptions;
+
+    /// An engine whose worker takes its job and never answers: a run as quiet as can be,
+    /// ended by its deadline.
+    fn silent_engine() -> Arc<Engine> {
+        let mut worker = WorkerOptions::for_program("/bin/sh");
+        worker.program.args = vec!["-c".into(), "read job; exec sleep 30".into()];
+        worker.grace = Duration::from_millis(50);
+        let options = EngineOptions {
+            worker,
+            ..EngineOptions::default()
+        };
+        let engine = Arc::new(Engine::in_memory(options).unwrap());
+        let body = serde_json::json!({"limits": {"timeout": 600, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "function main() {}", "binary": false}});
+        let draft = engine::validate::ncp_draft(None, &body).unwrap();
+        engine.put_action(None, "quiet", draft).unwrap();
+        engine
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_quiet_run_gets_pending_lines_until_it_ends() {
+        let engine = silent_engine();
+        let (id, follower) = engine
+            .invoke_following(None, "quiet", Map::new(), "guest")
+            .unwrap();
+        let every = Duration::from_millis(100);
+        let mut events = Events::new(engine, id.clone(), Following::Live(follower), every);
+        let mut seen = Vec::new();
+        while let Some(event) = events.next().await {
+            seen.push(event);
+        }
+        assert_eq!(seen.first(), Some(&RunEvent::Started { activation_id: id }));
+        let pending: Vec<u64> = seen
+            .iter()
+            .filter_map(|e| match e {
+                RunEvent::Pending { waited_ms } => Some(*waited_ms),
+                _ => None,
+            })
+            .collect();
+        // 0.6 s of silence (and the 50 ms grace) at one every 0.1 s.
+        assert!((3..=7).contains(&pending.len()), "{seen:?}");
+        assert!(pending.windows(2).all(|w| w[0] < w[1]), "{pending:?}");
+        let Some(RunEvent::Ended(activation)) = seen.last() else {
+            panic!("{seen:?}");
+        };
+        assert_eq!(activation.status, ActivationStatus::Timeout);
     }
 }
