@@ -264,3 +264,38 @@ fn invoking_an_unknown_action_to_follow_fails_before_anything_runs() {
     assert_eq!(error.code, engine::ErrorCode::ActionNotFound);
     assert_eq!((e.followers(), e.followed_runs()), (0, 0));
 }
+
+#[test]
+fn the_feed_announces_every_activation_as_it_starts_and_as_it_ends() {
+    let e = engine();
+    let mut feed = e.watch_activations();
+    let (id, follower) = e
+        .invoke_following(
+            Some("demo"),
+            "hello-loud",
+            params(json!({"name": "Ko"})),
+            "guest",
+        )
+        .unwrap();
+    assert!(follower.iter().last().is_some());
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        let a = feed.blocking_next().expect("the engine is alive");
+        seen.push((a.name.clone().unwrap_or_default(), a.status));
+        if a.id == id && a.status != ActivationStatus::Pending {
+            assert_eq!(a.result, Some(json!({"greeting": "HELLO, KO!"})));
+        }
+    }
+    use ActivationStatus::{Pending, Success};
+    assert_eq!(
+        seen,
+        [
+            ("demo/hello-loud".to_string(), Pending),
+            ("demo/hello".to_string(), Pending),
+            ("demo/hello".to_string(), Success),
+            ("demo/shout".to_string(), Pending),
+            ("demo/shout".to_string(), Success),
+            ("demo/hello-loud".to_string(), Success),
+        ]
+    );
+}

@@ -160,7 +160,7 @@ impl Follower {
 
 /// Runs a future to its end on this thread, parking between polls (the follower's futures
 /// need no runtime: a watch channel wakes them).
-fn block_on<F: Future>(future: F) -> F::Output {
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
     struct Unpark(std::thread::Thread);
     impl Wake for Unpark {
         fn wake(self: Arc<Self>) {
