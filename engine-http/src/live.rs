@@ -97,6 +97,28 @@ fn stream(engine: Arc<Engine>, id: String, following: Following) -> Response {
         let event = events.next().await?;
         Some((Ok::<_, Infallible>(line(&event)), events))
     });
+    ndjson(body)
+}
+
+/// Every activation from now on, as it starts (`pending`) and as it ends, one common-model
+/// `Activation` a line; a blank line every [`PENDING_EVERY`] while nothing happens, so
+/// proxies keep the connection.
+pub(crate) fn feed(engine: &Engine) -> Response {
+    let body = futures_util::stream::unfold(engine.watch_activations(), |mut feed| async move {
+        let bytes = match tokio::time::timeout(PENDING_EVERY, feed.next()).await {
+            Err(_) => Bytes::from_static(b"\n"),
+            Ok(activation) => line(&activation?),
+        };
+        Some((Ok::<_, Infallible>(bytes), feed))
+    });
+    ndjson(body)
+}
+
+/// A streamed NDJSON answer: each chunk goes out as it comes.
+fn ndjson<S>(body: S) -> Response
+where
+    S: futures_util::Stream<Item = Result<Bytes, Infallible>> + Send + 'static,
+{
     let mut response = Body::from_stream(body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(NDJSON));
@@ -106,11 +128,12 @@ fn stream(engine: Arc<Engine>, id: String, following: Following) -> Response {
     response
 }
 
-/// One event as its line.
-fn line(event: &RunEvent) -> Bytes {
+/// One event (or activation) as its line.
+fn line(event: &impl serde::Serialize) -> Bytes {
     let mut bytes = serde_json::to_vec(event)
-        // A RunEvent is strings, numbers and `serde_json::Value`s, whose maps have string
-        // keys: serde_json fails only on other keys or a failing `Serialize`, neither here.
+        // Run events and activations are strings, numbers and `serde_json::Value`s, whose
+        // maps have string keys: serde_json fails only on other keys or a failing
+        // `Serialize`, neither here.
         .expect("a run event always serialises");
     bytes.push(b'\n');
     Bytes::from(bytes)

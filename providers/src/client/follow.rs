@@ -5,16 +5,21 @@
 //! a [`RunStream`]. Clouds have no such endpoint: their clients answer `Unsupported`.
 
 use futures_core::Stream;
+use serde::de::DeserializeOwned;
 use std::pin::Pin;
 use std::time::Duration;
 
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport, now_ms};
-use crate::model::{Capabilities, Capability, ErrorKind, ProviderError, RunEvent};
+use crate::model::{Activation, Capabilities, Capability, ErrorKind, ProviderError, RunEvent};
 
 /// What a run streams, event by event, ending after [`RunEvent::Ended`] (or at an error).
 /// Dropping it closes the connection, which frees the engine's follower.
 pub type RunStream = Pin<Box<dyn Stream<Item = Result<RunEvent, ProviderError>> + Send>>;
+
+/// Every activation on the engine from now on, as it starts (status `Pending`) and as it
+/// ends; it lasts until dropped (or an error, which ends it).
+pub type ActivationStream = Pin<Box<dyn Stream<Item = Result<Activation, ProviderError>> + Send>>;
 
 /// Where the extension lives under a dialect's base path (`/api/v2`, `/api/v1/namespaces/_`).
 pub(crate) const LIVE: &str = "/live";
@@ -56,6 +61,40 @@ pub(crate) async fn open<A: Api>(
     api: &A,
     request: Request,
 ) -> Result<RunStream, ProviderError> {
+    let ends = Ends {
+        last: RunEvent::is_end,
+        closed: "closed the stream before the run ended",
+    };
+    Ok(Box::pin(lines(transport, api, request, ends).await?))
+}
+
+/// As [`open`], for the engine's activation feed.
+pub(crate) async fn open_feed<A: Api>(
+    transport: &Transport,
+    api: &A,
+    request: Request,
+) -> Result<ActivationStream, ProviderError> {
+    let ends = Ends {
+        last: |_: &Activation| false,
+        closed: "closed the activation feed",
+    };
+    Ok(Box::pin(lines(transport, api, request, ends).await?))
+}
+
+/// How a stream of `T` ends: after the item `last` says is the last, or when the engine
+/// closes it (an error saying `closed`).
+struct Ends<T> {
+    last: fn(&T) -> bool,
+    closed: &'static str,
+}
+
+/// The NDJSON lines of the answer to `request`, read as `T`s as they arrive.
+async fn lines<A: Api, T: DeserializeOwned + Send + 'static>(
+    transport: &Transport,
+    api: &A,
+    request: Request,
+    ends: Ends<T>,
+) -> Result<impl Stream<Item = Result<T, ProviderError>> + Send + 'static, ProviderError> {
     let endpoint = api.endpoint().to_string();
     let response = send(transport, api, request).await?;
     let reader = Reader {
@@ -63,12 +102,13 @@ pub(crate) async fn open<A: Api>(
         buffer: Vec::new(),
         endpoint,
         transport: transport.clone(),
+        ends,
         done: false,
     };
-    Ok(Box::pin(futures_util::stream::unfold(
+    Ok(futures_util::stream::unfold(
         reader,
-        |mut reader| async move { reader.next_event().await.map(|event| (event, reader)) },
-    )))
+        |mut reader| async move { reader.next_item().await.map(|item| (item, reader)) },
+    ))
 }
 
 /// Signs and sends once (a stream is never retried: an invocation must not run twice).
@@ -145,36 +185,37 @@ async fn read_error(
 }
 
 /// The NDJSON body being read.
-struct Reader {
+struct Reader<T> {
     response: reqwest::Response,
     buffer: Vec<u8>,
     endpoint: String,
     transport: Transport,
+    ends: Ends<T>,
     done: bool,
 }
 
-impl Reader {
-    /// The next event; `None` after the end or after an error (which is answered once).
-    async fn next_event(&mut self) -> Option<Result<RunEvent, ProviderError>> {
+impl<T: DeserializeOwned> Reader<T> {
+    /// The next item; `None` after the last or after an error (which is answered once).
+    async fn next_item(&mut self) -> Option<Result<T, ProviderError>> {
         if self.done {
             return None;
         }
-        let event = self.read().await;
-        self.done = !event.as_ref().is_ok_and(|e| !e.is_end());
-        Some(event)
+        let item = self.read().await;
+        self.done = !item.as_ref().is_ok_and(|i| !(self.ends.last)(i));
+        Some(item)
     }
 
-    async fn read(&mut self) -> Result<RunEvent, ProviderError> {
+    async fn read(&mut self) -> Result<T, ProviderError> {
         loop {
             if let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
                 let line: Vec<u8> = self.buffer.drain(..=end).collect();
                 let line = line.trim_ascii();
+                // A blank line is the feed's keep-alive.
                 if line.is_empty() {
                     continue;
                 }
-                return serde_json::from_slice(line).map_err(|e| {
-                    self.broken(format!("sent a line that is not a run event ({e})"))
-                });
+                return serde_json::from_slice(line)
+                    .map_err(|e| self.broken(format!("sent a line it cannot be read as ({e})")));
             }
             if self.buffer.len() > MAX_EVENT_BYTES {
                 return Err(self.broken(format!(
@@ -195,7 +236,7 @@ impl Reader {
                     ));
                 }
                 Ok(Err(e)) => return Err(self.transport.transport_error(&self.endpoint, e)),
-                Ok(Ok(None)) => return Err(self.broken("closed the stream before the run ended")),
+                Ok(Ok(None)) => return Err(self.broken(self.ends.closed)),
                 Ok(Ok(Some(chunk))) => self.buffer.extend_from_slice(&chunk),
             }
         }

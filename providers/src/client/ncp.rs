@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::follow::{self, LIVE, RunStream};
+use super::follow::{self, ActivationStream, LIVE, RunStream};
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport};
 use super::{Operations, capabilities_of};
@@ -113,6 +113,14 @@ impl Operations for NcpClient {
         let path = format!("{LIVE}/activations/{}", quote(&activation.id));
         let call = self.request("follow_activation", Method::GET, &path);
         follow::open(&self.transport, &self.config, call).await
+    }
+
+    /// The engine's `GET …/live/activations`.
+    async fn watch_activations(&self) -> Result<ActivationStream, ProviderError> {
+        follow::require_live(self.live, "NCP")?;
+        let path = format!("{LIVE}/activations");
+        let call = self.request("watch_activations", Method::GET, &path);
+        follow::open_feed(&self.transport, &self.config, call).await
     }
 
     /// The engine's `DELETE …/live/activations/{id}`.
