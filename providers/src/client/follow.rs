@@ -11,7 +11,12 @@ use std::time::Duration;
 
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport, now_ms};
-use crate::model::{Activation, Capabilities, Capability, ErrorKind, ProviderError, RunEvent};
+use crate::model::{
+    ActionRef, Activation, ActivationRef, Capabilities, Capability, ErrorKind, InvocationRequest,
+    ProviderError, RunEvent,
+};
+use crate::sign::encoding::quote;
+use reqwest::Method;
 
 /// What a run streams, event by event, ending after [`RunEvent::Ended`] (or at an error).
 /// Dropping it closes the connection, which frees the engine's follower.
@@ -22,7 +27,7 @@ pub type RunStream = Pin<Box<dyn Stream<Item = Result<RunEvent, ProviderError>> 
 pub type ActivationStream = Pin<Box<dyn Stream<Item = Result<Activation, ProviderError>> + Send>>;
 
 /// Where the extension lives under a dialect's base path (`/api/v2`, `/api/v1/namespaces/_`).
-pub(crate) const LIVE: &str = "/live";
+const LIVE: &str = "/live";
 
 /// The largest event accepted: an `ended` line carries a result and logs of 1 MB each.
 const MAX_EVENT_BYTES: usize = 8 * 1024 * 1024;
@@ -40,18 +45,88 @@ pub(crate) fn with_live(mut offered: Capabilities, live: bool) -> Capabilities {
     offered
 }
 
-/// Refuses the extension on a connection that is not an engine's, before any request.
-pub(crate) fn require_live(live: bool, provider: &str) -> Result<(), ProviderError> {
-    if live {
-        return Ok(());
+/// What the extension needs of a client whose endpoint may be an fnconsole engine (NCP's
+/// and OpenWhisk's): each dialect puts it under its own base, signed its own way.
+pub(crate) trait LiveClient: Sync {
+    /// How its API signs and writes errors.
+    type Api: Api + Sync;
+    /// The provider, for messages.
+    const PROVIDER: &'static str;
+    /// Whether the endpoint is an fnconsole engine.
+    fn is_live(&self) -> bool;
+    /// Its transport.
+    fn transport(&self) -> &Transport;
+    /// Its API.
+    fn api(&self) -> &Self::Api;
+    /// A request to `path` under the dialect's base.
+    fn live_request(&self, operation: &'static str, method: Method, path: &str) -> Request;
+    /// An action's path under the base (`/actions/…`, `/packages/…/actions/…`).
+    fn live_action_path(action: &ActionRef) -> String;
+
+    /// A request to `LIVE` + `path`, refused before anything is sent when the endpoint is not
+    /// an engine's.
+    fn live(
+        &self,
+        operation: &'static str,
+        method: Method,
+        path: &str,
+    ) -> Result<Request, ProviderError> {
+        if !self.is_live() {
+            return Err(ProviderError::new(
+                ErrorKind::Unsupported,
+                format!(
+                    "{} does not offer {} (only an fnconsole engine streams a run live)",
+                    Self::PROVIDER,
+                    Capability::StreamingInvoke.describe()
+                ),
+            ));
+        }
+        Ok(self.live_request(operation, method, &format!("{LIVE}{path}")))
     }
-    Err(ProviderError::new(
-        ErrorKind::Unsupported,
-        format!(
-            "{provider} does not offer {} (only an fnconsole engine streams a run live)",
-            Capability::StreamingInvoke.describe()
-        ),
-    ))
+}
+
+/// `POST …/live/{action}`: runs at once and streams the run.
+pub(crate) async fn invoke_streaming<C: LiveClient>(
+    client: &C,
+    request: &InvocationRequest,
+) -> Result<RunStream, ProviderError> {
+    let path = C::live_action_path(&request.action);
+    let call = client
+        .live("invoke_streaming", Method::POST, &path)?
+        .json(&request.params)?;
+    open(client.transport(), client.api(), call).await
+}
+
+/// `GET …/live/activations/{id}`: follows a run.
+pub(crate) async fn follow_activation<C: LiveClient>(
+    client: &C,
+    activation: &ActivationRef,
+) -> Result<RunStream, ProviderError> {
+    let path = format!("/activations/{}", quote(&activation.id));
+    let call = client.live("follow_activation", Method::GET, &path)?;
+    open(client.transport(), client.api(), call).await
+}
+
+/// `DELETE …/live/activations/{id}`: stops a run.
+pub(crate) async fn cancel_activation<C: LiveClient>(
+    client: &C,
+    activation: &ActivationRef,
+) -> Result<(), ProviderError> {
+    let path = format!("/activations/{}", quote(&activation.id));
+    let call = client.live("cancel_activation", Method::DELETE, &path)?;
+    client
+        .transport()
+        .call(client.api(), call)
+        .await
+        .map(|_| ())
+}
+
+/// `GET …/live/activations`: the activation feed.
+pub(crate) async fn watch_activations<C: LiveClient>(
+    client: &C,
+) -> Result<ActivationStream, ProviderError> {
+    let call = client.live("watch_activations", Method::GET, "/activations")?;
+    open_feed(client.transport(), client.api(), call).await
 }
 
 /// Sends `request` (signed as `api` signs) and answers its events as they arrive. An error
