@@ -35,7 +35,9 @@ impl Runs {
 
     /// Ends the run of `id`: its followers get `end`, and it leaves the table.
     pub(crate) fn end(&self, id: &str, end: LiveEvent) {
-        if let Some(run) = lock(&self.table).remove(id) {
+        // Out of the table first: its followers are woken without the table locked.
+        let run = lock(&self.table).remove(id);
+        if let Some(run) = run {
             run.end(end);
         }
     }
