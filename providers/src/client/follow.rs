@@ -38,11 +38,12 @@ const IDLE_LIMIT: Duration = Duration::from_secs(45);
 
 /// The capabilities of a client of `kind`, with [`Capability::StreamingInvoke`] when its
 /// endpoint is an fnconsole engine.
-pub(crate) fn with_live(mut offered: Capabilities, live: bool) -> Capabilities {
-    if live && !offered.has(Capability::StreamingInvoke) {
-        offered.0.push(Capability::StreamingInvoke);
-    }
-    offered
+/// (in [`Capability::ALL`]'s order, as the console shows them).
+pub(crate) fn with_live(offered: Capabilities, live: bool) -> Capabilities {
+    Capability::ALL
+        .into_iter()
+        .filter(|&c| offered.has(c) || (live && c == Capability::StreamingInvoke))
+        .collect()
 }
 
 /// What the extension needs of a client whose endpoint may be an fnconsole engine (NCP's
