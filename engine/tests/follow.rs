@@ -299,3 +299,37 @@ fn the_feed_announces_every_activation_as_it_starts_and_as_it_ends() {
         ]
     );
 }
+
+#[test]
+fn invoke_and_follow_is_admitted_like_any_signed_run() {
+    let e = Arc::new(
+        Engine::in_memory(engine::EngineOptions {
+            max_concurrent: 1,
+            ..common::options()
+        })
+        .unwrap(),
+    );
+    engine::demo::seed_if_empty(&e).unwrap();
+    let (_, first) = e
+        .invoke_following(
+            Some("demo"),
+            "slow-logger",
+            params(json!({"steps": 2})),
+            "guest",
+        )
+        .unwrap();
+    let refused = e
+        .invoke_following(Some("demo"), "hello", Map::new(), "guest")
+        .unwrap_err();
+    assert_eq!(
+        refused.code,
+        engine::ErrorCode::TooManyRequests,
+        "{refused}"
+    );
+    assert!(first.iter().last().is_some());
+    // Its slot is given back at its end.
+    let (_, again) = e
+        .invoke_following(Some("demo"), "hello", Map::new(), "guest")
+        .unwrap();
+    assert!(again.iter().last().is_some());
+}
