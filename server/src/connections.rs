@@ -29,7 +29,7 @@ pub fn build(
     let transport = transport.for_connection(c.id());
     let endpoint = c.endpoint().trim_end_matches('/').to_string();
     let env = Env { id: c.id(), lookup };
-    Ok(match c {
+    let client = match c {
         ConnectionConfig::Ncp(n) => {
             let keys = NcpKeys {
                 access_key: env.secret("access_key_env", &n.access_key_env)?,
@@ -77,6 +77,11 @@ pub fn build(
             })?;
             engine_client(transport, e, endpoint, keys)
         }
+    };
+    // The engine's NCP and OpenWhisk dialects also stream runs live.
+    Ok(match c.is_engine() {
+        true => client.with_live_extension(),
+        false => client,
     })
 }
 
@@ -387,6 +392,24 @@ mod tests {
             ),
             "{error}"
         );
+    }
+
+    #[test]
+    fn engine_connections_stream_runs_live_and_cloud_ones_do_not() {
+        use providers::{Capability, client::Operations};
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[[connections]]\nid = \"far\"\nprovider = \"ncp\"\nendpoint = \"http://10.0.0.5:3233\"\nengine = true\naccess_key_env = \"A\"\nsecret_key_env = \"S\"\n\n[[connections]]\nid = \"cloud\"\nprovider = \"ncp\"\nendpoint = \"https://x\"\naccess_key_env = \"A\"\nsecret_key_env = \"S\"\n";
+        let config = parse(text, dir.path());
+        let lookup = |_: &str| Some("set".to_string());
+        let streams: Vec<bool> = config
+            .connections
+            .iter()
+            .map(|c| {
+                let client = build(c, &transport(), &lookup, None).unwrap();
+                client.capabilities().has(Capability::StreamingInvoke)
+            })
+            .collect();
+        assert_eq!(streams, [true, false]);
     }
 
     #[tokio::test]

@@ -66,6 +66,11 @@ pub async fn serve(
             drop(stream);
             continue;
         };
+        // Streamed runs write one small line at a time; Nagle's algorithm would hold each
+        // back ~40 ms waiting for the previous one's ACK (measured in docs/BENCHMARKS.md).
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, %peer, "TCP_NODELAY could not be set");
+        }
         let service = TowerToHyperService::new(app.clone());
         let connection = http.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);

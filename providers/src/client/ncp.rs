@@ -4,9 +4,10 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::Operations;
+use super::follow::{self, ActivationStream, LiveClient, RunStream};
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport};
+use super::{Operations, capabilities_of};
 use crate::model::*;
 use crate::sign::encoding::quote;
 use crate::sign::{Secret, ncp as signer};
@@ -32,12 +33,24 @@ pub struct NcpConfig {
 pub struct NcpClient {
     transport: Transport,
     config: NcpConfig,
+    /// The endpoint is an fnconsole engine, which also serves the `live` extension.
+    live: bool,
 }
 
 impl NcpClient {
     /// A client over a shared transport.
     pub fn new(transport: Transport, config: NcpConfig) -> Self {
-        Self { transport, config }
+        Self {
+            transport,
+            config,
+            live: false,
+        }
+    }
+
+    /// The same client for an endpoint that is an fnconsole engine: it also streams runs
+    /// live ([`Capability::StreamingInvoke`], the engine's `live` extension).
+    pub fn with_live_extension(self) -> Self {
+        Self { live: true, ..self }
     }
 
     /// A request under the base path, with the platform first among its parameters.
@@ -69,9 +82,61 @@ impl NcpClient {
     }
 }
 
+impl LiveClient for NcpClient {
+    type Api = NcpConfig;
+    const PROVIDER: &'static str = "NCP";
+
+    fn is_live(&self) -> bool {
+        self.live
+    }
+
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    fn api(&self) -> &NcpConfig {
+        &self.config
+    }
+
+    fn live_request(&self, operation: &'static str, method: Method, path: &str) -> Request {
+        self.request(operation, method, path)
+    }
+
+    fn live_action_path(action: &ActionRef) -> String {
+        Self::action_path(action)
+    }
+}
+
 impl Operations for NcpClient {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Ncp
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        follow::with_live(capabilities_of(self.kind()), self.live)
+    }
+
+    /// The engine's `live` extension ([`follow`]): runs at once, streams the run.
+    async fn invoke_streaming(
+        &self,
+        request: &InvocationRequest,
+    ) -> Result<RunStream, ProviderError> {
+        follow::invoke_streaming(self, request).await
+    }
+
+    async fn follow_activation(
+        &self,
+        activation: &ActivationRef,
+    ) -> Result<RunStream, ProviderError> {
+        follow::follow_activation(self, activation).await
+    }
+
+    async fn watch_activations(&self) -> Result<ActivationStream, ProviderError> {
+        follow::watch_activations(self).await
+    }
+
+    async fn cancel_activation(&self, activation: &ActivationRef) -> Result<(), ProviderError> {
+        follow::cancel_activation(self, activation).await
     }
 
     async fn probe(&self) -> Result<String, ProviderError> {

@@ -4,9 +4,10 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::follow::{self, ActivationStream, LiveClient, RunStream};
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport};
-use super::{Operations, whole_namespace};
+use super::{Operations, capabilities_of, whole_namespace};
 use crate::model::*;
 use crate::sign::encoding::quote;
 use crate::sign::{Secret, openwhisk as signer};
@@ -28,12 +29,24 @@ pub struct OpenWhiskConfig {
 pub struct OpenWhiskClient {
     transport: Transport,
     config: OpenWhiskConfig,
+    /// The endpoint is an fnconsole engine, which also serves the `live` extension.
+    live: bool,
 }
 
 impl OpenWhiskClient {
     /// A client over a shared transport.
     pub fn new(transport: Transport, config: OpenWhiskConfig) -> Self {
-        Self { transport, config }
+        Self {
+            transport,
+            config,
+            live: false,
+        }
+    }
+
+    /// The same client for an endpoint that is an fnconsole engine: it also streams runs
+    /// live ([`Capability::StreamingInvoke`], the engine's `live` extension).
+    pub fn with_live_extension(self) -> Self {
+        Self { live: true, ..self }
     }
 
     /// A request under the namespace's path.
@@ -88,9 +101,61 @@ impl OpenWhiskClient {
     }
 }
 
+impl LiveClient for OpenWhiskClient {
+    type Api = OpenWhiskConfig;
+    const PROVIDER: &'static str = "OpenWhisk";
+
+    fn is_live(&self) -> bool {
+        self.live
+    }
+
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    fn api(&self) -> &OpenWhiskConfig {
+        &self.config
+    }
+
+    fn live_request(&self, operation: &'static str, method: Method, path: &str) -> Request {
+        self.request(operation, method, path)
+    }
+
+    fn live_action_path(action: &ActionRef) -> String {
+        Self::action_path(action)
+    }
+}
+
 impl Operations for OpenWhiskClient {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Openwhisk
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        follow::with_live(capabilities_of(self.kind()), self.live)
+    }
+
+    /// The engine's `live` extension ([`follow`]): runs at once, streams the run.
+    async fn invoke_streaming(
+        &self,
+        request: &InvocationRequest,
+    ) -> Result<RunStream, ProviderError> {
+        follow::invoke_streaming(self, request).await
+    }
+
+    async fn follow_activation(
+        &self,
+        activation: &ActivationRef,
+    ) -> Result<RunStream, ProviderError> {
+        follow::follow_activation(self, activation).await
+    }
+
+    async fn watch_activations(&self) -> Result<ActivationStream, ProviderError> {
+        follow::watch_activations(self).await
+    }
+
+    async fn cancel_activation(&self, activation: &ActivationRef) -> Result<(), ProviderError> {
+        follow::cancel_activation(self, activation).await
     }
 
     /// A page of the namespace's actions (metadata only), packaged ones included.
