@@ -129,10 +129,13 @@ fn ncp_get_packages_empty_query() {
 
 // ---------------------------------------------------------------- Huawei
 
+/// Names and values, in order.
+type Pairs = Vec<(String, String)>;
+
 /// A Huawei vector's query parameters (a list value repeats its key) and the headers it
 /// signs (all but `Authorization`).
-fn huawei_query_and_headers(v: &Value) -> (Vec<(String, String)>, Vec<(String, String)>) {
-    let mut query: Vec<(String, String)> = Vec::new();
+fn huawei_query_and_headers(v: &Value) -> (Pairs, Pairs) {
+    let mut query: Pairs = Vec::new();
     for pair in v["inputs"]["query_params"].as_array().unwrap() {
         match &pair[1] {
             Value::Array(items) => query.extend(items.iter().map(|i| (text(&pair[0]), text(i)))),
