@@ -287,15 +287,35 @@ async fn recorded_input(
     let activation = client
         .get_activation(&ActivationRef::of(action.clone(), id.clone()))
         .await?;
-    let _ = activation;
-    Ok(RerunInput {
-        activation_id: id,
-        params: None,
-        note: Some(format!(
+    let params = recorded_params(&activation);
+    let note = params.is_none().then(|| {
+        format!(
             "{} does not give the console an activation's input: enter the parameters.",
             client.kind()
-        )),
+        )
+    });
+    Ok(RerunInput {
+        activation_id: id,
+        params,
+        note,
     })
+}
+
+/// The input an activation recorded, when its provider gave it (the engine's OpenWhisk
+/// dialect does). Read from the model's serialised form: the `params` field arrives with the
+/// Activations page's branch, and this reads it whether or not that is merged yet.
+fn recorded_params(activation: &Activation) -> Option<serde_json::Map<String, serde_json::Value>> {
+    params_of(serde_json::to_value(activation).ok()?)
+}
+
+/// The `params` object of a serialised activation.
+fn params_of(
+    mut activation: serde_json::Value,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match activation.get_mut("params")?.take() {
+        serde_json::Value::Object(params) => Some(params),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -304,22 +324,19 @@ mod tests {
     use std::cell::RefCell;
     use std::rc::Rc;
 
+    /// Built from JSON, as a provider's answer is: fields the model gains later stay unset.
     fn activation(status: ActivationStatus) -> Activation {
-        Activation {
-            id: "a1".into(),
-            name: Some("demo/slow".into()),
-            namespace: None,
-            subject: None,
-            start_ms: Some(1_000),
-            end_ms: Some(3_000),
-            duration_ms: Some(2_000),
-            status,
-            result: Some(serde_json::json!({"done": true})),
-            logs: Some(vec![
-                "1970-01-01T00:00:01.500Z stdout: step 1".into(),
-                "no stamp".into(),
-            ]),
-        }
+        serde_json::from_value(serde_json::json!({
+            "id": "a1",
+            "name": "demo/slow",
+            "start_ms": 1_000,
+            "end_ms": 3_000,
+            "duration_ms": 2_000,
+            "status": status,
+            "result": {"done": true},
+            "logs": ["1970-01-01T00:00:01.500Z stdout: step 1", "no stamp"],
+        }))
+        .expect("an activation")
     }
 
     fn not_found() -> ProviderError {
@@ -413,6 +430,14 @@ mod tests {
         let followed = follow(read, Duration::from_secs(60), &mut tx).await;
         assert!(matches!(followed, Err(Halt::Gone)));
         assert_eq!(*reads.borrow(), 1);
+    }
+
+    #[test]
+    fn recorded_input_is_an_object_or_nothing() {
+        let recorded = serde_json::json!({"id": "a1", "params": {"name": "Kim"}});
+        assert_eq!(params_of(recorded).unwrap()["name"], "Kim");
+        assert_eq!(params_of(serde_json::json!({"id": "a1", "params": [1]})), None);
+        assert_eq!(params_of(serde_json::json!({"id": "a1"})), None);
     }
 
     #[test]

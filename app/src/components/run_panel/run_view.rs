@@ -167,19 +167,17 @@ mod tests {
     use super::*;
     use providers::Stream;
 
+    /// Built from JSON, as the stream brings one: fields the model gains later stay unset.
     fn ended(status: ActivationStatus, duration_ms: u64) -> Activation {
-        Activation {
-            id: "a1".into(),
-            name: None,
-            namespace: None,
-            subject: None,
-            start_ms: Some(0),
-            end_ms: Some(duration_ms as i64),
-            duration_ms: Some(duration_ms),
-            status,
-            result: Some(serde_json::json!({"ok": true})),
-            logs: None,
-        }
+        serde_json::from_value(serde_json::json!({
+            "id": "a1",
+            "start_ms": 0,
+            "end_ms": duration_ms,
+            "duration_ms": duration_ms,
+            "status": status,
+            "result": {"ok": true},
+        }))
+        .expect("an activation")
     }
 
     #[test]
