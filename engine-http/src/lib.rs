@@ -5,6 +5,7 @@
 
 mod huawei;
 mod keys;
+mod live;
 mod ncp;
 mod openwhisk;
 mod tencent;

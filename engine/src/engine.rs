@@ -4,15 +4,15 @@
 use base64::Engine as _;
 use providers::{ActionKind, ActivationStatus};
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::draft::{ActionDraft, Code};
 use crate::error::{EngineError, ErrorCode};
+use crate::follow::{Follower, LiveEvent, Run, Runs};
 use crate::runtime::{FormattedLine, LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
 use crate::store::{
@@ -72,34 +72,19 @@ pub struct Engine {
     options: EngineOptions,
     /// Woken when an invocation is queued.
     pub(crate) wake: (Mutex<()>, std::sync::Condvar),
-    /// Followers of running activations, by activation id.
-    followers: Followers,
+    /// The running activations, for their followers and their stop.
+    pub(crate) runs: Runs,
     /// Admission of invocations.
     slots: Arc<Slots>,
     /// Where action code runs.
     pool: WorkerPool,
 }
 
-type Followers = Arc<Mutex<HashMap<String, Vec<Sender<LiveEvent>>>>>;
-
-/// What a follower of a running activation receives.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LiveEvent {
-    /// A console line, as written.
-    Line(LogLine),
-    /// The end: status and result.
-    End {
-        /// How it ended.
-        status: ActivationStatus,
-        /// The result object.
-        result: Value,
-    },
-}
-
 /// Who follows a run, and by when it must end at the latest.
 struct Watch<'a> {
-    /// The activation whose followers see its lines (a sequence's, for its components).
-    follow_id: &'a str,
+    /// The activation whose followers see its lines and whose stop ends it (a sequence's,
+    /// for its components).
+    run: &'a Run,
     /// The caller's own channel for the lines.
     live: Option<Sender<LogLine>>,
     /// The end of the sequence the run belongs to.
@@ -185,7 +170,7 @@ impl Engine {
             pool: WorkerPool::new(options.worker.clone()),
             options,
             wake: (Mutex::new(()), std::sync::Condvar::new()),
-            followers: Arc::new(Mutex::new(HashMap::new())),
+            runs: Runs::default(),
             slots,
         })
     }
@@ -438,16 +423,16 @@ impl Engine {
         let span = tracing::info_span!("invocation", activation = id, action = %path);
         let _entered = span.enter();
         tracing::debug!(kind = action.kind().as_str(), "invocation started");
-        lock(&self.followers).insert(id.to_string(), Vec::new());
+        let live_run = self.runs.start(id);
         let public = slot.caller() == Caller::Web;
         let recorded = params.clone();
         let run = || {
             if action.kind().is_sequence() {
-                self.invoke_sequence(id, action, params, subject, live, public)
+                self.invoke_sequence(id, action, params, subject, (&live_run, live), public)
             } else {
                 self.merge_params(action, params).and_then(|merged| {
                     let watch = Watch {
-                        follow_id: id,
+                        run: &live_run,
                         live,
                         until: None,
                     };
@@ -476,7 +461,6 @@ impl Engine {
         });
         drop(slot);
         // The record is stored before followers hear the end, so they can read it at once.
-        let followers = lock(&self.followers).remove(id).unwrap_or_default();
         let end = match &result {
             Ok(r) => LiveEvent::End {
                 status: r.status,
@@ -487,36 +471,28 @@ impl Engine {
                 result: json!({ "error": e.to_string() }),
             },
         };
-        for follower in followers {
-            let _ = follower.send(end.clone());
-        }
+        self.runs.end(id, end.clone());
         if let LiveEvent::End { status, .. } = &end {
             tracing::debug!(status = status.as_str(), "invocation ended");
         }
         result
     }
 
-    /// Follows a running activation: its console lines as they are written, then its end.
-    /// `None` when it is not running (it ended, or never existed): read it with
-    /// [`Engine::activation`] instead.
-    pub fn follow(&self, activation_id: &str) -> Option<Receiver<LiveEvent>> {
-        let mut followers = lock(&self.followers);
-        let list = followers.get_mut(activation_id)?;
-        let (tx, rx) = std::sync::mpsc::channel();
-        list.push(tx);
-        Some(rx)
+    /// Follows a running activation: the console lines it wrote so far, then the others as
+    /// they are written, then its end. `None` when it is not running (it ended, or never
+    /// existed): read it with [`Engine::activation`] instead, or use
+    /// [`Engine::follow_run`], which does both.
+    pub fn follow(&self, activation_id: &str) -> Option<Follower> {
+        let run = self.runs.get(activation_id)?;
+        Some(self.runs.follower(run))
     }
 
-    /// Hands a line to the caller's channel and to `follow_id`'s followers.
-    fn publish(&self, follow_id: &str, live: Option<&Sender<LogLine>>, line: &LogLine) {
+    /// Hands a line to the caller's channel and to the run's followers.
+    fn publish(run: &Run, live: Option<&Sender<LogLine>>, line: &LogLine) {
         if let Some(live) = live {
             let _ = live.send(line.clone());
         }
-        if let Some(list) = lock(&self.followers).get(follow_id) {
-            for follower in list {
-                let _ = follower.send(LiveEvent::Line(line.clone()));
-            }
-        }
+        run.line(line);
     }
 
     /// The record of an invocation that never ran: the engine failed to run it, or it could
@@ -619,8 +595,8 @@ impl Engine {
                     params: params_value.clone(),
                     options: RunOptions::for_limits(timeout_ms, exec.limits.memory_mb),
                 };
-                let out = self.pool.run_job(&job, &mut |line| {
-                    self.publish(watch.follow_id, watch.live.as_ref(), line);
+                let out = self.pool.run_job(&job, Some(&watch.run.stop), &mut |line| {
+                    Self::publish(watch.run, watch.live.as_ref(), line);
                 });
                 let (status, result) = ended(out.outcome, timeout_ms);
                 let logs = out.logs.iter().map(LogLine::formatted).collect();
@@ -653,14 +629,14 @@ impl Engine {
         sequence: &StoredAction,
         params: Map<String, Value>,
         subject: &str,
-        live: Option<Sender<LogLine>>,
+        (run, live): (&Run, Option<Sender<LogLine>>),
         public: bool,
     ) -> Result<ActivationRecord, EngineError> {
         let start_ms = now_ms();
         // The whole sequence ends by this, however many components it has.
         let until = Instant::now() + self.options.sequence_timeout;
         let watch = Watch {
-            follow_id: id,
+            run,
             live,
             until: Some(until),
         };

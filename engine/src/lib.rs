@@ -6,6 +6,7 @@ pub mod demo;
 pub mod draft;
 mod engine;
 pub mod error;
+pub mod follow;
 pub mod runtime;
 mod scheduler;
 mod slots;
@@ -15,9 +16,8 @@ pub mod validate;
 pub mod web;
 pub mod worker;
 
-pub use engine::{
-    Engine, EngineOptions, LiveEvent, MAX_PUBLIC_PARAMS_BYTES, Package, billed, new_id, now_ms,
-};
+pub use engine::{Engine, EngineOptions, MAX_PUBLIC_PARAMS_BYTES, Package, billed, new_id, now_ms};
 pub use error::{EngineError, ErrorCode};
+pub use follow::{Follower, Following, LiveEvent};
 pub use scheduler::{Invoked, Queued, Workers};
 pub use store::Durability;

@@ -64,6 +64,28 @@ fn clients() -> Vec<Client> {
     ]
 }
 
+/// The NCP and OpenWhisk clients of an fnconsole engine: they stream runs live too.
+fn engine_clients() -> Vec<Client> {
+    clients()
+        .into_iter()
+        .filter_map(|client| match client {
+            Client::Ncp(c) => Some(Client::Ncp(c.with_live_extension())),
+            Client::OpenWhisk(c) => Some(Client::OpenWhisk(c.with_live_extension())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn only_an_engine_streams_runs_live() {
+    for client in clients() {
+        assert!(!client.capabilities().has(Capability::StreamingInvoke));
+    }
+    for client in engine_clients() {
+        assert!(client.capabilities().has(Capability::StreamingInvoke));
+    }
+}
+
 /// Whether a call went through, its answer dropped.
 fn done<T>(outcome: Result<T, ProviderError>) -> Result<(), ProviderError> {
     outcome.map(drop)
@@ -114,8 +136,20 @@ async fn call(client: &Client, capability: Capability) -> Vec<Result<(), Provide
             };
             vec![done(client.invoke(&request).await)]
         }
-        // No method yet; no provider may claim it.
-        Capability::StreamingInvoke => vec![],
+        Capability::StreamingInvoke => {
+            let request = InvocationRequest {
+                action: action.clone(),
+                params: Default::default(),
+                blocking: false,
+                wait_ms: None,
+            };
+            let activation = ActivationRef::id("a1");
+            vec![
+                done(client.invoke_streaming(&request).await),
+                done(client.follow_activation(&activation).await),
+                done(client.cancel_activation(&activation).await),
+            ]
+        }
         Capability::Activations => {
             let query = ActivationQuery {
                 action: Some(action.clone()),
@@ -144,13 +178,8 @@ async fn call(client: &Client, capability: Capability) -> Vec<Result<(), Provide
 
 #[tokio::test]
 async fn every_claimed_capability_is_implemented_and_every_other_is_unsupported() {
-    for client in clients() {
+    for client in clients().into_iter().chain(engine_clients()) {
         let claimed = client.capabilities();
-        assert!(
-            !claimed.has(Capability::StreamingInvoke),
-            "{}: nothing implements streaming yet",
-            client.kind()
-        );
         for capability in Capability::ALL {
             for outcome in call(&client, capability).await {
                 let error = outcome.expect_err("nothing listens at the endpoint");

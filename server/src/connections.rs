@@ -29,7 +29,7 @@ pub fn build(
     let transport = transport.for_connection(c.id());
     let endpoint = c.endpoint().trim_end_matches('/').to_string();
     let env = Env { id: c.id(), lookup };
-    Ok(match c {
+    let client = match c {
         ConnectionConfig::Ncp(n) => {
             let keys = NcpKeys {
                 access_key: env.secret("access_key_env", &n.access_key_env)?,
@@ -77,6 +77,11 @@ pub fn build(
             })?;
             engine_client(transport, e, endpoint, keys)
         }
+    };
+    // The engine's NCP and OpenWhisk dialects also stream runs live.
+    Ok(match c.is_local() {
+        true => client.with_live_extension(),
+        false => client,
     })
 }
 

@@ -5,6 +5,7 @@ mod auth;
 mod convert;
 mod error;
 mod handlers;
+mod live;
 
 use axum::Router;
 use axum::middleware;
@@ -59,6 +60,7 @@ pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
             .route(&format!("{base}/{{*rest}}"), any(not_found));
     }
     router
+        .merge(live::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

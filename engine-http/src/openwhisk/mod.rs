@@ -5,6 +5,7 @@ mod auth;
 mod convert;
 mod error;
 mod handlers;
+mod live;
 mod web;
 
 use axum::Router;
@@ -45,6 +46,7 @@ pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
             route(get(get_activation_part)),
         )
         .route(&format!("{ns}/{{*rest}}"), any(not_found))
+        .merge(live::routes())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

@@ -12,6 +12,7 @@ use super::WorkerOptions;
 use super::confine::{ADDRESS_SPACE_ENV, PARENT_ENV};
 use super::lines::{Lines, Next};
 use super::protocol::{Done, Event, Job};
+use crate::follow::{STOPPED, StopSwitch};
 use crate::runtime::{LOG_TRUNCATED, LogLine, Outcome, RunOptions, RunOutput, line_cost};
 use serde_json::Value;
 
@@ -88,24 +89,39 @@ impl WorkerPool {
             params: params.clone(),
             options: *options,
         };
-        self.run_job(&job, live)
+        self.run_job(&job, None, live)
     }
 
     /// Runs `job` in a worker, handing each console line to `live` as it arrives. Always
     /// answers by the job's deadline plus the grace: a worker that has not reported by then
     /// is killed and the run is a timeout, with the lines it wrote so far.
-    pub(crate) fn run_job(&self, job: &Job, live: &mut dyn FnMut(&LogLine)) -> RunOutput {
+    ///
+    /// `stop`, when given, can kill the worker while the job runs: the run then ends at once
+    /// as stopped from the console (a developer error, like a timeout), with its lines so far.
+    pub(crate) fn run_job(
+        &self,
+        job: &Job,
+        stop: Option<&StopSwitch>,
+        live: &mut dyn FnMut(&LogLine),
+    ) -> RunOutput {
         let sent = Instant::now();
         let mut worker = match self.dispatch(job) {
             Ok(worker) => worker,
             Err(e) => return failure(format!("no worker process could run the action: {e}")),
         };
+        if let Some(stop) = stop
+            && !stop.arm(worker.child.id())
+        {
+            // Stopped before it was handed out: this worker is killed, not reused.
+            drop(worker);
+            return stopped(Vec::new(), sent.elapsed());
+        }
         let hard_stop = Instant::now() + job.options.deadline + self.options.grace;
         let mut logs = Vec::new();
         // The limit and its truncation notice.
         let log_budget = job.options.max_log_bytes + line_cost(LOG_TRUNCATED) + 32;
         let mut log_bytes = 0;
-        loop {
+        let end = loop {
             match worker.lines.next(hard_stop) {
                 Next::Line(line) => match serde_json::from_slice::<Event>(&line) {
                     Ok(Event::Line(line)) => {
@@ -116,44 +132,69 @@ impl WorkerPool {
                             logs.push(line);
                         }
                     }
-                    Ok(Event::Done(done)) => {
-                        if !done.retire {
-                            self.check_in(worker);
-                        }
-                        return finished(done, logs);
-                    }
-                    Err(e) => {
-                        let said = format!("the worker process answered something unreadable: {e}");
-                        return with_logs(failure(said), logs);
-                    }
+                    Ok(Event::Done(done)) => break End::Done(done),
+                    Err(e) => break End::Unreadable(e.to_string()),
                 },
-                Next::Closed(why) => {
-                    // Killed first, so waiting cannot hang on a worker that only closed stdout.
-                    let _ = worker.child.kill();
-                    let status = worker.child.wait().map(|s| s.to_string());
-                    let status = status.unwrap_or_else(|e| format!("status unknown: {e}"));
-                    tracing::warn!(%status, "a worker process stopped mid-job: {why}");
-                    return with_logs(
-                        failure(format!(
-                            "the action's worker process ended unexpectedly ({status}); it may have exhausted the memory it is allowed"
-                        )),
-                        logs,
-                    );
+                Next::Closed(why) => break End::Closed(why),
+                Next::TimedOut => break End::TimedOut,
+            }
+        };
+        // Disarmed before the worker is reused, killed or reaped, so `stop` never signals a
+        // pid that is no longer this worker's.
+        let was_stopped = stop.is_some_and(StopSwitch::disarm);
+        let ran = Ran {
+            logs,
+            sent,
+            deadline: job.options.deadline,
+        };
+        self.settle(worker, end, was_stopped, ran)
+    }
+
+    /// What the run's end makes of its worker (reused, or killed) and of its output.
+    fn settle(&self, mut worker: Worker, end: End, was_stopped: bool, ran: Ran) -> RunOutput {
+        let logs = ran.logs;
+        match end {
+            End::Done(done) => {
+                // One that finished as it was stopped may have been killed: never reused.
+                if !done.retire && !was_stopped {
+                    self.check_in(worker);
                 }
-                Next::TimedOut => {
-                    // Dropping the worker kills it: the CPU is given back at once.
-                    drop(worker);
-                    self.killed.fetch_add(1, Ordering::Relaxed);
-                    let truncated = logs
-                        .last()
-                        .is_some_and(|l: &LogLine| l.text.starts_with(LOG_TRUNCATED));
-                    return RunOutput {
-                        outcome: Outcome::Timeout,
-                        logs,
-                        logs_truncated: truncated,
-                        memory_used: 0,
-                        duration: sent.elapsed().min(job.options.deadline),
-                    };
+                finished(done, logs)
+            }
+            // Dropping the worker kills and reaps it.
+            _ if was_stopped => stopped(logs, ran.sent.elapsed()),
+            End::Unreadable(e) => with_logs(
+                failure(format!(
+                    "the worker process answered something unreadable: {e}"
+                )),
+                logs,
+            ),
+            End::Closed(why) => {
+                // Killed first, so waiting cannot hang on a worker that only closed stdout.
+                let _ = worker.child.kill();
+                let status = worker.child.wait().map(|s| s.to_string());
+                let status = status.unwrap_or_else(|e| format!("status unknown: {e}"));
+                tracing::warn!(%status, "a worker process stopped mid-job: {why}");
+                with_logs(
+                    failure(format!(
+                        "the action's worker process ended unexpectedly ({status}); it may have exhausted the memory it is allowed"
+                    )),
+                    logs,
+                )
+            }
+            End::TimedOut => {
+                // Dropping the worker kills it: the CPU is given back at once.
+                drop(worker);
+                self.killed.fetch_add(1, Ordering::Relaxed);
+                let truncated = logs
+                    .last()
+                    .is_some_and(|l: &LogLine| l.text.starts_with(LOG_TRUNCATED));
+                RunOutput {
+                    outcome: Outcome::Timeout,
+                    logs,
+                    logs_truncated: truncated,
+                    memory_used: 0,
+                    duration: ran.sent.elapsed().min(ran.deadline),
                 }
             }
         }
@@ -213,6 +254,25 @@ impl Worker {
     }
 }
 
+/// How a job's reading ended.
+enum End {
+    /// The worker reported the job's end.
+    Done(Done),
+    /// It wrote something that is not the protocol.
+    Unreadable(String),
+    /// It closed its output (it exited, or was killed).
+    Closed(String),
+    /// The deadline and grace passed first.
+    TimedOut,
+}
+
+/// What a job produced until it ended.
+struct Ran {
+    logs: Vec<LogLine>,
+    sent: Instant,
+    deadline: Duration,
+}
+
 fn finished(done: Done, logs: Vec<LogLine>) -> RunOutput {
     RunOutput {
         outcome: done.outcome,
@@ -220,6 +280,17 @@ fn finished(done: Done, logs: Vec<LogLine>) -> RunOutput {
         logs_truncated: done.logs_truncated,
         memory_used: done.memory_used,
         duration: Duration::from_micros(done.duration_us),
+    }
+}
+
+/// A run stopped from the console: its worker was killed.
+fn stopped(logs: Vec<LogLine>, ran: Duration) -> RunOutput {
+    RunOutput {
+        outcome: Outcome::DeveloperError(STOPPED.into()),
+        logs,
+        logs_truncated: false,
+        memory_used: 0,
+        duration: ran,
     }
 }
 

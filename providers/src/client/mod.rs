@@ -3,6 +3,7 @@
 //! over the one request path of `request` (how its API signs and writes errors); [`Client`]
 //! holds whichever a connection uses and answers the same [`Operations`].
 
+mod follow;
 pub mod huawei;
 pub mod ncp;
 pub mod openwhisk;
@@ -10,6 +11,7 @@ mod request;
 pub mod tencent;
 pub mod transport;
 
+pub use follow::RunStream;
 pub use huawei::{HuaweiAuth, HuaweiClient, HuaweiConfig};
 pub use ncp::{NcpClient, NcpConfig};
 pub use openwhisk::{OpenWhiskClient, OpenWhiskConfig};
@@ -132,6 +134,40 @@ pub trait Operations: Sync {
     ) -> impl Future<Output = Result<InvocationResult, ProviderError>> + Send {
         let _ = request;
         unsupported(self.kind(), Capability::Invoke)
+    }
+
+    /// [`Capability::StreamingInvoke`]: runs an action at once and streams the run: `Started`,
+    /// each `Log` line as printed, `Pending` while quiet, then `Ended` with the activation
+    /// (the stream ends there). `blocking` and `wait_ms` do not apply: the stream lasts the
+    /// run. Dropping the stream stops following; the run goes on.
+    fn invoke_streaming(
+        &self,
+        request: &InvocationRequest,
+    ) -> impl Future<Output = Result<RunStream, ProviderError>> + Send {
+        let _ = request;
+        unsupported(self.kind(), Capability::StreamingInvoke)
+    }
+
+    /// [`Capability::StreamingInvoke`]: follows an activation by id, as
+    /// [`invoke_streaming`](Operations::invoke_streaming) streams: its lines so far, then the
+    /// live ones, then its end; one that has ended streams its record at once.
+    fn follow_activation(
+        &self,
+        activation: &ActivationRef,
+    ) -> impl Future<Output = Result<RunStream, ProviderError>> + Send {
+        let _ = activation;
+        unsupported(self.kind(), Capability::StreamingInvoke)
+    }
+
+    /// [`Capability::StreamingInvoke`]: stops a running activation (its worker is killed; it
+    /// is recorded as stopped, and its followers get the end). One that has already ended is
+    /// left as it was (`Ok`); an unknown one is the provider's 404.
+    fn cancel_activation(
+        &self,
+        activation: &ActivationRef,
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send {
+        let _ = activation;
+        unsupported(self.kind(), Capability::StreamingInvoke)
     }
 
     /// [`Capability::Activations`]: a page of activations, newest first.
@@ -281,6 +317,28 @@ impl Operations for Client {
 
     async fn invoke(&self, request: &InvocationRequest) -> Result<InvocationResult, ProviderError> {
         dispatch!(self, c => c.invoke(request).await)
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        dispatch!(self, c => c.capabilities())
+    }
+
+    async fn invoke_streaming(
+        &self,
+        request: &InvocationRequest,
+    ) -> Result<RunStream, ProviderError> {
+        dispatch!(self, c => c.invoke_streaming(request).await)
+    }
+
+    async fn follow_activation(
+        &self,
+        activation: &ActivationRef,
+    ) -> Result<RunStream, ProviderError> {
+        dispatch!(self, c => c.follow_activation(activation).await)
+    }
+
+    async fn cancel_activation(&self, activation: &ActivationRef) -> Result<(), ProviderError> {
+        dispatch!(self, c => c.cancel_activation(activation).await)
     }
 
     async fn list_activations(

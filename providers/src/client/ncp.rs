@@ -4,9 +4,10 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::Operations;
+use super::follow::{self, LIVE, RunStream};
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport};
+use super::{Operations, capabilities_of};
 use crate::model::*;
 use crate::sign::encoding::quote;
 use crate::sign::{Secret, ncp as signer};
@@ -32,12 +33,24 @@ pub struct NcpConfig {
 pub struct NcpClient {
     transport: Transport,
     config: NcpConfig,
+    /// The endpoint is an fnconsole engine, which also serves the `live` extension.
+    live: bool,
 }
 
 impl NcpClient {
     /// A client over a shared transport.
     pub fn new(transport: Transport, config: NcpConfig) -> Self {
-        Self { transport, config }
+        Self {
+            transport,
+            config,
+            live: false,
+        }
+    }
+
+    /// The same client for an endpoint that is an fnconsole engine: it also streams runs
+    /// live ([`Capability::StreamingInvoke`], the engine's `live` extension).
+    pub fn with_live_extension(self) -> Self {
+        Self { live: true, ..self }
     }
 
     /// A request under the base path, with the platform first among its parameters.
@@ -72,6 +85,42 @@ impl NcpClient {
 impl Operations for NcpClient {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Ncp
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        follow::with_live(capabilities_of(self.kind()), self.live)
+    }
+
+    /// The engine's `POST …/live/…action`: runs at once, streams the run.
+    async fn invoke_streaming(
+        &self,
+        request: &InvocationRequest,
+    ) -> Result<RunStream, ProviderError> {
+        follow::require_live(self.live, "NCP")?;
+        let path = format!("{LIVE}{}", Self::action_path(&request.action));
+        let call = self
+            .request("invoke_streaming", Method::POST, &path)
+            .json(&request.params)?;
+        follow::open(&self.transport, &self.config, call).await
+    }
+
+    /// The engine's `GET …/live/activations/{id}`.
+    async fn follow_activation(
+        &self,
+        activation: &ActivationRef,
+    ) -> Result<RunStream, ProviderError> {
+        follow::require_live(self.live, "NCP")?;
+        let path = format!("{LIVE}/activations/{}", quote(&activation.id));
+        let call = self.request("follow_activation", Method::GET, &path);
+        follow::open(&self.transport, &self.config, call).await
+    }
+
+    /// The engine's `DELETE …/live/activations/{id}`.
+    async fn cancel_activation(&self, activation: &ActivationRef) -> Result<(), ProviderError> {
+        follow::require_live(self.live, "NCP")?;
+        let path = format!("{LIVE}/activations/{}", quote(&activation.id));
+        let call = self.request("cancel_activation", Method::DELETE, &path);
+        self.transport.call(&self.config, call).await.map(|_| ())
     }
 
     async fn probe(&self) -> Result<String, ProviderError> {

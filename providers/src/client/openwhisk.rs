@@ -4,9 +4,10 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::follow::{self, LIVE, RunStream};
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport};
-use super::{Operations, whole_namespace};
+use super::{Operations, capabilities_of, whole_namespace};
 use crate::model::*;
 use crate::sign::encoding::quote;
 use crate::sign::{Secret, openwhisk as signer};
@@ -28,12 +29,24 @@ pub struct OpenWhiskConfig {
 pub struct OpenWhiskClient {
     transport: Transport,
     config: OpenWhiskConfig,
+    /// The endpoint is an fnconsole engine, which also serves the `live` extension.
+    live: bool,
 }
 
 impl OpenWhiskClient {
     /// A client over a shared transport.
     pub fn new(transport: Transport, config: OpenWhiskConfig) -> Self {
-        Self { transport, config }
+        Self {
+            transport,
+            config,
+            live: false,
+        }
+    }
+
+    /// The same client for an endpoint that is an fnconsole engine: it also streams runs
+    /// live ([`Capability::StreamingInvoke`], the engine's `live` extension).
+    pub fn with_live_extension(self) -> Self {
+        Self { live: true, ..self }
     }
 
     /// A request under the namespace's path.
@@ -91,6 +104,42 @@ impl OpenWhiskClient {
 impl Operations for OpenWhiskClient {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Openwhisk
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        follow::with_live(capabilities_of(self.kind()), self.live)
+    }
+
+    /// The engine's `POST …/live/…action`: runs at once, streams the run.
+    async fn invoke_streaming(
+        &self,
+        request: &InvocationRequest,
+    ) -> Result<RunStream, ProviderError> {
+        follow::require_live(self.live, "OpenWhisk")?;
+        let path = format!("{LIVE}{}", Self::action_path(&request.action));
+        let call = self
+            .request("invoke_streaming", Method::POST, &path)
+            .json(&request.params)?;
+        follow::open(&self.transport, &self.config, call).await
+    }
+
+    /// The engine's `GET …/live/activations/{id}`.
+    async fn follow_activation(
+        &self,
+        activation: &ActivationRef,
+    ) -> Result<RunStream, ProviderError> {
+        follow::require_live(self.live, "OpenWhisk")?;
+        let path = format!("{LIVE}/activations/{}", quote(&activation.id));
+        let call = self.request("follow_activation", Method::GET, &path);
+        follow::open(&self.transport, &self.config, call).await
+    }
+
+    /// The engine's `DELETE …/live/activations/{id}`.
+    async fn cancel_activation(&self, activation: &ActivationRef) -> Result<(), ProviderError> {
+        follow::require_live(self.live, "OpenWhisk")?;
+        let path = format!("{LIVE}/activations/{}", quote(&activation.id));
+        let call = self.request("cancel_activation", Method::DELETE, &path);
+        self.transport.call(&self.config, call).await.map(|_| ())
     }
 
     /// A page of the namespace's actions (metadata only), packaged ones included.

@@ -101,6 +101,11 @@ impl Transport {
         self.options
     }
 
+    /// The pooled HTTP client, for a response read as it arrives (`follow`).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// The connection named in traces, if any.
     pub(crate) fn connection(&self) -> Option<&str> {
         self.connection.as_deref()
@@ -191,7 +196,7 @@ impl Transport {
         )
     }
 
-    fn transport_error(&self, endpoint: &str, error: reqwest::Error) -> ProviderError {
+    pub(crate) fn transport_error(&self, endpoint: &str, error: reqwest::Error) -> ProviderError {
         if error.is_timeout() {
             return ProviderError::new(
                 ErrorKind::Timeout,
