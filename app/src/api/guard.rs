@@ -43,6 +43,7 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/delete_package", Role::Editor),
     ("/api/run_action", Role::Editor),
     ("/api/get_run_setup", Role::Viewer),
+    ("/api/stop_run", Role::Editor),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

@@ -20,6 +20,6 @@ pub use actions::{
 };
 pub use connections::{ListConnections, list_connections};
 pub use run::{
-    GetRunSetup, RerunInput, RunAction, RunInput, RunSetup, RunUpdate, WAIT_RANGE, check_timeout,
-    get_run_setup, parse_params, parse_timeout, run_action,
+    GetRunSetup, RerunInput, RunAction, RunInput, RunSetup, RunUpdate, StopRun, WAIT_RANGE,
+    check_timeout, get_run_setup, parse_params, parse_timeout, run_action, stop_run,
 };

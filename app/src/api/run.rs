@@ -182,6 +182,23 @@ fn ndjson_line(update: &RunUpdate) -> String {
     line
 }
 
+/// Stops a running activation where the connection can (the engine's): the run ends, and
+/// whoever follows it receives its end.
+#[server(endpoint = "stop_run")]
+pub async fn stop_run(
+    connection: Option<String>,
+    package: Option<String>,
+    name: String,
+    activation_id: String,
+) -> Result<(), AppError> {
+    use providers::client::Operations;
+    super::guard::guard(<StopRun as leptos::server_fn::ServerFn>::PATH)?;
+    let c = super::backend::connection(connection.as_deref())?;
+    let activation = providers::ActivationRef::of(ActionRef { package, name }, activation_id);
+    tracing::info!(connection = %c.summary.id, activation = %activation.id, "stop run");
+    Ok(super::backend::client(&c)?.cancel_activation(&activation).await?)
+}
+
 /// What the run panel needs first: whether the connection can run actions, whether a run can
 /// be stopped there, the action's limits, and the input of `rerun` (an activation id) if
 /// given.

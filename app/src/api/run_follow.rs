@@ -12,7 +12,7 @@
 
 use futures::channel::mpsc;
 use futures::{SinkExt, Stream, StreamExt};
-use providers::client::{Client, Operations};
+use providers::client::{Client, Operations, RunStream};
 use providers::{
     ActionRef, Activation, ActivationRef, ActivationStatus, Capability, ErrorKind,
     InvocationRequest, InvocationResult, ProviderError, RunEvent,
@@ -124,21 +124,77 @@ async fn drive(
     give_up: Duration,
     tx: &mut Updates,
 ) -> Result<(), Halt> {
+    if client.capabilities().has(Capability::StreamingInvoke) {
+        let events = client.invoke_streaming(request).await?;
+        return relay(events, client, &request.action, give_up, tx).await;
+    }
     match client.invoke(request).await? {
         InvocationResult::Finished(activation) => ended(activation, tx).await,
         InvocationResult::Accepted { id } => {
             send(tx, RunUpdate::Event(RunEvent::Started { activation_id: id.clone() })).await?;
-            let at = ActivationRef::of(request.action.clone(), id.clone());
-            match follow(|| client.get_activation(&at), give_up, tx).await? {
-                Followed::Ended(activation) => ended(activation, tx).await,
-                Followed::GaveUp { waited_ms } => {
-                    let gave_up = RunUpdate::GaveUp {
-                        activation_id: id,
-                        waited_ms,
-                    };
-                    send(tx, gave_up).await
+            follow_by_reading(client, &request.action, id, give_up, tx).await
+        }
+    }
+}
+
+/// Relays a streaming run's events as they come. Should the stream break before the end
+/// (the engine restarted, the network failed), the run goes on: it is followed by reading.
+async fn relay(
+    mut events: RunStream,
+    client: &Client,
+    action: &ActionRef,
+    give_up: Duration,
+    tx: &mut Updates,
+) -> Result<(), Halt> {
+    let mut id = None;
+    let broken = loop {
+        match events.next().await {
+            Some(Ok(event)) => {
+                if let RunEvent::Started { activation_id } = &event {
+                    id = Some(activation_id.clone());
+                }
+                let end = event.is_end();
+                send(tx, RunUpdate::Event(event)).await?;
+                if end {
+                    return Ok(());
                 }
             }
+            Some(Err(e)) => break e,
+            None => {
+                break ProviderError::new(
+                    ErrorKind::BadResponse,
+                    "the engine's stream of the run ended before the run did",
+                );
+            }
+        }
+    };
+    match id {
+        Some(id) => {
+            tracing::warn!(error = %broken, activation = %id, "a run's stream broke; following it by reading");
+            follow_by_reading(client, action, id, give_up, tx).await
+        }
+        None => Err(broken.into()),
+    }
+}
+
+/// Follows activation `id` with `get_activation` until it ends (then sends it with its
+/// lines) or it is time to give up.
+async fn follow_by_reading(
+    client: &Client,
+    action: &ActionRef,
+    id: String,
+    give_up: Duration,
+    tx: &mut Updates,
+) -> Result<(), Halt> {
+    let at = ActivationRef::of(action.clone(), id.clone());
+    match follow(|| client.get_activation(&at), give_up, tx).await? {
+        Followed::Ended(activation) => ended(activation, tx).await,
+        Followed::GaveUp { waited_ms } => {
+            let gave_up = RunUpdate::GaveUp {
+                activation_id: id,
+                waited_ms,
+            };
+            send(tx, gave_up).await
         }
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use providers::{ActionLimits, Activation, LogLine};
 
-use super::run_view::{Phase, RunView, clock, duration};
+use super::run_view::{Phase, RunView, clock, duration, iso};
 
 /// The run's status, log, result and facts.
 #[component]
@@ -45,7 +45,7 @@ fn RunLog(lines: RwSignal<Vec<LogLine>>) -> impl IntoView {
         <ol class="run-log" aria-label="Log" hidden=move || count() == 0>
             <For each=move || lines.get().into_iter().enumerate() key=|(i, _)| *i let:((_, line))>
                 <li class:stderr=line.stream == providers::Stream::Stderr>
-                    <time>{clock(line.ts_ms)}</time>
+                    <time datetime=iso(line.ts_ms)>{clock(line.ts_ms)}</time>
                     {(line.stream == providers::Stream::Stderr)
                         .then(|| view! { <span class="stream">"stderr"</span> })}
                     <span class="text">{line.text}</span>

@@ -39,6 +39,8 @@ pub struct RunView {
     pub activation_id: Option<String>,
     /// Its end, with the result.
     pub ended: Option<Activation>,
+    /// Whether the person asked the provider to stop it.
+    pub stopping: bool,
 }
 
 impl RunView {
@@ -104,6 +106,7 @@ impl RunView {
                 waited_ms: Some(ms),
             } => format!("Running (followed for {})", duration(*ms)),
             Phase::Ended => match &self.ended {
+                Some(a) if self.stopping && !a.status.is_success() => "Stopped".into(),
                 Some(a) if timed_out(a, limit_ms) => "Timed out".into(),
                 Some(a) => ended_status(a.status).into(),
                 None => "Ended".into(),
@@ -160,6 +163,26 @@ pub fn clock(ts_ms: i64) -> String {
     let (h, rest) = (ms_of_day / 3_600_000, ms_of_day % 3_600_000);
     let (m, rest) = (rest / 60_000, rest % 60_000);
     format!("{h:02}:{m:02}:{:02}.{:03}", rest / 1_000, rest % 1_000)
+}
+
+/// `ts_ms` as RFC 3339 UTC to the millisecond, for a `<time datetime>`.
+pub fn iso(ts_ms: i64) -> String {
+    let days = ts_ms.div_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    format!("{year:04}-{month:02}-{day:02}T{}Z", clock(ts_ms))
+}
+
+/// The date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]
@@ -245,11 +268,29 @@ mod tests {
     }
 
     #[test]
+    fn a_run_stopped_on_request_says_so() {
+        let mut run = RunView::sent();
+        run.stopping = true;
+        run.apply(RunUpdate::Event(RunEvent::Ended(ended(
+            ActivationStatus::DeveloperError,
+            300,
+        ))));
+        assert_eq!(run.status(Some(60_000)), "Stopped");
+        // One that succeeded before the stop arrived is shown as it ended.
+        let mut quick = RunView::sent();
+        quick.stopping = true;
+        quick.apply(RunUpdate::Event(RunEvent::Ended(ended(ActivationStatus::Success, 5))));
+        assert_eq!(quick.status(None), "Succeeded");
+    }
+
+    #[test]
     fn durations_and_clock_times_read_plainly() {
         assert_eq!(duration(850), "850 ms");
         assert_eq!(duration(2_449), "2.4 s");
         assert_eq!(duration(185_000), "3 min 5 s");
         assert_eq!(clock(1_704_067_387_250), "00:03:07.250");
         assert_eq!(clock(-1), "23:59:59.999");
+        assert_eq!(iso(1_709_208_000_250), "2024-02-29T12:00:00.250Z");
+        assert_eq!(iso(0), "1970-01-01T00:00:00.000Z");
     }
 }
