@@ -174,6 +174,21 @@ test('stop following: the stream ends, the page stops changing, Run again is off
   await context.close();
 });
 
+test('Stop ends a run on the engine: its end arrives at once, recorded as stopped', async () => {
+  const context = await browser.newContext();
+  const { page, errors } = await openAction(context, 'local-ncp', 'demo/slow-logger');
+  await run(page, '{"steps": 50}');
+  await logLines(page).first().waitFor({ timeout: 10_000 });
+  const asked = Date.now();
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await statusBecomes(page, /^Stopped$/, 5_000);
+  assert.ok(Date.now() - asked < 3_000, 'the 20 s run ended when stopped');
+  assert.match(await result(page).textContent(), /stopped from the console/);
+  assert.ok(await logLines(page).count() < 50);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('?rerun= fills the parameters a recorded activation ran with', async () => {
   const context = await browser.newContext();
   const { page } = await openAction(context, 'local-openwhisk', 'demo/hello');

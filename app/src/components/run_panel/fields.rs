@@ -18,12 +18,30 @@ fn pretty(params: &Map<String, Value>) -> String {
     serde_json::to_string_pretty(params).unwrap_or_else(|_| Value::Object(params.clone()).to_string())
 }
 
+/// A labelled field with its error line under it (`{id}-error`, announced as it changes).
+#[component]
+fn Field(
+    id: &'static str,
+    label: &'static str,
+    error: Memo<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {children()}
+            <p id=format!("{id}-error") class="field-error" role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
 /// "Parameters (JSON)".
 #[component]
 pub fn ParamsField(params: RwSignal<String>, error: Memo<Option<String>>) -> impl IntoView {
     view! {
-        <div class="field">
-            <label for="run-params">"Parameters (JSON)"</label>
+        <Field id="run-params" label="Parameters (JSON)" error>
             <textarea
                 id="run-params"
                 rows="6"
@@ -35,10 +53,7 @@ pub fn ParamsField(params: RwSignal<String>, error: Memo<Option<String>>) -> imp
             >
                 {params.get_untracked()}
             </textarea>
-            <p id="run-params-error" class="field-error" role="alert">
-                {move || error.get()}
-            </p>
-        </div>
+        </Field>
     }
 }
 
@@ -46,8 +61,7 @@ pub fn ParamsField(params: RwSignal<String>, error: Memo<Option<String>>) -> imp
 #[component]
 pub fn TimeoutField(timeout: RwSignal<String>, error: Memo<Option<String>>) -> impl IntoView {
     view! {
-        <div class="field">
-            <label for="run-timeout">"Timeout (ms)"</label>
+        <Field id="run-timeout" label="Timeout (ms)" error>
             <input
                 id="run-timeout"
                 inputmode="numeric"
@@ -60,9 +74,6 @@ pub fn TimeoutField(timeout: RwSignal<String>, error: Memo<Option<String>>) -> i
             <p id="run-timeout-hint" class="hint">
                 "How long the provider waits for the result (0–60,000); past it the console follows the run."
             </p>
-            <p id="run-timeout-error" class="field-error" role="alert">
-                {move || error.get()}
-            </p>
-        </div>
+        </Field>
     }
 }
