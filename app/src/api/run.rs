@@ -164,7 +164,7 @@ pub async fn run_action(run: RunInput) -> Result<ByteStream<AppError>, AppError>
     let c = super::backend::connection(run.connection.as_deref())?;
     let client = super::backend::client(&c)?.clone();
     tracing::info!(connection = %c.summary.id, action = %run.action, "run");
-    let updates = super::run_follow::start(client, run).await;
+    let updates = super::run_follow::start(client, run);
     Ok(ByteStream::new(futures::StreamExt::map(updates, |update| {
         Ok::<_, AppError>(ndjson_line(&update))
     })))

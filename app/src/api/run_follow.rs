@@ -80,8 +80,7 @@ pub(crate) async fn send(tx: &mut Updates, update: RunUpdate) -> Result<(), Halt
 }
 
 /// The run of `input` on `client`, as the updates the browser receives.
-pub(crate) async fn start(client: Client, input: RunInput) -> impl Stream<Item = RunUpdate> {
-    let give_up = give_up_after(&client, &input.action).await;
+pub(crate) fn start(client: Client, input: RunInput) -> impl Stream<Item = RunUpdate> {
     let request = InvocationRequest {
         action: input.action,
         params: input.params,
@@ -90,7 +89,7 @@ pub(crate) async fn start(client: Client, input: RunInput) -> impl Stream<Item =
     };
     let (mut tx, rx) = mpsc::channel(16);
     let work = async move {
-        if let Err(Halt::Failed(error)) = drive(&client, &request, give_up, &mut tx).await {
+        if let Err(Halt::Failed(error)) = drive(&client, &request, &mut tx).await {
             // The last word; if nobody listens any more there is nobody to tell.
             let _ = send(&mut tx, RunUpdate::Failed { error }).await;
         }
@@ -118,21 +117,16 @@ async fn give_up_after(client: &Client, action: &ActionRef) -> Duration {
 }
 
 /// Runs `request` and sends what happens until the run ends.
-async fn drive(
-    client: &Client,
-    request: &InvocationRequest,
-    give_up: Duration,
-    tx: &mut Updates,
-) -> Result<(), Halt> {
+async fn drive(client: &Client, request: &InvocationRequest, tx: &mut Updates) -> Result<(), Halt> {
     if client.capabilities().has(Capability::StreamingInvoke) {
         let events = client.invoke_streaming(request).await?;
-        return relay(events, client, &request.action, give_up, tx).await;
+        return relay(events, client, &request.action, tx).await;
     }
     match client.invoke(request).await? {
         InvocationResult::Finished(activation) => ended(activation, tx).await,
         InvocationResult::Accepted { id } => {
             send(tx, RunUpdate::Event(RunEvent::Started { activation_id: id.clone() })).await?;
-            follow_by_reading(client, &request.action, id, give_up, tx).await
+            follow_by_reading(client, &request.action, id, tx).await
         }
     }
 }
@@ -143,7 +137,6 @@ async fn relay(
     mut events: RunStream,
     client: &Client,
     action: &ActionRef,
-    give_up: Duration,
     tx: &mut Updates,
 ) -> Result<(), Halt> {
     let mut id = None;
@@ -171,7 +164,7 @@ async fn relay(
     match id {
         Some(id) => {
             tracing::warn!(error = %broken, activation = %id, "a run's stream broke; following it by reading");
-            follow_by_reading(client, action, id, give_up, tx).await
+            follow_by_reading(client, action, id, tx).await
         }
         None => Err(broken.into()),
     }
@@ -183,9 +176,10 @@ async fn follow_by_reading(
     client: &Client,
     action: &ActionRef,
     id: String,
-    give_up: Duration,
     tx: &mut Updates,
 ) -> Result<(), Halt> {
+    // Only a run that is followed needs its action's limit: asked here, not before every run.
+    let give_up = give_up_after(client, action).await;
     let at = ActivationRef::of(action.clone(), id.clone());
     match follow(|| client.get_activation(&at), give_up, tx).await? {
         Followed::Ended(activation) => ended(activation, tx).await,

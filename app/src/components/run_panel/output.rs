@@ -40,7 +40,7 @@ pub fn RunOutput(
 fn RunLog(lines: RwSignal<Vec<LogLine>>) -> impl IntoView {
     let count = move || lines.with(Vec::len);
     view! {
-        <h3 class="run-heading">"Log"</h3>
+        <h3 class="run-heading">"Log " <span class="muted">"(times in UTC)"</span></h3>
         <p class="muted" hidden=move || count() != 0>"No log lines yet."</p>
         <ol class="run-log" aria-label="Log" hidden=move || count() == 0>
             <For each=move || lines.get().into_iter().enumerate() key=|(i, _)| *i let:((_, line))>
