@@ -66,6 +66,11 @@ pub async fn serve(
             drop(stream);
             continue;
         };
+        // A streamed run writes one small chunk per event: without this, Nagle's algorithm
+        // holds each behind the previous one's delayed ACK (~40 ms on loopback).
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY could not be set");
+        }
         let service = TowerToHyperService::new(app.clone());
         let connection = http.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
