@@ -191,6 +191,12 @@ test('Stop ends a run on the engine: its end arrives at once, recorded as stoppe
 
 test('?rerun= fills the parameters a recorded activation ran with', async () => {
   const context = await browser.newContext();
+  // An activation that cannot be read leaves the form usable and says why it is empty.
+  const { page: unknown } = await openAction(context, 'local-openwhisk', 'demo/hello', `&rerun=${'0'.repeat(32)}`);
+  assert.match(await unknown.locator('.run-form .note').textContent(), /^Activation 0{32} could not be read: /);
+  assert.equal(await unknown.getByLabel('Parameters (JSON)').inputValue(), '{}');
+  await unknown.close();
+
   const { page } = await openAction(context, 'local-openwhisk', 'demo/hello');
   await run(page, '{"name": "Kim"}');
   await statusBecomes(page, /^Succeeded$/);

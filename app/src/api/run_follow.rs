@@ -317,7 +317,15 @@ pub(crate) async fn setup(
         None
     };
     let rerun = match rerun {
-        Some(id) => Some(recorded_input(client, action, id).await?),
+        // An activation that cannot be read leaves the form usable, saying why it is empty.
+        Some(id) => Some(match recorded_input(client, action, &id).await {
+            Ok(input) => input,
+            Err(e) => RerunInput {
+                note: Some(format!("Activation {id} could not be read: {e}")),
+                activation_id: id,
+                params: None,
+            },
+        }),
         None => None,
     };
     Ok(RunSetup {
@@ -332,10 +340,10 @@ pub(crate) async fn setup(
 async fn recorded_input(
     client: &Client,
     action: &ActionRef,
-    id: String,
+    id: &str,
 ) -> Result<RerunInput, AppError> {
     let activation = client
-        .get_activation(&ActivationRef::of(action.clone(), id.clone()))
+        .get_activation(&ActivationRef::of(action.clone(), id))
         .await?;
     let params = recorded_params(&activation);
     let note = params.is_none().then(|| {
@@ -345,7 +353,7 @@ async fn recorded_input(
         )
     });
     Ok(RerunInput {
-        activation_id: id,
+        activation_id: id.to_string(),
         params,
         note,
     })
