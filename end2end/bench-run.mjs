@@ -19,7 +19,7 @@ const median = (xs) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
-const fmt = (xs) => `median ${median(xs).toFixed(1)} ms, p90 ${percentile(xs, 0.9).toFixed(1)} ms, min ${Math.min(...xs).toFixed(1)} ms`;
+const fmt = (xs) => `median ${median(xs).toFixed(1)} ms, p25 ${percentile(xs, 0.25).toFixed(1)} ms, p75 ${percentile(xs, 0.75).toFixed(1)} ms, p90 ${percentile(xs, 0.9).toFixed(1)} ms, min ${Math.min(...xs).toFixed(1)} ms`;
 
 const server = await startServer();
 const browser = await launchBrowser();
@@ -52,7 +52,14 @@ try {
     await page.getByLabel('Parameters (JSON)').fill(params);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForFunction(() => window.__seen.result, null, { timeout: 15_000 });
-    return page.evaluate(() => window.__seen);
+    return page.evaluate(() => {
+      // Where the time went: the run's request as the browser's resource timing saw it.
+      const runs = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/run_action'));
+      const r = runs[runs.length - 1];
+      const at = (t) => performance.timeOrigin + t;
+      performance.clearResourceTimings();
+      return { ...window.__seen, fetchStart: at(r.fetchStart), responseStart: at(r.responseStart), responseEnd: at(r.responseEnd) };
+    });
   };
 
   await open('demo/slow-logger');
@@ -77,9 +84,14 @@ try {
   await open('demo/hello');
   const consoleTimes = [];
   const engineTimes = [];
+  const parts = { 'click → request sent': [], 'request → first byte': [], 'first byte → last byte': [], 'last byte → result in the DOM': [] };
   for (let i = 0; i < runs; i++) {
     const r = await runOnce('{"name":"bench"}');
     consoleTimes.push(r.result - r.clicked);
+    parts['click → request sent'].push(r.fetchStart - r.clicked);
+    parts['request → first byte'].push(r.responseStart - r.fetchStart);
+    parts['first byte → last byte'].push(r.responseEnd - r.responseStart);
+    parts['last byte → result in the DOM'].push(r.result - r.responseEnd);
     engineTimes.push(await direct());
   }
   console.log(`runs: ${runs} on ${connection}`);
@@ -87,6 +99,7 @@ try {
   console.log(`run → result in the DOM (demo/hello): ${fmt(consoleTimes)}`);
   console.log(`engine's own blocking invoke (demo/hello): ${fmt(engineTimes)}`);
   console.log(`console adds (median − median): ${(median(consoleTimes) - median(engineTimes)).toFixed(1)} ms`);
+  for (const [name, xs] of Object.entries(parts)) console.log(`  ${name}: ${fmt(xs)}`);
 } finally {
   await browser.close();
   await server.stop();
