@@ -92,28 +92,33 @@ pub(crate) async fn cancel(
 
 /// The NDJSON answer for `following`, starting with `started`.
 fn stream(engine: Arc<Engine>, id: String, following: Following) -> Response {
-    let mut queue = VecDeque::from([RunEvent::Started {
-        activation_id: id.clone(),
-    }]);
-    let follower = match following {
-        Following::Live(follower) => Some(follower),
-        Following::Ended(record) => {
-            queue.extend(recorded_lines(&record).into_iter().map(RunEvent::Log));
-            queue.push_back(RunEvent::Ended(activation_of(&record)));
-            None
-        }
-    };
-    let events = Events {
-        engine,
-        id,
-        queue,
-        follower,
-        since: Instant::now(),
-    };
+    let events = Events::new(engine, id, following, PENDING_EVERY);
     let body = futures_util::stream::unfold(events, |mut events| async move {
         let event = events.next().await?;
         Some((Ok::<_, Infallible>(line(&event)), events))
     });
+    ndjson(body)
+}
+
+/// Every activation from now on, as it starts (`pending`) and as it ends, one common-model
+/// `Activation` a line; a blank line every [`PENDING_EVERY`] while nothing happens, so
+/// proxies keep the connection.
+pub(crate) fn feed(engine: &Engine) -> Response {
+    let body = futures_util::stream::unfold(engine.watch_activations(), |mut feed| async move {
+        let bytes = match tokio::time::timeout(PENDING_EVERY, feed.next()).await {
+            Err(_) => Bytes::from_static(b"\n"),
+            Ok(activation) => line(&activation?),
+        };
+        Some((Ok::<_, Infallible>(bytes), feed))
+    });
+    ndjson(body)
+}
+
+/// A streamed NDJSON answer: each chunk goes out as it comes.
+fn ndjson<S>(body: S) -> Response
+where
+    S: futures_util::Stream<Item = Result<Bytes, Infallible>> + Send + 'static,
+{
     let mut response = Body::from_stream(body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(NDJSON));
@@ -123,11 +128,12 @@ fn stream(engine: Arc<Engine>, id: String, following: Following) -> Response {
     response
 }
 
-/// One event as its line.
-fn line(event: &RunEvent) -> Bytes {
+/// One event (or activation) as its line.
+fn line(event: &impl serde::Serialize) -> Bytes {
     let mut bytes = serde_json::to_vec(event)
-        // A RunEvent is strings, numbers and `serde_json::Value`s, whose maps have string
-        // keys: serde_json fails only on other keys or a failing `Serialize`, neither here.
+        // Run events and activations are strings, numbers and `serde_json::Value`s, whose
+        // maps have string keys: serde_json fails only on other keys or a failing
+        // `Serialize`, neither here.
         .expect("a run event always serialises");
     bytes.push(b'\n');
     Bytes::from(bytes)
@@ -140,16 +146,41 @@ struct Events {
     queue: VecDeque<RunEvent>,
     follower: Option<Follower>,
     since: Instant,
+    /// A quiet run gets a `pending` after this long.
+    every: Duration,
 }
 
 impl Events {
+    /// What to write for `following`: `started`, then its lines and end.
+    fn new(engine: Arc<Engine>, id: String, following: Following, every: Duration) -> Self {
+        let mut queue = VecDeque::from([RunEvent::Started {
+            activation_id: id.clone(),
+        }]);
+        let follower = match following {
+            Following::Live(follower) => Some(follower),
+            Following::Ended(record) => {
+                queue.extend(recorded_lines(&record).into_iter().map(RunEvent::Log));
+                queue.push_back(RunEvent::Ended(activation_of(&record)));
+                None
+            }
+        };
+        Self {
+            engine,
+            id,
+            queue,
+            follower,
+            since: Instant::now(),
+            every,
+        }
+    }
+
     /// The next event; `None` after `ended`.
     async fn next(&mut self) -> Option<RunEvent> {
         if let Some(event) = self.queue.pop_front() {
             return Some(event);
         }
         let follower = self.follower.as_mut()?;
-        let event = match tokio::time::timeout(PENDING_EVERY, follower.next()).await {
+        let event = match tokio::time::timeout(self.every, follower.next()).await {
             Err(_) => {
                 let waited_ms = u64::try_from(self.since.elapsed().as_millis()).unwrap_or(u64::MAX);
                 return Some(RunEvent::Pending { waited_ms });
@@ -189,5 +220,58 @@ impl Events {
                 logs: None,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::EngineOptions;
+    use engine::worker::WorkerOptions;
+
+    /// An engine whose worker takes its job and never answers: a run as quiet as can be,
+    /// ended by its deadline.
+    fn silent_engine() -> Arc<Engine> {
+        let mut worker = WorkerOptions::for_program("/bin/sh");
+        worker.program.args = vec!["-c".into(), "read job; exec sleep 30".into()];
+        worker.grace = Duration::from_millis(50);
+        let options = EngineOptions {
+            worker,
+            ..EngineOptions::default()
+        };
+        let engine = Arc::new(Engine::in_memory(options).unwrap());
+        let body = serde_json::json!({"limits": {"timeout": 600, "memory": 128}, "exec": {"kind": "nodejs:20", "code": "function main() {}", "binary": false}});
+        let draft = engine::validate::ncp_draft(None, &body).unwrap();
+        engine.put_action(None, "quiet", draft).unwrap();
+        engine
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_quiet_run_gets_pending_lines_until_it_ends() {
+        let engine = silent_engine();
+        let (id, follower) = engine
+            .invoke_following(None, "quiet", Map::new(), "guest")
+            .unwrap();
+        let every = Duration::from_millis(100);
+        let mut events = Events::new(engine, id.clone(), Following::Live(follower), every);
+        let mut seen = Vec::new();
+        while let Some(event) = events.next().await {
+            seen.push(event);
+        }
+        assert_eq!(seen.first(), Some(&RunEvent::Started { activation_id: id }));
+        let pending: Vec<u64> = seen
+            .iter()
+            .filter_map(|e| match e {
+                RunEvent::Pending { waited_ms } => Some(*waited_ms),
+                _ => None,
+            })
+            .collect();
+        // 0.6 s of silence (and the 50 ms grace) at one every 0.1 s.
+        assert!((3..=7).contains(&pending.len()), "{seen:?}");
+        assert!(pending.windows(2).all(|w| w[0] < w[1]), "{pending:?}");
+        let Some(RunEvent::Ended(activation)) = seen.last() else {
+            panic!("{seen:?}");
+        };
+        assert_eq!(activation.status, ActivationStatus::Timeout);
     }
 }

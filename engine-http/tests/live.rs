@@ -99,6 +99,8 @@ async fn the_live_routes_refuse_missing_and_wrong_credentials_like_their_sibling
         ),
         ("GET", format!("{NCP}/activations/abc"), Sign::Ncp),
         ("DELETE", format!("/ncf{NCP}/activations/abc"), Sign::Ncp),
+        ("GET", format!("{OW}/activations"), Sign::OpenWhisk),
+        ("GET", format!("{NCP}/activations"), Sign::Ncp),
     ];
     for (method, target, sign) in routes {
         let none = call(&url, Sign::None, method, &target, Vec::new()).await;

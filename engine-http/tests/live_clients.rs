@@ -6,8 +6,8 @@ mod support;
 
 use futures_util::StreamExt;
 use providers::client::{
-    Client, NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Operations, RunStream,
-    Transport, TransportOptions,
+    ActivationStream, Client, NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Operations,
+    RunStream, Transport, TransportOptions,
 };
 use providers::sign::Secret;
 use providers::*;
@@ -197,6 +197,48 @@ async fn a_dropped_client_stream_frees_the_engines_follower() {
     }
 }
 
+/// The feed's next activation, within 10 s.
+async fn next(feed: &mut ActivationStream) -> Activation {
+    tokio::time::timeout(Duration::from_secs(10), feed.next())
+        .await
+        .expect("the feed went quiet")
+        .expect("the feed goes on")
+        .expect("a readable activation")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_feed_shows_a_run_started_elsewhere_as_it_starts_and_ends() {
+    let (url, _engine, _workers) = serve_engine().await;
+    for cloud in clients(&url) {
+        let watcher = cloud.clone().with_live_extension();
+        let mut feed = watcher.watch_activations().await.unwrap();
+        // Started by another client, the plain way (a blocking invoke).
+        let request = InvocationRequest {
+            blocking: true,
+            wait_ms: Some(10_000),
+            ..run_of(
+                ActionRef::in_package("demo", "hello"),
+                json!({"name": "Min"}),
+            )
+        };
+        let InvocationResult::Finished(ran) = cloud.invoke(&request).await.unwrap() else {
+            panic!("the trivial action outlived its wait");
+        };
+        let started = next(&mut feed).await;
+        assert_eq!(
+            (started.id.as_str(), started.status),
+            (ran.id.as_str(), ActivationStatus::Pending)
+        );
+        assert_eq!(started.name.as_deref(), Some("demo/hello"));
+        let ended = next(&mut feed).await;
+        assert_eq!(
+            (ended.id.as_str(), ended.status),
+            (ran.id.as_str(), ActivationStatus::Success)
+        );
+        assert_eq!(ended.result, Some(json!({"greeting": "Hello, Min!"})));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_cloud_client_has_no_live_extension_and_sends_nothing() {
     let (url, engine, _workers) = serve_engine().await;
@@ -215,6 +257,10 @@ async fn a_cloud_client_has_no_live_extension_and_sends_nothing() {
             .cancel_activation(&ActivationRef::id("a1"))
             .await
             .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Unsupported);
+        let Err(error) = client.watch_activations().await else {
+            panic!("{}: watched without the extension", client.kind());
+        };
         assert_eq!(error.kind, ErrorKind::Unsupported);
     }
     // Nothing ran.

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::draft::{ActionDraft, Code};
 use crate::error::{EngineError, ErrorCode};
-use crate::follow::{Follower, LiveEvent, Run, Runs};
+use crate::follow::{Feed, Follower, LiveEvent, Run, Runs};
 use crate::runtime::{FormattedLine, LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
 use crate::store::{
@@ -74,6 +74,8 @@ pub struct Engine {
     pub(crate) wake: (Mutex<()>, std::sync::Condvar),
     /// The running activations, for their followers and their stop.
     pub(crate) runs: Runs,
+    /// Every activation as it starts and ends, for whoever watches.
+    pub(crate) feed: Feed,
     /// Admission of invocations.
     slots: Arc<Slots>,
     /// Where action code runs.
@@ -171,6 +173,7 @@ impl Engine {
             options,
             wake: (Mutex::new(()), std::sync::Condvar::new()),
             runs: Runs::default(),
+            feed: Feed::default(),
             slots,
         })
     }
@@ -424,6 +427,8 @@ impl Engine {
         let _entered = span.enter();
         tracing::debug!(kind = action.kind().as_str(), "invocation started");
         let live_run = self.runs.start(id);
+        self.feed
+            .started(id, action, &self.options.namespace, subject);
         let public = slot.caller() == Caller::Web;
         let recorded = params.clone();
         let run = || {
@@ -653,6 +658,8 @@ impl Engine {
                     let _component =
                         tracing::info_span!("component", activation = %component_id, action = %component)
                             .entered();
+                    self.feed
+                        .started(&component_id, &action, &self.options.namespace, subject);
                     let mut record = self.run_one(&component_id, &action, merged, subject, &watch);
                     self.record(&mut record, public)?;
                     record
@@ -735,7 +742,9 @@ impl Engine {
                 ) });
             }
         }
-        self.store().insert_activation(record)
+        self.store().insert_activation(record)?;
+        self.feed.ended(record);
+        Ok(())
     }
 
     /// One activation.

@@ -18,6 +18,6 @@ pub mod worker;
 
 pub use engine::{Engine, EngineOptions, MAX_PUBLIC_PARAMS_BYTES, Package, billed, new_id, now_ms};
 pub use error::{EngineError, ErrorCode};
-pub use follow::{Follower, Following, LiveEvent};
+pub use follow::{ActivationFeed, Follower, Following, LiveEvent};
 pub use scheduler::{Invoked, Queued, Workers};
 pub use store::Durability;

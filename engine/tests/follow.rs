@@ -264,3 +264,72 @@ fn invoking_an_unknown_action_to_follow_fails_before_anything_runs() {
     assert_eq!(error.code, engine::ErrorCode::ActionNotFound);
     assert_eq!((e.followers(), e.followed_runs()), (0, 0));
 }
+
+#[test]
+fn the_feed_announces_every_activation_as_it_starts_and_as_it_ends() {
+    let e = engine();
+    let mut feed = e.watch_activations();
+    let (id, follower) = e
+        .invoke_following(
+            Some("demo"),
+            "hello-loud",
+            params(json!({"name": "Ko"})),
+            "guest",
+        )
+        .unwrap();
+    assert!(follower.iter().last().is_some());
+    let mut seen = Vec::new();
+    for _ in 0..6 {
+        let a = feed.blocking_next().expect("the engine is alive");
+        seen.push((a.name.clone().unwrap_or_default(), a.status));
+        if a.id == id && a.status != ActivationStatus::Pending {
+            assert_eq!(a.result, Some(json!({"greeting": "HELLO, KO!"})));
+        }
+    }
+    use ActivationStatus::{Pending, Success};
+    assert_eq!(
+        seen,
+        [
+            ("demo/hello-loud".to_string(), Pending),
+            ("demo/hello".to_string(), Pending),
+            ("demo/hello".to_string(), Success),
+            ("demo/shout".to_string(), Pending),
+            ("demo/shout".to_string(), Success),
+            ("demo/hello-loud".to_string(), Success),
+        ]
+    );
+}
+
+#[test]
+fn invoke_and_follow_is_admitted_like_any_signed_run() {
+    let e = Arc::new(
+        Engine::in_memory(engine::EngineOptions {
+            max_concurrent: 1,
+            ..common::options()
+        })
+        .unwrap(),
+    );
+    engine::demo::seed_if_empty(&e).unwrap();
+    let (_, first) = e
+        .invoke_following(
+            Some("demo"),
+            "slow-logger",
+            params(json!({"steps": 2})),
+            "guest",
+        )
+        .unwrap();
+    let refused = e
+        .invoke_following(Some("demo"), "hello", Map::new(), "guest")
+        .unwrap_err();
+    assert_eq!(
+        refused.code,
+        engine::ErrorCode::TooManyRequests,
+        "{refused}"
+    );
+    assert!(first.iter().last().is_some());
+    // Its slot is given back at its end.
+    let (_, again) = e
+        .invoke_following(Some("demo"), "hello", Map::new(), "guest")
+        .unwrap();
+    assert!(again.iter().last().is_some());
+}

@@ -148,6 +148,7 @@ async fn call(client: &Client, capability: Capability) -> Vec<Result<(), Provide
                 done(client.invoke_streaming(&request).await),
                 done(client.follow_activation(&activation).await),
                 done(client.cancel_activation(&activation).await),
+                done(client.watch_activations().await),
             ]
         }
         Capability::Activations => {

@@ -79,7 +79,7 @@ pub fn build(
         }
     };
     // The engine's NCP and OpenWhisk dialects also stream runs live.
-    Ok(match c.is_local() {
+    Ok(match c.is_engine() {
         true => client.with_live_extension(),
         false => client,
     })
@@ -392,6 +392,24 @@ mod tests {
             ),
             "{error}"
         );
+    }
+
+    #[test]
+    fn engine_connections_stream_runs_live_and_cloud_ones_do_not() {
+        use providers::{Capability, client::Operations};
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[[connections]]\nid = \"far\"\nprovider = \"ncp\"\nendpoint = \"http://10.0.0.5:3233\"\nengine = true\naccess_key_env = \"A\"\nsecret_key_env = \"S\"\n\n[[connections]]\nid = \"cloud\"\nprovider = \"ncp\"\nendpoint = \"https://x\"\naccess_key_env = \"A\"\nsecret_key_env = \"S\"\n";
+        let config = parse(text, dir.path());
+        let lookup = |_: &str| Some("set".to_string());
+        let streams: Vec<bool> = config
+            .connections
+            .iter()
+            .map(|c| {
+                let client = build(c, &transport(), &lookup, None).unwrap();
+                client.capabilities().has(Capability::StreamingInvoke)
+            })
+            .collect();
+        assert_eq!(streams, [true, false]);
     }
 
     #[tokio::test]

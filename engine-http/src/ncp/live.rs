@@ -1,7 +1,8 @@
 //! The engine's `live` extension on the NCP dialect (an fnconsole engine's own, not NCP's
 //! API), under both bases and NCP's signature like every other route:
 //! `POST live/packages/{package}/actions/{action}` runs and streams,
-//! `GET live/activations/{id}` follows, `DELETE live/activations/{id}` stops. The stream is
+//! `GET live/activations/{id}` follows, `DELETE live/activations/{id}` stops,
+//! `GET live/activations` is the feed of every activation as it starts and ends. The stream is
 //! [`crate::live`]'s.
 
 use axum::Json;
@@ -34,7 +35,8 @@ pub(super) fn routes() -> Router<DialectState> {
             .route(
                 &format!("{base}/live/activations/{{id}}"),
                 route(get(follow).delete(cancel)),
-            );
+            )
+            .route(&format!("{base}/live/activations"), route(get(feed)));
     }
     router
 }
@@ -61,6 +63,10 @@ async fn follow(
     Path(id): Path<String>,
 ) -> Result<Response, NcpError> {
     Ok(live::follow(s.engine, id).await?)
+}
+
+async fn feed(State(s): State<DialectState>) -> Response {
+    live::feed(&s.engine)
 }
 
 /// 200 with `{"content": activation}` as it ended; 202 with its id while it is stopping.

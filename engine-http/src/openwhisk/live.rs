@@ -1,7 +1,8 @@
 //! The engine's `live` extension on the OpenWhisk dialect (an fnconsole engine's own, not
 //! OpenWhisk's API), under the namespace and its basic auth like every other route:
 //! `POST live/actions/{[package/]name}` runs and streams, `GET live/activations/{id}`
-//! follows, `DELETE live/activations/{id}` stops. The stream is [`crate::live`]'s.
+//! follows, `DELETE live/activations/{id}` stops, `GET live/activations` is the feed of
+//! every activation as it starts and ends. The stream is [`crate::live`]'s.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -32,6 +33,7 @@ pub(super) fn routes() -> Router<DialectState> {
             &format!("{live}/activations/{{id}}"),
             route(get(follow).delete(cancel)),
         )
+        .route(&format!("{live}/activations"), route(get(feed)))
 }
 
 /// Where a live request points.
@@ -76,6 +78,11 @@ async fn follow(
 ) -> Result<Response, OwError> {
     let at = at.checked(&s)?;
     Ok(live::follow(s.engine, at.id.unwrap_or_default()).await?)
+}
+
+async fn feed(State(s): State<DialectState>, Path(at): Path<LiveAt>) -> Result<Response, OwError> {
+    at.checked(&s)?;
+    Ok(live::feed(&s.engine))
 }
 
 /// 200 with the activation as it ended; 202 with its id while it is still stopping.

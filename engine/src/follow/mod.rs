@@ -8,13 +8,16 @@
 //! sleeps until something happened (async in the dialects, parked on a thread in tests), never
 //! polls, and a slow one cannot make the run wait or lose a line.
 
+mod feed;
 mod record;
 mod run;
 mod stop;
 
+pub(crate) use feed::Feed;
+pub use feed::{ActivationFeed, FEED_CAPACITY};
 pub use record::{activation_of, recorded_lines};
 pub use run::Follower;
-pub(crate) use run::{Run, Runs};
+pub(crate) use run::{Run, Runs, block_on};
 pub(crate) use stop::StopSwitch;
 
 use providers::ActivationStatus;
@@ -121,6 +124,12 @@ impl Engine {
             return Ok(Following::Live(self.runs.follower(run)));
         }
         self.follow_run(activation_id)
+    }
+
+    /// Every activation from now on, as it starts (status `pending`) and as it ends: the
+    /// live mode of an activations list.
+    pub fn watch_activations(&self) -> ActivationFeed {
+        self.feed.watch()
     }
 
     /// Followers alive now, over every running activation (each HTTP stream holds one).

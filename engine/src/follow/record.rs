@@ -8,10 +8,7 @@ use crate::store::ActivationRecord;
 pub fn activation_of(record: &ActivationRecord) -> providers::Activation {
     providers::Activation {
         id: record.id.clone(),
-        name: Some(match &record.package {
-            Some(package) => format!("{package}/{}", record.action),
-            None => record.action.clone(),
-        }),
+        name: Some(name_of(record.package.as_deref(), &record.action)),
         namespace: Some(record.namespace.clone()),
         subject: Some(record.subject.clone()),
         start_ms: Some(record.start_ms),
@@ -20,6 +17,14 @@ pub fn activation_of(record: &ActivationRecord) -> providers::Activation {
         status: record.status,
         result: Some(record.result.clone()),
         logs: Some(record.logs.clone()),
+    }
+}
+
+/// An activation's action as the common model names it: `package/action`, or `action`.
+pub(crate) fn name_of(package: Option<&str>, action: &str) -> String {
+    match package {
+        Some(package) => format!("{package}/{action}"),
+        None => action.to_string(),
     }
 }
 

@@ -35,7 +35,9 @@ impl Runs {
 
     /// Ends the run of `id`: its followers get `end`, and it leaves the table.
     pub(crate) fn end(&self, id: &str, end: LiveEvent) {
-        if let Some(run) = lock(&self.table).remove(id) {
+        // Out of the table first: its followers are woken without the table locked.
+        let run = lock(&self.table).remove(id);
+        if let Some(run) = run {
             run.end(end);
         }
     }
@@ -160,7 +162,7 @@ impl Follower {
 
 /// Runs a future to its end on this thread, parking between polls (the follower's futures
 /// need no runtime: a watch channel wakes them).
-fn block_on<F: Future>(future: F) -> F::Output {
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
     struct Unpark(std::thread::Thread);
     impl Wake for Unpark {
         fn wake(self: Arc<Self>) {

@@ -5,19 +5,29 @@
 //! a [`RunStream`]. Clouds have no such endpoint: their clients answer `Unsupported`.
 
 use futures_core::Stream;
+use serde::de::DeserializeOwned;
 use std::pin::Pin;
 use std::time::Duration;
 
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport, now_ms};
-use crate::model::{Capabilities, Capability, ErrorKind, ProviderError, RunEvent};
+use crate::model::{
+    ActionRef, Activation, ActivationRef, Capabilities, Capability, ErrorKind, InvocationRequest,
+    ProviderError, RunEvent,
+};
+use crate::sign::encoding::quote;
+use reqwest::Method;
 
 /// What a run streams, event by event, ending after [`RunEvent::Ended`] (or at an error).
 /// Dropping it closes the connection, which frees the engine's follower.
 pub type RunStream = Pin<Box<dyn Stream<Item = Result<RunEvent, ProviderError>> + Send>>;
 
+/// Every activation on the engine from now on, as it starts (status `Pending`) and as it
+/// ends; it lasts until dropped (or an error, which ends it).
+pub type ActivationStream = Pin<Box<dyn Stream<Item = Result<Activation, ProviderError>> + Send>>;
+
 /// Where the extension lives under a dialect's base path (`/api/v2`, `/api/v1/namespaces/_`).
-pub(crate) const LIVE: &str = "/live";
+const LIVE: &str = "/live";
 
 /// The largest event accepted: an `ended` line carries a result and logs of 1 MB each.
 const MAX_EVENT_BYTES: usize = 8 * 1024 * 1024;
@@ -28,25 +38,96 @@ const IDLE_LIMIT: Duration = Duration::from_secs(45);
 
 /// The capabilities of a client of `kind`, with [`Capability::StreamingInvoke`] when its
 /// endpoint is an fnconsole engine.
-pub(crate) fn with_live(mut offered: Capabilities, live: bool) -> Capabilities {
-    if live && !offered.has(Capability::StreamingInvoke) {
-        offered.0.push(Capability::StreamingInvoke);
-    }
-    offered
+/// (in [`Capability::ALL`]'s order, as the console shows them).
+pub(crate) fn with_live(offered: Capabilities, live: bool) -> Capabilities {
+    Capability::ALL
+        .into_iter()
+        .filter(|&c| offered.has(c) || (live && c == Capability::StreamingInvoke))
+        .collect()
 }
 
-/// Refuses the extension on a connection that is not an engine's, before any request.
-pub(crate) fn require_live(live: bool, provider: &str) -> Result<(), ProviderError> {
-    if live {
-        return Ok(());
+/// What the extension needs of a client whose endpoint may be an fnconsole engine (NCP's
+/// and OpenWhisk's): each dialect puts it under its own base, signed its own way.
+pub(crate) trait LiveClient: Sync {
+    /// How its API signs and writes errors.
+    type Api: Api + Sync;
+    /// The provider, for messages.
+    const PROVIDER: &'static str;
+    /// Whether the endpoint is an fnconsole engine.
+    fn is_live(&self) -> bool;
+    /// Its transport.
+    fn transport(&self) -> &Transport;
+    /// Its API.
+    fn api(&self) -> &Self::Api;
+    /// A request to `path` under the dialect's base.
+    fn live_request(&self, operation: &'static str, method: Method, path: &str) -> Request;
+    /// An action's path under the base (`/actions/…`, `/packages/…/actions/…`).
+    fn live_action_path(action: &ActionRef) -> String;
+
+    /// A request to `LIVE` + `path`, refused before anything is sent when the endpoint is not
+    /// an engine's.
+    fn live(
+        &self,
+        operation: &'static str,
+        method: Method,
+        path: &str,
+    ) -> Result<Request, ProviderError> {
+        if !self.is_live() {
+            return Err(ProviderError::new(
+                ErrorKind::Unsupported,
+                format!(
+                    "{} does not offer {} (only an fnconsole engine streams a run live)",
+                    Self::PROVIDER,
+                    Capability::StreamingInvoke.describe()
+                ),
+            ));
+        }
+        Ok(self.live_request(operation, method, &format!("{LIVE}{path}")))
     }
-    Err(ProviderError::new(
-        ErrorKind::Unsupported,
-        format!(
-            "{provider} does not offer {} (only an fnconsole engine streams a run live)",
-            Capability::StreamingInvoke.describe()
-        ),
-    ))
+}
+
+/// `POST …/live/{action}`: runs at once and streams the run.
+pub(crate) async fn invoke_streaming<C: LiveClient>(
+    client: &C,
+    request: &InvocationRequest,
+) -> Result<RunStream, ProviderError> {
+    let path = C::live_action_path(&request.action);
+    let call = client
+        .live("invoke_streaming", Method::POST, &path)?
+        .json(&request.params)?;
+    open(client.transport(), client.api(), call).await
+}
+
+/// `GET …/live/activations/{id}`: follows a run.
+pub(crate) async fn follow_activation<C: LiveClient>(
+    client: &C,
+    activation: &ActivationRef,
+) -> Result<RunStream, ProviderError> {
+    let path = format!("/activations/{}", quote(&activation.id));
+    let call = client.live("follow_activation", Method::GET, &path)?;
+    open(client.transport(), client.api(), call).await
+}
+
+/// `DELETE …/live/activations/{id}`: stops a run.
+pub(crate) async fn cancel_activation<C: LiveClient>(
+    client: &C,
+    activation: &ActivationRef,
+) -> Result<(), ProviderError> {
+    let path = format!("/activations/{}", quote(&activation.id));
+    let call = client.live("cancel_activation", Method::DELETE, &path)?;
+    client
+        .transport()
+        .call(client.api(), call)
+        .await
+        .map(|_| ())
+}
+
+/// `GET …/live/activations`: the activation feed.
+pub(crate) async fn watch_activations<C: LiveClient>(
+    client: &C,
+) -> Result<ActivationStream, ProviderError> {
+    let call = client.live("watch_activations", Method::GET, "/activations")?;
+    open_feed(client.transport(), client.api(), call).await
 }
 
 /// Sends `request` (signed as `api` signs) and answers its events as they arrive. An error
@@ -56,6 +137,40 @@ pub(crate) async fn open<A: Api>(
     api: &A,
     request: Request,
 ) -> Result<RunStream, ProviderError> {
+    let ends = Ends {
+        last: RunEvent::is_end,
+        closed: "closed the stream before the run ended",
+    };
+    Ok(Box::pin(lines(transport, api, request, ends).await?))
+}
+
+/// As [`open`], for the engine's activation feed.
+pub(crate) async fn open_feed<A: Api>(
+    transport: &Transport,
+    api: &A,
+    request: Request,
+) -> Result<ActivationStream, ProviderError> {
+    let ends = Ends {
+        last: |_: &Activation| false,
+        closed: "closed the activation feed",
+    };
+    Ok(Box::pin(lines(transport, api, request, ends).await?))
+}
+
+/// How a stream of `T` ends: after the item `last` says is the last, or when the engine
+/// closes it (an error saying `closed`).
+struct Ends<T> {
+    last: fn(&T) -> bool,
+    closed: &'static str,
+}
+
+/// The NDJSON lines of the answer to `request`, read as `T`s as they arrive.
+async fn lines<A: Api, T: DeserializeOwned + Send + 'static>(
+    transport: &Transport,
+    api: &A,
+    request: Request,
+    ends: Ends<T>,
+) -> Result<impl Stream<Item = Result<T, ProviderError>> + Send + 'static, ProviderError> {
     let endpoint = api.endpoint().to_string();
     let response = send(transport, api, request).await?;
     let reader = Reader {
@@ -63,12 +178,13 @@ pub(crate) async fn open<A: Api>(
         buffer: Vec::new(),
         endpoint,
         transport: transport.clone(),
+        ends,
         done: false,
     };
-    Ok(Box::pin(futures_util::stream::unfold(
+    Ok(futures_util::stream::unfold(
         reader,
-        |mut reader| async move { reader.next_event().await.map(|event| (event, reader)) },
-    )))
+        |mut reader| async move { reader.next_item().await.map(|item| (item, reader)) },
+    ))
 }
 
 /// Signs and sends once (a stream is never retried: an invocation must not run twice).
@@ -145,36 +261,37 @@ async fn read_error(
 }
 
 /// The NDJSON body being read.
-struct Reader {
+struct Reader<T> {
     response: reqwest::Response,
     buffer: Vec<u8>,
     endpoint: String,
     transport: Transport,
+    ends: Ends<T>,
     done: bool,
 }
 
-impl Reader {
-    /// The next event; `None` after the end or after an error (which is answered once).
-    async fn next_event(&mut self) -> Option<Result<RunEvent, ProviderError>> {
+impl<T: DeserializeOwned> Reader<T> {
+    /// The next item; `None` after the last or after an error (which is answered once).
+    async fn next_item(&mut self) -> Option<Result<T, ProviderError>> {
         if self.done {
             return None;
         }
-        let event = self.read().await;
-        self.done = !event.as_ref().is_ok_and(|e| !e.is_end());
-        Some(event)
+        let item = self.read().await;
+        self.done = !item.as_ref().is_ok_and(|i| !(self.ends.last)(i));
+        Some(item)
     }
 
-    async fn read(&mut self) -> Result<RunEvent, ProviderError> {
+    async fn read(&mut self) -> Result<T, ProviderError> {
         loop {
             if let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
                 let line: Vec<u8> = self.buffer.drain(..=end).collect();
                 let line = line.trim_ascii();
+                // A blank line is the feed's keep-alive.
                 if line.is_empty() {
                     continue;
                 }
-                return serde_json::from_slice(line).map_err(|e| {
-                    self.broken(format!("sent a line that is not a run event ({e})"))
-                });
+                return serde_json::from_slice(line)
+                    .map_err(|e| self.broken(format!("sent a line it cannot be read as ({e})")));
             }
             if self.buffer.len() > MAX_EVENT_BYTES {
                 return Err(self.broken(format!(
@@ -195,7 +312,7 @@ impl Reader {
                     ));
                 }
                 Ok(Err(e)) => return Err(self.transport.transport_error(&self.endpoint, e)),
-                Ok(Ok(None)) => return Err(self.broken("closed the stream before the run ended")),
+                Ok(Ok(None)) => return Err(self.broken(self.ends.closed)),
                 Ok(Ok(Some(chunk))) => self.buffer.extend_from_slice(&chunk),
             }
         }

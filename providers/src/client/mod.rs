@@ -11,7 +11,7 @@ mod request;
 pub mod tencent;
 pub mod transport;
 
-pub use follow::RunStream;
+pub use follow::{ActivationStream, RunStream};
 pub use huawei::{HuaweiAuth, HuaweiClient, HuaweiConfig};
 pub use ncp::{NcpClient, NcpConfig};
 pub use openwhisk::{OpenWhiskClient, OpenWhiskConfig};
@@ -167,6 +167,15 @@ pub trait Operations: Sync {
         activation: &ActivationRef,
     ) -> impl Future<Output = Result<(), ProviderError>> + Send {
         let _ = activation;
+        unsupported(self.kind(), Capability::StreamingInvoke)
+    }
+
+    /// [`Capability::StreamingInvoke`]: every activation from now on as it starts (status
+    /// `Pending`) and as it ends, sequences' components included: an activations list's live
+    /// mode. One that falls far behind skips what it missed (it can list them).
+    fn watch_activations(
+        &self,
+    ) -> impl Future<Output = Result<ActivationStream, ProviderError>> + Send {
         unsupported(self.kind(), Capability::StreamingInvoke)
     }
 
@@ -339,6 +348,10 @@ impl Operations for Client {
 
     async fn cancel_activation(&self, activation: &ActivationRef) -> Result<(), ProviderError> {
         dispatch!(self, c => c.cancel_activation(activation).await)
+    }
+
+    async fn watch_activations(&self) -> Result<ActivationStream, ProviderError> {
+        dispatch!(self, c => c.watch_activations().await)
     }
 
     async fn list_activations(

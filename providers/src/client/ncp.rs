@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::follow::{self, LIVE, RunStream};
+use super::follow::{self, ActivationStream, LiveClient, RunStream};
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport};
 use super::{Operations, capabilities_of};
@@ -82,6 +82,31 @@ impl NcpClient {
     }
 }
 
+impl LiveClient for NcpClient {
+    type Api = NcpConfig;
+    const PROVIDER: &'static str = "NCP";
+
+    fn is_live(&self) -> bool {
+        self.live
+    }
+
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    fn api(&self) -> &NcpConfig {
+        &self.config
+    }
+
+    fn live_request(&self, operation: &'static str, method: Method, path: &str) -> Request {
+        self.request(operation, method, path)
+    }
+
+    fn live_action_path(action: &ActionRef) -> String {
+        Self::action_path(action)
+    }
+}
+
 impl Operations for NcpClient {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Ncp
@@ -91,36 +116,27 @@ impl Operations for NcpClient {
         follow::with_live(capabilities_of(self.kind()), self.live)
     }
 
-    /// The engine's `POST …/live/…action`: runs at once, streams the run.
+    /// The engine's `live` extension ([`follow`]): runs at once, streams the run.
     async fn invoke_streaming(
         &self,
         request: &InvocationRequest,
     ) -> Result<RunStream, ProviderError> {
-        follow::require_live(self.live, "NCP")?;
-        let path = format!("{LIVE}{}", Self::action_path(&request.action));
-        let call = self
-            .request("invoke_streaming", Method::POST, &path)
-            .json(&request.params)?;
-        follow::open(&self.transport, &self.config, call).await
+        follow::invoke_streaming(self, request).await
     }
 
-    /// The engine's `GET …/live/activations/{id}`.
     async fn follow_activation(
         &self,
         activation: &ActivationRef,
     ) -> Result<RunStream, ProviderError> {
-        follow::require_live(self.live, "NCP")?;
-        let path = format!("{LIVE}/activations/{}", quote(&activation.id));
-        let call = self.request("follow_activation", Method::GET, &path);
-        follow::open(&self.transport, &self.config, call).await
+        follow::follow_activation(self, activation).await
     }
 
-    /// The engine's `DELETE …/live/activations/{id}`.
+    async fn watch_activations(&self) -> Result<ActivationStream, ProviderError> {
+        follow::watch_activations(self).await
+    }
+
     async fn cancel_activation(&self, activation: &ActivationRef) -> Result<(), ProviderError> {
-        follow::require_live(self.live, "NCP")?;
-        let path = format!("{LIVE}/activations/{}", quote(&activation.id));
-        let call = self.request("cancel_activation", Method::DELETE, &path);
-        self.transport.call(&self.config, call).await.map(|_| ())
+        follow::cancel_activation(self, activation).await
     }
 
     async fn probe(&self) -> Result<String, ProviderError> {

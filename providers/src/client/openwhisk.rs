@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::follow::{self, LIVE, RunStream};
+use super::follow::{self, ActivationStream, LiveClient, RunStream};
 use super::request::{Api, Request};
 use super::transport::{RawResponse, Transport};
 use super::{Operations, capabilities_of, whole_namespace};
@@ -101,6 +101,31 @@ impl OpenWhiskClient {
     }
 }
 
+impl LiveClient for OpenWhiskClient {
+    type Api = OpenWhiskConfig;
+    const PROVIDER: &'static str = "OpenWhisk";
+
+    fn is_live(&self) -> bool {
+        self.live
+    }
+
+    fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    fn api(&self) -> &OpenWhiskConfig {
+        &self.config
+    }
+
+    fn live_request(&self, operation: &'static str, method: Method, path: &str) -> Request {
+        self.request(operation, method, path)
+    }
+
+    fn live_action_path(action: &ActionRef) -> String {
+        Self::action_path(action)
+    }
+}
+
 impl Operations for OpenWhiskClient {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Openwhisk
@@ -110,36 +135,27 @@ impl Operations for OpenWhiskClient {
         follow::with_live(capabilities_of(self.kind()), self.live)
     }
 
-    /// The engine's `POST …/live/…action`: runs at once, streams the run.
+    /// The engine's `live` extension ([`follow`]): runs at once, streams the run.
     async fn invoke_streaming(
         &self,
         request: &InvocationRequest,
     ) -> Result<RunStream, ProviderError> {
-        follow::require_live(self.live, "OpenWhisk")?;
-        let path = format!("{LIVE}{}", Self::action_path(&request.action));
-        let call = self
-            .request("invoke_streaming", Method::POST, &path)
-            .json(&request.params)?;
-        follow::open(&self.transport, &self.config, call).await
+        follow::invoke_streaming(self, request).await
     }
 
-    /// The engine's `GET …/live/activations/{id}`.
     async fn follow_activation(
         &self,
         activation: &ActivationRef,
     ) -> Result<RunStream, ProviderError> {
-        follow::require_live(self.live, "OpenWhisk")?;
-        let path = format!("{LIVE}/activations/{}", quote(&activation.id));
-        let call = self.request("follow_activation", Method::GET, &path);
-        follow::open(&self.transport, &self.config, call).await
+        follow::follow_activation(self, activation).await
     }
 
-    /// The engine's `DELETE …/live/activations/{id}`.
+    async fn watch_activations(&self) -> Result<ActivationStream, ProviderError> {
+        follow::watch_activations(self).await
+    }
+
     async fn cancel_activation(&self, activation: &ActivationRef) -> Result<(), ProviderError> {
-        follow::require_live(self.live, "OpenWhisk")?;
-        let path = format!("{LIVE}/activations/{}", quote(&activation.id));
-        let call = self.request("cancel_activation", Method::DELETE, &path);
-        self.transport.call(&self.config, call).await.map(|_| ())
+        follow::cancel_activation(self, activation).await
     }
 
     /// A page of the namespace's actions (metadata only), packaged ones included.

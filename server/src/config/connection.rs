@@ -41,6 +41,10 @@ pub struct NcpConnection {
     /// `FNCONSOLE_ENGINE_LISTEN`.
     #[serde(default)]
     pub local: bool,
+    /// The endpoint is an fnconsole engine (`fnconsole engine` on another host): it also
+    /// streams runs live through its `live` extension. A local connection is one already.
+    #[serde(default)]
+    pub engine: bool,
     /// `classic` or `vpc`.
     #[serde(default)]
     pub platform: Option<String>,
@@ -74,6 +78,10 @@ pub struct OpenWhiskConnection {
     /// The endpoint is the embedded engine.
     #[serde(default)]
     pub local: bool,
+    /// The endpoint is an fnconsole engine (`fnconsole engine` on another host): it also
+    /// streams runs live through its `live` extension. A local connection is one already.
+    #[serde(default)]
+    pub engine: bool,
     /// Namespace (`_`, the default: the caller's own).
     #[serde(default = "OpenWhiskConnection::default_namespace")]
     pub namespace: String,
@@ -280,6 +288,18 @@ impl ConnectionConfig {
     /// file says is local (`local = true`).
     pub fn is_local(&self) -> bool {
         self.common().local
+    }
+
+    /// Whether the endpoint is an fnconsole engine, so runs on it stream live: a local
+    /// connection, or an NCP or OpenWhisk one that says `engine = true` (the other dialects
+    /// have no `live` extension).
+    pub fn is_engine(&self) -> bool {
+        match self {
+            Self::Ncp(c) => c.local || c.engine,
+            Self::OpenWhisk(c) => c.local || c.engine,
+            Self::Huawei(_) | Self::Tencent(_) => false,
+            Self::Engine(c) => matches!(c.provider, ProviderKind::Ncp | ProviderKind::Openwhisk),
+        }
     }
 
     /// Which API the endpoint speaks.

@@ -363,7 +363,7 @@ fn an_unknown_connection_key_names_the_connection_and_its_providers_fields() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "error in fnconsole.toml at line 4, column 1: connection \"ow\" (openwhisk): unknown field `platform`, expected one of `id`, `name`, `endpoint`, `local`, `namespace`, `auth_env`"
+        "error in fnconsole.toml at line 4, column 1: connection \"ow\" (openwhisk): unknown field `platform`, expected one of `id`, `name`, `endpoint`, `local`, `engine`, `namespace`, `auth_env`"
     );
     // A value of the wrong type is named with its entry too.
     let err = parse("[[connections]]\nid = \"n\"\nprovider = \"ncp\"\nendpoint = \"https://x\"\naccess_key_env = 5\nsecret_key_env = \"S\"\n").unwrap_err();
@@ -486,4 +486,51 @@ auth_env = "A"
     // With the engine off nothing is shown as local.
     let off = parse(&format!("[engine]\nenabled = false\n{text}")).unwrap();
     assert!(off.connection_summaries().iter().all(|s| !s.local));
+}
+
+#[test]
+fn an_engine_connection_is_local_or_says_engine_and_only_ncp_and_openwhisk_stream() {
+    let text = r#"
+[[connections]]
+id = "remote-engine"
+provider = "openwhisk"
+endpoint = "http://10.0.0.5:3233"
+engine = true
+auth_env = "A"
+
+[[connections]]
+id = "cloud"
+provider = "ncp"
+endpoint = "https://cloudfunctions.apigw.ntruss.com"
+access_key_env = "A"
+secret_key_env = "S"
+"#;
+    let config = parse(text).unwrap();
+    let engine: Vec<_> = config.connections.iter().map(|c| c.is_engine()).collect();
+    assert_eq!(engine, [true, false]);
+    // The defaults: the embedded engine's dialects; FunctionGraph's and SCF's have no
+    // `live` extension.
+    let defaults = parse("").unwrap();
+    let engine: Vec<_> = defaults
+        .connections
+        .iter()
+        .map(|c| (c.id().to_string(), c.is_engine()))
+        .collect();
+    assert_eq!(
+        engine,
+        [
+            ("local-ncp".to_string(), true),
+            ("local-openwhisk".to_string(), true),
+            ("local-huawei".to_string(), false),
+            ("local-tencent".to_string(), false),
+        ]
+    );
+    let refused = parse(
+        "[[connections]]\nid = \"h\"\nprovider = \"huawei\"\nendpoint = \"https://x\"\nproject_id = \"p\"\ntoken_env = \"T\"\nengine = true\n",
+    )
+    .unwrap_err();
+    assert!(
+        refused.to_string().contains("unknown field `engine`"),
+        "{refused}"
+    );
 }
