@@ -126,6 +126,20 @@ test('bad JSON is refused on the field; Ctrl+Enter runs; a failing run says how 
   await context.close();
 });
 
+test('FunctionGraph and SCF connections run too (synchronous invocations)', async () => {
+  const context = await browser.newContext();
+  for (const connection of ['local-huawei', 'local-tencent']) {
+    const { page, errors } = await openAction(context, connection, 'demo/hello');
+    await run(page, '{"name": "Kim"}');
+    await statusBecomes(page, /^Succeeded$/);
+    assert.deepEqual(JSON.parse(await result(page).textContent()), { greeting: 'Hello, Kim!' }, connection);
+    assert.match((await logLines(page).allTextContents()).join('\n'), /greeting Kim from the fnconsole demo/, connection);
+    assert.deepEqual(errors, [], connection);
+    await page.close();
+  }
+  await context.close();
+});
+
 /** The engine's OpenWhisk key, from the keys file it wrote on first start. */
 function engineAuth() {
   const keys = readFileSync(join(server.dataDir, 'data', 'engine-keys.toml'), 'utf8');
