@@ -126,39 +126,43 @@ test('bad JSON is refused on the field; Ctrl+Enter runs; a failing run says how 
   await context.close();
 });
 
-test('FunctionGraph and SCF connections run too (synchronous invocations)', async () => {
-  const context = await browser.newContext();
-  for (const connection of ['local-huawei', 'local-tencent']) {
-    const { page, errors } = await openAction(context, connection, 'demo/hello');
-    await run(page, '{"name": "Kim"}');
-    await statusBecomes(page, /^Succeeded$/);
-    assert.deepEqual(JSON.parse(await result(page).textContent()), { greeting: 'Hello, Kim!' }, connection);
-    assert.match((await logLines(page).allTextContents()).join('\n'), /greeting Kim from the fnconsole demo/, connection);
-    assert.deepEqual(errors, [], connection);
-    await page.close();
-  }
-  await context.close();
-});
-
 /** The engine's OpenWhisk key, from the keys file it wrote on first start. */
 function engineAuth() {
   const keys = readFileSync(join(server.dataDir, 'data', 'engine-keys.toml'), 'utf8');
   return keys.match(/^openwhisk_auth\s*=\s*"([^"]+)"/m)[1];
 }
 
-test('an endless loop ends at its time limit, shown as a timeout', async () => {
-  const put = await fetch(`${server.engineUrl}/api/v1/namespaces/_/actions/demo/loop?overwrite=true`, {
+/** Puts an action on the engine through its OpenWhisk dialect. */
+async function putAction(path, code, limits = { timeout: 60_000, memory: 128 }) {
+  const put = await fetch(`${server.engineUrl}/api/v1/namespaces/_/actions/${path}?overwrite=true`, {
     method: 'PUT',
     headers: {
       authorization: `Basic ${Buffer.from(engineAuth()).toString('base64')}`,
       'content-type': 'application/json',
     },
-    body: JSON.stringify({
-      exec: { kind: 'nodejs:20', code: 'function main() { console.log("looping"); while (true) {} }' },
-      limits: { timeout: 1000, memory: 128 },
-    }),
+    body: JSON.stringify({ exec: { kind: 'nodejs:20', code }, limits }),
   });
   assert.equal(put.status, 200, await put.text());
+}
+
+test('FunctionGraph and SCF connections run too (synchronous invocations)', async () => {
+  // The local SCF connection's namespace is the engine's top level.
+  await putAction('greet', 'function main(p) { console.log(`greeting ${p.name}`); return { greeting: `Hello, ${p.name}!` }; }');
+  const context = await browser.newContext();
+  for (const [connection, action] of [['local-huawei', 'demo/hello'], ['local-tencent', 'greet']]) {
+    const { page, errors } = await openAction(context, connection, action);
+    await run(page, '{"name": "Kim"}');
+    await statusBecomes(page, /^Succeeded$/);
+    assert.deepEqual(JSON.parse(await result(page).textContent()), { greeting: 'Hello, Kim!' }, connection);
+    assert.match((await logLines(page).allTextContents()).join('\n'), /greeting Kim/, connection);
+    assert.deepEqual(errors, [], connection);
+    await page.close();
+  }
+  await context.close();
+});
+
+test('an endless loop ends at its time limit, shown as a timeout', async () => {
+  await putAction('demo/loop', 'function main() { console.log("looping"); while (true) {} }', { timeout: 1000, memory: 128 });
   const context = await browser.newContext();
   const { page, errors } = await openAction(context, 'local-openwhisk', 'demo/loop');
   const started = Date.now();
