@@ -41,6 +41,9 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/create_action", Role::Editor),
     ("/api/delete_action", Role::Editor),
     ("/api/delete_package", Role::Editor),
+    ("/api/run_action", Role::Editor),
+    ("/api/get_run_setup", Role::Viewer),
+    ("/api/stop_run", Role::Editor),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

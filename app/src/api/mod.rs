@@ -6,6 +6,11 @@ mod actions;
 mod backend;
 mod connections;
 pub mod guard;
+mod run;
+#[cfg(feature = "ssr")]
+mod run_follow;
+#[cfg(feature = "ssr")]
+mod run_lines;
 
 pub use actions::{
     ActionListing, CreateAction, DEFAULT_TIMEOUT_MS, DeleteAction, DeletePackage, GetAction, KINDS,
@@ -14,3 +19,7 @@ pub use actions::{
     list_packages, save_package, validate_name, validate_new_action,
 };
 pub use connections::{ListConnections, list_connections};
+pub use run::{
+    GetRunSetup, RerunInput, RunAction, RunInput, RunSetup, RunUpdate, StopRun, WAIT_RANGE,
+    check_timeout, get_run_setup, parse_params, parse_timeout, run_action, stop_run,
+};

@@ -1,0 +1,79 @@
+//! The run's two fields, each checked as it is typed with its error under it.
+
+use leptos::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::api::RunSetup;
+
+/// The parameters' starting text: the recorded input of `?rerun=`, else `{}`.
+pub fn first_params(setup: &RunSetup) -> String {
+    let params = setup.rerun.as_ref().and_then(|r| r.params.clone());
+    pretty(&params.unwrap_or_default())
+}
+
+fn pretty(params: &Map<String, Value>) -> String {
+    if params.is_empty() {
+        return "{}".into();
+    }
+    serde_json::to_string_pretty(params).unwrap_or_else(|_| Value::Object(params.clone()).to_string())
+}
+
+/// A labelled field with its error line under it (`{id}-error`, announced as it changes).
+#[component]
+fn Field(
+    id: &'static str,
+    label: &'static str,
+    error: Memo<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {children()}
+            <p id=format!("{id}-error") class="field-error" role="alert">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// "Parameters (JSON)".
+#[component]
+pub fn ParamsField(params: RwSignal<String>, error: Memo<Option<String>>) -> impl IntoView {
+    view! {
+        <Field id="run-params" label="Parameters (JSON)" error>
+            <textarea
+                id="run-params"
+                rows="6"
+                spellcheck="false"
+                aria-describedby="run-params-error run-keys"
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                prop:value=move || params.get()
+                on:input=move |ev| params.set(event_target_value(&ev))
+            >
+                {params.get_untracked()}
+            </textarea>
+        </Field>
+    }
+}
+
+/// "Timeout (ms)": the provider's blocking wait.
+#[component]
+pub fn TimeoutField(timeout: RwSignal<String>, error: Memo<Option<String>>) -> impl IntoView {
+    view! {
+        <Field id="run-timeout" label="Timeout (ms)" error>
+            <input
+                id="run-timeout"
+                inputmode="numeric"
+                placeholder="provider default"
+                aria-describedby="run-timeout-hint run-timeout-error"
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                prop:value=move || timeout.get()
+                on:input=move |ev| timeout.set(event_target_value(&ev))
+            />
+            <p id="run-timeout-hint" class="hint">
+                "How long the provider waits for the result (0–60,000); past it the console follows the run."
+            </p>
+        </Field>
+    }
+}

@@ -1,0 +1,134 @@
+//! Reading a run's stream in the browser: bytes as they come, cut into NDJSON lines (a chunk
+//! may end mid-line, or mid-character), each line a [`RunUpdate`] for the panel.
+
+use futures::StreamExt;
+use futures::future::{AbortHandle, abortable};
+use leptos::prelude::*;
+use providers::LogLine;
+use std::sync::{Arc, Mutex};
+
+use super::run_view::RunView;
+use crate::api::{RunInput, RunUpdate, run_action};
+use crate::errors::AppError;
+
+/// Cuts bytes into complete lines, keeping an unfinished one for the next chunk.
+#[derive(Debug, Default)]
+pub struct Lines {
+    pending: Vec<u8>,
+}
+
+impl Lines {
+    /// The complete lines `chunk` finishes, in order, without their newline.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<String> {
+        self.pending.extend_from_slice(chunk);
+        let Some(last) = self.pending.iter().rposition(|&b| b == b'\n') else {
+            return Vec::new();
+        };
+        let rest = self.pending.split_off(last + 1);
+        let done = std::mem::replace(&mut self.pending, rest);
+        done.split(|&b| b == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(|line| String::from_utf8_lossy(line).into_owned())
+            .collect()
+    }
+}
+
+/// One line of the stream as an update; a line that is not one fails the run with what it
+/// was (a server and a browser of different versions, say).
+pub fn parse_update(line: &str) -> RunUpdate {
+    serde_json::from_str(line).unwrap_or_else(|e| RunUpdate::Failed {
+        error: AppError::Transport(format!("the run's stream sent a line that is not an update ({e})")),
+    })
+}
+
+/// Where a run's state goes: the view and the log lines, apart, so a line only appends.
+#[derive(Clone, Copy)]
+pub struct RunSignals {
+    /// The run.
+    pub view: RwSignal<RunView>,
+    /// Its log lines so far.
+    pub lines: RwSignal<Vec<LogLine>>,
+}
+
+impl RunSignals {
+    fn apply(&self, update: RunUpdate) {
+        if let Some(Some(line)) = self.view.try_update(|v| v.apply(update)) {
+            self.lines.try_update(|lines| lines.push(line));
+        }
+    }
+}
+
+/// The run being read, so it can be stopped; stopping drops the stream, which cancels the
+/// browser's request, which ends the server's following.
+#[derive(Clone, Default)]
+pub struct Following(Arc<Mutex<Option<AbortHandle>>>);
+
+impl Following {
+    /// Stops reading the current run, if any; answers whether one was read.
+    pub fn stop(&self) -> bool {
+        let handle = self.0.lock().ok().and_then(|mut h| h.take());
+        handle.map(|h| h.abort()).is_some()
+    }
+
+    /// Starts `input` and reads its stream into `signals`.
+    pub fn start(&self, input: RunInput, signals: RunSignals) {
+        self.stop();
+        signals.view.set(RunView::sent());
+        signals.lines.set(Vec::new());
+        let (read, handle) = abortable(read(input, signals));
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(handle);
+        }
+        leptos::task::spawn_local(async move {
+            let _ = read.await;
+        });
+    }
+}
+
+/// Runs `input` and applies each update of its stream as it arrives.
+async fn read(input: RunInput, signals: RunSignals) {
+    let stream = match run_action(input).await {
+        Ok(stream) => stream,
+        Err(error) => return signals.apply(RunUpdate::Failed { error }),
+    };
+    let mut stream = stream.into_inner();
+    let mut lines = Lines::default();
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(bytes) => {
+                for line in lines.push(&bytes) {
+                    signals.apply(parse_update(&line));
+                }
+            }
+            Err(error) => return signals.apply(RunUpdate::Failed { error }),
+        }
+    }
+    signals.view.try_update(RunView::closed);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_whole_however_the_chunks_fall() {
+        let mut lines = Lines::default();
+        assert!(lines.push(b"{\"a\":").is_empty());
+        assert_eq!(lines.push(b"1}\n{\"b\""), ["{\"a\":1}"]);
+        assert_eq!(lines.push(b":2}\n\n{\"c\":3}\n"), ["{\"b\":2}", "{\"c\":3}"]);
+        // A character cut in two by a chunk boundary arrives whole.
+        let text = "{\"t\":\"가\"}\n".as_bytes();
+        assert!(lines.push(&text[..7]).is_empty());
+        assert_eq!(lines.push(&text[7..]), ["{\"t\":\"가\"}"]);
+    }
+
+    #[test]
+    fn a_line_that_is_not_an_update_fails_the_run_plainly() {
+        let RunUpdate::Failed { error } = parse_update("<html>") else {
+            panic!("not an update")
+        };
+        assert!(error.to_string().contains("not an update"), "{error}");
+        let started = parse_update(r#"{"event":"started","activation_id":"a1"}"#);
+        assert!(matches!(started, RunUpdate::Event(providers::RunEvent::Started { .. })));
+    }
+}
