@@ -257,7 +257,7 @@ impl Engine {
                 ));
             }
         }
-        validate::draft(&draft, |c| {
+        validate::draft(package, name, &draft, |c| {
             store
                 .action(c.package.as_deref(), &c.name)
                 .ok()
