@@ -5,7 +5,7 @@ mod actions;
 mod activations;
 mod queue;
 
-pub use actions::StoredAction;
+pub use actions::{Expect, StoredAction};
 pub use activations::{ActivationFilter, ActivationOrder, ActivationRecord};
 
 pub use queue::{AsyncFilter, AsyncRecord};
@@ -71,6 +71,11 @@ CREATE TABLE async_invocations (
 );
 CREATE INDEX async_by_status ON async_invocations (status, enqueued_ms);
 CREATE INDEX async_by_action ON async_invocations (package, action, enqueued_ms DESC);
+"#,
+    // Each write of an action counts up its revision, so a conditional write can tell
+    // whether the action changed since it was read (the editor's conflict check).
+    r#"
+ALTER TABLE actions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
 "#,
 ];
 
