@@ -349,8 +349,8 @@ mod tests {
     #[test]
     fn a_corrupt_action_or_package_is_an_error_naming_it() {
         let store = store_with(
-            "INSERT INTO actions VALUES ('demo', 'hello', 'cron', '{}', 0);
-             INSERT INTO actions VALUES ('demo', 'bad', 'basic', 'x', 0);
+            "INSERT INTO actions (package, name, kind, body, updated_ms) VALUES ('demo', 'hello', 'cron', '{}', 0);
+             INSERT INTO actions (package, name, kind, body, updated_ms) VALUES ('demo', 'bad', 'basic', 'x', 0);
              INSERT INTO packages VALUES ('demo', NULL, '[oops', 0);",
         );
         assert_eq!(
