@@ -5,7 +5,11 @@ mod actions;
 #[cfg(feature = "ssr")]
 mod backend;
 mod connections;
+mod editor;
+#[cfg(feature = "ssr")]
+mod editor_asset;
 pub mod guard;
+pub mod status;
 
 pub use actions::{
     ActionListing, CreateAction, DEFAULT_TIMEOUT_MS, DeleteAction, DeletePackage, GetAction, KINDS,
@@ -14,3 +18,4 @@ pub use actions::{
     list_packages, save_package, validate_name, validate_new_action,
 };
 pub use connections::{ListConnections, list_connections};
+pub use editor::{EditableAction, LoadAction, SaveAction, SaveOutcome, load_action, refused_field, save_action};
