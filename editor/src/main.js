@@ -27,7 +27,8 @@ const language = (name) =>
 
 async function mount(textarea) {
   const host = document.getElementById(textarea.dataset.codeEditor);
-  if (!host || host.dataset.editorReady) return;
+  if (!host || host.dataset.editorMounting) return;
+  host.dataset.editorMounting = 'true';
   const readOnly = textarea.readOnly;
   const grammar = await language(textarea.dataset.language);
   const label = textarea.getAttribute('aria-label') || 'Code';
@@ -69,8 +70,7 @@ async function mount(textarea) {
 // Marks a change the page made itself, so it is not echoed back as typing.
 const fromPage = Annotation.define();
 
+// Called by the page (after hydration, so the page's DOM is its own first).
 export function mountAll() {
   return Promise.all([...document.querySelectorAll('textarea[data-code-editor]')].map(mount));
 }
-
-mountAll();
