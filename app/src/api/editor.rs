@@ -133,8 +133,41 @@ mod server {
         action: &ActionRef,
     ) -> Result<EditableAction, AppError> {
         let c = connection(id)?;
-        let spec = client(&c)?.get_action(action).await?;
+        let client = client(&c)?;
+        let spec = if client.capabilities().has(Capability::ActionsRead) {
+            client.get_action(action).await?
+        } else {
+            listed(&c, action).await?
+        };
         Ok(editable(&c, spec))
+    }
+
+    /// What the list says of `action`, where a provider cannot read one in full
+    /// (FunctionGraph, SCF): its runtime and description, no code.
+    async fn listed(c: &ConnectionClient, action: &ActionRef) -> Result<ActionSpec, AppError> {
+        let (_, actions) = crate::api::backend::listing(c).await?;
+        let found = actions.into_iter().find(|a| &a.action == action).ok_or_else(|| {
+            AppError::Provider(providers::ProviderError::new(
+                providers::ErrorKind::NotFound,
+                format!("{} lists no function {action}", c.summary.provider),
+            ))
+        })?;
+        Ok(ActionSpec {
+            action: found.action,
+            kind: found.kind.unwrap_or_default(),
+            description: found.description,
+            parameters: Default::default(),
+            limits: None,
+            exec: providers::ActionExec {
+                kind: found.runtime.unwrap_or_default(),
+                code: None,
+                binary: false,
+                main: None,
+                image_uri: None,
+                components: Vec::new(),
+            },
+            extra: Default::default(),
+        })
     }
 
     pub(super) async fn save(

@@ -26,8 +26,10 @@ fn value_of(state: EditorState, get: fn(&Form) -> &String) -> impl Fn() -> Strin
 /// The configuration, editable unless `read_only`.
 #[component]
 pub fn ConfigFields(state: EditorState, read_only: bool) -> impl IntoView {
-    let kind = state.base.with_untracked(|b| b.spec.kind);
-    let code_fields = (!kind.is_sequence()).then(|| view! { <CodeFields state read_only /> });
+    let (kind, has_limits) = state.base.with_untracked(|b| (b.spec.kind, b.spec.limits.is_some()));
+    // A provider that lists no limits (FunctionGraph, SCF here) shows none rather than blanks.
+    let code_fields = (!kind.is_sequence() && (has_limits || !read_only))
+        .then(|| view! { <CodeFields state read_only /> });
     let web = is_web(kind).then(|| view! { <WebOptions state read_only /> });
     view! {
         <section class="editor-config" aria-labelledby="config-title">

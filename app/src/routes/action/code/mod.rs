@@ -69,8 +69,11 @@ fn Editor(action: EditableAction) -> impl IntoView {
     Effect::new(move |_| leave::guard_leaving(state.dirty));
     // Only a change between text and file re-renders the code part (never a keystroke).
     let is_binary = Memo::new(move |_| state.form.with(|f| f.binary));
+    let no_code = locked && state.base.with_untracked(|b| b.spec.exec.code.is_none());
     let code = move || {
-        if kind.is_sequence() {
+        if no_code && !kind.is_sequence() {
+            view! { <p class="note">"The code cannot be read on this connection: the console shows what its list of functions says."</p> }.into_any()
+        } else if kind.is_sequence() {
             view! { <sequence::SequenceBuilder state read_only=locked /> }.into_any()
         } else if is_binary.get() {
             view! { <BinaryCode state /> }.into_any()
@@ -79,7 +82,9 @@ fn Editor(action: EditableAction) -> impl IntoView {
         }
     };
     view! {
-        {editor_src.map(|src| view! { <leptos_meta::Link rel="modulepreload" href=src /> })}
+        // Starts fetching the editor's chunk while the page's own code still loads
+        // (`modulepreload` may sit in the body).
+        {editor_src.map(|src| view! { <link rel="modulepreload" href=src /> })}
         <div class="editor" aria-label="Action editor" role="group">
             <div class="editor-bar">
                 <span class="muted">"Runtime: " <strong>{runtime}</strong></span>

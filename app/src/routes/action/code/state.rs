@@ -40,10 +40,15 @@ pub struct EditorState {
 impl EditorState {
     /// The state of a freshly loaded `action`.
     pub fn new(action: EditableAction) -> Self {
+        // Nothing is checked where nothing can be saved.
+        let checked = action.read_only.is_none();
         let form = RwSignal::new(Form::of(&action.spec));
         let version = RwSignal::new(action.version.clone());
         let base = RwSignal::new(action);
         let problems = Memo::new(move |_| {
+            if !checked {
+                return Vec::new();
+            }
             base.with(|b| form.with(|f| f.apply(&b.spec).err().unwrap_or_default()))
         });
         let dirty = Memo::new(move |_| base.with(|b| form.with(|f| *f != Form::of(&b.spec))));
