@@ -80,7 +80,7 @@ for (const connection of CONNECTIONS) {
     const noJs = await browser.newContext({ javaScriptEnabled: false });
     const plain = await noJs.newPage();
     await plain.goto(`${server.url}/actions/demo/${name}?connection=${connection}`);
-    assert.match(await plain.getByLabel('Code').inputValue(), /return \{ ok: true \};/);
+    assert.match(await plain.getByRole('textbox', { name: 'Code' }).inputValue(), /return \{ ok: true \};/);
     await noJs.close();
 
     const context = await browser.newContext();

@@ -29,8 +29,8 @@ pub fn ConfigFields(state: EditorState, read_only: bool) -> impl IntoView {
     let (kind, has_limits) = state.base.with_untracked(|b| (b.spec.kind, b.spec.limits.is_some()));
     // A provider that lists no limits (FunctionGraph, SCF here) shows none rather than blanks.
     let code_fields = (!kind.is_sequence() && (has_limits || !read_only))
-        .then(|| view! { <CodeFields state read_only /> });
-    let web = is_web(kind).then(|| view! { <WebOptions state read_only /> });
+        .then(|| view! { <CodeFields state read_only /> }.into_any());
+    let web = is_web(kind).then(|| view! { <WebOptions state read_only /> }.into_any());
     view! {
         <section class="editor-config" aria-labelledby="config-title">
             <h2 id="config-title">"Configuration"</h2>
@@ -43,6 +43,7 @@ pub fn ConfigFields(state: EditorState, read_only: bool) -> impl IntoView {
             {web}
         </section>
     }
+    .into_any()
 }
 
 /// Parameters, limits and the entry function (not for sequences).
@@ -59,7 +60,7 @@ fn CodeFields(state: EditorState, read_only: bool) -> impl IntoView {
     if !sizes.contains(&stored) {
         sizes.insert(0, stored);
     }
-    view! {
+    let params = view! {
         <div class="field">
             <label for="edit-parameters">"Default parameters (JSON object)"</label>
             <textarea
@@ -80,6 +81,10 @@ fn CodeFields(state: EditorState, read_only: bool) -> impl IntoView {
             </textarea>
             <FieldError id="edit-parameters-error" message=params_error />
         </div>
+    }
+    .into_any();
+    view! {
+        {params}
         <div class="field-row">
             <div class="field">
                 <label for="edit-timeout">"Timeout (ms)"</label>
@@ -143,6 +148,7 @@ fn CodeFields(state: EditorState, read_only: bool) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
 /// The description, with its size in bytes as the provider counts it.
@@ -175,6 +181,7 @@ fn Description(state: EditorState, read_only: bool) -> impl IntoView {
             <FieldError id="edit-description-error" message=error />
         </div>
     }
+    .into_any()
 }
 
 /// A web action's options.
@@ -211,6 +218,7 @@ fn WebOptions(state: EditorState, read_only: bool) -> impl IntoView {
             <FieldError id="edit-web-error" message=error />
         </fieldset>
     }
+    .into_any()
 }
 
 /// `n` with thousands separated by commas.

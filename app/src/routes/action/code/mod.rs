@@ -81,22 +81,35 @@ fn Editor(action: EditableAction) -> impl IntoView {
             view! { <CodeArea state read_only=locked /> }.into_any()
         }
     };
+    // Each part is erased (`into_any`): one nested view type of them all is deeper than
+    // the compiler's query limit.
+    let bar = view! {
+        <div class="editor-bar">
+            <span class="muted">"Runtime: " <strong>{runtime}</strong></span>
+            {(!locked).then(|| view! { <save::SaveButton state save /> })}
+        </div>
+    }
+    .into_any();
+    let notices = view! {
+        {read_only.map(|why| view! { <p class="note read-only" role="note">{why}</p> })}
+        <p class="form-error" role="alert">{move || general.get()}</p>
+        <drafts_view::DraftOffer state />
+        <conflict::ConflictView state save />
+    }
+    .into_any();
+    let upload = (!kind.is_sequence() && !locked)
+        .then(|| view! { <upload::ZipUpload state read_only=locked /> }.into_any());
     view! {
         // Starts fetching the editor's chunk while the page's own code still loads
         // (`modulepreload` may sit in the body).
         {editor_src.map(|src| view! { <link rel="modulepreload" href=src /> })}
         <div class="editor" aria-label="Action editor" role="group">
-            <div class="editor-bar">
-                <span class="muted">"Runtime: " <strong>{runtime}</strong></span>
-                {(!locked).then(|| view! { <save::SaveButton state save /> })}
-            </div>
-            {read_only.map(|why| view! { <p class="note read-only" role="note">{why}</p> })}
-            <p class="form-error" role="alert">{move || general.get()}</p>
-            <drafts_view::DraftOffer state />
-            <conflict::ConflictView state save />
+            {bar}
+            {notices}
             {code}
-            {(!kind.is_sequence() && !locked).then(|| view! { <upload::ZipUpload state read_only=locked /> })}
+            {upload}
             <ConfigFields state read_only=locked />
         </div>
     }
+    .into_any()
 }

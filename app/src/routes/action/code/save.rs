@@ -119,4 +119,5 @@ pub fn SaveButton(state: EditorState, save: Callback<()>) -> impl IntoView {
             }}
         </span>
     }
+    .into_any()
 }

@@ -90,6 +90,7 @@ pub fn SequenceBuilder(state: EditorState, read_only: bool) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
 
 #[cfg(test)]
