@@ -95,7 +95,6 @@ pub fn CodeArea(state: EditorState, read_only: bool) -> impl IntoView {
             </p>
         </div>
     }
-    .into_any()
 }
 
 /// Code stored as a file (a zip, Base64): its size; [`super::upload::ZipUpload`] replaces it.
@@ -112,5 +111,4 @@ pub fn BinaryCode(state: EditorState) -> impl IntoView {
             <p class="field-error" role="alert">{move || error.get()}</p>
         </div>
     }
-    .into_any()
 }

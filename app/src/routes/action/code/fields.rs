@@ -29,8 +29,8 @@ pub fn ConfigFields(state: EditorState, read_only: bool) -> impl IntoView {
     let (kind, has_limits) = state.base.with_untracked(|b| (b.spec.kind, b.spec.limits.is_some()));
     // A provider that lists no limits (FunctionGraph, SCF here) shows none rather than blanks.
     let code_fields = (!kind.is_sequence() && (has_limits || !read_only))
-        .then(|| view! { <CodeFields state read_only /> }.into_any());
-    let web = is_web(kind).then(|| view! { <WebOptions state read_only /> }.into_any());
+        .then(|| view! { <CodeFields state read_only /> });
+    let web = is_web(kind).then(|| view! { <WebOptions state read_only /> });
     view! {
         <section class="editor-config" aria-labelledby="config-title">
             <h2 id="config-title">"Configuration"</h2>
@@ -43,7 +43,6 @@ pub fn ConfigFields(state: EditorState, read_only: bool) -> impl IntoView {
             {web}
         </section>
     }
-    .into_any()
 }
 
 /// Parameters, limits and the entry function (not for sequences).
@@ -81,8 +80,7 @@ fn CodeFields(state: EditorState, read_only: bool) -> impl IntoView {
             </textarea>
             <FieldError id="edit-parameters-error" message=params_error />
         </div>
-    }
-    .into_any();
+    };
     view! {
         {params}
         <div class="field-row">
@@ -148,7 +146,6 @@ fn CodeFields(state: EditorState, read_only: bool) -> impl IntoView {
             </div>
         </div>
     }
-    .into_any()
 }
 
 /// The description, with its size in bytes as the provider counts it.
@@ -181,7 +178,6 @@ fn Description(state: EditorState, read_only: bool) -> impl IntoView {
             <FieldError id="edit-description-error" message=error />
         </div>
     }
-    .into_any()
 }
 
 /// A web action's options.
@@ -218,7 +214,6 @@ fn WebOptions(state: EditorState, read_only: bool) -> impl IntoView {
             <FieldError id="edit-web-error" message=error />
         </fieldset>
     }
-    .into_any()
 }
 
 /// `n` with thousands separated by commas.

@@ -16,6 +16,7 @@ mod sequence;
 mod state;
 mod upload;
 
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
 use providers::ActionRef;
 
@@ -40,15 +41,14 @@ pub fn CodeView(
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading the code…"</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {
-                    Ok(action) => view! { <Editor action /> }.into_any(),
+                    Ok(action) => Either::Left(view! { <Editor action /> }),
                     Err(error) => {
-                        view! {
+                        Either::Right(view! {
                             <div class="problem" role="alert">
                                 <h2>"The action could not be read"</h2>
                                 <p>{error.to_string()}</p>
                             </div>
-                        }
-                            .into_any()
+                        })
                     }
                 }
             })}
@@ -72,33 +72,29 @@ fn Editor(action: EditableAction) -> impl IntoView {
     let no_code = locked && state.base.with_untracked(|b| b.spec.exec.code.is_none());
     let code = move || {
         if no_code && !kind.is_sequence() {
-            view! { <p class="note">"The code cannot be read on this connection: the console shows what its list of functions says."</p> }.into_any()
+            EitherOf4::A(view! { <p class="note">"The code cannot be read on this connection: the console shows what its list of functions says."</p> })
         } else if kind.is_sequence() {
-            view! { <sequence::SequenceBuilder state read_only=locked /> }.into_any()
+            EitherOf4::B(view! { <sequence::SequenceBuilder state read_only=locked /> })
         } else if is_binary.get() {
-            view! { <BinaryCode state /> }.into_any()
+            EitherOf4::C(view! { <BinaryCode state /> })
         } else {
-            view! { <CodeArea state read_only=locked /> }.into_any()
+            EitherOf4::D(view! { <CodeArea state read_only=locked /> })
         }
     };
-    // Each part is erased (`into_any`): one nested view type of them all is deeper than
-    // the compiler's query limit.
     let bar = view! {
         <div class="editor-bar">
             <span class="muted">"Runtime: " <strong>{runtime}</strong></span>
             {(!locked).then(|| view! { <save::SaveButton state save /> })}
         </div>
-    }
-    .into_any();
+    };
     let notices = view! {
         {read_only.map(|why| view! { <p class="note read-only" role="note">{why}</p> })}
         <p class="form-error" role="alert">{move || general.get()}</p>
         <drafts_view::DraftOffer state />
         <conflict::ConflictView state save />
-    }
-    .into_any();
+    };
     let upload = (!kind.is_sequence() && !locked)
-        .then(|| view! { <upload::ZipUpload state read_only=locked /> }.into_any());
+        .then(|| view! { <upload::ZipUpload state read_only=locked /> });
     view! {
         // Starts fetching the editor's chunk while the page's own code still loads
         // (`modulepreload` may sit in the body).
@@ -111,5 +107,4 @@ fn Editor(action: EditableAction) -> impl IntoView {
             <ConfigFields state read_only=locked />
         </div>
     }
-    .into_any()
 }

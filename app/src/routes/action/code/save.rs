@@ -119,5 +119,4 @@ pub fn SaveButton(state: EditorState, save: Callback<()>) -> impl IntoView {
             }}
         </span>
     }
-    .into_any()
 }

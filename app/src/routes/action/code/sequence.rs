@@ -90,7 +90,6 @@ pub fn SequenceBuilder(state: EditorState, read_only: bool) -> impl IntoView {
             </div>
         </section>
     }
-    .into_any()
 }
 
 #[cfg(test)]

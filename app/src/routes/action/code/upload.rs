@@ -58,7 +58,6 @@ pub fn ZipUpload(state: EditorState, read_only: bool) -> impl IntoView {
             </p>
         </div>
     }
-    .into_any()
 }
 
 fn read_zip(file: web_sys::File, state: EditorState, message: RwSignal<Option<String>>) {
