@@ -16,10 +16,7 @@ pub fn status_of(error: &AppError) -> u16 {
         AppError::Unsupported(_) => 422,
         // A provider's refusal of the input stays a refusal (400, 404, 409, 422…); the
         // provider failing or not answering is a bad gateway.
-        AppError::Provider(e) => match e.status {
-            Some(s @ 400..=499) => s,
-            _ => 502,
-        },
+        AppError::Provider(e) => e.status.filter(|s| (400..=499).contains(s)).unwrap_or(502),
         AppError::Transport(_) | AppError::Misconfigured(_) => 500,
     }
 }

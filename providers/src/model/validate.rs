@@ -211,7 +211,7 @@ fn check_code(a: &ActionFields<'_>, out: &mut Vec<Refusal>) {
 /// Written out rather than a crate's decoder so the WASM bundle carries no decoder for it.
 pub fn is_base64(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() % 4 != 0 {
+    if !b.len().is_multiple_of(4) {
         return false;
     }
     let pad = b.iter().rev().take_while(|&&c| c == b'=').count();

@@ -77,7 +77,7 @@ pub fn DraftOffer(state: EditorState) -> impl IntoView {
                         ", kept in this browser."
                     </p>
                     <div class="form-buttons">
-                        <button type="button" class="primary" on:click=restore.clone()>"Restore"</button>
+                        <button type="button" class="primary" on:click=restore>"Restore"</button>
                         <button type="button" on:click=discard.clone()>"Discard"</button>
                     </div>
                 </div>
