@@ -87,6 +87,19 @@ for (const connection of CONNECTIONS) {
     const { page, errors } = await openEditor(context, connection, name);
     assert.equal(await saveButton(page).textContent(), 'Saved');
     assert.equal(await page.locator('.cm-lineNumbers').count(), 1, 'line numbers are shown');
+    assert.ok(await page.locator('.cm-content .tok-keyword').count() > 0, 'JavaScript is highlighted');
+    // Bracket matching: the cursor after the first line's "{" marks its pair.
+    await code(page).click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('End');
+    assert.equal(await page.locator('.cm-matchingBracket').count(), 2);
+    // Search opens its panel; undo takes back what was typed.
+    await page.keyboard.press('Control+f');
+    await page.getByRole('textbox', { name: 'Find' }).waitFor();
+    await page.keyboard.press('Escape');
+    await typeAtEnd(page, '// undone');
+    await page.keyboard.press('Control+z');
+    assert.doesNotMatch(await codeText(page), /undone/);
     await typeAtEnd(page, '// edited in the browser');
     assert.equal(await saveButton(page).textContent(), 'Save');
     await saveWithKeys(page);

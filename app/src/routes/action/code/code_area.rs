@@ -79,7 +79,7 @@ pub fn CodeArea(state: EditorState, read_only: bool) -> impl IntoView {
                 readonly=read_only
                 aria-label="Code"
                 aria-invalid=move || error.get().map(|_| "true")
-                aria-describedby="edit-code-error"
+                aria-describedby="edit-code-hint edit-code-error"
                 data-code-editor=HOST_ID
                 data-language=language(&runtime)
                 on:input=move |ev| {
@@ -90,6 +90,9 @@ pub fn CodeArea(state: EditorState, read_only: bool) -> impl IntoView {
                 {initial}
             </textarea>
             <div id=HOST_ID class="code-editor" hidden=true></div>
+            <p id="edit-code-hint" class="hint">
+                "Ctrl+F searches, Ctrl+Z undoes, Ctrl+S saves. Tab indents: press Esc, then Tab, to move on."
+            </p>
             <p id="edit-code-error" class="field-error" role="alert">
                 {move || error.get()}
             </p>

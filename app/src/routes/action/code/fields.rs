@@ -23,6 +23,19 @@ fn value_of(state: EditorState, get: fn(&Form) -> &String) -> impl Fn() -> Strin
     move || state.form.with(|f| get(f).clone())
 }
 
+/// An input's handler: the typed text goes into the form's field `put` writes.
+fn on_text(state: EditorState, put: fn(&mut Form, String)) -> impl Fn(leptos::ev::Event) + Copy {
+    move |ev| {
+        let text = event_target_value(&ev);
+        state.form.update(|f| put(f, text));
+    }
+}
+
+/// `aria-invalid` while `error` has a message.
+fn invalid(error: Signal<Option<String>>) -> impl Fn() -> Option<&'static str> + Copy {
+    move || error.get().map(|_| "true")
+}
+
 /// The configuration, editable unless `read_only`.
 #[component]
 pub fn ConfigFields(state: EditorState, read_only: bool) -> impl IntoView {
@@ -68,13 +81,10 @@ fn CodeFields(state: EditorState, read_only: bool) -> impl IntoView {
                 rows="5"
                 spellcheck="false"
                 readonly=read_only
-                aria-invalid=move || params_error.get().map(|_| "true")
+                aria-invalid=invalid(params_error)
                 aria-describedby="edit-parameters-error"
                 prop:value=value_of(state, |f| &f.parameters)
-                on:input=move |ev| {
-                    let text = event_target_value(&ev);
-                    state.form.update(|f| f.parameters = text);
-                }
+                on:input=on_text(state, |f, t| f.parameters = t)
             >
                 {state.form.with_untracked(|f| f.parameters.clone())}
             </textarea>
@@ -94,13 +104,10 @@ fn CodeFields(state: EditorState, read_only: bool) -> impl IntoView {
                     max="300000"
                     step="1"
                     readonly=read_only
-                    aria-invalid=move || timeout_error.get().map(|_| "true")
+                    aria-invalid=invalid(timeout_error)
                     aria-describedby="edit-timeout-hint edit-timeout-error"
                     prop:value=value_of(state, |f| &f.timeout_ms)
-                    on:input=move |ev| {
-                        let text = event_target_value(&ev);
-                        state.form.update(|f| f.timeout_ms = text);
-                    }
+                    on:input=on_text(state, |f, t| f.timeout_ms = t)
                 />
                 <p id="edit-timeout-hint" class="hint">"500 to 300,000 ms"</p>
                 <FieldError id="edit-timeout-error" message=timeout_error />
@@ -110,13 +117,10 @@ fn CodeFields(state: EditorState, read_only: bool) -> impl IntoView {
                 <select
                     id="edit-memory"
                     disabled=read_only
-                    aria-invalid=move || memory_error.get().map(|_| "true")
+                    aria-invalid=invalid(memory_error)
                     aria-describedby="edit-memory-error"
                     prop:value=memory
-                    on:change=move |ev| {
-                        let value = event_target_value(&ev);
-                        state.form.update(|f| f.memory_mb = value);
-                    }
+                    on:change=on_text(state, |f, t| f.memory_mb = t)
                 >
                     {sizes
                         .into_iter()
@@ -137,10 +141,7 @@ fn CodeFields(state: EditorState, read_only: bool) -> impl IntoView {
                     readonly=read_only
                     aria-describedby="edit-main-error"
                     prop:value=value_of(state, |f| &f.main)
-                    on:input=move |ev| {
-                        let text = event_target_value(&ev);
-                        state.form.update(|f| f.main = text);
-                    }
+                    on:input=on_text(state, |f, t| f.main = t)
                 />
                 <FieldError id="edit-main-error" message=main_error />
             </div>
@@ -161,13 +162,10 @@ fn Description(state: EditorState, read_only: bool) -> impl IntoView {
                 id="edit-description"
                 rows="3"
                 readonly=read_only
-                aria-invalid=move || error.get().map(|_| "true")
+                aria-invalid=invalid(error)
                 aria-describedby="edit-description-count edit-description-error"
                 prop:value=value_of(state, |f| &f.description)
-                on:input=move |ev| {
-                    let text = event_target_value(&ev);
-                    state.form.update(|f| f.description = text);
-                }
+                on:input=on_text(state, |f, t| f.description = t)
             >
                 {state.form.with_untracked(|f| f.description.clone())}
             </textarea>
