@@ -260,6 +260,26 @@ for (const connection of CONNECTIONS) {
     await context.close();
   });
 
+  test(`${connection}: code uploaded as a zip is sent as Base64 and stays a file`, async () => {
+    const name = await newAction(connection);
+    const context = await browser.newContext();
+    const { page } = await openEditor(context, connection, name);
+    // The smallest zip: an empty archive's end-of-central-directory record.
+    const zip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+    await page.getByLabel('Upload the code as a .zip').setInputFiles({ name: 'code.zip', mimeType: 'application/zip', buffer: zip });
+    await page.getByText('code.zip is ready: save to upload it.').waitFor();
+    await saveButton(page).click();
+    await page.getByRole('button', { name: 'Saved', exact: true }).waitFor();
+    await page.reload();
+    await page.waitForSelector('[data-hydrated="true"]');
+    assert.match(await page.locator('#edit-code-binary').textContent(), /The code is a file/);
+    const stored = await call('get_action', { connection, package: 'demo', name });
+    const spec = JSON.parse(stored);
+    assert.equal(spec.exec.binary, true);
+    assert.equal(spec.exec.code, zip.toString('base64'));
+    await context.close();
+  });
+
   test(`${connection}: a provider's refusal is shown on the field it names, with its code`, async () => {
     // A component picked in the builder, then deleted elsewhere before the save: only the
     // provider can know, and it refuses on exec.components.
