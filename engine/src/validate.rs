@@ -2,7 +2,10 @@
 //! field and what is allowed.
 
 use providers::ActionKind;
-use providers::validate::{ActionFields, RefusalCode, check_action};
+use providers::validate::{
+    ActionFields, Refusal, RefusalCode, check_action, code_refusal, component_count_refusal,
+    description_refusal, memory_refusal, timeout_refusal, web_refusal,
+};
 use std::borrow::Cow;
 use providers::wire::ncp::Vpc as NcpVpc;
 use serde_json::{Map, Value};
@@ -130,10 +133,10 @@ fn fields<'a>(package: Option<&'a str>, name: &'a str, draft: &'a ActionDraft) -
     }
 }
 
-/// The first of seed 004's rules `draft` breaks ([`providers::validate::check_action`], the
-/// rules the console's editor checks too), as NCP's error.
-fn rules(package: Option<&str>, name: &str, draft: &ActionDraft) -> Result<(), EngineError> {
-    match check_action(&fields(package, name, draft)).into_iter().next() {
+/// The first of `refusals` (seed 004's rules, [`providers::validate`]: the rules the
+/// console's editor checks too) as NCP's error.
+fn first(refusals: impl IntoIterator<Item = Refusal>) -> Result<(), EngineError> {
+    match refusals.into_iter().next() {
         None => Ok(()),
         Some(refusal) => Err(EngineError::new(
             match refusal.code {
@@ -144,6 +147,11 @@ fn rules(package: Option<&str>, name: &str, draft: &ActionDraft) -> Result<(), E
             refusal.message,
         )),
     }
+}
+
+/// The first of seed 004's rules `draft` breaks, as NCP's error.
+fn rules(package: Option<&str>, name: &str, draft: &ActionDraft) -> Result<(), EngineError> {
+    first(check_action(&fields(package, name, draft)))
 }
 
 fn runtime(runtime: &str) -> Result<(), EngineError> {
@@ -178,20 +186,22 @@ pub fn draft(
 }
 
 /// Reads an NCP put-action body (seed 004) for an action of `kind` (the `type` query) into a
-/// draft, reporting each field of the wrong type or missing by name, in NCP's order; the
-/// values' rules are [`draft`]'s.
+/// draft, reporting each field of the wrong type, missing or out of range by name, in NCP's
+/// order (the range rules are `providers::validate`'s, the ones [`draft`] applies too);
+/// whether sequence components exist is left to [`draft`].
 pub fn ncp_draft(kind_query: Option<&str>, body: &Value) -> Result<ActionDraft, EngineError> {
     let kind = kind(kind_query)?;
     let Value::Object(obj) = body else {
         return Err(wrong_type("the request body", "a JSON object"));
     };
     let description_text = string(obj, "description", "description")?.map(str::to_string);
+    first(description_refusal(description_text.as_deref()))?;
     let exec_obj = object(obj, "exec", "exec")?.ok_or_else(|| missing("exec"))?;
     let exec_kind = string(exec_obj, "kind", "exec.kind")?.ok_or_else(|| missing("exec.kind"))?;
     let run = if kind.is_sequence() {
         Run::Sequence(ncp_components(kind, exec_kind, exec_obj)?)
     } else {
-        Run::Code(ncp_code(exec_kind, obj, exec_obj)?)
+        Run::Code(ncp_code(kind, exec_kind, obj, exec_obj)?)
     };
     Ok(ActionDraft {
         kind,
@@ -220,6 +230,7 @@ fn ncp_components(
             .collect::<Result<Vec<_>, _>>()?,
         Some(_) => return Err(not_strings()),
     };
+    first(component_count_refusal(components.len()))?;
     components
         .into_iter()
         .map(|c| {
@@ -233,6 +244,7 @@ fn ncp_components(
 }
 
 fn ncp_code(
+    kind: ActionKind,
     exec_kind: &str,
     obj: &Map<String, Value>,
     exec_obj: &Map<String, Value>,
@@ -241,11 +253,15 @@ fn ncp_code(
     let limits_obj = object(obj, "limits", "limits")?.ok_or_else(|| missing("limits.timeout"))?;
     let timeout_ms = integer(limits_obj, "timeout", "limits.timeout")?
         .ok_or_else(|| missing("limits.timeout"))?;
+    first(timeout_refusal(timeout_ms))?;
     let memory_mb =
         integer(limits_obj, "memory", "limits.memory")?.ok_or_else(|| missing("limits.memory"))?;
+    first(memory_refusal(memory_mb))?;
+    runtime(exec_kind)?;
     let binary =
         boolean(exec_obj, "binary", "exec.binary")?.ok_or_else(|| missing("exec.binary"))?;
     let source = string(exec_obj, "code", "exec.code")?.ok_or_else(|| missing("exec.code"))?;
+    first(code_refusal(binary, source))?;
     let main = string(exec_obj, "main", "exec.main")?.map(str::to_string);
     let image_uri = string(exec_obj, "imageUri", "exec.imageUri")?.map(str::to_string);
     let vpc = match obj.get("vpc") {
@@ -263,6 +279,7 @@ fn ncp_code(
     };
     let raw_http = boolean(obj, "raw-http", "raw-http")?;
     let custom_options = boolean(obj, "custom-options", "custom-options")?;
+    first(web_refusal(kind, raw_http, custom_options))?;
     Ok(Code {
         runtime: exec_kind.to_string(),
         code: source.to_string(),

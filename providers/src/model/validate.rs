@@ -110,20 +110,15 @@ fn refusal(field: &'static str, code: RefusalCode, message: String) -> Refusal {
 }
 
 /// Every rule of seed 004 a put-action breaks, in the order NCP reports them (the engine
-/// answers the first; the editor shows each on its field).
+/// answers the first; the editor shows each on its field). Each rule is one of the functions
+/// below, which the engine's body parser also calls where NCP checks that field.
 pub fn check_action(a: &ActionFields<'_>) -> Vec<Refusal> {
     let mut out = Vec::new();
     if let Some(package) = a.package {
         out.extend(name_refusal("packageName", package));
     }
     out.extend(name_refusal("actionName", a.name));
-    if let Some(d) = a.description.filter(|d| d.len() > MAX_DESCRIPTION_BYTES) {
-        let message = format!(
-            "description is {} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed",
-            d.len()
-        );
-        out.push(refusal("description", RefusalCode::InvalidValue, message));
-    }
+    out.extend(description_refusal(a.description));
     if a.kind.is_sequence() {
         check_sequence(a, &mut out);
     } else {
@@ -135,9 +130,60 @@ pub fn check_action(a: &ActionFields<'_>) -> Vec<Refusal> {
 /// A package or action name against [`NAME_RULE`].
 fn name_refusal(field: &'static str, value: &str) -> Option<Refusal> {
     (!super::rules::is_allowed_name(value)).then(|| {
-        let what = if field == "packageName" { "packageName" } else { "actionName" };
-        let message = format!("{what} \"{value}\" is not allowed: use {NAME_RULE}");
+        let message = format!("{field} \"{value}\" is not allowed: use {NAME_RULE}");
         refusal(field, RefusalCode::InvalidName, message)
+    })
+}
+
+/// The description: at most [`MAX_DESCRIPTION_BYTES`] bytes of UTF-8.
+pub fn description_refusal(description: Option<&str>) -> Option<Refusal> {
+    let d = description.filter(|d| d.len() > MAX_DESCRIPTION_BYTES)?;
+    let message = format!(
+        "description is {} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed",
+        d.len()
+    );
+    Some(refusal("description", RefusalCode::InvalidValue, message))
+}
+
+/// `limits.timeout`: [`TIMEOUT_RANGE`] ms.
+pub fn timeout_refusal(timeout_ms: u64) -> Option<Refusal> {
+    (!TIMEOUT_RANGE.contains(&timeout_ms)).then(|| {
+        let message = format!("limits.timeout is {timeout_ms}; it must be 500 to 300,000 ms");
+        refusal("limits.timeout", RefusalCode::InvalidValue, message)
+    })
+}
+
+/// `limits.memory`: one of [`MEMORY_SIZES`] MB.
+pub fn memory_refusal(memory_mb: u64) -> Option<Refusal> {
+    (!MEMORY_SIZES.contains(&memory_mb)).then(|| {
+        let message = format!("limits.memory is {memory_mb}; it must be 128, 256, 512 or 1024 MB");
+        refusal("limits.memory", RefusalCode::InvalidValue, message)
+    })
+}
+
+/// `exec.code`: Base64 when `exec.binary` is true.
+pub fn code_refusal(binary: bool, code: &str) -> Option<Refusal> {
+    (binary && !is_base64(code)).then(|| {
+        let message = "exec.code must be Base64 when exec.binary is true".to_string();
+        refusal("exec.code", RefusalCode::InvalidValue, message)
+    })
+}
+
+/// `raw-http` and `custom-options`: web actions only.
+pub fn web_refusal(kind: ActionKind, raw_http: Option<bool>, custom: Option<bool>) -> Option<Refusal> {
+    let web = matches!(kind, ActionKind::Web | ActionKind::SequenceWeb);
+    (!web && (raw_http.is_some() || custom.is_some())).then(|| {
+        let message = "raw-http and custom-options apply to web actions only".to_string();
+        refusal("raw-http", RefusalCode::InvalidValue, message)
+    })
+}
+
+/// `exec.components`: 1 to [`MAX_COMPONENTS`] of them.
+pub fn component_count_refusal(count: usize) -> Option<Refusal> {
+    (count == 0 || count > MAX_COMPONENTS).then(|| {
+        let message =
+            format!("exec.components has {count} entries; a sequence needs 1 to {MAX_COMPONENTS}");
+        refusal("exec.components", RefusalCode::InvalidValue, message)
     })
 }
 
@@ -151,12 +197,7 @@ fn check_sequence(a: &ActionFields<'_>, out: &mut Vec<Refusal>) {
         );
         out.push(refusal("exec.kind", InvalidValue, message));
     }
-    let count = a.components.len();
-    if count == 0 || count > MAX_COMPONENTS {
-        let message =
-            format!("exec.components has {count} entries; a sequence needs 1 to {MAX_COMPONENTS}");
-        out.push(refusal("exec.components", InvalidValue, message));
-    }
+    out.extend(component_count_refusal(a.components.len()));
     if let Some(bad) = a.components.iter().find(|c| !is_component(c)) {
         let message = format!(
             "exec.components entry \"{bad}\" must be \"package/action\" ('-' for no package)"
@@ -174,19 +215,12 @@ fn is_component(c: &str) -> bool {
 }
 
 fn check_code(a: &ActionFields<'_>, out: &mut Vec<Refusal>) {
-    use RefusalCode::{InvalidValue, MissingField};
+    use RefusalCode::MissingField;
     match a.limits {
         None => out.push(refusal("limits.timeout", MissingField, "limits.timeout is required".into())),
         Some(ActionLimits { timeout_ms, memory_mb }) => {
-            if !TIMEOUT_RANGE.contains(&timeout_ms) {
-                let message = format!("limits.timeout is {timeout_ms}; it must be 500 to 300,000 ms");
-                out.push(refusal("limits.timeout", InvalidValue, message));
-            }
-            if !MEMORY_SIZES.contains(&memory_mb) {
-                let message =
-                    format!("limits.memory is {memory_mb}; it must be 128, 256, 512 or 1024 MB");
-                out.push(refusal("limits.memory", InvalidValue, message));
-            }
+            out.extend(timeout_refusal(timeout_ms));
+            out.extend(memory_refusal(memory_mb));
         }
     }
     if a.exec_kind.trim().is_empty() {
@@ -194,17 +228,9 @@ fn check_code(a: &ActionFields<'_>, out: &mut Vec<Refusal>) {
     }
     match a.code {
         None => out.push(refusal("exec.code", MissingField, "exec.code is required".into())),
-        Some(code) if a.binary && !is_base64(code) => {
-            let message = "exec.code must be Base64 when exec.binary is true".to_string();
-            out.push(refusal("exec.code", InvalidValue, message));
-        }
-        Some(_) => {}
+        Some(code) => out.extend(code_refusal(a.binary, code)),
     }
-    let web = matches!(a.kind, ActionKind::Web | ActionKind::SequenceWeb);
-    if !web && (a.raw_http.is_some() || a.custom_options.is_some()) {
-        let message = "raw-http and custom-options apply to web actions only".to_string();
-        out.push(refusal("raw-http", InvalidValue, message));
-    }
+    out.extend(web_refusal(a.kind, a.raw_http, a.custom_options));
 }
 
 /// Whether `s` is standard Base64 with padding (RFC 4648 §4), as NCP decodes `exec.code`.
