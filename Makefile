@@ -28,7 +28,8 @@ load: build
 
 size: build
 	scripts/setup.sh --test
-	cd end2end && node size-report.mjs / && node size-report.mjs /actions && node size-report.mjs /settings
+	cd end2end && node size-report.mjs / && node size-report.mjs /actions && node size-report.mjs /settings \
+	  && node size-report.mjs '/actions/demo/hello?connection=local-ncp' && node editor-timing.mjs
 
 check-wasm-deps:
 	scripts/check-wasm-deps.sh

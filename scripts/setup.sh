@@ -55,6 +55,18 @@ if [[ ! -x tools/node_modules/.bin/wasm-opt ]] || [[ tools/package-lock.json -nt
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# 5. The action editor's bundle (CodeMirror 6 from npm, bundled by esbuild from npm — its
+#    binary ships inside the registry package): built into public/editor/ (hashed names and a
+#    manifest) before cargo-leptos copies public/ into the site; rebuilt when its sources change.
+if [[ ! -x editor/node_modules/.bin/esbuild ]] || [[ editor/package-lock.json -nt editor/node_modules/.package-lock.json ]]; then
+  say "installing the editor bundle's npm packages (CodeMirror 6, esbuild)"
+  (cd editor && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [[ ! -f public/editor/manifest.json ]] || [[ -n "$(find editor/src editor/build.mjs editor/package-lock.json -newer public/editor/manifest.json)" ]]; then
+  say "building the editor bundle"
+  (cd editor && node build.mjs)
+fi
+
 if $want_test; then
   # 5. Debian's Chromium for the browser tests (Playwright's own download cannot work here).
   if [[ ! -x /usr/bin/chromium ]]; then

@@ -2,6 +2,9 @@
 //!
 //! Compiled twice: with `ssr` into the server (rendering and server-function bodies) and with
 //! `hydrate` into the WASM bundle. Server-only code sits behind `#[cfg(feature = "ssr")]`.
+// The action editor's view is one nested type (erasing parts of it with `into_any` would move
+// their code into the first page's WASM); its hydration future is deeper than the default 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod components;

@@ -16,8 +16,8 @@ use crate::follow::{Feed, Follower, LiveEvent, Run, Runs};
 use crate::runtime::{FormattedLine, LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
 use crate::store::{
-    ActivationFilter, ActivationRecord, Durability, Order, Paging, Scope, Store, StoredAction,
-    action_path,
+    ActivationFilter, ActivationRecord, Durability, Expect, Order, Paging, Scope, Store,
+    StoredAction, action_path,
 };
 use crate::validate;
 use crate::worker::protocol::Job;
@@ -206,6 +206,19 @@ impl Engine {
         name: &str,
         draft: ActionDraft,
     ) -> Result<StoredAction, EngineError> {
+        self.put_action_if(package, name, draft, Expect::Any)
+    }
+
+    /// [`Engine::put_action`] if the stored action is what `expect` says (checked and
+    /// written in one transaction); otherwise nothing is written and the answer is
+    /// [`ErrorCode::ActionChanged`].
+    pub fn put_action_if(
+        &self,
+        package: Option<&str>,
+        name: &str,
+        draft: ActionDraft,
+        expect: Expect,
+    ) -> Result<StoredAction, EngineError> {
         if let Some(package) = package {
             validate::name("packageName", package)?;
         }
@@ -245,20 +258,21 @@ impl Engine {
                 ));
             }
         }
-        validate::draft(&draft, |c| {
+        validate::draft(package, name, &draft, |c| {
             store
                 .action(c.package.as_deref(), &c.name)
                 .ok()
                 .flatten()
                 .is_some()
         })?;
-        let action = StoredAction {
+        let mut action = StoredAction {
             package: package.map(str::to_string),
             name: name.into(),
             draft,
             updated_ms: now_ms(),
+            revision: 0,
         };
-        store.put_action(&action)?;
+        action.revision = store.put_action_if(&action, expect)?;
         Ok(action)
     }
 

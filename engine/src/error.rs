@@ -34,6 +34,9 @@ pub enum ErrorCode {
     TooManyRequests,
     /// The engine failed (storage, runtime start).
     Internal,
+    /// A conditional write found the action changed since the version it was read at (the
+    /// engine's own: NCP has no conditional write; answered as HTTP's 412).
+    ActionChanged,
 }
 
 impl ErrorCode {
@@ -54,6 +57,7 @@ impl ErrorCode {
             Self::ActivationNotFound => 80401,
             Self::TooManyRequests => 80429,
             Self::Internal => 99999,
+            Self::ActionChanged => 80412,
         }
     }
 
@@ -74,6 +78,7 @@ impl ErrorCode {
             Self::ActivationNotFound => "ACTIVATION_NOT_FOUND",
             Self::TooManyRequests => "TOO_MANY_REQUESTS",
             Self::Internal => "INTERNAL_ERROR",
+            Self::ActionChanged => "ACTION_CHANGED",
         }
     }
 
@@ -85,6 +90,7 @@ impl ErrorCode {
             Self::ActionCountExceed => 422,
             Self::TooManyRequests => 429,
             Self::Internal => 500,
+            Self::ActionChanged => 412,
             _ => 400,
         }
     }

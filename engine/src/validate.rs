@@ -1,8 +1,12 @@
 //! The put-action rules of seed 004, field by field, each violation a typed error naming the
 //! field and what is allowed.
 
-use base64::Engine as _;
 use providers::ActionKind;
+use providers::validate::{
+    ActionFields, Refusal, RefusalCode, check_action, code_refusal, component_count_refusal,
+    description_refusal, memory_refusal, timeout_refusal, web_refusal,
+};
+use std::borrow::Cow;
 use providers::wire::ncp::Vpc as NcpVpc;
 use serde_json::{Map, Value};
 
@@ -108,35 +112,46 @@ fn object<'a>(
     }
 }
 
-/// Checks a description's length.
-fn description(d: Option<&str>) -> Result<(), EngineError> {
-    match d {
-        Some(d) if d.len() > MAX_DESCRIPTION_BYTES => Err(invalid(format!(
-            "description is {} bytes; at most {MAX_DESCRIPTION_BYTES} are allowed",
-            d.len()
-        ))),
-        _ => Ok(()),
+/// The engine's draft as the fields seed 004's rules read.
+fn fields<'a>(package: Option<&'a str>, name: &'a str, draft: &'a ActionDraft) -> ActionFields<'a> {
+    let code = draft.code();
+    ActionFields {
+        package,
+        name,
+        kind: draft.kind,
+        description: draft.description.as_deref(),
+        exec_kind: draft.runtime(),
+        limits: code.map(|c| providers::ActionLimits {
+            timeout_ms: c.limits.timeout_ms,
+            memory_mb: c.limits.memory_mb,
+        }),
+        code: code.map(|c| c.code.as_str()),
+        binary: code.is_some_and(|c| c.binary),
+        components: draft.components().iter().map(|c| Cow::Owned(c.to_string())).collect(),
+        raw_http: code.and_then(|c| c.raw_http),
+        custom_options: code.and_then(|c| c.custom_options),
     }
 }
 
-fn timeout(timeout: u64) -> Result<(), EngineError> {
-    if TIMEOUT_RANGE.contains(&timeout) {
-        Ok(())
-    } else {
-        Err(invalid(format!(
-            "limits.timeout is {timeout}; it must be 500 to 300,000 ms"
-        )))
+/// The first of `refusals` (seed 004's rules, [`providers::validate`]: the rules the
+/// console's editor checks too) as NCP's error.
+fn first(refusals: impl IntoIterator<Item = Refusal>) -> Result<(), EngineError> {
+    match refusals.into_iter().next() {
+        None => Ok(()),
+        Some(refusal) => Err(EngineError::new(
+            match refusal.code {
+                RefusalCode::InvalidName => ErrorCode::ActionInvalidName,
+                RefusalCode::MissingField => ErrorCode::ActionBodyMissingField,
+                RefusalCode::InvalidValue => ErrorCode::ActionBodyInvalidValue,
+            },
+            refusal.message,
+        )),
     }
 }
 
-fn memory(memory: u64) -> Result<(), EngineError> {
-    if MEMORY_SIZES.contains(&memory) {
-        Ok(())
-    } else {
-        Err(invalid(format!(
-            "limits.memory is {memory}; it must be 128, 256, 512 or 1024 MB"
-        )))
-    }
+/// The first of seed 004's rules `draft` breaks, as NCP's error.
+fn rules(package: Option<&str>, name: &str, draft: &ActionDraft) -> Result<(), EngineError> {
+    first(check_action(&fields(package, name, draft)))
 }
 
 fn runtime(runtime: &str) -> Result<(), EngineError> {
@@ -149,79 +164,38 @@ fn runtime(runtime: &str) -> Result<(), EngineError> {
     }
 }
 
-fn code(binary: bool, code: &str) -> Result<(), EngineError> {
-    if binary
-        && base64::engine::general_purpose::STANDARD
-            .decode(code)
-            .is_err()
-    {
-        return Err(invalid(
-            "exec.code must be Base64 when exec.binary is true".into(),
-        ));
-    }
-    Ok(())
-}
-
-fn web_options(
-    kind: ActionKind,
-    raw_http: Option<bool>,
-    custom: Option<bool>,
-) -> Result<(), EngineError> {
-    let web = matches!(kind, ActionKind::Web | ActionKind::SequenceWeb);
-    if !web && (raw_http.is_some() || custom.is_some()) {
-        return Err(invalid(
-            "raw-http and custom-options apply to web actions only".into(),
-        ));
-    }
-    Ok(())
-}
-
-fn component_count(count: usize) -> Result<(), EngineError> {
-    if count == 0 || count > MAX_COMPONENTS {
-        return Err(invalid(format!(
-            "exec.components has {count} entries; a sequence needs 1 to {MAX_COMPONENTS}"
-        )));
-    }
-    Ok(())
-}
-
-/// Checks a draft against seed 004's rules, in the order NCP reports them.
-/// `component_exists` tells whether a sequence component exists.
+/// Checks a draft of `package/name` against seed 004's rules, then what only the engine
+/// knows: that it runs the runtime, and (`component_exists`) that each sequence component
+/// exists.
 pub fn draft(
+    package: Option<&str>,
+    name: &str,
     draft: &ActionDraft,
     component_exists: impl Fn(&ActionPath) -> bool,
 ) -> Result<(), EngineError> {
-    description(draft.description.as_deref())?;
+    rules(package, name, draft)?;
     match &draft.run {
-        Run::Sequence(components) => {
-            component_count(components.len())?;
-            match components.iter().find(|c| !component_exists(c)) {
-                Some(c) => Err(invalid(format!(
-                    "exec.components entry \"{c}\" does not exist"
-                ))),
-                None => Ok(()),
-            }
-        }
-        Run::Code(c) => {
-            timeout(c.limits.timeout_ms)?;
-            memory(c.limits.memory_mb)?;
-            runtime(&c.runtime)?;
-            code(c.binary, &c.code)?;
-            web_options(draft.kind, c.raw_http, c.custom_options)
-        }
+        Run::Sequence(components) => match components.iter().find(|c| !component_exists(c)) {
+            Some(c) => Err(invalid(format!(
+                "exec.components entry \"{c}\" does not exist"
+            ))),
+            None => Ok(()),
+        },
+        Run::Code(c) => runtime(&c.runtime),
     }
 }
 
 /// Reads an NCP put-action body (seed 004) for an action of `kind` (the `type` query) into a
 /// draft, reporting each field of the wrong type, missing or out of range by name, in NCP's
-/// order; whether sequence components exist is left to [`draft`].
+/// order (the range rules are `providers::validate`'s, the ones [`draft`] applies too);
+/// whether sequence components exist is left to [`draft`].
 pub fn ncp_draft(kind_query: Option<&str>, body: &Value) -> Result<ActionDraft, EngineError> {
     let kind = kind(kind_query)?;
     let Value::Object(obj) = body else {
         return Err(wrong_type("the request body", "a JSON object"));
     };
     let description_text = string(obj, "description", "description")?.map(str::to_string);
-    description(description_text.as_deref())?;
+    first(description_refusal(description_text.as_deref()))?;
     let exec_obj = object(obj, "exec", "exec")?.ok_or_else(|| missing("exec"))?;
     let exec_kind = string(exec_obj, "kind", "exec.kind")?.ok_or_else(|| missing("exec.kind"))?;
     let run = if kind.is_sequence() {
@@ -256,7 +230,7 @@ fn ncp_components(
             .collect::<Result<Vec<_>, _>>()?,
         Some(_) => return Err(not_strings()),
     };
-    component_count(components.len())?;
+    first(component_count_refusal(components.len()))?;
     components
         .into_iter()
         .map(|c| {
@@ -279,15 +253,15 @@ fn ncp_code(
     let limits_obj = object(obj, "limits", "limits")?.ok_or_else(|| missing("limits.timeout"))?;
     let timeout_ms = integer(limits_obj, "timeout", "limits.timeout")?
         .ok_or_else(|| missing("limits.timeout"))?;
-    timeout(timeout_ms)?;
+    first(timeout_refusal(timeout_ms))?;
     let memory_mb =
         integer(limits_obj, "memory", "limits.memory")?.ok_or_else(|| missing("limits.memory"))?;
-    memory(memory_mb)?;
+    first(memory_refusal(memory_mb))?;
     runtime(exec_kind)?;
     let binary =
         boolean(exec_obj, "binary", "exec.binary")?.ok_or_else(|| missing("exec.binary"))?;
     let source = string(exec_obj, "code", "exec.code")?.ok_or_else(|| missing("exec.code"))?;
-    code(binary, source)?;
+    first(code_refusal(binary, source))?;
     let main = string(exec_obj, "main", "exec.main")?.map(str::to_string);
     let image_uri = string(exec_obj, "imageUri", "exec.imageUri")?.map(str::to_string);
     let vpc = match obj.get("vpc") {
@@ -305,7 +279,7 @@ fn ncp_code(
     };
     let raw_http = boolean(obj, "raw-http", "raw-http")?;
     let custom_options = boolean(obj, "custom-options", "custom-options")?;
-    web_options(kind, raw_http, custom_options)?;
+    first(web_refusal(kind, raw_http, custom_options))?;
     Ok(Code {
         runtime: exec_kind.to_string(),
         code: source.to_string(),

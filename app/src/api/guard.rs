@@ -44,6 +44,8 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/run_action", Role::Editor),
     ("/api/get_run_setup", Role::Viewer),
     ("/api/stop_run", Role::Editor),
+    ("/api/load_action", Role::Viewer),
+    ("/api/save_action", Role::Editor),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

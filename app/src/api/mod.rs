@@ -5,12 +5,16 @@ mod actions;
 #[cfg(feature = "ssr")]
 mod backend;
 mod connections;
+mod editor;
+#[cfg(feature = "ssr")]
+mod editor_asset;
 pub mod guard;
 mod run;
 #[cfg(feature = "ssr")]
 mod run_follow;
 #[cfg(feature = "ssr")]
 mod run_lines;
+pub mod status;
 
 pub use actions::{
     ActionListing, CreateAction, DEFAULT_TIMEOUT_MS, DeleteAction, DeletePackage, GetAction, KINDS,
@@ -23,3 +27,4 @@ pub use run::{
     GetRunSetup, RerunInput, RunAction, RunInput, RunSetup, RunUpdate, StopRun, WAIT_RANGE,
     check_timeout, get_run_setup, parse_params, parse_timeout, run_action, stop_run,
 };
+pub use editor::{EditableAction, LoadAction, SaveAction, SaveOutcome, load_action, refused_field, save_action};

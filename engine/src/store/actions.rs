@@ -8,7 +8,16 @@ use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value};
 
 use super::{Scope, Store, action_path, corrupt, package_from_disk, package_to_disk};
-use crate::error::EngineError;
+use crate::error::{EngineError, ErrorCode};
+
+/// The refusal of a conditional write: what was found instead.
+fn changed(path: &str, found: Option<u64>) -> EngineError {
+    let message = match found {
+        Some(r) => format!("action {path} changed since it was read: it is at revision {r} now"),
+        None => format!("action {path} no longer exists"),
+    };
+    EngineError::new(ErrorCode::ActionChanged, message)
+}
 
 /// An action as stored: its address and its validated draft.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +30,19 @@ pub struct StoredAction {
     pub draft: ActionDraft,
     /// Last change, epoch ms.
     pub updated_ms: i64,
+    /// How many times it was written: 1 when created, one more at each write.
+    pub revision: u64,
+}
+
+/// What a write expects to find, checked in the same transaction as the write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Anything: create or replace.
+    Any,
+    /// No such action yet.
+    Absent,
+    /// The action at this revision, unchanged since it was read.
+    Revision(u64),
 }
 
 impl StoredAction {
@@ -74,23 +96,25 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT kind, body, updated_ms FROM actions WHERE package = ?1 AND name = ?2",
+                "SELECT kind, body, updated_ms, revision FROM actions WHERE package = ?1 AND name = ?2",
                 params![package_to_disk(package), name],
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, String>(1)?,
                         r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
                     ))
                 },
             )
             .optional()?;
-        row.map(|(kind, body, updated_ms)| {
+        row.map(|(kind, body, updated_ms, revision)| {
             Ok(StoredAction {
                 package: package.map(str::to_string),
                 name: name.into(),
                 draft: draft_from(package, name, &kind, &body)?,
                 updated_ms,
+                revision: revision.max(1) as u64,
             })
         })
         .transpose()
@@ -99,7 +123,7 @@ impl Store {
     /// The actions `scope` covers, by package (the top level first) and name.
     pub fn actions(&self, scope: &Scope) -> Result<Vec<StoredAction>, EngineError> {
         let mut stmt = self.conn.prepare(
-            "SELECT package, name, kind, body, updated_ms FROM actions WHERE ?1 IS NULL OR package = ?1 ORDER BY package, name",
+            "SELECT package, name, kind, body, updated_ms, revision FROM actions WHERE ?1 IS NULL OR package = ?1 ORDER BY package, name",
         )?;
         let rows = stmt.query_map(params![scope.bind()], |r| {
             Ok((
@@ -108,17 +132,19 @@ impl Store {
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (package, name, kind, body, updated_ms) = row?;
+            let (package, name, kind, body, updated_ms, revision) = row?;
             let package = package_from_disk(package);
             out.push(StoredAction {
                 draft: draft_from(package.as_deref(), &name, &kind, &body)?,
                 package,
                 name,
                 updated_ms,
+                revision: revision.max(1) as u64,
             });
         }
         Ok(out)
@@ -132,16 +158,50 @@ impl Store {
             as usize)
     }
 
-    /// Inserts or replaces an action.
-    pub fn put_action(&self, action: &StoredAction) -> Result<(), EngineError> {
+    /// Inserts or replaces an action, whatever is stored; answers its new revision.
+    pub fn put_action(&self, action: &StoredAction) -> Result<u64, EngineError> {
+        self.put_action_if(action, Expect::Any)
+    }
+
+    /// Writes `action` if what is stored is what `expect` says, and answers its new
+    /// revision; otherwise writes nothing and answers [`ErrorCode::ActionChanged`] with the
+    /// revision found. The check and the write are one `IMMEDIATE` transaction: a second
+    /// writer (another connection to the file, another process) waits for it, then sees the
+    /// new revision.
+    pub fn put_action_if(&self, action: &StoredAction, expect: Expect) -> Result<u64, EngineError> {
         let body = serde_json::to_string(&action.draft.to_ncp_body())
             .map_err(|e| EngineError::internal(e.to_string()))?;
-        self.conn.execute(
-            "INSERT INTO actions (package, name, kind, body, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (package, name) DO UPDATE SET kind = excluded.kind, body = excluded.body, updated_ms = excluded.updated_ms",
-            params![package_to_disk(action.package.as_deref()), action.name, action.kind().as_str(), body, action.updated_ms],
+        let package = package_to_disk(action.package.as_deref());
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
         )?;
-        Ok(())
+        let found: Option<u64> = tx
+            .query_row(
+                "SELECT revision FROM actions WHERE package = ?1 AND name = ?2",
+                params![package, action.name],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .map(|r| r.max(1) as u64);
+        let path = action_path(action.package.as_deref(), &action.name);
+        match (expect, found) {
+            (Expect::Any, _) | (Expect::Absent, None) => {}
+            (Expect::Revision(want), Some(have)) if want == have => {}
+            (Expect::Absent, Some(r)) => {
+                let message = format!("action {path} already exists (revision {r})");
+                return Err(EngineError::new(ErrorCode::ActionChanged, message));
+            }
+            (_, found) => return Err(changed(&path, found)),
+        }
+        let revision = found.map_or(1, |r| r + 1);
+        tx.execute(
+            "INSERT INTO actions (package, name, kind, body, updated_ms, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (package, name) DO UPDATE SET kind = excluded.kind, body = excluded.body, updated_ms = excluded.updated_ms, revision = excluded.revision",
+            params![package, action.name, action.kind().as_str(), body, action.updated_ms, revision as i64],
+        )?;
+        tx.commit()?;
+        Ok(revision)
     }
 
     /// Deletes an action; answers whether it existed.
@@ -222,5 +282,100 @@ impl Store {
             params![name],
             |r| r.get(0),
         )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::draft::{Code, Limits, Run};
+    use crate::store::Durability;
+    use std::sync::{Arc, Barrier};
+
+    fn action(code: &str) -> StoredAction {
+        StoredAction {
+            package: None,
+            name: "hello".into(),
+            draft: ActionDraft {
+                kind: ActionKind::Basic,
+                description: None,
+                run: Run::Code(Code {
+                    runtime: "nodejs:20".into(),
+                    code: code.into(),
+                    binary: false,
+                    main: None,
+                    image_uri: None,
+                    parameters: Map::new(),
+                    limits: Limits {
+                        timeout_ms: 60_000,
+                        memory_mb: 256,
+                    },
+                    vpc: None,
+                    raw_http: None,
+                    custom_options: None,
+                }),
+            },
+            updated_ms: 1,
+            revision: 0,
+        }
+    }
+
+    fn code_of(store: &Store) -> String {
+        let stored = store.action(None, "hello").unwrap().unwrap();
+        stored.draft.code().unwrap().code.clone()
+    }
+
+    #[test]
+    fn each_write_counts_up_and_a_stale_revision_writes_nothing() {
+        let store = Store::in_memory().unwrap();
+        assert_eq!(store.put_action_if(&action("v1"), Expect::Absent).unwrap(), 1);
+        assert_eq!(store.action(None, "hello").unwrap().unwrap().revision, 1);
+        assert_eq!(store.put_action_if(&action("v2"), Expect::Revision(1)).unwrap(), 2);
+        let stale = store.put_action_if(&action("v3"), Expect::Revision(1)).unwrap_err();
+        assert_eq!(stale.code, ErrorCode::ActionChanged);
+        assert_eq!(stale.code.status(), 412);
+        assert!(stale.message.contains("revision 2"), "{}", stale.message);
+        assert_eq!(code_of(&store), "v2");
+        let exists = store.put_action_if(&action("v4"), Expect::Absent).unwrap_err();
+        assert_eq!(exists.code, ErrorCode::ActionChanged);
+        assert_eq!(store.put_action(&action("v5")).unwrap(), 3);
+        assert_eq!(code_of(&store), "v5");
+    }
+
+    /// Two connections to one database file (as two processes would have), both holding
+    /// revision 1 and writing at the same instant: exactly one write lands, the other is
+    /// refused, and what is stored is the one that landed.
+    #[test]
+    fn two_concurrent_writers_of_one_revision_cannot_both_win() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("engine.db");
+        Store::open(&path, Durability::Normal)
+            .unwrap()
+            .put_action(&action("v1"))
+            .unwrap();
+        for round in 0..20 {
+            let barrier = Arc::new(Barrier::new(2));
+            let writers: Vec<_> = ["mine", "theirs"]
+                .into_iter()
+                .map(|who| {
+                    let (path, barrier) = (path.clone(), barrier.clone());
+                    std::thread::spawn(move || {
+                        let store = Store::open(&path, Durability::Normal).unwrap();
+                        let base = store.action(None, "hello").unwrap().unwrap().revision;
+                        barrier.wait();
+                        (who, store.put_action_if(&action(who), Expect::Revision(base)))
+                    })
+                })
+                .collect();
+            let results: Vec<_> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+            let won: Vec<_> = results.iter().filter(|(_, r)| r.is_ok()).collect();
+            let lost: Vec<_> = results.iter().filter(|(_, r)| r.is_err()).collect();
+            assert_eq!((won.len(), lost.len()), (1, 1), "round {round}: {results:?}");
+            let lost_error = lost[0].1.as_ref().unwrap_err();
+            assert_eq!(lost_error.code, ErrorCode::ActionChanged, "round {round}");
+            let store = Store::open(&path, Durability::Normal).unwrap();
+            assert_eq!(code_of(&store), won[0].0, "round {round}");
+            assert_eq!(won[0].1.as_ref().unwrap(), &(round + 2), "round {round}");
+        }
     }
 }

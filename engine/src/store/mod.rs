@@ -5,7 +5,7 @@ mod actions;
 mod activations;
 mod queue;
 
-pub use actions::StoredAction;
+pub use actions::{Expect, StoredAction};
 pub use activations::{ActivationFilter, ActivationOrder, ActivationRecord};
 
 pub use queue::{AsyncFilter, AsyncRecord};
@@ -71,6 +71,11 @@ CREATE TABLE async_invocations (
 );
 CREATE INDEX async_by_status ON async_invocations (status, enqueued_ms);
 CREATE INDEX async_by_action ON async_invocations (package, action, enqueued_ms DESC);
+"#,
+    // Each write of an action counts up its revision, so a conditional write can tell
+    // whether the action changed since it was read (the editor's conflict check).
+    r#"
+ALTER TABLE actions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
 "#,
 ];
 
@@ -344,8 +349,8 @@ mod tests {
     #[test]
     fn a_corrupt_action_or_package_is_an_error_naming_it() {
         let store = store_with(
-            "INSERT INTO actions VALUES ('demo', 'hello', 'cron', '{}', 0);
-             INSERT INTO actions VALUES ('demo', 'bad', 'basic', 'x', 0);
+            "INSERT INTO actions (package, name, kind, body, updated_ms) VALUES ('demo', 'hello', 'cron', '{}', 0);
+             INSERT INTO actions (package, name, kind, body, updated_ms) VALUES ('demo', 'bad', 'basic', 'x', 0);
              INSERT INTO packages VALUES ('demo', NULL, '[oops', 0);",
         );
         assert_eq!(

@@ -14,6 +14,7 @@ mod logs;
 mod package;
 mod page;
 pub mod rules;
+pub mod validate;
 mod run;
 
 pub use action::{

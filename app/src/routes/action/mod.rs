@@ -16,7 +16,6 @@ use leptos_router::{
 };
 use providers::ActionRef;
 
-use crate::api::get_action;
 use crate::components::run_panel::RunPanel;
 use crate::context::{use_connection_id, with_connection};
 use crate::routes::activations::ActionActivations;
@@ -72,10 +71,6 @@ fn ActionPage() -> impl IntoView {
         Some("activations") => Tab::Activations,
         _ => Tab::Code,
     });
-    let spec = Resource::new(
-        move || (connection.get(), action.get()),
-        |(connection, action)| get_action(connection, action.package, action.name),
-    );
     let tab_link = move |to: Tab, label: &'static str| {
         let href = move || {
             let t = (to == Tab::Activations).then_some("activations");
@@ -113,7 +108,7 @@ fn ActionPage() -> impl IntoView {
                     view! {
                         <div class="action-workspace">
                             <div class="action-code">
-                                <CodeView spec connection=connection.get() action=action.get() />
+                                <CodeView connection=connection.get() action=action.get() />
                             </div>
                             <aside class="action-run" aria-label="Run">
                                 <RunPanel connection=connection.get() action=action.get() />

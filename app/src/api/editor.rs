@@ -1,0 +1,263 @@
+//! Server functions of the action editor: read an action with its version, and save it only
+//! if it has not changed since that version (otherwise answer both sides, never overwrite).
+//!
+//! A version is a fingerprint of the action as its provider answers it (SHA-256 of the common
+//! model's JSON), so it works on every provider, none of which has a conditional write in its
+//! public API: the save reads the action again and compares just before it writes.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use providers::ActionSpec;
+use serde::{Deserialize, Serialize};
+
+use crate::errors::AppError;
+
+/// An action as the editor opens it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditableAction {
+    /// The connection's id (the first configured one when the page named none).
+    pub connection: String,
+    /// The action as its provider answers it.
+    pub spec: ActionSpec,
+    /// Its version: what a save sends back to say which one it changes.
+    pub version: String,
+    /// Why it cannot be changed here, when it cannot (FunctionGraph, SCF).
+    pub read_only: Option<String>,
+    /// The address of the code editor's script (hashed name), when the site has it.
+    pub editor_src: Option<String>,
+}
+
+/// What a save did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SaveOutcome {
+    /// Written; the action as stored now, with its new version.
+    Saved(EditableAction),
+    /// Nothing written: the action changed since the version sent. Theirs, as stored now.
+    Conflict(EditableAction),
+}
+
+/// The field of a put-action a provider's refusal names, for the editor to show it there.
+/// The providers name the field only in their message (NCP's and the engine's
+/// `limits.timeout is 100; …`), so this looks for the known field names, nothing else.
+pub fn refused_field(message: &str) -> Option<&'static str> {
+    const FIELDS: [&str; 11] = [
+        "exec.components",
+        "exec.code",
+        "exec.kind",
+        "exec.main",
+        "limits.timeout",
+        "limits.memory",
+        "description",
+        "parameters",
+        "raw-http",
+        "custom-options",
+        "actionName",
+    ];
+    FIELDS
+        .iter()
+        .filter_map(|f| message.find(f).map(|at| (at, *f)))
+        .min()
+        .map(|(_, f)| f)
+}
+
+/// The action `package/name` on `connection`, with its version.
+#[server(endpoint = "load_action")]
+pub async fn load_action(
+    connection: Option<String>,
+    package: Option<String>,
+    name: String,
+) -> Result<EditableAction, AppError> {
+    super::guard::guard(<LoadAction as leptos::server_fn::ServerFn>::PATH)?;
+    let action = providers::ActionRef { package, name };
+    super::status::answer(server::load(connection.as_deref(), &action).await)
+}
+
+/// Saves `spec` if the action is still at `version`; checked by seed 004's rules first.
+#[server(endpoint = "save_action", input = Json)]
+pub async fn save_action(
+    connection: String,
+    spec: ActionSpec,
+    version: String,
+) -> Result<SaveOutcome, AppError> {
+    super::guard::guard(<SaveAction as leptos::server_fn::ServerFn>::PATH)?;
+    super::status::answer(server::save(&connection, spec, &version).await)
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use providers::client::Operations;
+    use providers::validate::{ActionFields, check_action};
+    use providers::{ActionRef, ActionSpec, Capability};
+    use sha2::{Digest, Sha256};
+
+    use super::{EditableAction, SaveOutcome};
+    use crate::api::backend::{client, connection};
+    use crate::context::server::ConnectionClient;
+    use crate::errors::AppError;
+
+    /// The version of `spec`: a fingerprint of its JSON (the model's maps are ordered, so
+    /// the same action always gives the same text).
+    pub(super) fn version_of(spec: &ActionSpec) -> String {
+        // Cannot fail: the model is plain data whose maps have string keys.
+        let json = serde_json::to_vec(spec).expect("an ActionSpec always serialises");
+        let digest = Sha256::digest(&json);
+        digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Why `c`'s actions cannot be changed in the console, when they cannot.
+    fn read_only(c: &ConnectionClient) -> Option<String> {
+        let writable = c
+            .client
+            .as_ref()
+            .is_ok_and(|client| client.capabilities().has(Capability::ActionsWrite));
+        (!writable).then(|| {
+            format!(
+                "{} functions are shown read-only: the console does not change their code or configuration yet. Use the provider's own console or CLI to edit them.",
+                c.summary.provider
+            )
+        })
+    }
+
+    fn editable(c: &ConnectionClient, spec: ActionSpec) -> EditableAction {
+        EditableAction {
+            connection: c.summary.id.clone(),
+            version: version_of(&spec),
+            read_only: read_only(c),
+            editor_src: crate::api::editor_asset::editor_src(),
+            spec,
+        }
+    }
+
+    pub(super) async fn load(
+        id: Option<&str>,
+        action: &ActionRef,
+    ) -> Result<EditableAction, AppError> {
+        let c = connection(id)?;
+        let client = client(&c)?;
+        let spec = if client.capabilities().has(Capability::ActionsRead) {
+            client.get_action(action).await?
+        } else {
+            listed(&c, action).await?
+        };
+        Ok(editable(&c, spec))
+    }
+
+    /// What the list says of `action`, where a provider cannot read one in full
+    /// (FunctionGraph, SCF): its runtime and description, no code.
+    async fn listed(c: &ConnectionClient, action: &ActionRef) -> Result<ActionSpec, AppError> {
+        let (_, actions) = crate::api::backend::listing(c).await?;
+        let found = actions.into_iter().find(|a| &a.action == action).ok_or_else(|| {
+            AppError::Provider(providers::ProviderError::new(
+                providers::ErrorKind::NotFound,
+                format!("{} lists no function {action}", c.summary.provider),
+            ))
+        })?;
+        Ok(ActionSpec {
+            action: found.action,
+            kind: found.kind.unwrap_or_default(),
+            description: found.description,
+            parameters: Default::default(),
+            limits: None,
+            exec: providers::ActionExec {
+                kind: found.runtime.unwrap_or_default(),
+                code: None,
+                binary: false,
+                main: None,
+                image_uri: None,
+                components: Vec::new(),
+            },
+            extra: Default::default(),
+        })
+    }
+
+    pub(super) async fn save(
+        id: &str,
+        spec: ActionSpec,
+        version: &str,
+    ) -> Result<SaveOutcome, AppError> {
+        let c = connection(Some(id))?;
+        if let Some(why) = read_only(&c) {
+            return Err(AppError::Unsupported(why));
+        }
+        if let Some(refusal) = check_action(&ActionFields::of(&spec)).into_iter().next() {
+            return Err(AppError::invalid(&refusal.field, refusal.message));
+        }
+        let client = client(&c)?;
+        let theirs = client.get_action(&spec.action).await?;
+        if version_of(&theirs) != version {
+            tracing::info!(connection = %c.summary.id, action = %spec.action, "save refused: the action changed since it was read");
+            return Ok(SaveOutcome::Conflict(editable(&c, theirs)));
+        }
+        if theirs.kind != spec.kind {
+            return Err(AppError::invalid(
+                "kind",
+                format!("The type is {} and cannot change.", theirs.kind.as_str()),
+            ));
+        }
+        client.put_action(&spec).await?;
+        tracing::info!(connection = %c.summary.id, action = %spec.action, "action saved");
+        // Read back, so the version is the one the next read gives.
+        let stored = client.get_action(&spec.action).await?;
+        Ok(SaveOutcome::Saved(editable(&c, stored)))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use providers::{ActionExec, ActionKind, ActionLimits};
+
+        fn spec(code: &str) -> ActionSpec {
+            ActionSpec {
+                action: ActionRef::top("hello"),
+                kind: ActionKind::Basic,
+                description: None,
+                parameters: Default::default(),
+                limits: Some(ActionLimits {
+                    timeout_ms: 60_000,
+                    memory_mb: 256,
+                }),
+                exec: ActionExec {
+                    kind: "nodejs:20".into(),
+                    code: Some(code.into()),
+                    binary: false,
+                    main: None,
+                    image_uri: None,
+                    components: vec![],
+                },
+                extra: Default::default(),
+            }
+        }
+
+        #[test]
+        fn the_version_is_stable_and_changes_with_any_field() {
+            assert_eq!(version_of(&spec("a")), version_of(&spec("a")));
+            assert_ne!(version_of(&spec("a")), version_of(&spec("b")));
+            let mut described = spec("a");
+            described.description = Some("x".into());
+            assert_ne!(version_of(&spec("a")), version_of(&described));
+            let mut with_param = spec("a");
+            with_param.parameters.insert("k".into(), 1.into());
+            assert_ne!(version_of(&spec("a")), version_of(&with_param));
+            assert_eq!(version_of(&spec("a")).len(), 32);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refused_field;
+
+    #[test]
+    fn a_refusal_is_placed_on_the_field_its_message_names_first() {
+        let cases = [
+            ("ACTION_BODY_INVALID_VALUE: limits.timeout is 100; it must be 500 to 300,000 ms", Some("limits.timeout")),
+            ("exec.components entry \"-/gone\" does not exist", Some("exec.components")),
+            ("description is 3003 bytes; at most 3000 are allowed", Some("description")),
+            ("exec.code must be Base64 when exec.binary is true", Some("exec.code")),
+            ("the namespace already holds 500 actions", None),
+        ];
+        for (message, field) in cases {
+            assert_eq!(refused_field(message), field, "{message}");
+        }
+    }
+}
