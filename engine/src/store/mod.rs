@@ -72,6 +72,16 @@ CREATE TABLE async_invocations (
 CREATE INDEX async_by_status ON async_invocations (status, enqueued_ms);
 CREATE INDEX async_by_action ON async_invocations (package, action, enqueued_ms DESC);
 "#,
+    // Listings sort by start then id and filter by an action with or without its package
+    // (OpenWhisk's `name` names no package): each order and filter has an index that answers
+    // a page without sorting, at a million rows too.
+    r#"
+DROP INDEX activations_by_start;
+DROP INDEX activations_by_action;
+CREATE INDEX activations_by_start ON activations (start_ms DESC, id DESC);
+CREATE INDEX activations_by_package_action ON activations (package, action, start_ms DESC, id DESC);
+CREATE INDEX activations_by_action ON activations (action, start_ms DESC, id DESC);
+"#,
 ];
 
 /// What a committed write survives: SQLite's `synchronous` in WAL mode.
@@ -162,8 +172,8 @@ impl Scope {
         Self::Package(package.map(str::to_string))
     }
 
-    /// The value a `(?n IS NULL OR package = ?n)` condition binds.
-    fn bind(&self) -> Option<&str> {
+    /// The package a `package = ?` condition binds; `None` for every package.
+    pub(crate) fn bind(&self) -> Option<&str> {
         match self {
             Self::All => None,
             Self::Package(p) => Some(package_to_disk(p.as_deref())),

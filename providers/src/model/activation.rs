@@ -98,6 +98,41 @@ pub struct Activation {
     pub result: Option<Value>,
     /// Log lines, when read.
     pub logs: Option<Vec<String>>,
+    /// The input parameters, where the provider records them (the engine does, on its
+    /// OpenWhisk dialect; NCP and OpenWhisk themselves do not).
+    #[serde(default)]
+    pub params: Option<Value>,
+    /// Time it waited before it ran, ms (OpenWhisk's `waitTime`), where given.
+    #[serde(default)]
+    pub wait_ms: Option<u64>,
+    /// Time spent initialising the action (a cold start), ms (`initTime`), where given.
+    #[serde(default)]
+    pub init_ms: Option<u64>,
+    /// For a sequence: its components' activation ids, in the order they ran.
+    #[serde(default)]
+    pub components: Option<Vec<String>>,
+}
+
+impl Activation {
+    /// An activation known only by its id and how it ended; every other field unknown.
+    pub fn new(id: impl Into<String>, status: ActivationStatus) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            namespace: None,
+            subject: None,
+            start_ms: None,
+            end_ms: None,
+            duration_ms: None,
+            status,
+            result: None,
+            logs: None,
+            params: None,
+            wait_ms: None,
+            init_ms: None,
+            components: None,
+        }
+    }
 }
 
 /// Which activation to read: its id, and its action where the provider reads activations
