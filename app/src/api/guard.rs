@@ -41,6 +41,8 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/create_action", Role::Editor),
     ("/api/delete_action", Role::Editor),
     ("/api/delete_package", Role::Editor),
+    ("/api/list_activations", Role::Viewer),
+    ("/api/get_activation", Role::Viewer),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

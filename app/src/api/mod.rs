@@ -2,6 +2,7 @@
 //! Every one calls [`guard::guard`] first; its role is in [`guard::ENDPOINTS`].
 
 mod actions;
+mod activations;
 #[cfg(feature = "ssr")]
 mod backend;
 mod connections;
@@ -14,3 +15,8 @@ pub use actions::{
     list_packages, save_package, validate_name, validate_new_action,
 };
 pub use connections::{ListConnections, list_connections};
+pub use activations::{
+    ActivationDetail, ActivationListing, ActivationView, DEFAULT_PAGE_SIZE, GetActivation,
+    ListActivations, MAX_PAGE, PAGE_SIZES, StatusFilter, get_activation, list_activations,
+    sizes_text,
+};
