@@ -174,8 +174,9 @@ pub(super) async fn detail(
     });
     Ok(ActivationDetail {
         connection: c.summary.clone(),
+        // The action named in the request has its package; NCP's detail names only the action.
         activation: Activation {
-            name: activation.name.clone().or(action.map(|a| a.to_string())),
+            name: action.map(|a| a.to_string()).or(activation.name.clone()),
             ..activation
         },
         components,

@@ -152,7 +152,7 @@ fn ActivationBrowser(
 fn ListingProblem(error: AppError) -> impl IntoView {
     match error {
         AppError::Unsupported(why) => view! {
-            <p class="note" role="status">{format!("This connection cannot list activations: {why}.")}</p>
+            <p class="note" role="status">{format!("{why}.")}</p>
         }
         .into_any(),
         error => view! {
