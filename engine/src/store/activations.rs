@@ -385,6 +385,13 @@ mod tests {
             let plan = plan.join("; ");
             assert!(plan.contains("USING INDEX"), "{filter:?}: {plan}");
             assert!(!plan.contains("TEMP B-TREE"), "{filter:?}: {plan}");
+            let (condition, values) = where_clause(&filter);
+            let sql = format!("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM activations {condition}");
+            let plan: String = store
+                .conn
+                .query_row(&sql, params_from_iter(values.iter()), |r| r.get(3))
+                .unwrap();
+            assert!(plan.contains("COVERING INDEX"), "the total of {filter:?}: {plan}");
         }
     }
 }

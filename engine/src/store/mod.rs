@@ -74,11 +74,13 @@ CREATE INDEX async_by_action ON async_invocations (package, action, enqueued_ms 
 "#,
     // Listings sort by start then id and filter by an action with or without its package
     // (OpenWhisk's `name` names no package): each order and filter has an index that answers
-    // a page without sorting, at a million rows too.
+    // a page without sorting, at a million rows too. Totals count the narrowest index: start
+    // times alone (a third of the pages of start and id; 42 → 15 ms at a million).
     r#"
 DROP INDEX activations_by_start;
 DROP INDEX activations_by_action;
 CREATE INDEX activations_by_start ON activations (start_ms DESC, id DESC);
+CREATE INDEX activations_start_times ON activations (start_ms);
 CREATE INDEX activations_by_package_action ON activations (package, action, start_ms DESC, id DESC);
 CREATE INDEX activations_by_action ON activations (action, start_ms DESC, id DESC);
 "#,

@@ -129,10 +129,15 @@ pub fn ActivationChart(rows: Vec<Activation>) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="activation-chart">
+            // The legend is HTML: the drawing stretches to the page's width, text in it would too.
+            <p class="chart-legend" aria-hidden="true">
+                <span class="swatch swatch-bar"></span>
+                {format!("mean duration (bars, top = {})", format_duration(slowest))}
+                <span class="swatch swatch-rate"></span>
+                "success rate (line, 0–100%)"
+            </p>
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=summary.clone() preserveAspectRatio="none">
                 <line class="chart-axis" x1=PAD y1=HEIGHT - PAD x2=WIDTH - PAD y2=HEIGHT - PAD />
-                <text class="chart-label" x=PAD y=PAD - 8.0>{format!("duration (bars), max {}", format_duration(slowest))}</text>
-                <text class="chart-label chart-rate-label" x=WIDTH - PAD y=PAD - 8.0 text-anchor="end">"success rate (line), 0–100%"</text>
                 {bars}
                 <polyline class="chart-rate" points=points.join(" ") />
             </svg>
