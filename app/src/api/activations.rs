@@ -218,6 +218,40 @@ pub async fn list_activations(
     backend::list(&c, &view).await
 }
 
+/// One activation of the chart's sample: when it started, how long it ran, how it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SamplePoint {
+    /// Start, epoch ms.
+    pub start_ms: i64,
+    /// Duration, ms, where given.
+    pub duration_ms: Option<u64>,
+    /// How it ended.
+    pub status: ActivationStatus,
+}
+
+/// The newest activations of a view's range and filters (whatever its page), for the chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivationSample {
+    /// Newest first.
+    pub points: Vec<SamplePoint>,
+    /// How many the range holds in all, where the provider says (no status filter).
+    pub total: Option<u64>,
+}
+
+/// The newest activations (at most 1,000) that `view`'s range and filters keep, for the chart.
+#[server(endpoint = "sample_activations")]
+pub async fn sample_activations(
+    connection: Option<String>,
+    view: ActivationView,
+) -> Result<ActivationSample, AppError> {
+    super::guard::guard(<SampleActivations as leptos::server_fn::ServerFn>::PATH)?;
+    if let Some(problem) = view.problems().into_iter().next() {
+        return Err(problem);
+    }
+    let c = super::backend::connection(connection.as_deref())?;
+    backend::sample(&c, &view).await
+}
+
 /// One activation in full, and its sequence's components.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivationDetail {

@@ -16,7 +16,7 @@ pub use actions::{
 };
 pub use connections::{ListConnections, list_connections};
 pub use activations::{
-    ActivationDetail, ActivationListing, ActivationView, DEFAULT_PAGE_SIZE, GetActivation,
-    ListActivations, MAX_PAGE, PAGE_SIZES, StatusFilter, get_activation, list_activations,
-    sizes_text,
+    ActivationDetail, ActivationListing, ActivationSample, ActivationView, DEFAULT_PAGE_SIZE,
+    GetActivation, ListActivations, MAX_PAGE, PAGE_SIZES, SampleActivations, SamplePoint,
+    StatusFilter, get_activation, list_activations, sample_activations, sizes_text,
 };

@@ -6,7 +6,10 @@ use providers::{
     PageRequest, ProviderKind,
 };
 
-use super::{ActivationDetail, ActivationListing, ActivationView, StatusFilter};
+use super::{
+    ActivationDetail, ActivationListing, ActivationSample, ActivationView, SamplePoint,
+    StatusFilter,
+};
 use crate::api::backend::client;
 use crate::context::server::ConnectionClient;
 use crate::errors::AppError;
@@ -16,6 +19,8 @@ const SEARCH_PAGE: u64 = 200;
 /// Most activations read to answer one status-filtered page: past it the page says how many
 /// were searched, and a narrower time range finds older ones.
 const MOST_SEARCHED: u64 = 5_000;
+/// Most activations read for the chart.
+const MOST_SAMPLED: u64 = 1_000;
 /// Most components of a sequence read for its detail.
 const MOST_COMPONENTS: usize = 50;
 
@@ -121,6 +126,50 @@ async fn search(
             searched,
         });
     }
+}
+
+/// The newest activations of the view's range (its page aside) that its filters keep, at
+/// most [`MOST_SAMPLED`] read.
+pub(super) async fn sample(
+    c: &ConnectionClient,
+    view: &ActivationView,
+) -> Result<ActivationSample, AppError> {
+    let client = client(c)?;
+    let query = ActivationQuery {
+        action: view.action.clone(),
+        since_ms: view.since_ms,
+        upto_ms: view.upto_ms,
+    };
+    let (mut points, mut read, mut total) = (Vec::new(), 0_u64, None);
+    while read < MOST_SAMPLED {
+        let request = PageRequest {
+            offset: read,
+            limit: SEARCH_PAGE,
+            cursor: None,
+        };
+        let page = client.list_activations(&query, &request).await?;
+        let got = page.items.len() as u64;
+        read += got;
+        total = total.or(page.total);
+        let kept = page
+            .items
+            .iter()
+            .filter(|a| view.status.is_none_or(|s| s.keeps(a.status)));
+        points.extend(kept.filter_map(|a| {
+            Some(SamplePoint {
+                start_ms: a.start_ms?,
+                duration_ms: a.duration_ms,
+                status: a.status,
+            })
+        }));
+        if got < SEARCH_PAGE {
+            break;
+        }
+    }
+    Ok(ActivationSample {
+        points,
+        total: total.filter(|_| view.status.is_none()),
+    })
 }
 
 /// A row of the table: what a list shows, never a result, logs or input (a list on some

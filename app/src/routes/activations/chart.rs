@@ -4,7 +4,10 @@
 //! the same figures are in a table as the text alternative.
 
 use leptos::prelude::*;
-use providers::{Activation, ActivationStatus};
+use providers::ActivationStatus;
+
+use crate::api::{ActivationSample, SamplePoint};
+use super::table::thousands;
 
 use super::time::{format_duration, format_utc};
 
@@ -35,14 +38,14 @@ impl Bucket {
     }
 }
 
-/// The activations with a start time, in up to `n` equal buckets from the first to the last
-/// start (oldest first). Running ones (no outcome yet) are left out.
-pub fn buckets(rows: &[Activation], n: usize) -> Vec<Bucket> {
-    let ended: Vec<&Activation> = rows
+/// The activations, in up to `n` equal buckets from the first to the last start (oldest
+/// first). Running ones (no outcome yet) are left out.
+pub fn buckets(points: &[SamplePoint], n: usize) -> Vec<Bucket> {
+    let ended: Vec<&SamplePoint> = points
         .iter()
-        .filter(|a| a.start_ms.is_some() && a.status != ActivationStatus::Pending)
+        .filter(|a| a.status != ActivationStatus::Pending)
         .collect();
-    let starts = ended.iter().filter_map(|a| a.start_ms);
+    let starts = ended.iter().map(|a| a.start_ms);
     let (Some(first), Some(last)) = (starts.clone().min(), starts.max()) else {
         return Vec::new();
     };
@@ -60,8 +63,7 @@ pub fn buckets(rows: &[Activation], n: usize) -> Vec<Bucket> {
         })
         .collect();
     for a in ended {
-        let start = a.start_ms.unwrap_or(first);
-        let i = (((start - first) / width) as usize).min(n - 1);
+        let i = (((a.start_ms - first) / width) as usize).min(n - 1);
         let (bucket, sum, timed) = &mut out[i];
         bucket.count += 1;
         bucket.succeeded += usize::from(a.status.is_success());
@@ -79,10 +81,10 @@ pub fn buckets(rows: &[Activation], n: usize) -> Vec<Bucket> {
         .collect()
 }
 
-/// The chart of this page's activations.
+/// The chart of the range's newest activations.
 #[component]
-pub fn ActivationChart(rows: Vec<Activation>) -> impl IntoView {
-    let buckets = buckets(&rows, MOST_BUCKETS);
+pub fn ActivationChart(sample: ActivationSample) -> impl IntoView {
+    let buckets = buckets(&sample.points, MOST_BUCKETS);
     if buckets.is_empty() {
         return ().into_any();
     }
@@ -109,8 +111,14 @@ pub fn ActivationChart(rows: Vec<Activation>) -> impl IntoView {
             format!("{x:.1},{y:.1}")
         })
         .collect();
+    let of = match sample.total {
+        Some(total) if total > count as u64 => {
+            format!("The newest {} of the {} activations in this range", thousands(count as u64), thousands(total))
+        }
+        _ => format!("{} activations in this range", thousands(count as u64)),
+    };
     let summary = format!(
-        "{count} activations of this page: {}% succeeded; mean duration per interval up to {}.",
+        "{of}: {}% succeeded; mean duration per interval up to {}.",
         (succeeded * 100) / count.max(1),
         format_duration(slowest)
     );
@@ -167,11 +175,11 @@ pub fn ActivationChart(rows: Vec<Activation>) -> impl IntoView {
 mod tests {
     use super::*;
 
-    fn ran(start: i64, status: ActivationStatus, duration: u64) -> Activation {
-        Activation {
-            start_ms: Some(start),
+    fn ran(start: i64, status: ActivationStatus, duration: u64) -> SamplePoint {
+        SamplePoint {
+            start_ms: start,
             duration_ms: Some(duration),
-            ..Activation::new(format!("a{start}"), status)
+            status,
         }
     }
 
@@ -183,7 +191,7 @@ mod tests {
             ran(5, ApplicationError, 30),
             ran(100, Success, 50),
             ran(199, Success, 70),
-            Activation::new("running", Pending),
+            ran(300, Pending, 1),
         ];
         let b = buckets(&rows, 2);
         assert_eq!(b.len(), 2);

@@ -17,7 +17,7 @@ use leptos_meta::Title;
 use leptos_router::{LazyRoute, hooks::use_query_map, lazy_route};
 use providers::ActionRef;
 
-use crate::api::{ActivationListing, ActivationView, list_activations};
+use crate::api::{ActivationListing, ActivationSample, ActivationView, list_activations, sample_activations};
 use crate::context::use_connection_id;
 use crate::errors::AppError;
 use chart::ActivationChart;
@@ -122,6 +122,7 @@ fn ActivationBrowser(
         })
     };
     let has_problems = move || parsed.with(|(_, p)| !p.is_empty());
+    let chart = chart_sample(connection, view);
     let path_for_list = path.clone();
     view! {
         <Filters path=path.clone() keep view action_fixed />
@@ -129,6 +130,13 @@ fn ActivationBrowser(
             <p>"Some of this address's filters were not understood and are not applied:"</p>
             <ul>{problems}</ul>
         </div>
+        {move || match chart.get() {
+            None => view! { <p class="muted chart-loading">"Drawing the chart…"</p> }.into_any(),
+            Some(Ok(sample)) => view! { <ActivationChart sample /> }.into_any(),
+            // The listing below says why a connection cannot list; the chart need not repeat it.
+            Some(Err(AppError::Unsupported(_))) => ().into_any(),
+            Some(Err(error)) => view! { <p class="muted">{format!("No chart: {error}")}</p> }.into_any(),
+        }}
         <Transition fallback=|| view! { <p class="loading" role="status">"Loading activations…"</p> }>
             {move || {
                 let path = path_for_list.clone();
@@ -144,6 +152,34 @@ fn ActivationBrowser(
             }}
         </Transition>
     }
+}
+
+/// The chart's sample of the view's range, fetched by the browser once hydrated (an effect
+/// never runs on the server, so the page's server time does not wait for it); a new range
+/// or filter fetches again, a new page does not. An answer to an older view is dropped.
+fn chart_sample(
+    connection: Signal<Option<String>>,
+    view: Memo<ActivationView>,
+) -> RwSignal<Option<Result<ActivationSample, AppError>>> {
+    let sample = RwSignal::new(None);
+    let range = Memo::new(move |_| ActivationView {
+        page: 1,
+        size: crate::api::DEFAULT_PAGE_SIZE,
+        ..view.get()
+    });
+    let asked = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let (connection, range) = (connection.get(), range.get());
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        leptos::task::spawn_local(async move {
+            let answer = sample_activations(connection, range).await;
+            if asked.get_value() == this {
+                sample.set(Some(answer));
+            }
+        });
+    });
+    sample
 }
 
 /// A connection that cannot list activations says so in one line; any other failure shows
@@ -214,7 +250,6 @@ fn Listing(
                     </p>
                 }
             })}
-        {(!empty).then(|| view! { <ActivationChart rows=rows.clone() /> })}
         {(!empty)
             .then(|| {
                 view! {
