@@ -104,6 +104,13 @@ test('page, filter by status and action, reload for the same view, back and forw
   assert.equal(await counts(page), 'Activations 1–10 of 28');
   const first = await ids(page);
 
+  // The chart covers the range, not the page, and says so in words.
+  const chart = page.getByRole('img', { name: /^28 activations in this range: \d+% succeeded/ });
+  await chart.waitFor();
+  await page.getByText('Chart data').click();
+  const buckets = await page.locator('.activation-chart tbody tr td:nth-child(2)').allTextContents();
+  assert.equal(buckets.reduce((sum, n) => sum + Number(n), 0), 28);
+
   await page.getByRole('link', { name: 'Next' }).click();
   await countsAre(page, 'Activations 11–20 of 28');
   assert.match(page.url(), /[?&]page=2(&|$)/);
@@ -114,6 +121,7 @@ test('page, filter by status and action, reload for the same view, back and forw
   await page.getByLabel('Status').selectOption({ label: 'Failed (any error)' });
   await page.getByRole('button', { name: 'Apply' }).click();
   await countsAre(page, 'Activations 1–5 of 5');
+  await page.getByRole('img', { name: /^5 activations in this range: 0% succeeded/ }).waitFor();
   assert.match(page.url(), /status=failure/);
   assert.deepEqual(new Set(await ids(page)), new Set(made.fails));
 
