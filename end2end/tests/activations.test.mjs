@@ -17,21 +17,23 @@ let browser;
 /** The ids of the runs made, by what ran. */
 const made = { hello: [], fails: [], sequence: null };
 
-/** Runs `action` (in the demo package) with `params` through the engine's OpenWhisk dialect. */
-async function run(action, params) {
+/** A request to the engine's OpenWhisk dialect, signed with the engine's own key. */
+function openwhisk(path, method, body) {
   const keys = readFileSync(join(server.dataDir, 'data', 'engine-keys.toml'), 'utf8');
   const auth = keys.match(/^openwhisk_auth\s*=\s*"(.*)"/m)[1];
-  const res = await fetch(
-    `${server.engineUrl}/api/v1/namespaces/_/actions/demo/${action}?blocking=true`,
-    {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(auth).toString('base64')}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify(params),
+  return fetch(`${server.engineUrl}/api/v1/namespaces/_${path}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(auth).toString('base64')}`,
+      'content-type': 'application/json',
     },
-  );
+    body: JSON.stringify(body),
+  });
+}
+
+/** Runs `action` (in the demo package) with `params` through the engine's OpenWhisk dialect. */
+async function run(action, params) {
+  const res = await openwhisk(`/actions/demo/${action}?blocking=true`, 'POST', params);
   const body = await res.json();
   assert.ok(body.activationId, `no activation id: ${JSON.stringify(body)}`);
   return body.activationId;
@@ -239,6 +241,40 @@ test('NCP lists with its total, per action too; a connection without activations
   const note = page.getByText(/^Huawei FunctionGraph does not offer listing activations\.$/);
   await note.waitFor();
   assert.equal(await page.locator('.activations-table').count(), 0);
+  await context.close();
+});
+
+test('a 300 KB result and 3,000 log lines: cut where shown, paged, and downloaded whole', async () => {
+  const code = `function main() {
+    for (let i = 0; i < 3000; i++) console.log('line ' + i + ' ' + 'x'.repeat(i === 7 ? 5000 : 20));
+    return { big: 'y'.repeat(300000) };
+  }`;
+  const put = await openwhisk('/actions/demo/big?overwrite=true', 'PUT', {
+    exec: { kind: 'nodejs:20', code },
+    limits: { timeout: 20000, memory: 256 },
+  });
+  assert.equal(put.status, 200, await put.text());
+  const id = await run('big', {});
+  const context = await browser.newContext({ acceptDownloads: true });
+  const { page, errors } = await open(context, `/activations/${id}?connection=${OW}`);
+  const result = page.locator('section[aria-labelledby="detail-result"]');
+  assert.match(await result.getByRole('note').textContent(), /^Showing the first 64 KB of 292 KB/);
+  assert.ok((await result.locator('pre').textContent()).length <= 64 * 1024);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    result.getByRole('button', { name: 'Download the whole result' }).click(),
+  ]);
+  const saved = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(saved.big.length, 300000, 'the download holds the whole result');
+
+  const logs = page.locator('section[aria-labelledby="detail-logs"]');
+  assert.equal(await logs.locator('p.counts').textContent(), 'Showing the first 200 of 3000 lines');
+  assert.equal(await logs.locator('.log-table tbody tr').count(), 200);
+  assert.match(await logs.locator('.log-table tbody tr').nth(7).textContent(), /… 3\d{3} more bytes/);
+  await logs.getByRole('button', { name: 'Show 200 more lines' }).click();
+  assert.equal(await logs.locator('.log-table tbody tr').count(), 400);
+  assert.equal(await logs.locator('p.counts').textContent(), 'Showing the first 400 of 3000 lines');
+  assert.deepEqual(errors, []);
   await context.close();
 });
 
