@@ -289,10 +289,10 @@ async fn the_openwhisk_client_reads_the_engines_recorded_input_and_a_sequences_c
     let detail = c.get_activation(&ActivationRef::id(&done.id)).await.unwrap();
     assert_eq!(detail.name.as_deref(), Some("demo/hello-loud"));
     // A sequence keeps the input it was given; its components get the package's defaults.
-    assert_eq!(detail.params.unwrap(), json!({"name": "Kim"}));
+    assert_eq!(detail.params().unwrap(), &json!({"name": "Kim"}));
     assert_eq!(detail.logs, None, "a sequence's logs are its components");
-    let components = detail.components.unwrap();
-    let names: Vec<Option<String>> = futures_names(&c, &components).await;
+    let components = detail.components().unwrap();
+    let names: Vec<Option<String>> = futures_names(&c, components).await;
     assert_eq!(
         names,
         [Some("demo/hello".to_string()), Some("demo/shout".to_string())]
@@ -303,7 +303,7 @@ async fn the_openwhisk_client_reads_the_engines_recorded_input_and_a_sequences_c
         .unwrap();
     let row = listed.items.iter().find(|a| a.id == done.id).unwrap();
     assert_eq!(
-        (row.name.as_deref(), row.params.as_ref(), row.result.as_ref()),
+        (row.name.as_deref(), row.params(), row.result.as_ref()),
         (Some("demo/hello-loud"), None, None),
         "a list row is a summary: no input, no result"
     );

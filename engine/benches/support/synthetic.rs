@@ -9,7 +9,7 @@ use serde_json::json;
 /// The `i`-th activation, `i` half-seconds before `now_ms`.
 pub fn activation(i: u64, now_ms: i64) -> ActivationRecord {
     let start_ms = now_ms - (i as i64) * 500;
-    let failed = i % 7 == 0;
+    let failed = i.is_multiple_of(7);
     ActivationRecord {
         id: format!("{i:032x}"),
         namespace: "guest".into(),

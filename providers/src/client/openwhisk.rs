@@ -399,10 +399,13 @@ fn activation_from_wire(a: wire::Activation) -> Activation {
         duration_ms: a.duration,
         result: a.response.and_then(|r| r.result),
         logs,
-        params: annotation(&annotations, wire::ENGINE_PARAMS_ANNOTATION).cloned(),
-        wait_ms: millis("waitTime"),
-        init_ms: millis("initTime"),
-        components,
+        extras: ActivationExtras {
+            params: annotation(&annotations, wire::ENGINE_PARAMS_ANNOTATION).cloned(),
+            wait_ms: millis("waitTime"),
+            init_ms: millis("initTime"),
+            components,
+        }
+        .boxed(),
         ..Activation::new(a.activation_id, status)
     }
 }

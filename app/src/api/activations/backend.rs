@@ -178,7 +178,7 @@ fn summary(a: Activation) -> Activation {
     Activation {
         result: None,
         logs: None,
-        params: None,
+        extras: None,
         ..a
     }
 }
@@ -207,7 +207,7 @@ pub(super) async fn detail(
         })
         .await?;
     let mut components = Vec::new();
-    for id in activation.components.iter().flatten().take(MOST_COMPONENTS) {
+    for id in activation.components().unwrap_or_default().iter().take(MOST_COMPONENTS) {
         // A component that cannot be read is still listed by its id, in its place.
         let read = client.get_activation(&ActivationRef::id(id.clone())).await;
         components.push(match read {
@@ -215,7 +215,7 @@ pub(super) async fn detail(
             Err(_) => Activation::new(id.clone(), ActivationStatus::Pending),
         });
     }
-    let params_note = activation.params.is_none().then(|| {
+    let params_note = activation.params().is_none().then(|| {
         format!(
             "The {} API does not give the input parameters an activation ran with.",
             c.summary.provider

@@ -82,7 +82,7 @@ fn Detail(detail: ActivationDetail) -> impl IntoView {
         }
         None => view! { <span class="muted">"not given by the provider"</span> }.into_any(),
     };
-    let rerun = action.as_ref().filter(|_| can_run && activation.params.is_some()).map(|a| {
+    let rerun = action.as_ref().filter(|_| can_run && activation.params().is_some()).map(|a| {
         let href = format!(
             "{}&rerun={}",
             crate::routes::action_href(a, conn.as_deref(), None),
@@ -92,7 +92,7 @@ fn Detail(detail: ActivationDetail) -> impl IntoView {
     });
     let id = activation.id.clone();
     let result = activation.result.as_ref().map(pretty);
-    let params = activation.params.as_ref().map(pretty);
+    let params = activation.params().map(pretty);
     view! {
         <div class="detail-head">
             {status_badge(activation.status)}
@@ -119,7 +119,7 @@ fn Detail(detail: ActivationDetail) -> impl IntoView {
             <h2 id="detail-logs">"Logs"</h2>
             {match activation.logs.clone() {
                 Some(lines) => view! { <LogLines lines id=id.clone() /> }.into_any(),
-                None if activation.components.is_some() => view! { <p class="muted">"A sequence's log lines are in its components' activations."</p> }.into_any(),
+                None if activation.components().is_some() => view! { <p class="muted">"A sequence's log lines are in its components' activations."</p> }.into_any(),
                 None => view! { <p class="muted">"No log lines were recorded."</p> }.into_any(),
             }}
         </section>
@@ -135,8 +135,8 @@ fn Timing(activation: Activation) -> impl IntoView {
         ("Start (UTC)", Some(time(activation.start_ms))),
         ("End (UTC)", Some(time(activation.end_ms))),
         ("Duration", Some(span(activation.duration_ms).unwrap_or_else(|| "—".into()))),
-        ("Waited before running", span(activation.wait_ms)),
-        ("Initialisation (cold start)", span(activation.init_ms)),
+        ("Waited before running", span(activation.wait_ms())),
+        ("Initialisation (cold start)", span(activation.init_ms())),
     ];
     view! {
         <section aria-labelledby="detail-timing">
