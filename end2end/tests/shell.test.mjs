@@ -53,13 +53,14 @@ test('the page hydrates and navigates on the client without a full reload', asyn
   const { page, errors } = await hydratedPage(context);
   await page.evaluate(() => { window.__sameDocument = 'yes'; });
 
-  await page.locator('nav[aria-label="Main"] a', { hasText: 'Activations' }).click();
-  await page.waitForURL(server.url + '/activations');
-  await page.locator('h1', { hasText: 'Activations' }).waitFor();
-  assert.equal(await page.title(), 'Activations · fnconsole');
+  // Logs is still a "coming soon" page (Activations is built now).
+  await page.locator('nav[aria-label="Main"] a', { hasText: 'Logs' }).click();
+  await page.waitForURL(server.url + '/logs');
+  await page.locator('h1', { hasText: 'Logs' }).waitFor();
+  assert.equal(await page.title(), 'Logs · fnconsole');
   assert.equal(
     await page.locator('nav[aria-label="Main"] a[aria-current="page"]').textContent(),
-    'Activations',
+    'Logs',
   );
   assert.match(await page.locator('.coming-soon').textContent(), /not built yet/);
   // Still the same document: a full reload would have dropped this property.

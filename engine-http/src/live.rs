@@ -208,16 +208,8 @@ impl Events {
         match run(move || engine.activation(&id)).await {
             Ok(record) => activation_of(&record),
             Err(_) => Activation {
-                id: self.id.clone(),
-                name: None,
-                namespace: None,
-                subject: None,
-                start_ms: None,
-                end_ms: None,
-                duration_ms: None,
-                status,
                 result: Some(result),
-                logs: None,
+                ..Activation::new(self.id.clone(), status)
             },
         }
     }

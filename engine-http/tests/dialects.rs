@@ -277,6 +277,53 @@ async fn the_openwhisk_client_round_trips_every_capability() {
     );
 }
 
+/// What the activations page reads of the engine over OpenWhisk: a package action's name,
+/// the recorded input (the engine's extension annotation), and a sequence's components in
+/// the order they ran, each readable by its id.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_openwhisk_client_reads_the_engines_recorded_input_and_a_sequences_components() {
+    let url = serve().await;
+    let c = ow(&url, support::OW_AUTH);
+    let run = InvocationRequest {
+        action: ActionRef::in_package("demo", "hello-loud"),
+        params: serde_json::from_value(json!({"name": "Kim"})).unwrap(),
+        blocking: true,
+        wait_ms: Some(20_000),
+    };
+    let InvocationResult::Finished(done) = c.invoke(&run).await.unwrap() else {
+        panic!("the sequence did not finish within its wait")
+    };
+    let detail = c.get_activation(&ActivationRef::id(&done.id)).await.unwrap();
+    assert_eq!(detail.name.as_deref(), Some("demo/hello-loud"));
+    // A sequence keeps the input it was given; its components get the package's defaults.
+    assert_eq!(detail.params().unwrap(), &json!({"name": "Kim"}));
+    assert_eq!(detail.logs, None, "a sequence's logs are its components");
+    let components = detail.components().unwrap();
+    let names: Vec<Option<String>> = futures_names(&c, components).await;
+    assert_eq!(
+        names,
+        [Some("demo/hello".to_string()), Some("demo/shout".to_string())]
+    );
+    let listed = c
+        .list_activations(&ActivationQuery::default(), &PageRequest::first(5))
+        .await
+        .unwrap();
+    let row = listed.items.iter().find(|a| a.id == done.id).unwrap();
+    assert_eq!(
+        (row.name.as_deref(), row.params(), row.result.as_ref()),
+        (Some("demo/hello-loud"), None, None),
+        "a list row is a summary: no input, no result"
+    );
+}
+
+async fn futures_names(c: &OpenWhiskClient, ids: &[String]) -> Vec<Option<String>> {
+    let mut names = Vec::new();
+    for id in ids {
+        names.push(c.get_activation(&ActivationRef::id(id)).await.unwrap().name);
+    }
+    names
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn openwhisk_refuses_a_wrong_key() {
     let url = serve().await;

@@ -298,7 +298,7 @@ async fn activations_list_with_their_total_and_read_whole_or_in_parts() {
     assert_eq!(page.items[0].logs.as_ref().unwrap().len(), 1);
     assert_eq!(
         fake.lines()[0],
-        "GET /api/v1/namespaces/_/activations?limit=30&skip=30&docs=true&name=hello&since=5"
+        "GET /api/v1/namespaces/_/activations?limit=30&skip=30&name=hello&since=5"
     );
     let detail = client.get_activation(&ActivationRef::id("abc")).await;
     assert_eq!(detail.unwrap().result.unwrap()["x"], 1);

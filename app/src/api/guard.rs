@@ -46,6 +46,9 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/stop_run", Role::Editor),
     ("/api/load_action", Role::Viewer),
     ("/api/save_action", Role::Editor),
+    ("/api/list_activations", Role::Viewer),
+    ("/api/get_activation", Role::Viewer),
+    ("/api/sample_activations", Role::Viewer),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

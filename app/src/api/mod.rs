@@ -2,6 +2,7 @@
 //! Every one calls [`guard::guard`] first; its role is in [`guard::ENDPOINTS`].
 
 mod actions;
+mod activations;
 #[cfg(feature = "ssr")]
 mod backend;
 mod connections;
@@ -28,3 +29,8 @@ pub use run::{
     check_timeout, get_run_setup, parse_params, parse_timeout, run_action, stop_run,
 };
 pub use editor::{EditableAction, LoadAction, SaveAction, SaveOutcome, load_action, refused_field, save_action};
+pub use activations::{
+    ActivationDetail, ActivationListing, ActivationSample, ActivationView, DEFAULT_PAGE_SIZE,
+    GetActivation, ListActivations, MAX_PAGE, PAGE_SIZES, SampleActivations, SamplePoint,
+    StatusFilter, get_activation, list_activations, sample_activations, sizes_text,
+};

@@ -10,7 +10,7 @@ mod settings;
 
 pub use action::{ActionRoute, action_href};
 pub use actions::ActionsRoute;
-pub use activations::{ActionActivations, ActivationsPage};
+pub use activations::{ActionActivations, ActivationRoute, ActivationsRoute};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use sections::{AsyncInvocationsPage, LogsPage};
@@ -29,6 +29,8 @@ pub async fn preload_current_page() {
         "/actions" => <ActionsRoute as LazyRoute>::preload().await,
         p if p.starts_with("/actions/") => <ActionRoute as LazyRoute>::preload().await,
         "/settings" => <SettingsRoute as LazyRoute>::preload().await,
+        "/activations" => <ActivationsRoute as LazyRoute>::preload().await,
+        p if p.starts_with("/activations/") => <ActivationRoute as LazyRoute>::preload().await,
         _ => {}
     }
 }

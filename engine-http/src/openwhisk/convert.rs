@@ -249,20 +249,34 @@ pub(super) fn activation_json(r: &ActivationRecord, full: bool) -> wire::Activat
             success: code == 0,
             result: full.then(|| r.result.clone()),
         }),
-        annotations: Some(vec![
-            wire::KeyValue {
-                key: "path".into(),
-                value: json!(format!("{}/{}", r.namespace, r.action)),
-            },
-            wire::KeyValue {
-                key: "kind".into(),
-                value: json!("nodejs:20"),
-            },
-            wire::KeyValue {
-                key: "waitTime".into(),
-                value: json!(0),
-            },
-        ]),
+        annotations: Some(activation_annotations(r, full)),
         publish: Some(false),
     }
+}
+
+/// An activation's annotations: its `path` (`namespace/package/action`), its `kind`
+/// (`sequence` for one, whose `logs` are then its components' ids, as OpenWhisk writes them),
+/// `waitTime`; read whole, also the input it ran with ([`wire::ENGINE_PARAMS_ANNOTATION`], an
+/// extension: OpenWhisk records none).
+fn activation_annotations(r: &ActivationRecord, full: bool) -> Vec<wire::KeyValue> {
+    let path = match &r.package {
+        Some(package) => format!("{}/{package}/{}", r.namespace, r.action),
+        None => format!("{}/{}", r.namespace, r.action),
+    };
+    let kind = if r.components.is_empty() { "nodejs:20" } else { "sequence" };
+    let mut annotations = vec![
+        ("path", json!(path)),
+        ("kind", json!(kind)),
+        ("waitTime", json!(0)),
+    ];
+    if full {
+        annotations.push((wire::ENGINE_PARAMS_ANNOTATION, r.params.clone()));
+    }
+    annotations
+        .into_iter()
+        .map(|(key, value)| wire::KeyValue {
+            key: key.into(),
+            value,
+        })
+        .collect()
 }

@@ -43,6 +43,7 @@ impl Feed {
             status: ActivationStatus::Pending,
             result: None,
             logs: None,
+            extras: None,
         });
     }
 

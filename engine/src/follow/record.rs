@@ -17,6 +17,12 @@ pub fn activation_of(record: &ActivationRecord) -> providers::Activation {
         status: record.status,
         result: Some(record.result.clone()),
         logs: Some(record.logs.clone()),
+        extras: providers::ActivationExtras {
+            params: Some(record.params.clone()),
+            components: (!record.components.is_empty()).then(|| record.components.clone()),
+            ..Default::default()
+        }
+        .boxed(),
     }
 }
 

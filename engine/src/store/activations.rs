@@ -1,7 +1,8 @@
 //! Activations: every run, kept with its input so it can be re-run.
 
 use providers::ActivationStatus;
-use rusqlite::{Row, params};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Row, params, params_from_iter};
 use serde_json::Value;
 
 use super::{
@@ -112,6 +113,44 @@ fn status_from(id: &str, text: &str) -> Result<ActivationStatus, EngineError> {
     }
 }
 
+/// `WHERE …` with only the conditions `filter` sets, and their values in order: a condition
+/// written for every filter (`?1 IS NULL OR package = ?1`) would keep SQLite from using the
+/// indexes, and a million rows would be read for every page.
+fn where_clause(filter: &ActivationFilter) -> (String, Vec<SqlValue>) {
+    let mut conditions: Vec<&str> = Vec::new();
+    let mut values = Vec::new();
+    let mut add = |condition, value: SqlValue| {
+        conditions.push(condition);
+        values.push(value);
+    };
+    if let Some(package) = filter.package.bind() {
+        add("package = ?", SqlValue::Text(package.to_string()));
+    }
+    if let Some(action) = &filter.action {
+        add("action = ?", SqlValue::Text(action.clone()));
+    }
+    if let Some(since) = filter.since_ms {
+        add("start_ms >= ?", SqlValue::Integer(since));
+    }
+    if let Some(upto) = filter.upto_ms {
+        add("start_ms <= ?", SqlValue::Integer(upto));
+    }
+    if let Some(id) = &filter.id {
+        add("id = ?", SqlValue::Text(id.clone()));
+    }
+    let success = || SqlValue::Text(ActivationStatus::Success.as_str().into());
+    match filter.succeeded {
+        Some(true) => add("status = ?", success()),
+        Some(false) => add("status <> ?", success()),
+        None => {}
+    }
+    if conditions.is_empty() {
+        (String::new(), values)
+    } else {
+        (format!("WHERE {}", conditions.join(" AND ")), values)
+    }
+}
+
 fn from_row(r: &Row<'_>) -> Result<ActivationRecord, EngineError> {
     let id: String = r.get(0)?;
     let text = |i: usize| r.get::<_, String>(i);
@@ -180,6 +219,12 @@ impl Store {
         order: Order,
         page: Paging,
     ) -> Result<(Vec<ActivationRecord>, u64), EngineError> {
+        let (condition, mut values) = where_clause(filter);
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT COUNT(*) FROM activations {condition}"),
+            params_from_iter(values.iter()),
+            |r| r.get(0),
+        )?;
         let column = match order.by {
             ActivationOrder::Start => "start_ms",
             ActivationOrder::Duration => "duration_ms",
@@ -188,43 +233,12 @@ impl Store {
             ActivationOrder::Id => "id",
         };
         let direction = if order.ascending { "ASC" } else { "DESC" };
-        // ?5 and ?6 are the page (LIMIT, OFFSET); the count binds them as NULL, unused.
-        let condition = "(?1 IS NULL OR package = ?1) AND (?2 IS NULL OR action = ?2) \
-            AND (?3 IS NULL OR start_ms >= ?3) AND (?4 IS NULL OR start_ms <= ?4) \
-            AND (?7 IS NULL OR id = ?7) AND (?8 IS NULL OR (status = ?9) = ?8)";
-        let success = ActivationStatus::Success.as_str();
-        let total: i64 = self.conn.query_row(
-            &format!("SELECT COUNT(*) FROM activations WHERE {condition}"),
-            params![
-                filter.package.bind(),
-                filter.action,
-                filter.since_ms,
-                filter.upto_ms,
-                Option::<i64>::None,
-                Option::<i64>::None,
-                filter.id,
-                filter.succeeded,
-                success
-            ],
-            |r| r.get(0),
-        )?;
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM activations WHERE {condition} ORDER BY {column} {direction}, id {direction} LIMIT ?5 OFFSET ?6"
+        values.push(SqlValue::Integer(sql_count(page.limit)));
+        values.push(SqlValue::Integer(sql_count(page.offset)));
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM activations {condition} ORDER BY {column} {direction}, id {direction} LIMIT ? OFFSET ?"
         ))?;
-        let rows = stmt.query_and_then(
-            params![
-                filter.package.bind(),
-                filter.action,
-                filter.since_ms,
-                filter.upto_ms,
-                sql_count(page.limit),
-                sql_count(page.offset),
-                filter.id,
-                filter.succeeded,
-                success
-            ],
-            from_row,
-        )?;
+        let rows = stmt.query_and_then(params_from_iter(values.iter()), from_row)?;
         Ok((rows.collect::<Result<_, _>>()?, total as u64))
     }
 
@@ -234,5 +248,150 @@ impl Store {
             "DELETE FROM activations WHERE start_ms < ?1",
             params![cutoff_ms],
         )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Scope;
+    use serde_json::json;
+
+    /// 10,000 activations: actions `a0`…`a9` alternating between packages `p0` and `p1`
+    /// (so `a3` is always in `p1`), one a second, every seventh failed.
+    fn store_with_10_000() -> Store {
+        let store = Store::in_memory().unwrap();
+        store.conn.execute_batch("BEGIN").unwrap();
+        for i in 0..10_000_i64 {
+            let status = if i % 7 == 0 {
+                ActivationStatus::ApplicationError
+            } else {
+                ActivationStatus::Success
+            };
+            store
+                .insert_activation(&ActivationRecord {
+                    id: format!("{i:032x}"),
+                    namespace: "guest".into(),
+                    package: Some(format!("p{}", i % 10 % 2)),
+                    action: format!("a{}", i % 10),
+                    subject: "guest".into(),
+                    start_ms: i * 1000,
+                    end_ms: i * 1000 + 5,
+                    duration_ms: 5,
+                    status,
+                    result: json!({}),
+                    logs: vec![],
+                    params: json!({"i": i}),
+                    memory_used: 0,
+                    billed_ms: 100,
+                    components: vec![],
+                })
+                .unwrap();
+        }
+        store.conn.execute_batch("COMMIT").unwrap();
+        store
+    }
+
+    fn starts(rows: &[ActivationRecord]) -> Vec<i64> {
+        rows.iter().map(|r| r.start_ms / 1000).collect()
+    }
+
+    #[test]
+    fn ten_thousand_activations_list_newest_first_by_every_filter_with_their_totals() {
+        let store = store_with_10_000();
+        let list = |filter: ActivationFilter, offset| {
+            let page = Paging { offset, limit: 3 };
+            store.activations(&filter, Order::default(), page).unwrap()
+        };
+        let (rows, total) = list(ActivationFilter::default(), 0);
+        assert_eq!((starts(&rows), total), (vec![9999, 9998, 9997], 10_000));
+        let (rows, _) = list(ActivationFilter::default(), 3);
+        assert_eq!(starts(&rows), [9996, 9995, 9994], "the second page follows the first");
+
+        let in_package = ActivationFilter {
+            package: Scope::of(Some("p1")),
+            action: Some("a3".into()),
+            ..Default::default()
+        };
+        let (rows, total) = list(in_package, 0);
+        assert_eq!((starts(&rows), total), (vec![9993, 9983, 9973], 1_000));
+        let wrong_package = ActivationFilter {
+            package: Scope::of(Some("p0")),
+            action: Some("a3".into()),
+            ..Default::default()
+        };
+        assert_eq!(list(wrong_package, 0).1, 0);
+        let by_name = ActivationFilter {
+            action: Some("a3".into()),
+            ..Default::default()
+        };
+        assert_eq!(list(by_name, 0).1, 1_000, "an action named without its package");
+
+        let window = ActivationFilter {
+            since_ms: Some(100_000),
+            upto_ms: Some(199_000),
+            ..Default::default()
+        };
+        let (rows, total) = list(window, 0);
+        assert_eq!((starts(&rows), total), (vec![199, 198, 197], 100));
+
+        let failed = ActivationFilter {
+            succeeded: Some(false),
+            ..Default::default()
+        };
+        let (rows, total) = list(failed, 0);
+        assert_eq!((starts(&rows), total), (vec![9996, 9989, 9982], 1_429));
+        assert!(rows.iter().all(|r| r.status == ActivationStatus::ApplicationError));
+        let succeeded = ActivationFilter {
+            succeeded: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(list(succeeded, 0).1, 10_000 - 1_429);
+    }
+
+    /// The plan SQLite picks for a page: an index, never a sort of every matching row.
+    #[test]
+    fn a_page_is_read_from_an_index_in_order_without_sorting() {
+        let store = store_with_10_000();
+        let filters = [
+            ActivationFilter::default(),
+            ActivationFilter {
+                since_ms: Some(5),
+                ..Default::default()
+            },
+            ActivationFilter {
+                package: Scope::of(Some("p1")),
+                action: Some("a3".into()),
+                ..Default::default()
+            },
+            ActivationFilter {
+                action: Some("a3".into()),
+                since_ms: Some(5),
+                ..Default::default()
+            },
+        ];
+        for filter in filters {
+            let (condition, mut values) = where_clause(&filter);
+            values.extend([SqlValue::Integer(20), SqlValue::Integer(0)]);
+            let sql = format!(
+                "EXPLAIN QUERY PLAN SELECT {COLUMNS} FROM activations {condition} ORDER BY start_ms DESC, id DESC LIMIT ? OFFSET ?"
+            );
+            let mut stmt = store.conn.prepare(&sql).unwrap();
+            let plan: Vec<String> = stmt
+                .query_map(params_from_iter(values.iter()), |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let plan = plan.join("; ");
+            assert!(plan.contains("USING INDEX"), "{filter:?}: {plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{filter:?}: {plan}");
+            let (condition, values) = where_clause(&filter);
+            let sql = format!("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM activations {condition}");
+            let plan: String = store
+                .conn
+                .query_row(&sql, params_from_iter(values.iter()), |r| r.get(3))
+                .unwrap();
+            assert!(plan.contains("COVERING INDEX"), "the total of {filter:?}: {plan}");
+        }
     }
 }

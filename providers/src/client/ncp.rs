@@ -287,21 +287,18 @@ impl Operations for NcpClient {
         let items = list
             .activations
             .into_iter()
-            .map(|a| Activation {
-                id: a.activation_id,
-                name: name.clone(),
-                namespace: None,
-                subject: None,
-                start_ms: a.start,
-                end_ms: None,
-                duration_ms: a.duration,
-                status: a
+            .map(|a| {
+                let status = a
                     .status
                     .as_deref()
                     .map(ActivationStatus::parse)
-                    .unwrap_or(ActivationStatus::Pending),
-                result: None,
-                logs: None,
+                    .unwrap_or(ActivationStatus::Pending);
+                Activation {
+                    name: name.clone(),
+                    start_ms: a.start,
+                    duration_ms: a.duration,
+                    ..Activation::new(a.activation_id, status)
+                }
             })
             .collect();
         Ok(Page::with_total(items, list.total_count))
@@ -410,17 +407,17 @@ fn activation_from_wire(a: wire::Activation) -> Activation {
         .and_then(|r| r.status.as_deref())
         .map(ActivationStatus::parse)
         .unwrap_or(ActivationStatus::Pending);
+    // NCP's detail records no input parameters, waits or a sequence's components.
     Activation {
-        id: a.activation_id,
         name: a.name,
         namespace: a.namespace,
         subject: a.subject,
         start_ms: a.start,
         end_ms: a.end,
         duration_ms: a.duration,
-        status,
         result: a.response.and_then(|r| r.result),
         logs: a.logs,
+        ..Activation::new(a.activation_id, status)
     }
 }
 

@@ -290,8 +290,7 @@ impl Operations for OpenWhiskClient {
         let list = self
             .request("list_activations", Method::GET, "/activations")
             .query("limit", page.limit.clamp(1, 200))
-            .query("skip", page.offset)
-            .query("docs", true);
+            .query("skip", page.offset);
         let list: Vec<wire::Activation> = self.call(filtered(list)).await?;
         let count = filtered(self.request("count_activations", Method::GET, "/activations"));
         let count: Count = self.call(count.query("count", true)).await?;
@@ -448,18 +447,39 @@ fn activation_from_wire(a: wire::Activation) -> Activation {
             .map(ActivationStatus::from_code)
             .unwrap_or(ActivationStatus::Pending),
     };
+    let annotations = a.annotations.unwrap_or_default();
+    let millis = |key: &str| annotation(&annotations, key).and_then(Value::as_u64);
+    // A sequence's `logs` are its components' activation ids (OpenWhisk writes them so).
+    let sequence = annotation(&annotations, "kind").and_then(Value::as_str) == Some("sequence");
+    let (logs, components) = match sequence {
+        true => (None, a.logs),
+        false => (a.logs, None),
+    };
     Activation {
-        id: a.activation_id,
-        name: Some(a.name),
+        name: Some(activation_name(&annotations).unwrap_or(a.name)),
         namespace: a.namespace,
         subject: a.subject,
         start_ms: a.start,
         end_ms: a.end,
         duration_ms: a.duration,
-        status,
         result: a.response.and_then(|r| r.result),
-        logs: a.logs,
+        logs,
+        extras: ActivationExtras {
+            params: annotation(&annotations, wire::ENGINE_PARAMS_ANNOTATION).cloned(),
+            wait_ms: millis("waitTime"),
+            init_ms: millis("initTime"),
+            components,
+        }
+        .boxed(),
+        ..Activation::new(a.activation_id, status)
     }
+}
+
+/// `package/action` from the `path` annotation (`namespace/package/action`, or
+/// `namespace/action` outside any package).
+fn activation_name(annotations: &[wire::KeyValue]) -> Option<String> {
+    let path = annotation(annotations, "path")?.as_str()?;
+    path.split_once('/').map(|(_, name)| name.to_string())
 }
 
 fn spec_from_wire(action: &ActionRef, a: wire::Action) -> ActionSpec {

@@ -98,6 +98,70 @@ pub struct Activation {
     pub result: Option<Value>,
     /// Log lines, when read.
     pub logs: Option<Vec<String>>,
+    /// What a detail adds where the provider gives it (boxed: a list's rows carry none, and
+    /// an `Activation` stays small in the enums that hold one).
+    #[serde(default)]
+    pub extras: Option<Box<ActivationExtras>>,
+}
+
+/// What an activation's detail may add to its summary.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ActivationExtras {
+    /// The input parameters, where the provider records them (the engine does, on its
+    /// OpenWhisk dialect; NCP and OpenWhisk themselves do not).
+    pub params: Option<Value>,
+    /// Time it waited before it ran, ms (OpenWhisk's `waitTime`), where given.
+    pub wait_ms: Option<u64>,
+    /// Time spent initialising the action (a cold start), ms (`initTime`), where given.
+    pub init_ms: Option<u64>,
+    /// For a sequence: its components' activation ids, in the order they ran.
+    pub components: Option<Vec<String>>,
+}
+
+impl ActivationExtras {
+    /// `None` when it holds nothing, so a summary stays a summary.
+    pub fn boxed(self) -> Option<Box<Self>> {
+        (self != Self::default()).then(|| Box::new(self))
+    }
+}
+
+impl Activation {
+    /// An activation known only by its id and how it ended; every other field unknown.
+    pub fn new(id: impl Into<String>, status: ActivationStatus) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            namespace: None,
+            subject: None,
+            start_ms: None,
+            end_ms: None,
+            duration_ms: None,
+            status,
+            result: None,
+            logs: None,
+            extras: None,
+        }
+    }
+
+    /// The input parameters it ran with, where recorded.
+    pub fn params(&self) -> Option<&Value> {
+        self.extras.as_ref()?.params.as_ref()
+    }
+
+    /// How long it waited before it ran, ms, where given.
+    pub fn wait_ms(&self) -> Option<u64> {
+        self.extras.as_ref()?.wait_ms
+    }
+
+    /// How long the action took to initialise, ms, where given.
+    pub fn init_ms(&self) -> Option<u64> {
+        self.extras.as_ref()?.init_ms
+    }
+
+    /// For a sequence: its components' activation ids in order.
+    pub fn components(&self) -> Option<&[String]> {
+        self.extras.as_ref()?.components.as_deref()
+    }
 }
 
 /// Which activation to read: its id, and its action where the provider reads activations

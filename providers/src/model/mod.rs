@@ -20,7 +20,9 @@ mod run;
 pub use action::{
     ActionExec, ActionKind, ActionLimits, ActionQuery, ActionRef, ActionSpec, ActionSummary,
 };
-pub use activation::{Activation, ActivationQuery, ActivationRef, ActivationStatus};
+pub use activation::{
+    Activation, ActivationExtras, ActivationQuery, ActivationRef, ActivationStatus,
+};
 pub use capability::{Capabilities, Capability};
 pub use connection::{ConnectionSummary, ProviderKind};
 pub use console::{LogLine, Stream};

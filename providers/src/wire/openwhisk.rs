@@ -182,3 +182,7 @@ pub struct PackageEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+
+/// The annotation in which the embedded engine's OpenWhisk dialect gives an activation's
+/// recorded input parameters (an extension: OpenWhisk itself records none).
+pub const ENGINE_PARAMS_ANNOTATION: &str = "fnconsole:params";

@@ -1,18 +1,62 @@
-//! `/activations`: every run on the connection in view, and an action's own runs on its page.
+//! `/activations`: every run on the connection in view, paged and filtered in the URL
+//! (`?connection=…&page=…&size=…&status=…&action=…&since=…&upto=…`), each opening its detail
+//! (`/activations/{id}`); and an action's own runs on its page's "Activations" tab.
+//! Server-rendered (readable with JavaScript off) and hydrated; both pages are lazy routes.
+
+mod chart;
+mod detail;
+mod filters;
+mod logs;
+mod table;
+mod time;
+mod url;
+mod value;
 
 use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{LazyRoute, hooks::use_query_map, lazy_route};
 use providers::ActionRef;
 
-use crate::components::ComingSoon;
+use crate::api::{ActivationListing, ActivationSample, ActivationView, list_activations, sample_activations};
+use crate::context::use_connection_id;
+use crate::errors::AppError;
+use chart::ActivationChart;
+use detail::ActivationPage;
+use filters::Filters;
+use table::{ActivationTable, Pager, range_text};
 
-/// Activations: every run, with result, logs and input.
-#[component]
-pub fn ActivationsPage() -> impl IntoView {
-    view! {
-        <ComingSoon
-            title="Activations"
-            what="Page through every activation with its status, duration, result and logs, and re-run one with its recorded input."
-        />
+/// The activations page as a lazy route: its code is a chunk of its own.
+pub struct ActivationsRoute;
+
+#[lazy_route]
+impl LazyRoute for ActivationsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! {
+            <Title text="Activations" />
+            <section class="activations-page" id="content">
+                <h1>"Activations"</h1>
+                <ActivationBrowser path="/activations".into() tab=None fixed_action=None />
+            </section>
+        }
+        .into_any()
+    }
+}
+
+/// One activation's page as a lazy route.
+pub struct ActivationRoute;
+
+#[lazy_route]
+impl LazyRoute for ActivationRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <ActivationPage /> }.into_any()
     }
 }
 
@@ -24,6 +68,194 @@ pub fn ActionActivations(
     /// The action.
     action: ActionRef,
 ) -> impl IntoView {
-    let _ = (connection, action);
-    view! { <p class="muted">"The action's activations are not listed yet."</p> }
+    // The connection comes from the URL like everywhere else; the prop is the same value.
+    let _ = connection;
+    let path = crate::routes::action_href(&action, None, None);
+    view! {
+        <section class="action-activations" aria-label="Activations of this action">
+            <ActivationBrowser path tab=Some("activations") fixed_action=Some(action) />
+        </section>
+    }
+}
+
+/// Filters, chart, table and pager of the view the URL names.
+#[component]
+fn ActivationBrowser(
+    /// The page's own path (links and the form go there).
+    path: String,
+    /// The action page's tab, kept in every link.
+    tab: Option<&'static str>,
+    /// The action, when the list is one action's.
+    fixed_action: Option<ActionRef>,
+) -> impl IntoView {
+    let connection = use_connection_id();
+    let query = use_query_map();
+    let parsed = Memo::new(move |_| query.with(|q| url::view_from_query(|k| q.get(k))));
+    let action_fixed = fixed_action.is_some();
+    let view = Memo::new(move |_| {
+        let mut view = parsed.with(|(v, _)| v.clone());
+        if let Some(action) = &fixed_action {
+            view.action = Some(action.clone());
+        }
+        view
+    });
+    let keep = Signal::derive(move || {
+        let mut keep = Vec::new();
+        if let Some(c) = connection.get() {
+            keep.push(("connection", c));
+        }
+        if let Some(tab) = tab {
+            keep.push(("tab", tab.to_string()));
+        }
+        keep
+    });
+    let listing = Resource::new(
+        move || (connection.get(), view.get()),
+        |(connection, view)| list_activations(connection, view),
+    );
+    let problems = move || {
+        parsed.with(|(_, problems)| {
+            problems
+                .iter()
+                .map(|p| view! { <li>{p.to_string()}</li> })
+                .collect_view()
+        })
+    };
+    let has_problems = move || parsed.with(|(_, p)| !p.is_empty());
+    let chart = chart_sample(connection, view);
+    let path_for_list = path.clone();
+    view! {
+        <Filters path=path.clone() keep view action_fixed />
+        <div class="problem" role="alert" hidden=move || !has_problems()>
+            <p>"Some of this address's filters were not understood and are not applied:"</p>
+            <ul>{problems}</ul>
+        </div>
+        {move || match chart.get() {
+            None => view! { <p class="muted chart-loading">"Drawing the chart…"</p> }.into_any(),
+            Some(Ok(sample)) => view! { <ActivationChart sample /> }.into_any(),
+            // The listing below says why a connection cannot list; the chart need not repeat it.
+            Some(Err(AppError::Unsupported(_))) => ().into_any(),
+            Some(Err(error)) => view! { <p class="muted">{format!("No chart: {error}")}</p> }.into_any(),
+        }}
+        <Transition fallback=|| view! { <p class="loading" role="status">"Loading activations…"</p> }>
+            {move || {
+                let path = path_for_list.clone();
+                Suspend::new(async move {
+                    match listing.await {
+                        Ok(listing) => {
+                            view! { <Listing listing path keep=keep.get_untracked() view=view.get_untracked() /> }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ListingProblem error /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// The chart's sample of the view's range, fetched by the browser once hydrated (an effect
+/// never runs on the server, so the page's server time does not wait for it); a new range
+/// or filter fetches again, a new page does not. An answer to an older view is dropped.
+fn chart_sample(
+    connection: Signal<Option<String>>,
+    view: Memo<ActivationView>,
+) -> RwSignal<Option<Result<ActivationSample, AppError>>> {
+    let sample = RwSignal::new(None);
+    let range = Memo::new(move |_| ActivationView {
+        page: 1,
+        size: crate::api::DEFAULT_PAGE_SIZE,
+        ..view.get()
+    });
+    let asked = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let (connection, range) = (connection.get(), range.get());
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        leptos::task::spawn_local(async move {
+            let answer = sample_activations(connection, range).await;
+            if asked.get_value() == this {
+                sample.set(Some(answer));
+            }
+        });
+    });
+    sample
+}
+
+/// A connection that cannot list activations says so in one line; any other failure shows
+/// the provider's answer.
+#[component]
+fn ListingProblem(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unsupported(why) => view! {
+            <p class="note" role="status">{format!("{why}.")}</p>
+        }
+        .into_any(),
+        error => view! {
+            <div class="problem" role="alert">
+                <h2>"The activations could not be listed"</h2>
+                <p>{error.to_string()}</p>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// One page: the counts, the chart, the table and the pager.
+#[component]
+fn Listing(
+    listing: ActivationListing,
+    path: String,
+    keep: Vec<(&'static str, String)>,
+    view: ActivationView,
+) -> impl IntoView {
+    let ActivationListing {
+        connection,
+        rows,
+        total,
+        more,
+        searched,
+        window,
+        can_run: _,
+    } = listing;
+    let counts = range_text(&view, rows.len(), total);
+    let searched = searched.map(|n| {
+        format!(
+            "No provider filters by status: the newest {} activations of this range were searched. Narrow the time range to find older ones.",
+            table::thousands(n)
+        )
+    });
+    let empty = rows.is_empty();
+    let filtered = view.status.is_some() || view.since_ms.is_some() || view.upto_ms.is_some();
+    let on = format!(
+        "On {} — {}{}",
+        connection.name,
+        connection.provider,
+        if connection.local { " (local engine)" } else { "" }
+    );
+    view! {
+        <p class="connection-line muted">{on}</p>
+        {window.map(|w| view! { <p class="hint">{w}</p> })}
+        <p class="counts" role="status">{counts}</p>
+        {searched.map(|s| view! { <p class="note">{s}</p> })}
+        {(empty && view.page == 1)
+            .then(|| {
+                view! {
+                    <p class="empty">
+                        {if filtered {
+                            "No activation matches these filters."
+                        } else {
+                            "Nothing has run on this connection yet: run an action and its activation appears here."
+                        }}
+                    </p>
+                }
+            })}
+        {(!empty)
+            .then(|| {
+                view! {
+                    <ActivationTable rows connection=Some(connection.id.clone()) action=view.action.clone() />
+                }
+            })}
+        <Pager path keep view more total />
+    }
 }
