@@ -336,3 +336,71 @@ impl super::Client {
         }
     }
 }
+
+/// What a client of the engine's extension writes once for NCP and OpenWhisk alike: its
+/// [`LiveClient`] impl, from its `live` flag, `transport`, `config`, `request` and
+/// `action_path`. Used where `LiveClient`, `Transport`, `Request`, `Method` and `ActionRef`
+/// are in scope.
+macro_rules! live_client {
+    ($client:ty, $api:ty, $provider:literal) => {
+        impl LiveClient for $client {
+            type Api = $api;
+            const PROVIDER: &'static str = $provider;
+
+            fn is_live(&self) -> bool {
+                self.live
+            }
+
+            fn transport(&self) -> &Transport {
+                &self.transport
+            }
+
+            fn api(&self) -> &$api {
+                &self.config
+            }
+
+            fn live_request(&self, operation: &'static str, method: Method, path: &str) -> Request {
+                self.request(operation, method, path)
+            }
+
+            fn live_action_path(action: &ActionRef) -> String {
+                Self::action_path(action)
+            }
+        }
+    };
+}
+
+/// Inside a [`LiveClient`]'s `impl Operations`: its capabilities (with `StreamingInvoke`
+/// when live) and the four live operations, each handed to this module.
+macro_rules! live_operations {
+    () => {
+        fn capabilities(&self) -> Capabilities {
+            follow::with_live(capabilities_of(self.kind()), self.live)
+        }
+
+        /// The engine's `live` extension ([`follow`]): runs at once, streams the run.
+        async fn invoke_streaming(
+            &self,
+            request: &InvocationRequest,
+        ) -> Result<RunStream, ProviderError> {
+            follow::invoke_streaming(self, request).await
+        }
+
+        async fn follow_activation(
+            &self,
+            activation: &ActivationRef,
+        ) -> Result<RunStream, ProviderError> {
+            follow::follow_activation(self, activation).await
+        }
+
+        async fn watch_activations(&self) -> Result<ActivationStream, ProviderError> {
+            follow::watch_activations(self).await
+        }
+
+        async fn cancel_activation(&self, activation: &ActivationRef) -> Result<(), ProviderError> {
+            follow::cancel_activation(self, activation).await
+        }
+    };
+}
+
+pub(crate) use {live_client, live_operations};

@@ -82,62 +82,14 @@ impl NcpClient {
     }
 }
 
-impl LiveClient for NcpClient {
-    type Api = NcpConfig;
-    const PROVIDER: &'static str = "NCP";
-
-    fn is_live(&self) -> bool {
-        self.live
-    }
-
-    fn transport(&self) -> &Transport {
-        &self.transport
-    }
-
-    fn api(&self) -> &NcpConfig {
-        &self.config
-    }
-
-    fn live_request(&self, operation: &'static str, method: Method, path: &str) -> Request {
-        self.request(operation, method, path)
-    }
-
-    fn live_action_path(action: &ActionRef) -> String {
-        Self::action_path(action)
-    }
-}
+follow::live_client!(NcpClient, NcpConfig, "NCP");
 
 impl Operations for NcpClient {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Ncp
     }
 
-    fn capabilities(&self) -> Capabilities {
-        follow::with_live(capabilities_of(self.kind()), self.live)
-    }
-
-    /// The engine's `live` extension ([`follow`]): runs at once, streams the run.
-    async fn invoke_streaming(
-        &self,
-        request: &InvocationRequest,
-    ) -> Result<RunStream, ProviderError> {
-        follow::invoke_streaming(self, request).await
-    }
-
-    async fn follow_activation(
-        &self,
-        activation: &ActivationRef,
-    ) -> Result<RunStream, ProviderError> {
-        follow::follow_activation(self, activation).await
-    }
-
-    async fn watch_activations(&self) -> Result<ActivationStream, ProviderError> {
-        follow::watch_activations(self).await
-    }
-
-    async fn cancel_activation(&self, activation: &ActivationRef) -> Result<(), ProviderError> {
-        follow::cancel_activation(self, activation).await
-    }
+    follow::live_operations!();
 
     async fn probe(&self) -> Result<String, ProviderError> {
         let page = self.list_packages(&PageRequest::first(u64::MAX)).await?;

@@ -101,62 +101,14 @@ impl OpenWhiskClient {
     }
 }
 
-impl LiveClient for OpenWhiskClient {
-    type Api = OpenWhiskConfig;
-    const PROVIDER: &'static str = "OpenWhisk";
-
-    fn is_live(&self) -> bool {
-        self.live
-    }
-
-    fn transport(&self) -> &Transport {
-        &self.transport
-    }
-
-    fn api(&self) -> &OpenWhiskConfig {
-        &self.config
-    }
-
-    fn live_request(&self, operation: &'static str, method: Method, path: &str) -> Request {
-        self.request(operation, method, path)
-    }
-
-    fn live_action_path(action: &ActionRef) -> String {
-        Self::action_path(action)
-    }
-}
+follow::live_client!(OpenWhiskClient, OpenWhiskConfig, "OpenWhisk");
 
 impl Operations for OpenWhiskClient {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Openwhisk
     }
 
-    fn capabilities(&self) -> Capabilities {
-        follow::with_live(capabilities_of(self.kind()), self.live)
-    }
-
-    /// The engine's `live` extension ([`follow`]): runs at once, streams the run.
-    async fn invoke_streaming(
-        &self,
-        request: &InvocationRequest,
-    ) -> Result<RunStream, ProviderError> {
-        follow::invoke_streaming(self, request).await
-    }
-
-    async fn follow_activation(
-        &self,
-        activation: &ActivationRef,
-    ) -> Result<RunStream, ProviderError> {
-        follow::follow_activation(self, activation).await
-    }
-
-    async fn watch_activations(&self) -> Result<ActivationStream, ProviderError> {
-        follow::watch_activations(self).await
-    }
-
-    async fn cancel_activation(&self, activation: &ActivationRef) -> Result<(), ProviderError> {
-        follow::cancel_activation(self, activation).await
-    }
+    follow::live_operations!();
 
     /// A page of the namespace's actions (metadata only), packaged ones included.
     async fn list_actions(
