@@ -95,9 +95,9 @@ test('bad JSON is refused on the field; Ctrl+Enter runs; a failing run says how 
   assert.equal(await runButton(page).isDisabled(), true);
   await params.fill('[]');
   assert.match(await page.locator('#run-params-error').textContent(), /must be a JSON object .* not an array/);
-  await page.getByLabel('Timeout (ms)').fill('90000');
+  await page.getByLabel('Wait (ms)').fill('90000');
   assert.match(await page.locator('#run-timeout-error').textContent(), /0 to 60,000/);
-  await page.getByLabel('Timeout (ms)').fill('');
+  await page.getByLabel('Wait (ms)').fill('');
 
   await params.fill('{"reason": "broken on purpose"}');
   assert.equal(await params.getAttribute('aria-invalid'), 'false');

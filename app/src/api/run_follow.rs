@@ -360,18 +360,10 @@ async fn recorded_input(
 }
 
 /// The input an activation recorded, when its provider gave it (the engine's OpenWhisk
-/// dialect does). Read from the model's serialised form: the `params` field arrives with the
-/// Activations page's branch, and this reads it whether or not that is merged yet.
+/// dialect does) and it is an object, as parameters are.
 fn recorded_params(activation: &Activation) -> Option<serde_json::Map<String, serde_json::Value>> {
-    params_of(serde_json::to_value(activation).ok()?)
-}
-
-/// The `params` object of a serialised activation.
-fn params_of(
-    mut activation: serde_json::Value,
-) -> Option<serde_json::Map<String, serde_json::Value>> {
-    match activation.get_mut("params")?.take() {
-        serde_json::Value::Object(params) => Some(params),
+    match activation.params()? {
+        serde_json::Value::Object(params) => Some(params.clone()),
         _ => None,
     }
 }
@@ -492,10 +484,18 @@ mod tests {
 
     #[test]
     fn recorded_input_is_an_object_or_nothing() {
-        let recorded = serde_json::json!({"id": "a1", "params": {"name": "Kim"}});
-        assert_eq!(params_of(recorded).unwrap()["name"], "Kim");
-        assert_eq!(params_of(serde_json::json!({"id": "a1", "params": [1]})), None);
-        assert_eq!(params_of(serde_json::json!({"id": "a1"})), None);
+        let with = |params: Option<serde_json::Value>| Activation {
+            extras: providers::ActivationExtras {
+                params,
+                ..Default::default()
+            }
+            .boxed(),
+            ..Activation::new("a1", providers::ActivationStatus::Success)
+        };
+        let kim = with(Some(serde_json::json!({"name": "Kim"})));
+        assert_eq!(recorded_params(&kim).unwrap()["name"], "Kim");
+        assert_eq!(recorded_params(&with(Some(serde_json::json!([1])))), None);
+        assert_eq!(recorded_params(&with(None)), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 mod action;
 mod activation;
 mod capability;
+pub mod clock;
 mod connection;
 mod console;
 mod error;

@@ -57,11 +57,11 @@ pub fn ParamsField(params: RwSignal<String>, error: Memo<Option<String>>) -> imp
     }
 }
 
-/// "Timeout (ms)": the provider's blocking wait.
+/// "Wait (ms)": the provider's blocking wait (the action's own timeout is the editor's).
 #[component]
 pub fn TimeoutField(timeout: RwSignal<String>, error: Memo<Option<String>>) -> impl IntoView {
     view! {
-        <Field id="run-timeout" label="Timeout (ms)" error>
+        <Field id="run-timeout" label="Wait (ms)" error>
             <input
                 id="run-timeout"
                 inputmode="numeric"

@@ -168,21 +168,8 @@ pub fn clock(ts_ms: i64) -> String {
 /// `ts_ms` as RFC 3339 UTC to the millisecond, for a `<time datetime>`.
 pub fn iso(ts_ms: i64) -> String {
     let days = ts_ms.div_euclid(86_400_000);
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day) = providers::clock::civil_from_days(days);
     format!("{year:04}-{month:02}-{day:02}T{}Z", clock(ts_ms))
-}
-
-/// The date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]

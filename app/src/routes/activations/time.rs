@@ -2,36 +2,14 @@
 //! `2026-12-01T22:30:05` in the URL and the range's inputs (what `datetime-local` sends), so
 //! the server renders the same text the browser would, whatever the viewer's zone.
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day since 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
+use providers::clock;
 
 /// Date and time of day, to the second.
 fn parts(ms: i64) -> ((i64, i64, i64), i64, i64, i64) {
     let secs = ms.div_euclid(1000);
     let day = secs.div_euclid(86_400);
     let s = secs.rem_euclid(86_400);
-    (civil_from_days(day), s / 3600, s / 60 % 60, s % 60)
+    (clock::civil_from_days(day), s / 3600, s / 60 % 60, s % 60)
 }
 
 /// `2026-12-01 22:30:05.123`: how the table and the detail show a time (UTC).
@@ -69,9 +47,9 @@ pub fn parse_time(value: &str) -> Option<i64> {
         && s < 60
         && date.next().is_none()
         && clock.next().is_none();
-    let days = days_from_civil(y, mo, d);
+    let days = clock::days_from_civil(y, mo, d);
     // 31 February and the like come back as another date: refused, not moved.
-    (valid && civil_from_days(days) == (y, mo, d)).then(|| (days * 86_400 + h * 3600 + mi * 60 + s) * 1000)
+    (valid && clock::civil_from_days(days) == (y, mo, d)).then(|| (days * 86_400 + h * 3600 + mi * 60 + s) * 1000)
 }
 
 /// `12 ms`, `1.25 s`, `2 min 5 s`.
