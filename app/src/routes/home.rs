@@ -23,8 +23,9 @@ pub fn HomePage() -> impl IntoView {
                         view! {
                             <li>
                                 <A href=href>{label}</A>
+                                // ASCII: `to_uppercase` would bring Unicode's case tables.
                                 <span class="muted">
-                                    " (Alt+" {key.to_uppercase()} ")"
+                                    " (Alt+" {key.to_ascii_uppercase()} ")"
                                 </span>
                             </li>
                         }

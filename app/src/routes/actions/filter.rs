@@ -80,8 +80,11 @@ impl Filter {
 
     /// Whether `a` passes every filter set.
     pub fn keeps(&self, a: &ActionSummary) -> bool {
-        let needle = self.name.trim().to_lowercase();
-        let name_ok = needle.is_empty() || a.action.to_string().to_lowercase().contains(&needle);
+        // ASCII case only: names are ASCII (letters, digits, `-`, `_`), and Unicode case
+        // mapping would put its tables (~12 KB) in the first page's WASM.
+        let needle = self.name.trim().to_ascii_lowercase();
+        let name_ok =
+            needle.is_empty() || a.action.to_string().to_ascii_lowercase().contains(&needle);
         let kind_ok = self.kind.is_empty() || a.runtime.as_deref() == Some(self.kind.as_str());
         let type_ok = ActionType::parse(&self.action_type).is_none_or(|t| t.includes(a.kind));
         name_ok && kind_ok && type_ok
