@@ -4,10 +4,12 @@
 //! drive it with `oneshot`, with no socket.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod cache;
 pub mod clients;
 pub mod config;
 pub mod connections;
 pub mod engine_host;
+pub mod fn_status;
 pub mod health;
 pub mod private_files;
 pub mod router;

@@ -30,6 +30,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn(crate::fn_status::refusals_are_4xx))
+        .layer(axum::middleware::from_fn(crate::cache::immutable_assets))
         // The WASM bundle is most of a first visit: send it (and HTML, CSS, JS) gzipped.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

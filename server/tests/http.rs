@@ -311,6 +311,30 @@ fn provider_error(body: serde_json::Value) -> providers::ProviderError {
 }
 
 #[test]
+fn a_refused_server_function_call_answers_a_4xx_with_the_error_naming_what_was_wrong() {
+    run(async move {
+        let dir = tempfile::tempdir().unwrap();
+        let state = console_over_an_engine(dir.path()).await;
+        let form = "connection=nowhere&name=hello";
+        let (status, body) = post(&state, "/api/get_action", form).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        assert_eq!(
+            serde_json::from_value::<AppError>(body).unwrap(),
+            AppError::UnknownConnection("nowhere".into())
+        );
+        let form = "connection=local-ncp&name=-bad&description=";
+        let (status, body) = post(&state, "/api/save_package", form).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let error = serde_json::from_value::<AppError>(body).unwrap();
+        assert_eq!(error.field(), Some("name"));
+        // The provider's own refusal keeps the provider's 4xx.
+        let form = "connection=local-openwhisk&name=demo";
+        let (status, body) = post(&state, "/api/delete_package", form).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    })
+}
+
+#[test]
 fn the_engines_connections_write_packages_through_their_dialects_and_others_refuse() {
     run(async move {
         let dir = tempfile::tempdir().unwrap();

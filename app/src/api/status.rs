@@ -1,8 +1,8 @@
 //! The HTTP status a server function answers with when it fails: a refusal of what the
 //! browser sent is a 4xx (the browser can act on it), only the console's own failure a 5xx.
-//! Leptos answers 500 for every error unless the function says otherwise
-//! (`leptos_axum::ResponseOptions`), so each server function's result passes through
-//! [`answer`].
+//! Leptos answers 500 for every error; the server's `fn_status` layer gives every server
+//! function's error the status written here (and [`answer`] sets it from inside a function,
+//! where the editor's do).
 
 use crate::errors::AppError;
 
