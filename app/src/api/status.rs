@@ -5,6 +5,7 @@
 //! where the editor's do).
 
 use crate::errors::AppError;
+use providers::ErrorKind;
 
 /// The status `error` is answered with.
 pub fn status_of(error: &AppError) -> u16 {
@@ -14,6 +15,9 @@ pub fn status_of(error: &AppError) -> u16 {
         AppError::UnknownConnection(_) => 404,
         // The connection cannot do it: the request can never succeed as sent.
         AppError::Unsupported(_) => 422,
+        // A connection the console cannot use as configured, or a request it could not build,
+        // is the console's own failure: nothing reached the provider.
+        AppError::Provider(e) if matches!(e.kind, ErrorKind::Config | ErrorKind::Request) => 500,
         // A provider's refusal of the input stays a refusal (400, 404, 409, 422…); the
         // provider failing or not answering is a bad gateway.
         AppError::Provider(e) => e.status.filter(|s| (400..=499).contains(s)).unwrap_or(502),
@@ -48,5 +52,7 @@ mod tests {
         let failed = ProviderError::from_provider(503, None, None, "down");
         assert_eq!(status_of(&AppError::Provider(failed)), 502);
         assert_eq!(status_of(&AppError::Misconfigured("x".into())), 500);
+        let unset = ProviderError::new(ErrorKind::Config, "AUTH_ENV is not set");
+        assert_eq!(status_of(&AppError::Provider(unset)), 500);
     }
 }
