@@ -15,9 +15,10 @@ pub use keys::{DialectKeys, HuaweiKeys, NcpKeys, OpenWhiskKeys, TencentKeys};
 use axum::Router;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use engine::store::Expect;
 use engine::{Engine, EngineError};
 use providers::ActivationStatus;
 use std::ops::RangeInclusive;
@@ -142,6 +143,36 @@ pub(crate) fn body_problem(rejection: &BytesRejection) -> (StatusCode, String) {
             ),
         )
     }
+}
+
+/// What `If-Match` asks of a write: nothing without it (the dialects' own semantics), else
+/// the action at the revision a GET's `ETag` gave (`"7"`), checked in the write's transaction.
+/// A value that is not one is refused, so a caller never gets an unconditional write it did
+/// not ask for; the message names what is allowed.
+pub(crate) fn expect_of(if_match: Option<&HeaderValue>) -> Result<Expect, String> {
+    let Some(value) = if_match else {
+        return Ok(Expect::Any);
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().strip_prefix('"')?.strip_suffix('"')?.parse::<u64>().ok())
+        .map(Expect::Revision)
+        .ok_or_else(|| {
+            format!(
+                "If-Match must be an action's revision in quotes, as its ETag gives it (\"7\"), not {:?}",
+                String::from_utf8_lossy(value.as_bytes())
+            )
+        })
+}
+
+/// `response` with the action's revision as its `ETag` (`"7"`), for a later `If-Match`.
+pub(crate) fn with_etag(mut response: Response, revision: u64) -> Response {
+    // A decimal number in quotes is always a valid header value.
+    if let Ok(tag) = HeaderValue::from_str(&format!("\"{revision}\"")) {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    response
 }
 
 /// What a dialect answered, for the unit tests: status and JSON body.

@@ -53,6 +53,7 @@ fn spec(name: &str, code: &str) -> ActionSpec {
             components: vec![],
         },
         extra: Default::default(),
+        revision: None,
     }
 }
 

@@ -133,6 +133,7 @@ async fn an_engine_client_stops_a_run_and_a_stream_ends_with_it() {
             components: vec![],
         },
         extra: Default::default(),
+        revision: None,
     };
     for cloud in clients(&url) {
         let client = cloud.with_live_extension();

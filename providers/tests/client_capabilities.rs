@@ -108,6 +108,7 @@ fn spec(action: &ActionRef) -> ActionSpec {
             components: vec![],
         },
         extra: Default::default(),
+        revision: None,
     }
 }
 

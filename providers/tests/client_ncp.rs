@@ -153,6 +153,7 @@ fn spec(name: &str, timeout_ms: u64) -> ActionSpec {
             components: vec![],
         },
         extra: Default::default(),
+        revision: None,
     }
 }
 

@@ -209,6 +209,7 @@ fn hello_spec() -> ActionSpec {
             components: vec![],
         },
         extra: Default::default(),
+        revision: None,
     }
 }
 

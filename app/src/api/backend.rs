@@ -174,6 +174,7 @@ pub(crate) async fn create_action(
             components: Vec::new(),
         },
         extra: Default::default(),
+        revision: None,
     };
     let stored = client.put_action(&spec).await?;
     tracing::info!(connection = %c.summary.id, action = %action, "action created");

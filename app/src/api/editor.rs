@@ -1,9 +1,12 @@
 //! Server functions of the action editor: read an action with its version, and save it only
 //! if it has not changed since that version (otherwise answer both sides, never overwrite).
 //!
-//! A version is a fingerprint of the action as its provider answers it (SHA-256 of the common
-//! model's JSON), so it works on every provider, none of which has a conditional write in its
-//! public API: the save reads the action again and compares just before it writes.
+//! Where the provider tags an action with a revision (the embedded engine's `ETag`), the
+//! version is that revision and the save is the provider's conditional write (`If-Match`):
+//! the check and the write are one transaction there. Elsewhere the version is a fingerprint
+//! of the action as its provider answers it (SHA-256 of the common model's JSON), since no
+//! cloud has a conditional write in its public API: the save reads the action again and
+//! compares just before it writes.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -85,15 +88,27 @@ pub async fn save_action(
 
 #[cfg(feature = "ssr")]
 mod server {
-    use providers::client::Operations;
+    use providers::client::{Client, Operations};
     use providers::validate::{ActionFields, check_action};
-    use providers::{ActionRef, ActionSpec, Capability};
+    use providers::{ActionRef, ActionSpec, Capability, ErrorKind};
     use sha2::{Digest, Sha256};
 
     use super::{EditableAction, SaveOutcome};
     use crate::api::backend::{client, connection};
     use crate::context::server::ConnectionClient;
     use crate::errors::AppError;
+
+    /// How a version that is a provider's revision begins (a fingerprint is plain hex).
+    const REVISION: &str = "revision:";
+
+    /// The version a save sends back: the provider's revision when it tags one, else the
+    /// fingerprint.
+    pub(super) fn version_for(spec: &ActionSpec) -> String {
+        match &spec.revision {
+            Some(revision) => format!("{REVISION}{revision}"),
+            None => version_of(spec),
+        }
+    }
 
     /// The version of `spec`: a fingerprint of its JSON (the model's maps are ordered, so
     /// the same action always gives the same text).
@@ -121,7 +136,7 @@ mod server {
     fn editable(c: &ConnectionClient, spec: ActionSpec) -> EditableAction {
         EditableAction {
             connection: c.summary.id.clone(),
-            version: version_of(&spec),
+            version: version_for(&spec),
             read_only: read_only(c),
             editor_src: crate::api::editor_asset::editor_src(),
             spec,
@@ -167,6 +182,7 @@ mod server {
                 components: Vec::new(),
             },
             extra: Default::default(),
+            revision: None,
         })
     }
 
@@ -183,10 +199,60 @@ mod server {
             return Err(AppError::invalid(&refusal.field, refusal.message));
         }
         let client = client(&c)?;
+        // Only the version the editor loaded says which write this is.
+        let spec = ActionSpec {
+            revision: None,
+            ..spec
+        };
+        let outcome = match version.strip_prefix(REVISION) {
+            Some(revision) => save_over(client, spec, revision).await?,
+            None => save_compared(client, spec, version).await?,
+        };
+        Ok(match outcome {
+            Ok(stored) => {
+                tracing::info!(connection = %c.summary.id, action = %stored.action, "action saved");
+                SaveOutcome::Saved(editable(&c, stored))
+            }
+            Err(theirs) => {
+                tracing::info!(connection = %c.summary.id, action = %theirs.action, "save refused: the action changed since it was read");
+                SaveOutcome::Conflict(editable(&c, theirs))
+            }
+        })
+    }
+
+    /// What a save wrote (`Ok`), or theirs when the action changed since it was read.
+    type Written = Result<ActionSpec, ActionSpec>;
+
+    /// The provider's conditional write over `revision`: it refuses (412) when the action
+    /// moved on, and the check and the write are one step on its side.
+    async fn save_over(
+        client: &Client,
+        spec: ActionSpec,
+        revision: &str,
+    ) -> Result<Written, AppError> {
+        let spec = ActionSpec {
+            revision: Some(revision.to_string()),
+            ..spec
+        };
+        match client.put_action(&spec).await {
+            Ok(stored) => Ok(Ok(stored)),
+            Err(e) if e.kind == ErrorKind::Conflict => {
+                Ok(Err(client.get_action(&spec.action).await?))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Reads again, compares with the fingerprint `version`, then writes: for providers with
+    /// no conditional write.
+    async fn save_compared(
+        client: &Client,
+        spec: ActionSpec,
+        version: &str,
+    ) -> Result<Written, AppError> {
         let theirs = client.get_action(&spec.action).await?;
         if version_of(&theirs) != version {
-            tracing::info!(connection = %c.summary.id, action = %spec.action, "save refused: the action changed since it was read");
-            return Ok(SaveOutcome::Conflict(editable(&c, theirs)));
+            return Ok(Err(theirs));
         }
         if theirs.kind != spec.kind {
             return Err(AppError::invalid(
@@ -195,10 +261,8 @@ mod server {
             ));
         }
         client.put_action(&spec).await?;
-        tracing::info!(connection = %c.summary.id, action = %spec.action, "action saved");
         // Read back, so the version is the one the next read gives.
-        let stored = client.get_action(&spec.action).await?;
-        Ok(SaveOutcome::Saved(editable(&c, stored)))
+        Ok(Ok(client.get_action(&spec.action).await?))
     }
 
     #[cfg(test)]
@@ -225,6 +289,7 @@ mod server {
                     components: vec![],
                 },
                 extra: Default::default(),
+                revision: None,
             }
         }
 
@@ -240,6 +305,17 @@ mod server {
             assert_ne!(version_of(&spec("a")), version_of(&with_param));
             assert_eq!(version_of(&spec("a")).len(), 32);
         }
+
+        #[test]
+        fn a_tagged_action_is_versioned_by_its_revision_the_rest_by_fingerprint() {
+            let tagged = ActionSpec {
+                revision: Some("\"7\"".into()),
+                ..spec("a")
+            };
+            assert_eq!(version_for(&tagged), "revision:\"7\"");
+            assert_eq!(version_for(&spec("a")), version_of(&spec("a")));
+            assert!(!version_of(&spec("a")).starts_with(REVISION));
+        }
     }
 }
 
@@ -250,10 +326,22 @@ mod tests {
     #[test]
     fn a_refusal_is_placed_on_the_field_its_message_names_first() {
         let cases = [
-            ("ACTION_BODY_INVALID_VALUE: limits.timeout is 100; it must be 500 to 300,000 ms", Some("limits.timeout")),
-            ("exec.components entry \"-/gone\" does not exist", Some("exec.components")),
-            ("description is 3003 bytes; at most 3000 are allowed", Some("description")),
-            ("exec.code must be Base64 when exec.binary is true", Some("exec.code")),
+            (
+                "ACTION_BODY_INVALID_VALUE: limits.timeout is 100; it must be 500 to 300,000 ms",
+                Some("limits.timeout"),
+            ),
+            (
+                "exec.components entry \"-/gone\" does not exist",
+                Some("exec.components"),
+            ),
+            (
+                "description is 3003 bytes; at most 3000 are allowed",
+                Some("description"),
+            ),
+            (
+                "exec.code must be Base64 when exec.binary is true",
+                Some("exec.code"),
+            ),
             ("the namespace already holds 500 actions", None),
         ];
         for (message, field) in cases {

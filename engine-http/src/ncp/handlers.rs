@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use engine::Invoked;
 use engine::store::{ActivationFilter, Order, Paging, Scope};
@@ -17,7 +17,7 @@ use super::convert::{
     action_content, action_item, activation, activation_summary, package_content, package_of,
 };
 use super::error::NcpError;
-use crate::{DialectState, INTEGER_MAX, run, whole_in};
+use crate::{DialectState, INTEGER_MAX, expect_of, run, whole_in, with_etag};
 
 /// Activations older than this are not listed (NCP: "within a month").
 const LIST_WINDOW_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -37,6 +37,7 @@ pub(super) struct Ncp {
     body: Bytes,
     query: HashMap<String, String>,
     platform: String,
+    if_match: Option<HeaderValue>,
 }
 
 impl Ncp {
@@ -50,6 +51,7 @@ impl FromRequest<DialectState> for Ncp {
 
     async fn from_request(request: Request, state: &DialectState) -> Result<Self, NcpError> {
         let uri = request.uri().clone();
+        let if_match = request.headers().get(header::IF_MATCH).cloned();
         let body = Bytes::from_request(request, state).await?;
         // A repeated parameter's last value counts.
         let query: HashMap<String, String> =
@@ -67,6 +69,7 @@ impl FromRequest<DialectState> for Ncp {
             body,
             query,
             platform,
+            if_match,
         })
     }
 }
@@ -155,12 +158,14 @@ pub(super) async fn list_actions(
     }))
 }
 
-/// Seed 004: names first, then the body, as NCP reports them.
+/// Seed 004: names first, then the body, as NCP reports them. With `If-Match`, only over
+/// that revision (412 otherwise).
 pub(super) async fn put_action(
     State(s): State<DialectState>,
     Path((package, action)): Path<(String, String)>,
     ncp: Ncp,
 ) -> Answer {
+    let expect = expect_of(ncp.if_match.as_ref()).map_err(NcpError::invalid)?;
     let body: Value = serde_json::from_slice(&ncp.body)
         .map_err(|e| NcpError::wrong_type(format!("the request body is not JSON: {e}")))?;
     let (engine, kind) = (s.engine.clone(), ncp.q("type"));
@@ -171,10 +176,14 @@ pub(super) async fn put_action(
         }
         engine::validate::name("actionName", &action)?;
         let draft = engine::validate::ncp_draft(kind.as_deref(), &body)?;
-        engine.put_action(package, &action, draft)
+        engine.put_action_if(package, &action, draft, expect)
     })
     .await?;
-    Ok(content(action_content(&s.keys.namespace, &saved)))
+    let revision = saved.revision;
+    Ok(with_etag(
+        content(action_content(&s.keys.namespace, &saved)),
+        revision,
+    ))
 }
 
 pub(super) async fn get_action(
@@ -184,7 +193,10 @@ pub(super) async fn get_action(
 ) -> Answer {
     let engine = s.engine.clone();
     let a = run(move || engine.action(package_of(&package), &action)).await?;
-    Ok(content(action_content(&s.keys.namespace, &a)))
+    Ok(with_etag(
+        content(action_content(&s.keys.namespace, &a)),
+        a.revision,
+    ))
 }
 
 pub(super) async fn delete_action(

@@ -3,8 +3,9 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use engine::store::{ActivationFilter, Order, Paging, Scope};
+use engine::store::{ActivationFilter, Expect, Order, Paging, Scope};
 use engine::{EngineError, ErrorCode};
 use providers::sign::encoding::{parse_form, unquote};
 use providers::wire::openwhisk as wire;
@@ -16,7 +17,7 @@ use super::convert::{
     action_json, activation_json, annotation, invoked_response, package_json, to_draft,
 };
 use super::error::OwError;
-use crate::{DialectState, INTEGER_MAX, run, whole_in};
+use crate::{DialectState, INTEGER_MAX, expect_of, run, whole_in, with_etag};
 
 /// The longest a blocking invoke waits (`timeout`, ms; OpenWhisk's default and most).
 const MAX_WAIT_MS: u64 = 60_000;
@@ -28,6 +29,7 @@ type Answer = Result<Response, OwError>;
 pub(super) struct Ow {
     body: Bytes,
     query: Vec<(String, String)>,
+    if_match: Option<HeaderValue>,
 }
 
 impl Ow {
@@ -73,6 +75,7 @@ impl FromRequest<DialectState> for Ow {
 
     async fn from_request(request: Request, state: &DialectState) -> Result<Self, OwError> {
         let uri = request.uri().clone();
+        let if_match = request.headers().get(header::IF_MATCH).cloned();
         let body = Bytes::from_request(request, state).await?;
         let path = uri.path().trim_start_matches("/api/v1/namespaces/");
         let namespace = unquote(path.split('/').next().unwrap_or(""));
@@ -80,7 +83,11 @@ impl FromRequest<DialectState> for Ow {
             return Err(OwError::not_found());
         }
         let query = parse_form(uri.query().unwrap_or(""));
-        Ok(Self { body, query })
+        Ok(Self {
+            body,
+            query,
+            if_match,
+        })
     }
 }
 
@@ -129,7 +136,8 @@ pub(super) async fn get_action(
     let with_code = ow.q("code").is_none_or(|c| c != "false");
     let engine = s.engine.clone();
     let a = run(move || engine.action(at.package.as_deref(), &at.name)).await?;
-    Ok(Json(action_json(&s.keys.namespace, &a, with_code)).into_response())
+    let answer = Json(action_json(&s.keys.namespace, &a, with_code)).into_response();
+    Ok(with_etag(answer, a.revision))
 }
 
 /// An action body (the name may be left out: it is in the path).
@@ -146,24 +154,28 @@ fn parse_action(body: &[u8], name: &str) -> Result<wire::Action, OwError> {
         .map_err(|e| OwError::malformed(&format!("the action does not fit: {e}")))
 }
 
-/// Refused with 409 when the action exists, unless `overwrite=true`.
+/// Refused with 409 when the action exists, unless `overwrite=true` or `If-Match` names the
+/// revision it replaces (412 when it is another).
 pub(super) async fn put_action(
     State(s): State<DialectState>,
     Path(at): Path<ActionAt>,
     ow: Ow,
 ) -> Answer {
+    let expect = expect_of(ow.if_match.as_ref()).map_err(|e| OwError::malformed(&e))?;
     let action = parse_action(&ow.body, &at.name)?;
-    let (overwrite, draft) = (ow.flag("overwrite"), to_draft(&action));
+    let overwrite = ow.flag("overwrite") || expect != Expect::Any;
+    let draft = to_draft(&action);
     let engine = s.engine.clone();
     let saved = run(move || {
         let package = at.package.as_deref();
         if !overwrite && engine.action(package, &at.name).is_ok() {
             return Err(OwError::exists());
         }
-        engine.put_action(package, &at.name, draft?)
+        engine.put_action_if(package, &at.name, draft?, expect)
     })
     .await?;
-    Ok(Json(action_json(&s.keys.namespace, &saved, true)).into_response())
+    let answer = Json(action_json(&s.keys.namespace, &saved, true)).into_response();
+    Ok(with_etag(answer, saved.revision))
 }
 
 /// Answers the action as it was.

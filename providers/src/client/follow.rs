@@ -257,6 +257,7 @@ async fn read_error(
         status,
         content_type,
         body,
+        etag: None,
     })
 }
 

@@ -75,6 +75,21 @@ impl NcpClient {
         )
     }
 
+    /// Sends `request` and answers the action in its `content`, with the `ETag` as revision.
+    async fn tagged_spec(
+        &self,
+        action: &ActionRef,
+        request: Request,
+    ) -> Result<ActionSpec, ProviderError> {
+        let (body, etag): (wire::Content<wire::ActionContent>, _) =
+            self.transport.call_tagged(&self.config, request).await?;
+        let spec = spec_from_wire(action, body.content)?;
+        Ok(ActionSpec {
+            revision: etag,
+            ..spec
+        })
+    }
+
     /// Sends `request` and answers the `content` of NCP's `{"content": …}`.
     async fn content<T: DeserializeOwned>(&self, request: Request) -> Result<T, ProviderError> {
         let body: wire::Content<T> = self.transport.call_json(&self.config, request).await?;
@@ -171,19 +186,20 @@ impl Operations for NcpClient {
         Ok(Page::with_total(items, total))
     }
 
-    /// One action in full.
+    /// One action in full, with its revision when the endpoint tags one.
     async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
         let request = self.request("get_action", Method::GET, &Self::action_path(action));
-        spec_from_wire(action, self.content(request).await?)
+        self.tagged_spec(action, request).await
     }
 
-    /// Creates or updates an action.
+    /// Creates or updates an action; with `spec.revision`, only over that revision.
     async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
         let request = self
             .request("put_action", Method::PUT, &Self::action_path(&spec.action))
             .query("type", spec.kind.as_str())
+            .if_match(spec.revision.as_deref())
             .json(&body_from_spec(spec)?)?;
-        spec_from_wire(&spec.action, self.content(request).await?)
+        self.tagged_spec(&spec.action, request).await
     }
 
     /// Deletes an action.
@@ -323,6 +339,7 @@ fn explain(code: &str) -> Option<&'static str> {
     Some(match code {
         "80002" => "this sub-account has no permission for the operation",
         "80011" => "the name is already used by another package, action or trigger",
+        "80412" => "the action changed since it was read; nothing was written",
         "80101" => "the package does not exist",
         "80109" => "the package still holds actions; delete them first",
         "80300" => {
@@ -411,6 +428,7 @@ fn spec_from_wire(action: &ActionRef, c: wire::ActionContent) -> Result<ActionSp
             components: exec.components.unwrap_or_default(),
         },
         extra,
+        revision: None,
     })
 }
 

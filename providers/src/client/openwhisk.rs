@@ -64,6 +64,19 @@ impl OpenWhiskClient {
         self.transport.call_json(&self.config, request).await
     }
 
+    /// Sends `request` and answers the action, with the `ETag` as its revision.
+    async fn tagged_spec(
+        &self,
+        action: &ActionRef,
+        request: Request,
+    ) -> Result<ActionSpec, ProviderError> {
+        let (body, etag) = self.transport.call_tagged(&self.config, request).await?;
+        Ok(ActionSpec {
+            revision: etag,
+            ..spec_from_wire(action, body)
+        })
+    }
+
     fn package_path(name: &str) -> String {
         format!("/packages/{}", quote(name))
     }
@@ -143,16 +156,17 @@ impl Operations for OpenWhiskClient {
     /// One action with its code.
     async fn get_action(&self, action: &ActionRef) -> Result<ActionSpec, ProviderError> {
         let request = self.request("get_action", Method::GET, &Self::action_path(action));
-        Ok(spec_from_wire(action, self.call(request).await?))
+        self.tagged_spec(action, request).await
     }
 
-    /// Creates or replaces an action.
+    /// Creates or replaces an action; with `spec.revision`, only over that revision.
     async fn put_action(&self, spec: &ActionSpec) -> Result<ActionSpec, ProviderError> {
         let request = self
             .request("put_action", Method::PUT, &Self::action_path(&spec.action))
             .query("overwrite", true)
+            .if_match(spec.revision.as_deref())
             .json(&body_from_spec(spec))?;
-        Ok(spec_from_wire(&spec.action, self.call(request).await?))
+        self.tagged_spec(&spec.action, request).await
     }
 
     /// Deletes an action.
@@ -304,6 +318,7 @@ impl Api for OpenWhiskConfig {
                 403 => "this key may not access the namespace".to_string(),
                 404 => "the resource does not exist".to_string(),
                 409 => "the resource already exists, or the package is not empty".to_string(),
+                412 => "the action changed since it was read; nothing was written".to_string(),
                 s => format!("OpenWhisk refused the request (HTTP {s})"),
             };
             let (code, message) = match body {
@@ -476,6 +491,7 @@ fn spec_from_wire(action: &ActionRef, a: wire::Action) -> ActionSpec {
                 .collect(),
         },
         extra: Map::new(),
+        revision: None,
     }
 }
 

@@ -109,6 +109,14 @@ impl Request {
     }
 
     /// Adds a header.
+    /// `If-Match: revision` when there is one: the write happens only over that revision.
+    pub(crate) fn if_match(mut self, revision: Option<&str>) -> Self {
+        if let Some(revision) = revision {
+            self.header("If-Match", revision);
+        }
+        self
+    }
+
     pub(crate) fn header(&mut self, name: &str, value: impl Into<String>) {
         self.headers.push((name.to_string(), value.into()));
     }
@@ -199,6 +207,16 @@ impl Transport {
             Some(error) => Err(error),
             None => Ok(response),
         }
+    }
+
+    /// As [`call_json`](Self::call_json), with the response's `ETag`.
+    pub(crate) async fn call_tagged<A: Api, T: DeserializeOwned>(
+        &self,
+        api: &A,
+        request: Request,
+    ) -> Result<(T, Option<String>), ProviderError> {
+        let response = self.call(api, request).await?;
+        Ok((response.json(api.endpoint())?, response.etag))
     }
 
     /// As [`call`](Self::call), then reads the body as JSON of type `T`.

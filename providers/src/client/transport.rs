@@ -58,6 +58,8 @@ pub struct RawResponse {
     pub content_type: Option<String>,
     /// The body.
     pub body: Vec<u8>,
+    /// `ETag`, when sent.
+    pub etag: Option<String>,
 }
 
 /// The shared HTTP client. Cheap to clone: the connection pool is shared.
@@ -158,11 +160,12 @@ impl Transport {
             .await
             .map_err(|e| self.transport_error(endpoint, e))?;
         let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let header = |name| {
+            let value = response.headers().get(name)?.to_str().ok();
+            value.map(str::to_string)
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let etag = header(reqwest::header::ETAG);
         if let Some(length) = response.content_length()
             && length > self.options.max_body_bytes as u64
         {
@@ -183,6 +186,7 @@ impl Transport {
             status,
             content_type,
             body,
+            etag,
         })
     }
 

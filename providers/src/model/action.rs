@@ -159,4 +159,9 @@ pub struct ActionSpec {
     pub exec: ActionExec,
     /// Provider fields the model has no place for, kept so an edit does not drop them.
     pub extra: Map<String, Value>,
+    /// The revision the provider tagged it with (its `ETag`, as sent), where it tags one
+    /// (the embedded engine): a put carrying it writes only over that revision, and
+    /// fails with [`ErrorKind::Conflict`](crate::ErrorKind::Conflict) otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
 }

@@ -13,6 +13,9 @@ pub enum ErrorKind {
     NotFound,
     /// The request was refused as invalid (400, 409, 422).
     Invalid,
+    /// A conditional write was refused: the resource changed since the revision it named
+    /// (412). Nothing was written.
+    Conflict,
     /// The provider failed (5xx).
     Provider,
     /// The provider did not answer in time.
@@ -86,6 +89,7 @@ pub(crate) fn kind_for_status(status: u16) -> ErrorKind {
         401 | 403 => ErrorKind::Auth,
         404 => ErrorKind::NotFound,
         408 | 504 => ErrorKind::Timeout,
+        412 => ErrorKind::Conflict,
         400..=499 => ErrorKind::Invalid,
         _ => ErrorKind::Provider,
     }

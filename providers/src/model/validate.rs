@@ -272,6 +272,7 @@ mod tests {
                 components: vec![],
             },
             extra: Default::default(),
+            revision: None,
         }
     }
 

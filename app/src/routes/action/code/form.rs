@@ -186,6 +186,7 @@ mod tests {
                 components: vec![],
             },
             extra: Default::default(),
+            revision: None,
         }
     }
 
