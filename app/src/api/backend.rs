@@ -39,14 +39,17 @@ pub(crate) fn client(c: &ConnectionClient) -> Result<&Client, AppError> {
     c.client.as_ref().map_err(|e| AppError::from(e.clone()))
 }
 
+/// Whether `c`'s client was built and offers `capability`.
+pub(crate) fn offers(c: &ConnectionClient, capability: Capability) -> bool {
+    c.client
+        .as_ref()
+        .is_ok_and(|client| client.capabilities().has(capability))
+}
+
 /// Why packages cannot be created or deleted on `c`, when they cannot: its client does not
 /// offer [`Capability::PackagesWrite`], or could not be built.
 pub(crate) fn packages_read_only(c: &ConnectionClient) -> Option<String> {
-    let writable = c
-        .client
-        .as_ref()
-        .is_ok_and(|client| client.capabilities().has(Capability::PackagesWrite));
-    (!writable).then(|| {
+    (!offers(c, Capability::PackagesWrite)).then(|| {
         format!(
             "The console cannot create or delete {} packages: use the provider's own console or CLI.",
             c.summary.provider

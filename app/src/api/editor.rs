@@ -121,11 +121,7 @@ mod server {
 
     /// Why `c`'s actions cannot be changed in the console, when they cannot.
     fn read_only(c: &ConnectionClient) -> Option<String> {
-        let writable = c
-            .client
-            .as_ref()
-            .is_ok_and(|client| client.capabilities().has(Capability::ActionsWrite));
-        (!writable).then(|| {
+        (!crate::api::backend::offers(c, Capability::ActionsWrite)).then(|| {
             format!(
                 "{} functions are shown read-only: the console does not change their code or configuration yet. Use the provider's own console or CLI to edit them.",
                 c.summary.provider
