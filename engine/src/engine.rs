@@ -23,6 +23,8 @@ use crate::validate;
 use crate::worker::protocol::Job;
 use crate::worker::{WorkerOptions, WorkerPool, WorkerStats};
 
+mod sequence;
+
 /// Engine settings, in one place.
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
@@ -96,13 +98,35 @@ struct Watch<'a> {
 /// The most bytes of parameters kept with a public web-action invocation's activation.
 pub const MAX_PUBLIC_PARAMS_BYTES: usize = 16 * 1024;
 
-/// Which invocation an [`Engine::unrun`] record is for.
+/// Which invocation a record is for.
 pub(crate) struct Unrun<'a> {
     pub(crate) id: &'a str,
     pub(crate) package: Option<&'a str>,
     pub(crate) action: &'a str,
     pub(crate) subject: &'a str,
     pub(crate) params: Value,
+}
+
+/// How a run ended: what its record says beyond which invocation it was.
+struct Ran {
+    status: ActivationStatus,
+    result: Value,
+    logs: Vec<String>,
+    memory_used: u64,
+    duration_ms: u64,
+}
+
+impl Ran {
+    /// A run that ended before it started, with `message` as its error.
+    fn error(status: ActivationStatus, message: &str) -> Self {
+        Self {
+            status,
+            result: json!({ "error": message }),
+            logs: Vec::new(),
+            memory_used: 0,
+            duration_ms: 0,
+        }
+    }
 }
 
 /// A package as the dialects show it.
@@ -377,23 +401,9 @@ impl Engine {
         subject: &str,
         live: Option<Sender<LogLine>>,
     ) -> Result<ActivationRecord, EngineError> {
-        self.invoke_as(&new_id(), package, name, params, subject, live)
-    }
-
-    /// As [`Engine::invoke`], recording the activation under `id` (chosen before the run so
-    /// a caller that stops waiting can hand it out).
-    pub fn invoke_as(
-        &self,
-        id: &str,
-        package: Option<&str>,
-        name: &str,
-        params: Map<String, Value>,
-        subject: &str,
-        live: Option<Sender<LogLine>>,
-    ) -> Result<ActivationRecord, EngineError> {
         let action = self.action(package, name)?;
         let slot = self.admit(Caller::Signed, &action)?;
-        self.invoke_action(id, &action, params, subject, live, slot)
+        self.invoke_action(&new_id(), &action, params, subject, live, slot)
     }
 
     /// A slot for running `action`, or the 429 that says which bound is full.
@@ -425,7 +435,7 @@ impl Engine {
             .unwrap_or_else(|| limit(action))
     }
 
-    /// As [`Engine::invoke_as`], for an action the caller has already looked up and
+    /// As [`Engine::invoke`], under `id`, for an action the caller has already looked up and
     /// admitted. A panic anywhere in the run is recorded as an internal error.
     pub(crate) fn invoke_action(
         &self,
@@ -522,22 +532,26 @@ impl Engine {
         status: ActivationStatus,
         message: &str,
     ) -> ActivationRecord {
-        let now = now_ms();
+        self.record_of(what, now_ms(), Ran::error(status, message))
+    }
+
+    /// The record of `what`, started at `start_ms`, as `ran` ended it.
+    fn record_of(&self, what: Unrun<'_>, start_ms: i64, ran: Ran) -> ActivationRecord {
         ActivationRecord {
             id: what.id.to_string(),
             namespace: self.options.namespace.clone(),
             package: what.package.map(str::to_string),
             action: what.action.to_string(),
             subject: what.subject.to_string(),
-            start_ms: now,
-            end_ms: now,
-            duration_ms: 0,
-            status,
-            result: json!({ "error": message }),
-            logs: Vec::new(),
+            start_ms,
+            end_ms: start_ms + ran.duration_ms as i64,
+            duration_ms: ran.duration_ms,
+            status: ran.status,
+            result: ran.result,
+            logs: ran.logs,
             params: what.params,
-            memory_used: 0,
-            billed_ms: billed(0),
+            memory_used: ran.memory_used,
+            billed_ms: billed(ran.duration_ms),
             components: Vec::new(),
         }
     }
@@ -564,6 +578,7 @@ impl Engine {
         Ok(merged)
     }
 
+    /// Runs one action with code and answers its record (not yet stored).
     fn run_one(
         &self,
         id: &str,
@@ -573,175 +588,44 @@ impl Engine {
         watch: &Watch<'_>,
     ) -> ActivationRecord {
         let start_ms = now_ms();
+        let what = Unrun {
+            id,
+            package: action.package.as_deref(),
+            action: &action.name,
+            subject,
+            params: Value::Object(params),
+        };
         let Some(exec) = action.draft.code() else {
-            let what = Unrun {
-                id,
-                package: action.package.as_deref(),
-                action: &action.name,
-                subject,
-                params: Value::Object(params),
-            };
-            return self.unrun(
-                what,
-                ActivationStatus::DeveloperError,
-                "a sequence has no code to run",
-            );
+            return self.unrun(what, ActivationStatus::DeveloperError, "a sequence has no code to run");
         };
-        // A sequence's component gets its own limit or what is left of the sequence's.
-        let timeout_ms = match watch.until {
-            Some(until) => {
-                let left = until.saturating_duration_since(Instant::now()).as_millis();
-                exec.limits
-                    .timeout_ms
-                    .min(u64::try_from(left).unwrap_or(u64::MAX))
-            }
-            None => exec.limits.timeout_ms,
-        };
-        let params_value = Value::Object(params);
-        let (status, result, logs, memory_used, duration_ms) = match source(exec) {
-            Err(message) => (
-                ActivationStatus::DeveloperError,
-                json!({ "error": message }),
-                Vec::new(),
-                0,
-                0,
-            ),
-            Ok(code) => {
-                let main = exec.main.as_deref().filter(|m| !m.is_empty());
-                let job = Job {
-                    code,
-                    main: main.unwrap_or("main").to_string(),
-                    params: params_value.clone(),
-                    options: RunOptions::for_limits(timeout_ms, exec.limits.memory_mb),
-                };
-                let out = self.pool.run_job(&job, Some(&watch.run.stop), &mut |line| {
-                    Self::publish(watch.run, watch.live.as_ref(), line);
-                });
-                let (status, result) = ended(out.outcome, timeout_ms);
-                let logs = out.logs.iter().map(LogLine::formatted).collect();
-                let duration_ms = out.duration.as_millis() as u64;
-                (status, result, logs, out.memory_used, duration_ms)
-            }
-        };
-        ActivationRecord {
-            id: id.to_string(),
-            namespace: self.options.namespace.clone(),
-            package: action.package.clone(),
-            action: action.name.clone(),
-            subject: subject.into(),
-            start_ms,
-            end_ms: start_ms + duration_ms as i64,
-            duration_ms,
-            status,
-            result,
-            logs,
-            params: params_value,
-            memory_used,
-            billed_ms: billed(duration_ms),
-            components: Vec::new(),
-        }
+        let ran = self.execute(exec, &what.params, timeout_within(exec, watch), watch);
+        self.record_of(what, start_ms, ran)
     }
 
-    fn invoke_sequence(
-        &self,
-        id: &str,
-        sequence: &StoredAction,
-        params: Map<String, Value>,
-        subject: &str,
-        (run, live): (&Run, Option<Sender<LogLine>>),
-        public: bool,
-    ) -> Result<ActivationRecord, EngineError> {
-        let start_ms = now_ms();
-        // The whole sequence ends by this, however many components it has.
-        let until = Instant::now() + self.options.sequence_timeout;
-        let watch = Watch {
-            run,
-            live,
-            until: Some(until),
+    /// Runs `exec` in a worker with `params`, its lines published as they are written.
+    fn execute(&self, exec: &Code, params: &Value, timeout_ms: u64, watch: &Watch<'_>) -> Ran {
+        let code = match source(exec) {
+            Ok(code) => code,
+            Err(message) => return Ran::error(ActivationStatus::DeveloperError, message),
         };
-        let components = sequence.draft.components();
-        let mut input = params.clone();
-        let mut ids = Vec::new();
-        let mut last: Option<ActivationRecord> = None;
-        let mut cut = None;
-        for component in components {
-            let record = match self.action(component.package.as_deref(), &component.name) {
-                Ok(action) if !action.kind().is_sequence() => {
-                    let merged = self.merge_params(&action, input.clone())?;
-                    let component_id = new_id();
-                    let _component =
-                        tracing::info_span!("component", activation = %component_id, action = %component)
-                            .entered();
-                    self.feed
-                        .started(&component_id, &action, &self.options.namespace, subject);
-                    let mut record = self.run_one(&component_id, &action, merged, subject, &watch);
-                    self.record(&mut record, public)?;
-                    record
-                }
-                Ok(_) => {
-                    return Err(EngineError::new(
-                        ErrorCode::ActionBodyInvalidValue,
-                        format!("component {component} is itself a sequence"),
-                    ));
-                }
-                Err(e) => {
-                    return Err(EngineError::new(
-                        e.code,
-                        format!(
-                            "component {component} of {}: {}",
-                            action_path(sequence.package.as_deref(), &sequence.name),
-                            e.message
-                        ),
-                    ));
-                }
-            };
-            ids.push(record.id.clone());
-            let failed = !record.status.is_success();
-            input = record.result.as_object().cloned().unwrap_or_default();
-            last = Some(record);
-            if failed {
-                break;
-            }
-            if Instant::now() >= until && ids.len() < components.len() {
-                let limit = self.options.sequence_timeout.as_millis();
-                cut = Some(format!(
-                    "The sequence exceeded its time limit of {limit} milliseconds with {} of its {} components not run.",
-                    components.len() - ids.len(),
-                    components.len()
-                ));
-                break;
-            }
-        }
-        let end_ms = now_ms();
-        let duration_ms = (end_ms - start_ms).max(0) as u64;
-        let (status, result, memory_used) = match (&last, cut) {
-            (last, Some(error)) => (
-                ActivationStatus::Timeout,
-                json!({ "error": error }),
-                last.as_ref().map_or(0, |r| r.memory_used),
-            ),
-            (Some(r), None) => (r.status, r.result.clone(), r.memory_used),
-            (None, None) => (ActivationStatus::Success, json!({}), 0),
+        let main = exec.main.as_deref().filter(|m| !m.is_empty());
+        let job = Job {
+            code,
+            main: main.unwrap_or("main").to_string(),
+            params: params.clone(),
+            options: RunOptions::for_limits(timeout_ms, exec.limits.memory_mb),
         };
-        let mut record = ActivationRecord {
-            id: id.to_string(),
-            namespace: self.options.namespace.clone(),
-            package: sequence.package.clone(),
-            action: sequence.name.clone(),
-            subject: subject.into(),
-            start_ms,
-            end_ms,
-            duration_ms,
+        let out = self.pool.run_job(&job, Some(&watch.run.stop), &mut |line| {
+            Self::publish(watch.run, watch.live.as_ref(), line);
+        });
+        let (status, result) = ended(out.outcome, timeout_ms);
+        Ran {
             status,
             result,
-            logs: ids.clone(),
-            params: Value::Object(params),
-            memory_used,
-            billed_ms: billed(duration_ms),
-            components: ids,
-        };
-        self.record(&mut record, public)?;
-        Ok(record)
+            logs: out.logs.iter().map(LogLine::formatted).collect(),
+            memory_used: out.memory_used,
+            duration_ms: out.duration.as_millis() as u64,
+        }
     }
 
     /// Stores an activation. A public (web-action) invocation keeps its parameters only up
@@ -794,6 +678,15 @@ impl Engine {
     pub fn is_web(action: &StoredAction) -> bool {
         matches!(action.kind(), ActionKind::Web | ActionKind::SequenceWeb)
     }
+}
+
+/// The time `exec` may run: its own limit, or what is left of its sequence's if less.
+fn timeout_within(exec: &Code, watch: &Watch<'_>) -> u64 {
+    let own = exec.limits.timeout_ms;
+    watch.until.map_or(own, |until| {
+        let left = until.saturating_duration_since(Instant::now()).as_millis();
+        own.min(u64::try_from(left).unwrap_or(u64::MAX))
+    })
 }
 
 /// An action's code as JavaScript source (Base64-decoded when binary).

@@ -6,24 +6,51 @@ mod common;
 
 use common::PutNcp;
 use engine::follow::{STOPPED, recorded_lines};
-use engine::{Engine, Following, LiveEvent};
+use engine::{Engine, Follower, Following, LiveEvent};
 use providers::ActivationStatus;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn engine() -> Arc<Engine> {
-    let e = Arc::new(Engine::in_memory(common::options()).unwrap());
+/// An engine with the demo actions, at most `max_concurrent` runs at a time.
+fn engine_running(max_concurrent: usize) -> Arc<Engine> {
+    let options = engine::EngineOptions {
+        max_concurrent,
+        ..common::options()
+    };
+    let e = Arc::new(Engine::in_memory(options).unwrap());
     engine::demo::seed_if_empty(&e).unwrap();
     e
 }
 
-fn params(v: Value) -> Map<String, Value> {
-    v.as_object().cloned().unwrap_or_default()
+fn engine() -> Arc<Engine> {
+    engine_running(common::options().max_concurrent)
 }
 
-fn body(code: &str, timeout_ms: u64) -> Value {
-    json!({"limits": {"timeout": timeout_ms, "memory": 128}, "exec": {"kind": "nodejs:20", "code": code, "binary": false}})
+/// Starts `package/name` with `params` (a JSON object) as the guest, followed.
+fn start(e: &Arc<Engine>, package: Option<&str>, name: &str, params: Value) -> (String, Follower) {
+    let params = params.as_object().cloned().unwrap_or_default();
+    e.invoke_following(package, name, params, "guest").unwrap()
+}
+
+/// Starts the demo's slow logger, which prints `steps` lines ("step 1 of 4"…), followed.
+fn slow_logger(e: &Arc<Engine>, steps: u64) -> (String, Follower) {
+    start(e, Some("demo"), "slow-logger", json!({ "steps": steps }))
+}
+
+/// Puts `code` as the unpackaged action `name` with a limit of `timeout_ms`.
+fn put_code(e: &Engine, name: &str, code: &str, timeout_ms: u64) {
+    e.put_ncp(None, name, None, &common::ncp_body(code, timeout_ms, 128))
+        .unwrap();
+}
+
+/// The text of the follower's next event, if it is a line.
+fn next_line(follower: &mut Follower) -> Option<String> {
+    follower
+        .blocking_next()
+        .as_ref()
+        .and_then(text)
+        .map(str::to_string)
 }
 
 fn text(event: &LiveEvent) -> Option<&str> {
@@ -36,14 +63,7 @@ fn text(event: &LiveEvent) -> Option<&str> {
 #[test]
 fn the_first_line_of_the_slow_demo_reaches_a_follower_while_it_still_runs() {
     let e = engine();
-    let (id, mut follower) = e
-        .invoke_following(
-            Some("demo"),
-            "slow-logger",
-            params(json!({"steps": 4})),
-            "guest",
-        )
-        .unwrap();
+    let (id, mut follower) = slow_logger(&e, 4);
     let first = follower.blocking_next().expect("a first event");
     assert_eq!(text(&first), Some("step 1 of 4"));
     // Still running: not recorded, and followable.
@@ -65,23 +85,10 @@ fn the_first_line_of_the_slow_demo_reaches_a_follower_while_it_still_runs() {
 #[test]
 fn a_late_follower_gets_the_earlier_lines_first_then_the_live_ones() {
     let e = engine();
-    let (id, mut early) = e
-        .invoke_following(
-            Some("demo"),
-            "slow-logger",
-            params(json!({"steps": 4})),
-            "guest",
-        )
-        .unwrap();
+    let (id, mut early) = slow_logger(&e, 4);
     // Wait until two lines were printed, then join.
-    assert_eq!(
-        early.blocking_next().as_ref().and_then(text),
-        Some("step 1 of 4")
-    );
-    assert_eq!(
-        early.blocking_next().as_ref().and_then(text),
-        Some("step 2 of 4")
-    );
+    assert_eq!(next_line(&mut early).as_deref(), Some("step 1 of 4"));
+    assert_eq!(next_line(&mut early).as_deref(), Some("step 2 of 4"));
     let late = match e.follow_run(&id).unwrap() {
         Following::Live(f) => f,
         Following::Ended(_) => panic!("it runs for another second"),
@@ -104,14 +111,7 @@ fn a_late_follower_gets_the_earlier_lines_first_then_the_live_ones() {
 #[test]
 fn a_follower_after_the_end_gets_the_record_and_its_lines() {
     let e = engine();
-    let (id, follower) = e
-        .invoke_following(
-            Some("demo"),
-            "hello",
-            params(json!({"name": "Kim"})),
-            "guest",
-        )
-        .unwrap();
+    let (id, follower) = start(&e, Some("demo"), "hello", json!({"name": "Kim"}));
     assert!(
         follower
             .iter()
@@ -146,14 +146,9 @@ fn a_follower_after_the_end_gets_the_record_and_its_lines() {
 fn cancel_ends_an_endless_loop_at_once_and_records_it_as_stopped() {
     let e = engine();
     let code = "function main() { console.log('looping'); for (;;) {} }";
-    e.put_ncp(None, "spin", None, &body(code, 60_000)).unwrap();
-    let (id, mut follower) = e
-        .invoke_following(None, "spin", Map::new(), "guest")
-        .unwrap();
-    assert_eq!(
-        follower.blocking_next().as_ref().and_then(text),
-        Some("looping")
-    );
+    put_code(&e, "spin", code, 60_000);
+    let (id, mut follower) = start(&e, None, "spin", json!({}));
+    assert_eq!(next_line(&mut follower).as_deref(), Some("looping"));
     let asked = Instant::now();
     let Following::Live(stopping) = e.cancel(&id).unwrap() else {
         panic!("it was running");
@@ -190,16 +185,11 @@ fn cancel_ends_an_endless_loop_at_once_and_records_it_as_stopped() {
 fn a_stopped_sequence_ends_in_the_component_that_runs() {
     let e = engine();
     let code = "async function main() { console.log('waiting'); await new Promise(() => {}); }";
-    e.put_ncp(None, "wait", None, &body(code, 60_000)).unwrap();
+    put_code(&e, "wait", code, 60_000);
     let seq = json!({"exec": {"kind": "sequence", "components": ["-/wait", "-/wait"]}});
     e.put_ncp(None, "twice", Some("sequence"), &seq).unwrap();
-    let (id, mut follower) = e
-        .invoke_following(None, "twice", Map::new(), "guest")
-        .unwrap();
-    assert_eq!(
-        follower.blocking_next().as_ref().and_then(text),
-        Some("waiting")
-    );
+    let (id, mut follower) = start(&e, None, "twice", json!({}));
+    assert_eq!(next_line(&mut follower).as_deref(), Some("waiting"));
     e.cancel(&id).unwrap();
     let end = follower.iter().last();
     assert!(
@@ -214,11 +204,8 @@ fn a_stopped_sequence_ends_in_the_component_that_runs() {
 fn followers_see_the_log_cap_and_its_notice_as_the_record_does() {
     let e = engine();
     let code = "function main() { const l = 'x'.repeat(1000); for (let i = 0; i < 5000; i++) console.log(l); return {}; }";
-    e.put_ncp(None, "chatty", None, &body(code, 10_000))
-        .unwrap();
-    let (id, follower) = e
-        .invoke_following(None, "chatty", Map::new(), "guest")
-        .unwrap();
+    put_code(&e, "chatty", code, 10_000);
+    let (id, follower) = start(&e, None, "chatty", json!({}));
     let events: Vec<LiveEvent> = follower.iter().collect();
     let lines: Vec<&str> = events.iter().filter_map(text).collect();
     let bytes: usize = lines.iter().map(|l| l.len()).sum();
@@ -236,14 +223,7 @@ fn followers_see_the_log_cap_and_its_notice_as_the_record_does() {
 #[test]
 fn a_dropped_follower_is_freed_and_the_run_goes_on() {
     let e = engine();
-    let (id, follower) = e
-        .invoke_following(
-            Some("demo"),
-            "slow-logger",
-            params(json!({"steps": 2})),
-            "guest",
-        )
-        .unwrap();
+    let (id, follower) = slow_logger(&e, 2);
     assert_eq!(e.followers(), 1);
     drop(follower);
     assert_eq!(e.followers(), 0);
@@ -269,14 +249,7 @@ fn invoking_an_unknown_action_to_follow_fails_before_anything_runs() {
 fn the_feed_announces_every_activation_as_it_starts_and_as_it_ends() {
     let e = engine();
     let mut feed = e.watch_activations();
-    let (id, follower) = e
-        .invoke_following(
-            Some("demo"),
-            "hello-loud",
-            params(json!({"name": "Ko"})),
-            "guest",
-        )
-        .unwrap();
+    let (id, follower) = start(&e, Some("demo"), "hello-loud", json!({"name": "Ko"}));
     assert!(follower.iter().last().is_some());
     let mut seen = Vec::new();
     for _ in 0..6 {
@@ -302,22 +275,8 @@ fn the_feed_announces_every_activation_as_it_starts_and_as_it_ends() {
 
 #[test]
 fn invoke_and_follow_is_admitted_like_any_signed_run() {
-    let e = Arc::new(
-        Engine::in_memory(engine::EngineOptions {
-            max_concurrent: 1,
-            ..common::options()
-        })
-        .unwrap(),
-    );
-    engine::demo::seed_if_empty(&e).unwrap();
-    let (_, first) = e
-        .invoke_following(
-            Some("demo"),
-            "slow-logger",
-            params(json!({"steps": 2})),
-            "guest",
-        )
-        .unwrap();
+    let e = engine_running(1);
+    let (_, first) = slow_logger(&e, 2);
     let refused = e
         .invoke_following(Some("demo"), "hello", Map::new(), "guest")
         .unwrap_err();
@@ -328,8 +287,6 @@ fn invoke_and_follow_is_admitted_like_any_signed_run() {
     );
     assert!(first.iter().last().is_some());
     // Its slot is given back at its end.
-    let (_, again) = e
-        .invoke_following(Some("demo"), "hello", Map::new(), "guest")
-        .unwrap();
+    let (_, again) = start(&e, Some("demo"), "hello", json!({}));
     assert!(again.iter().last().is_some());
 }
