@@ -2,35 +2,15 @@
 // listing (with JavaScript off too), filters, creating a package and an action, deleting
 // behind a confirmation, on the engine's NCP and OpenWhisk connections; FunctionGraph
 // read-only. Screenshots of the page go to target/screenshots/ for a person to look at.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, repoRoot } from '../support/server.mjs';
-import { launchBrowser, collectErrors } from '../support/browser.mjs';
+import { startSuite, openHydrated, server, browser, shots } from '../support/suite.mjs';
 
-const shots = join(repoRoot, 'target', 'screenshots');
-let server;
-let browser;
+startSuite();
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function openActions(context, connection, extra = '') {
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(`${server.url}/actions?connection=${connection}${extra}`);
-  await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
-  return { page, errors };
-}
+const openActions = (context, connection, extra = '') =>
+  openHydrated(context, `/actions?connection=${connection}${extra}`);
 
 const counts = (page) => page.locator('p.counts').textContent();
 // After a write the list is fetched again: wait for the counts it brings.

@@ -4,29 +4,16 @@
 // contexts resolved both ways, invalid JSON parameters and a 3,001-byte Korean description
 // refused on their fields before anything is sent, and a provider's refusal shown on its field
 // with its code. FunctionGraph shows the action read-only. Screenshots go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, repoRoot } from '../support/server.mjs';
-import { launchBrowser, collectErrors } from '../support/browser.mjs';
+import { collectErrors } from '../support/browser.mjs';
+import { startSuite, server, browser, shots } from '../support/suite.mjs';
 
-const shots = join(repoRoot, 'target', 'screenshots');
 const CONNECTIONS = ['local-ncp', 'local-openwhisk'];
-let server;
-let browser;
 let unique = 0;
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+startSuite();
 
 /** Calls a server function the way a plain form posts to it. */
 async function call(name, fields) {

@@ -2,30 +2,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
+import { withServer } from '../support/suite.mjs';
 
-test('/healthz and /readyz answer on the running server', async () => {
-  const server = await startServer();
-  try {
+test('/healthz and /readyz answer on the running server', () =>
+  withServer(async (server) => {
     const health = await fetch(server.url + '/healthz');
     assert.equal(health.status, 200);
     assert.deepEqual(await health.json(), { status: 'ok' });
     const ready = await fetch(server.url + '/readyz');
     assert.equal(ready.status, 200);
     assert.equal((await ready.json()).status, 'ready');
-  } finally {
-    await server.stop();
-  }
-});
+  }));
 
-test('SIGTERM stops the server cleanly with exit status 0', async () => {
-  const server = await startServer({ env: { RUST_LOG: 'info' } });
-  server.child.kill('SIGTERM');
-  const { code } = await server.exited;
-  assert.equal(code, 0);
-  assert.match(server.output(), /SIGTERM received: shutting down/);
-  assert.match(server.output(), /fnconsole stopped/);
-  await server.stop();
-});
+test('SIGTERM stops the server cleanly with exit status 0', () =>
+  withServer(async (server) => {
+    server.child.kill('SIGTERM');
+    const { code } = await server.exited;
+    assert.equal(code, 0);
+    assert.match(server.output(), /SIGTERM received: shutting down/);
+    assert.match(server.output(), /fnconsole stopped/);
+  }, { env: { RUST_LOG: 'info' } }));
 
 test('a malformed configuration stops the start with the file, line and problem', async () => {
   const { mkdtempSync, writeFileSync } = await import('node:fs');
@@ -43,9 +39,8 @@ test('a malformed configuration stops the start with the file, line and problem'
   });
 });
 
-test('concurrent page loads all complete, each page whole', async () => {
-  const server = await startServer();
-  try {
+test('concurrent page loads all complete, each page whole', () =>
+  withServer(async (server) => {
     const paths = ['/', '/settings', '/actions', '/no/such/page'];
     const started = Date.now();
     for (let batch = 0; batch < 25; batch++) {
@@ -60,7 +55,4 @@ test('concurrent page loads all complete, each page whole', async () => {
       }
     }
     assert.ok(Date.now() - started < 60_000);
-  } finally {
-    await server.stop();
-  }
-});
+  }));

@@ -1,30 +1,12 @@
 // The console's shell in real Chromium: server rendering, hydration, the not-found page,
 // themes, and the connection switcher.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../support/server.mjs';
-import { launchBrowser, collectErrors } from '../support/browser.mjs';
+import { startSuite, openHydrated, server, browser } from '../support/suite.mjs';
 
-let server;
-let browser;
+startSuite();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function hydratedPage(context, path = '/') {
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(server.url + path);
-  await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
-  return { page, errors };
-}
+const hydratedPage = (context, path = '/') => openHydrated(context, path);
 
 test('the home page is rendered on the server: content is there with JavaScript off', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
