@@ -3,6 +3,8 @@
 mod coming_soon;
 mod connection_switcher;
 mod error_view;
+pub mod field;
+pub mod format;
 mod header;
 pub mod run_panel;
 

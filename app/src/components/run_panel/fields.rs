@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::api::RunSetup;
+use crate::components::field::Field;
 
 /// The parameters' starting text: the recorded input of `?rerun=`, else `{}`.
 pub fn first_params(setup: &RunSetup) -> String {
@@ -18,30 +19,11 @@ fn pretty(params: &Map<String, Value>) -> String {
     serde_json::to_string_pretty(params).unwrap_or_else(|_| Value::Object(params.clone()).to_string())
 }
 
-/// A labelled field with its error line under it (`{id}-error`, announced as it changes).
-#[component]
-fn Field(
-    id: &'static str,
-    label: &'static str,
-    error: Memo<Option<String>>,
-    children: Children,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            {children()}
-            <p id=format!("{id}-error") class="field-error" role="alert">
-                {move || error.get()}
-            </p>
-        </div>
-    }
-}
-
 /// "Parameters (JSON)".
 #[component]
 pub fn ParamsField(params: RwSignal<String>, error: Memo<Option<String>>) -> impl IntoView {
     view! {
-        <Field id="run-params" label="Parameters (JSON)" error>
+        <Field id="run-params" label="Parameters (JSON)" error=error.into()>
             <textarea
                 id="run-params"
                 rows="6"
@@ -61,7 +43,12 @@ pub fn ParamsField(params: RwSignal<String>, error: Memo<Option<String>>) -> imp
 #[component]
 pub fn TimeoutField(timeout: RwSignal<String>, error: Memo<Option<String>>) -> impl IntoView {
     view! {
-        <Field id="run-timeout" label="Wait (ms)" error>
+        <Field
+            id="run-timeout"
+            label="Wait (ms)"
+            hint="How long the provider waits for the result (0–60,000); past it the console follows the run."
+            error=error.into()
+        >
             <input
                 id="run-timeout"
                 inputmode="numeric"
@@ -71,9 +58,6 @@ pub fn TimeoutField(timeout: RwSignal<String>, error: Memo<Option<String>>) -> i
                 prop:value=move || timeout.get()
                 on:input=move |ev| timeout.set(event_target_value(&ev))
             />
-            <p id="run-timeout-hint" class="hint">
-                "How long the provider waits for the result (0–60,000); past it the console follows the run."
-            </p>
         </Field>
     }
 }

@@ -1,13 +1,13 @@
-//! The pieces every form on the actions page is made of: a labelled field with its hint and
-//! error line, a `<select>` of choices, the name input, and the form's frame (title, general
-//! error, "Create …" and "Cancel"). Written once so each form only says what it asks for.
+//! The pieces every form on the actions page is made of besides the shared
+//! [`Field`](crate::components::field::Field): a `<select>` of choices, the name input, and
+//! the form's frame (title, general error, "Create …" and "Cancel"). Written once so each
+//! form only says what it asks for.
 //!
-//! Their children are `TypedChildren`, not the boxed `Children`: in a lazy route, a boxed
-//! child kept every chunk's data in the first page's WASM (16 KB gzip more; measured with
-//! `end2end/size-report.mjs`).
+//! Their children are `TypedChildren`, not the boxed `Children` (see `components::field`).
 
 use leptos::prelude::*;
 
+pub use crate::components::field::{Choice, Field, invalid, options};
 use crate::errors::AppError;
 
 /// Set once hydrated: the browser's own checks apply before it (JavaScript off), ours after.
@@ -55,70 +55,6 @@ impl FormErrors {
     }
 }
 
-/// `aria-invalid` for a field whose error is `error`.
-pub fn invalid(error: Signal<Option<String>>) -> impl Fn() -> Option<&'static str> + Copy {
-    move || error.get().map(|_| "true")
-}
-
-/// A field's error line, announced when it appears.
-#[component]
-fn FieldError(id: String, message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <p id=id class="field-error" role="alert">
-            {move || message.get()}
-        </p>
-    }
-}
-
-/// A labelled field around its control (`children`, whose id is `id`), with an optional
-/// hint (`{id}-hint`) and error line (`{id}-error`) the control should be described by.
-#[component]
-pub fn Field<C: IntoView + 'static>(
-    id: &'static str,
-    label: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
-    #[prop(optional)] error: Option<Signal<Option<String>>>,
-    children: TypedChildren<C>,
-) -> impl IntoView {
-    let children = children.into_inner();
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            {children()}
-            {hint.map(|hint| view! { <p id=format!("{id}-hint") class="hint">{hint}</p> })}
-            {error.map(|message| view! { <FieldError id=format!("{id}-error") message /> })}
-        </div>
-    }
-}
-
-/// One `<option>`: the value sent and the label read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
-    /// The value sent.
-    pub value: String,
-    /// What a person reads.
-    pub label: String,
-}
-
-impl Choice {
-    /// A choice that reads as its value.
-    pub fn plain(value: impl Into<String>) -> Self {
-        let value = value.into();
-        Self {
-            label: value.clone(),
-            value,
-        }
-    }
-
-    /// A choice with its own label.
-    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
-        Self {
-            value: value.into(),
-            label: label.into(),
-        }
-    }
-}
-
 /// A labelled `<select>` of `choices` bound to `value`; with `error`, its error line.
 #[component]
 pub fn SelectField(
@@ -131,17 +67,7 @@ pub fn SelectField(
 ) -> impl IntoView {
     let described = error.map(|_| format!("{id}-error"));
     let invalid = move || error.and_then(|e| e.get()).map(|_| "true");
-    let options = choices
-        .into_iter()
-        .map(|c| {
-            let own = c.value.clone();
-            view! {
-                <option value=c.value selected=move || value.get() == own>
-                    {c.label}
-                </option>
-            }
-        })
-        .collect_view();
+    let options = options(choices, value.into());
     view! {
         <Field id label nostrip:error=error>
             <select

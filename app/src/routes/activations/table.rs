@@ -6,6 +6,8 @@ use providers::{ActionRef, Activation, ActivationStatus};
 use super::time::{format_duration, format_utc};
 use super::url::{query_href, view_href};
 use crate::api::ActivationView;
+/// Counts as every page writes them (`1,425`).
+pub use crate::components::format::thousands;
 
 /// A status as the badge shows it, and the class that colours it.
 pub fn status_badge(status: ActivationStatus) -> impl IntoView {
@@ -100,19 +102,6 @@ pub fn range_text(view: &ActivationView, shown: usize, total: Option<u64>) -> St
     }
 }
 
-/// `1425` → `1,425`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// "First", "Previous", where we are, "Next".
 #[component]
 pub fn Pager(
@@ -153,8 +142,6 @@ mod tests {
         assert_eq!(range_text(&view, 7, None), "Activations 21–27");
         assert_eq!(range_text(&ActivationView::default(), 0, Some(0)), "No activations");
         assert_eq!(range_text(&view, 0, None), "No activations on page 2");
-        assert_eq!(thousands(1_000_000), "1,000,000");
-        assert_eq!(thousands(999), "999");
     }
 
     #[test]

@@ -4,6 +4,9 @@
 
 use providers::clock;
 
+/// A duration as every page writes one (`12 ms`, `1.2 s`, `2 min 5 s`).
+pub use crate::components::format::duration as format_duration;
+
 /// Date and time of day, to the second.
 fn parts(ms: i64) -> ((i64, i64, i64), i64, i64, i64) {
     let secs = ms.div_euclid(1000);
@@ -52,15 +55,6 @@ pub fn parse_time(value: &str) -> Option<i64> {
     (valid && clock::civil_from_days(days) == (y, mo, d)).then(|| (days * 86_400 + h * 3600 + mi * 60 + s) * 1000)
 }
 
-/// `12 ms`, `1.25 s`, `2 min 5 s`.
-pub fn format_duration(ms: u64) -> String {
-    match ms {
-        0..1000 => format!("{ms} ms"),
-        1000..60_000 => format!("{:.2} s", ms as f64 / 1000.0),
-        _ => format!("{} min {} s", ms / 60_000, ms / 1000 % 60),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,12 +72,5 @@ mod tests {
         for bad in ["", "yesterday", "2026-02-30T00:00", "2026-13-01T00:00", "2026-12-01T24:00", "2026-12-01", "2026-12-01T22:30:05:01"] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn durations_read_in_the_unit_that_fits() {
-        assert_eq!(format_duration(12), "12 ms");
-        assert_eq!(format_duration(1250), "1.25 s");
-        assert_eq!(format_duration(125_000), "2 min 5 s");
     }
 }

@@ -7,16 +7,8 @@ use providers::rules::{MAX_DESCRIPTION_BYTES, MEMORY_SIZES};
 
 use super::form::{Form, description_bytes, is_web};
 use super::state::EditorState;
-
-/// A field's error line, announced when it appears.
-#[component]
-fn FieldError(id: &'static str, message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <p id=id class="field-error" role="alert">
-            {move || message.get()}
-        </p>
-    }
-}
+use crate::components::field::{Choice, Field, FieldError, invalid, options};
+use crate::components::format::thousands;
 
 /// The value of the form's `get` field, for an input.
 fn value_of(state: EditorState, get: fn(&Form) -> &String) -> impl Fn() -> String + Copy {
@@ -29,11 +21,6 @@ fn on_text(state: EditorState, put: fn(&mut Form, String)) -> impl Fn(leptos::ev
         let text = event_target_value(&ev);
         state.form.update(|f| put(f, text));
     }
-}
-
-/// `aria-invalid` while `error` has a message.
-fn invalid(error: Signal<Option<String>>) -> impl Fn() -> Option<&'static str> + Copy {
-    move || error.get().map(|_| "true")
 }
 
 /// The configuration, editable unless `read_only`.
@@ -61,10 +48,66 @@ pub fn ConfigFields(state: EditorState, read_only: bool) -> impl IntoView {
 /// Parameters, limits and the entry function (not for sequences).
 #[component]
 fn CodeFields(state: EditorState, read_only: bool) -> impl IntoView {
-    let params_error = state.error_for("parameters");
-    let timeout_error = state.error_for("limits.timeout");
-    let memory_error = state.error_for("limits.memory");
-    let main_error = state.error_for("exec.main");
+    view! {
+        <ParamsField state read_only />
+        <div class="field-row">
+            <TimeoutField state read_only />
+            <MemoryField state read_only />
+            <MainField state read_only />
+        </div>
+    }
+}
+
+/// The default parameters, a JSON object checked as it is typed.
+#[component]
+fn ParamsField(state: EditorState, read_only: bool) -> impl IntoView {
+    let error = state.error_for("parameters");
+    view! {
+        <Field id="edit-parameters" label="Default parameters (JSON object)" error>
+            <textarea
+                id="edit-parameters"
+                class="params-text"
+                rows="5"
+                spellcheck="false"
+                readonly=read_only
+                aria-invalid=invalid(error)
+                aria-describedby="edit-parameters-error"
+                prop:value=value_of(state, |f| &f.parameters)
+                on:input=on_text(state, |f, t| f.parameters = t)
+            >
+                {state.form.with_untracked(|f| f.parameters.clone())}
+            </textarea>
+        </Field>
+    }
+}
+
+/// The time limit, in milliseconds.
+#[component]
+fn TimeoutField(state: EditorState, read_only: bool) -> impl IntoView {
+    let error = state.error_for("limits.timeout");
+    view! {
+        <Field id="edit-timeout" label="Timeout (ms)" hint="500 to 300,000 ms" error>
+            <input
+                id="edit-timeout"
+                type="number"
+                inputmode="numeric"
+                min="500"
+                max="300000"
+                step="1"
+                readonly=read_only
+                aria-invalid=invalid(error)
+                aria-describedby="edit-timeout-hint edit-timeout-error"
+                prop:value=value_of(state, |f| &f.timeout_ms)
+                on:input=on_text(state, |f, t| f.timeout_ms = t)
+            />
+        </Field>
+    }
+}
+
+/// The memory limit: one of the sizes the provider allows.
+#[component]
+fn MemoryField(state: EditorState, read_only: bool) -> impl IntoView {
+    let error = state.error_for("limits.memory");
     let memory = value_of(state, |f| &f.memory_mb);
     // A stored value outside the allowed ones is shown as it is, so its refusal is visible.
     let mut sizes: Vec<String> = MEMORY_SIZES.iter().map(u64::to_string).collect();
@@ -72,80 +115,39 @@ fn CodeFields(state: EditorState, read_only: bool) -> impl IntoView {
     if !sizes.contains(&stored) {
         sizes.insert(0, stored);
     }
-    let params = view! {
-        <div class="field">
-            <label for="edit-parameters">"Default parameters (JSON object)"</label>
-            <textarea
-                id="edit-parameters"
-                class="params-text"
-                rows="5"
-                spellcheck="false"
-                readonly=read_only
-                aria-invalid=invalid(params_error)
-                aria-describedby="edit-parameters-error"
-                prop:value=value_of(state, |f| &f.parameters)
-                on:input=on_text(state, |f, t| f.parameters = t)
-            >
-                {state.form.with_untracked(|f| f.parameters.clone())}
-            </textarea>
-            <FieldError id="edit-parameters-error" message=params_error />
-        </div>
-    };
+    let options = options(sizes.into_iter().map(Choice::plain).collect(), Signal::derive(memory));
     view! {
-        {params}
-        <div class="field-row">
-            <div class="field">
-                <label for="edit-timeout">"Timeout (ms)"</label>
-                <input
-                    id="edit-timeout"
-                    type="number"
-                    inputmode="numeric"
-                    min="500"
-                    max="300000"
-                    step="1"
-                    readonly=read_only
-                    aria-invalid=invalid(timeout_error)
-                    aria-describedby="edit-timeout-hint edit-timeout-error"
-                    prop:value=value_of(state, |f| &f.timeout_ms)
-                    on:input=on_text(state, |f, t| f.timeout_ms = t)
-                />
-                <p id="edit-timeout-hint" class="hint">"500 to 300,000 ms"</p>
-                <FieldError id="edit-timeout-error" message=timeout_error />
-            </div>
-            <div class="field">
-                <label for="edit-memory">"Memory (MB)"</label>
-                <select
-                    id="edit-memory"
-                    disabled=read_only
-                    aria-invalid=invalid(memory_error)
-                    aria-describedby="edit-memory-error"
-                    prop:value=memory
-                    on:change=on_text(state, |f, t| f.memory_mb = t)
-                >
-                    {sizes
-                        .into_iter()
-                        .map(|s| {
-                            let selected = s == memory();
-                            view! { <option value=s.clone() selected=selected>{s.clone()}</option> }
-                        })
-                        .collect_view()}
-                </select>
-                <FieldError id="edit-memory-error" message=memory_error />
-            </div>
-            <div class="field">
-                <label for="edit-main">"Entry function"</label>
-                <input
-                    id="edit-main"
-                    placeholder="main"
-                    autocomplete="off"
-                    readonly=read_only
-                    aria-describedby="edit-main-error"
-                    prop:value=value_of(state, |f| &f.main)
-                    on:input=on_text(state, |f, t| f.main = t)
-                />
-                <FieldError id="edit-main-error" message=main_error />
-            </div>
-        </div>
+        <Field id="edit-memory" label="Memory (MB)" error>
+            <select
+                id="edit-memory"
+                disabled=read_only
+                aria-invalid=invalid(error)
+                aria-describedby="edit-memory-error"
+                prop:value=memory
+                on:change=on_text(state, |f, t| f.memory_mb = t)
+            >
+                {options}
+            </select>
+        </Field>
+    }
+}
+
+/// The function the runtime calls (`main` when empty).
+#[component]
+fn MainField(state: EditorState, read_only: bool) -> impl IntoView {
+    let error = state.error_for("exec.main");
+    view! {
+        <Field id="edit-main" label="Entry function" error>
+            <input
+                id="edit-main"
+                placeholder="main"
+                autocomplete="off"
+                readonly=read_only
+                aria-describedby="edit-main-error"
+                prop:value=value_of(state, |f| &f.main)
+                on:input=on_text(state, |f, t| f.main = t)
+            />
+        </Field>
     }
 }
 
@@ -156,8 +158,7 @@ fn Description(state: EditorState, read_only: bool) -> impl IntoView {
     let bytes = move || state.form.with(|f| description_bytes(&f.description));
     let over = move || bytes() > MAX_DESCRIPTION_BYTES;
     view! {
-        <div class="field">
-            <label for="edit-description">"Description"</label>
+        <Field id="edit-description" label="Description" error>
             <textarea
                 id="edit-description"
                 rows="3"
@@ -170,11 +171,10 @@ fn Description(state: EditorState, read_only: bool) -> impl IntoView {
                 {state.form.with_untracked(|f| f.description.clone())}
             </textarea>
             <p id="edit-description-count" class="hint byte-count" class:over=over aria-live="polite">
-                {move || format!("{} of {} bytes", group(bytes()), group(MAX_DESCRIPTION_BYTES))}
+                {move || format!("{} of {} bytes", thousands(bytes() as u64), thousands(MAX_DESCRIPTION_BYTES as u64))}
                 <span class="muted">" (a Korean character counts 3)"</span>
             </p>
-            <FieldError id="edit-description-error" message=error />
-        </div>
+        </Field>
     }
 }
 
@@ -185,55 +185,46 @@ fn WebOptions(state: EditorState, read_only: bool) -> impl IntoView {
     view! {
         <fieldset class="web-options" aria-describedby="edit-web-error">
             <legend>"Web action options"</legend>
-            <label>
-                <input
-                    type="checkbox"
-                    disabled=read_only
-                    prop:checked=move || state.form.with(|f| f.raw_http)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        state.form.update(|f| f.raw_http = on);
-                    }
-                />
-                " Raw HTTP (raw-http: the body and query reach the action as sent)"
-            </label>
-            <label>
-                <input
-                    type="checkbox"
-                    disabled=read_only
-                    prop:checked=move || state.form.with(|f| f.custom_options)
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        state.form.update(|f| f.custom_options = on);
-                    }
-                />
-                " Custom OPTIONS (custom-options: the action answers OPTIONS requests itself)"
-            </label>
+            <WebOption
+                state
+                read_only
+                text=" Raw HTTP (raw-http: the body and query reach the action as sent)"
+                get=|f| f.raw_http
+                put=|f, on| f.raw_http = on
+            />
+            <WebOption
+                state
+                read_only
+                text=" Custom OPTIONS (custom-options: the action answers OPTIONS requests itself)"
+                get=|f| f.custom_options
+                put=|f, on| f.custom_options = on
+            />
             <FieldError id="edit-web-error" message=error />
         </fieldset>
     }
 }
 
-/// `n` with thousands separated by commas.
-fn group(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(super::group(0), "0");
-        assert_eq!(super::group(999), "999");
-        assert_eq!(super::group(3001), "3,001");
-        assert_eq!(super::group(300000), "300,000");
+/// One web option's checkbox, bound to the form's field `get` reads and `put` writes.
+#[component]
+fn WebOption(
+    state: EditorState,
+    read_only: bool,
+    text: &'static str,
+    get: fn(&Form) -> bool,
+    put: fn(&mut Form, bool),
+) -> impl IntoView {
+    view! {
+        <label>
+            <input
+                type="checkbox"
+                disabled=read_only
+                prop:checked=move || state.form.with(get)
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    state.form.update(|f| put(f, on));
+                }
+            />
+            {text}
+        </label>
     }
 }

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use super::state::EditorState;
+use crate::components::field::Field;
 
 /// The most a zip may be: the provider's 1 MB request body less what Base64 adds (a third)
 /// and the rest of the action.
@@ -43,8 +44,7 @@ pub fn ZipUpload(state: EditorState, read_only: bool) -> impl IntoView {
         read_zip(file, state, message);
     };
     view! {
-        <div class="field">
-            <label for="edit-code-zip">"Upload the code as a .zip"</label>
+        <Field id="edit-code-zip" label="Upload the code as a .zip">
             <input
                 id="edit-code-zip"
                 type="file"
@@ -56,7 +56,7 @@ pub fn ZipUpload(state: EditorState, read_only: bool) -> impl IntoView {
             <p id="edit-code-zip-message" class="hint" role="status">
                 {move || message.get()}
             </p>
-        </div>
+        </Field>
     }
 }
 
