@@ -436,7 +436,7 @@ impl Engine {
     }
 
     /// As [`Engine::invoke`], under `id`, for an action the caller has already looked up and
-    /// admitted. A panic anywhere in the run is recorded as an internal error.
+    /// admitted; its followers hear its end once it is recorded.
     pub(crate) fn invoke_action(
         &self,
         id: &str,
@@ -454,24 +454,54 @@ impl Engine {
         self.feed
             .started(id, action, &self.options.namespace, subject);
         let public = slot.caller() == Caller::Web;
-        let recorded = params.clone();
-        let run = || {
-            if action.kind().is_sequence() {
-                self.invoke_sequence(id, action, params, subject, (&live_run, live), public)
-            } else {
-                self.merge_params(action, params).and_then(|merged| {
-                    let watch = Watch {
-                        run: &live_run,
-                        live,
-                        until: None,
-                    };
-                    let mut record = self.run_one(id, action, merged, subject, &watch);
-                    self.record(&mut record, public)?;
-                    Ok(record)
-                })
-            }
+        let result = self.run_recorded(id, action, params, subject, (&live_run, live), public);
+        drop(slot);
+        // The record is stored before followers hear the end, so they can read it at once.
+        let (status, result_value) = match &result {
+            Ok(r) => (r.status, r.result.clone()),
+            Err(e) => (
+                ActivationStatus::InternalError,
+                json!({ "error": e.to_string() }),
+            ),
         };
-        let result = catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+        self.runs.end(
+            id,
+            LiveEvent::End {
+                status,
+                result: result_value,
+            },
+        );
+        tracing::debug!(status = status.as_str(), "invocation ended");
+        result
+    }
+
+    /// Runs `action` (a sequence or one action) and stores its record; a panic anywhere in
+    /// the run is recorded as the engine's internal error, never lost.
+    fn run_recorded(
+        &self,
+        id: &str,
+        action: &StoredAction,
+        params: Map<String, Value>,
+        subject: &str,
+        (run, live): (&Run, Option<Sender<LogLine>>),
+        public: bool,
+    ) -> Result<ActivationRecord, EngineError> {
+        let recorded = params.clone();
+        let attempt = || {
+            if action.kind().is_sequence() {
+                return self.invoke_sequence(id, action, params, subject, (run, live), public);
+            }
+            let merged = self.merge_params(action, params)?;
+            let watch = Watch {
+                run,
+                live,
+                until: None,
+            };
+            let mut record = self.run_one(id, action, merged, subject, &watch);
+            self.record(&mut record, public)?;
+            Ok(record)
+        };
+        catch_unwind(AssertUnwindSafe(attempt)).unwrap_or_else(|panic| {
             let message = format!(
                 "the engine failed while running this invocation: {}",
                 panic_message(&*panic)
@@ -487,24 +517,7 @@ impl Engine {
             let mut record = self.unrun(what, ActivationStatus::InternalError, &message);
             self.record(&mut record, public)?;
             Ok(record)
-        });
-        drop(slot);
-        // The record is stored before followers hear the end, so they can read it at once.
-        let end = match &result {
-            Ok(r) => LiveEvent::End {
-                status: r.status,
-                result: r.result.clone(),
-            },
-            Err(e) => LiveEvent::End {
-                status: ActivationStatus::InternalError,
-                result: json!({ "error": e.to_string() }),
-            },
-        };
-        self.runs.end(id, end.clone());
-        if let LiveEvent::End { status, .. } = &end {
-            tracing::debug!(status = status.as_str(), "invocation ended");
-        }
-        result
+        })
     }
 
     /// Follows a running activation: the console lines it wrote so far, then the others as
@@ -596,7 +609,11 @@ impl Engine {
             params: Value::Object(params),
         };
         let Some(exec) = action.draft.code() else {
-            return self.unrun(what, ActivationStatus::DeveloperError, "a sequence has no code to run");
+            return self.unrun(
+                what,
+                ActivationStatus::DeveloperError,
+                "a sequence has no code to run",
+            );
         };
         let ran = self.execute(exec, &what.params, timeout_within(exec, watch), watch);
         self.record_of(what, start_ms, ran)
