@@ -247,41 +247,8 @@ impl Engine {
             validate::name("packageName", package)?;
         }
         validate::name("actionName", name)?;
-        let kind = draft.kind;
         let store = self.store();
-        let existing = store.action(package, name)?;
-        if let Some(existing) = &existing {
-            if existing.kind() != kind {
-                return Err(EngineError::new(
-                    ErrorCode::ActionTypeMismatch,
-                    format!(
-                        "action {} is {}; an action's type cannot change to {}",
-                        action_path(package, name),
-                        existing.kind().as_str(),
-                        kind.as_str()
-                    ),
-                ));
-            }
-        } else {
-            // Names are unique per level (seed 004; OpenWhisk's entity names): at the top
-            // level a package and an action cannot share one; inside a package only its
-            // actions live, so an action there clashes with nothing but itself.
-            if package.is_none() && store.package_exists(name)? {
-                return Err(EngineError::new(
-                    ErrorCode::ResourceNameConflict,
-                    format!("the name \"{name}\" is already used by another package or action"),
-                ));
-            }
-            if store.action_count()? >= validate::MAX_ACTIONS {
-                return Err(EngineError::new(
-                    ErrorCode::ActionCountExceed,
-                    format!(
-                        "the namespace already holds {} actions, the most allowed",
-                        validate::MAX_ACTIONS
-                    ),
-                ));
-            }
-        }
+        may_write(&store, package, name, draft.kind)?;
         validate::draft(package, name, &draft, |c| {
             store
                 .action(c.package.as_deref(), &c.name)
@@ -695,6 +662,49 @@ impl Engine {
     pub fn is_web(action: &StoredAction) -> bool {
         matches!(action.kind(), ActionKind::Web | ActionKind::SequenceWeb)
     }
+}
+
+/// Whether `package/name` may be written as a `kind` action: an existing one keeps its
+/// type; a new one needs a name no package holds and room in the namespace.
+fn may_write(
+    store: &Store,
+    package: Option<&str>,
+    name: &str,
+    kind: ActionKind,
+) -> Result<(), EngineError> {
+    if let Some(existing) = store.action(package, name)? {
+        if existing.kind() != kind {
+            return Err(EngineError::new(
+                ErrorCode::ActionTypeMismatch,
+                format!(
+                    "action {} is {}; an action's type cannot change to {}",
+                    action_path(package, name),
+                    existing.kind().as_str(),
+                    kind.as_str()
+                ),
+            ));
+        }
+        return Ok(());
+    }
+    // Names are unique per level (seed 004; OpenWhisk's entity names): at the top level a
+    // package and an action cannot share one; inside a package only its actions live, so an
+    // action there clashes with nothing but itself.
+    if package.is_none() && store.package_exists(name)? {
+        return Err(EngineError::new(
+            ErrorCode::ResourceNameConflict,
+            format!("the name \"{name}\" is already used by another package or action"),
+        ));
+    }
+    if store.action_count()? >= validate::MAX_ACTIONS {
+        return Err(EngineError::new(
+            ErrorCode::ActionCountExceed,
+            format!(
+                "the namespace already holds {} actions, the most allowed",
+                validate::MAX_ACTIONS
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The time `exec` may run: its own limit, or what is left of its sequence's if less.
