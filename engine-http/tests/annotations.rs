@@ -20,10 +20,7 @@ async fn read_raw(url: &String, sign: Sign, target: &str) -> Value {
 }
 
 /// Reads `action` through `client` and saves it unchanged; answers what was read.
-async fn save_unchanged(
-    client: &(impl Operations + Sync),
-    action: &ActionRef,
-) -> providers::ActionSpec {
+async fn save_unchanged(client: &impl Operations, action: &ActionRef) -> providers::ActionSpec {
     let read = client.get_action(action).await.unwrap();
     client.put_action(&read).await.unwrap();
     read
