@@ -9,11 +9,12 @@ ENV := source scripts/env.sh &&
 setup:
 	scripts/setup.sh
 
+# The release site, then its /pkg and /editor files precompressed (Brotli and gzip).
 build: setup
-	$(ENV) cargo leptos build --release --split
+	$(ENV) cargo leptos build --release --split && node scripts/precompress.mjs
 
-run: setup
-	$(ENV) cargo leptos serve --release --split
+run: build
+	target/release/fnconsole
 
 # The embedded engine alone, for the providers' CLIs and SDKs (default http://127.0.0.1:3233).
 engine: build

@@ -25,6 +25,9 @@ if grep -E '^warning: ' target/build.log | grep -v 'warning: .* generated [0-9]+
   grep -E -A6 '^warning: ' target/build.log >&2
   exit 1
 fi
+# The Brotli and gzip files the server sends for /pkg and /editor: the browser tests get the
+# bundle as a visitor does.
+node scripts/precompress.mjs
 
 say "the providers' official SDKs against fnconsole engine"
 (cd sdk-tests && node --test --test-concurrency=1 openwhisk.test.mjs)

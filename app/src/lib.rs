@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod components;
+pub mod assets;
 pub mod context;
 pub mod errors;
 pub mod routes;
@@ -27,6 +28,8 @@ use routes::{
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    provide_context(assets::StylesheetHref::of(&options));
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -58,8 +61,14 @@ pub fn App() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
 
+    // The link is rendered on the server (by its content-hashed name); hydration keeps the
+    // server's attribute, so the browser needs no name here. In `App`'s view rather than the
+    // shell's: taken out of it, the split bundle kept ~73 KB of lazy chunks' data in the
+    // first page (docs/BENCHMARKS.md).
+    let stylesheet = use_context::<assets::StylesheetHref>().unwrap_or_default().0;
+
     view! {
-        <Stylesheet id="leptos" href="/pkg/fnconsole.css" />
+        <Stylesheet id="leptos" href=stylesheet />
         <Title formatter=|page: String| format!("{page} · fnconsole") />
         <Router>
             <div class="layout" data-hydrated=move || hydrated.get().then_some("true")>

@@ -22,6 +22,23 @@ function freePort() {
   });
 }
 
+/**
+ * The bundle's main script: `pkg/fnconsole.HASH.js`, its hash read from the `hash.txt` that
+ * cargo-leptos (`hash-files = true`) writes beside the binary, as the binary itself does.
+ */
+export function mainScript() {
+  const hashes = join(dirname(binary), 'hash.txt');
+  const hash = existsSync(hashes) && readFileSync(hashes, 'utf8').match(/^js: *(\S+)$/m)?.[1];
+  const js = join(siteRoot, 'pkg', hash ? `fnconsole.${hash}.js` : 'fnconsole.js');
+  if (!existsSync(js)) {
+    throw new Error(
+      `${js} is missing (${hashes} and target/site are from different builds?): ` +
+        'run `cargo leptos build --release --split && node scripts/precompress.mjs` (make build does)',
+    );
+  }
+  return js;
+}
+
 /** Starts the server; resolves to { url, dataDir, stop() } once /healthz answers. */
 export async function startServer({ env = {} } = {}) {
   for (const needed of [binary, join(siteRoot, 'pkg')]) {
@@ -33,8 +50,8 @@ export async function startServer({ env = {} } = {}) {
   }
   // Built without `--split`, the bundle still imports the lazy routes' placeholder module
   // and the page never hydrates: say so rather than let every test time out.
-  const js = join(siteRoot, 'pkg', 'fnconsole.js');
-  if (existsSync(js) && readFileSync(js, 'utf8').includes('__wasm_split_placeholder__')) {
+  const js = mainScript();
+  if (readFileSync(js, 'utf8').includes('__wasm_split_placeholder__')) {
     throw new Error(`${js} was built without --split: run \`cargo leptos build --release --split\``);
   }
   const port = await freePort();

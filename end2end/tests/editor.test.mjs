@@ -164,6 +164,60 @@ for (const connection of CONNECTIONS) {
     await context.close();
   });
 
+  test(`${connection}: leaving through the guard costs one Back press, no more, and asks once`, async () => {
+    const name = await newAction(connection);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const asked = [];
+    page.on('dialog', (d) => { asked.push(d.type()); d.accept(); });
+    const overviewUrl = `${server.url}/?connection=${connection}`;
+    const editorUrl = `${server.url}/actions/demo/${name}?connection=${connection}`;
+    const openFromActions = async () => {
+      await page.getByRole('link', { name: 'Actions', exact: true }).first().click();
+      await page.waitForURL(/\/actions\?connection=/);
+      await page.getByRole('link', { name: `Open demo/${name}`, exact: true }).click();
+      await page.waitForSelector('#edit-code-editor[data-editor-ready="true"]', { timeout: 15_000 });
+    };
+    // Overview → Actions → the action, inside the console; Back with unsaved changes.
+    await page.goto(overviewUrl);
+    await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
+    await openFromActions();
+    const actionsUrl = `${server.url}/actions?connection=${connection}`;
+    await typeAtEnd(page, '// left by Back');
+    await page.goBack();
+    await page.waitForURL(actionsUrl);
+    await page.waitForTimeout(500);
+    assert.equal(page.url(), actionsUrl, 'one Back leaves, once confirmed');
+    assert.deepEqual(asked, ['confirm']);
+    await page.goBack();
+    await page.waitForURL(overviewUrl, { timeout: 5_000 });
+
+    // Left by a link: Back comes to the action page once, and the next Back goes on.
+    await openFromActions();
+    await typeAtEnd(page, '// left by a link');
+    await page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('link', { name: 'Actions' }).click();
+    await page.waitForURL(actionsUrl);
+    assert.deepEqual(asked, ['confirm', 'confirm']);
+    await page.goBack();
+    await page.waitForURL(editorUrl);
+    await page.waitForTimeout(500);
+    await page.goBack();
+    await page.waitForTimeout(500);
+    assert.equal(page.url(), actionsUrl, 'no second entry of the action page');
+
+    // Opened by address: Back to the page before is asked by the guard only, not again by the
+    // browser's own leave-site question.
+    await page.goto(editorUrl);
+    await page.waitForSelector('#edit-code-editor[data-editor-ready="true"]', { timeout: 15_000 });
+    await page.getByRole('region', { name: 'Unsaved draft' }).getByRole('button', { name: 'Discard' }).click();
+    await typeAtEnd(page, '// left by Back again');
+    await page.goBack();
+    await page.waitForURL(actionsUrl);
+    await page.waitForTimeout(500);
+    assert.deepEqual(asked, ['confirm', 'confirm', 'confirm']);
+    await context.close();
+  });
+
   test(`${connection}: a conflict between two browsers is shown side by side and resolved both ways`, async () => {
     const name = await newAction(connection);
     const [ca, cb] = [await browser.newContext(), await browser.newContext()];

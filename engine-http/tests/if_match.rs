@@ -5,12 +5,9 @@
 
 mod support;
 
-use providers::client::{
-    NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Operations, Transport,
-};
-use providers::sign::Secret;
+use providers::client::Operations;
 use providers::*;
-use support::{Raw, Reply, Sign, Target, dialects, serve, signed_headers};
+use support::{Raw, Reply, Sign, Target, dialects, ncp_client, ow_client, serve, signed_headers};
 
 const NCP_ACTION: &str = "/api/v2/packages/demo/actions/tagged";
 const OW_ACTION: &str = "/api/v1/namespaces/_/actions/tagged";
@@ -143,34 +140,6 @@ async fn openwhisk_if_match_replaces_without_overwrite_and_refuses_an_absent_act
     );
 }
 
-fn transport() -> Transport {
-    Transport::new(Default::default()).unwrap()
-}
-
-fn ncp(url: &str) -> NcpClient {
-    NcpClient::new(
-        transport(),
-        NcpConfig {
-            endpoint: url.into(),
-            base_path: "/api/v2".into(),
-            platform: None,
-            access_key: "ncp-ak".into(),
-            secret_key: Secret::new("ncp-sk"),
-        },
-    )
-}
-
-fn ow(url: &str) -> OpenWhiskClient {
-    OpenWhiskClient::new(
-        transport(),
-        OpenWhiskConfig {
-            endpoint: url.into(),
-            namespace: "_".into(),
-            auth: Secret::new(support::OW_AUTH),
-        },
-    )
-}
-
 /// Two saves from one read: exactly one is written, the other is a `Conflict` and the action
 /// holds the winner's code at the next revision.
 async fn one_of_two_saves_wins(c: &(impl Operations + Sync), action: ActionRef) {
@@ -201,11 +170,11 @@ async fn one_of_two_saves_wins(c: &(impl Operations + Sync), action: ActionRef) 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_ncp_client_reads_the_revision_and_two_saves_cannot_both_win() {
     let url = serve().await;
-    one_of_two_saves_wins(&ncp(&url), ActionRef::in_package("demo", "hello")).await;
+    one_of_two_saves_wins(&ncp_client(&url), ActionRef::in_package("demo", "hello")).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_openwhisk_client_reads_the_revision_and_two_saves_cannot_both_win() {
     let url = serve().await;
-    one_of_two_saves_wins(&ow(&url), ActionRef::in_package("demo", "hello")).await;
+    one_of_two_saves_wins(&ow_client(&url), ActionRef::in_package("demo", "hello")).await;
 }

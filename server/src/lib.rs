@@ -4,6 +4,7 @@
 //! drive it with `oneshot`, with no socket.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod assets;
 pub mod cache;
 pub mod clients;
 pub mod config;

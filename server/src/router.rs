@@ -6,7 +6,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
 
-use crate::{AppState, health};
+use crate::{AppState, assets, health};
 
 /// The whole application, ready to serve or to test with `oneshot`.
 pub fn router(state: AppState) -> Router {
@@ -20,6 +20,7 @@ pub fn router(state: AppState) -> Router {
         provide_context(clients.clone());
     };
     let options = state.leptos_options.clone();
+    let site_root = std::path::PathBuf::from(options.site_root.as_ref());
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -27,12 +28,15 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
+        .merge(assets::routes(&site_root))
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
-        .layer(axum::middleware::from_fn(crate::fn_status::refusals_are_4xx))
-        .layer(axum::middleware::from_fn(crate::cache::immutable_assets))
-        // The WASM bundle is most of a first visit: send it (and HTML, CSS, JS) gzipped.
+        .layer(axum::middleware::from_fn(
+            crate::fn_status::refusals_are_4xx,
+        ))
+        .layer(axum::middleware::from_fn(crate::cache::cache_policy))
+        // Pages, server functions and any asset without a precompressed sibling go out gzipped.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -164,10 +164,19 @@ pub(super) fn to_draft(a: &wire::Action) -> Result<ActionDraft, EngineError> {
                 memory_mb: limits.memory.unwrap_or(256),
             },
             vpc: None,
-            raw_http: None,
-            custom_options: None,
+            // OpenWhisk reads a web action's options from these annotations and ignores them
+            // on any other action; so does the engine.
+            raw_http: flag(&a.annotations, "raw-http").filter(|_| web),
+            custom_options: flag(&a.annotations, "web-custom-options").filter(|_| web),
         }),
     })
+}
+
+fn flag(annotations: &[wire::KeyValue], key: &str) -> Option<bool> {
+    annotations
+        .iter()
+        .find(|kv| kv.key == key)
+        .and_then(|kv| kv.value.as_bool())
 }
 
 pub(super) fn action_json(namespace: &str, a: &StoredAction, with_code: bool) -> wire::Action {
@@ -188,6 +197,20 @@ pub(super) fn action_json(namespace: &str, a: &StoredAction, with_code: bool) ->
             key: "description".into(),
             value: json!(d),
         });
+    }
+    let web_options = code.map(|c| {
+        [
+            ("raw-http", c.raw_http),
+            ("web-custom-options", c.custom_options),
+        ]
+    });
+    for (key, set) in web_options.into_iter().flatten() {
+        if let Some(set) = set {
+            annotations.push(wire::KeyValue {
+                key: key.into(),
+                value: json!(set),
+            });
+        }
     }
     let components = draft.components();
     wire::Action {

@@ -10,6 +10,7 @@ use axum::http::{Method, Request, header};
 use engine::worker::WorkerOptions;
 use engine::{Engine, EngineOptions, Workers, demo};
 use engine_http::{DialectKeys, HuaweiKeys, NcpKeys, OpenWhiskKeys, TencentKeys, router};
+use providers::client::{NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Transport};
 use providers::sign::{Secret, huawei, ncp, tencent_tc3};
 use serde_json::Value;
 use std::future::Future;
@@ -40,6 +41,36 @@ pub fn keys() -> DialectKeys {
             region: "ap-guangzhou".into(),
         },
     }
+}
+
+fn transport() -> Transport {
+    Transport::new(Default::default()).unwrap()
+}
+
+/// The console's NCP client for the engine listening at `url`.
+pub fn ncp_client(url: &str) -> NcpClient {
+    NcpClient::new(
+        transport(),
+        NcpConfig {
+            endpoint: url.into(),
+            base_path: "/api/v2".into(),
+            platform: None,
+            access_key: "ncp-ak".into(),
+            secret_key: Secret::new("ncp-sk"),
+        },
+    )
+}
+
+/// The console's OpenWhisk client for the engine listening at `url`.
+pub fn ow_client(url: &str) -> OpenWhiskClient {
+    OpenWhiskClient::new(
+        transport(),
+        OpenWhiskConfig {
+            endpoint: url.into(),
+            namespace: "_".into(),
+            auth: Secret::new(OW_AUTH),
+        },
+    )
 }
 
 /// The engine's defaults, with this crate's worker binary for its worker processes.

@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::follow::{self, ActivationStream, LiveClient, RunStream};
 use super::request::{Api, Request};
@@ -12,6 +12,9 @@ use crate::model::*;
 use crate::sign::encoding::quote;
 use crate::sign::{Secret, openwhisk as signer};
 use crate::wire::openwhisk as wire;
+
+#[path = "openwhisk_annotations.rs"]
+mod annotations;
 
 /// Settings of an OpenWhisk connection.
 #[derive(Debug, Clone)]
@@ -348,6 +351,10 @@ fn action_kind(exec_kind: &str, annotations: &[wire::KeyValue]) -> ActionKind {
     }
 }
 
+fn is_web(kind: ActionKind) -> bool {
+    matches!(kind, ActionKind::Web | ActionKind::SequenceWeb)
+}
+
 fn annotation_text(annotations: &[wire::KeyValue], key: &str) -> Option<String> {
     annotation(annotations, key)
         .and_then(Value::as_str)
@@ -457,9 +464,11 @@ fn spec_from_wire(action: &ActionRef, a: wire::Action) -> ActionSpec {
         binary: None,
         components: None,
     });
+    let kind = action_kind(&exec.kind, &a.annotations);
+    let extra = annotations::extra_of(&a.annotations, is_web(kind));
     ActionSpec {
         action: action.clone(),
-        kind: action_kind(&exec.kind, &a.annotations),
+        kind,
         description: annotation(&a.annotations, "description")
             .and_then(Value::as_str)
             .map(str::to_string),
@@ -490,26 +499,13 @@ fn spec_from_wire(action: &ActionRef, a: wire::Action) -> ActionSpec {
                 })
                 .collect(),
         },
-        extra: Map::new(),
+        extra,
         revision: None,
     }
 }
 
 fn body_from_spec(spec: &ActionSpec) -> wire::Action {
-    let web = matches!(spec.kind, ActionKind::Web | ActionKind::SequenceWeb);
-    let annotations = web
-        .then_some(("web-export", Value::Bool(true)))
-        .into_iter()
-        .chain(
-            spec.description
-                .as_ref()
-                .map(|d| ("description", Value::String(d.clone()))),
-        )
-        .map(|(key, value)| wire::KeyValue {
-            key: key.into(),
-            value,
-        })
-        .collect();
+    let annotations = annotations::of_spec(spec, is_web(spec.kind));
     wire::Action {
         namespace: None,
         name: spec.action.name.clone(),

@@ -3,6 +3,8 @@
 //! walking away from work by accident.)
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -15,71 +17,114 @@ fn ask() -> bool {
     window().confirm_with_message(QUESTION).unwrap_or(true)
 }
 
-/// Whether a click on `event` follows a link to another page of the console.
-fn leaves_by_link(event: &web_sys::MouseEvent) -> bool {
+/// The link a click on `event` follows to another page of the console, if it does.
+fn leaving_link(event: &web_sys::MouseEvent) -> Option<web_sys::HtmlAnchorElement> {
     if event.default_prevented() || event.button() != 0 || event.ctrl_key() || event.meta_key() || event.shift_key() || event.alt_key() {
-        return false;
+        return None;
     }
-    let Some(link) = event
+    let link = event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .and_then(|e| e.closest("a[href]").ok().flatten())
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    else {
-        return false;
-    };
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())?;
     let here = window().location();
-    link.target().is_empty()
+    let leaves = link.target().is_empty()
         && here.origin().is_ok_and(|o| o == link.origin())
-        && here.href().is_ok_and(|h| h != link.href())
+        && here.href().is_ok_and(|h| h != link.href());
+    leaves.then_some(link)
 }
 
 fn is_guard(state: &wasm_bindgen::JsValue) -> bool {
     state.as_string().as_deref() == Some(GUARD)
 }
 
+/// Where the guard stands: whether there is something to lose, whether its history entry is
+/// on top, whether the person has already said to leave.
+#[derive(Clone, Copy)]
+struct Guard {
+    dirty: Memo<bool>,
+    /// The extra entry for this page is on top of the history.
+    pushed: StoredValue<bool>,
+    /// The person confirmed leaving: nothing more is asked, no entry pushed again (the page is
+    /// on its way out, and a second question or a stray entry would be wrong).
+    leaving: StoredValue<bool>,
+}
+
+impl Guard {
+    fn push(self, history: &web_sys::History) {
+        self.pushed.set_value(history.push_state(&GUARD.into(), "").is_ok());
+    }
+
+    /// Whether leaving may go on: nothing to lose, or the person said so (asked once).
+    fn may_leave(self) -> bool {
+        if self.leaving.get_value() || !self.dirty.get_untracked() {
+            return true;
+        }
+        let yes = ask();
+        self.leaving.set_value(yes);
+        yes
+    }
+}
+
+/// A click on a link that leaves: asked first; when the guard's entry is on top, the next page
+/// takes its place instead of going above it, or Back from there would land on this page twice.
+fn on_link_click(guard: Guard, navigate: &impl Fn(&str, NavigateOptions), e: &web_sys::MouseEvent) {
+    let Some(link) = leaving_link(e) else { return };
+    if !guard.may_leave() {
+        e.prevent_default();
+        e.stop_immediate_propagation();
+    } else if guard.pushed.get_value() {
+        e.prevent_default();
+        e.stop_immediate_propagation();
+        guard.pushed.set_value(false);
+        let to = format!("{}{}{}", link.pathname(), link.search(), link.hash());
+        navigate(&to, NavigateOptions { replace: true, ..Default::default() });
+    }
+}
+
+/// Back from the guard's entry lands on this page's own: asked, then on to where Back meant
+/// to go, or the entry is pushed again.
+fn on_pop(guard: Guard, e: &web_sys::PopStateEvent) {
+    if !guard.pushed.get_value() || is_guard(&e.state()) {
+        return;
+    }
+    guard.pushed.set_value(false);
+    let Ok(history) = window().history() else { return };
+    if guard.may_leave() {
+        let _ = history.back();
+    } else {
+        guard.push(&history);
+    }
+}
+
 /// Installs the guard for as long as the calling component lives; `dirty` says whether
 /// there is something to lose.
 pub fn guard_leaving(dirty: Memo<bool>) {
-    // Closing or reloading the tab: the browser asks with its own words.
+    let guard = Guard {
+        dirty,
+        pushed: StoredValue::new(false),
+        leaving: StoredValue::new(false),
+    };
+    // Closing or reloading the tab (or Back to another document): the browser asks with its
+    // own words, unless the person already said to leave.
     let unload = window_event_listener(leptos::ev::beforeunload, move |e| {
-        if dirty.get_untracked() {
+        if dirty.get_untracked() && !guard.leaving.get_value() {
             e.prevent_default();
             e.set_return_value("");
         }
     });
     // Links: checked in the capture phase, before the router takes the click.
-    let click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
-        if dirty.get_untracked() && leaves_by_link(&e) && !ask() {
-            e.prevent_default();
-            e.stop_immediate_propagation();
-        }
-    });
+    let navigate = use_navigate();
+    let click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| on_link_click(guard, &navigate, &e));
     let _ = document().add_event_listener_with_callback_and_bool("click", click.as_ref().unchecked_ref(), true);
     // The back button cannot be stopped, so while there are unsaved changes an extra entry
     // for this same page sits on top: going back lands on this page again, and asks.
-    let history = window().history().ok();
-    let pushed = StoredValue::new(false);
     Effect::new(move |_| {
-        if dirty.get() && !pushed.get_value() && let Some(h) = &history {
-            pushed.set_value(h.push_state(&GUARD.into(), "").is_ok());
+        if dirty.get() && !guard.pushed.get_value() && !guard.leaving.get_value() && let Ok(h) = window().history() {
+            guard.push(&h);
         }
     });
-    let pop = Closure::<dyn Fn(web_sys::PopStateEvent)>::new(move |e: web_sys::PopStateEvent| {
-        if !pushed.get_value() || is_guard(&e.state()) {
-            return;
-        }
-        pushed.set_value(false);
-        let h = window().history();
-        if dirty.get_untracked() && !ask() {
-            if let Ok(h) = &h {
-                pushed.set_value(h.push_state(&GUARD.into(), "").is_ok());
-            }
-        } else if let Ok(h) = &h {
-            // Go on to where the back button meant to go.
-            let _ = h.back();
-        }
-    });
+    let pop = Closure::<dyn Fn(web_sys::PopStateEvent)>::new(move |e: web_sys::PopStateEvent| on_pop(guard, &e));
     let _ = window().add_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
     let (click, pop) = (send_wrapper::SendWrapper::new(click), send_wrapper::SendWrapper::new(pop));
     on_cleanup(move || {

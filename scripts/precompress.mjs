@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Writes NAME.br (Brotli, quality 11) and NAME.gz (gzip, level 9) beside each file of the built
+// site's /pkg and /editor, which the server sends as they are to a browser that accepts them
+// (server/src/assets.rs): nothing is compressed per request, and at the strongest levels, which
+// would be too slow per request. A file that does not shrink gets neither (it goes as it is).
+// Run after `cargo leptos build` (make build, make run and scripts/test.sh do):
+//   node scripts/precompress.mjs [SITE_ROOT]     (default target/site)
+// cargo-leptos's own `--precompress` is not used: its gzip (libflate) is ~17 % bigger than
+// level 9 on the WASM (docs/BENCHMARKS.md).
+import { brotliCompress, gzip, constants } from 'node:zlib';
+import { promisify } from 'node:util';
+import { readdir, readFile, writeFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+const root = resolve(process.argv[2] ?? 'target/site');
+const DIRECTORIES = ['pkg', 'editor'];
+const COMPRESSED = /\.(br|gz)$/;
+const [br, gz] = [promisify(brotliCompress), promisify(gzip)];
+
+async function* files(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+/** Writes or removes `path + ext` so it holds `packed` only when that is smaller than `size`. */
+async function keep(path, ext, packed, size) {
+  if (packed.length < size) await writeFile(path + ext, packed);
+  else await rm(path + ext, { force: true });
+}
+
+async function precompress(path) {
+  const body = await readFile(path);
+  const [brotli, gzipped] = await Promise.all([
+    br(body, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+        [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    }),
+    gz(body, { level: constants.Z_BEST_COMPRESSION }),
+  ]);
+  await Promise.all([keep(path, '.br', brotli, body.length), keep(path, '.gz', gzipped, body.length)]);
+  return { raw: body.length, br: Math.min(brotli.length, body.length), gz: Math.min(gzipped.length, body.length) };
+}
+
+let total = { files: 0, raw: 0, br: 0, gz: 0 };
+for (const name of DIRECTORIES) {
+  const dir = join(root, name);
+  if (!(await stat(dir).catch(() => null))) {
+    console.error(`precompress: ${dir} is missing: run \`cargo leptos build --release --split\` first`);
+    process.exit(1);
+  }
+  const originals = [];
+  for await (const path of files(dir)) {
+    if (COMPRESSED.test(path)) {
+      // Left by an earlier build for a file that is gone: it would be served for nothing.
+      const source = path.replace(COMPRESSED, '');
+      if (!(await stat(source).catch(() => null))) await rm(path);
+    } else {
+      originals.push(path);
+    }
+  }
+  for (const sizes of await Promise.all(originals.map(precompress))) {
+    total = { files: total.files + 1, raw: total.raw + sizes.raw, br: total.br + sizes.br, gz: total.gz + sizes.gz };
+  }
+}
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+console.log(
+  `precompress: ${total.files} files in ${DIRECTORIES.map((d) => join(root, d)).join(', ')}: ` +
+    `${kib(total.raw)} raw, ${kib(total.gz)} gzip, ${kib(total.br)} Brotli`,
+);
