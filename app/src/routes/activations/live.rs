@@ -19,6 +19,8 @@ const MOST_LIVE: usize = 200;
 pub struct Live {
     /// Activations that started or ended, newest first, each once (its latest state).
     pub rows: RwSignal<Vec<Activation>>,
+    /// Whether the feed is open (the server follows the engine's feed).
+    pub open: RwSignal<bool>,
     /// Why live mode stopped, when it did.
     pub problem: RwSignal<Option<String>>,
 }
@@ -28,6 +30,7 @@ pub struct Live {
 pub fn follow(connection: Signal<Option<String>>, view: Memo<ActivationView>, on: Memo<bool>) -> Live {
     let live = Live {
         rows: RwSignal::new(Vec::new()),
+        open: RwSignal::new(false),
         problem: RwSignal::new(None),
     };
     let reading: Arc<Mutex<Option<AbortHandle>>> = Arc::default();
@@ -45,6 +48,7 @@ pub fn follow(connection: Signal<Option<String>>, view: Memo<ActivationView>, on
         let (action, status, page) = view.with(|v| (v.action.clone(), v.status, v.page));
         stop_now();
         live.rows.set(Vec::new());
+        live.open.set(false);
         live.problem.set(None);
         if !on || page != 1 {
             return;
@@ -69,6 +73,7 @@ async fn read(connection: Option<String>, action: Option<ActionRef>, status: Opt
         Err(AppError::Unsupported(_)) => return,
         Err(error) => return stopped(live, &error),
     };
+    live.open.try_set(true);
     let read = crate::ndjson::for_each_line(stream, |line| match serde_json::from_str::<LiveLine>(line) {
         Ok(LiveLine::Activation(a)) => {
             live.rows.try_update(|rows| upsert(rows, a));
@@ -84,6 +89,7 @@ async fn read(connection: Option<String>, action: Option<ActionRef>, status: Opt
 }
 
 fn stopped(live: Live, error: &AppError) {
+    live.open.try_set(false);
     live.problem.try_set(Some(format!("Live mode stopped: {error}. Reload to start it again.")));
 }
 
@@ -118,15 +124,21 @@ pub fn LiveToggle(
     /// Why the connection has no live mode, when it has none.
     cannot: Option<String>,
     live: Live,
+    /// Whether this is the first page (the only one live mode adds to).
+    first_page: bool,
 ) -> impl IntoView {
     if let Some(why) = cannot {
         return view! { <p class="note live-note">{why}</p> }.into_any();
     }
     let navigate = leptos_router::hooks::use_navigate();
     let hint = move || {
-        on.get().then(|| match live.problem.get() {
-            Some(problem) => view! { <span class="problem-text" role="alert">{problem}</span> }.into_any(),
-            None => view! { <span class="muted">"New activations appear at the top as they run."</span> }.into_any(),
+        on.get().then(|| match (live.problem.get(), live.open.get()) {
+            _ if !first_page => {
+                view! { <span class="muted" role="status">"Live mode adds new activations to the first page."</span> }.into_any()
+            }
+            (Some(problem), _) => view! { <span class="problem-text" role="alert">{problem}</span> }.into_any(),
+            (None, true) => view! { <span class="muted" role="status">"New activations appear at the top as they run."</span> }.into_any(),
+            (None, false) => view! { <span class="muted" role="status">"Connecting to the activation feed…"</span> }.into_any(),
         })
     };
     view! {

@@ -265,7 +265,7 @@ fn Listing(
         {window.map(|w| view! { <p class="hint">{w}</p> })}
         <p class="counts" role="status">{counts}</p>
         {searched.map(|s| view! { <p class="note">{s}</p> })}
-        <LiveToggle on=live_on toggled cannot=cannot_watch live />
+        <LiveToggle on=live_on toggled cannot=cannot_watch live first_page />
         {move || (empty() && first_page)
             .then(|| {
                 view! {
