@@ -10,6 +10,7 @@ pub mod api;
 pub mod components;
 pub mod context;
 pub mod errors;
+pub mod ndjson;
 pub mod routes;
 
 use leptos::prelude::*;
