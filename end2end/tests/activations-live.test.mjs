@@ -5,10 +5,11 @@
 // more arrives. Screenshots go to target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, repoRoot } from '../support/server.mjs';
 import { launchBrowser, collectErrors } from '../support/browser.mjs';
+import { startFakeOpenWhisk } from '../support/fake-openwhisk.mjs';
 
 const shots = join(repoRoot, 'target', 'screenshots');
 let server;
@@ -47,10 +48,10 @@ const topId = (page) => rows(page).first().locator('td[data-label="Id"] code').t
 const rowOf = (page, id) => rows(page).filter({ has: page.locator('code', { hasText: id }) });
 const liveReady = (page) => page.getByText('New activations appear at the top as they run.').waitFor();
 
-async function open(context, path) {
+async function open(context, path, base = server.url) {
   const page = await context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${base}${path}`);
   await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
   await page.locator('.activations-table, p.empty, p.note').first().waitFor();
   return { page, errors };
@@ -83,12 +84,21 @@ test('live mode shows a run started elsewhere at the top, running then ended, wi
   await page.reload();
   await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
   assert.equal(await page.getByLabel('Live').isChecked(), true);
+  // Opened with live=1, the feed opens on load, as on ticking the box.
+  await liveReady(page);
+  const onLoad = await start('hello', { name: 'on load' });
+  await rowOf(page, onLoad).waitFor({ timeout: 5_000 });
   await page.getByLabel('Live').uncheck();
   await page.waitForURL((url) => !url.search.includes('live=1'));
   const unseen = await start('hello', { name: 'after' });
   await new Promise((ok) => setTimeout(ok, 1_500));
   assert.equal(await rowOf(page, unseen).count(), 0, 'live mode is off');
-  assert.equal(await topId(page), id);
+  // Back to the live view: it opens again.
+  await page.goBack();
+  await page.waitForURL(/[?&]live=1(&|$)/);
+  await liveReady(page);
+  const afterBack = await start('hello', { name: 'after back' });
+  await rowOf(page, afterBack).waitFor({ timeout: 5_000 });
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -108,4 +118,45 @@ test('live mode keeps to the view: a status filter drops what does not match', a
   assert.equal(await page.locator('form input[type="hidden"][name="live"]').getAttribute('value'), '1');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('on a cloud, one server-side follower polls for every viewer: a new activation appears on top', async () => {
+  const auth = '23bc46b1-71f6-4ed5-8c54-816aa4f8c502:' + 'k'.repeat(64);
+  const fake = await startFakeOpenWhisk({ auth });
+  const older = fake.record({ month: '2026-10' });
+  // The fake checks the key like OpenWhisk: without it, refused.
+  assert.equal((await fetch(`${fake.url}/api/v1/namespaces/_/activations`)).status, 401);
+  const dir = join(repoRoot, 'target', 'tmp');
+  mkdirSync(dir, { recursive: true });
+  const config = join(dir, `live-cloud-${process.pid}.toml`);
+  writeFileSync(config, ['[[connections]]', 'id = "fake-ow"', 'provider = "openwhisk"', `endpoint = "${fake.url}"`, 'auth_env = "FAKE_OW_AUTH"', ''].join('\n'));
+  const cloud = await startServer({ env: { FNCONSOLE_CONFIG: config, FAKE_OW_AUTH: auth } });
+  const context = await browser.newContext();
+  try {
+    const path = '/activations?connection=fake-ow&live=1';
+    const first = await open(context, path, cloud.url);
+    await liveReady(first.page);
+    const second = await open(context, path, cloud.url);
+    await liveReady(second.page);
+    assert.equal(await topId(first.page), older);
+    const id = fake.record({ month: '2026-11' });
+    for (const { page } of [first, second]) {
+      await rowOf(page, id).waitFor({ timeout: 15_000 });
+      assert.equal(await topId(page), id);
+      assert.equal(await rows(page).nth(1).locator('code').textContent(), older, 'the older row moved down');
+    }
+    await first.page.screenshot({ path: join(shots, 'activations-live-cloud.png') });
+    // The follower's reads (the newest 50; the pages' own listings ask for 20 and 200) are
+    // one pause apart: two viewers, one follower.
+    const polls = fake.requests.filter((r) => r.path.endsWith('/_/activations') && r.query.get('limit') === '50');
+    assert.ok(polls.length >= 2, `the follower read ${polls.length} times`);
+    const gaps = polls.slice(1).map((r, i) => r.at - polls[i].at);
+    assert.ok(gaps.every((gap) => gap >= 900), `reads ${gaps.join(', ')} ms apart`);
+    assert.ok(fake.requests.every((r) => r.authorized), 'the console signed every request');
+    assert.deepEqual([...first.errors, ...second.errors], []);
+  } finally {
+    await context.close();
+    await cloud.stop();
+    await fake.stop();
+  }
 });

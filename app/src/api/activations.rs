@@ -4,6 +4,8 @@
 
 #[cfg(feature = "ssr")]
 mod backend;
+#[cfg(feature = "ssr")]
+mod hub;
 mod live;
 
 pub use live::{LiveLine, WatchActivations, keeps_live, watch_activations};

@@ -77,6 +77,8 @@ pub struct RunSetup {
     pub limits: Option<ActionLimits>,
     /// The input of the run named by `?rerun=`, when one was.
     pub rerun: Option<RerunInput>,
+    /// The provider's name, to say which one does not report a run's billing or memory.
+    pub provider: String,
 }
 
 /// Parses the parameters field: empty is `{}`, anything else must be a JSON object. The

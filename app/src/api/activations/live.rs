@@ -1,4 +1,5 @@
-//! Live mode: the engine's activation feed relayed to the browser as NDJSON, one
+//! Live mode: the engine's activation feed (or, on a cloud, the server's follower of the
+//! connection, [`super::hub`]) relayed to the browser as NDJSON, one
 //! [`LiveLine`] a line, each activation as it starts (pending) and again as it ends, filtered
 //! by the view's action and status. The browser drops the response to stop; the server then
 //! drops the feed.
@@ -33,13 +34,16 @@ pub fn keeps_live(a: &Activation, action: Option<&ActionRef>, status: Option<Sta
     action_kept && status_kept
 }
 
-/// Why `client` cannot watch its activations, when it cannot: only the engine's
-/// connections offer the feed; a cloud would need a server-side follower (not built yet).
+/// Why `client` cannot watch its activations, when it cannot. The engine's connections
+/// relay its feed; a cloud that lists activations is followed by the server's hub; one that
+/// lists none has no live mode.
 #[cfg(feature = "ssr")]
 pub(super) fn cannot_watch(client: &providers::client::Client) -> Option<String> {
+    use providers::Capability::{Activations, StreamingInvoke};
     use providers::client::Operations;
-    (!client.capabilities().has(providers::Capability::StreamingInvoke))
-        .then(|| "Live mode needs an engine connection (the engine's OpenWhisk or NCP dialect).".to_string())
+    let capabilities = client.capabilities();
+    (!capabilities.has(StreamingInvoke) && !capabilities.has(Activations))
+        .then(|| format!("{} does not list activations, so there is no live mode here.", client.kind()))
 }
 
 /// Streams `connection`'s new activations as they start and end, those `action` and
@@ -60,7 +64,11 @@ pub async fn watch_activations(
         return Err(AppError::Unsupported(why));
     }
     tracing::info!(connection = %c.summary.id, "live activations");
-    let feed = client.watch_activations().await?;
+    let feed = if client.capabilities().has(providers::Capability::StreamingInvoke) {
+        client.watch_activations().await?
+    } else {
+        super::hub::watch(&c.summary.id, client)
+    };
     let lines = feed
         .filter_map(move |item| {
             let line = match item {
