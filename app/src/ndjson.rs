@@ -1,11 +1,25 @@
 //! Reading a streaming server function's NDJSON in the browser: bytes as they come, cut into
 //! whole lines (a chunk may end mid-line, or mid-character). The run panel and the
-//! activations page's live mode read their streams with it.
+//! activations page's live mode read their streams with it; the server writes them with
+//! [`line`].
 
 use futures::StreamExt;
 use leptos::server_fn::codec::ByteStream;
 
 use crate::errors::AppError;
+
+/// `value` as one NDJSON line (the server's side of both streams). Plain data always
+/// serialises; should it not, the line says so (as an error the browser shows) instead of
+/// vanishing.
+#[cfg(feature = "ssr")]
+pub fn line(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string(value).unwrap_or_else(|e| {
+        let error = AppError::Misconfigured(format!("a line of the stream did not serialise: {e}"));
+        serde_json::json!({ "error": error }).to_string()
+    });
+    text.push('\n');
+    text
+}
 
 /// Cuts bytes into complete lines, keeping an unfinished one for the next chunk.
 #[derive(Debug, Default)]

@@ -1,8 +1,11 @@
 // Live mode on the activations page, in real Chromium against the release binary and its
 // embedded engine: with "Live" on, a run started elsewhere (an OpenWhisk client's HTTP invoke
 // against the engine's OpenWhisk dialect) appears at the top of the table without a reload,
-// first running, then ended; the status filter applies to what arrives; turned off, nothing
-// more arrives. Screenshots go to target/screenshots/.
+// first running, then ended; opened with live=1 (a reload, back) the feed opens on load; the
+// status filter applies to what arrives; turned off, nothing more arrives. On a cloud (a fake
+// OpenWhisk that checks the key), the server's one follower per connection polls for every
+// viewer, and an activation recorded there shows on top in each. Screenshots go to
+// target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -78,19 +78,8 @@ pub async fn watch_activations(
             };
             std::future::ready(line)
         })
-        .map(|line| Ok::<_, AppError>(ndjson_line(&line)));
+        .map(|line| Ok::<_, AppError>(crate::ndjson::line(&line)));
     Ok(ByteStream::new(lines))
-}
-
-/// One NDJSON line; should a line not serialise, it says so instead of vanishing.
-#[cfg(feature = "ssr")]
-fn ndjson_line(line: &LiveLine) -> String {
-    let mut text = serde_json::to_string(line).unwrap_or_else(|e| {
-        let error = AppError::Misconfigured(format!("a live line did not serialise: {e}"));
-        serde_json::json!({ "error": error }).to_string()
-    });
-    text.push('\n');
-    text
 }
 
 #[cfg(test)]

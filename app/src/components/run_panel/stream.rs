@@ -50,15 +50,17 @@ impl Following {
     /// Starts `input` and reads its stream into `signals`.
     pub fn start(&self, input: RunInput, signals: RunSignals) {
         self.stop();
-        signals.view.set(RunView::sent());
-        signals.lines.set(Vec::new());
         let (read, handle) = abortable(read(input, signals));
         if let Ok(mut slot) = self.0.lock() {
             *slot = Some(handle);
         }
+        // Queued before the panel's re-render ("Running", the last run cleared), which the
+        // signals below queue: the request is sent first, and the render overlaps the wait.
         leptos::task::spawn_local(async move {
             let _ = read.await;
         });
+        signals.view.set(RunView::sent());
+        signals.lines.set(Vec::new());
     }
 }
 
