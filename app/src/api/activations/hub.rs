@@ -10,7 +10,6 @@ use providers::client::{ActivationStream, Client, Operations};
 use providers::{Activation, ActivationQuery, ActivationStatus, ErrorKind, PageRequest, ProviderError};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
-use std::time::Duration;
 use tokio::sync::broadcast;
 
 use crate::api::run_follow::Backoff;
@@ -197,6 +196,7 @@ fn state(a: &Activation) -> (ActivationStatus, Option<i64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
     use tokio::time::{Instant, sleep};
 
     /// A provider whose list is `rows` (newest first), answering `error` when set, and
