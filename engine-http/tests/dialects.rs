@@ -750,7 +750,7 @@ async fn the_openwhisk_client_writes_and_deletes_packages_and_a_non_empty_one_is
 /// held when it ended (the runtime alone takes well over 100 KB), as a dialect reports them.
 fn assert_reports_billing_and_memory(done: &providers::Activation) {
     let billed = done.billed_ms().expect("the billed duration");
-    assert!(billed >= 100 && billed % 100 == 0, "billed {billed} ms");
+    assert!(billed >= 100 && billed.is_multiple_of(100), "billed {billed} ms");
     assert!(billed >= done.duration_ms.unwrap_or(0), "billed {billed} ms");
     let used = done.memory_used_bytes().expect("the memory used");
     assert!((100_000..128 * 1_048_576).contains(&used), "used {used} bytes");
