@@ -11,6 +11,7 @@ pub mod components;
 pub mod assets;
 pub mod context;
 pub mod errors;
+pub mod ndjson;
 pub mod routes;
 
 use leptos::prelude::*;

@@ -52,7 +52,14 @@ async function run(page, params) {
 
 /** A fact under the result: the `dd` after the `dt` named `term`. */
 const fact = (page, term) =>
-  page.locator('.run-facts dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').textContent();
+  page.locator('.run-facts dt', { hasText: new RegExp(`^${term}$`) }).locator('xpath=following-sibling::dd[1]').textContent();
+/** The engine bills whole 100 ms and measures what its QuickJS runtime held. */
+async function assertBilledAndMeasured(page, label) {
+  assert.match(await fact(page, 'Billed duration'), /^(\d00 ms|\d\.\d s)$/, label);
+  const used = await fact(page, 'Memory used');
+  assert.match(used, /^\d+\.\d MB$/, label);
+  assert.ok(parseFloat(used) > 0, `${label}: ${used}`);
+}
 
 test('a log line is on screen while the run still runs, then the result and its facts', async () => {
   const context = await browser.newContext();
@@ -70,7 +77,8 @@ test('a log line is on screen while the run still runs, then the result and its 
   assert.deepEqual(JSON.parse(await result(page).textContent()), { done: true, steps: 5 });
   assert.equal(await fact(page, 'Status'), 'success');
   assert.match(await fact(page, 'Duration'), /^\d\.\d s$/);
-  assert.equal(await fact(page, 'Memory'), '128 MB (limit)');
+  assert.equal(await fact(page, 'Memory limit'), '128 MB');
+  await assertBilledAndMeasured(page, 'engine via NCP');
   assert.match(await fact(page, 'Activation id'), /^[0-9a-f]{32}$/);
   for (const [name, scheme, width] of [
     ['run-finished-light', 'light', 1280],
@@ -155,6 +163,8 @@ test('FunctionGraph and SCF connections run too (synchronous invocations)', asyn
     await statusBecomes(page, /^Succeeded$/);
     assert.deepEqual(JSON.parse(await result(page).textContent()), { greeting: 'Hello, Kim!' }, connection);
     assert.match((await logLines(page).allTextContents()).join('\n'), /greeting Kim/, connection);
+    // SCF's BillDuration and MemUsage, FunctionGraph's X-Cff-Invoke-Summary, as the engine answers them.
+    await assertBilledAndMeasured(page, connection);
     assert.deepEqual(errors, [], connection);
     await page.close();
   }
@@ -261,7 +271,9 @@ test('a cloud run answered 202 is followed by the server until it ends', async (
     assert.match(lines[0], /building the report for 2026-11$/);
     assert.match(lines[1], /stderr\s*1 row skipped$/);
     assert.deepEqual(JSON.parse(await result(page).textContent()), { report: '2026-11', rows: 3 });
-    assert.equal(await fact(page, 'Memory'), '256 MB (limit)');
+    assert.equal(await fact(page, 'Memory limit'), '256 MB');
+    assert.equal(await fact(page, 'Billed duration'), 'not reported by Apache OpenWhisk');
+    assert.equal(await fact(page, 'Memory used'), 'not reported by Apache OpenWhisk');
     const reads = fake.requests.filter((r) => r.method === 'GET' && r.path.includes('/activations/'));
     assert.equal(reads.length, 4, 'three reads while running, one at the end');
     assert.ok(fake.requests.every((r) => r.authorized), 'the console signed every request');

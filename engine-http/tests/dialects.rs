@@ -410,6 +410,8 @@ mod functiongraph {
             wait_ms: None,
         };
         let done = finished(&c, &request).await;
+        // Billing and memory come in FunctionGraph's X-Cff-Invoke-Summary.
+        assert_reports_billing_and_memory(&done);
         assert_eq!(done.result.unwrap(), json!({"greeting": "Hello, Huawei!"}));
 
         let fails = ActionRef::in_package("demo", "always-fails");
@@ -528,6 +530,8 @@ mod scf {
             wait_ms: None,
         };
         let done = finished(&c, &request).await;
+        // Billing and memory come as SCF's BillDuration and MemUsage.
+        assert_reports_billing_and_memory(&done);
         assert_eq!(done.result.unwrap(), json!({"greeting": "Hello, SCF!"}));
         let failing = InvocationRequest {
             action: ActionRef::top("always-fails"),
@@ -740,4 +744,14 @@ async fn the_openwhisk_client_writes_and_deletes_packages_and_a_non_empty_one_is
     assert_eq!(package_names(&c).await, ["demo"]);
     let error = c.delete_package("tools").await.unwrap_err();
     assert_eq!(error.kind, ErrorKind::NotFound);
+}
+
+/// A run's billing (whole 100 ms, at least its duration) and the memory its QuickJS runtime
+/// held when it ended (the runtime alone takes well over 100 KB), as a dialect reports them.
+fn assert_reports_billing_and_memory(done: &providers::Activation) {
+    let billed = done.billed_ms().expect("the billed duration");
+    assert!(billed >= 100 && billed.is_multiple_of(100), "billed {billed} ms");
+    assert!(billed >= done.duration_ms.unwrap_or(0), "billed {billed} ms");
+    let used = done.memory_used_bytes().expect("the memory used");
+    assert!((100_000..128 * 1_048_576).contains(&used), "used {used} bytes");
 }

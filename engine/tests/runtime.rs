@@ -26,6 +26,23 @@ fn a_plain_main_gets_params_and_returns_an_object() {
 }
 
 #[test]
+fn memory_used_is_what_the_run_holds_when_it_ends() {
+    let small = go("function main() { return { ok: true }; }", json!({}));
+    let big = go(
+        "function main() { globalThis.keep = new Array(1000000).fill(1.5); return { n: keep.length }; }",
+        json!({}),
+    );
+    assert_eq!(big.outcome, Outcome::Success(json!({"n": 1000000})));
+    // A million values of 16 bytes each are held by the run's context when it ends.
+    assert!(
+        big.memory_used > small.memory_used + 10_000_000,
+        "{} bytes vs {} for a trivial run",
+        big.memory_used,
+        small.memory_used
+    );
+}
+
+#[test]
 fn async_main_exports_main_and_a_custom_entry_point_work() {
     let out = go(
         "async function main(p) { await null; return { n: p.n + 1 }; }",

@@ -47,7 +47,9 @@ fn answer(request: &Received) -> Response {
         (_, ["v2", PROJECT, "fgs", "functions", urn, ..]) if !urn.contains(":function:default:hello:") => error(StatusCode::NOT_FOUND, "FSS.0404", "can not find function"),
         ("POST", ["v2", PROJECT, "fgs", "functions", _urn, "invocations"]) => {
             let params = request.json();
-            Json(json!({"request_id": "r-sync", "result": json!({"hello": params["name"]}).to_string(), "log": "line 1\nline 2", "status": 0})).into_response()
+            let summary = r#"{"duration":1.913,"billingDuration":100,"memorySize":128,"memoryUsed":41.51171875}"#;
+            let body = Json(json!({"request_id": "r-sync", "result": json!({"hello": params["name"]}).to_string(), "log": "line 1\nline 2", "status": 0}));
+            ([("X-Cff-Invoke-Summary", summary)], body).into_response()
         }
         ("POST", ["v2", PROJECT, "fgs", "functions", _urn, "invocations-async"]) => Json(json!({"request_id": "r-async"})).into_response(),
         ("GET", ["v2", PROJECT, "fgs", "functions", _urn, "async-invocations"]) => Json(json!({
@@ -96,8 +98,12 @@ async fn functions_and_invocations_round_trip() {
     let InvocationResult::Finished(done) = client.invoke(&request).await.unwrap() else {
         panic!()
     };
-    assert_eq!(done.result.unwrap()["hello"], "화웨이");
-    assert_eq!(done.logs.unwrap(), ["line 1", "line 2"]);
+    assert_eq!(done.result.as_ref().unwrap()["hello"], "화웨이");
+    assert_eq!(done.logs.as_deref().unwrap(), ["line 1", "line 2"]);
+    // The X-Cff-Invoke-Summary header: duration, billing and memory used (MB).
+    assert_eq!(done.duration_ms, Some(2));
+    assert_eq!(done.billed_ms(), Some(100));
+    assert_eq!(done.memory_used_bytes(), Some(43_528_192));
     let accepted = client
         .invoke(&InvocationRequest {
             blocking: false,

@@ -4,6 +4,11 @@
 
 #[cfg(feature = "ssr")]
 mod backend;
+#[cfg(feature = "ssr")]
+mod hub;
+mod live;
+
+pub use live::{LiveLine, WatchActivations, keeps_live, watch_activations};
 
 use leptos::prelude::*;
 use providers::{ActionRef, Activation, ActivationStatus, ConnectionSummary};
@@ -202,6 +207,8 @@ pub struct ActivationListing {
     pub window: Option<String>,
     /// Whether the connection can run actions (so "Re-run" is offered).
     pub can_run: bool,
+    /// Why live mode is not offered on this connection, when it is not.
+    pub cannot_watch: Option<String>,
 }
 
 /// A page of `connection`'s activations (the first configured when `None`) as `view` says.

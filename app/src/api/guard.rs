@@ -49,6 +49,7 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/list_activations", Role::Viewer),
     ("/api/get_activation", Role::Viewer),
     ("/api/sample_activations", Role::Viewer),
+    ("/api/watch_activations", Role::Viewer),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

@@ -34,3 +34,4 @@ pub use activations::{
     GetActivation, ListActivations, MAX_PAGE, PAGE_SIZES, SampleActivations, SamplePoint,
     StatusFilter, get_activation, list_activations, sample_activations, sizes_text,
 };
+pub use activations::{LiveLine, WatchActivations, keeps_live, watch_activations};

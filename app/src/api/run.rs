@@ -77,6 +77,8 @@ pub struct RunSetup {
     pub limits: Option<ActionLimits>,
     /// The input of the run named by `?rerun=`, when one was.
     pub rerun: Option<RerunInput>,
+    /// The provider's name, to say which one does not report a run's billing or memory.
+    pub provider: String,
 }
 
 /// Parses the parameters field: empty is `{}`, anything else must be a JSON object. The
@@ -166,20 +168,8 @@ pub async fn run_action(run: RunInput) -> Result<ByteStream<AppError>, AppError>
     tracing::info!(connection = %c.summary.id, action = %run.action, "run");
     let updates = super::run_follow::start(client, run);
     Ok(ByteStream::new(futures::StreamExt::map(updates, |update| {
-        Ok::<_, AppError>(ndjson_line(&update))
+        Ok::<_, AppError>(crate::ndjson::line(&update))
     })))
-}
-
-/// One NDJSON line. Plain data always serialises; should it not, the line says so instead of
-/// vanishing.
-#[cfg(feature = "ssr")]
-fn ndjson_line(update: &RunUpdate) -> String {
-    let mut line = serde_json::to_string(update).unwrap_or_else(|e| {
-        let error = AppError::Misconfigured(format!("a run update did not serialise: {e}"));
-        serde_json::json!({ "error": error }).to_string()
-    });
-    line.push('\n');
-    line
 }
 
 /// Stops a running activation where the connection can (the engine's): the run ends, and

@@ -38,21 +38,28 @@ pub(crate) const MARGIN: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone)]
 pub(crate) struct Backoff {
     next_ms: u64,
+    longest_ms: u64,
 }
 
 impl Default for Backoff {
     fn default() -> Self {
-        Self {
-            next_ms: FIRST_PAUSE_MS,
-        }
+        Self::between(FIRST_PAUSE_MS, LONGEST_PAUSE_MS)
     }
 }
 
 impl Backoff {
+    /// Pauses from `first_ms`, each half as long again, up to `longest_ms`.
+    pub(crate) fn between(first_ms: u64, longest_ms: u64) -> Self {
+        Self {
+            next_ms: first_ms,
+            longest_ms,
+        }
+    }
+
     /// The next pause.
     pub(crate) fn pause(&mut self) -> Duration {
         let pause = self.next_ms;
-        self.next_ms = (pause + pause / 2).min(LONGEST_PAUSE_MS);
+        self.next_ms = (pause + pause / 2).min(self.longest_ms);
         Duration::from_millis(pause)
     }
 }
@@ -301,6 +308,7 @@ pub(crate) async fn setup(
                 can_stop: false,
                 limits: None,
                 rerun: None,
+                provider: c.summary.provider.to_string(),
             });
         }
     };
@@ -333,6 +341,7 @@ pub(crate) async fn setup(
         can_stop: capabilities.has(Capability::StreamingInvoke),
         limits,
         rerun,
+        provider: c.summary.provider.to_string(),
     })
 }
 

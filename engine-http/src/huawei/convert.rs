@@ -51,6 +51,20 @@ pub(super) fn invoked(a: &ActivationRecord) -> wire::InvokeResponse {
     }
 }
 
+/// The `X-Cff-Invoke-Summary` FunctionGraph sends with a synchronous run: its duration,
+/// the duration billed and the memory its runtime used (MB). The engine keeps no memory
+/// size per run, so `memorySize` is left out.
+pub(super) fn invoke_summary(a: &ActivationRecord) -> String {
+    let summary = wire::InvokeSummary {
+        duration: Some(a.duration_ms as f64),
+        billing_duration: Some(a.billed_ms),
+        memory_size: None,
+        memory_used: Some(a.memory_used as f64 / 1_048_576.0),
+    };
+    // Plain numbers always serialise.
+    serde_json::to_string(&summary).unwrap_or_default()
+}
+
 /// An asynchronous invocation as the list shows it.
 pub(super) fn async_record(r: AsyncRecord) -> wire::AsyncInvocationRecord {
     wire::AsyncInvocationRecord {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::auth;
-use super::convert::{action_of, async_record, function_info, invoked};
+use super::convert::{action_of, async_record, function_info, invoke_summary, invoked};
 use super::error::FgsError;
 use crate::{DialectState, INTEGER_MAX, run, whole_in};
 
@@ -185,7 +185,10 @@ pub(super) async fn invoke(
         })
         .await?;
     Ok(match ran {
-        Invoked::Finished(a) => Json(invoked(&a)).into_response(),
+        Invoked::Finished(a) => {
+            let summary = [(wire::INVOKE_SUMMARY, invoke_summary(&a))];
+            (summary, Json(invoked(&a))).into_response()
+        }
         Invoked::StillRunning { activation_id } => Json(wire::AsyncInvokeResponse {
             request_id: activation_id,
         })

@@ -20,6 +20,8 @@ pub fn activation_of(record: &ActivationRecord) -> providers::Activation {
         extras: providers::ActivationExtras {
             params: Some(record.params.clone()),
             components: (!record.components.is_empty()).then(|| record.components.clone()),
+            billed_ms: Some(record.billed_ms),
+            memory_used_bytes: Some(record.memory_used),
             ..Default::default()
         }
         .boxed(),

@@ -112,21 +112,26 @@ pub fn run(
             rt.set_memory_limit(options.memory_bytes);
             rt.set_max_stack_size(options.stack_bytes);
             rt.set_interrupt_handler(Some(Box::new(move || Instant::now() >= deadline)));
-            let outcome = match Context::full(&rt) {
-                Err(e) => {
-                    Outcome::DeveloperError(format!("the JavaScript context could not start: {e}"))
+            match Context::full(&rt) {
+                Err(e) => (
+                    Outcome::DeveloperError(format!("the JavaScript context could not start: {e}")),
+                    in_use(&rt),
+                ),
+                Ok(context) => {
+                    let outcome = context.with(|ctx| {
+                        let run = Run {
+                            ctx: &ctx,
+                            options,
+                            started,
+                            deadline,
+                        };
+                        run.execute(code, main, params, &logs)
+                    });
+                    // Measured while the context (and so the run's objects) is alive: once it
+                    // is dropped, QuickJS has freed them and only its own baseline is left.
+                    (outcome, in_use(&rt))
                 }
-                Ok(context) => context.with(|ctx| {
-                    let run = Run {
-                        ctx: &ctx,
-                        options,
-                        started,
-                        deadline,
-                    };
-                    run.execute(code, main, params, &logs)
-                }),
-            };
-            (outcome, rt.memory_usage().memory_used_size.max(0) as u64)
+            }
         }
     };
 
@@ -151,6 +156,11 @@ pub fn run(
         memory_used,
         duration: started.elapsed(),
     }
+}
+
+/// The bytes QuickJS's allocator holds for `rt` now (it keeps no peak).
+fn in_use(rt: &Runtime) -> u64 {
+    u64::try_from(rt.memory_usage().malloc_size).unwrap_or(0)
 }
 
 /// What the prelude hands the host.

@@ -258,6 +258,7 @@ async fn read_error(
         content_type,
         body,
         etag: None,
+        invoke_summary: None,
     })
 }
 

@@ -92,6 +92,17 @@ impl HuaweiClient {
     }
 }
 
+/// Bytes in the MB FunctionGraph counts memory in.
+const MIB: f64 = 1_048_576.0;
+
+/// A run's `X-Cff-Invoke-Summary`; one missing or unreadable reports nothing (the result
+/// stands without it).
+fn invoke_summary(header: Option<&str>) -> wire::InvokeSummary {
+    header
+        .and_then(|h| serde_json::from_str(h).ok())
+        .unwrap_or_default()
+}
+
 impl Operations for HuaweiClient {
     fn kind(&self) -> ProviderKind {
         ProviderKind::Huawei
@@ -145,9 +156,18 @@ impl Operations for HuaweiClient {
                 id: accepted.request_id,
             });
         }
-        let result: wire::InvokeResponse = self.call(call).await?;
+        let response = self.transport.call(&self.config, call).await?;
+        let summary = invoke_summary(response.invoke_summary.as_deref());
+        let result: wire::InvokeResponse = response.json(self.config.endpoint())?;
         Ok(InvocationResult::Finished(Activation {
             name: Some(request.action.to_string()),
+            duration_ms: summary.duration.map(|ms| ms.ceil() as u64),
+            extras: ActivationExtras {
+                billed_ms: summary.billing_duration,
+                memory_used_bytes: summary.memory_used.map(|mb| (mb * MIB).round() as u64),
+                ..Default::default()
+            }
+            .boxed(),
             ..ran(
                 result.request_id,
                 result.status,

@@ -443,6 +443,7 @@ fn activation_from_wire(a: wire::Activation) -> Activation {
             wait_ms: millis("waitTime"),
             init_ms: millis("initTime"),
             components,
+            ..Default::default()
         }
         .boxed(),
         ..Activation::new(a.activation_id, status)

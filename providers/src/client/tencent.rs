@@ -155,6 +155,12 @@ impl Operations for TencentClient {
             } else {
                 Some(json!({"error": r.err_msg}))
             },
+            extras: ActivationExtras {
+                billed_ms: Some(r.bill_duration),
+                memory_used_bytes: Some(r.mem_usage),
+                ..Default::default()
+            }
+            .boxed(),
             ..ran
         }))
     }

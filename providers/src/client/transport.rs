@@ -60,6 +60,8 @@ pub struct RawResponse {
     pub body: Vec<u8>,
     /// `ETag`, when sent.
     pub etag: Option<String>,
+    /// FunctionGraph's `X-Cff-Invoke-Summary` (a run's duration, billing and memory), when sent.
+    pub invoke_summary: Option<String>,
 }
 
 /// The shared HTTP client. Cheap to clone: the connection pool is shared.
@@ -166,6 +168,7 @@ impl Transport {
         };
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let etag = header(reqwest::header::ETAG);
+        let invoke_summary = header(reqwest::header::HeaderName::from_static(crate::wire::huawei::INVOKE_SUMMARY));
         if let Some(length) = response.content_length()
             && length > self.options.max_body_bytes as u64
         {
@@ -187,6 +190,7 @@ impl Transport {
             content_type,
             body,
             etag,
+            invoke_summary,
         })
     }
 

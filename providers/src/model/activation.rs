@@ -116,6 +116,13 @@ pub struct ActivationExtras {
     pub init_ms: Option<u64>,
     /// For a sequence: its components' activation ids, in the order they ran.
     pub components: Option<Vec<String>>,
+    /// The duration billed, ms, where the provider reports it (SCF's `BillDuration`,
+    /// FunctionGraph's `billingDuration`, the engine's own): not OpenWhisk nor NCP.
+    pub billed_ms: Option<u64>,
+    /// The memory the run used, bytes, where the provider reports it (SCF's `MemUsage`,
+    /// FunctionGraph's `memoryUsed`, the engine's QuickJS runtime). OpenWhisk and NCP give
+    /// only the action's limit.
+    pub memory_used_bytes: Option<u64>,
 }
 
 impl ActivationExtras {
@@ -161,6 +168,16 @@ impl Activation {
     /// For a sequence: its components' activation ids in order.
     pub fn components(&self) -> Option<&[String]> {
         self.extras.as_ref()?.components.as_deref()
+    }
+
+    /// The duration billed, ms, where reported.
+    pub fn billed_ms(&self) -> Option<u64> {
+        self.extras.as_ref()?.billed_ms
+    }
+
+    /// The memory the run used, bytes, where reported.
+    pub fn memory_used_bytes(&self) -> Option<u64> {
+        self.extras.as_ref()?.memory_used_bytes
     }
 }
 

@@ -101,6 +101,29 @@ pub struct InvokeResponse {
     pub status: i64,
 }
 
+/// The header FunctionGraph puts a synchronous run's [`InvokeSummary`] in.
+pub const INVOKE_SUMMARY: &str = "x-cff-invoke-summary";
+
+/// The `X-Cff-Invoke-Summary` header of a synchronous invocation, e.g.
+/// `{"duration":1.913,"billingDuration":100,"memorySize":128,"memoryUsed":41.51171875}`
+/// (FunctionGraph's API reference, "Executing a Function Synchronously").
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvokeSummary {
+    /// How long it ran, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<f64>,
+    /// The duration billed, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_duration: Option<u64>,
+    /// The memory configured, MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_size: Option<u64>,
+    /// The memory used, MB (fractional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_used: Option<f64>,
+}
+
 /// `AsyncInvokeFunctionResponse`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AsyncInvokeResponse {

@@ -47,6 +47,7 @@ pub(super) async fn list(
         searched: found.searched,
         window: window(c.summary.provider),
         can_run: client.capabilities().has(Capability::Invoke),
+        cannot_watch: super::live::cannot_watch(client),
     })
 }
 
@@ -174,7 +175,7 @@ pub(super) async fn sample(
 
 /// A row of the table: what a list shows, never a result, logs or input (a list on some
 /// providers carries whole records; the browser needs none of it here).
-fn summary(a: Activation) -> Activation {
+pub(super) fn summary(a: Activation) -> Activation {
     Activation {
         result: None,
         logs: None,

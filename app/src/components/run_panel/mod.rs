@@ -105,7 +105,7 @@ fn RunForm(connection: Option<String>, action: ActionRef, setup: RunSetup) -> im
             <RunButtons controls invalid=Signal::derive(invalid) />
             <p id="run-keys" class="hint">"Ctrl+Enter (⌘+Enter) runs."</p>
         </form>
-        <RunOutput view=signals.view lines=signals.lines limits=setup.limits />
+        <RunOutput view=signals.view lines=signals.lines limits=setup.limits provider=setup.provider.clone() />
     }
 }
 

@@ -11,6 +11,8 @@ pub fn RunOutput(
     view: RwSignal<RunView>,
     lines: RwSignal<Vec<LogLine>>,
     limits: Option<ActionLimits>,
+    /// The provider's name ("not reported by …").
+    provider: String,
 ) -> impl IntoView {
     let limit_ms = limits.map(|l| l.timeout_ms);
     let status = move || view.with(|v| v.status(limit_ms));
@@ -23,7 +25,7 @@ pub fn RunOutput(
                 {status}
             </p>
             <RunLog lines />
-            {move || ended().map(|a| view! { <RunResult activation=a limits /> })}
+            {move || ended().map(|a| view! { <RunResult activation=a limits provider=provider.clone() /> })}
             {move || {
                 let v = view.get();
                 (v.ended.is_none())
@@ -57,12 +59,12 @@ fn RunLog(lines: RwSignal<Vec<LogLine>>) -> impl IntoView {
 
 /// The ended run: its result as formatted JSON, then its facts.
 #[component]
-fn RunResult(activation: Activation, limits: Option<ActionLimits>) -> impl IntoView {
+fn RunResult(activation: Activation, limits: Option<ActionLimits>, provider: String) -> impl IntoView {
     let result = activation
         .result
         .as_ref()
         .map(|r| serde_json::to_string_pretty(r).unwrap_or_else(|_| r.to_string()));
-    let facts = facts(&activation, limits);
+    let facts = facts(&activation, limits, &provider);
     view! {
         <h3 class="run-heading">"Result"</h3>
         {match result {
@@ -78,16 +80,62 @@ fn RunResult(activation: Activation, limits: Option<ActionLimits>) -> impl IntoV
     }
 }
 
-/// The facts of an ended run shown under its result, each only where the provider gave it.
-/// The memory is the action's limit (no provider here reports what a run used).
-fn facts(a: &Activation, limits: Option<ActionLimits>) -> Vec<(&'static str, String)> {
+/// The facts of an ended run shown under its result. Billing and memory used say so where
+/// `provider` does not report them (OpenWhisk and NCP do not); the memory limit is the
+/// action's, where its provider gives it.
+pub fn facts(a: &Activation, limits: Option<ActionLimits>, provider: &str) -> Vec<(&'static str, String)> {
+    let unreported = || format!("not reported by {provider}");
     let mut facts = vec![("Status", a.status.as_str().to_string())];
     if let Some(ms) = a.duration_ms {
         facts.push(("Duration", duration(ms)));
     }
+    facts.push(("Billed duration", a.billed_ms().map_or_else(unreported, duration)));
+    facts.push(("Memory used", a.memory_used_bytes().map_or_else(unreported, megabytes)));
     if let Some(l) = limits {
-        facts.push(("Memory", format!("{} MB (limit)", l.memory_mb)));
+        facts.push(("Memory limit", format!("{} MB", l.memory_mb)));
     }
     facts.push(("Activation id", a.id.clone()));
     facts
+}
+
+/// Bytes as the MB (MiB) providers count memory in: `41.5 MB`; under one, `0.3 MB`.
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use providers::{ActivationExtras, ActivationStatus};
+
+    fn ended(extras: ActivationExtras) -> Activation {
+        Activation {
+            duration_ms: Some(42),
+            extras: extras.boxed(),
+            ..Activation::new("a1", ActivationStatus::Success)
+        }
+    }
+
+    fn fact(facts: &[(&'static str, String)], term: &str) -> Option<String> {
+        facts.iter().find(|(t, _)| *t == term).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn billing_and_memory_are_shown_where_reported_and_said_missing_where_not() {
+        let reported = ended(ActivationExtras {
+            billed_ms: Some(100),
+            memory_used_bytes: Some(43_528_192),
+            ..Default::default()
+        });
+        let limits = ActionLimits { timeout_ms: 3_000, memory_mb: 256 };
+        let shown = facts(&reported, Some(limits), "Tencent SCF");
+        assert_eq!(fact(&shown, "Billed duration").as_deref(), Some("100 ms"));
+        assert_eq!(fact(&shown, "Memory used").as_deref(), Some("41.5 MB"));
+        assert_eq!(fact(&shown, "Memory limit").as_deref(), Some("256 MB"));
+        let silent = facts(&ended(ActivationExtras::default()), None, "Apache OpenWhisk");
+        assert_eq!(fact(&silent, "Billed duration").as_deref(), Some("not reported by Apache OpenWhisk"));
+        assert_eq!(fact(&silent, "Memory used").as_deref(), Some("not reported by Apache OpenWhisk"));
+        assert_eq!(fact(&silent, "Memory limit"), None);
+        assert_eq!(fact(&silent, "Activation id").as_deref(), Some("a1"));
+    }
 }

@@ -1,7 +1,6 @@
-//! Reading a run's stream in the browser: bytes as they come, cut into NDJSON lines (a chunk
-//! may end mid-line, or mid-character), each line a [`RunUpdate`] for the panel.
+//! Reading a run's stream in the browser: each NDJSON line (cut by [`crate::ndjson`]) a
+//! [`RunUpdate`] for the panel.
 
-use futures::StreamExt;
 use futures::future::{AbortHandle, abortable};
 use leptos::prelude::*;
 use providers::LogLine;
@@ -10,28 +9,6 @@ use std::sync::{Arc, Mutex};
 use super::run_view::RunView;
 use crate::api::{RunInput, RunUpdate, run_action};
 use crate::errors::AppError;
-
-/// Cuts bytes into complete lines, keeping an unfinished one for the next chunk.
-#[derive(Debug, Default)]
-pub struct Lines {
-    pending: Vec<u8>,
-}
-
-impl Lines {
-    /// The complete lines `chunk` finishes, in order, without their newline.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<String> {
-        self.pending.extend_from_slice(chunk);
-        let Some(last) = self.pending.iter().rposition(|&b| b == b'\n') else {
-            return Vec::new();
-        };
-        let rest = self.pending.split_off(last + 1);
-        let done = std::mem::replace(&mut self.pending, rest);
-        done.split(|&b| b == b'\n')
-            .filter(|line| !line.is_empty())
-            .map(|line| String::from_utf8_lossy(line).into_owned())
-            .collect()
-    }
-}
 
 /// One line of the stream as an update; a line that is not one fails the run with what it
 /// was (a server and a browser of different versions, say).
@@ -73,15 +50,17 @@ impl Following {
     /// Starts `input` and reads its stream into `signals`.
     pub fn start(&self, input: RunInput, signals: RunSignals) {
         self.stop();
-        signals.view.set(RunView::sent());
-        signals.lines.set(Vec::new());
         let (read, handle) = abortable(read(input, signals));
         if let Ok(mut slot) = self.0.lock() {
             *slot = Some(handle);
         }
+        // Queued before the panel's re-render ("Running", the last run cleared), which the
+        // signals below queue: the request is sent first, and the render overlaps the wait.
         leptos::task::spawn_local(async move {
             let _ = read.await;
         });
+        signals.view.set(RunView::sent());
+        signals.lines.set(Vec::new());
     }
 }
 
@@ -91,17 +70,9 @@ async fn read(input: RunInput, signals: RunSignals) {
         Ok(stream) => stream,
         Err(error) => return signals.apply(RunUpdate::Failed { error }),
     };
-    let mut stream = stream.into_inner();
-    let mut lines = Lines::default();
-    while let Some(chunk) = stream.next().await {
-        match chunk {
-            Ok(bytes) => {
-                for line in lines.push(&bytes) {
-                    signals.apply(parse_update(&line));
-                }
-            }
-            Err(error) => return signals.apply(RunUpdate::Failed { error }),
-        }
+    let read = crate::ndjson::for_each_line(stream, |line| signals.apply(parse_update(line))).await;
+    if let Err(error) = read {
+        return signals.apply(RunUpdate::Failed { error });
     }
     signals.view.try_update(RunView::closed);
 }
@@ -109,18 +80,6 @@ async fn read(input: RunInput, signals: RunSignals) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lines_are_whole_however_the_chunks_fall() {
-        let mut lines = Lines::default();
-        assert!(lines.push(b"{\"a\":").is_empty());
-        assert_eq!(lines.push(b"1}\n{\"b\""), ["{\"a\":1}"]);
-        assert_eq!(lines.push(b":2}\n\n{\"c\":3}\n"), ["{\"b\":2}", "{\"c\":3}"]);
-        // A character cut in two by a chunk boundary arrives whole.
-        let text = "{\"t\":\"가\"}\n".as_bytes();
-        assert!(lines.push(&text[..7]).is_empty());
-        assert_eq!(lines.push(&text[7..]), ["{\"t\":\"가\"}"]);
-    }
 
     #[test]
     fn a_line_that_is_not_an_update_fails_the_run_plainly() {

@@ -6,6 +6,7 @@
 mod chart;
 mod detail;
 mod filters;
+mod live;
 mod logs;
 mod table;
 mod time;
@@ -23,6 +24,7 @@ use crate::errors::AppError;
 use chart::ActivationChart;
 use detail::ActivationPage;
 use filters::Filters;
+use live::{Live, LiveToggle};
 use table::{ActivationTable, Pager, range_text};
 
 /// The activations page as a lazy route: its code is a chunk of its own.
@@ -99,6 +101,7 @@ fn ActivationBrowser(
         }
         view
     });
+    let live_on = Memo::new(move |_| query.with(|q| q.get("live").as_deref() == Some("1")));
     let keep = Signal::derive(move || {
         let mut keep = Vec::new();
         if let Some(c) = connection.get() {
@@ -107,8 +110,23 @@ fn ActivationBrowser(
         if let Some(tab) = tab {
             keep.push(("tab", tab.to_string()));
         }
+        if live_on.get() {
+            keep.push(("live", "1".to_string()));
+        }
         keep
     });
+    let live = live::follow(connection, view, live_on);
+    let toggled = {
+        let path = path.clone();
+        Signal::derive(move || {
+            let mut keep = keep.get();
+            keep.retain(|(name, _)| *name != "live");
+            if !live_on.get() {
+                keep.push(("live", "1".to_string()));
+            }
+            url::view_href(&path, &keep, &view.get().on_page(1))
+        })
+    };
     let listing = Resource::new(
         move || (connection.get(), view.get()),
         |(connection, view)| list_activations(connection, view),
@@ -143,7 +161,8 @@ fn ActivationBrowser(
                 Suspend::new(async move {
                     match listing.await {
                         Ok(listing) => {
-                            view! { <Listing listing path keep=keep.get_untracked() view=view.get_untracked() /> }
+                            let (keep, view) = (keep.get_untracked(), view.get_untracked());
+                            view! { <Listing listing path keep view live=(live, live_on, toggled) /> }
                                 .into_any()
                         }
                         Err(error) => view! { <ListingProblem error /> }.into_any(),
@@ -201,13 +220,15 @@ fn ListingProblem(error: AppError) -> impl IntoView {
     }
 }
 
-/// One page: the counts, the chart, the table and the pager.
+/// One page: the counts, the live toggle, the table and the pager.
 #[component]
 fn Listing(
     listing: ActivationListing,
     path: String,
     keep: Vec<(&'static str, String)>,
     view: ActivationView,
+    /// Live mode's rows, whether it is on, and the address toggling it.
+    live: (Live, Memo<bool>, Signal<String>),
 ) -> impl IntoView {
     let ActivationListing {
         connection,
@@ -217,7 +238,9 @@ fn Listing(
         searched,
         window,
         can_run: _,
+        cannot_watch,
     } = listing;
+    let (live, live_on, toggled) = live;
     let counts = range_text(&view, rows.len(), total);
     let searched = searched.map(|n| {
         format!(
@@ -225,8 +248,12 @@ fn Listing(
             table::thousands(n)
         )
     });
-    let empty = rows.is_empty();
+    let size = usize::try_from(view.size).unwrap_or(usize::MAX);
+    let shown = Signal::derive(move || live.rows.with(|l| live::merge(l, &rows, size)));
+    let empty = move || shown.with(Vec::is_empty);
     let filtered = view.status.is_some() || view.since_ms.is_some() || view.upto_ms.is_some();
+    let first_page = view.page == 1;
+    let (connection_id, table_action) = (connection.id.clone(), view.action.clone());
     let on = format!(
         "On {} — {}{}",
         connection.name,
@@ -238,7 +265,8 @@ fn Listing(
         {window.map(|w| view! { <p class="hint">{w}</p> })}
         <p class="counts" role="status">{counts}</p>
         {searched.map(|s| view! { <p class="note">{s}</p> })}
-        {(empty && view.page == 1)
+        <LiveToggle on=live_on toggled cannot=cannot_watch live first_page />
+        {move || (empty() && first_page)
             .then(|| {
                 view! {
                     <p class="empty">
@@ -250,10 +278,10 @@ fn Listing(
                     </p>
                 }
             })}
-        {(!empty)
+        {move || (!empty())
             .then(|| {
                 view! {
-                    <ActivationTable rows connection=Some(connection.id.clone()) action=view.action.clone() />
+                    <ActivationTable rows=shown connection=Some(connection_id.clone()) action=table_action.clone() />
                 }
             })}
         <Pager path keep view more total />

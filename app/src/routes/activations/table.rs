@@ -33,46 +33,21 @@ pub fn detail_href(id: &str, connection: Option<&str>, action: Option<&str>) -> 
     query_href(&format!("/activations/{id}"), pairs)
 }
 
-/// The table of one page.
+/// The table of one page (its rows a signal: live mode adds and updates rows).
 #[component]
 pub fn ActivationTable(
-    rows: Vec<Activation>,
+    #[prop(into)] rows: Signal<Vec<Activation>>,
     /// The connection named in links.
     connection: Option<String>,
     /// The action every row ran, when the list is one action's (NCP's rows name none).
     action: Option<ActionRef>,
 ) -> impl IntoView {
-    let rows = rows
-        .into_iter()
-        .map(|a| {
-            let name = a.name.clone().or_else(|| action.as_ref().map(ToString::to_string));
-            let href = detail_href(&a.id, connection.as_deref(), name.as_deref());
-            let action_cell = match &name {
-                Some(n) => {
-                    let target = crate::routes::action_href(&ActionRef::parse(n), connection.as_deref(), None);
-                    view! { <a href=target>{n.clone()}</a> }.into_any()
-                }
-                None => view! { <span class="muted">"—"</span> }.into_any(),
-            };
-            view! {
-                <tr>
-                    <td data-label="Start">
-                        {a.start_ms.map(format_utc).unwrap_or_else(|| "—".into())}
-                    </td>
-                    <td data-label="Action">{action_cell}</td>
-                    <td data-label="Status">{status_badge(a.status)}</td>
-                    <td data-label="Duration" class="numeric">
-                        {a.duration_ms.map(format_duration).unwrap_or_else(|| "—".into())}
-                    </td>
-                    <td data-label="Id">
-                        <a href=href aria-label=format!("Open activation {}", a.id)>
-                            <code>{a.id.clone()}</code>
-                        </a>
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let rows = move || {
+        rows.get()
+            .into_iter()
+            .map(|a| activation_row(a, connection.as_deref(), action.as_ref()))
+            .collect_view()
+    };
     view! {
         <table class="data-table activations-table">
             <caption class="visually-hidden">"Activations, newest first"</caption>
@@ -87,6 +62,34 @@ pub fn ActivationTable(
             </thead>
             <tbody>{rows}</tbody>
         </table>
+    }
+}
+
+/// One row: start, action (linked), status, duration, id (opening the detail).
+fn activation_row(a: Activation, connection: Option<&str>, action: Option<&ActionRef>) -> impl IntoView + use<> {
+    let name = a.name.clone().or_else(|| action.map(ToString::to_string));
+    let href = detail_href(&a.id, connection, name.as_deref());
+    let action_cell = match &name {
+        Some(n) => {
+            let target = crate::routes::action_href(&ActionRef::parse(n), connection, None);
+            view! { <a href=target>{n.clone()}</a> }.into_any()
+        }
+        None => view! { <span class="muted">"—"</span> }.into_any(),
+    };
+    view! {
+        <tr>
+            <td data-label="Start">{a.start_ms.map(format_utc).unwrap_or_else(|| "—".into())}</td>
+            <td data-label="Action">{action_cell}</td>
+            <td data-label="Status">{status_badge(a.status)}</td>
+            <td data-label="Duration" class="numeric">
+                {a.duration_ms.map(format_duration).unwrap_or_else(|| "—".into())}
+            </td>
+            <td data-label="Id">
+                <a href=href aria-label=format!("Open activation {}", a.id)>
+                    <code>{a.id.clone()}</code>
+                </a>
+            </td>
+        </tr>
     }
 }
 
