@@ -49,6 +49,10 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/list_activations", Role::Viewer),
     ("/api/get_activation", Role::Viewer),
     ("/api/sample_activations", Role::Viewer),
+    ("/api/list_async_invocations", Role::Viewer),
+    ("/api/follow_async_invocations", Role::Viewer),
+    ("/api/function_logs", Role::Viewer),
+    ("/api/run_async", Role::Editor),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

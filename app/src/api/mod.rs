@@ -34,3 +34,16 @@ pub use activations::{
     GetActivation, ListActivations, MAX_PAGE, PAGE_SIZES, SampleActivations, SamplePoint,
     StatusFilter, get_activation, list_activations, sample_activations, sizes_text,
 };
+mod async_invocations;
+mod logs;
+mod run_async;
+pub use async_invocations::{
+    AsyncListing, AsyncView, DEFAULT_ASYNC_LIMIT, FollowAsync, FollowAsyncInvocations,
+    ListAsyncInvocations, MAX_ASYNC_LIMIT, follow_async_invocations, is_token, limit_problem,
+    list_async_invocations,
+};
+pub use logs::{
+    DEFAULT_LOG_LIMIT, FunctionLogs, LOG_LIMITS, LogListing, LogResult, LogView, MAX_LOG_WINDOW,
+    function_logs, limits_text, window_problem,
+};
+pub use run_async::{AsyncRunAnswer, AsyncRunInput, RunAsync, follow_link, run_async};

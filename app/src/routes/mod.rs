@@ -34,3 +34,4 @@ pub async fn preload_current_page() {
         _ => {}
     }
 }
+pub(crate) use activations::{time as times, url::query_href};

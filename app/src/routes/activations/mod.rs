@@ -7,9 +7,9 @@ mod chart;
 mod detail;
 mod filters;
 mod logs;
-mod table;
-mod time;
-mod url;
+pub(crate) mod table;
+pub(crate) mod time;
+pub(crate) mod url;
 mod value;
 
 use leptos::prelude::*;
