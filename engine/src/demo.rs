@@ -2,6 +2,7 @@
 
 use providers::ActionKind;
 use serde_json::{Map, Value, json};
+use std::time::Duration;
 
 use crate::draft::{ActionDraft, ActionPath, Code, Limits, Run};
 use crate::engine::Engine;
@@ -59,6 +60,17 @@ const SLOW_LOGGER: &str = r#"async function main(params) {
 const FAIL: &str = r#"function main(params) {
   console.error('about to fail on purpose');
   throw new Error(params.reason || 'this demo action always fails');
+}"#;
+
+/// At the top level (SCF's `default` namespace, FunctionGraph's `default` package), so those
+/// dialects' default connections have a function with runs to show.
+const GREET: &str = r#"function main(params) {
+  if (params.fail) {
+    console.error(`refusing to greet ${params.name}`);
+    throw new Error(`cannot greet ${params.name}: ${params.fail}`);
+  }
+  console.log(`greeting ${params.name || 'you'}`);
+  return { greeting: `Hello, ${params.name || 'you'}!` };
 }"#;
 
 /// Public (a web action needs no credentials), so everything a caller sends is escaped before
@@ -122,5 +134,38 @@ pub fn seed_if_empty(engine: &Engine) -> Result<bool, EngineError> {
     for (name, draft) in actions {
         engine.put_action(Some("demo"), name, draft)?;
     }
+    let greet = action(basic, GREET, "Greets by name; fails when given {\"fail\": \"why\"}");
+    engine.put_action(None, "greet", greet)?;
+    enqueue_demo_runs(engine)?;
     Ok(true)
 }
+
+/// The runs a fresh engine starts with, enqueued as asynchronous invocations: the queue's
+/// workers run them for real once they start (successes, failures, a slow one that is still
+/// running when the console first opens), so every page has records from the first start.
+/// One is given no time to wait, so the queue discards it as it discards any invocation that
+/// waited past its deadline (`store::queue`'s `claim_next`): a real DISCARD with its error.
+fn enqueue_demo_runs(engine: &Engine) -> Result<(), EngineError> {
+    let params = |v: Value| v.as_object().cloned().unwrap_or_default();
+    let subject = engine.options().namespace.clone();
+    engine.enqueue(None, "greet", params(json!({"name": "Too late"})), &subject, Duration::ZERO)?;
+    let runs = [
+        (None, "greet", json!({"name": "Kim"})),
+        (None, "greet", json!({"name": "Lee"})),
+        (None, "greet", json!({"name": "Park", "fail": "a demo failure"})),
+        (Some("demo"), "hello", json!({"name": "Kim"})),
+        (Some("demo"), "hello-loud", json!({"name": "Lee"})),
+        (Some("demo"), "always-fails", json!({"reason": "a demo failure"})),
+        (Some("demo"), "slow-logger", json!({"steps": 10})),
+    ];
+    for (package, name, p) in runs {
+        engine.enqueue(package, name, params(p), &subject, DEMO_MAX_WAIT)?;
+    }
+    // The deadline of the one above is "now"; it passes within the millisecond, before the
+    // workers (started after seeding) first look at the queue.
+    std::thread::sleep(Duration::from_millis(2));
+    Ok(())
+}
+
+/// How long a demo run may wait for a worker (FunctionGraph's default for asynchronous ones).
+const DEMO_MAX_WAIT: Duration = Duration::from_secs(6 * 3600);

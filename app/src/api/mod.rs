@@ -39,7 +39,7 @@ mod logs;
 mod run_async;
 pub use async_invocations::{
     AsyncListing, AsyncView, DEFAULT_ASYNC_LIMIT, FollowAsync, FollowAsyncInvocations,
-    ListAsyncInvocations, MAX_ASYNC_LIMIT, follow_async_invocations, is_token, limit_problem,
+    ListAsyncInvocations, MAX_ASYNC_LIMIT, MAX_FOLLOWED, follow_async_invocations, is_token, limit_problem,
     list_async_invocations,
 };
 pub use logs::{

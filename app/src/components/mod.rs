@@ -4,9 +4,13 @@ mod coming_soon;
 mod connection_switcher;
 mod error_view;
 mod header;
+mod local_time;
+mod problems;
 pub mod run_panel;
 
 pub use coming_soon::ComingSoon;
 pub use connection_switcher::ConnectionSwitcher;
 pub use error_view::ErrorView;
 pub use header::{AppHeader, SECTIONS};
+pub use local_time::{LocalTime, zoned_text};
+pub use problems::{AddressProblems, FieldProblem};
