@@ -134,18 +134,21 @@ pub fn seed_if_empty(engine: &Engine) -> Result<bool, EngineError> {
     for (name, draft) in actions {
         engine.put_action(Some("demo"), name, draft)?;
     }
-    let greet = action(basic, GREET, "Greets by name; fails when given {\"fail\": \"why\"}");
-    engine.put_action(None, "greet", greet)?;
-    enqueue_demo_runs(engine)?;
     Ok(true)
 }
 
-/// The runs a fresh engine starts with, enqueued as asynchronous invocations: the queue's
-/// workers run them for real once they start (successes, failures, a slow one that is still
-/// running when the console first opens), so every page has records from the first start.
+/// What the console's first start adds to the seeded demo (call it when
+/// [`seed_if_empty`] seeded, before the queue's workers start): a top-level `greet` (SCF's
+/// `default` namespace and FunctionGraph's `default` package are the engine's top level, so
+/// those dialects' default connections have a function) and the runs a fresh console shows,
+/// enqueued as asynchronous invocations that the queue's workers run for real once they
+/// start: successes, failures, and a slow one still running when the console first opens.
 /// One is given no time to wait, so the queue discards it as it discards any invocation that
 /// waited past its deadline (`store::queue`'s `claim_next`): a real DISCARD with its error.
-fn enqueue_demo_runs(engine: &Engine) -> Result<(), EngineError> {
+/// A few milliseconds: inserts, and the wait for that one deadline to pass.
+pub fn first_runs(engine: &Engine) -> Result<(), EngineError> {
+    let greet = action(ActionKind::Basic, GREET, "Greets by name; fails when given {\"fail\": \"why\"}");
+    engine.put_action(None, "greet", greet)?;
     let params = |v: Value| v.as_object().cloned().unwrap_or_default();
     let subject = engine.options().namespace.clone();
     engine.enqueue(None, "greet", params(json!({"name": "Too late"})), &subject, Duration::ZERO)?;

@@ -74,6 +74,7 @@ fn the_first_start_runs_demo_invocations_for_real_including_a_fail_and_a_discard
     use providers::AsyncStatus;
     let e = std::sync::Arc::new(Engine::in_memory(common::options()).unwrap());
     assert!(demo::seed_if_empty(&e).unwrap());
+    demo::first_runs(&e).unwrap();
     let workers = engine::Workers::start(e.clone(), 4);
     let all = || {
         e.async_invocations(&AsyncFilter::default(), Paging { offset: 0, limit: 100 })

@@ -8,9 +8,8 @@ use providers::ActionRef;
 
 use super::url::{STATUSES, view_href};
 use crate::api::{AsyncView, MAX_ASYNC_LIMIT};
-use crate::components::FieldProblem;
+use crate::components::{FieldProblem, FilterButtons, TimeField, hidden_fields};
 use crate::errors::AppError;
-use crate::routes::times::input_value;
 
 /// The form, showing `view`'s values.
 #[component]
@@ -22,10 +21,7 @@ pub fn AsyncFilters(
     problems: Signal<Vec<AppError>>,
 ) -> impl IntoView {
     let clear = view_href(&keep, &AsyncView::default());
-    let hidden = keep
-        .into_iter()
-        .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
-        .collect_view();
+    let hidden = hidden_fields(keep);
     let options = functions
         .into_iter()
         .map(|f| {
@@ -38,7 +34,6 @@ pub fn AsyncFilters(
         .into_iter()
         .map(|s| view! { <option value=s.as_str() selected=status == Some(s)>{s.as_str()}</option> })
         .collect_view();
-    let time = |ms: Option<i64>| ms.map(input_value).unwrap_or_default();
     view! {
         <Form method="GET" action="/async">
             <div class="filters async-filters" role="search" aria-label="Filter asynchronous invocations">
@@ -60,18 +55,8 @@ pub fn AsyncFilters(
                         {statuses}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="async-begin">"From (UTC)"</label>
-                    <input id="async-begin" name="begin" type="datetime-local" step="1" value=time(view.begin_ms)
-                        aria-describedby="async-begin-error" />
-                    <FieldProblem problems field="begin" id="async-begin-error" />
-                </div>
-                <div class="field">
-                    <label for="async-end">"To (UTC)"</label>
-                    <input id="async-end" name="end" type="datetime-local" step="1" value=time(view.end_ms)
-                        aria-describedby="async-end-error" />
-                    <FieldProblem problems field="end" id="async-end-error" />
-                </div>
+                <TimeField id="async-begin" name="begin" label="From (UTC)" value=view.begin_ms problems />
+                <TimeField id="async-end" name="end" label="To (UTC)" value=view.end_ms problems />
                 <div class="field">
                     <label for="async-limit">"Limit"</label>
                     // No `max`: a larger number reaches the URL and is refused there, in words.
@@ -80,10 +65,7 @@ pub fn AsyncFilters(
                     <p class="hint" id="async-limit-hint">{format!("1 to {MAX_ASYNC_LIMIT} a page")}</p>
                     <FieldProblem problems field="limit" id="async-limit-error" />
                 </div>
-                <div class="filter-buttons">
-                    <button type="submit" class="primary">"Apply"</button>
-                    <a href=clear>"Clear filters"</a>
-                </div>
+                <FilterButtons clear />
             </div>
         </Form>
     }

@@ -11,10 +11,10 @@ mod url;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, hooks::use_query_map, lazy_route};
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::{AsyncListing, AsyncView, list_async_invocations};
-use crate::components::AddressProblems;
+use crate::components::{AddressProblems, ListingProblem, connection_line, url_view};
 use crate::context::use_connection_id;
 use crate::errors::AppError;
 use filters::AsyncFilters;
@@ -45,10 +45,7 @@ impl LazyRoute for AsyncInvocationsRoute {
 #[component]
 fn AsyncBrowser() -> impl IntoView {
     let connection = use_connection_id();
-    let query = use_query_map();
-    let parsed = Memo::new(move |_| query.with(|q| url::view_from_query(|k| q.get(k))));
-    let view = Memo::new(move |_| parsed.with(|(v, _)| v.clone()));
-    let problems = Signal::derive(move || parsed.with(|(_, p)| p.clone()));
+    let (view, problems) = url_view(|q| url::view_from_query(|k| q.get(k)));
     let listing = Resource::new(
         move || (connection.get(), view.get()),
         |(connection, view)| list_async_invocations(connection, view),
@@ -60,31 +57,14 @@ fn AsyncBrowser() -> impl IntoView {
                 let keep: Vec<_> = connection.get_untracked().map(|c| ("connection", c)).into_iter().collect();
                 match listing.await {
                     Ok(listing) => view! { <Listing listing keep view=view.get_untracked() problems /> }.into_any(),
-                    Err(error) => view! { <ListingProblem error /> }.into_any(),
+                    Err(error) => view! {
+                        <ListingProblem error failed="The asynchronous invocations could not be listed"
+                            instead="Pick a FunctionGraph connection in the header to see asynchronous invocations." />
+                    }
+                    .into_any(),
                 }
             })}
         </Transition>
-    }
-}
-
-/// A connection without asynchronous invocations says so in one line; any other failure
-/// shows the provider's answer.
-#[component]
-fn ListingProblem(error: AppError) -> impl IntoView {
-    match error {
-        AppError::Unsupported(why) => view! {
-            <p class="note" role="status">
-                {format!("{why}. Pick a FunctionGraph connection in the header to see asynchronous invocations.")}
-            </p>
-        }
-        .into_any(),
-        error => view! {
-            <div class="problem" role="alert">
-                <h2>"The asynchronous invocations could not be listed"</h2>
-                <p>{error.to_string()}</p>
-            </div>
-        }
-        .into_any(),
     }
 }
 
@@ -97,12 +77,7 @@ fn Listing(
     problems: Signal<Vec<AppError>>,
 ) -> impl IntoView {
     let AsyncListing { connection, functions, function, rows, total, next_marker } = listing;
-    let on = format!(
-        "On {} — {}{}",
-        connection.name,
-        connection.provider,
-        if connection.local { " (local engine)" } else { "" }
-    );
+    let on = connection_line(&connection);
     let shown = !rows.is_empty();
     let counts = match (rows.len(), total) {
         (0, _) => "No asynchronous invocation matches".to_string(),

@@ -8,9 +8,8 @@ use providers::LogOrder;
 
 use super::url::{ORDER_BYS, result_value, view_href};
 use crate::api::{LOG_LIMITS, LogResult, LogView};
-use crate::components::FieldProblem;
+use crate::components::{FieldProblem, FilterButtons, TimeField, hidden_fields};
 use crate::errors::AppError;
-use crate::routes::times::input_value;
 
 fn choice(value: &'static str, label: &'static str, selected: bool) -> impl IntoView {
     view! { <option value=value selected=selected>{label}</option> }
@@ -25,10 +24,7 @@ pub fn LogFilters(
     problems: Signal<Vec<AppError>>,
 ) -> impl IntoView {
     let clear = view_href(&keep, &LogView::default());
-    let hidden = keep
-        .into_iter()
-        .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
-        .collect_view();
+    let hidden = hidden_fields(keep);
     let chosen = view.function.clone();
     let functions = functions
         .into_iter()
@@ -43,7 +39,6 @@ pub fn LogFilters(
     let limits = LOG_LIMITS
         .map(|n| view! { <option value=n.to_string() selected=view.limit == n>{n.to_string()}</option> })
         .collect_view();
-    let time = |ms: Option<i64>| ms.map(input_value).unwrap_or_default();
     view! {
         <Form method="GET" action="/logs">
             <div class="filters log-filters" role="search" aria-label="Filter function logs">
@@ -80,28 +75,15 @@ pub fn LogFilters(
                         {choice("asc", "Ascending", view.order == LogOrder::Asc)}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="logs-since">"From (UTC)"</label>
-                    <input id="logs-since" name="since" type="datetime-local" step="1" value=time(view.since_ms)
-                        aria-describedby="logs-since-error" />
-                    <FieldProblem problems field="since" id="logs-since-error" />
-                </div>
-                <div class="field">
-                    <label for="logs-upto">"To (UTC)"</label>
-                    <input id="logs-upto" name="upto" type="datetime-local" step="1" value=time(view.upto_ms)
-                        aria-describedby="logs-upto-error logs-window-hint" />
-                    <p class="hint" id="logs-window-hint">"At most one day after From"</p>
-                    <FieldProblem problems field="upto" id="logs-upto-error" />
-                </div>
+                <TimeField id="logs-since" name="since" label="From (UTC)" value=view.since_ms problems />
+                <TimeField id="logs-upto" name="upto" label="To (UTC)" value=view.upto_ms problems
+                    hint="At most one day after From" />
                 <div class="field">
                     <label for="logs-limit">"Page size"</label>
                     <select id="logs-limit" name="limit">{limits}</select>
                     <FieldProblem problems field="offset" id="logs-offset-error" />
                 </div>
-                <div class="filter-buttons">
-                    <button type="submit" class="primary">"Apply"</button>
-                    <a href=clear>"Clear filters"</a>
-                </div>
+                <FilterButtons clear />
             </div>
         </Form>
     }

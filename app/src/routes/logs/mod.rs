@@ -10,10 +10,10 @@ mod url;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{LazyRoute, hooks::use_query_map, lazy_route};
+use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::{LogListing, LogView, function_logs};
-use crate::components::AddressProblems;
+use crate::components::{AddressProblems, ListingProblem, connection_line, url_view};
 use crate::context::use_connection_id;
 use crate::errors::AppError;
 use filters::LogFilters;
@@ -44,10 +44,7 @@ impl LazyRoute for LogsRoute {
 #[component]
 fn LogBrowser() -> impl IntoView {
     let connection = use_connection_id();
-    let query = use_query_map();
-    let parsed = Memo::new(move |_| query.with(|q| url::view_from_query(|k| q.get(k))));
-    let view = Memo::new(move |_| parsed.with(|(v, _)| v.clone()));
-    let problems = Signal::derive(move || parsed.with(|(_, p)| p.clone()));
+    let (view, problems) = url_view(|q| url::view_from_query(|k| q.get(k)));
     let listing = Resource::new(
         move || (connection.get(), view.get()),
         |(connection, view)| function_logs(connection, view),
@@ -59,31 +56,14 @@ fn LogBrowser() -> impl IntoView {
                 let keep: Vec<_> = connection.get_untracked().map(|c| ("connection", c)).into_iter().collect();
                 match listing.await {
                     Ok(listing) => view! { <Listing listing keep view=view.get_untracked() problems /> }.into_any(),
-                    Err(error) => view! { <ListingProblem error /> }.into_any(),
+                    Err(error) => view! {
+                        <ListingProblem error failed="The function logs could not be read"
+                            instead="Pick an SCF connection in the header to search function logs." />
+                    }
+                    .into_any(),
                 }
             })}
         </Transition>
-    }
-}
-
-/// A connection without function logs says so in one line; any other failure shows the
-/// provider's answer.
-#[component]
-fn ListingProblem(error: AppError) -> impl IntoView {
-    match error {
-        AppError::Unsupported(why) => view! {
-            <p class="note" role="status">
-                {format!("{why}. Pick an SCF connection in the header to search function logs.")}
-            </p>
-        }
-        .into_any(),
-        error => view! {
-            <div class="problem" role="alert">
-                <h2>"The function logs could not be read"</h2>
-                <p>{error.to_string()}</p>
-            </div>
-        }
-        .into_any(),
     }
 }
 
@@ -91,12 +71,7 @@ fn ListingProblem(error: AppError) -> impl IntoView {
 #[component]
 fn Listing(listing: LogListing, keep: Vec<(&'static str, String)>, view: LogView, problems: Signal<Vec<AppError>>) -> impl IntoView {
     let LogListing { connection, functions, rows, total } = listing;
-    let on = format!(
-        "On {} — {}{}",
-        connection.name,
-        connection.provider,
-        if connection.local { " (local engine)" } else { "" }
-    );
+    let on = connection_line(&connection);
     let search = RwSignal::new(String::new());
     let texts: Vec<String> = rows.iter().flat_map(|r| searched_text(r).map(str::to_string)).collect();
     let found = move || {
