@@ -45,6 +45,8 @@ pub struct AsyncView {
     /// Where this page starts: the provider's `next_marker` of the page before.
     pub marker: Option<String>,
     /// The markers of the pages before this one, oldest first, so "Back" needs no request.
+    /// (An empty list is left out of a server function's form body: absent is empty.)
+    #[serde(default)]
     pub trail: Vec<String>,
 }
 

@@ -4,10 +4,10 @@
 //! stream. Nothing is spawned: the stream drives the reads, so a browser that goes away
 //! ends them. Compiled into the server only.
 
-use futures::Stream;
+use futures::channel::mpsc;
+use futures::{SinkExt, Stream, StreamExt};
 use providers::client::{Client, Operations};
 use providers::{ActionRef, AsyncInvocation, AsyncInvocationQuery, AsyncStatus, PageRequest};
-use std::collections::VecDeque;
 use std::time::Duration;
 use tokio::time::{Instant, sleep};
 
@@ -22,68 +22,55 @@ pub(crate) fn goes_on(status: AsyncStatus) -> bool {
     matches!(status, AsyncStatus::Wait | AsyncStatus::Running)
 }
 
-struct State {
-    client: Client,
-    function: ActionRef,
-    /// Still followed: the id and the record as last sent (`None`: not read yet).
-    followed: Vec<(String, Option<AsyncInvocation>)>,
-    /// Read but not yet sent.
-    ready: VecDeque<AsyncInvocation>,
-    backoff: Backoff,
-    until: Instant,
-    first: bool,
-}
-
 /// The changes of `request_ids`' records, until each has ended (or [`FOLLOW_FOR`] passed).
 pub(crate) fn changes(
     client: Client,
     function: ActionRef,
     request_ids: Vec<String>,
 ) -> impl Stream<Item = AsyncInvocation> {
-    let state = State {
-        client,
-        function,
-        followed: request_ids.into_iter().map(|id| (id, None)).collect(),
-        ready: VecDeque::new(),
-        backoff: Backoff::default(),
-        until: Instant::now() + FOLLOW_FOR,
-        first: true,
+    let (mut tx, rx) = mpsc::channel(16);
+    let work = async move {
+        // Ends early (an error) only when nobody listens any more.
+        let _ = follow(&client, &function, request_ids, &mut tx).await;
     };
-    futures::stream::unfold(state, |mut s| async move {
-        loop {
-            if let Some(record) = s.ready.pop_front() {
-                return Some((record, s));
-            }
-            if s.followed.is_empty() || Instant::now() >= s.until {
-                return None;
-            }
-            if !s.first {
-                sleep(s.backoff.pause()).await;
-            }
-            s.first = false;
-            read_all(&mut s).await;
-        }
-    })
+    // The work is polled by whoever reads the stream, as part of it: dropped with it.
+    let work = futures::stream::once(work).filter_map(|()| std::future::ready(None));
+    futures::stream::select(rx, work)
 }
 
-/// Reads every followed record once; queues those that changed, drops those that ended.
-async fn read_all(s: &mut State) {
-    let mut changed = false;
-    for (id, last) in &mut s.followed {
-        let Some(now) = read(&s.client, &s.function, id).await else {
-            continue;
-        };
-        if last.as_ref() != Some(&now) {
-            changed = true;
-            *last = Some(now.clone());
-            s.ready.push_back(now);
+/// Reads the followed records again and again, sending each change, until all have ended.
+async fn follow(
+    client: &Client,
+    function: &ActionRef,
+    request_ids: Vec<String>,
+    tx: &mut mpsc::Sender<AsyncInvocation>,
+) -> Result<(), mpsc::SendError> {
+    // Each id and its record as last sent (`None`: not read yet).
+    let mut followed: Vec<(String, Option<AsyncInvocation>)> =
+        request_ids.into_iter().map(|id| (id, None)).collect();
+    let (mut backoff, until) = (Backoff::default(), Instant::now() + FOLLOW_FOR);
+    let mut first = true;
+    while !followed.is_empty() && Instant::now() < until {
+        if !first {
+            sleep(backoff.pause()).await;
+        }
+        first = false;
+        let mut changed = false;
+        for (id, last) in &mut followed {
+            if let Some(now) = read(client, function, id).await
+                && last.as_ref() != Some(&now)
+            {
+                changed = true;
+                tx.send(now.clone()).await?;
+                *last = Some(now);
+            }
+        }
+        followed.retain(|(_, last)| last.as_ref().is_none_or(|r| goes_on(r.status)));
+        if changed {
+            backoff = Backoff::default();
         }
     }
-    s.followed
-        .retain(|(_, last)| last.as_ref().is_none_or(|r| goes_on(r.status)));
-    if changed {
-        s.backoff = Backoff::default();
-    }
+    Ok(())
 }
 
 /// One record by its request id; `None` when it cannot be read now (tried again later).
