@@ -46,10 +46,14 @@ async function open(context, query) {
 const column = (page, label) => page.locator(`.logs-table tbody td[data-label="${label}"]`).allTextContents();
 const counts = (page) => page.locator('nav.pager [aria-current="page"]').textContent();
 
+/** Picks `value` in the select `label` and applies it: resolves once the page shows the answer. */
 async function apply(page, label, value) {
   await page.getByLabel(label, { exact: true }).selectOption(value);
+  const answered = page.waitForResponse((r) => r.url().includes('/api/function_logs'));
   await page.getByRole('button', { name: 'Apply' }).click();
-  await page.waitForURL(/./);
+  await answered;
+  // The answer is drawn in the frames after it arrives.
+  await page.waitForTimeout(250);
   await page.locator('.logs-table, p.empty').first().waitFor();
 }
 
