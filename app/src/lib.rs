@@ -23,7 +23,7 @@ use leptos_router::{
 
 use components::{AppHeader, ErrorView};
 use routes::{
-    ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsPage, HomePage, LogsPage, NotFoundPage,
+    ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsRoute, HomePage, LogsRoute, NotFoundPage,
     SettingsRoute,
 };
 
@@ -85,8 +85,8 @@ pub fn App() -> impl IntoView {
                             <Route path=(StaticSegment("actions"), ParamSegment("package"), ParamSegment("action")) view={Lazy::<ActionRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("activations") view={Lazy::<ActivationsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=(StaticSegment("activations"), ParamSegment("id")) view={Lazy::<ActivationRoute>::new()} ssr=SsrMode::InOrder />
-                            <Route path=StaticSegment("async") view=AsyncInvocationsPage ssr=SsrMode::InOrder />
-                            <Route path=StaticSegment("logs") view=LogsPage ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("async") view={Lazy::<AsyncInvocationsRoute>::new()} ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("logs") view={Lazy::<LogsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::InOrder />
                         </Routes>
                     </ErrorBoundary>

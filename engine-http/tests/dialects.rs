@@ -529,9 +529,11 @@ mod scf {
             blocking: true,
             wait_ms: None,
         };
+        let before = epoch_ms();
         let done = finished(&c, &request).await;
         // Billing and memory come as SCF's BillDuration and MemUsage.
         assert_reports_billing_and_memory(&done);
+        let after = epoch_ms();
         assert_eq!(done.result.unwrap(), json!({"greeting": "Hello, SCF!"}));
         let failing = InvocationRequest {
             action: ActionRef::top("always-fails"),
@@ -556,6 +558,7 @@ mod scf {
             ),
             (Some(1), 0, 0)
         );
+        beijing_times(&c, &logs.items[0], before, after).await;
         let failures = LogQuery {
             ret_code: Some("not0".into()),
             order: LogOrder::Asc,
@@ -577,6 +580,37 @@ mod scf {
             "{names:?}"
         );
         legacy_logs(&c).await;
+    }
+
+    fn epoch_ms() -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64)
+    }
+
+    /// The dialect writes a record's start in Beijing time and the client reads it back as
+    /// the instant it ran (8 h off either way fails); a UTC window around that instant
+    /// finds it, one 8 h later (the window read as UTC by one side only) does not.
+    async fn beijing_times(c: &TencentClient, record: &LogEntry, before: i64, after: i64) {
+        let start = record.start_ms.expect("the start is a time");
+        assert!(
+            (before - 1000..=after).contains(&start),
+            "{} read as {start}, not within {before}..{after}",
+            record.start_time
+        );
+        assert_eq!(record.start_time, providers::wire::beijing::format(start));
+        let utc = |ms: i64| engine::time::format_utc(ms, ' ');
+        let window = |from: i64, to: i64| LogQuery {
+            function: Some("hello".into()),
+            start_time: Some(utc(from)),
+            end_time: Some(utc(to)),
+            ..Default::default()
+        };
+        let around = window(start - 60_000, start + 60_000);
+        let later = window(start + 8 * 3_600_000 - 60_000, start + 8 * 3_600_000 + 60_000);
+        let count = async |q: LogQuery| c.function_logs(&q, &PageRequest::first(10)).await.unwrap().total;
+        assert_eq!(count(around).await, Some(1));
+        assert_eq!(count(later).await, Some(0));
     }
 
     /// The legacy API's logs of every function, and of one request.

@@ -2,6 +2,7 @@
 
 use providers::ActionKind;
 use serde_json::{Map, Value, json};
+use std::time::Duration;
 
 use crate::draft::{ActionDraft, ActionPath, Code, Limits, Run};
 use crate::engine::Engine;
@@ -59,6 +60,17 @@ const SLOW_LOGGER: &str = r#"async function main(params) {
 const FAIL: &str = r#"function main(params) {
   console.error('about to fail on purpose');
   throw new Error(params.reason || 'this demo action always fails');
+}"#;
+
+/// At the top level (SCF's `default` namespace, FunctionGraph's `default` package), so those
+/// dialects' default connections have a function with runs to show.
+const GREET: &str = r#"function main(params) {
+  if (params.fail) {
+    console.error(`refusing to greet ${params.name}`);
+    throw new Error(`cannot greet ${params.name}: ${params.fail}`);
+  }
+  console.log(`greeting ${params.name || 'you'}`);
+  return { greeting: `Hello, ${params.name || 'you'}!` };
 }"#;
 
 /// Public (a web action needs no credentials), so everything a caller sends is escaped before
@@ -124,3 +136,39 @@ pub fn seed_if_empty(engine: &Engine) -> Result<bool, EngineError> {
     }
     Ok(true)
 }
+
+/// What the console's first start adds to the seeded demo (call it when
+/// [`seed_if_empty`] seeded, before the queue's workers start): a top-level `greet` (SCF's
+/// `default` namespace and FunctionGraph's `default` package are the engine's top level, so
+/// those dialects' default connections have a function) and the runs a fresh console shows,
+/// enqueued as asynchronous invocations that the queue's workers run for real once they
+/// start: successes, failures, and a slow one still running when the console first opens.
+/// One is given no time to wait, so the queue discards it as it discards any invocation that
+/// waited past its deadline (`store::queue`'s `claim_next`): a real DISCARD with its error.
+/// A few milliseconds: inserts, and the wait for that one deadline to pass.
+pub fn first_runs(engine: &Engine) -> Result<(), EngineError> {
+    let greet = action(ActionKind::Basic, GREET, "Greets by name; fails when given {\"fail\": \"why\"}");
+    engine.put_action(None, "greet", greet)?;
+    let params = |v: Value| v.as_object().cloned().unwrap_or_default();
+    let subject = engine.options().namespace.clone();
+    engine.enqueue(None, "greet", params(json!({"name": "Too late"})), &subject, Duration::ZERO)?;
+    let runs = [
+        (None, "greet", json!({"name": "Kim"})),
+        (None, "greet", json!({"name": "Lee"})),
+        (None, "greet", json!({"name": "Park", "fail": "a demo failure"})),
+        (Some("demo"), "hello", json!({"name": "Kim"})),
+        (Some("demo"), "hello-loud", json!({"name": "Lee"})),
+        (Some("demo"), "always-fails", json!({"reason": "a demo failure"})),
+        (Some("demo"), "slow-logger", json!({"steps": 10})),
+    ];
+    for (package, name, p) in runs {
+        engine.enqueue(package, name, params(p), &subject, DEMO_MAX_WAIT)?;
+    }
+    // The deadline of the one above is "now"; it passes within the millisecond, before the
+    // workers (started after seeding) first look at the queue.
+    std::thread::sleep(Duration::from_millis(2));
+    Ok(())
+}
+
+/// How long a demo run may wait for a worker (FunctionGraph's default for asynchronous ones).
+const DEMO_MAX_WAIT: Duration = Duration::from_secs(6 * 3600);

@@ -96,6 +96,7 @@ fn query() -> LogQuery {
         order: LogOrder::Asc,
         order_by: LogOrderBy::Duration,
         ret_code: Some("not0".into()),
+        // UTC in the common model; SCF reads them in Beijing time (UTC+8).
         start_time: Some("2024-01-01 00:00:00".into()),
         end_time: Some("2024-01-01 23:59:59".into()),
     }
@@ -143,8 +144,11 @@ async fn api3_functions_invoke_and_logs_with_every_filter() {
     let sent = fake.last().json();
     assert_eq!(
         sent,
-        json!({"Offset": 10, "Limit": 5, "Order": "asc", "OrderBy": "duration", "Namespace": "default", "FunctionName": "hello", "FunctionRequestId": "q1", "Filter": {"RetCode": "not0"}, "StartTime": "2024-01-01 00:00:00", "EndTime": "2024-01-01 23:59:59"})
+        json!({"Offset": 10, "Limit": 5, "Order": "asc", "OrderBy": "duration", "Namespace": "default", "FunctionName": "hello", "FunctionRequestId": "q1", "Filter": {"RetCode": "not0"}, "StartTime": "2024-01-01 08:00:00", "EndTime": "2024-01-02 07:59:59"})
     );
+    // The record's 2024-01-01 00:00:01 is Beijing time: 2023-12-31 16:00:01 UTC.
+    assert_eq!(logs.items[0].start_time, "2024-01-01 00:00:01");
+    assert_eq!(logs.items[0].start_ms, Some(1_704_038_401_000));
 }
 
 #[tokio::test]
@@ -163,6 +167,8 @@ async fn legacy_get_function_logs_is_signed_and_parsed() {
         .unwrap();
     assert_eq!(logs.total, Some(189));
     assert_eq!(logs.items[0].function, "helljin89");
+    // Seed 003's 2017-04-19 22:16:00 is Beijing time: 14:16:00 UTC.
+    assert_eq!(logs.items[0].start_ms, Some(1_492_611_360_000));
     let sent = fake.last().query();
     for (k, v) in [
         ("offset", "1"),
@@ -172,7 +178,8 @@ async fn legacy_get_function_logs_is_signed_and_parsed() {
         ("functionName", "hello"),
         ("requestId", "q1"),
         ("filter_retCode", "not0"),
-        ("startTime", "2024-01-01 00:00:00"),
+        ("startTime", "2024-01-01 08:00:00"),
+        ("endTime", "2024-01-02 07:59:59"),
         ("Action", "GetFunctionLogs"),
         ("SignatureMethod", "HmacSHA256"),
     ] {
@@ -240,5 +247,20 @@ async fn scf_errors_and_window_limits_are_explained() {
     assert_eq!(
         error.explanation,
         "offset + limit is 10010; SCF allows at most 10,000"
+    );
+    let not_a_time = LogQuery {
+        start_time: Some("yesterday".into()),
+        ..query()
+    };
+    let error = client
+        .function_logs(&not_a_time, &PageRequest::first(10))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (error.kind, error.explanation.as_str()),
+        (
+            ErrorKind::Invalid,
+            "start_time \"yesterday\" is not a UTC time like 2026-12-01 09:30:00"
+        )
     );
 }

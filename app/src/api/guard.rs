@@ -50,6 +50,10 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/get_activation", Role::Viewer),
     ("/api/sample_activations", Role::Viewer),
     ("/api/watch_activations", Role::Viewer),
+    ("/api/list_async_invocations", Role::Viewer),
+    ("/api/follow_async_invocations", Role::Viewer),
+    ("/api/function_logs", Role::Viewer),
+    ("/api/run_async", Role::Editor),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

@@ -35,3 +35,16 @@ pub use activations::{
     StatusFilter, get_activation, list_activations, sample_activations, sizes_text,
 };
 pub use activations::{LiveLine, WatchActivations, keeps_live, watch_activations};
+mod async_invocations;
+mod logs;
+mod run_async;
+pub use async_invocations::{
+    AsyncListing, AsyncView, DEFAULT_ASYNC_LIMIT, FollowAsync, FollowAsyncInvocations,
+    ListAsyncInvocations, MAX_ASYNC_LIMIT, MAX_FOLLOWED, follow_async_invocations, is_token, limit_problem,
+    list_async_invocations,
+};
+pub use logs::{
+    DEFAULT_LOG_LIMIT, FunctionLogs, LOG_LIMITS, LogListing, LogResult, LogView, MAX_LOG_WINDOW,
+    function_logs, limits_text, window_problem,
+};
+pub use run_async::{AsyncRunAnswer, AsyncRunInput, RunAsync, follow_link, run_async};

@@ -3,9 +3,10 @@
 mod action;
 mod actions;
 mod activations;
+mod async_invocations;
+mod logs;
 mod home;
 mod not_found;
-mod sections;
 mod settings;
 
 pub use action::{ActionRoute, action_href};
@@ -13,8 +14,9 @@ pub use actions::ActionsRoute;
 pub use activations::{ActionActivations, ActivationRoute, ActivationsRoute};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
-pub use sections::{AsyncInvocationsPage, LogsPage};
 pub use settings::SettingsRoute;
+pub use async_invocations::AsyncInvocationsRoute;
+pub use logs::LogsRoute;
 
 /// Fetches the split chunk of the page at the browser's current address, when that page is a
 /// lazy route, so the page can be hydrated synchronously once it is here.
@@ -31,6 +33,9 @@ pub async fn preload_current_page() {
         "/settings" => <SettingsRoute as LazyRoute>::preload().await,
         "/activations" => <ActivationsRoute as LazyRoute>::preload().await,
         p if p.starts_with("/activations/") => <ActivationRoute as LazyRoute>::preload().await,
+        "/async" => <AsyncInvocationsRoute as LazyRoute>::preload().await,
+        "/logs" => <LogsRoute as LazyRoute>::preload().await,
         _ => {}
     }
 }
+pub(crate) use activations::{time as times, url::query_href};

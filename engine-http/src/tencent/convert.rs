@@ -2,8 +2,7 @@
 
 use axum::response::{IntoResponse, Response};
 use engine::store::{ActivationFilter, ActivationOrder, ActivationRecord, Order, Paging, Scope};
-use engine::time::{format_utc, parse_utc};
-use providers::wire::tencent as wire;
+use providers::wire::{beijing, tencent as wire};
 
 use super::{MAX_RANGE_MS, MAX_WINDOW, SYNC_WAIT, TIME_LIMIT_REACHED};
 use crate::whole_in;
@@ -81,9 +80,10 @@ impl LogsQuery {
         };
         let time = |name: &str| -> Result<Option<i64>, String> {
             get(name).map_or(Ok(None), |t| {
-                parse_utc(&t, ' ')
+                // SCF reads the window in Beijing time, as it writes the records' times.
+                beijing::parse(&t)
                     .map(Some)
-                    .ok_or_else(|| format!("{name} must be YYYY-MM-DD HH:mm:ss"))
+                    .ok_or_else(|| format!("{name} must be YYYY-MM-DD HH:mm:ss (Beijing time)"))
             })
         };
         let (start, end) = (time("starttime")?, time("endtime")?);
@@ -131,7 +131,7 @@ pub(super) fn function_log(a: &ActivationRecord) -> wire::FunctionLog {
         function_name: a.action.clone(),
         ret_msg: ret_msg(a),
         request_id: a.id.clone(),
-        start_time: format_utc(a.start_ms, ' '),
+        start_time: beijing::format(a.start_ms),
         ret_code: ret_code(a),
         invoke_finished: 1,
         duration: a.duration_ms as f64,
@@ -150,7 +150,7 @@ pub(super) fn legacy_log(a: &ActivationRecord) -> wire::LegacyLog {
         function_name: a.action.clone(),
         ret_msg: ret_msg(a),
         request_id: a.id.clone(),
-        start_time: format_utc(a.start_ms, ' '),
+        start_time: beijing::format(a.start_ms),
         ret_code: ret_code(a),
         duration: a.duration_ms as f64,
         bill_duration: a.billed_ms,

@@ -131,8 +131,10 @@ async fn invoke(state: DialectState, params: Params) -> Answer {
             )
         })
         .await?;
+        // SCF's log record of an `Event` run carries the request id this answers, so it is
+        // the activation the run is recorded (and listed by GetFunctionLogs) as.
         return Ok(ok(
-            json!({ "Result": { "FunctionRequestId": queued.request_id, "RetMsg": "", "Log": "", "ErrMsg": "", "MemUsage": 0, "Duration": 0, "BillDuration": 0, "InvokeResult": 0 }, "RequestId": engine::new_id() }),
+            json!({ "Result": { "FunctionRequestId": queued.activation_id, "RetMsg": "", "Log": "", "ErrMsg": "", "MemUsage": 0, "Duration": 0, "BillDuration": 0, "InvokeResult": 0 }, "RequestId": engine::new_id() }),
         ));
     }
     let ran = run(move || {

@@ -10,7 +10,7 @@ use super::transport::{RawResponse, Transport};
 use super::{Operations, ran, whole_namespace};
 use crate::model::*;
 use crate::sign::{Secret, tencent_legacy, tencent_tc3};
-use crate::wire::tencent as wire;
+use crate::wire::{beijing, tencent as wire};
 
 /// API 3.0 version of SCF.
 pub const VERSION: &str = "2018-04-16";
@@ -83,6 +83,7 @@ impl TencentClient {
         page: &PageRequest,
     ) -> Result<Page<LogEntry>, ProviderError> {
         check_window(page)?;
+        let (start, end) = beijing_window(query)?;
         let request = Request::new("function_logs_legacy", Method::GET, LEGACY_PATH)
             .query("offset", page.offset)
             .query("limit", page.limit)
@@ -92,8 +93,8 @@ impl TencentClient {
             .query_opt("functionName", query.function.as_ref())
             .query_opt("requestId", query.request_id.as_ref())
             .query_opt("filter_retCode", query.ret_code.as_ref())
-            .query_opt("startTime", query.start_time.as_ref())
-            .query_opt("endTime", query.end_time.as_ref())
+            .query_opt("startTime", start.as_ref())
+            .query_opt("endTime", end.as_ref())
             .query("Action", "GetFunctionLogs");
         let logs: LogPage = self
             .transport
@@ -172,6 +173,7 @@ impl Operations for TencentClient {
         page: &PageRequest,
     ) -> Result<Page<LogEntry>, ProviderError> {
         check_window(page)?;
+        let window = beijing_window(query)?;
         let params = LogsRequest {
             offset: page.offset,
             limit: page.limit,
@@ -184,8 +186,8 @@ impl Operations for TencentClient {
                 .ret_code
                 .as_deref()
                 .map(|ret_code| RetCodeFilter { ret_code }),
-            start_time: query.start_time.as_deref(),
-            end_time: query.end_time.as_deref(),
+            start_time: window.0.as_deref(),
+            end_time: window.1.as_deref(),
         };
         let logs: LogPage = self.call("GetFunctionLogs", &params, true).await?;
         Ok(logs.into())
@@ -365,6 +367,7 @@ impl From<LogPage> for Page<LogEntry> {
             .map(|l| LogEntry {
                 function: l.function_name,
                 request_id: l.request_id,
+                start_ms: beijing::parse(&l.start_time),
                 start_time: l.start_time,
                 ret_code: l.ret_code,
                 ret_msg: l.ret_msg,
@@ -410,6 +413,26 @@ fn scf_error(
         response.status
     };
     ProviderError::from_provider(status, Some(code), Some(message), explain(&kind_code))
+}
+
+/// The query's UTC window as SCF reads it: Beijing time.
+fn beijing_window(query: &LogQuery) -> Result<(Option<String>, Option<String>), ProviderError> {
+    let convert = |field: &str, utc: &Option<String>| {
+        utc.as_deref()
+            .map(|t| {
+                beijing::from_utc_text(t).ok_or_else(|| {
+                    ProviderError::new(
+                        ErrorKind::Invalid,
+                        format!("{field} \"{t}\" is not a UTC time like 2026-12-01 09:30:00"),
+                    )
+                })
+            })
+            .transpose()
+    };
+    Ok((
+        convert("start_time", &query.start_time)?,
+        convert("end_time", &query.end_time)?,
+    ))
 }
 
 fn check_window(page: &PageRequest) -> Result<(), ProviderError> {

@@ -66,9 +66,10 @@ pub struct LogQuery {
     pub order_by: LogOrderBy,
     /// Only failures (`not0`), only successes (`is0`), or all.
     pub ret_code: Option<String>,
-    /// From, `YYYY-MM-DD HH:mm:ss`.
+    /// From, `YYYY-MM-DD HH:mm:ss` in UTC (the client writes it in the provider's zone:
+    /// SCF's is Beijing time).
     pub start_time: Option<String>,
-    /// To, same format.
+    /// To, same format and zone.
     pub end_time: Option<String>,
 }
 
@@ -79,8 +80,12 @@ pub struct LogEntry {
     pub function: String,
     /// Request id.
     pub request_id: String,
-    /// Start time as the provider wrote it.
+    /// Start time as the provider wrote it (SCF: Beijing time, UTC+8).
     pub start_time: String,
+    /// Start, epoch ms (UTC), read from `start_time` in the provider's zone; `None` when the
+    /// provider wrote something that is not a time.
+    #[serde(default)]
+    pub start_ms: Option<i64>,
     /// 0 on success.
     pub ret_code: i64,
     /// What the function returned (or its error).

@@ -2,6 +2,7 @@
 //! clients send and parse these, the engine parses and answers with them, and every seed
 //! example round-trips through them (`tests/seed_examples.rs`).
 
+pub mod beijing;
 pub mod huawei;
 pub mod ncp;
 pub mod openwhisk;

@@ -5,6 +5,7 @@
 //! drops the stream (the browser cancels the request and the server stops following);
 //! "Stop", where the connection offers it, also ends the run.
 
+mod async_run;
 mod controls;
 mod fields;
 mod output;
@@ -21,6 +22,7 @@ use controls::RunControls;
 use fields::{ParamsField, TimeoutField, first_params};
 use output::RunOutput;
 pub use run_view::{Phase, RunView};
+pub use stream::Lines;
 
 /// Runs `action` on `connection` and shows the run as it happens.
 #[component]
@@ -69,6 +71,7 @@ fn RunForm(connection: Option<String>, action: ActionRef, setup: RunSetup) -> im
     let params_error = Memo::new(move |_| params.with(|p| parse_params(p).err().map(|e| e.to_string())));
     let timeout_error =
         Memo::new(move |_| timeout.with(|t| parse_timeout(t).err().map(|e| e.to_string())));
+    let async_run = view! { <async_run::AsyncRun connection=connection.clone() action=action.clone() params /> };
     let controls = RunControls::new(connection, action, setup.can_stop);
     let signals = controls.signals;
     let run = {
@@ -103,6 +106,7 @@ fn RunForm(connection: Option<String>, action: ActionRef, setup: RunSetup) -> im
             <ParamsField params error=params_error />
             <TimeoutField timeout error=timeout_error />
             <RunButtons controls invalid=Signal::derive(invalid) />
+            {async_run}
             <p id="run-keys" class="hint">"Ctrl+Enter (⌘+Enter) runs."</p>
         </form>
         <RunOutput view=signals.view lines=signals.lines limits=setup.limits provider=setup.provider.clone() />

@@ -8,9 +8,9 @@ mod detail;
 mod filters;
 mod live;
 mod logs;
-mod table;
-mod time;
-mod url;
+pub(crate) mod table;
+pub(crate) mod time;
+pub(crate) mod url;
 mod value;
 
 use leptos::prelude::*;
