@@ -21,8 +21,8 @@ use leptos_router::{
 
 use components::{AppHeader, ErrorView};
 use routes::{
-    ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsPage, HomePage, LogsPage, NotFoundPage,
-    SettingsRoute,
+    ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsPage, HomeRoute, LogsPage, NotFoundPage,
+    SettingsRoute, TimelineRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -69,7 +69,7 @@ pub fn App() -> impl IntoView {
                         // In-order streaming: every page arrives complete, readable with
                         // JavaScript off; out-of-order streaming could send a placeholder first.
                         <Routes fallback=NotFoundPage>
-                            <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("actions") view={Lazy::<ActionsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=(StaticSegment("actions"), ParamSegment("action")) view={Lazy::<ActionRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=(StaticSegment("actions"), ParamSegment("package"), ParamSegment("action")) view={Lazy::<ActionRoute>::new()} ssr=SsrMode::InOrder />
@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                             <Route path=StaticSegment("async") view=AsyncInvocationsPage ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("logs") view=LogsPage ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("timeline") view={Lazy::<TimelineRoute>::new()} ssr=SsrMode::InOrder />
                         </Routes>
                     </ErrorBoundary>
                 </main>

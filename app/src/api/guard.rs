@@ -49,6 +49,8 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/list_activations", Role::Viewer),
     ("/api/get_activation", Role::Viewer),
     ("/api/sample_activations", Role::Viewer),
+    ("/api/timeline", Role::Viewer),
+    ("/api/overview", Role::Viewer),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

@@ -34,3 +34,11 @@ pub use activations::{
     GetActivation, ListActivations, MAX_PAGE, PAGE_SIZES, SampleActivations, SamplePoint,
     StatusFilter, get_activation, list_activations, sample_activations, sizes_text,
 };
+mod timeline;
+pub use timeline::{
+    ConnectionPart, DEADLINE_RANGE, DEFAULT_DEADLINE_MS, DEFAULT_LIMIT, EntrySource, EntryStatus,
+    LIMIT_RANGE, PartError, Timeline, TimelineAnswer, TimelineEntry, TimelineView, merge_into,
+    timeline,
+};
+mod overview;
+pub use overview::{ConnectionOverview, Overview, RecentRuns, overview};
