@@ -10,9 +10,11 @@ use super::timeline::{PartError, TimelineEntry};
 use crate::errors::AppError;
 
 /// Runs counted per connection at most: past it the card says "at least".
-pub const MOST_COUNTED: u64 = 2_000;
+#[cfg(feature = "ssr")]
+const MOST_COUNTED: u64 = 2_000;
 /// Latest failures a card lists.
-pub const LATEST_FAILURES: usize = 5;
+#[cfg(feature = "ssr")]
+const LATEST_FAILURES: usize = 5;
 
 /// What a card shows of a connection's last hour.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

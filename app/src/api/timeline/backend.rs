@@ -5,8 +5,8 @@
 use futures::future::join_all;
 use providers::client::{Client, Operations};
 use providers::{
-    ActionQuery, ActivationQuery, AsyncInvocationQuery, AsyncStatus, Capability,
-    LogQuery, Page, PageRequest, ProviderError,
+    ActionQuery, ActionRef, ActivationQuery, AsyncInvocationQuery, AsyncStatus, Capability,
+    LogQuery, Page, PageRequest, ProviderError, ProviderKind,
 };
 use tokio::time::Instant;
 
@@ -53,6 +53,10 @@ impl Search {
         }
     }
 
+    fn late(&self) -> PartError {
+        PartError::Late { deadline_ms: self.deadline_ms }
+    }
+
     fn keeps(&self, e: &TimelineEntry) -> bool {
         self.status.is_none_or(|s| s == e.status)
             && self.text.as_deref().is_none_or(|t| e.mentions(t))
@@ -80,7 +84,7 @@ pub(crate) async fn gather(
     let id = c.summary.id.as_str();
     let mut found = Vec::new();
     if caps.has(Capability::Activations) {
-        found.push(activations(client, id, search, until).await?);
+        found.push(activations(client, c, search, until).await?);
     }
     if caps.has(Capability::AsyncInvocations) {
         found.push(async_invocations(client, id, search, until).await?);
@@ -124,7 +128,7 @@ where
         let request = PageRequest { offset: found.read, limit: page_size, cursor: cursor.take() };
         let Some(page) = before(until, list(request)).await else {
             if found.read == 0 {
-                return Err(PartError::Late { deadline_ms: search.deadline_ms });
+                return Err(search.late());
             }
             found.stopped = Some(format!(
                 "Stopped at the deadline after reading {} records: older ones are not shown.",
@@ -151,19 +155,28 @@ where
     }
 }
 
-/// NCP's and OpenWhisk's activations in the range.
-async fn activations(client: &Client, id: &str, search: &Search, until: Instant) -> Result<Found, PartError> {
-    let query = ActivationQuery {
-        action: None,
-        since_ms: Some(search.window.since_ms),
-        upto_ms: Some(search.window.upto_ms),
-    };
+/// OpenWhisk's activations in the range; NCP's action by action, since its list of every
+/// activation names none (and its detail is read through the action).
+async fn activations(client: &Client, c: &ConnectionClient, search: &Search, until: Instant) -> Result<Found, PartError> {
     let provider = client.kind();
-    read_pages(search, until, PAGE, |page| {
-        let query = query.clone();
-        async move { client.list_activations(&query, &page).await }
-    }, |a| TimelineEntry::from_activation(id, provider, a))
-    .await
+    let id = c.summary.id.as_str();
+    let read = |action: Option<ActionRef>| {
+        let query = ActivationQuery {
+            action,
+            since_ms: Some(search.window.since_ms),
+            upto_ms: Some(search.window.upto_ms),
+        };
+        read_pages(search, until, PAGE, move |page| {
+            let query = query.clone();
+            async move { client.list_activations(&query, &page).await }
+        }, move |a| TimelineEntry::from_activation(id, provider, a))
+    };
+    if provider != ProviderKind::Ncp {
+        return read(None).await;
+    }
+    let listed = before(until, crate::api::backend::listing(c)).await.ok_or(search.late())??;
+    let actions: Vec<ActionRef> = listed.1.into_iter().map(|a| a.action).collect();
+    each_action(search, &actions, |action| read(Some(action.clone()))).await
 }
 
 /// SCF's log records in the range (the provider filters success and failure itself).
@@ -189,13 +202,12 @@ async fn logs(client: &Client, id: &str, search: &Search, until: Instant) -> Res
     .await
 }
 
-/// FunctionGraph's asynchronous invocations: listed by function, so each function's are
-/// read at once, side by side.
+/// FunctionGraph's asynchronous invocations: listed by function.
 async fn async_invocations(client: &Client, id: &str, search: &Search, until: Instant) -> Result<Found, PartError> {
     let first = PageRequest::first(MOST_FUNCTIONS);
     let functions = before(until, client.list_actions(&ActionQuery::default(), &first))
         .await
-        .ok_or(PartError::Late { deadline_ms: search.deadline_ms })??;
+        .ok_or(search.late())??;
     let status = match search.status {
         Some(EntryStatus::Success) => Some(AsyncStatus::Success),
         Some(EntryStatus::Running) => Some(AsyncStatus::Running),
@@ -203,27 +215,42 @@ async fn async_invocations(client: &Client, id: &str, search: &Search, until: In
         _ => None,
     };
     let provider = client.kind();
-    let each = functions.items.iter().map(|f| {
+    let actions: Vec<ActionRef> = functions.items.into_iter().map(|f| f.action).collect();
+    let mut all = each_action(search, &actions, |action| {
         let query = AsyncInvocationQuery {
-            action: Some(f.action.clone()),
+            action: Some(action.clone()),
             status,
             begin: Some(input_value(search.window.since_ms)),
             end: Some(input_value(search.window.upto_ms)),
             ..AsyncInvocationQuery::default()
         };
-        let name = f.action.to_string();
-        async move {
-            read_pages(search, until, PAGE, |page| {
-                let query = query.clone();
-                async move { client.list_async_invocations(&query, &page).await }
-            }, |i| TimelineEntry::from_async(id, provider, &name, i))
-            .await
-        }
-    });
+        let name = action.to_string();
+        read_pages(search, until, PAGE, move |page| {
+            let query = query.clone();
+            async move { client.list_async_invocations(&query, &page).await }
+        }, move |i| TimelineEntry::from_async(id, provider, &name, i))
+    })
+    .await?;
+    if functions.total.is_some_and(|t| t > MOST_FUNCTIONS) {
+        all.stopped = Some(format!("Only the first {MOST_FUNCTIONS} functions were read."));
+    }
+    Ok(all)
+}
+
+/// `read` of each action (at most [`MOST_FUNCTIONS`]) side by side, merged. One whose
+/// first page missed the deadline adds only a note.
+async fn each_action<'a, Fut>(
+    search: &Search,
+    actions: &'a [ActionRef],
+    read: impl Fn(&'a ActionRef) -> Fut,
+) -> Result<Found, PartError>
+where
+    Fut: Future<Output = Result<Found, PartError>>,
+{
     let mut all = Found::default();
+    let each = actions.iter().take(MOST_FUNCTIONS as usize).map(read);
     for one in join_all(each).await {
         let one = match one {
-            // A function whose first page missed the deadline adds nothing but a note.
             Err(PartError::Late { .. }) => Found {
                 stopped: Some("Some functions did not answer within the deadline.".into()),
                 ..Found::default()
@@ -234,8 +261,6 @@ async fn async_invocations(client: &Client, id: &str, search: &Search, until: In
         all.read += one.read;
         all.stopped = all.stopped.or(one.stopped);
     }
-    if functions.total.is_some_and(|t| t > MOST_FUNCTIONS) {
-        all.stopped = Some(format!("Only the first {MOST_FUNCTIONS} functions were read."));
-    }
+    all.entries.truncate(search.limit as usize);
     Ok(all)
 }
