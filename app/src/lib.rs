@@ -21,7 +21,7 @@ use leptos_router::{
 
 use components::{AppHeader, ErrorView};
 use routes::{
-    ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsPage, HomeRoute, LogsPage, NotFoundPage,
+    ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsPage, HomePage, LogsPage, NotFoundPage,
     SettingsRoute, TimelineRoute,
 };
 
@@ -69,7 +69,7 @@ pub fn App() -> impl IntoView {
                         // In-order streaming: every page arrives complete, readable with
                         // JavaScript off; out-of-order streaming could send a placeholder first.
                         <Routes fallback=NotFoundPage>
-                            <Route path=StaticSegment("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("actions") view={Lazy::<ActionsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=(StaticSegment("actions"), ParamSegment("action")) view={Lazy::<ActionRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=(StaticSegment("actions"), ParamSegment("package"), ParamSegment("action")) view={Lazy::<ActionRoute>::new()} ssr=SsrMode::InOrder />

@@ -50,7 +50,7 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/get_activation", Role::Viewer),
     ("/api/sample_activations", Role::Viewer),
     ("/api/timeline", Role::Viewer),
-    ("/api/overview", Role::Viewer),
+    ("/api/overview_card", Role::Viewer),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

@@ -37,8 +37,8 @@ pub use activations::{
 mod timeline;
 pub use timeline::{
     ConnectionPart, DEADLINE_RANGE, DEFAULT_DEADLINE_MS, DEFAULT_LIMIT, EntrySource, EntryStatus,
-    LIMIT_RANGE, PartError, Timeline, TimelineAnswer, TimelineEntry, TimelineView, merge_into,
-    timeline,
+    LIMIT_RANGE, PartError, Timeline, TimelineAnswer, TimelineEntry, TimelineView, Window,
+    merge_into, range_problem, timeline,
 };
 mod overview;
-pub use overview::{ConnectionOverview, Overview, RecentRuns, overview};
+pub use overview::{FAILURES_HREF, OverviewCard, overview_card};

@@ -1,82 +1,77 @@
-//! The overview's server function: for each connection, how many actions it holds and what
-//! ran in the last hour (runs, failures, the latest failures), every connection asked at
-//! once with the timeline's deadline rule, each card's answer streamed as it comes.
+//! The overview's server function: one connection's card — how many actions it holds and
+//! what ran in the last hour (runs, failures, the latest failures as links) — read with the
+//! timeline's deadline rule and answered as the card's HTML. The first page asks for each
+//! card on its own, so each fills when its connection answers; rendering the card here
+//! keeps its code (and the timeline's model) out of the first page's WASM.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::{ByteStream, Json, Streaming};
-use serde::{Deserialize, Serialize};
 
-use super::timeline::{PartError, TimelineEntry};
 use crate::errors::AppError;
 
-/// Runs counted per connection at most: past it the card says "at least".
-#[cfg(feature = "ssr")]
-const MOST_COUNTED: u64 = 2_000;
-/// Latest failures a card lists.
-#[cfg(feature = "ssr")]
-const LATEST_FAILURES: usize = 5;
+/// The overview's own link to the failure view.
+pub const FAILURES_HREF: &str = "/timeline?status=failure";
 
-/// What a card shows of a connection's last hour.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RecentRuns {
-    /// Runs that started in the last hour (every record read: activations, asynchronous
-    /// invocations, log records).
-    pub runs: u64,
-    /// Of them, failures.
-    pub failures: u64,
-    /// The counts stopped at a bound or the deadline: there may be more.
-    pub at_least: bool,
-    /// The newest failures, newest first.
-    pub latest_failures: Vec<TimelineEntry>,
-}
-
-/// One connection's card.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConnectionOverview {
-    /// How many actions it holds, or why that is not known.
-    pub actions: Result<u64, PartError>,
-    /// Its last hour, or why that is not known.
-    pub recent: Result<RecentRuns, PartError>,
-}
-
-/// Streams one NDJSON line per connection, a `ConnectionPart<ConnectionOverview>`, as each
-/// answers; `deadline_ms` (default 3 s) as the timeline's.
-#[server(endpoint = "overview", input = Json, output = Streaming)]
-pub async fn overview(deadline_ms: Option<u64>) -> Result<ByteStream<AppError>, AppError> {
-    use super::timeline::{DEADLINE_RANGE, DEFAULT_DEADLINE_MS, TimelineView, fanout};
-    super::guard::guard(<Overview as leptos::server_fn::ServerFn>::PATH)?;
-    let deadline_ms = deadline_ms.unwrap_or(DEFAULT_DEADLINE_MS);
+/// Connection `connection`'s card as HTML, within `deadline_ms` (default 3 s, as the
+/// timeline's). A connection that is slow or fails is a card that says why, not an error.
+#[server(endpoint = "overview_card")]
+pub async fn overview_card(connection: String, deadline_ms: Option<u64>) -> Result<String, AppError> {
+    use super::timeline::{DEFAULT_DEADLINE_MS, TimelineView, fanout};
+    super::guard::guard(<OverviewCard as leptos::server_fn::ServerFn>::PATH)?;
     let view = TimelineView {
-        deadline_ms,
-        limit: *super::timeline::LIMIT_RANGE.end(),
+        connection: Some(connection.clone()),
+        deadline_ms: deadline_ms.unwrap_or(DEFAULT_DEADLINE_MS),
         ..TimelineView::default()
     };
-    if !DEADLINE_RANGE.contains(&deadline_ms) {
-        return Err(view.problems(fanout::now_ms()).remove(0));
+    if let Some(problem) = view.problems(fanout::now_ms()).into_iter().next() {
+        return Err(problem);
     }
-    let connections = fanout::connections(None)?;
-    let search = super::timeline::backend::Search {
-        limit: MOST_COUNTED,
-        most_read: MOST_COUNTED,
-        ..super::timeline::backend::Search::of(&view, fanout::now_ms())
+    let c = fanout::connections(Some(&connection))?;
+    let search = server::Search {
+        limit: server::MOST_COUNTED,
+        most_read: server::MOST_COUNTED,
+        ..server::Search::of(&view, fanout::now_ms())
     };
-    let deadline = std::time::Duration::from_millis(deadline_ms);
-    let parts = fanout::fan_out(connections, deadline, move |c, until| {
+    let deadline = std::time::Duration::from_millis(view.deadline_ms);
+    let mut parts = fanout::fan_out(c, deadline, move |c, until| {
         let search = search.clone();
         async move { server::card(&c, &search, until).await }
     });
-    Ok(fanout::ndjson(parts))
+    let part = futures::StreamExt::next(&mut parts).await;
+    Ok(part.map(server::html).unwrap_or_default())
 }
 
 #[cfg(feature = "ssr")]
 mod server {
+    use leptos::prelude::*;
     use tokio::time::Instant;
 
-    use super::{ConnectionOverview, LATEST_FAILURES, RecentRuns};
-    use crate::api::timeline::backend::{Search, gather};
+    pub(super) use crate::api::timeline::backend::Search;
+    use crate::api::timeline::backend::gather;
     use crate::api::timeline::fanout::before;
-    use crate::api::timeline::{EntryStatus, PartError};
+    use crate::api::timeline::{ConnectionPart, EntryStatus, PartError, TimelineEntry};
     use crate::context::server::ConnectionClient;
+    use crate::api::TimelineView;
+    use crate::routes::{thousands, timeline_href};
+
+    /// Runs counted per connection at most: past it the card says "at least".
+    pub(super) const MOST_COUNTED: u64 = 2_000;
+    /// Latest failures a card lists.
+    const LATEST_FAILURES: usize = 5;
+
+    /// What a card shows of a connection's last hour.
+    pub(super) struct RecentRuns {
+        runs: u64,
+        failures: u64,
+        /// The counts stopped at a bound or the deadline: there may be more.
+        at_least: bool,
+        latest_failures: Vec<TimelineEntry>,
+    }
+
+    /// One connection's card.
+    pub(super) struct ConnectionOverview {
+        actions: Result<u64, PartError>,
+        recent: Result<RecentRuns, PartError>,
+    }
 
     /// One card: the actions counted and the last hour read at once.
     pub(super) async fn card(
@@ -105,6 +100,49 @@ mod server {
         match (&actions, &recent) {
             (Err(PartError::Late { .. }), Err(PartError::Late { .. })) => Err(late),
             _ => Ok(ConnectionOverview { actions, recent }),
+        }
+    }
+
+    /// The card's body as HTML (Leptos escapes every text and attribute).
+    pub(super) fn html(part: ConnectionPart<ConnectionOverview>) -> String {
+        let id = part.connection.id.clone();
+        let card = match part.answer {
+            Err(error) => return view! { <p class="part-failed" role="alert">{error.to_string()}</p> }.to_html(),
+            Ok(card) => card,
+        };
+        let actions = match &card.actions {
+            Ok(n) => thousands(*n),
+            Err(error) => format!("unknown ({error})"),
+        };
+        let recent = match card.recent {
+            Err(error) => view! { <p class="part-failed">{format!("Last hour unknown: {error}")}</p> }.into_any(),
+            Ok(r) => recent_html(r).into_any(),
+        };
+        view! {
+            <dl class="card-counts"><div><dt>"Actions"</dt><dd data-count="actions">{actions}</dd></div></dl>
+            {recent}
+            <p><a href=timeline_href(&TimelineView { connection: Some(id), ..TimelineView::default() })>"Timeline of this connection"</a></p>
+        }
+        .to_html()
+    }
+
+    fn recent_html(r: RecentRuns) -> impl IntoView {
+        let plus = if r.at_least { "+" } else { "" };
+        let failures = r.latest_failures.iter().map(|e| view! {
+            <li>
+                <a href=e.href()>{e.action.clone().unwrap_or_else(|| e.id.clone())}</a>
+                <span class="muted">{e.detail.clone().map(|d| format!(" {d}"))}</span>
+            </li>
+        }).collect_view();
+        view! {
+            <dl class="card-counts">
+                <div><dt>"Runs, last hour"</dt><dd data-count="runs">{format!("{}{plus}", thousands(r.runs))}</dd></div>
+                <div><dt>"Failures, last hour"</dt><dd data-count="failures">{format!("{}{plus}", thousands(r.failures))}</dd></div>
+            </dl>
+            {(!r.latest_failures.is_empty()).then(|| view! {
+                <h4>"Latest failures"</h4>
+                <ul class="latest-failures">{failures}</ul>
+            })}
         }
     }
 }

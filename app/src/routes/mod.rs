@@ -13,15 +13,17 @@ mod timeline;
 pub use action::{ActionRoute, action_href};
 pub use actions::ActionsRoute;
 pub use activations::{ActionActivations, ActivationRoute, ActivationsRoute};
-pub use home::HomeRoute;
+pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use sections::{AsyncInvocationsPage, LogsPage};
 pub use settings::SettingsRoute;
 pub use timeline::TimelineRoute;
 pub(crate) use activations::{
-    detail_href as activation_detail_href, format_duration, format_utc, input_value, parse_time,
-    query_href, thousands,
+    activation_view_from_query, detail_href as activation_detail_href, format_duration, format_utc,
+    input_value, parse_time, query_href, thousands,
 };
+#[cfg(feature = "ssr")]
+pub(crate) use timeline::url::view_href as timeline_href;
 
 /// Fetches the split chunk of the page at the browser's current address, when that page is a
 /// lazy route, so the page can be hydrated synchronously once it is here.
@@ -39,7 +41,6 @@ pub async fn preload_current_page() {
         "/activations" => <ActivationsRoute as LazyRoute>::preload().await,
         p if p.starts_with("/activations/") => <ActivationRoute as LazyRoute>::preload().await,
         "/timeline" => <TimelineRoute as LazyRoute>::preload().await,
-        "" => <HomeRoute as LazyRoute>::preload().await,
         _ => {}
     }
 }

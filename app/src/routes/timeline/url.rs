@@ -2,9 +2,12 @@
 //! (the deadline in ms), so a link reproduces the view. One reader and one writer, the same on
 //! the server and in the browser.
 
-use crate::api::{DEADLINE_RANGE, DEFAULT_DEADLINE_MS, DEFAULT_LIMIT, EntryStatus, LIMIT_RANGE, TimelineView};
+use crate::api::{
+    DEADLINE_RANGE, DEFAULT_DEADLINE_MS, DEFAULT_LIMIT, EntryStatus, LIMIT_RANGE, TimelineView, Window,
+    range_problem,
+};
 use crate::errors::AppError;
-use crate::routes::{input_value, parse_time, query_href};
+use crate::routes::{activation_view_from_query, input_value, query_href};
 
 /// The view a URL's query names, and a problem for each value it refused (left at its
 /// default; the problem says which field and what is allowed).
@@ -28,16 +31,16 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (TimelineView, V
             )),
         }
     }
-    for (key, slot) in [("since", &mut view.since_ms), ("upto", &mut view.upto_ms)] {
-        if let Some(value) = given(key) {
-            match parse_time(&value) {
-                Some(ms) => *slot = Some(ms),
-                None => problems.push(AppError::invalid(
-                    key,
-                    format!("The time \"{value}\" is not a UTC date and time like 2026-12-01T09:30."),
-                )),
-            }
-        }
+    // The range reads as on the activations page (the same fields, words and order check).
+    let range_key = |key: &str| matches!(key, "since" | "upto").then(|| get(key)).flatten();
+    let (range, range_problems) = activation_view_from_query(range_key);
+    (view.since_ms, view.upto_ms) = (range.since_ms, range.upto_ms);
+    problems.extend(range_problems);
+    if let (Some(since_ms), Some(upto_ms)) = (view.since_ms, view.upto_ms)
+        && let Some(problem) = range_problem(Window { since_ms, upto_ms })
+    {
+        problems.push(problem);
+        view.since_ms = None;
     }
     let number = |key: &str, range: std::ops::RangeInclusive<u64>, what: &str, problems: &mut Vec<AppError>| {
         let value = given(key)?;
@@ -106,7 +109,7 @@ mod tests {
         let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|p| p.split_once('=')).collect();
         assert_eq!(read(&pairs), (view, vec![]));
         assert_eq!(view_href(&TimelineView::default()), "/timeline");
-        assert_eq!(failures_href(), "/timeline?status=failure");
+        assert_eq!(failures_href(), crate::api::FAILURES_HREF);
     }
 
     #[test]
@@ -116,5 +119,10 @@ mod tests {
         assert_eq!(fields, ["status", "since", "limit", "deadline"]);
         assert_eq!(problems[2].to_string(), "The limit \"0\" is not a whole number from 1 to 500.");
         assert_eq!(view, TimelineView::default());
+        let (view, problems) = read(&[("since", "2026-11-01T00:00"), ("upto", "2026-12-01T00:00")]);
+        assert_eq!(problems.iter().filter_map(|p| p.field()).collect::<Vec<_>>(), ["since"]);
+        assert_eq!((view.since_ms, view.upto_ms.is_some()), (None, true), "the end is kept");
+        let (_, problems) = read(&[("since", "2026-12-02T00:00"), ("upto", "2026-12-01T00:00")]);
+        assert_eq!(problems.iter().filter_map(|p| p.field()).collect::<Vec<_>>(), ["upto"]);
     }
 }
