@@ -24,7 +24,7 @@ use leptos_router::{
 use components::{AppHeader, ErrorView};
 use routes::{
     ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsRoute, HomePage, LogsRoute, NotFoundPage,
-    SettingsRoute,
+    SettingsRoute, TimelineRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                             <Route path=StaticSegment("async") view={Lazy::<AsyncInvocationsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("logs") view={Lazy::<LogsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("timeline") view={Lazy::<TimelineRoute>::new()} ssr=SsrMode::InOrder />
                         </Routes>
                     </ErrorBoundary>
                 </main>

@@ -54,6 +54,8 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/follow_async_invocations", Role::Viewer),
     ("/api/function_logs", Role::Viewer),
     ("/api/run_async", Role::Editor),
+    ("/api/timeline", Role::Viewer),
+    ("/api/overview_card", Role::Viewer),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

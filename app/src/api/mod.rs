@@ -48,3 +48,11 @@ pub use logs::{
     function_logs, limits_text, window_problem,
 };
 pub use run_async::{AsyncRunAnswer, AsyncRunInput, RunAsync, follow_link, run_async};
+mod timeline;
+pub use timeline::{
+    ConnectionPart, DEADLINE_RANGE, DEFAULT_DEADLINE_MS, DEFAULT_LIMIT, EntrySource, EntryStatus,
+    LIMIT_RANGE, PartError, Timeline, TimelineAnswer, TimelineEntry, TimelineView, Window,
+    merge_into, range_problem, timeline,
+};
+mod overview;
+pub use overview::{FAILURES_HREF, OverviewCard, overview_card};

@@ -7,12 +7,13 @@ use super::ConnectionSwitcher;
 use crate::context::{use_connection_id, with_connection};
 
 /// The sections of the console, in navigation order: (path, label, access key).
-pub const SECTIONS: [(&str, &str, &str); 5] = [
+pub const SECTIONS: [(&str, &str, &str); 6] = [
     ("/actions", "Actions", "a"),
     ("/activations", "Activations", "v"),
     ("/async", "Async invocations", "i"),
     ("/logs", "Logs", "l"),
     ("/settings", "Settings", "s"),
+    ("/timeline", "Timeline", "t"),
 ];
 
 /// The header shown on every page.

@@ -1,9 +1,12 @@
-//! The overview: what this console is connected to and where to go.
+//! The overview, `/`: each connection's card (its actions, its last hour, its latest
+//! failures) and where to go. The first page: its WASM is kept small (the cards' bodies
+//! are rendered by the server, see `overview.rs`).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use super::overview::ConnectionCards;
 use crate::components::SECTIONS;
 
 /// The first page a person sees.
@@ -16,6 +19,8 @@ pub fn HomePage() -> impl IntoView {
             <p class="lead">
                 "Edit, run and inspect serverless functions on NAVER Cloud Functions, Apache OpenWhisk, Huawei FunctionGraph and Tencent SCF — or on the embedded engine, with no cloud at all. Credentials stay on the server."
             </p>
+            <ConnectionCards />
+            <h2>"Sections"</h2>
             <ul class="section-cards">
                 {SECTIONS
                     .into_iter()

@@ -8,6 +8,8 @@ mod logs;
 mod home;
 mod not_found;
 mod settings;
+mod overview;
+mod timeline;
 
 pub use action::{ActionRoute, action_href};
 pub use actions::ActionsRoute;
@@ -17,6 +19,13 @@ pub use not_found::NotFoundPage;
 pub use settings::SettingsRoute;
 pub use async_invocations::AsyncInvocationsRoute;
 pub use logs::LogsRoute;
+pub use timeline::TimelineRoute;
+pub(crate) use activations::{
+    activation_view_from_query, detail_href as activation_detail_href, format_duration, format_utc,
+    input_value, parse_time, query_href, thousands,
+};
+#[cfg(feature = "ssr")]
+pub(crate) use timeline::url::view_href as timeline_href;
 
 /// Fetches the split chunk of the page at the browser's current address, when that page is a
 /// lazy route, so the page can be hydrated synchronously once it is here.
@@ -35,7 +44,8 @@ pub async fn preload_current_page() {
         p if p.starts_with("/activations/") => <ActivationRoute as LazyRoute>::preload().await,
         "/async" => <AsyncInvocationsRoute as LazyRoute>::preload().await,
         "/logs" => <LogsRoute as LazyRoute>::preload().await,
+        "/timeline" => <TimelineRoute as LazyRoute>::preload().await,
         _ => {}
     }
 }
-pub(crate) use activations::{time as times, url::query_href};
+pub(crate) use activations::time as times;

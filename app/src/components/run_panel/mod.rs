@@ -22,7 +22,6 @@ use controls::RunControls;
 use fields::{ParamsField, TimeoutField, first_params};
 use output::RunOutput;
 pub use run_view::{Phase, RunView};
-pub use stream::Lines;
 
 /// Runs `action` on `connection` and shows the run as it happens.
 #[component]
