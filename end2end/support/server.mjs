@@ -1,7 +1,7 @@
 // Starts the real fnconsole binary (the release build from `cargo leptos build --release --split`)
 // on a free loopback port with a fresh data directory and no configuration file.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -39,8 +39,11 @@ export function mainScript() {
   return js;
 }
 
-/** Starts the server; resolves to { url, dataDir, stop() } once /healthz answers. */
-export async function startServer({ env = {} } = {}) {
+/**
+ * Starts the server; resolves to { url, dataDir, stop() } once /healthz answers. `config` is
+ * the text of an fnconsole.toml for it (none: the defaults).
+ */
+export async function startServer({ env = {}, config } = {}) {
   for (const needed of [binary, join(siteRoot, 'pkg')]) {
     if (!existsSync(needed)) {
       throw new Error(
@@ -57,8 +60,9 @@ export async function startServer({ env = {} } = {}) {
   const port = await freePort();
   const enginePort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'fnconsole-e2e-'));
+  if (config !== undefined) writeFileSync(join(dataDir, 'fnconsole.toml'), config);
   const child = spawn(binary, [], {
-    // A working directory with no fnconsole.toml, so the defaults apply.
+    // The working directory holds `config` as fnconsole.toml, or none: the defaults apply.
     cwd: dataDir,
     env: {
       PATH: process.env.PATH,
@@ -105,3 +109,7 @@ export async function startServer({ env = {} } = {}) {
     },
   };
 }
+
+/** A configuration with the demo package but none of its first-start runs: for tests that
+ * count activations or actions exactly. */
+export const NO_DEMO_RUNS = '[engine]\ndemo_runs = false\n';

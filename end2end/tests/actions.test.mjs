@@ -6,8 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startSuite, openHydrated, server, browser, shots } from '../support/suite.mjs';
+import { NO_DEMO_RUNS } from '../support/server.mjs';
 
-startSuite();
+// Counts below are of the demo package alone: no first-start demo runs.
+startSuite({ config: NO_DEMO_RUNS });
 
 const openActions = (context, connection, extra = '') =>
   openHydrated(context, `/actions?connection=${connection}${extra}`);

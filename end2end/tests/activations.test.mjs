@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, repoRoot } from '../support/server.mjs';
+import { startServer, repoRoot, NO_DEMO_RUNS } from '../support/server.mjs';
 import { launchBrowser, collectErrors } from '../support/browser.mjs';
 
 const shots = join(repoRoot, 'target', 'screenshots');
@@ -41,7 +41,8 @@ async function run(action, params) {
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  server = await startServer();
+  // Its counts are of the runs below alone: no first-start demo runs.
+  server = await startServer({ config: NO_DEMO_RUNS });
   browser = await launchBrowser();
   // 20 greetings, 5 failures, 1 sequence: 26 activations (the sequence's two components
   // make 28 rows in all).

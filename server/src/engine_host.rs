@@ -202,10 +202,12 @@ impl EngineHost {
         })? {
             tracing::info!("the engine's demo actions were created");
             // Before the workers start: they run these for real (one is discarded).
-            demo::first_runs(&engine).map_err(|e| EngineStartError::Database {
-                path: db.display().to_string(),
-                message: e.to_string(),
-            })?;
+            if section.demo_runs {
+                demo::first_runs(&engine).map_err(|e| EngineStartError::Database {
+                    path: db.display().to_string(),
+                    message: e.to_string(),
+                })?;
+            }
         }
         let workers = Workers::start(engine.clone(), WORKERS);
         let listener = tokio::net::TcpListener::bind(section.listen)

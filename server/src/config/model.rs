@@ -84,6 +84,9 @@ pub struct EngineSection {
     pub memory_budget_mb: NonZeroU64,
     /// Most asynchronous invocations waiting in the queue.
     pub max_queued: NonZeroUsize,
+    /// Whether a fresh data directory's demo package is also run a few times at the first
+    /// start (successes, failures, queued runs), so every page has history to show.
+    pub demo_runs: bool,
 }
 
 impl EngineSection {
@@ -183,6 +186,7 @@ impl Default for EngineSection {
             max_concurrent_web: NonZeroUsize::new(20).unwrap_or(NonZeroUsize::MIN),
             memory_budget_mb: NonZeroU64::new(16 * 1024).unwrap_or(NonZeroU64::MIN),
             max_queued: NonZeroUsize::new(10_000).unwrap_or(NonZeroUsize::MIN),
+            demo_runs: true,
         }
     }
 }

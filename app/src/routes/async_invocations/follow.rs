@@ -43,7 +43,7 @@ fn start(_input: crate::api::FollowAsync, _rows: RwSignal<Vec<AsyncInvocation>>)
 /// Reads the stream, putting each record in its row.
 #[cfg(feature = "hydrate")]
 async fn read(input: crate::api::FollowAsync, rows: RwSignal<Vec<AsyncInvocation>>) {
-    use crate::components::run_panel::Lines;
+    use crate::ndjson::Lines;
     use futures::StreamExt;
     let Ok(stream) = crate::api::follow_async_invocations(input).await else {
         return;
