@@ -35,16 +35,15 @@ test('the page hydrates and navigates on the client without a full reload', asyn
   const { page, errors } = await hydratedPage(context);
   await page.evaluate(() => { window.__sameDocument = 'yes'; });
 
-  // Logs is still a "coming soon" page (Activations is built now).
-  await page.locator('nav[aria-label="Main"] a', { hasText: 'Logs' }).click();
-  await page.waitForURL(server.url + '/logs');
-  await page.locator('h1', { hasText: 'Logs' }).waitFor();
-  assert.equal(await page.title(), 'Logs · fnconsole');
+  // The timeline, a lazy page on every connection: its chunk is fetched, the document stays.
+  await page.locator('nav[aria-label="Main"] a', { hasText: 'Timeline' }).click();
+  await page.waitForURL(server.url + '/timeline');
+  await page.locator('h1', { hasText: 'Timeline' }).waitFor();
+  assert.equal(await page.title(), 'Timeline · fnconsole');
   assert.equal(
     await page.locator('nav[aria-label="Main"] a[aria-current="page"]').textContent(),
-    'Logs',
+    'Timeline',
   );
-  assert.match(await page.locator('.coming-soon').textContent(), /not built yet/);
   // Still the same document: a full reload would have dropped this property.
   assert.equal(await page.evaluate(() => window.__sameDocument), 'yes');
 
