@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, repoRoot, NO_DEMO_RUNS } from '../support/server.mjs';
 import { launchBrowser, collectErrors } from '../support/browser.mjs';
+import { openwhisk, invoke } from '../support/engine.mjs';
 
 const shots = join(repoRoot, 'target', 'screenshots');
 let server;
@@ -17,27 +18,8 @@ let browser;
 /** The ids of the runs made, by what ran. */
 const made = { hello: [], fails: [], sequence: null };
 
-/** A request to the engine's OpenWhisk dialect, signed with the engine's own key. */
-function openwhisk(path, method, body) {
-  const keys = readFileSync(join(server.dataDir, 'data', 'engine-keys.toml'), 'utf8');
-  const auth = keys.match(/^openwhisk_auth\s*=\s*"(.*)"/m)[1];
-  return fetch(`${server.engineUrl}/api/v1/namespaces/_${path}`, {
-    method,
-    headers: {
-      authorization: `Basic ${Buffer.from(auth).toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify(body),
-  });
-}
-
 /** Runs `action` (in the demo package) with `params` through the engine's OpenWhisk dialect. */
-async function run(action, params) {
-  const res = await openwhisk(`/actions/demo/${action}?blocking=true`, 'POST', params);
-  const body = await res.json();
-  assert.ok(body.activationId, `no activation id: ${JSON.stringify(body)}`);
-  return body.activationId;
-}
+const run = (action, params) => invoke(server, `demo/${action}`, params);
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
@@ -250,7 +232,7 @@ test('a 300 KB result and 3,000 log lines: cut where shown, paged, and downloade
     for (let i = 0; i < 3000; i++) console.log('line ' + i + ' ' + 'x'.repeat(i === 7 ? 5000 : 20));
     return { big: 'y'.repeat(300000) };
   }`;
-  const put = await openwhisk('/actions/demo/big?overwrite=true', 'PUT', {
+  const put = await openwhisk(server, '/actions/demo/big?overwrite=true', 'PUT', {
     exec: { kind: 'nodejs:20', code },
     limits: { timeout: 20000, memory: 256 },
   });
