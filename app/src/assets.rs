@@ -7,6 +7,13 @@ pub struct StylesheetHref(pub String);
 
 #[cfg(feature = "ssr")]
 impl StylesheetHref {
+    /// The name for this process's `options`, read once: the hash file is the bundle the
+    /// binary was built with, so it does not change while it runs (the shell asks per page).
+    pub fn cached(options: &leptos::config::LeptosOptions) -> Self {
+        static HREF: std::sync::OnceLock<StylesheetHref> = std::sync::OnceLock::new();
+        HREF.get_or_init(|| Self::of(options)).clone()
+    }
+
     /// The name for `options`: hashed when `hash_files` is on and the hash file names a `css`
     /// hash (Leptos reads the same file for the scripts; a relative path is beside the binary).
     pub fn of(options: &leptos::config::LeptosOptions) -> Self {

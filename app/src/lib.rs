@@ -30,7 +30,7 @@ use routes::{
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    provide_context(assets::StylesheetHref::of(&options));
+    provide_context(assets::StylesheetHref::cached(&options));
     view! {
         <!DOCTYPE html>
         <html lang="en">
