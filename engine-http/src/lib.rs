@@ -59,12 +59,26 @@ pub fn router_with_body_deadline(
         .merge(openwhisk::routes(&state))
         .merge(huawei::routes(&state))
         .merge(tencent::routes(&state))
+        .fallback(unserved)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // A body that does not arrive in time is an unreadable body, answered in the
         // cloud's shape: a caller cannot hold a request open by announcing bytes it never
         // sends (FunctionGraph and SCF wait for the body of any signed-looking request).
         .layer(RequestBodyTimeoutLayer::new(body_deadline))
         .with_state(state)
+}
+
+/// A path no route of any dialect matches: a 404 in the shape of the API its prefix names
+/// (NCP's bases, FunctionGraph's `/v2/`, OpenWhisk for the rest), never axum's empty one.
+async fn unserved(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if ncp::serves(path) {
+        ncp::unserved(&method, path)
+    } else if path.starts_with("/v2/") {
+        huawei::unserved()
+    } else {
+        openwhisk::unserved()
+    }
 }
 
 /// Runs a blocking engine call off the async threads; a call that panicked or was cancelled

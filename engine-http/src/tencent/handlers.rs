@@ -31,6 +31,15 @@ impl Params {
     }
 }
 
+/// Any method but `POST` on `/`: Tencent's `UnsupportedProtocol`, in SCF's envelope (not
+/// axum's bare 405, which no SCF client can read).
+pub(super) async fn other_method(method: Method) -> ScfError {
+    ScfError::new(
+        "UnsupportedProtocol",
+        format!("the SCF API 3.0 takes POST requests with a JSON body, not {method}"),
+    )
+}
+
 /// Every API 3.0 request: the body read, the whole signature checked, the operation run.
 pub(super) async fn api3(
     State(state): State<DialectState>,
