@@ -15,7 +15,7 @@ mod fuzz;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::Response;
-use fuzz::{Edit, cases, edits, mutate};
+use fuzz::{Edit, LeafSwap, cases, edits, leaf_values, mutate, mutate_leaves};
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
 use providers::client::{
@@ -31,6 +31,9 @@ use tower::ServiceExt;
 /// How the proxy damages the next answer.
 #[derive(Debug, Clone, Default)]
 struct Damage {
+    /// Hostile values in place of some leaves (the shape kept).
+    leaves: Vec<(usize, LeafSwap)>,
+    /// Structural damage: nodes replaced, keys dropped, arrays grown.
     edits: Vec<(usize, Edit)>,
     status: Option<u16>,
 }
@@ -58,7 +61,9 @@ async fn tamper(answer: Response, damage: &Damage) -> Response {
     let (mut parts, body) = answer.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024 * 1024).await.unwrap_or_default();
     let bytes = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(json) => mutate(&json, &damage.edits).to_string().into_bytes(),
+        Ok(json) => mutate(&mutate_leaves(&json, &damage.leaves), &damage.edits)
+            .to_string()
+            .into_bytes(),
         Err(_) => bytes.to_vec(),
     };
     if let Some(status) = damage.status.and_then(|s| axum::http::StatusCode::from_u16(s).ok()) {
@@ -140,7 +145,16 @@ async fn call(client: &Client, op: usize, activation: &str) -> Result<(), String
             })
             .await
             .map(drop),
-        6 => client.list_async_invocations(&AsyncInvocationQuery::default(), &page).await.map(drop),
+        6 => client
+            .list_async_invocations(
+                &AsyncInvocationQuery {
+                    action: Some(hello),
+                    ..AsyncInvocationQuery::default()
+                },
+                &page,
+            )
+            .await
+            .map(drop),
         _ => client.function_logs(&LogQuery::default(), &page).await.map(drop),
     };
     match outcome {
@@ -179,27 +193,49 @@ fn fuzz_the_clients() {
         InvocationResult::Finished(a) => a.id,
         InvocationResult::Accepted { id } => id,
     };
+    // The operations each client offers, as they answer undamaged: only those are fuzzed
+    // (the rest answer `Unsupported` before sending anything).
+    let offered: Vec<(usize, usize)> = (0..clients.len())
+        .flat_map(|c| (0..OPERATIONS).map(move |op| (c, op)))
+        .filter(|&(c, op)| runtime.block_on(call(&clients[c], op, &activation_id)).is_ok())
+        .collect();
+    for c in 0..clients.len() {
+        assert!(offered.iter().filter(|(k, _)| *k == c).count() >= 2, "client {c} offers {offered:?}");
+    }
     let status = prop_oneof![
         6 => Just(None),
         1 => prop::sample::select(vec![200u16, 201, 202, 204, 301, 400, 401, 404, 409, 412, 429, 500, 502, 503])
             .prop_map(Some),
     ];
-    let strategy = (0..clients.len(), 0..OPERATIONS, edits(), status);
+    let structural = prop_oneof![3 => Just(Vec::new()), 1 => edits()];
+    let strategy = (prop::sample::select(offered), leaf_values(), structural, status);
     let (errors, answered) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
+    // Per client and operation: (read as a value, refused), for the report.
+    let tally: std::cell::RefCell<std::collections::BTreeMap<(usize, usize), (u32, u32)>> = Default::default();
     let mut runner = TestRunner::new(cases(300));
-    let outcome = runner.run(&strategy, |(c, op, edits, status)| {
-        *damage.lock().unwrap() = Damage { edits, status };
-        match runtime.block_on(call(&clients[c], op, &activation_id)) {
-            Ok(()) => answered.set(answered.get() + 1),
-            Err(why) if why.is_empty() => errors.set(errors.get() + 1),
+    let outcome = runner.run(&strategy, |((c, op), leaves, edits, status)| {
+        *damage.lock().unwrap() = Damage { leaves, edits, status };
+        let outcome = runtime.block_on(call(&clients[c], op, &activation_id));
+        let mut tally = tally.borrow_mut();
+        let entry = tally.entry((c, op)).or_default();
+        match outcome {
+            Ok(()) => {
+                answered.set(answered.get() + 1);
+                entry.0 += 1;
+            }
+            Err(why) if why.is_empty() => {
+                errors.set(errors.get() + 1);
+                entry.1 += 1;
+            }
             Err(why) => return Err(TestCaseError::fail(format!("client {c}, operation {op}: {why}"))),
         }
         Ok(())
     });
     eprintln!(
-        "damaged answers: {} still read as values, {} refused with an error",
+        "damaged answers: {} still read as values, {} refused with an error; by (client, operation): {:?}",
         answered.get(),
-        errors.get()
+        errors.get(),
+        tally.borrow()
     );
     if let Err(failure) = outcome {
         panic!("{failure}");

@@ -154,6 +154,84 @@ pub fn edits() -> impl Strategy<Value = Vec<(usize, Edit)>> {
     prop::collection::vec((any::<usize>(), edit()), 1..5)
 }
 
+/// What [`mutate_leaves`] puts in place of a leaf: most of the time a hostile value of the
+/// leaf's own type (an integer edge for a number, hostile text for a string), so the
+/// document still parses and a reader meets the value itself; otherwise anything.
+#[derive(Debug, Clone)]
+pub struct LeafSwap {
+    keep_type: bool,
+    number: Value,
+    text: String,
+    any: Value,
+}
+
+/// A few [`LeafSwap`]s at arbitrary leaves.
+pub fn leaf_values() -> impl Strategy<Value = Vec<(usize, LeafSwap)>> {
+    let number = prop_oneof![
+        Just(json!(0)),
+        Just(json!(-1)),
+        Just(json!(i64::MAX)),
+        Just(json!(i64::MIN)),
+        Just(json!(u64::MAX)),
+        Just(json!(1e300)),
+        Just(json!(-1e300)),
+        Just(json!(0.5)),
+        any::<i64>().prop_map(|n| json!(n)),
+    ];
+    let swap = (prop::bool::weighted(0.75), number, nasty_text(), hostile_leaf()).prop_map(
+        |(keep_type, number, text, any)| LeafSwap {
+            keep_type,
+            number,
+            text,
+            any,
+        },
+    );
+    prop::collection::vec((any::<usize>(), swap), 1..4)
+}
+
+/// `base` with a few of its leaves (strings, numbers, booleans, nulls) swapped (see
+/// [`LeafSwap`]): the document keeps its shape, so a reader gets past it to what it does
+/// with the values (arithmetic, conversions, lookups).
+pub fn mutate_leaves(base: &Value, swaps: &[(usize, LeafSwap)]) -> Value {
+    let mut value = base.clone();
+    for (at, swap) in swaps {
+        let count = count_leaves(&value);
+        if count == 0 {
+            break;
+        }
+        let mut index = at % count;
+        replace_leaf(&mut value, &mut index, swap);
+    }
+    value
+}
+
+fn count_leaves(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => items.iter().map(count_leaves).sum(),
+        Value::Object(map) => map.values().map(count_leaves).sum(),
+        _ => 1,
+    }
+}
+
+fn replace_leaf(value: &mut Value, index: &mut usize, swap: &LeafSwap) -> bool {
+    match value {
+        Value::Array(items) => items.iter_mut().any(|v| replace_leaf(v, index, swap)),
+        Value::Object(map) => map.values_mut().any(|v| replace_leaf(v, index, swap)),
+        leaf if *index == 0 => {
+            *leaf = match (&*leaf, swap.keep_type) {
+                (Value::Number(_), true) => swap.number.clone(),
+                (Value::String(_), true) => Value::String(swap.text.clone()),
+                _ => swap.any.clone(),
+            };
+            true
+        }
+        _ => {
+            *index -= 1;
+            false
+        }
+    }
+}
+
 fn count_nodes(value: &Value) -> usize {
     1 + match value {
         Value::Array(items) => items.iter().map(count_nodes).sum(),
