@@ -259,6 +259,7 @@ async fn read_error(
         body,
         etag: None,
         invoke_summary: None,
+        retry_after: None,
     })
 }
 

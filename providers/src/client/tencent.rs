@@ -227,6 +227,9 @@ impl Api for Api3<'_> {
     fn error_from(&self, response: &RawResponse) -> Option<ProviderError> {
         let envelope: wire::Envelope<MaybeError> = match response.json(&self.0.endpoint) {
             Ok(envelope) => envelope,
+            // A gateway's 500 or 429 without SCF's envelope: the status says what happened,
+            // not "malformed".
+            Err(_) if !response.is_success() => return Some(response.unexplained("SCF")),
             Err(error) => return Some(error),
         };
         if let Some(error) = envelope.response.error {
