@@ -5,6 +5,7 @@
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod assets;
+pub mod backup;
 pub mod cache;
 pub mod clients;
 pub mod config;
