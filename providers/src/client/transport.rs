@@ -168,7 +168,9 @@ impl Transport {
         };
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let etag = header(reqwest::header::ETAG);
-        let invoke_summary = header(reqwest::header::HeaderName::from_static(crate::wire::huawei::INVOKE_SUMMARY));
+        let invoke_summary = header(reqwest::header::HeaderName::from_static(
+            crate::wire::huawei::INVOKE_SUMMARY,
+        ));
         if let Some(length) = response.content_length()
             && length > self.options.max_body_bytes as u64
         {
