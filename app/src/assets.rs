@@ -61,7 +61,11 @@ mod tests {
             .output_name("fnconsole")
             .site_pkg_dir("pkg")
             .hash_files(hash_file.is_some())
-            .hash_file(hash_file.map(|p| p.to_string_lossy().into()).unwrap_or_default())
+            .hash_file(
+                hash_file
+                    .map(|p| p.to_string_lossy().into())
+                    .unwrap_or_default(),
+            )
             .build()
     }
 

@@ -7,8 +7,8 @@
 #![recursion_limit = "256"]
 
 pub mod api;
-pub mod components;
 pub mod assets;
+pub mod components;
 pub mod context;
 pub mod errors;
 pub mod ndjson;
@@ -23,8 +23,8 @@ use leptos_router::{
 
 use components::{AppHeader, ErrorView};
 use routes::{
-    ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsRoute, HomePage, LogsRoute, NotFoundPage,
-    SettingsRoute, TimelineRoute,
+    ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsRoute, HomePage,
+    LogsRoute, NotFoundPage, SettingsRoute, TimelineRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -66,7 +66,9 @@ pub fn App() -> impl IntoView {
     // server's attribute, so the browser needs no name here. In `App`'s view rather than the
     // shell's: taken out of it, the split bundle kept ~73 KB of lazy chunks' data in the
     // first page (docs/BENCHMARKS.md).
-    let stylesheet = use_context::<assets::StylesheetHref>().unwrap_or_default().0;
+    let stylesheet = use_context::<assets::StylesheetHref>()
+        .unwrap_or_default()
+        .0;
 
     view! {
         <Stylesheet id="leptos" href=stylesheet />

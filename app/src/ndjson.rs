@@ -45,7 +45,10 @@ impl Lines {
 
 /// Calls `each` with every whole line of `stream` as it arrives; answers the stream's error
 /// if it breaks, `Ok` once it closes.
-pub async fn for_each_line(stream: ByteStream<AppError>, mut each: impl FnMut(&str)) -> Result<(), AppError> {
+pub async fn for_each_line(
+    stream: ByteStream<AppError>,
+    mut each: impl FnMut(&str),
+) -> Result<(), AppError> {
     let mut stream = stream.into_inner();
     let mut lines = Lines::default();
     while let Some(chunk) = stream.next().await {
@@ -65,7 +68,10 @@ mod tests {
         let mut lines = Lines::default();
         assert!(lines.push(b"{\"a\":").is_empty());
         assert_eq!(lines.push(b"1}\n{\"b\""), ["{\"a\":1}"]);
-        assert_eq!(lines.push(b":2}\n\n{\"c\":3}\n"), ["{\"b\":2}", "{\"c\":3}"]);
+        assert_eq!(
+            lines.push(b":2}\n\n{\"c\":3}\n"),
+            ["{\"b\":2}", "{\"c\":3}"]
+        );
         // A character cut in two by a chunk boundary arrives whole.
         let text = "{\"t\":\"가\"}\n".as_bytes();
         assert!(lines.push(&text[..7]).is_empty());

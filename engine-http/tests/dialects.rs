@@ -294,7 +294,10 @@ async fn the_openwhisk_client_reads_the_engines_recorded_input_and_a_sequences_c
     let InvocationResult::Finished(done) = c.invoke(&run).await.unwrap() else {
         panic!("the sequence did not finish within its wait")
     };
-    let detail = c.get_activation(&ActivationRef::id(&done.id)).await.unwrap();
+    let detail = c
+        .get_activation(&ActivationRef::id(&done.id))
+        .await
+        .unwrap();
     assert_eq!(detail.name.as_deref(), Some("demo/hello-loud"));
     // A sequence keeps the input it was given; its components get the package's defaults.
     assert_eq!(detail.params().unwrap(), &json!({"name": "Kim"}));
@@ -303,7 +306,10 @@ async fn the_openwhisk_client_reads_the_engines_recorded_input_and_a_sequences_c
     let names: Vec<Option<String>> = futures_names(&c, components).await;
     assert_eq!(
         names,
-        [Some("demo/hello".to_string()), Some("demo/shout".to_string())]
+        [
+            Some("demo/hello".to_string()),
+            Some("demo/shout".to_string())
+        ]
     );
     let listed = c
         .list_activations(&ActivationQuery::default(), &PageRequest::first(5))
@@ -607,8 +613,16 @@ mod scf {
             ..Default::default()
         };
         let around = window(start - 60_000, start + 60_000);
-        let later = window(start + 8 * 3_600_000 - 60_000, start + 8 * 3_600_000 + 60_000);
-        let count = async |q: LogQuery| c.function_logs(&q, &PageRequest::first(10)).await.unwrap().total;
+        let later = window(
+            start + 8 * 3_600_000 - 60_000,
+            start + 8 * 3_600_000 + 60_000,
+        );
+        let count = async |q: LogQuery| {
+            c.function_logs(&q, &PageRequest::first(10))
+                .await
+                .unwrap()
+                .total
+        };
         assert_eq!(count(around).await, Some(1));
         assert_eq!(count(later).await, Some(0));
     }
@@ -784,8 +798,17 @@ async fn the_openwhisk_client_writes_and_deletes_packages_and_a_non_empty_one_is
 /// held when it ended (the runtime alone takes well over 100 KB), as a dialect reports them.
 fn assert_reports_billing_and_memory(done: &providers::Activation) {
     let billed = done.billed_ms().expect("the billed duration");
-    assert!(billed >= 100 && billed.is_multiple_of(100), "billed {billed} ms");
-    assert!(billed >= done.duration_ms.unwrap_or(0), "billed {billed} ms");
+    assert!(
+        billed >= 100 && billed.is_multiple_of(100),
+        "billed {billed} ms"
+    );
+    assert!(
+        billed >= done.duration_ms.unwrap_or(0),
+        "billed {billed} ms"
+    );
     let used = done.memory_used_bytes().expect("the memory used");
-    assert!((100_000..128 * 1_048_576).contains(&used), "used {used} bytes");
+    assert!(
+        (100_000..128 * 1_048_576).contains(&used),
+        "used {used} bytes"
+    );
 }

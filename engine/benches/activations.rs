@@ -49,7 +49,11 @@ fn bench(c: &mut Criterion) {
         for (name, filter, offset) in cases {
             let page = Paging { offset, limit: 20 };
             group.bench_with_input(BenchmarkId::new(name, count), &filter, |b, filter| {
-                b.iter(|| store.activations(filter, Order::default(), page).expect("lists"))
+                b.iter(|| {
+                    store
+                        .activations(filter, Order::default(), page)
+                        .expect("lists")
+                })
             });
         }
     }

@@ -20,6 +20,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..count {
         store.insert_activation(&synthetic::activation(i, now_ms))?;
     }
-    println!("{count} activations written to {} in {:.1?}", path.display(), started.elapsed());
+    println!(
+        "{count} activations written to {} in {:.1?}",
+        path.display(),
+        started.elapsed()
+    );
     Ok(())
 }

@@ -147,18 +147,36 @@ pub fn seed_if_empty(engine: &Engine) -> Result<bool, EngineError> {
 /// waited past its deadline (`store::queue`'s `claim_next`): a real DISCARD with its error.
 /// A few milliseconds: inserts, and the wait for that one deadline to pass.
 pub fn first_runs(engine: &Engine) -> Result<(), EngineError> {
-    let greet = action(ActionKind::Basic, GREET, "Greets by name; fails when given {\"fail\": \"why\"}");
+    let greet = action(
+        ActionKind::Basic,
+        GREET,
+        "Greets by name; fails when given {\"fail\": \"why\"}",
+    );
     engine.put_action(None, "greet", greet)?;
     let params = |v: Value| v.as_object().cloned().unwrap_or_default();
     let subject = engine.options().namespace.clone();
-    engine.enqueue(None, "greet", params(json!({"name": "Too late"})), &subject, Duration::ZERO)?;
+    engine.enqueue(
+        None,
+        "greet",
+        params(json!({"name": "Too late"})),
+        &subject,
+        Duration::ZERO,
+    )?;
     let runs = [
         (None, "greet", json!({"name": "Kim"})),
         (None, "greet", json!({"name": "Lee"})),
-        (None, "greet", json!({"name": "Park", "fail": "a demo failure"})),
+        (
+            None,
+            "greet",
+            json!({"name": "Park", "fail": "a demo failure"}),
+        ),
         (Some("demo"), "hello", json!({"name": "Kim"})),
         (Some("demo"), "hello-loud", json!({"name": "Lee"})),
-        (Some("demo"), "always-fails", json!({"reason": "a demo failure"})),
+        (
+            Some("demo"),
+            "always-fails",
+            json!({"reason": "a demo failure"}),
+        ),
         (Some("demo"), "slow-logger", json!({"steps": 10})),
     ];
     for (package, name, p) in runs {

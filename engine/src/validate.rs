@@ -6,9 +6,9 @@ use providers::validate::{
     ActionFields, Refusal, RefusalCode, check_action, code_refusal, component_count_refusal,
     description_refusal, memory_refusal, timeout_refusal, web_refusal,
 };
-use std::borrow::Cow;
 use providers::wire::ncp::Vpc as NcpVpc;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 use crate::draft::{ActionDraft, ActionPath, Code, Limits, Run, Vpc};
 use crate::error::{EngineError, ErrorCode};
@@ -127,7 +127,11 @@ fn fields<'a>(package: Option<&'a str>, name: &'a str, draft: &'a ActionDraft) -
         }),
         code: code.map(|c| c.code.as_str()),
         binary: code.is_some_and(|c| c.binary),
-        components: draft.components().iter().map(|c| Cow::Owned(c.to_string())).collect(),
+        components: draft
+            .components()
+            .iter()
+            .map(|c| Cow::Owned(c.to_string()))
+            .collect(),
         raw_http: code.and_then(|c| c.raw_http),
         custom_options: code.and_then(|c| c.custom_options),
     }

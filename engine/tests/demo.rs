@@ -77,28 +77,61 @@ fn the_first_start_runs_demo_invocations_for_real_including_a_fail_and_a_discard
     demo::first_runs(&e).unwrap();
     let workers = engine::Workers::start(e.clone(), 4);
     let all = || {
-        e.async_invocations(&AsyncFilter::default(), Paging { offset: 0, limit: 100 })
-            .unwrap()
-            .0
+        e.async_invocations(
+            &AsyncFilter::default(),
+            Paging {
+                offset: 0,
+                limit: 100,
+            },
+        )
+        .unwrap()
+        .0
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while all().iter().any(|r| matches!(r.status, AsyncStatus::Wait | AsyncStatus::Running)) {
-        assert!(std::time::Instant::now() < deadline, "the demo runs did not end: {:?}", all());
+    while all()
+        .iter()
+        .any(|r| matches!(r.status, AsyncStatus::Wait | AsyncStatus::Running))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the demo runs did not end: {:?}",
+            all()
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     workers.stop();
     let records = all();
-    let with = |status| records.iter().filter(|r| r.status == status).collect::<Vec<_>>();
+    let with = |status| {
+        records
+            .iter()
+            .filter(|r| r.status == status)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(with(AsyncStatus::Success).len(), 5, "{records:?}");
     let failed = with(AsyncStatus::Fail);
     assert_eq!(failed.len(), 2, "{records:?}");
-    assert!(failed.iter().any(|r| r.error_message.contains("cannot greet Park: a demo failure")), "{failed:?}");
+    assert!(
+        failed.iter().any(|r| r
+            .error_message
+            .contains("cannot greet Park: a demo failure")),
+        "{failed:?}"
+    );
     let discarded = with(AsyncStatus::Discard);
     assert_eq!(discarded.len(), 1, "{records:?}");
-    assert_eq!(discarded[0].error_message, "the invocation waited past its deadline and was not run");
+    assert_eq!(
+        discarded[0].error_message,
+        "the invocation waited past its deadline and was not run"
+    );
     // Each run that ran is an activation too, for the activations and logs pages.
     let runs = e
-        .activations(&Default::default(), Default::default(), Paging { offset: 0, limit: 100 })
+        .activations(
+            &Default::default(),
+            Default::default(),
+            Paging {
+                offset: 0,
+                limit: 100,
+            },
+        )
         .unwrap();
     assert!(runs.0.len() >= 7, "{:?}", runs.0.len());
     // A second start seeds and runs nothing.

@@ -126,7 +126,10 @@ async fn api3_functions_invoke_and_logs_with_every_filter() {
     assert_eq!(done.result.as_ref().unwrap()["got"]["k"], "텐센트");
     assert_eq!(done.duration_ms, Some(3));
     // SCF's BillDuration and MemUsage (bytes) are the run's billing and memory used.
-    assert_eq!((done.billed_ms(), done.memory_used_bytes()), (Some(100), Some(1024)));
+    assert_eq!(
+        (done.billed_ms(), done.memory_used_bytes()),
+        (Some(100), Some(1024))
+    );
 
     let logs = client
         .function_logs(

@@ -4,6 +4,8 @@
 //! drive it with `oneshot`, with no socket.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod access_layer;
+pub mod access_store;
 pub mod assets;
 pub mod backup;
 pub mod cache;
@@ -15,6 +17,7 @@ pub mod fn_status;
 pub mod health;
 pub mod private_files;
 pub mod router;
+pub mod secret_key;
 pub mod serve;
 pub mod shutdown;
 pub mod site;
@@ -50,6 +53,9 @@ pub enum ServeError {
     /// The embedded engine could not start.
     #[error("{0}")]
     Engine(#[from] engine_host::EngineStartError),
+    /// The console's own database cannot be opened.
+    #[error("{0}")]
+    Store(String),
     /// The server failed while running.
     #[error("the server stopped with an error: {0}")]
     Serve(io::Error),
@@ -125,7 +131,15 @@ pub async fn run() -> Result<(), ServeError> {
     let local = engine.as_ref().map(|e| clients::LocalEngine {
         keys: e.keys.clone(),
     });
-    let state = AppState::with_engine(config, site::options(addr), local.as_ref());
+    let store = access_store::open(&config.server.data_dir)?;
+    let key = secret_key::load(
+        &config.server.data_dir,
+        std::env::var(secret_key::ENV).ok().as_deref(),
+    )
+    .map_err(ServeError::Store)?;
+    let state = AppState::with_engine(config, site::options(addr), local.as_ref())
+        .with_store(store)
+        .with_key(key);
     let app = router::router(state);
 
     let listener = tokio::net::TcpListener::bind(addr)

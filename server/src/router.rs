@@ -13,11 +13,13 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let directory = state.directory.clone();
     let clients = state.clients.clone();
+    let store = state.store.clone();
     // Rendering and server functions both read the connection directory and the
     // connections' clients from context.
     let context = move || {
         provide_context(directory.clone());
         provide_context(clients.clone());
+        provide_context(store.clone());
     };
     let options = state.leptos_options.clone();
     let site_root = std::path::PathBuf::from(options.site_root.as_ref());
@@ -34,6 +36,11 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(
             crate::fn_status::refusals_are_4xx,
+        ))
+        // Decides who the caller is before any page or server function runs.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::access_layer::identify,
         ))
         .layer(axum::middleware::from_fn(crate::cache::cache_policy))
         // Pages, server functions and any asset without a precompressed sibling go out gzipped.

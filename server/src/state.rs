@@ -19,6 +19,10 @@ pub struct AppState {
     pub directory: ConnectionDirectory,
     /// Every connection's provider client, built once.
     pub clients: ConnectionClients,
+    /// The console's own state: accounts, sessions, tokens, audit log, UI-added connections.
+    pub store: access::Store,
+    /// The secret key sessions and stored connection secrets are derived from.
+    pub key: Arc<access::key::SecretKey>,
 }
 
 impl AppState {
@@ -42,6 +46,40 @@ impl AppState {
             config: Arc::new(config),
             directory,
             clients,
+            store: Self::private_store(),
+            key: Arc::new(Self::fresh_key()),
+        }
+    }
+
+    /// The state with the data directory's (or `FNCONSOLE_SECRET_KEY`'s) secret key instead
+    /// of the random one a new state starts with.
+    pub fn with_key(mut self, key: access::key::SecretKey) -> Self {
+        self.key = Arc::new(key);
+        self
+    }
+
+    fn fresh_key() -> access::key::SecretKey {
+        match access::key::SecretKey::generate() {
+            Ok(key) => key,
+            // No random source: nothing secret can be made; refusing to start is right.
+            Err(error) => panic!("no random source for a secret key: {error}"),
+        }
+    }
+
+    /// The state with `store` (the data directory's `access.db`, opened by [`crate::run`])
+    /// instead of the private in-memory one a new state starts with.
+    pub fn with_store(mut self, store: access::Store) -> Self {
+        self.store = store;
+        self
+    }
+
+    /// A real SQLite store in memory: what a state built for a test uses until
+    /// [`with_store`](Self::with_store) gives it the data directory's.
+    fn private_store() -> access::Store {
+        match access::sqlite::SqliteStore::in_memory() {
+            Ok(store) => access::Store(Arc::new(store)),
+            // Opening an in-memory database only allocates; it fails when memory does.
+            Err(error) => panic!("cannot open an in-memory SQLite database: {error}"),
         }
     }
 }

@@ -1,13 +1,12 @@
 //! The router driven with `oneshot`: health endpoints, server rendering, server functions.
 
 use app::api::{ActionListing, PackageSummary};
-use app::context::server::ConnectionDirectory;
 use app::errors::AppError;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use engine::{Engine, EngineOptions};
 use http_body_util::BodyExt;
-use server::clients::{LocalEngine, build_all};
+use server::clients::LocalEngine;
 use server::config::Config;
 use server::engine_host::load_or_generate_keys;
 use server::{AppState, router::router, site};
@@ -263,13 +262,11 @@ async fn console_over_an_engine(dir: &Path) -> AppState {
     let keys = Arc::new(load_or_generate_keys(&config.engine, dir).unwrap());
     let dialects = engine_http::router(engine, keys.clone());
     tokio::spawn(async move { axum::serve(listener, dialects).await.unwrap() });
-    let clients = build_all(&config, &|_| None, Some(&LocalEngine { keys }));
-    AppState {
-        leptos_options: site::options("127.0.0.1:3000".parse().unwrap()),
-        directory: ConnectionDirectory(Arc::new(config.connection_summaries())),
-        config: Arc::new(config),
-        clients,
-    }
+    AppState::with_engine(
+        config,
+        site::options("127.0.0.1:3000".parse().unwrap()),
+        Some(&LocalEngine { keys }),
+    )
 }
 
 /// POSTs `form` to the server function at `uri`; answers the status and the JSON body.

@@ -86,7 +86,10 @@ impl StatusFilter {
     pub fn keeps(self, status: ActivationStatus) -> bool {
         match self {
             Self::Success => status == ActivationStatus::Success,
-            Self::Failure => !matches!(status, ActivationStatus::Success | ActivationStatus::Pending),
+            Self::Failure => !matches!(
+                status,
+                ActivationStatus::Success | ActivationStatus::Pending
+            ),
             Self::ApplicationError => status == ActivationStatus::ApplicationError,
             Self::DeveloperError => status == ActivationStatus::DeveloperError,
             Self::InternalError => status == ActivationStatus::InternalError,
@@ -157,7 +160,10 @@ impl ActivationView {
         }
         if let Some(action) = &self.action {
             let names = action.package.iter().chain([&action.name]);
-            if names.into_iter().any(|n| !providers::rules::is_allowed_name(n)) {
+            if names
+                .into_iter()
+                .any(|n| !providers::rules::is_allowed_name(n))
+            {
                 problems.push(AppError::invalid(
                     "action",
                     format!(
@@ -284,14 +290,17 @@ pub async fn get_activation(
     action: Option<String>,
 ) -> Result<ActivationDetail, AppError> {
     super::guard::guard(<GetActivation as leptos::server_fn::ServerFn>::PATH)?;
-    if id.is_empty() || id.len() > 128 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+    if id.is_empty() || id.len() > 128 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
         return Err(AppError::invalid(
             "id",
             "An activation id is 1–128 letters, digits or '-'.",
         ));
     }
     let c = super::backend::connection(connection.as_deref())?;
-    let action = action.filter(|a| !a.is_empty()).map(|a| ActionRef::parse(&a));
+    let action = action
+        .filter(|a| !a.is_empty())
+        .map(|a| ActionRef::parse(&a));
     backend::detail(&c, id, action).await
 }
 
@@ -306,12 +315,24 @@ mod tests {
         }
         assert_eq!(StatusFilter::parse("failed"), None);
         use ActivationStatus::*;
-        let failures: Vec<_> = [Success, ApplicationError, DeveloperError, InternalError, Timeout, Pending]
-            .into_iter()
-            .filter(|s| StatusFilter::Failure.keeps(*s))
-            .collect();
-        assert_eq!(failures, [ApplicationError, DeveloperError, InternalError, Timeout]);
-        assert!(StatusFilter::Timeout.keeps(Timeout) && !StatusFilter::Timeout.keeps(DeveloperError));
+        let failures: Vec<_> = [
+            Success,
+            ApplicationError,
+            DeveloperError,
+            InternalError,
+            Timeout,
+            Pending,
+        ]
+        .into_iter()
+        .filter(|s| StatusFilter::Failure.keeps(*s))
+        .collect();
+        assert_eq!(
+            failures,
+            [ApplicationError, DeveloperError, InternalError, Timeout]
+        );
+        assert!(
+            StatusFilter::Timeout.keeps(Timeout) && !StatusFilter::Timeout.keeps(DeveloperError)
+        );
     }
 
     #[test]
@@ -332,6 +353,13 @@ mod tests {
         assert_eq!(fields, ["page", "size", "action", "upto"]);
         assert!(ActivationView::default().problems().is_empty());
         assert_eq!(sizes_text(), "10, 20, 50, 100 or 200");
-        assert_eq!(ActivationView { page: 3, ..Default::default() }.offset(), 40);
+        assert_eq!(
+            ActivationView {
+                page: 3,
+                ..Default::default()
+            }
+            .offset(),
+            40
+        );
     }
 }

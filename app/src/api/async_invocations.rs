@@ -122,7 +122,10 @@ impl AsyncView {
         if let (Some(begin), Some(end)) = (self.begin_ms, self.end_ms)
             && begin > end
         {
-            problems.push(AppError::invalid("end", "The end of the time range is before its start."));
+            problems.push(AppError::invalid(
+                "end",
+                "The end of the time range is before its start.",
+            ));
         }
         problems
     }
@@ -141,7 +144,9 @@ pub fn limit_problem(limit: u64) -> Option<AppError> {
 /// Letters, digits, `-` and `_`, 1 to [`MAX_ASYNC_TEXT`] of them.
 pub fn is_token(text: &str) -> bool {
     (1..=MAX_ASYNC_TEXT).contains(&text.len())
-        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// A marker: FunctionGraph's `next_marker` is a whole number.
@@ -195,20 +200,26 @@ pub struct FollowAsync {
 /// line, written whenever one's status (or times) changed. The server reads the provider
 /// with a bounded backoff; the stream ends when every record has ended, or after a bound.
 #[server(endpoint = "follow_async_invocations", input = Json, output = Streaming)]
-pub async fn follow_async_invocations(follow: FollowAsync) -> Result<ByteStream<AppError>, AppError> {
+pub async fn follow_async_invocations(
+    follow: FollowAsync,
+) -> Result<ByteStream<AppError>, AppError> {
     super::guard::guard(<FollowAsyncInvocations as leptos::server_fn::ServerFn>::PATH)?;
-    if follow.request_ids.len() > MAX_FOLLOWED || !follow.request_ids.iter().all(|id| is_token(id)) {
+    if follow.request_ids.len() > MAX_FOLLOWED || !follow.request_ids.iter().all(|id| is_token(id))
+    {
         return Err(AppError::invalid(
             "request_ids",
-            format!("Follow at most {MAX_FOLLOWED} request ids, each 1–{MAX_ASYNC_TEXT} letters, digits, '-' or '_'."),
+            format!(
+                "Follow at most {MAX_FOLLOWED} request ids, each 1–{MAX_ASYNC_TEXT} letters, digits, '-' or '_'."
+            ),
         ));
     }
     let c = super::backend::connection(follow.connection.as_deref())?;
     let client = super::backend::client(&c)?.clone();
     let changes = follow::changes(client, follow.function, follow.request_ids);
-    Ok(ByteStream::new(futures::StreamExt::map(changes, |record| {
-        Ok::<_, AppError>(follow::ndjson_line(&record))
-    })))
+    Ok(ByteStream::new(futures::StreamExt::map(
+        changes,
+        |record| Ok::<_, AppError>(follow::ndjson_line(&record)),
+    )))
 }
 
 #[cfg(test)]
@@ -237,19 +248,32 @@ mod tests {
             end_ms: Some(5),
             ..Default::default()
         };
-        let fields: Vec<_> = bad.problems().iter().filter_map(|p| p.field().map(str::to_string)).collect();
+        let fields: Vec<_> = bad
+            .problems()
+            .iter()
+            .filter_map(|p| p.field().map(str::to_string))
+            .collect();
         assert_eq!(fields, ["limit", "request_id", "marker", "end"]);
         assert!(AsyncView::default().problems().is_empty());
-        let long = AsyncView { request_id: Some("a".repeat(65)), ..Default::default() };
+        let long = AsyncView {
+            request_id: Some("a".repeat(65)),
+            ..Default::default()
+        };
         assert_eq!(long.problems()[0].field(), Some("request_id"));
     }
 
     #[test]
     fn next_and_back_walk_the_markers_both_ways() {
-        let first = AsyncView { limit: 2, ..Default::default() };
+        let first = AsyncView {
+            limit: 2,
+            ..Default::default()
+        };
         let second = first.next("2".into());
         let third = second.next("4".into());
-        assert_eq!((third.marker.as_deref(), third.trail.clone()), (Some("4"), vec!["0".to_string(), "2".into()]));
+        assert_eq!(
+            (third.marker.as_deref(), third.trail.clone()),
+            (Some("4"), vec!["0".to_string(), "2".into()])
+        );
         assert_eq!(third.back().unwrap(), second);
         assert_eq!(second.back().unwrap(), first);
         assert_eq!(first.back(), None);

@@ -157,12 +157,15 @@ mod server {
     /// (FunctionGraph, SCF): its runtime and description, no code.
     async fn listed(c: &ConnectionClient, action: &ActionRef) -> Result<ActionSpec, AppError> {
         let (_, actions) = crate::api::backend::listing(c).await?;
-        let found = actions.into_iter().find(|a| &a.action == action).ok_or_else(|| {
-            AppError::Provider(providers::ProviderError::new(
-                providers::ErrorKind::NotFound,
-                format!("{} lists no function {action}", c.summary.provider),
-            ))
-        })?;
+        let found = actions
+            .into_iter()
+            .find(|a| &a.action == action)
+            .ok_or_else(|| {
+                AppError::Provider(providers::ProviderError::new(
+                    providers::ErrorKind::NotFound,
+                    format!("{} lists no function {action}", c.summary.provider),
+                ))
+            })?;
         Ok(ActionSpec {
             action: found.action,
             kind: found.kind.unwrap_or_default(),

@@ -16,7 +16,9 @@ pub(crate) fn editor_src() -> Option<String> {
         .map(|o| o.site_root.to_string())
         .or_else(|| std::env::var("LEPTOS_SITE_ROOT").ok())
         .unwrap_or_else(|| "target/site".into());
-    let path = std::path::Path::new(&root).join("editor").join("manifest.json");
+    let path = std::path::Path::new(&root)
+        .join("editor")
+        .join("manifest.json");
     let read = std::fs::read_to_string(&path).map_err(|e| e.to_string());
     match read.and_then(|text| serde_json::from_str::<Manifest>(&text).map_err(|e| e.to_string())) {
         Ok(m) if m.editor.starts_with("/editor/") => Some(m.editor),

@@ -1,33 +1,11 @@
 //! One guard for every server function: each endpoint needs a role, written in [`ENDPOINTS`],
 //! and every server function calls [`guard`] before anything else.
 //!
-//! Until accounts exist the caller is the local user, admitted as an admin; the table and the
-//! call path are the real ones, so accounts only change who the caller is.
+//! Who the caller is, the server's access layer decides before the server function runs
+//! (`server/src/access_layer.rs`, from the session cookie or API token); the guard only
+//! compares the caller's role with the endpoint's.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// What a person may do, in increasing order: each role may do what the ones before it may.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Reads: lists, code, activations, logs.
-    Viewer,
-    /// Creates, changes, deletes and runs actions and packages.
-    Editor,
-    /// Connections, accounts and tokens.
-    Admin,
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Viewer => "viewer",
-            Self::Editor => "editor",
-            Self::Admin => "admin",
-        })
-    }
-}
+pub use access::{Caller, Role};
 
 /// Every server function's endpoint and the role it needs. A server function missing here is
 /// refused at run time, and fails the test that compares this table with the registered
@@ -66,17 +44,17 @@ pub fn required_role(endpoint: &str) -> Option<Role> {
         .map(|(_, role)| *role)
 }
 
-/// Who is calling.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    /// Their role.
-    pub role: Role,
-}
-
-/// The caller of the current request. Until accounts exist, the local user, as an admin.
+/// The caller of the current request, as the server's access layer put it in the request's
+/// extensions (`server/src/access_layer.rs`). None there (a server function called outside a
+/// request, or a router built without the layer) is no one: refused.
 #[cfg(feature = "ssr")]
-fn current_caller() -> Caller {
-    Caller { role: Role::Admin }
+fn current_caller() -> Result<Caller, crate::errors::AppError> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Caller>().cloned())
+        .ok_or_else(|| {
+            tracing::error!("a server function ran with no caller in its request");
+            crate::errors::AppError::Misconfigured("the request has no caller".into())
+        })
 }
 
 /// Admits the caller to `endpoint` (a server function's `PATH`) or refuses: an endpoint not in
@@ -91,7 +69,7 @@ pub fn guard(endpoint: &str) -> Result<Caller, crate::errors::AppError> {
         );
         AppError::Misconfigured(format!("{endpoint} has no role in the guard's table"))
     })?;
-    admit(current_caller(), needs)
+    admit(current_caller()?, needs)
 }
 
 /// Whether `caller` may do what needs `needs`.
@@ -110,7 +88,7 @@ mod tests {
     #[test]
     fn roles_are_ordered_and_a_lower_one_is_refused() {
         assert!(Role::Viewer < Role::Editor && Role::Editor < Role::Admin);
-        let viewer = Caller { role: Role::Viewer };
+        let viewer = Caller::account("vera", Role::Viewer);
         assert!(admit(viewer.clone(), Role::Viewer).is_ok());
         assert_eq!(
             admit(viewer, Role::Editor),
@@ -153,6 +131,15 @@ mod tests {
             guard("/api/not_in_the_table"),
             Err(crate::errors::AppError::Misconfigured(_))
         ));
-        assert!(guard("/api/list_actions").is_ok());
+    }
+
+    /// With no caller in the request (no access layer), even a viewer's endpoint is refused.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_request_without_a_caller_is_refused() {
+        assert!(matches!(
+            guard("/api/list_actions"),
+            Err(crate::errors::AppError::Misconfigured(_))
+        ));
     }
 }

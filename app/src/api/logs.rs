@@ -90,7 +90,10 @@ impl LogView {
     /// Every problem of the view, by field.
     pub fn problems(&self) -> Vec<AppError> {
         let mut problems = Vec::new();
-        let texts = [("function", &self.function), ("request_id", &self.request_id)];
+        let texts = [
+            ("function", &self.function),
+            ("request_id", &self.request_id),
+        ];
         for (field, text) in texts {
             if let Some(text) = text
                 && !is_name(text)
@@ -102,7 +105,10 @@ impl LogView {
             }
         }
         if !LOG_LIMITS.contains(&self.limit) {
-            problems.push(AppError::invalid("limit", format!("The page size must be one of {}.", limits_text())));
+            problems.push(AppError::invalid(
+                "limit",
+                format!("The page size must be one of {}.", limits_text()),
+            ));
         }
         if self.offset.saturating_add(self.limit) > MAX_LOG_WINDOW {
             problems.push(AppError::invalid(
@@ -125,7 +131,10 @@ impl LogView {
 pub fn window_problem(since: Option<i64>, upto: Option<i64>) -> Option<AppError> {
     let (since, upto) = (since?, upto?);
     if since > upto {
-        return Some(AppError::invalid("upto", "The end of the time range is before its start."));
+        return Some(AppError::invalid(
+            "upto",
+            "The end of the time range is before its start.",
+        ));
     }
     (upto - since > MAX_LOG_RANGE_MS).then(|| {
         AppError::invalid(
@@ -138,13 +147,17 @@ pub fn window_problem(since: Option<i64>, upto: Option<i64>) -> Option<AppError>
 /// The page sizes as a sentence's list.
 pub fn limits_text() -> String {
     let all: Vec<String> = LOG_LIMITS.iter().map(u64::to_string).collect();
-    let (last, rest) = all.split_last().map_or(("", &[][..]), |(l, r)| (l.as_str(), r));
+    let (last, rest) = all
+        .split_last()
+        .map_or(("", &[][..]), |(l, r)| (l.as_str(), r));
     format!("{} or {last}", rest.join(", "))
 }
 
 fn is_name(text: &str) -> bool {
     (1..=MAX_TEXT).contains(&text.len())
-        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
 /// One page of logs.
@@ -162,7 +175,10 @@ pub struct LogListing {
 
 /// A page of `connection`'s function logs as `view` says.
 #[server(endpoint = "function_logs")]
-pub async fn function_logs(connection: Option<String>, view: LogView) -> Result<LogListing, AppError> {
+pub async fn function_logs(
+    connection: Option<String>,
+    view: LogView,
+) -> Result<LogListing, AppError> {
     super::guard::guard(<FunctionLogs as leptos::server_fn::ServerFn>::PATH)?;
     if let Some(problem) = view.problems().into_iter().next() {
         return Err(problem);
@@ -189,7 +205,10 @@ mod server {
             return Err(why);
         }
         let (_, actions) = listing(c).await?;
-        let functions = actions.into_iter().map(|a| ActionRef::to_string(&a.action)).collect();
+        let functions = actions
+            .into_iter()
+            .map(|a| ActionRef::to_string(&a.action))
+            .collect();
         // The common model's times are UTC; the client writes them in SCF's zone.
         let utc = |ms: i64| Layout::date_time(' ').format(ms);
         let query = LogQuery {
@@ -222,15 +241,45 @@ mod tests {
 
     #[test]
     fn offset_and_limit_stay_within_ten_thousand() {
-        assert!(LogView { offset: 9_980, limit: 20, ..Default::default() }.problems().is_empty());
-        let past = LogView { offset: 9_981, limit: 20, ..Default::default() }.problems();
+        assert!(
+            LogView {
+                offset: 9_980,
+                limit: 20,
+                ..Default::default()
+            }
+            .problems()
+            .is_empty()
+        );
+        let past = LogView {
+            offset: 9_981,
+            limit: 20,
+            ..Default::default()
+        }
+        .problems();
         assert_eq!(past.len(), 1);
         assert_eq!(past[0].field(), Some("offset"));
-        assert!(past[0].to_string().starts_with("Offset + page size is 10001;"), "{}", past[0]);
-        let huge = LogView { offset: u64::MAX, ..Default::default() }.problems();
+        assert!(
+            past[0]
+                .to_string()
+                .starts_with("Offset + page size is 10001;"),
+            "{}",
+            past[0]
+        );
+        let huge = LogView {
+            offset: u64::MAX,
+            ..Default::default()
+        }
+        .problems();
         assert_eq!(huge[0].field(), Some("offset"));
-        let size = LogView { limit: 500, ..Default::default() }.problems();
-        assert_eq!(size[0].to_string(), "The page size must be one of 10, 20, 50 or 100.");
+        let size = LogView {
+            limit: 500,
+            ..Default::default()
+        }
+        .problems();
+        assert_eq!(
+            size[0].to_string(),
+            "The page size must be one of 10, 20, 50 or 100."
+        );
     }
 
     #[test]
@@ -252,7 +301,11 @@ mod tests {
             request_id: Some(String::new()),
             ..Default::default()
         };
-        let fields: Vec<_> = bad.problems().iter().filter_map(|p| p.field().map(str::to_string)).collect();
+        let fields: Vec<_> = bad
+            .problems()
+            .iter()
+            .filter_map(|p| p.field().map(str::to_string))
+            .collect();
         assert_eq!(fields, ["function", "request_id"]);
         assert_eq!(LogResult::Failure.ret_code(), "not0");
     }

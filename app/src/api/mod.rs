@@ -23,25 +23,27 @@ pub use actions::{
     TIMEOUT_RANGE, create_action, delete_action, delete_package, get_action, list_actions,
     list_packages, save_package, validate_name, validate_new_action,
 };
-pub use connections::{ListConnections, list_connections};
-pub use run::{
-    GetRunSetup, RerunInput, RunAction, RunInput, RunSetup, RunUpdate, StopRun, WAIT_RANGE,
-    check_timeout, get_run_setup, parse_params, parse_timeout, run_action, stop_run,
-};
-pub use editor::{EditableAction, LoadAction, SaveAction, SaveOutcome, load_action, refused_field, save_action};
 pub use activations::{
     ActivationDetail, ActivationListing, ActivationSample, ActivationView, DEFAULT_PAGE_SIZE,
     GetActivation, ListActivations, MAX_PAGE, PAGE_SIZES, SampleActivations, SamplePoint,
     StatusFilter, get_activation, list_activations, sample_activations, sizes_text,
 };
 pub use activations::{LiveLine, WatchActivations, keeps_live, watch_activations};
+pub use connections::{ListConnections, list_connections};
+pub use editor::{
+    EditableAction, LoadAction, SaveAction, SaveOutcome, load_action, refused_field, save_action,
+};
+pub use run::{
+    GetRunSetup, RerunInput, RunAction, RunInput, RunSetup, RunUpdate, StopRun, WAIT_RANGE,
+    check_timeout, get_run_setup, parse_params, parse_timeout, run_action, stop_run,
+};
 mod async_invocations;
 mod logs;
 mod run_async;
 pub use async_invocations::{
     AsyncListing, AsyncView, DEFAULT_ASYNC_LIMIT, FollowAsync, FollowAsyncInvocations,
-    ListAsyncInvocations, MAX_ASYNC_LIMIT, MAX_FOLLOWED, follow_async_invocations, is_token, limit_problem,
-    list_async_invocations,
+    ListAsyncInvocations, MAX_ASYNC_LIMIT, MAX_FOLLOWED, follow_async_invocations, is_token,
+    limit_problem, list_async_invocations,
 };
 pub use logs::{
     DEFAULT_LOG_LIMIT, FunctionLogs, LOG_LIMITS, LogListing, LogResult, LogView, MAX_LOG_WINDOW,

@@ -14,7 +14,10 @@ pub const FAILURES_HREF: &str = "/timeline?status=failure";
 /// Connection `connection`'s card as HTML, within `deadline_ms` (default 3 s, as the
 /// timeline's). A connection that is slow or fails is a card that says why, not an error.
 #[server(endpoint = "overview_card")]
-pub async fn overview_card(connection: String, deadline_ms: Option<u64>) -> Result<String, AppError> {
+pub async fn overview_card(
+    connection: String,
+    deadline_ms: Option<u64>,
+) -> Result<String, AppError> {
     use super::timeline::{DEFAULT_DEADLINE_MS, TimelineView, fanout};
     super::guard::guard(<OverviewCard as leptos::server_fn::ServerFn>::PATH)?;
     let view = TimelineView {
@@ -45,12 +48,12 @@ mod server {
     use leptos::prelude::*;
     use tokio::time::Instant;
 
+    use crate::api::TimelineView;
     pub(super) use crate::api::timeline::backend::Search;
     use crate::api::timeline::backend::gather;
     use crate::api::timeline::fanout::before;
     use crate::api::timeline::{ConnectionPart, EntryStatus, PartError, TimelineEntry};
     use crate::context::server::ConnectionClient;
-    use crate::api::TimelineView;
     use crate::routes::{thousands, timeline_href};
 
     /// Runs counted per connection at most: past it the card says "at least".
@@ -79,7 +82,9 @@ mod server {
         search: &Search,
         until: Instant,
     ) -> Result<ConnectionOverview, PartError> {
-        let late = PartError::Late { deadline_ms: search.deadline_ms };
+        let late = PartError::Late {
+            deadline_ms: search.deadline_ms,
+        };
         let actions = async {
             match before(until, crate::api::backend::listing(c)).await {
                 None => Err(late.clone()),
@@ -88,7 +93,12 @@ mod server {
         };
         let recent = async {
             let answer = gather(c, search, until).await?;
-            let failures: Vec<_> = answer.entries.iter().filter(|e| e.status == EntryStatus::Failure).cloned().collect();
+            let failures: Vec<_> = answer
+                .entries
+                .iter()
+                .filter(|e| e.status == EntryStatus::Failure)
+                .cloned()
+                .collect();
             Ok(RecentRuns {
                 runs: answer.entries.len() as u64,
                 failures: failures.len() as u64,
@@ -107,7 +117,10 @@ mod server {
     pub(super) fn html(part: ConnectionPart<ConnectionOverview>) -> String {
         let id = part.connection.id.clone();
         let card = match part.answer {
-            Err(error) => return view! { <p class="part-failed" role="alert">{error.to_string()}</p> }.to_html(),
+            Err(error) => {
+                return view! { <p class="part-failed" role="alert">{error.to_string()}</p> }
+                    .to_html();
+            }
             Ok(card) => card,
         };
         let actions = match &card.actions {
@@ -115,7 +128,10 @@ mod server {
             Err(error) => format!("unknown ({error})"),
         };
         let recent = match card.recent {
-            Err(error) => view! { <p class="part-failed">{format!("Last hour unknown: {error}")}</p> }.into_any(),
+            Err(error) => {
+                view! { <p class="part-failed">{format!("Last hour unknown: {error}")}</p> }
+                    .into_any()
+            }
             Ok(r) => recent_html(r).into_any(),
         };
         view! {
@@ -128,12 +144,18 @@ mod server {
 
     fn recent_html(r: RecentRuns) -> impl IntoView {
         let plus = if r.at_least { "+" } else { "" };
-        let failures = r.latest_failures.iter().map(|e| view! {
-            <li>
-                <a href=e.href()>{e.action.clone().unwrap_or_else(|| e.id.clone())}</a>
-                <span class="muted">{e.detail.clone().map(|d| format!(" {d}"))}</span>
-            </li>
-        }).collect_view();
+        let failures = r
+            .latest_failures
+            .iter()
+            .map(|e| {
+                view! {
+                    <li>
+                        <a href=e.href()>{e.action.clone().unwrap_or_else(|| e.id.clone())}</a>
+                        <span class="muted">{e.detail.clone().map(|d| format!(" {d}"))}</span>
+                    </li>
+                }
+            })
+            .collect_view();
         view! {
             <dl class="card-counts">
                 <div><dt>"Runs, last hour"</dt><dd data-count="runs">{format!("{}{plus}", thousands(r.runs))}</dd></div>

@@ -167,9 +167,10 @@ pub async fn run_action(run: RunInput) -> Result<ByteStream<AppError>, AppError>
     let client = super::backend::client(&c)?.clone();
     tracing::info!(connection = %c.summary.id, action = %run.action, "run");
     let updates = super::run_follow::start(client, run);
-    Ok(ByteStream::new(futures::StreamExt::map(updates, |update| {
-        Ok::<_, AppError>(crate::ndjson::line(&update))
-    })))
+    Ok(ByteStream::new(futures::StreamExt::map(
+        updates,
+        |update| Ok::<_, AppError>(crate::ndjson::line(&update)),
+    )))
 }
 
 /// Stops a running activation where the connection can (the engine's): the run ends, and
@@ -186,7 +187,9 @@ pub async fn stop_run(
     let c = super::backend::connection(connection.as_deref())?;
     let activation = providers::ActivationRef::of(ActionRef { package, name }, activation_id);
     tracing::info!(connection = %c.summary.id, activation = %activation.id, "stop run");
-    Ok(super::backend::client(&c)?.cancel_activation(&activation).await?)
+    Ok(super::backend::client(&c)?
+        .cancel_activation(&activation)
+        .await?)
 }
 
 /// What the run panel needs first: whether the connection can run actions, whether a run can
@@ -224,8 +227,14 @@ mod tests {
         let error = parse_params("{\n  \"name\": \"Kim\",\n}").unwrap_err();
         assert_eq!(error.field(), Some("params"));
         let message = error.to_string();
-        assert!(message.starts_with("Not valid JSON at line 3, column 1: "), "{message}");
-        assert!(!message.contains(" at line 3 column"), "said twice: {message}");
+        assert!(
+            message.starts_with("Not valid JSON at line 3, column 1: "),
+            "{message}"
+        );
+        assert!(
+            !message.contains(" at line 3 column"),
+            "said twice: {message}"
+        );
     }
 
     #[test]
@@ -258,7 +267,11 @@ mod tests {
         ];
         for update in updates {
             let line = serde_json::to_string(&update).unwrap();
-            assert_eq!(serde_json::from_str::<RunUpdate>(&line).unwrap(), update, "{line}");
+            assert_eq!(
+                serde_json::from_str::<RunUpdate>(&line).unwrap(),
+                update,
+                "{line}"
+            );
         }
     }
 }

@@ -34,7 +34,12 @@ pub struct AsyncRunAnswer {
 
 /// Where an invocation accepted by a `provider` connection is followed: FunctionGraph's
 /// asynchronous invocations, SCF's function logs, NCP's and OpenWhisk's activation detail.
-pub fn follow_link(provider: ProviderKind, connection: &str, action: &ActionRef, id: &str) -> (String, &'static str) {
+pub fn follow_link(
+    provider: ProviderKind,
+    connection: &str,
+    action: &ActionRef,
+    id: &str,
+) -> (String, &'static str) {
     use crate::routes::query_href;
     let c = ("connection", connection.to_string());
     let id = ("request_id", id.to_string());
@@ -48,7 +53,10 @@ pub fn follow_link(provider: ProviderKind, connection: &str, action: &ActionRef,
             "its function log",
         ),
         ProviderKind::Ncp | ProviderKind::Openwhisk => (
-            query_href(&format!("/activations/{}", id.1), [c, ("action", action.to_string())]),
+            query_href(
+                &format!("/activations/{}", id.1),
+                [c, ("action", action.to_string())],
+            ),
             "its activation",
         ),
     }
@@ -90,9 +98,21 @@ mod tests {
     fn each_provider_links_to_where_it_records_the_invocation() {
         let action = ActionRef::in_package("demo", "hello");
         let link = |p| follow_link(p, "c1", &action, "r1").0;
-        assert_eq!(link(ProviderKind::Huawei), "/async?connection=c1&function=demo/hello&request_id=r1");
-        assert_eq!(link(ProviderKind::Tencent), "/logs?connection=c1&function=hello&request_id=r1");
-        assert_eq!(link(ProviderKind::Openwhisk), "/activations/r1?connection=c1&action=demo/hello");
-        assert_eq!(link(ProviderKind::Ncp), "/activations/r1?connection=c1&action=demo/hello");
+        assert_eq!(
+            link(ProviderKind::Huawei),
+            "/async?connection=c1&function=demo/hello&request_id=r1"
+        );
+        assert_eq!(
+            link(ProviderKind::Tencent),
+            "/logs?connection=c1&function=hello&request_id=r1"
+        );
+        assert_eq!(
+            link(ProviderKind::Openwhisk),
+            "/activations/r1?connection=c1&action=demo/hello"
+        );
+        assert_eq!(
+            link(ProviderKind::Ncp),
+            "/activations/r1?connection=c1&action=demo/hello"
+        );
     }
 }

@@ -132,7 +132,13 @@ async fn drive(client: &Client, request: &InvocationRequest, tx: &mut Updates) -
     match client.invoke(request).await? {
         InvocationResult::Finished(activation) => ended(activation, tx).await,
         InvocationResult::Accepted { id } => {
-            send(tx, RunUpdate::Event(RunEvent::Started { activation_id: id.clone() })).await?;
+            send(
+                tx,
+                RunUpdate::Event(RunEvent::Started {
+                    activation_id: id.clone(),
+                }),
+            )
+            .await?;
             follow_by_reading(client, &request.action, id, tx).await
         }
     }
@@ -446,7 +452,9 @@ mod tests {
             Ok(activation(ActivationStatus::Success)),
         ];
         let (followed, reads, updates) = follow_with(answers, Duration::from_secs(60)).await;
-        assert!(matches!(followed, Ok(Followed::Ended(a)) if a.status == ActivationStatus::Success));
+        assert!(
+            matches!(followed, Ok(Followed::Ended(a)) if a.status == ActivationStatus::Success)
+        );
         assert_eq!(reads, [250, 625, 1187, 2030]);
         let pending: Vec<_> = updates
             .iter()
@@ -465,7 +473,10 @@ mod tests {
         // 250, 625, 1187, 2030, 3294, 5190, 8034, 12300, 17300; the next (22300) is too late.
         assert_eq!(reads.len(), 9);
         assert_eq!(reads.last(), Some(&17_300));
-        assert!(matches!(followed, Ok(Followed::GaveUp { waited_ms: 17_300 })));
+        assert!(matches!(
+            followed,
+            Ok(Followed::GaveUp { waited_ms: 17_300 })
+        ));
         assert_eq!(updates.len(), 9);
     }
 
@@ -474,7 +485,9 @@ mod tests {
         let refused = ProviderError::new(ErrorKind::Auth, "the key was refused");
         let (followed, reads, _) = follow_with(vec![Err(refused)], Duration::from_secs(60)).await;
         assert_eq!(reads, [250]);
-        assert!(matches!(followed, Err(Halt::Failed(AppError::Provider(e))) if e.kind == ErrorKind::Auth));
+        assert!(
+            matches!(followed, Err(Halt::Failed(AppError::Provider(e))) if e.kind == ErrorKind::Auth)
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -39,7 +39,11 @@ fn parse_rfc3339_utc(stamp: &str) -> Option<i64> {
     let (year, month, day) = (date.next()?.ok()?, date.next()?.ok()?, date.next()?.ok()?);
     let (clock, fraction) = time.split_once('.').unwrap_or((time, ""));
     let mut clock = clock.splitn(3, ':').map(str::parse::<i64>);
-    let (h, m, s) = (clock.next()?.ok()?, clock.next()?.ok()?, clock.next()?.ok()?);
+    let (h, m, s) = (
+        clock.next()?.ok()?,
+        clock.next()?.ok()?,
+        clock.next()?.ok()?,
+    );
     let valid = (1..=12).contains(&month)
         && (1..=31).contains(&day)
         && (0..24).contains(&h)

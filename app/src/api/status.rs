@@ -44,7 +44,10 @@ mod tests {
 
     #[test]
     fn refusals_are_4xx_and_failures_5xx() {
-        assert_eq!(status_of(&AppError::invalid("description", "too long")), 400);
+        assert_eq!(
+            status_of(&AppError::invalid("description", "too long")),
+            400
+        );
         assert_eq!(status_of(&AppError::UnknownConnection("x".into())), 404);
         assert_eq!(status_of(&AppError::Unsupported("no".into())), 422);
         let refused = ProviderError::from_provider(400, Some("80307".into()), None, "refused");

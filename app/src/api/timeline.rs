@@ -97,7 +97,11 @@ impl TimelineView {
                 "A connection id is 1–64 letters, digits, '-' or '_'.",
             ));
         }
-        if self.text.as_ref().is_some_and(|t| t.chars().count() > MAX_TEXT) {
+        if self
+            .text
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > MAX_TEXT)
+        {
             problems.push(AppError::invalid(
                 "text",
                 format!("The text searched for is at most {MAX_TEXT} characters."),
@@ -131,7 +135,10 @@ impl TimelineView {
 /// What is wrong with a range, named by the field to change.
 pub fn range_problem(w: Window) -> Option<AppError> {
     if w.since_ms > w.upto_ms {
-        Some(AppError::invalid("upto", "The end of the time range is before its start."))
+        Some(AppError::invalid(
+            "upto",
+            "The end of the time range is before its start.",
+        ))
     } else if w.upto_ms - w.since_ms > MAX_RANGE_MS {
         Some(AppError::invalid(
             "since",
@@ -145,7 +152,9 @@ pub fn range_problem(w: Window) -> Option<AppError> {
 /// Whether `id` is a connection id as the configuration allows them.
 pub fn is_connection_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// Why a connection's part has no answer.
@@ -245,7 +254,13 @@ mod tests {
     fn a_bad_view_names_its_fields_and_the_defaults_are_the_last_hour() {
         let view = TimelineView::default();
         assert!(view.problems(NOW).is_empty());
-        assert_eq!(view.window(NOW), Window { since_ms: NOW - 3_600_000, upto_ms: NOW });
+        assert_eq!(
+            view.window(NOW),
+            Window {
+                since_ms: NOW - 3_600_000,
+                upto_ms: NOW
+            }
+        );
         let bad = TimelineView {
             connection: Some("no spaces".into()),
             text: Some("x".repeat(201)),
@@ -254,25 +269,47 @@ mod tests {
             deadline_ms: 100,
             ..Default::default()
         };
-        let fields: Vec<_> = bad.problems(NOW).iter().filter_map(|p| p.field().map(str::to_string)).collect();
+        let fields: Vec<_> = bad
+            .problems(NOW)
+            .iter()
+            .filter_map(|p| p.field().map(str::to_string))
+            .collect();
         assert_eq!(fields, ["connection", "text", "since", "limit", "deadline"]);
-        let backwards = TimelineView { since_ms: Some(NOW), upto_ms: Some(NOW - 1), ..Default::default() };
+        let backwards = TimelineView {
+            since_ms: Some(NOW),
+            upto_ms: Some(NOW - 1),
+            ..Default::default()
+        };
         assert_eq!(backwards.problems(NOW)[0].field(), Some("upto"));
-        let over = TimelineView { limit: 501, ..Default::default() };
+        let over = TimelineView {
+            limit: 501,
+            ..Default::default()
+        };
         assert_eq!(
             over.problems(NOW)[0].to_string(),
             "The limit is a whole number of entries per connection from 1 to 500."
         );
         assert_eq!(
-            TimelineView { deadline_ms: 31_000, ..Default::default() }.problems(NOW)[0].to_string(),
+            TimelineView {
+                deadline_ms: 31_000,
+                ..Default::default()
+            }
+            .problems(NOW)[0]
+                .to_string(),
             "The deadline is 0.5 to 30 seconds."
         );
     }
 
     #[test]
     fn a_late_connection_says_how_long_it_had() {
-        assert_eq!(PartError::Late { deadline_ms: 3_000 }.to_string(), "did not answer within 3 s");
-        assert_eq!(PartError::Late { deadline_ms: 1_500 }.to_string(), "did not answer within 1.5 s");
+        assert_eq!(
+            PartError::Late { deadline_ms: 3_000 }.to_string(),
+            "did not answer within 3 s"
+        );
+        assert_eq!(
+            PartError::Late { deadline_ms: 1_500 }.to_string(),
+            "did not answer within 1.5 s"
+        );
         let part = ConnectionPart::<TimelineAnswer> {
             connection: ConnectionSummary {
                 id: "c".into(),
@@ -284,6 +321,9 @@ mod tests {
             answer: Err(PartError::Late { deadline_ms: 3_000 }),
         };
         let line = serde_json::to_string(&part).unwrap();
-        assert_eq!(serde_json::from_str::<ConnectionPart<TimelineAnswer>>(&line).unwrap(), part);
+        assert_eq!(
+            serde_json::from_str::<ConnectionPart<TimelineAnswer>>(&line).unwrap(),
+            part
+        );
     }
 }

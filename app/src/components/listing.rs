@@ -21,7 +21,10 @@ where
     let query = use_query_map();
     let parsed = Memo::new(move |_| query.with(&read));
     let view = Memo::new(move |_| parsed.with(|(v, _)| v.clone()));
-    (view, Signal::derive(move || parsed.with(|(_, p)| p.clone())))
+    (
+        view,
+        Signal::derive(move || parsed.with(|(_, p)| p.clone())),
+    )
 }
 
 /// "On Local huawei — Huawei FunctionGraph (local engine)".
@@ -33,9 +36,15 @@ pub fn connection_line(c: &ConnectionSummary) -> String {
 /// A connection that cannot do this says so in one line, with where to go instead; any
 /// other failure shows the provider's answer under `failed`.
 #[component]
-pub fn ListingProblem(error: AppError, failed: &'static str, instead: &'static str) -> impl IntoView {
+pub fn ListingProblem(
+    error: AppError,
+    failed: &'static str,
+    instead: &'static str,
+) -> impl IntoView {
     match error {
-        AppError::Unsupported(why) => view! { <p class="note" role="status">{format!("{why}. {instead}")}</p> }.into_any(),
+        AppError::Unsupported(why) => {
+            view! { <p class="note" role="status">{format!("{why}. {instead}")}</p> }.into_any()
+        }
         error => view! {
             <div class="problem" role="alert">
                 <h2>{failed}</h2>

@@ -25,9 +25,17 @@ pub fn AddressProblems(problems: Signal<Vec<AppError>>) -> impl IntoView {
 
 /// The problem of `field` under it (`id` is what the input's `aria-describedby` names).
 #[component]
-pub fn FieldProblem(problems: Signal<Vec<AppError>>, field: &'static str, #[prop(into)] id: String) -> impl IntoView {
+pub fn FieldProblem(
+    problems: Signal<Vec<AppError>>,
+    field: &'static str,
+    #[prop(into)] id: String,
+) -> impl IntoView {
     let text = move || {
-        problems.with(|all| all.iter().find(|p| p.field() == Some(field)).map(ToString::to_string))
+        problems.with(|all| {
+            all.iter()
+                .find(|p| p.field() == Some(field))
+                .map(ToString::to_string)
+        })
     };
     view! {
         <p class="field-error" id=id hidden=move || text().is_none()>{text}</p>

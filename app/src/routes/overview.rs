@@ -36,7 +36,10 @@ async fn fill(cards: RwSignal<Vec<String>>) {
     let list = match list_connections().await {
         Ok(list) => list,
         Err(error) => {
-            let problem = format!(r#"<li><p class="problem" role="alert">{}</p></li>"#, escape(&error.to_string()));
+            let problem = format!(
+                r#"<li><p class="problem" role="alert">{}</p></li>"#,
+                escape(&error.to_string())
+            );
             cards.try_set(vec![problem]);
             return;
         }
@@ -46,7 +49,10 @@ async fn fill(cards: RwSignal<Vec<String>>) {
         leptos::task::spawn_local(async move {
             let body = match overview_card(connection.id.clone(), None).await {
                 Ok(html) => html,
-                Err(e) => format!(r#"<p class="part-failed" role="alert">{}</p>"#, escape(&e.to_string())),
+                Err(e) => format!(
+                    r#"<p class="part-failed" role="alert">{}</p>"#,
+                    escape(&e.to_string())
+                ),
             };
             cards.try_update(|c| {
                 if let Some(card_html) = c.get_mut(slot) {
@@ -97,9 +103,15 @@ mod tests {
             local: false,
         };
         let html = card(&c, "<p>body</p>");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
         assert!(html.contains(r#"data-connection="x&quot;y""#), "{html}");
         assert!(!html.contains("<script>"), "{html}");
-        assert!(html.contains("<p>body</p>"), "the server's body is kept as HTML: {html}");
+        assert!(
+            html.contains("<p>body</p>"),
+            "the server's body is kept as HTML: {html}"
+        );
     }
 }

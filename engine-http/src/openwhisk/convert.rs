@@ -286,7 +286,11 @@ fn activation_annotations(r: &ActivationRecord, full: bool) -> Vec<wire::KeyValu
         Some(package) => format!("{}/{package}/{}", r.namespace, r.action),
         None => format!("{}/{}", r.namespace, r.action),
     };
-    let kind = if r.components.is_empty() { "nodejs:20" } else { "sequence" };
+    let kind = if r.components.is_empty() {
+        "nodejs:20"
+    } else {
+        "sequence"
+    };
     let mut annotations = vec![
         ("path", json!(path)),
         ("kind", json!(kind)),

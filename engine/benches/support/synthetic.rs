@@ -24,7 +24,11 @@ pub fn activation(i: u64, now_ms: i64) -> ActivationRecord {
         } else {
             ActivationStatus::Success
         },
-        result: if failed { json!({"error": "failed"}) } else { json!({"greeting": "Hello"}) },
+        result: if failed {
+            json!({"error": "failed"})
+        } else {
+            json!({"greeting": "Hello"})
+        },
         logs: vec![format!("2026-01-01T00:00:00.000Z stdout: run {i}")],
         params: json!({"name": format!("Kim-{i}")}),
         memory_used: 1 << 20,

@@ -191,7 +191,9 @@ impl Transport {
         };
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let etag = header(reqwest::header::ETAG);
-        let invoke_summary = header(reqwest::header::HeaderName::from_static(crate::wire::huawei::INVOKE_SUMMARY));
+        let invoke_summary = header(reqwest::header::HeaderName::from_static(
+            crate::wire::huawei::INVOKE_SUMMARY,
+        ));
         // Only the delta-seconds form; an HTTP date is rare from APIs and read as "not said".
         let retry_after = header(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.trim().parse::<u64>().ok())

@@ -15,8 +15,8 @@ mod logs;
 mod package;
 mod page;
 pub mod rules;
-pub mod validate;
 mod run;
+pub mod validate;
 
 pub use action::{
     ActionExec, ActionKind, ActionLimits, ActionQuery, ActionRef, ActionSpec, ActionSummary,

@@ -94,7 +94,12 @@ impl<'a> ActionFields<'a> {
             limits: spec.limits,
             code: spec.exec.code.as_deref(),
             binary: spec.exec.binary,
-            components: spec.exec.components.iter().map(|c| Cow::from(c.as_str())).collect(),
+            components: spec
+                .exec
+                .components
+                .iter()
+                .map(|c| Cow::from(c.as_str()))
+                .collect(),
             raw_http: flag("raw-http"),
             custom_options: flag("custom-options"),
         }
@@ -170,7 +175,11 @@ pub fn code_refusal(binary: bool, code: &str) -> Option<Refusal> {
 }
 
 /// `raw-http` and `custom-options`: web actions only.
-pub fn web_refusal(kind: ActionKind, raw_http: Option<bool>, custom: Option<bool>) -> Option<Refusal> {
+pub fn web_refusal(
+    kind: ActionKind,
+    raw_http: Option<bool>,
+    custom: Option<bool>,
+) -> Option<Refusal> {
     let web = matches!(kind, ActionKind::Web | ActionKind::SequenceWeb);
     (!web && (raw_http.is_some() || custom.is_some())).then(|| {
         let message = "raw-http and custom-options apply to web actions only".to_string();
@@ -217,17 +226,32 @@ fn is_component(c: &str) -> bool {
 fn check_code(a: &ActionFields<'_>, out: &mut Vec<Refusal>) {
     use RefusalCode::MissingField;
     match a.limits {
-        None => out.push(refusal("limits.timeout", MissingField, "limits.timeout is required".into())),
-        Some(ActionLimits { timeout_ms, memory_mb }) => {
+        None => out.push(refusal(
+            "limits.timeout",
+            MissingField,
+            "limits.timeout is required".into(),
+        )),
+        Some(ActionLimits {
+            timeout_ms,
+            memory_mb,
+        }) => {
             out.extend(timeout_refusal(timeout_ms));
             out.extend(memory_refusal(memory_mb));
         }
     }
     if a.exec_kind.trim().is_empty() {
-        out.push(refusal("exec.kind", MissingField, "exec.kind is required".into()));
+        out.push(refusal(
+            "exec.kind",
+            MissingField,
+            "exec.kind is required".into(),
+        ));
     }
     match a.code {
-        None => out.push(refusal("exec.code", MissingField, "exec.code is required".into())),
+        None => out.push(refusal(
+            "exec.code",
+            MissingField,
+            "exec.code is required".into(),
+        )),
         Some(code) => out.extend(code_refusal(a.binary, code)),
     }
     out.extend(web_refusal(a.kind, a.raw_http, a.custom_options));
@@ -288,7 +312,10 @@ mod tests {
         assert_eq!(fields_of(&basic()), vec![]);
         for (timeout_ms, memory_mb) in [(500, 128), (300_000, 1024), (1000, 512)] {
             let spec = ActionSpec {
-                limits: Some(ActionLimits { timeout_ms, memory_mb }),
+                limits: Some(ActionLimits {
+                    timeout_ms,
+                    memory_mb,
+                }),
                 ..basic()
             };
             assert_eq!(fields_of(&spec), vec![], "{timeout_ms} {memory_mb}");
@@ -300,7 +327,10 @@ mod tests {
         let mut spec = basic();
         spec.action = ActionRef::in_package("-x", "a b");
         spec.description = Some("가".repeat(1001)); // 3,003 bytes, 1,001 characters
-        spec.limits = Some(ActionLimits { timeout_ms: 499, memory_mb: 300 });
+        spec.limits = Some(ActionLimits {
+            timeout_ms: 499,
+            memory_mb: 300,
+        });
         spec.exec.binary = true;
         spec.exec.code = Some("not base64!".into());
         spec.extra.insert("raw-http".into(), true.into());
@@ -318,7 +348,10 @@ mod tests {
             .map(|(f, c)| (f.to_string(), c))
         );
         let refusals = check_action(&ActionFields::of(&spec));
-        assert_eq!(refusals[2].message, "description is 3003 bytes; at most 3000 are allowed");
+        assert_eq!(
+            refusals[2].message,
+            "description is 3003 bytes; at most 3000 are allowed"
+        );
         assert_eq!(
             refusals[3].message,
             "limits.timeout is 499; it must be 500 to 300,000 ms"
@@ -327,7 +360,10 @@ mod tests {
 
     #[test]
     fn the_description_counts_bytes_not_characters() {
-        let at = |d: String| ActionSpec { description: Some(d), ..basic() };
+        let at = |d: String| ActionSpec {
+            description: Some(d),
+            ..basic()
+        };
         assert_eq!(fields_of(&at("가".repeat(1000))), vec![]); // exactly 3,000 bytes
         assert_eq!(fields_of(&at("a".repeat(3000))), vec![]);
         let over = at(format!("{}a", "가".repeat(1000)));
@@ -359,7 +395,10 @@ mod tests {
             s
         };
         assert_eq!(fields_of(&seq(vec!["demo/a".into(), "-/b".into()])), vec![]);
-        assert_eq!(fields_of(&seq(vec![])), vec![("exec.components".to_string(), 80307)]);
+        assert_eq!(
+            fields_of(&seq(vec![])),
+            vec![("exec.components".to_string(), 80307)]
+        );
         assert_eq!(
             fields_of(&seq(vec!["x/y".into(); 51])),
             vec![("exec.components".to_string(), 80307)]

@@ -35,7 +35,10 @@ pub fn parse(text: &str) -> Option<i64> {
     }
     let n = |at: usize, len: usize| -> Option<i64> {
         let digits = text.get(at..at + len)?;
-        digits.bytes().all(|c| c.is_ascii_digit()).then(|| digits.parse().ok())?
+        digits
+            .bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| digits.parse().ok())?
     };
     let (y, mo, d) = (n(0, 4)?, n(5, 2)?, n(8, 2)?);
     let (h, mi, s) = (n(11, 2)?, n(14, 2)?, n(17, 2)?);
@@ -68,7 +71,10 @@ mod tests {
         assert_eq!(parse("2027-01-01 04:30:05"), Some(late));
         // No daylight saving: a July time is +8 h too, not +9.
         assert_eq!(format(1_783_022_400_000), "2026-07-03 04:00:00");
-        assert_eq!(from_utc_text("2017-04-19 14:16:00").as_deref(), Some("2017-04-19 22:16:00"));
+        assert_eq!(
+            from_utc_text("2017-04-19 14:16:00").as_deref(),
+            Some("2017-04-19 22:16:00")
+        );
     }
 
     #[test]

@@ -208,7 +208,12 @@ pub(super) async fn detail(
         })
         .await?;
     let mut components = Vec::new();
-    for id in activation.components().unwrap_or_default().iter().take(MOST_COMPONENTS) {
+    for id in activation
+        .components()
+        .unwrap_or_default()
+        .iter()
+        .take(MOST_COMPONENTS)
+    {
         // A component that cannot be read is still listed by its id, in its place.
         let read = client.get_activation(&ActivationRef::id(id.clone())).await;
         components.push(match read {

@@ -7,7 +7,9 @@
 
 use futures::StreamExt;
 use providers::client::{ActivationStream, Client, Operations};
-use providers::{Activation, ActivationQuery, ActivationStatus, ErrorKind, PageRequest, ProviderError};
+use providers::{
+    Activation, ActivationQuery, ActivationStatus, ErrorKind, PageRequest, ProviderError,
+};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 use tokio::sync::broadcast;
@@ -57,7 +59,11 @@ pub(crate) fn watch(id: &str, client: &Client) -> ActivationStream {
 impl Hub {
     /// A viewer of connection `id`: its follower's news from now on. The first viewer starts
     /// the follower, reading with what `source` makes.
-    pub(crate) fn watch<N: Newest>(&self, id: &str, source: impl FnOnce() -> N) -> ActivationStream {
+    pub(crate) fn watch<N: Newest>(
+        &self,
+        id: &str,
+        source: impl FnOnce() -> N,
+    ) -> ActivationStream {
         let mut followers = self.0.lock().unwrap_or_else(|e| e.into_inner());
         let rx = match followers.get(id) {
             Some(tx) => tx.subscribe(),
@@ -101,19 +107,21 @@ impl Hub {
 
 /// One viewer's stream: what its follower sends; a viewer too slow skips what it missed.
 fn viewer(rx: broadcast::Receiver<Item>) -> ActivationStream {
-    Box::pin(futures::stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(item) => return Some((item, rx)),
-                Err(broadcast::error::RecvError::Lagged(skipped)) => {
-                    tracing::debug!(skipped, "a live viewer fell behind");
+    Box::pin(
+        futures::stream::unfold(rx, |mut rx| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(item) => return Some((item, rx)),
+                    Err(broadcast::error::RecvError::Lagged(skipped)) => {
+                        tracing::debug!(skipped, "a live viewer fell behind");
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
                 }
-                Err(broadcast::error::RecvError::Closed) => return None,
             }
-        }
-    })
-    // Ended, it stays ended for whoever asks again.
-    .fuse())
+        })
+        // Ended, it stays ended for whoever asks again.
+        .fuse(),
+    )
 }
 
 /// The follower of connection `id`: reads, sends what is new, pauses, until nobody watches.
@@ -140,7 +148,9 @@ async fn follow<N: Newest>(hub: Hub, id: String, tx: broadcast::Sender<Item>, so
                     let _ = tx.send(Ok(super::backend::summary(a)));
                 }
             }
-            Err(e) if passes(&e) => tracing::debug!(connection = %id, error = %e, "live: a read failed"),
+            Err(e) if passes(&e) => {
+                tracing::debug!(connection = %id, error = %e, "live: a read failed")
+            }
             Err(e) => {
                 tracing::warn!(connection = %id, error = %e, "live: the provider refused; the follower stops");
                 hub.remove(&id, &tx);
@@ -164,7 +174,10 @@ fn pauses() -> Backoff {
 
 /// Whether a failed read may work next time (the provider or the network failed this once).
 fn passes(e: &ProviderError) -> bool {
-    matches!(e.kind, ErrorKind::Provider | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::NotFound)
+    matches!(
+        e.kind,
+        ErrorKind::Provider | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::NotFound
+    )
 }
 
 /// The state of each activation on the newest page as last read.
@@ -222,7 +235,13 @@ mod tests {
         fn add(&self, id: &str, status: ActivationStatus) {
             let mut rows = self.rows.lock().unwrap();
             rows.retain(|a| a.id != id);
-            rows.insert(0, Activation { end_ms: Some(1), ..Activation::new(id, status) });
+            rows.insert(
+                0,
+                Activation {
+                    end_ms: Some(1),
+                    ..Activation::new(id, status)
+                },
+            );
         }
 
         fn reads(&self) -> Vec<u64> {
@@ -244,8 +263,13 @@ mod tests {
     /// What `viewer` has been sent so far (without waiting for more).
     async fn received(viewer: &mut ActivationStream) -> Vec<String> {
         let mut ids = Vec::new();
-        while let Ok(Some(item)) = tokio::time::timeout(Duration::from_millis(1), viewer.next()).await {
-            ids.push(item.map_or_else(|e| format!("error: {e}"), |a| format!("{} {}", a.id, a.status.as_str())));
+        while let Ok(Some(item)) =
+            tokio::time::timeout(Duration::from_millis(1), viewer.next()).await
+        {
+            ids.push(item.map_or_else(
+                |e| format!("error: {e}"),
+                |a| format!("{} {}", a.id, a.status.as_str()),
+            ));
         }
         ids
     }
@@ -303,19 +327,29 @@ mod tests {
         let reads = fake.reads();
         let pauses: Vec<u64> = reads.windows(2).map(|w| w[1] - w[0]).collect();
         assert_eq!(pauses[..6], [1_000, 1_500, 2_250, 3_375, 5_062, 7_593]);
-        assert!(pauses[6..].iter().all(|&p| p == LONGEST_PAUSE_MS), "{pauses:?}");
-        assert!(received(&mut a).await.is_empty(), "a passing failure is not news");
+        assert!(
+            pauses[6..].iter().all(|&p| p == LONGEST_PAUSE_MS),
+            "{pauses:?}"
+        );
+        assert!(
+            received(&mut a).await.is_empty(),
+            "a passing failure is not news"
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_refusal_reaches_every_viewer_and_ends_the_follower() {
         let (hub, fake) = (Hub::default(), Fake::new());
         let mut a = hub.watch("c1", || fake.clone());
-        *fake.error.lock().unwrap() = Some(ProviderError::new(ErrorKind::Auth, "the key was refused"));
+        *fake.error.lock().unwrap() =
+            Some(ProviderError::new(ErrorKind::Auth, "the key was refused"));
         sleep(Duration::from_millis(1_100)).await;
         let got = received(&mut a).await;
         assert_eq!(got.len(), 1);
-        assert!(got[0].starts_with("error: ") && got[0].contains("refused"), "{got:?}");
+        assert!(
+            got[0].starts_with("error: ") && got[0].contains("refused"),
+            "{got:?}"
+        );
         assert_eq!(a.next().await.map(|_| ()), None, "the stream ends");
         assert_eq!(hub.followers(), 0);
     }
@@ -324,9 +358,23 @@ mod tests {
     fn what_is_new_is_what_was_not_seen_in_that_state() {
         let row = |id: &str, status| Activation::new(id, status);
         let mut seen = Seen::of(&[row("a", ActivationStatus::Pending)]);
-        let news = seen.news(vec![row("c", ActivationStatus::Success), row("b", ActivationStatus::Success), row("a", ActivationStatus::Pending)]);
-        assert_eq!(news.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["b", "c"], "oldest first");
-        let news = seen.news(vec![row("c", ActivationStatus::Success), row("a", ActivationStatus::Timeout)]);
-        assert_eq!(news.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a"]);
+        let news = seen.news(vec![
+            row("c", ActivationStatus::Success),
+            row("b", ActivationStatus::Success),
+            row("a", ActivationStatus::Pending),
+        ]);
+        assert_eq!(
+            news.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+            ["b", "c"],
+            "oldest first"
+        );
+        let news = seen.news(vec![
+            row("c", ActivationStatus::Success),
+            row("a", ActivationStatus::Timeout),
+        ]);
+        assert_eq!(
+            news.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+            ["a"]
+        );
     }
 }

@@ -28,9 +28,15 @@ pub enum LiveLine {
 /// Whether the live view of `action` and `status` shows `a`: the action must match, and
 /// with a status filter only ended activations are shown (a pending one's outcome is not
 /// known yet).
-pub fn keeps_live(a: &Activation, action: Option<&ActionRef>, status: Option<StatusFilter>) -> bool {
-    let action_kept = action.is_none_or(|want| a.name.as_deref().map(ActionRef::parse).as_ref() == Some(want));
-    let status_kept = status.is_none_or(|s| a.status != ActivationStatus::Pending && s.keeps(a.status));
+pub fn keeps_live(
+    a: &Activation,
+    action: Option<&ActionRef>,
+    status: Option<StatusFilter>,
+) -> bool {
+    let action_kept =
+        action.is_none_or(|want| a.name.as_deref().map(ActionRef::parse).as_ref() == Some(want));
+    let status_kept =
+        status.is_none_or(|s| a.status != ActivationStatus::Pending && s.keeps(a.status));
     action_kept && status_kept
 }
 
@@ -42,8 +48,12 @@ pub(super) fn cannot_watch(client: &providers::client::Client) -> Option<String>
     use providers::Capability::{Activations, StreamingInvoke};
     use providers::client::Operations;
     let capabilities = client.capabilities();
-    (!capabilities.has(StreamingInvoke) && !capabilities.has(Activations))
-        .then(|| format!("{} does not list activations, so there is no live mode here.", client.kind()))
+    (!capabilities.has(StreamingInvoke) && !capabilities.has(Activations)).then(|| {
+        format!(
+            "{} does not list activations, so there is no live mode here.",
+            client.kind()
+        )
+    })
 }
 
 /// Streams `connection`'s new activations as they start and end, those `action` and
@@ -64,7 +74,10 @@ pub async fn watch_activations(
         return Err(AppError::Unsupported(why));
     }
     tracing::info!(connection = %c.summary.id, "live activations");
-    let feed = if client.capabilities().has(providers::Capability::StreamingInvoke) {
+    let feed = if client
+        .capabilities()
+        .has(providers::Capability::StreamingInvoke)
+    {
         client.watch_activations().await?
     } else {
         super::hub::watch(&c.summary.id, client)
@@ -72,7 +85,9 @@ pub async fn watch_activations(
     let lines = feed
         .filter_map(move |item| {
             let line = match item {
-                Ok(a) if keeps_live(&a, action.as_ref(), status) => Some(LiveLine::Activation(super::backend::summary(a))),
+                Ok(a) if keeps_live(&a, action.as_ref(), status) => {
+                    Some(LiveLine::Activation(super::backend::summary(a)))
+                }
                 Ok(_) => None,
                 Err(e) => Some(LiveLine::Failed { error: e.into() }),
             };
@@ -100,8 +115,15 @@ mod tests {
         assert!(keeps_live(&running, None, None));
         assert!(keeps_live(&running, Some(&demo), None));
         assert!(!keeps_live(&other, Some(&demo), None));
-        assert!(!keeps_live(&running, None, Some(StatusFilter::Failure)), "outcome unknown yet");
-        assert!(keeps_live(&failed, Some(&demo), Some(StatusFilter::Failure)));
+        assert!(
+            !keeps_live(&running, None, Some(StatusFilter::Failure)),
+            "outcome unknown yet"
+        );
+        assert!(keeps_live(
+            &failed,
+            Some(&demo),
+            Some(StatusFilter::Failure)
+        ));
         assert!(!keeps_live(&other, None, Some(StatusFilter::Failure)));
     }
 
@@ -109,11 +131,17 @@ mod tests {
     fn each_line_reads_back_as_itself() {
         let lines = [
             LiveLine::Activation(activation("demo/hello", ActivationStatus::Success)),
-            LiveLine::Failed { error: AppError::Transport("gone".into()) },
+            LiveLine::Failed {
+                error: AppError::Transport("gone".into()),
+            },
         ];
         for line in lines {
             let text = serde_json::to_string(&line).unwrap();
-            assert_eq!(serde_json::from_str::<LiveLine>(&text).unwrap(), line, "{text}");
+            assert_eq!(
+                serde_json::from_str::<LiveLine>(&text).unwrap(),
+                line,
+                "{text}"
+            );
         }
     }
 }

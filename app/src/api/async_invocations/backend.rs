@@ -58,7 +58,9 @@ pub(crate) async fn list(c: &ConnectionClient, view: &AsyncView) -> Result<Async
     };
     let found = client(c)?.list_async_invocations(&query, &page).await?;
     // FunctionGraph answers `next_marker` 0 (or none) on the last page.
-    let next_marker = found.next_cursor.filter(|m| m != "0" && !found.items.is_empty());
+    let next_marker = found
+        .next_cursor
+        .filter(|m| m != "0" && !found.items.is_empty());
     Ok(AsyncListing {
         connection: c.summary.clone(),
         functions,

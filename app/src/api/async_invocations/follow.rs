@@ -80,7 +80,10 @@ async fn read(client: &Client, function: &ActionRef, id: &str) -> Option<AsyncIn
         request_id: Some(id.to_string()),
         ..Default::default()
     };
-    match client.list_async_invocations(&query, &PageRequest::first(1)).await {
+    match client
+        .list_async_invocations(&query, &PageRequest::first(1))
+        .await
+    {
         Ok(page) => page.items.into_iter().find(|r| r.request_id == id),
         Err(error) => {
             tracing::debug!(request_id = id, %error, "an asynchronous invocation could not be read");

@@ -11,7 +11,9 @@ use providers::{
 use tokio::time::Instant;
 
 use super::fanout::before;
-use super::{EntryStatus, PartError, TimelineAnswer, TimelineEntry, TimelineView, Window, merge_into};
+use super::{
+    EntryStatus, PartError, TimelineAnswer, TimelineEntry, TimelineView, Window, merge_into,
+};
 use crate::api::backend::client;
 use crate::context::server::ConnectionClient;
 use crate::routes::{input_value, thousands};
@@ -46,7 +48,11 @@ impl Search {
         Self {
             window: view.window(now_ms),
             status: view.status,
-            text: view.text.as_ref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()),
+            text: view
+                .text
+                .as_ref()
+                .map(|t| t.trim().to_lowercase())
+                .filter(|t| !t.is_empty()),
             limit: view.limit,
             most_read: MOST_READ,
             deadline_ms: view.deadline_ms,
@@ -54,13 +60,16 @@ impl Search {
     }
 
     fn late(&self) -> PartError {
-        PartError::Late { deadline_ms: self.deadline_ms }
+        PartError::Late {
+            deadline_ms: self.deadline_ms,
+        }
     }
 
     fn keeps(&self, e: &TimelineEntry) -> bool {
         self.status.is_none_or(|s| s == e.status)
             && self.text.as_deref().is_none_or(|t| e.mentions(t))
-            && e.start_ms.is_none_or(|s| (self.window.since_ms..=self.window.upto_ms).contains(&s))
+            && e.start_ms
+                .is_none_or(|s| (self.window.since_ms..=self.window.upto_ms).contains(&s))
     }
 }
 
@@ -93,10 +102,12 @@ pub(crate) async fn gather(
         found.push(logs(client, id, search, until).await?);
     }
     if found.is_empty() {
-        return Err(PartError::Failed(crate::errors::AppError::Unsupported(format!(
-            "{} lists no activations, asynchronous invocations or logs",
-            c.summary.provider
-        ))));
+        return Err(PartError::Failed(crate::errors::AppError::Unsupported(
+            format!(
+                "{} lists no activations, asynchronous invocations or logs",
+                c.summary.provider
+            ),
+        )));
     }
     let mut answer = TimelineAnswer::default();
     for f in found {
@@ -125,7 +136,11 @@ where
     let mut found = Found::default();
     let mut cursor = None;
     loop {
-        let request = PageRequest { offset: found.read, limit: page_size, cursor: cursor.take() };
+        let request = PageRequest {
+            offset: found.read,
+            limit: page_size,
+            cursor: cursor.take(),
+        };
         let Some(page) = before(until, list(request)).await else {
             if found.read == 0 {
                 return Err(search.late());
@@ -139,7 +154,12 @@ where
         let page = page?;
         let got = page.items.len() as u64;
         found.read += got;
-        found.entries.extend(page.items.into_iter().map(&entry).filter(|e| search.keeps(e)));
+        found.entries.extend(
+            page.items
+                .into_iter()
+                .map(&entry)
+                .filter(|e| search.keeps(e)),
+        );
         let ended = got < page_size || page.total.is_some_and(|t| found.read >= t);
         if ended || found.entries.len() as u64 >= search.limit {
             return Ok(found);
@@ -157,7 +177,12 @@ where
 
 /// OpenWhisk's activations in the range; NCP's action by action, since its list of every
 /// activation names none (and its detail is read through the action).
-async fn activations(client: &Client, c: &ConnectionClient, search: &Search, until: Instant) -> Result<Found, PartError> {
+async fn activations(
+    client: &Client,
+    c: &ConnectionClient,
+    search: &Search,
+    until: Instant,
+) -> Result<Found, PartError> {
     let provider = client.kind();
     let id = c.summary.id.as_str();
     let read = |action: Option<ActionRef>| {
@@ -166,21 +191,34 @@ async fn activations(client: &Client, c: &ConnectionClient, search: &Search, unt
             since_ms: Some(search.window.since_ms),
             upto_ms: Some(search.window.upto_ms),
         };
-        read_pages(search, until, PAGE, move |page| {
-            let query = query.clone();
-            async move { client.list_activations(&query, &page).await }
-        }, move |a| TimelineEntry::from_activation(id, provider, a))
+        read_pages(
+            search,
+            until,
+            PAGE,
+            move |page| {
+                let query = query.clone();
+                async move { client.list_activations(&query, &page).await }
+            },
+            move |a| TimelineEntry::from_activation(id, provider, a),
+        )
     };
     if provider != ProviderKind::Ncp {
         return read(None).await;
     }
-    let listed = before(until, crate::api::backend::listing(c)).await.ok_or(search.late())??;
+    let listed = before(until, crate::api::backend::listing(c))
+        .await
+        .ok_or(search.late())??;
     let actions: Vec<ActionRef> = listed.1.into_iter().map(|a| a.action).collect();
     each_action(search, &actions, |action| read(Some(action.clone()))).await
 }
 
 /// SCF's log records in the range (the provider filters success and failure itself).
-async fn logs(client: &Client, id: &str, search: &Search, until: Instant) -> Result<Found, PartError> {
+async fn logs(
+    client: &Client,
+    id: &str,
+    search: &Search,
+    until: Instant,
+) -> Result<Found, PartError> {
     let ret_code = match search.status {
         Some(EntryStatus::Success) => Some("is0".to_string()),
         Some(EntryStatus::Failure) => Some("not0".to_string()),
@@ -194,16 +232,30 @@ async fn logs(client: &Client, id: &str, search: &Search, until: Instant) -> Res
     };
     let provider = client.kind();
     // SCF's window: offset + limit at most 10,000.
-    let search = Search { most_read: search.most_read.min(10_000 - PAGE), ..search.clone() };
-    read_pages(&search, until, PAGE, |page| {
-        let query = query.clone();
-        async move { client.function_logs(&query, &page).await }
-    }, |log| TimelineEntry::from_log(id, provider, log))
+    let search = Search {
+        most_read: search.most_read.min(10_000 - PAGE),
+        ..search.clone()
+    };
+    read_pages(
+        &search,
+        until,
+        PAGE,
+        |page| {
+            let query = query.clone();
+            async move { client.function_logs(&query, &page).await }
+        },
+        |log| TimelineEntry::from_log(id, provider, log),
+    )
     .await
 }
 
 /// FunctionGraph's asynchronous invocations: listed by function.
-async fn async_invocations(client: &Client, id: &str, search: &Search, until: Instant) -> Result<Found, PartError> {
+async fn async_invocations(
+    client: &Client,
+    id: &str,
+    search: &Search,
+    until: Instant,
+) -> Result<Found, PartError> {
     let first = PageRequest::first(MOST_FUNCTIONS);
     let functions = before(until, client.list_actions(&ActionQuery::default(), &first))
         .await
@@ -225,14 +277,22 @@ async fn async_invocations(client: &Client, id: &str, search: &Search, until: In
             ..AsyncInvocationQuery::default()
         };
         let name = action.to_string();
-        read_pages(search, until, PAGE, move |page| {
-            let query = query.clone();
-            async move { client.list_async_invocations(&query, &page).await }
-        }, move |i| TimelineEntry::from_async(id, provider, &name, i))
+        read_pages(
+            search,
+            until,
+            PAGE,
+            move |page| {
+                let query = query.clone();
+                async move { client.list_async_invocations(&query, &page).await }
+            },
+            move |i| TimelineEntry::from_async(id, provider, &name, i),
+        )
     })
     .await?;
     if functions.total.is_some_and(|t| t > MOST_FUNCTIONS) {
-        all.stopped = Some(format!("Only the first {MOST_FUNCTIONS} functions were read."));
+        all.stopped = Some(format!(
+            "Only the first {MOST_FUNCTIONS} functions were read."
+        ));
     }
     Ok(all)
 }

@@ -2,7 +2,9 @@
 //! asynchronous invocation (FunctionGraph) or a function's log record (SCF), with one common
 //! status, so the timeline merges every connection's records into one list.
 
-use providers::{Activation, ActivationStatus, AsyncInvocation, AsyncStatus, LogEntry, ProviderKind};
+use providers::{
+    Activation, ActivationStatus, AsyncInvocation, AsyncStatus, LogEntry, ProviderKind,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::routes::{activation_detail_href, parse_time, query_href};
@@ -72,7 +74,11 @@ impl EntryStatus {
 
     /// The common status of a log record: SCF's `RetCode` 0 is a success.
     pub fn of_log(ret_code: i64) -> Self {
-        if ret_code == 0 { Self::Success } else { Self::Failure }
+        if ret_code == 0 {
+            Self::Success
+        } else {
+            Self::Failure
+        }
     }
 }
 
@@ -136,25 +142,36 @@ impl TimelineEntry {
             id: a.id,
             action: a.name,
             start_ms: a.start_ms,
-            duration_ms: a.duration_ms.or_else(|| Some((a.end_ms? - a.start_ms?).max(0) as u64)),
+            duration_ms: a
+                .duration_ms
+                .or_else(|| Some((a.end_ms? - a.start_ms?).max(0) as u64)),
             status: EntryStatus::of_activation(a.status),
             detail,
         }
     }
 
     /// An asynchronous invocation of `function` on `connection` (its times are UTC).
-    pub fn from_async(connection: &str, provider: ProviderKind, function: &str, i: AsyncInvocation) -> Self {
+    pub fn from_async(
+        connection: &str,
+        provider: ProviderKind,
+        function: &str,
+        i: AsyncInvocation,
+    ) -> Self {
         let start_ms = i.start_time.as_deref().and_then(parse_time);
         let end_ms = i.end_time.as_deref().and_then(parse_time);
         let message = i.error_message.filter(|m| !m.is_empty());
         let detail = match (i.status, i.error_code.filter(|c| *c != 0), message) {
             (AsyncStatus::Success, None, None) => None,
             (status, code, message) => Some(
-                [Some(status.as_str().to_string()), code.map(|c| c.to_string()), message]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                [
+                    Some(status.as_str().to_string()),
+                    code.map(|c| c.to_string()),
+                    message,
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
             ),
         };
         Self {
@@ -193,15 +210,23 @@ impl TimelineEntry {
 
     /// Whether `text` (lower case) is in its id, action, detail or connection.
     pub fn mentions(&self, text: &str) -> bool {
-        [Some(&self.id), self.action.as_ref(), self.detail.as_ref(), Some(&self.connection)]
-            .into_iter()
-            .flatten()
-            .any(|field| field.to_lowercase().contains(text))
+        [
+            Some(&self.id),
+            self.action.as_ref(),
+            self.detail.as_ref(),
+            Some(&self.connection),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|field| field.to_lowercase().contains(text))
     }
 
     /// Where its detail is: the activation's page, or the async or logs page at its request.
     pub fn href(&self) -> String {
-        let pairs = [("connection", self.connection.clone()), ("request_id", self.id.clone())];
+        let pairs = [
+            ("connection", self.connection.clone()),
+            ("request_id", self.id.clone()),
+        ];
         match self.source {
             EntrySource::Activation => {
                 activation_detail_href(&self.id, Some(&self.connection), self.action.as_deref())
@@ -251,11 +276,28 @@ mod tests {
     #[test]
     fn every_source_maps_to_the_common_status() {
         use ActivationStatus::*;
-        let mapped: Vec<_> = [Success, ApplicationError, DeveloperError, InternalError, Timeout, Pending]
-            .map(EntryStatus::of_activation)
-            .into();
+        let mapped: Vec<_> = [
+            Success,
+            ApplicationError,
+            DeveloperError,
+            InternalError,
+            Timeout,
+            Pending,
+        ]
+        .map(EntryStatus::of_activation)
+        .into();
         use EntryStatus as S;
-        assert_eq!(mapped, [S::Success, S::Failure, S::Failure, S::Failure, S::Failure, S::Running]);
+        assert_eq!(
+            mapped,
+            [
+                S::Success,
+                S::Failure,
+                S::Failure,
+                S::Failure,
+                S::Failure,
+                S::Running
+            ]
+        );
         let async_mapped: Vec<_> = [
             AsyncStatus::Wait,
             AsyncStatus::Running,
@@ -265,8 +307,18 @@ mod tests {
         ]
         .map(EntryStatus::of_async)
         .into();
-        assert_eq!(async_mapped, [S::Waiting, S::Running, S::Success, S::Failure, S::Failure]);
-        assert_eq!((EntryStatus::of_log(0), EntryStatus::of_log(1), EntryStatus::of_log(433)), (S::Success, S::Failure, S::Failure));
+        assert_eq!(
+            async_mapped,
+            [S::Waiting, S::Running, S::Success, S::Failure, S::Failure]
+        );
+        assert_eq!(
+            (
+                EntryStatus::of_log(0),
+                EntryStatus::of_log(1),
+                EntryStatus::of_log(433)
+            ),
+            (S::Success, S::Failure, S::Failure)
+        );
         for s in EntryStatus::ALL {
             assert_eq!(EntryStatus::parse(s.value()), Some(s));
         }
@@ -291,8 +343,14 @@ mod tests {
         assert_eq!(failed.status, EntryStatus::Failure);
         assert_eq!(failed.start_ms, Some(1_796_164_205_000));
         assert_eq!(failed.duration_ms, Some(2_000));
-        assert_eq!(failed.detail.as_deref(), Some("DISCARD 2 waited past its deadline"));
-        assert_eq!(failed.href(), "/async?connection=local-huawei&request_id=r1");
+        assert_eq!(
+            failed.detail.as_deref(),
+            Some("DISCARD 2 waited past its deadline")
+        );
+        assert_eq!(
+            failed.href(),
+            "/async?connection=local-huawei&request_id=r1"
+        );
         let log = TimelineEntry::from_log(
             "local-tencent",
             ProviderKind::Tencent,
@@ -310,7 +368,10 @@ mod tests {
                 log: String::new(),
             },
         );
-        assert_eq!((log.status, log.start_ms, log.duration_ms), (EntryStatus::Failure, Some(1_796_164_205_000), Some(12)));
+        assert_eq!(
+            (log.status, log.start_ms, log.duration_ms),
+            (EntryStatus::Failure, Some(1_796_164_205_000), Some(12))
+        );
         assert_eq!(log.detail.as_deref(), Some("RetCode 1: boom"));
         assert_eq!(log.href(), "/logs?connection=local-tencent&request_id=q1");
         let ran = TimelineEntry::from_activation(
@@ -318,22 +379,47 @@ mod tests {
             ProviderKind::Ncp,
             activation("a1", ActivationStatus::Timeout, Some(5)),
         );
-        assert_eq!((ran.status, ran.detail.as_deref()), (EntryStatus::Failure, Some("timeout")));
-        assert_eq!(ran.href(), "/activations/a1?connection=local-ncp&action=demo/hello");
+        assert_eq!(
+            (ran.status, ran.detail.as_deref()),
+            (EntryStatus::Failure, Some("timeout"))
+        );
+        assert_eq!(
+            ran.href(),
+            "/activations/a1?connection=local-ncp&action=demo/hello"
+        );
         assert!(ran.mentions("hello") && ran.mentions("timeout") && !ran.mentions("nowhere"));
     }
 
     #[test]
     fn the_merge_is_newest_first_whichever_connection_answers_first() {
-        let a = vec![entry("b-conn", "x", Some(30)), entry("b-conn", "y", Some(10))];
-        let b = vec![entry("a-conn", "z", Some(20)), entry("a-conn", "w", None), entry("a-conn", "v", Some(30))];
+        let a = vec![
+            entry("b-conn", "x", Some(30)),
+            entry("b-conn", "y", Some(10)),
+        ];
+        let b = vec![
+            entry("a-conn", "z", Some(20)),
+            entry("a-conn", "w", None),
+            entry("a-conn", "v", Some(30)),
+        ];
         let (mut one, mut other) = (Vec::new(), Vec::new());
         merge_into(&mut one, a.clone());
         merge_into(&mut one, b.clone());
         merge_into(&mut other, b);
         merge_into(&mut other, a);
-        let order: Vec<(&str, &str)> = one.iter().map(|e| (e.connection.as_str(), e.id.as_str())).collect();
-        assert_eq!(order, [("a-conn", "v"), ("b-conn", "x"), ("a-conn", "z"), ("b-conn", "y"), ("a-conn", "w")]);
+        let order: Vec<(&str, &str)> = one
+            .iter()
+            .map(|e| (e.connection.as_str(), e.id.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("a-conn", "v"),
+                ("b-conn", "x"),
+                ("a-conn", "z"),
+                ("b-conn", "y"),
+                ("a-conn", "w")
+            ]
+        );
         assert_eq!(one, other);
     }
 }

@@ -95,10 +95,7 @@ pub(crate) fn ndjson<T: Serialize + Send + 'static>(
 }
 
 /// What `work` answers, or `None` when `until` comes first.
-pub(crate) async fn before<T>(
-    until: Instant,
-    work: impl Future<Output = T>,
-) -> Option<T> {
+pub(crate) async fn before<T>(until: Instant, work: impl Future<Output = T>) -> Option<T> {
     tokio::time::timeout_at(until, work).await.ok()
 }
 
@@ -107,7 +104,9 @@ mod tests {
     use super::*;
     use crate::api::timeline::backend::{Search, gather};
     use crate::api::timeline::{TimelineAnswer, TimelineView};
-    use providers::client::{Client, OpenWhiskClient, OpenWhiskConfig, Transport, TransportOptions};
+    use providers::client::{
+        Client, OpenWhiskClient, OpenWhiskConfig, Transport, TransportOptions,
+    };
     use providers::{ConnectionSummary, ProviderKind};
     use std::io::{Read, Write};
     use std::net::TcpListener;
@@ -134,7 +133,11 @@ mod tests {
                 let mut buf = [0_u8; 4096];
                 let n = stream.read(&mut buf).unwrap_or(0);
                 let request = String::from_utf8_lossy(&buf[..n]);
-                let body = if request.contains("count=true") { r#"{"activations":0}"# } else { "[]" };
+                let body = if request.contains("count=true") {
+                    r#"{"activations":0}"#
+                } else {
+                    "[]"
+                };
                 let _ = write!(
                     stream,
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
@@ -170,7 +173,10 @@ mod tests {
             openwhisk("fast-1", empty_openwhisk()),
             openwhisk("fast-2", empty_openwhisk()),
         ];
-        let view = TimelineView { deadline_ms: 600, ..Default::default() };
+        let view = TimelineView {
+            deadline_ms: 600,
+            ..Default::default()
+        };
         let search = Search::of(&view, now_ms());
         let started = std::time::Instant::now();
         let parts: Vec<(ConnectionPart<TimelineAnswer>, Duration)> =
@@ -181,14 +187,29 @@ mod tests {
             .map(|part| (part, started.elapsed()))
             .collect()
             .await;
-        let order: Vec<&str> = parts.iter().map(|(p, _)| p.connection.id.as_str()).collect();
-        assert_eq!(order.last(), Some(&"stuck"), "the stuck one comes last: {order:?}");
+        let order: Vec<&str> = parts
+            .iter()
+            .map(|(p, _)| p.connection.id.as_str())
+            .collect();
+        assert_eq!(
+            order.last(),
+            Some(&"stuck"),
+            "the stuck one comes last: {order:?}"
+        );
         for (part, at) in &parts[..2] {
             assert!(part.answer.is_ok(), "{:?}", part.answer);
-            assert!(*at < Duration::from_millis(500), "{} came at {at:?}", part.connection.id);
+            assert!(
+                *at < Duration::from_millis(500),
+                "{} came at {at:?}",
+                part.connection.id
+            );
         }
         let (stuck, at) = &parts[2];
         assert_eq!(stuck.answer, Err(PartError::Late { deadline_ms: 600 }));
-        assert!(*at >= Duration::from_millis(600) && *at < Duration::from_millis(600) + GRACE + Duration::from_millis(200), "{at:?}");
+        assert!(
+            *at >= Duration::from_millis(600)
+                && *at < Duration::from_millis(600) + GRACE + Duration::from_millis(200),
+            "{at:?}"
+        );
     }
 }

@@ -10,14 +10,22 @@ use crate::errors::AppError;
 
 /// The button and its answer. `params` is the panel's parameters field.
 #[component]
-pub fn AsyncRun(connection: Option<String>, action: ActionRef, params: RwSignal<String>) -> impl IntoView {
+pub fn AsyncRun(
+    connection: Option<String>,
+    action: ActionRef,
+    params: RwSignal<String>,
+) -> impl IntoView {
     let answer = RwSignal::new(None::<Result<AsyncRunAnswer, AppError>>);
     let sending = RwSignal::new(false);
     let send = move |_| {
         let Ok(params) = parse_params(&params.get_untracked()) else {
             return; // the parameters field already says why
         };
-        let input = AsyncRunInput { connection: connection.clone(), action: action.clone(), params };
+        let input = AsyncRunInput {
+            connection: connection.clone(),
+            action: action.clone(),
+            params,
+        };
         sending.set(true);
         answer.set(None);
         leptos::task::spawn_local(async move {
@@ -28,14 +36,20 @@ pub fn AsyncRun(connection: Option<String>, action: ActionRef, params: RwSignal<
     };
     let shown = move || {
         answer.get().map(|a| match a {
-            Ok(AsyncRunAnswer { id, follow_href, follow_label }) => view! {
+            Ok(AsyncRunAnswer {
+                id,
+                follow_href,
+                follow_label,
+            }) => view! {
                 <p class="note">
                     "Accepted asynchronously as " <code>{id}</code> ". Follow it in "
                     <a href=follow_href>{follow_label}</a> "."
                 </p>
             }
             .into_any(),
-            Err(e) => view! { <p class="field-error">{format!("Not accepted: {e}")}</p> }.into_any(),
+            Err(e) => {
+                view! { <p class="field-error">{format!("Not accepted: {e}")}</p> }.into_any()
+            }
         })
     };
     view! {

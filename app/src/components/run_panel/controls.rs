@@ -82,13 +82,19 @@ impl RunControls {
     /// Stops reading the run; the run itself goes on.
     pub fn stop_following(&self) {
         if self.following.stop() {
-            self.signals.view.update(|v| v.phase = Phase::StoppedFollowing);
+            self.signals
+                .view
+                .update(|v| v.phase = Phase::StoppedFollowing);
         }
     }
 
     /// Asks the provider to end the run; the stream then brings its end.
     pub fn stop(&self) {
-        let Some(id) = self.signals.view.with_untracked(|v| v.activation_id.clone()) else {
+        let Some(id) = self
+            .signals
+            .view
+            .with_untracked(|v| v.activation_id.clone())
+        else {
             return;
         };
         self.signals.view.update(|v| v.stopping = true);

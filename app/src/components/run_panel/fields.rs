@@ -16,7 +16,8 @@ fn pretty(params: &Map<String, Value>) -> String {
     if params.is_empty() {
         return "{}".into();
     }
-    serde_json::to_string_pretty(params).unwrap_or_else(|_| Value::Object(params.clone()).to_string())
+    serde_json::to_string_pretty(params)
+        .unwrap_or_else(|_| Value::Object(params.clone()).to_string())
 }
 
 /// "Parameters (JSON)".

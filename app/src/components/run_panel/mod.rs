@@ -67,7 +67,8 @@ pub fn RunPanel(
 fn RunForm(connection: Option<String>, action: ActionRef, setup: RunSetup) -> impl IntoView {
     let params = RwSignal::new(first_params(&setup));
     let timeout = RwSignal::new(String::new());
-    let params_error = Memo::new(move |_| params.with(|p| parse_params(p).err().map(|e| e.to_string())));
+    let params_error =
+        Memo::new(move |_| params.with(|p| parse_params(p).err().map(|e| e.to_string())));
     let timeout_error =
         Memo::new(move |_| timeout.with(|t| parse_timeout(t).err().map(|e| e.to_string())));
     let async_run = view! { <async_run::AsyncRun connection=connection.clone() action=action.clone() params /> };

@@ -150,7 +150,6 @@ fn ended_status(status: ActivationStatus) -> &'static str {
     }
 }
 
-
 /// The time of day of `ts_ms`, UTC, to the millisecond: `14:03:07.250`.
 pub fn clock(ts_ms: i64) -> String {
     let ms_of_day = ts_ms.rem_euclid(86_400_000);
@@ -197,11 +196,17 @@ mod tests {
             stream: Stream::Stdout,
             text: "step 1".into(),
         };
-        assert_eq!(run.apply(RunUpdate::Event(RunEvent::Log(line.clone()))), Some(line));
+        assert_eq!(
+            run.apply(RunUpdate::Event(RunEvent::Log(line.clone()))),
+            Some(line)
+        );
         run.apply(RunUpdate::Event(RunEvent::Pending { waited_ms: 2_500 }));
         assert_eq!(run.status(None), "Running (followed for 2.5 s)");
         assert!(run.is_running());
-        run.apply(RunUpdate::Event(RunEvent::Ended(ended(ActivationStatus::Success, 10))));
+        run.apply(RunUpdate::Event(RunEvent::Ended(ended(
+            ActivationStatus::Success,
+            10,
+        ))));
         assert_eq!(run.status(None), "Succeeded");
         assert_eq!(run.activation_id.as_deref(), Some("a1"));
         assert!(!run.is_running() && !run.is_failure());
@@ -260,7 +265,10 @@ mod tests {
         // One that succeeded before the stop arrived is shown as it ended.
         let mut quick = RunView::sent();
         quick.stopping = true;
-        quick.apply(RunUpdate::Event(RunEvent::Ended(ended(ActivationStatus::Success, 5))));
+        quick.apply(RunUpdate::Event(RunEvent::Ended(ended(
+            ActivationStatus::Success,
+            5,
+        ))));
         assert_eq!(quick.status(None), "Succeeded");
     }
 

@@ -14,7 +14,9 @@ use crate::errors::AppError;
 /// was (a server and a browser of different versions, say).
 pub fn parse_update(line: &str) -> RunUpdate {
     serde_json::from_str(line).unwrap_or_else(|e| RunUpdate::Failed {
-        error: AppError::Transport(format!("the run's stream sent a line that is not an update ({e})")),
+        error: AppError::Transport(format!(
+            "the run's stream sent a line that is not an update ({e})"
+        )),
     })
 }
 
@@ -88,6 +90,9 @@ mod tests {
         };
         assert!(error.to_string().contains("not an update"), "{error}");
         let started = parse_update(r#"{"event":"started","activation_id":"a1"}"#);
-        assert!(matches!(started, RunUpdate::Event(providers::RunEvent::Started { .. })));
+        assert!(matches!(
+            started,
+            RunUpdate::Event(providers::RunEvent::Started { .. })
+        ));
     }
 }

@@ -82,14 +82,17 @@ fn Detail(detail: ActivationDetail) -> impl IntoView {
         }
         None => view! { <span class="muted">"not given by the provider"</span> }.into_any(),
     };
-    let rerun = action.as_ref().filter(|_| can_run && activation.params().is_some()).map(|a| {
-        let href = format!(
-            "{}&rerun={}",
-            crate::routes::action_href(a, conn.as_deref(), None),
-            activation.id
-        );
-        view! { <a class="button primary" href=href>"Re-run with this input"</a> }
-    });
+    let rerun = action
+        .as_ref()
+        .filter(|_| can_run && activation.params().is_some())
+        .map(|a| {
+            let href = format!(
+                "{}&rerun={}",
+                crate::routes::action_href(a, conn.as_deref(), None),
+                activation.id
+            );
+            view! { <a class="button primary" href=href>"Re-run with this input"</a> }
+        });
     let id = activation.id.clone();
     let result = activation.result.as_ref().map(pretty);
     let params = activation.params().map(pretty);
@@ -134,7 +137,10 @@ fn Timing(activation: Activation) -> impl IntoView {
     let rows = [
         ("Start (UTC)", Some(time(activation.start_ms))),
         ("End (UTC)", Some(time(activation.end_ms))),
-        ("Duration", Some(span(activation.duration_ms).unwrap_or_else(|| "—".into()))),
+        (
+            "Duration",
+            Some(span(activation.duration_ms).unwrap_or_else(|| "—".into())),
+        ),
         ("Waited before running", span(activation.wait_ms())),
         ("Initialisation (cold start)", span(activation.init_ms())),
     ];

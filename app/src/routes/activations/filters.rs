@@ -29,7 +29,8 @@ pub fn Filters(
         let path = path.clone();
         move || view_href(&path, &keep.get(), &ActivationView::default())
     };
-    let status = Signal::derive(move || view.with(|v| v.status.map_or("", |s| s.value()).to_string()));
+    let status =
+        Signal::derive(move || view.with(|v| v.status.map_or("", |s| s.value()).to_string()));
     let size = Signal::derive(move || view.with(|v| v.size.to_string()));
     view! {
         <Form method="GET" action=path.clone()>
@@ -61,13 +62,18 @@ pub fn Filters(
 /// "Any status" and each status a person can filter by.
 fn status_choices() -> Vec<Choice> {
     let any = Choice::new("", "Any status");
-    let each = StatusFilter::ALL.into_iter().map(|s| Choice::new(s.value(), s.label()));
+    let each = StatusFilter::ALL
+        .into_iter()
+        .map(|s| Choice::new(s.value(), s.label()));
     std::iter::once(any).chain(each).collect()
 }
 
 /// The page sizes offered.
 fn size_choices() -> Vec<Choice> {
-    PAGE_SIZES.into_iter().map(|n| Choice::plain(n.to_string())).collect()
+    PAGE_SIZES
+        .into_iter()
+        .map(|n| Choice::plain(n.to_string()))
+        .collect()
 }
 
 /// The action's name (`package/name`), matched as typed.
@@ -90,7 +96,12 @@ fn ActionFilter(value: Signal<String>) -> impl IntoView {
 
 /// One end of the time range, a `datetime-local` in UTC to the second.
 #[component]
-fn TimeFilter(id: &'static str, name: &'static str, label: &'static str, value: Signal<String>) -> impl IntoView {
+fn TimeFilter(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    value: Signal<String>,
+) -> impl IntoView {
     view! {
         <Field id label>
             <input id=id name=name type="datetime-local" step="1" value=move || value.get() prop:value=move || value.get() />

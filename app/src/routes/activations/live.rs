@@ -27,7 +27,11 @@ pub struct Live {
 
 /// Follows the feed whenever `on` and `view` is the first page; the stream is dropped when
 /// either changes and when the page is left.
-pub fn follow(connection: Signal<Option<String>>, view: Memo<ActivationView>, on: Memo<bool>) -> Live {
+pub fn follow(
+    connection: Signal<Option<String>>,
+    view: Memo<ActivationView>,
+    on: Memo<bool>,
+) -> Live {
     let live = Live {
         rows: RwSignal::new(Vec::new()),
         open: RwSignal::new(false),
@@ -66,7 +70,12 @@ pub fn follow(connection: Signal<Option<String>>, view: Memo<ActivationView>, on
 }
 
 /// Reads the feed into `live` until it ends or is dropped.
-async fn read(connection: Option<String>, action: Option<ActionRef>, status: Option<StatusFilter>, live: Live) {
+async fn read(
+    connection: Option<String>,
+    action: Option<ActionRef>,
+    status: Option<StatusFilter>,
+    live: Live,
+) {
     let stream = match watch_activations(connection, action, status).await {
         Ok(stream) => stream,
         // The toggle already says why this connection has no live mode.
@@ -74,23 +83,35 @@ async fn read(connection: Option<String>, action: Option<ActionRef>, status: Opt
         Err(error) => return stopped(live, &error),
     };
     live.open.try_set(true);
-    let read = crate::ndjson::for_each_line(stream, |line| match serde_json::from_str::<LiveLine>(line) {
-        Ok(LiveLine::Activation(a)) => {
-            live.rows.try_update(|rows| upsert(rows, a));
+    let read = crate::ndjson::for_each_line(stream, |line| {
+        match serde_json::from_str::<LiveLine>(line) {
+            Ok(LiveLine::Activation(a)) => {
+                live.rows.try_update(|rows| upsert(rows, a));
+            }
+            Ok(LiveLine::Failed { error }) => stopped(live, &error),
+            Err(e) => stopped(
+                live,
+                &AppError::Transport(format!(
+                    "the feed sent a line that is not an activation ({e})"
+                )),
+            ),
         }
-        Ok(LiveLine::Failed { error }) => stopped(live, &error),
-        Err(e) => stopped(live, &AppError::Transport(format!("the feed sent a line that is not an activation ({e})"))),
     })
     .await;
     match read {
-        Ok(()) => stopped(live, &AppError::Transport("the server closed the feed".into())),
+        Ok(()) => stopped(
+            live,
+            &AppError::Transport("the server closed the feed".into()),
+        ),
         Err(error) => stopped(live, &error),
     }
 }
 
 fn stopped(live: Live, error: &AppError) {
     live.open.try_set(false);
-    live.problem.try_set(Some(format!("Live mode stopped: {error}. Reload to start it again.")));
+    live.problem.try_set(Some(format!(
+        "Live mode stopped: {error}. Reload to start it again."
+    )));
 }
 
 /// Puts `a` in its row if it has one (a pending activation that ended), else on top.
@@ -171,7 +192,10 @@ mod tests {
     fn a_new_activation_goes_on_top_and_its_end_updates_its_row() {
         let mut rows = vec![row("old", ActivationStatus::Success)];
         upsert(&mut rows, row("new", ActivationStatus::Pending));
-        assert_eq!(rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["new", "old"]);
+        assert_eq!(
+            rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["new", "old"]
+        );
         upsert(&mut rows, row("new", ActivationStatus::Success));
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].status, ActivationStatus::Success);
@@ -179,11 +203,24 @@ mod tests {
 
     #[test]
     fn the_first_page_shows_live_rows_over_the_listing() {
-        let listed = [row("b", ActivationStatus::Pending), row("a", ActivationStatus::Success)];
-        let live = [row("c", ActivationStatus::Pending), row("b", ActivationStatus::Timeout)];
+        let listed = [
+            row("b", ActivationStatus::Pending),
+            row("a", ActivationStatus::Success),
+        ];
+        let live = [
+            row("c", ActivationStatus::Pending),
+            row("b", ActivationStatus::Timeout),
+        ];
         let page = merge(&live, &listed, 2);
-        assert_eq!(page.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["c", "b"]);
-        assert_eq!(page[1].status, ActivationStatus::Timeout, "the listed row ended");
+        assert_eq!(
+            page.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["c", "b"]
+        );
+        assert_eq!(
+            page[1].status,
+            ActivationStatus::Timeout,
+            "the listed row ended"
+        );
         assert_eq!(merge(&[], &listed, 20), listed);
     }
 }

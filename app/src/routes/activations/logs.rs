@@ -147,7 +147,10 @@ mod tests {
                 text: "greeting Kim: hi",
             }
         );
-        assert_eq!(parse_line("2026-12-01T22:30:05.123456789Z stderr: x").stream, Some("stderr"));
+        assert_eq!(
+            parse_line("2026-12-01T22:30:05.123456789Z stderr: x").stream,
+            Some("stderr")
+        );
         let plain = parse_line("no time here");
         assert_eq!((plain.time, plain.text), (None, "no time here"));
         assert_eq!(parse_line("").text, "");

@@ -18,7 +18,9 @@ use leptos_meta::Title;
 use leptos_router::{LazyRoute, hooks::use_query_map, lazy_route};
 use providers::ActionRef;
 
-use crate::api::{ActivationListing, ActivationSample, ActivationView, list_activations, sample_activations};
+use crate::api::{
+    ActivationListing, ActivationSample, ActivationView, list_activations, sample_activations,
+};
 use crate::context::use_connection_id;
 use crate::errors::AppError;
 use chart::ActivationChart;
@@ -262,7 +264,11 @@ fn Listing(
         "On {} — {}{}",
         connection.name,
         connection.provider,
-        if connection.local { " (local engine)" } else { "" }
+        if connection.local {
+            " (local engine)"
+        } else {
+            ""
+        }
     );
     view! {
         <p class="connection-line muted">{on}</p>

@@ -66,7 +66,11 @@ pub fn ActivationTable(
 }
 
 /// One row: start, action (linked), status, duration, id (opening the detail).
-fn activation_row(a: Activation, connection: Option<&str>, action: Option<&ActionRef>) -> impl IntoView + use<> {
+fn activation_row(
+    a: Activation,
+    connection: Option<&str>,
+    action: Option<&ActionRef>,
+) -> impl IntoView + use<> {
     let name = a.name.clone().or_else(|| action.map(ToString::to_string));
     let href = detail_href(&a.id, connection, name.as_deref());
     let action_cell = match &name {
@@ -140,10 +144,19 @@ mod tests {
 
     #[test]
     fn counts_read_as_sentences() {
-        let view = ActivationView { page: 2, ..Default::default() };
-        assert_eq!(range_text(&view, 20, Some(1425)), "Activations 21–40 of 1,425");
+        let view = ActivationView {
+            page: 2,
+            ..Default::default()
+        };
+        assert_eq!(
+            range_text(&view, 20, Some(1425)),
+            "Activations 21–40 of 1,425"
+        );
         assert_eq!(range_text(&view, 7, None), "Activations 21–27");
-        assert_eq!(range_text(&ActivationView::default(), 0, Some(0)), "No activations");
+        assert_eq!(
+            range_text(&ActivationView::default(), 0, Some(0)),
+            "No activations"
+        );
         assert_eq!(range_text(&view, 0, None), "No activations on page 2");
     }
 

@@ -52,7 +52,8 @@ pub fn parse_time(value: &str) -> Option<i64> {
         && clock.next().is_none();
     let days = clock::days_from_civil(y, mo, d);
     // 31 February and the like come back as another date: refused, not moved.
-    (valid && clock::civil_from_days(days) == (y, mo, d)).then(|| (days * 86_400 + h * 3600 + mi * 60 + s) * 1000)
+    (valid && clock::civil_from_days(days) == (y, mo, d))
+        .then(|| (days * 86_400 + h * 3600 + mi * 60 + s) * 1000)
 }
 
 #[cfg(test)]
@@ -69,7 +70,15 @@ mod tests {
         assert_eq!(parse_time("2026-12-01T22:30"), Some(ms - 5_123));
         assert_eq!(parse_time("1796164205123"), Some(ms));
         assert_eq!(parse_time("2024-02-29T00:00"), Some(1_709_164_800_000));
-        for bad in ["", "yesterday", "2026-02-30T00:00", "2026-13-01T00:00", "2026-12-01T24:00", "2026-12-01", "2026-12-01T22:30:05:01"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2026-02-30T00:00",
+            "2026-13-01T00:00",
+            "2026-12-01T24:00",
+            "2026-12-01",
+            "2026-12-01T22:30:05:01",
+        ] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
     }

@@ -5,13 +5,19 @@
 use providers::ActionRef;
 
 use super::time::{input_value, parse_time};
-use crate::api::{ActivationView, DEFAULT_PAGE_SIZE, MAX_PAGE, PAGE_SIZES, StatusFilter, sizes_text};
+use crate::api::{
+    ActivationView, DEFAULT_PAGE_SIZE, MAX_PAGE, PAGE_SIZES, StatusFilter, sizes_text,
+};
 use crate::errors::AppError;
 
 /// The view a URL's query names, and a problem for each value it refused (that value is
 /// then left at its default, and the problem says which field and what is allowed).
 pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (ActivationView, Vec<AppError>) {
-    let given = |key: &str| get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let given = |key: &str| {
+        get(key)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     let mut view = ActivationView::default();
     let mut problems = Vec::new();
     if let Some(page) = given("page") {
@@ -60,7 +66,9 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (ActivationView,
                 Some(ms) => *slot = Some(ms),
                 None => problems.push(AppError::invalid(
                     key,
-                    format!("The time \"{value}\" is not a UTC date and time like 2026-12-01T09:30."),
+                    format!(
+                        "The time \"{value}\" is not a UTC date and time like 2026-12-01T09:30."
+                    ),
                 )),
             }
         }
@@ -68,7 +76,10 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (ActivationView,
     if let (Some(since), Some(upto)) = (view.since_ms, view.upto_ms)
         && since > upto
     {
-        problems.push(AppError::invalid("upto", "The end of the time range is before its start."));
+        problems.push(AppError::invalid(
+            "upto",
+            "The end of the time range is before its start.",
+        ));
         view.upto_ms = None;
     }
     (view, problems)
@@ -136,8 +147,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn read(query: &[(&str, &str)]) -> (ActivationView, Vec<AppError>) {
-        let map: HashMap<String, String> =
-            query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         view_from_query(|k| map.get(k).cloned())
     }
 
@@ -151,7 +164,11 @@ mod tests {
             since_ms: Some(1_796_164_200_000),
             upto_ms: Some(1_796_167_800_000),
         };
-        let href = view_href("/activations", &[("connection", "local-openwhisk".into())], &view);
+        let href = view_href(
+            "/activations",
+            &[("connection", "local-openwhisk".into())],
+            &view,
+        );
         assert_eq!(
             href,
             "/activations?connection=local-openwhisk&action=demo/hello&status=failure&since=2026-12-01T22:30:00&upto=2026-12-01T23:30:00&size=50&page=3"
@@ -160,10 +177,16 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
-        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let borrowed: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         assert_eq!(read(&borrowed), (view, vec![]));
         assert_eq!(read(&[]), (ActivationView::default(), vec![]));
-        assert_eq!(view_href("/activations", &[], &ActivationView::default()), "/activations");
+        assert_eq!(
+            view_href("/activations", &[], &ActivationView::default()),
+            "/activations"
+        );
         let top = read(&[("action", "-/hello"), ("since", ""), ("status", "")]).0;
         assert_eq!(top.action, Some(ActionRef::top("hello")));
     }
@@ -184,15 +207,31 @@ mod tests {
             problems[1].to_string(),
             "The page size \"7\" is not one of 10, 20, 50, 100 or 200."
         );
-        assert_eq!((view.page, view.size, view.status, view.action), (1, 20, None, None));
-        assert_eq!(view.upto_ms, parse_time("2026-12-01T10:00"), "the good value is kept");
+        assert_eq!(
+            (view.page, view.size, view.status, view.action),
+            (1, 20, None, None)
+        );
+        assert_eq!(
+            view.upto_ms,
+            parse_time("2026-12-01T10:00"),
+            "the good value is kept"
+        );
         let (view, problems) = read(&[("since", "2026-12-02T00:00"), ("upto", "2026-12-01T00:00")]);
-        assert_eq!(problems.iter().filter_map(|p| p.field()).collect::<Vec<_>>(), ["upto"]);
+        assert_eq!(
+            problems
+                .iter()
+                .filter_map(|p| p.field())
+                .collect::<Vec<_>>(),
+            ["upto"]
+        );
         assert_eq!(view.upto_ms, None);
     }
 
     #[test]
     fn values_are_encoded_where_they_must_be() {
-        assert_eq!(query_href("/a", [("q", "a b&c#d".to_string())]), "/a?q=a%20b%26c%23d");
+        assert_eq!(
+            query_href("/a", [("q", "a b&c#d".to_string())]),
+            "/a?q=a%20b%26c%23d"
+        );
     }
 }

@@ -79,7 +79,8 @@ pub fn WholeValue(
         });
     };
     let download = move |_| {
-        let done = text.with_value(|t| file_name.with_value(|f| browser::download(t, f, media_type)));
+        let done =
+            text.with_value(|t| file_name.with_value(|f| browser::download(t, f, media_type)));
         if !done {
             said.set(format!("The browser could not save the {what}."));
         }
@@ -118,8 +119,9 @@ mod browser {
             options.set_type(media_type);
             let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
             let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-            let anchor: web_sys::HtmlAnchorElement =
-                leptos::prelude::document().create_element("a")?.unchecked_into();
+            let anchor: web_sys::HtmlAnchorElement = leptos::prelude::document()
+                .create_element("a")?
+                .unchecked_into();
             anchor.set_href(&url);
             anchor.set_download(file_name);
             anchor.click();

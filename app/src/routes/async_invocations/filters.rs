@@ -32,7 +32,9 @@ pub fn AsyncFilters(
     let status = view.status;
     let statuses = STATUSES
         .into_iter()
-        .map(|s| view! { <option value=s.as_str() selected=status == Some(s)>{s.as_str()}</option> })
+        .map(
+            |s| view! { <option value=s.as_str() selected=status == Some(s)>{s.as_str()}</option> },
+        )
         .collect_view();
     view! {
         <Form method="GET" action="/async">

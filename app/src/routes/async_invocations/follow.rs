@@ -7,7 +7,11 @@ use leptos::prelude::*;
 use providers::{ActionRef, AsyncInvocation, AsyncStatus};
 
 /// Starts following `rows`' waiting and running records, once hydrated.
-pub fn follow_pending(rows: RwSignal<Vec<AsyncInvocation>>, connection: Option<String>, function: ActionRef) {
+pub fn follow_pending(
+    rows: RwSignal<Vec<AsyncInvocation>>,
+    connection: Option<String>,
+    function: ActionRef,
+) {
     let pending: Vec<String> = rows.with_untracked(|rows| {
         rows.iter()
             .filter(|r| matches!(r.status, AsyncStatus::Wait | AsyncStatus::Running))
@@ -18,7 +22,11 @@ pub fn follow_pending(rows: RwSignal<Vec<AsyncInvocation>>, connection: Option<S
     if pending.is_empty() {
         return;
     }
-    let input = crate::api::FollowAsync { connection, function, request_ids: pending };
+    let input = crate::api::FollowAsync {
+        connection,
+        function,
+        request_ids: pending,
+    };
     // An effect runs only in the browser, once: the server renders the rows as listed.
     Effect::new(move |started: Option<()>| {
         if started.is_none() {

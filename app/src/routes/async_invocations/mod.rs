@@ -76,7 +76,14 @@ fn Listing(
     view: AsyncView,
     problems: Signal<Vec<AppError>>,
 ) -> impl IntoView {
-    let AsyncListing { connection, functions, function, rows, total, next_marker } = listing;
+    let AsyncListing {
+        connection,
+        functions,
+        function,
+        rows,
+        total,
+        next_marker,
+    } = listing;
     let on = connection_line(&connection);
     let shown = !rows.is_empty();
     let counts = match (rows.len(), total) {

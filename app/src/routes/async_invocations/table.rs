@@ -51,11 +51,19 @@ fn row(r: AsyncInvocation) -> impl IntoView {
 
 /// The records, updated in place as the server pushes their changes.
 #[component]
-pub fn AsyncTable(rows: Vec<AsyncInvocation>, connection: Option<String>, function: ActionRef) -> impl IntoView {
+pub fn AsyncTable(
+    rows: Vec<AsyncInvocation>,
+    connection: Option<String>,
+    function: ActionRef,
+) -> impl IntoView {
     let rows = RwSignal::new(rows);
     follow_pending(rows, connection, function);
     let following = move || {
-        rows.with(|r| r.iter().filter(|r| matches!(r.status, AsyncStatus::Wait | AsyncStatus::Running)).count())
+        rows.with(|r| {
+            r.iter()
+                .filter(|r| matches!(r.status, AsyncStatus::Wait | AsyncStatus::Running))
+                .count()
+        })
     };
     view! {
         <p class="hint" role="status" hidden=move || following() == 0>
@@ -81,7 +89,11 @@ pub fn AsyncTable(rows: Vec<AsyncInvocation>, connection: Option<String>, functi
 /// "Back" to the page before (its marker is in the trail) and "Next" (the provider's
 /// `next_marker`), both plain links.
 #[component]
-pub fn AsyncPager(keep: Vec<(&'static str, String)>, view: AsyncView, next_marker: Option<String>) -> impl IntoView {
+pub fn AsyncPager(
+    keep: Vec<(&'static str, String)>,
+    view: AsyncView,
+    next_marker: Option<String>,
+) -> impl IntoView {
     let back = view.back().map(|v| view_href(&keep, &v));
     let next = next_marker.map(|m| view_href(&keep, &view.next(m)));
     view! {

@@ -22,7 +22,11 @@ pub const STATUSES: [AsyncStatus; 5] = [
 /// The view a URL's query names, and a problem for each value it refused (left at its
 /// default; the problem names the field and what is allowed).
 pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (AsyncView, Vec<AppError>) {
-    let given = |key: &str| get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let given = |key: &str| {
+        get(key)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
     let mut view = AsyncView::default();
     let mut problems = Vec::new();
     if let Some(function) = given("function") {
@@ -46,13 +50,19 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (AsyncView, Vec<
                 Some(ms) => *slot = Some(ms),
                 None => problems.push(AppError::invalid(
                     key,
-                    format!("The time \"{value}\" is not a UTC date and time like 2026-12-01T09:30."),
+                    format!(
+                        "The time \"{value}\" is not a UTC date and time like 2026-12-01T09:30."
+                    ),
                 )),
             }
         }
     }
     if let Some(limit) = given("limit") {
-        match limit.parse::<u64>().ok().filter(|l| limit_problem(*l).is_none()) {
+        match limit
+            .parse::<u64>()
+            .ok()
+            .filter(|l| limit_problem(*l).is_none())
+        {
             Some(l) => view.limit = l,
             None => problems.extend(limit_problem(0).map(|p| refused_value(p, &limit))),
         }
@@ -93,9 +103,15 @@ pub fn view_query(view: &AsyncView) -> Vec<(&'static str, String)> {
     push("status", view.status.map(|s| s.as_str().to_string()));
     push("begin", view.begin_ms.map(input_value));
     push("end", view.end_ms.map(input_value));
-    push("limit", (view.limit != DEFAULT_ASYNC_LIMIT).then(|| view.limit.to_string()));
+    push(
+        "limit",
+        (view.limit != DEFAULT_ASYNC_LIMIT).then(|| view.limit.to_string()),
+    );
     push("marker", view.marker.clone());
-    push("trail", (!view.trail.is_empty()).then(|| view.trail.join(",")));
+    push(
+        "trail",
+        (!view.trail.is_empty()).then(|| view.trail.join(",")),
+    );
     pairs
 }
 
@@ -110,8 +126,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn read(query: &[(&str, &str)]) -> (AsyncView, Vec<AppError>) {
-        let map: HashMap<String, String> =
-            query.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = query
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         view_from_query(|k| map.get(k).cloned())
     }
 
@@ -132,9 +150,14 @@ mod tests {
             href,
             "/async?connection=local-huawei&function=demo/hello&request_id=abc-1&status=DISCARD&begin=2026-12-01T22:30:00&end=2026-12-01T23:30:00&limit=2&marker=4&trail=0%2C2"
         );
-        let pairs: Vec<(String, String)> =
-            view_query(&view).into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let pairs: Vec<(String, String)> = view_query(&view)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let borrowed: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         assert_eq!(read(&borrowed), (view, vec![]));
         assert_eq!(view_href(&[], &AsyncView::default()), "/async");
     }
@@ -144,8 +167,17 @@ mod tests {
         let (view, problems) = read(&[("limit", "501"), ("status", "FAIL"), ("marker", "x")]);
         let fields: Vec<_> = problems.iter().filter_map(|p| p.field()).collect();
         assert_eq!(fields, ["limit", "marker"]);
-        assert!(problems[0].to_string().starts_with("\"501\": The limit is a whole number from 1 to 500"), "{}", problems[0]);
-        assert_eq!((view.limit, view.status, view.marker), (100, Some(AsyncStatus::Fail), None));
+        assert!(
+            problems[0]
+                .to_string()
+                .starts_with("\"501\": The limit is a whole number from 1 to 500"),
+            "{}",
+            problems[0]
+        );
+        assert_eq!(
+            (view.limit, view.status, view.marker),
+            (100, Some(AsyncStatus::Fail), None)
+        );
         let (_, problems) = read(&[("status", "DONE")]);
         assert_eq!(problems[0].field(), Some("status"));
     }

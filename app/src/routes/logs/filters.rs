@@ -35,7 +35,9 @@ pub fn LogFilters(
         })
         .collect_view();
     let result = view.result;
-    let order_bys = ORDER_BYS.map(|(by, label)| choice(by.as_str(), label, view.order_by == by)).collect_view();
+    let order_bys = ORDER_BYS
+        .map(|(by, label)| choice(by.as_str(), label, view.order_by == by))
+        .collect_view();
     let limits = LOG_LIMITS
         .map(|n| view! { <option value=n.to_string() selected=view.limit == n>{n.to_string()}</option> })
         .collect_view();

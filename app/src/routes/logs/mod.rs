@@ -69,11 +69,24 @@ fn LogBrowser() -> impl IntoView {
 
 /// One page: the filters, the search, the table and the pager.
 #[component]
-fn Listing(listing: LogListing, keep: Vec<(&'static str, String)>, view: LogView, problems: Signal<Vec<AppError>>) -> impl IntoView {
-    let LogListing { connection, functions, rows, total } = listing;
+fn Listing(
+    listing: LogListing,
+    keep: Vec<(&'static str, String)>,
+    view: LogView,
+    problems: Signal<Vec<AppError>>,
+) -> impl IntoView {
+    let LogListing {
+        connection,
+        functions,
+        rows,
+        total,
+    } = listing;
     let on = connection_line(&connection);
     let search = RwSignal::new(String::new());
-    let texts: Vec<String> = rows.iter().flat_map(|r| searched_text(r).map(str::to_string)).collect();
+    let texts: Vec<String> = rows
+        .iter()
+        .flat_map(|r| searched_text(r).map(str::to_string))
+        .collect();
     let found = move || {
         search.with(|s| {
             let s = s.trim();

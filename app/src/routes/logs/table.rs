@@ -16,7 +16,9 @@ pub fn segments<'a>(text: &'a str, needle: &str) -> Vec<(&'a str, bool)> {
     let (mut start, mut i) = (0, 0);
     while !pat.is_empty() && i + pat.len() <= hay.len() {
         let end = i + pat.len();
-        let here = text.is_char_boundary(i) && text.is_char_boundary(end) && hay[i..end].eq_ignore_ascii_case(pat);
+        let here = text.is_char_boundary(i)
+            && text.is_char_boundary(end)
+            && hay[i..end].eq_ignore_ascii_case(pat);
         if !here {
             i += 1;
             continue;
@@ -46,7 +48,11 @@ fn marked(text: String, search: Signal<String>) -> impl IntoView {
                 .into_iter()
                 .map(|(piece, hit)| {
                     let piece = piece.to_string();
-                    if hit { view! { <mark>{piece}</mark> }.into_any() } else { piece.into_any() }
+                    if hit {
+                        view! { <mark>{piece}</mark> }.into_any()
+                    } else {
+                        piece.into_any()
+                    }
                 })
                 .collect_view()
         })
@@ -67,12 +73,20 @@ fn memory(bytes: u64) -> String {
 }
 
 fn row(r: LogEntry, search: Signal<String>) -> impl IntoView {
-    let (class, label) = if r.ret_code == 0 { ("badge status-success", "success") } else { ("badge status-failure", "failure") };
+    let (class, label) = if r.ret_code == 0 {
+        ("badge status-success", "success")
+    } else {
+        ("badge status-failure", "failure")
+    };
     let start = match r.start_ms {
         Some(ms) => view! { <LocalTime ms /> }.into_any(),
         None => view! { <span>{r.start_time.clone()}</span> }.into_any(),
     };
-    let duration = if r.duration_ms < 1.0 { format!("{:.3} ms", r.duration_ms) } else { format_duration(r.duration_ms.round() as u64) };
+    let duration = if r.duration_ms < 1.0 {
+        format!("{:.3} ms", r.duration_ms)
+    } else {
+        format_duration(r.duration_ms.round() as u64)
+    };
     let id = r.request_id.clone();
     view! {
         <tr data-request-id=id>
@@ -116,13 +130,19 @@ pub fn LogTable(rows: Vec<LogEntry>, search: Signal<String>) -> impl IntoView {
 
 /// "Previous" and "Next" by offset, within SCF's first 10,000 records.
 #[component]
-pub fn LogPager(keep: Vec<(&'static str, String)>, view: LogView, shown: usize, total: Option<u64>) -> impl IntoView {
+pub fn LogPager(
+    keep: Vec<(&'static str, String)>,
+    view: LogView,
+    shown: usize,
+    total: Option<u64>,
+) -> impl IntoView {
     let (offset, limit) = (view.offset, view.limit);
     let previous = (offset > 0).then(|| view_href(&keep, &view.at(offset.saturating_sub(limit))));
     let more = total.map_or(shown as u64 == limit, |t| offset + limit < t);
     let within = offset + 2 * limit <= MAX_LOG_WINDOW;
     let next = (more && within).then(|| view_href(&keep, &view.at(offset + limit)));
-    let capped = (more && !within).then_some("SCF lists only the first 10,000 records: narrow the filters to see the rest.");
+    let capped = (more && !within)
+        .then_some("SCF lists only the first 10,000 records: narrow the filters to see the rest.");
     let here = match (shown, total) {
         (0, _) => "No records on this page".to_string(),
         (n, Some(t)) => format!("Records {}–{} of {t}", offset + 1, offset + n as u64),
@@ -144,9 +164,20 @@ mod tests {
 
     #[test]
     fn matches_are_cut_out_ignoring_case_and_whole_characters_stay_whole() {
-        assert_eq!(segments("Step 1 of step 2", "STEP"), [("Step", true), (" 1 of ", false), ("step", true), (" 2", false)]);
+        assert_eq!(
+            segments("Step 1 of step 2", "STEP"),
+            [
+                ("Step", true),
+                (" 1 of ", false),
+                ("step", true),
+                (" 2", false)
+            ]
+        );
         assert_eq!(segments("abc", ""), [("abc", false)]);
-        assert_eq!(segments("가나다 nada", "nada"), [("가나다 ", false), ("nada", true)]);
+        assert_eq!(
+            segments("가나다 nada", "nada"),
+            [("가나다 ", false), ("nada", true)]
+        );
         assert_eq!(matches("aaaa", "aa"), 2);
         assert!(segments("", "x").is_empty());
     }

@@ -12,12 +12,15 @@ use crate::routes::input_value;
 /// The form, showing `view`'s values.
 #[component]
 pub fn Filters(view: Memo<TimelineView>, connections: Vec<ConnectionSummary>) -> impl IntoView {
-    let text = move |f: fn(&TimelineView) -> Option<String>| move || view.with(f).unwrap_or_default();
+    let text =
+        move |f: fn(&TimelineView) -> Option<String>| move || view.with(f).unwrap_or_default();
     let search = text(|v| v.text.clone());
     let since = text(|v| v.since_ms.map(input_value));
     let upto = text(|v| v.upto_ms.map(input_value));
     let limit = move || view.with(|v| v.limit.to_string());
-    let deadline = move || view.with(|v| (v.deadline_ms != DEFAULT_DEADLINE_MS).then(|| v.deadline_ms.to_string()));
+    let deadline = move || {
+        view.with(|v| (v.deadline_ms != DEFAULT_DEADLINE_MS).then(|| v.deadline_ms.to_string()))
+    };
     let connection_options = connections
         .into_iter()
         .map(|c| {

@@ -13,7 +13,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, hooks::use_query_map, lazy_route};
 
-use crate::api::{TimelineAnswer, TimelineEntry, TimelineView, list_connections, merge_into, timeline};
+use crate::api::{
+    TimelineAnswer, TimelineEntry, TimelineView, list_connections, merge_into, timeline,
+};
 use filters::Filters;
 use parts::PartsList;
 use table::EntryTable;
@@ -60,7 +62,12 @@ fn TimelineBrowser() -> impl IntoView {
         })
     });
     let problems = move || {
-        parsed.with(|(_, problems)| problems.iter().map(|p| view! { <li>{p.to_string()}</li> }).collect_view())
+        parsed.with(|(_, problems)| {
+            problems
+                .iter()
+                .map(|p| view! { <li>{p.to_string()}</li> })
+                .collect_view()
+        })
     };
     let has_problems = move || parsed.with(|(_, p)| !p.is_empty());
     view! {

@@ -46,7 +46,9 @@ pub fn PartsList(
 /// One connection's line.
 fn state_of(parts: &Parts<TimelineAnswer>, id: &str) -> AnyView {
     match parts.of(id) {
-        None if parts.done => view! { <span class="part-failed">"no answer: the stream ended"</span> }.into_any(),
+        None if parts.done => {
+            view! { <span class="part-failed">"no answer: the stream ended"</span> }.into_any()
+        }
         None => view! { <span class="muted" role="status">"asking…"</span> }.into_any(),
         Some(part) => match &part.answer {
             Ok(answer) => {
@@ -64,7 +66,10 @@ fn state_of(parts: &Parts<TimelineAnswer>, id: &str) -> AnyView {
                 }
                 .into_any()
             }
-            Err(error) => view! { <span class="part-failed" role="alert">{error.to_string()}</span> }.into_any(),
+            Err(error) => {
+                view! { <span class="part-failed" role="alert">{error.to_string()}</span> }
+                    .into_any()
+            }
         },
     }
 }

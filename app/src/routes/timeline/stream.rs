@@ -8,8 +8,8 @@ use leptos::server_fn::codec::ByteStream;
 use serde::de::DeserializeOwned;
 
 use crate::api::ConnectionPart;
-use crate::ndjson::Lines;
 use crate::errors::AppError;
+use crate::ndjson::Lines;
 
 /// What has come so far.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +24,11 @@ pub struct Parts<T> {
 
 impl<T> Default for Parts<T> {
     fn default() -> Self {
-        Self { parts: Vec::new(), error: None, done: false }
+        Self {
+            parts: Vec::new(),
+            error: None,
+            done: false,
+        }
     }
 }
 
@@ -93,7 +97,11 @@ async fn read<T: DeserializeOwned + Send + Sync + 'static>(
                 Ok(part) => {
                     parts.try_update(|p| p.parts.push(part));
                 }
-                Err(e) => return fail(AppError::Transport(format!("the server sent a line that is not a connection's part ({e})"))),
+                Err(e) => {
+                    return fail(AppError::Transport(format!(
+                        "the server sent a line that is not a connection's part ({e})"
+                    )));
+                }
             }
         }
     }

@@ -37,7 +37,10 @@ pub fn entry_row(e: &TimelineEntry) -> impl IntoView + use<> {
 
 /// The merged entries of every part so far.
 #[component]
-pub fn EntryTable(merged: Memo<Vec<TimelineEntry>>, parts: RwSignal<Parts<TimelineAnswer>>) -> impl IntoView {
+pub fn EntryTable(
+    merged: Memo<Vec<TimelineEntry>>,
+    parts: RwSignal<Parts<TimelineAnswer>>,
+) -> impl IntoView {
     let empty = move || merged.with(Vec::is_empty);
     let empty_text = move || {
         if parts.with(|p| p.done) {
@@ -48,7 +51,11 @@ pub fn EntryTable(merged: Memo<Vec<TimelineEntry>>, parts: RwSignal<Parts<Timeli
     };
     let count = move || {
         let n = merged.with(Vec::len);
-        format!("{} {} shown, newest first", crate::routes::thousands(n as u64), if n == 1 { "entry" } else { "entries" })
+        format!(
+            "{} {} shown, newest first",
+            crate::routes::thousands(n as u64),
+            if n == 1 { "entry" } else { "entries" }
+        )
     };
     view! {
         <p class="counts" role="status">{count}</p>

@@ -27,11 +27,15 @@ fn language(runtime: &str) -> &'static str {
 /// code textarea on the page.
 fn load_editor(src: &str) {
     // `import()` is not expressible in Rust; this is the smallest way to call it.
-    let import = js_sys::Function::new_with_args("src", "return import(src).then((m) => m.mountAll())");
+    let import =
+        js_sys::Function::new_with_args("src", "return import(src).then((m) => m.mountAll())");
     if let Ok(promise) = import.call1(&wasm_bindgen::JsValue::NULL, &src.into()) {
         let promise: js_sys::Promise = promise.unchecked_into();
         let report = wasm_bindgen::closure::Closure::once(|e: wasm_bindgen::JsValue| {
-            web_sys::console::warn_2(&"the code editor did not load; the text area stays".into(), &e);
+            web_sys::console::warn_2(
+                &"the code editor did not load; the text area stays".into(),
+                &e,
+            );
         });
         let _ = promise.catch(&report);
         report.forget();

@@ -22,7 +22,11 @@ fn differences(mine: &Form, theirs: &Form) -> Vec<(&'static str, String, String)
     field("Memory (MB)", &mine.memory_mb, &theirs.memory_mb);
     field("Description", &mine.description, &theirs.description);
     field("Entry function", &mine.main, &theirs.main);
-    field("Components", &mine.components.join(", "), &theirs.components.join(", "));
+    field(
+        "Components",
+        &mine.components.join(", "),
+        &theirs.components.join(", "),
+    );
     out
 }
 
@@ -118,8 +122,15 @@ mod tests {
             custom_options: false,
             components: vec![],
         };
-        let b = Form { timeout_ms: "600".into(), code: "b".into(), ..a.clone() };
+        let b = Form {
+            timeout_ms: "600".into(),
+            code: "b".into(),
+            ..a.clone()
+        };
         let rows = differences(&a, &b);
-        assert_eq!(rows, vec![("Timeout (ms)", "500".to_string(), "600".to_string())]);
+        assert_eq!(
+            rows,
+            vec![("Timeout (ms)", "500".to_string(), "600".to_string())]
+        );
     }
 }

@@ -22,7 +22,11 @@ pub struct Draft {
 
 /// The storage key of a draft of `action` on `connection`.
 pub fn key(connection: &str, action: &providers::ActionRef) -> String {
-    format!("fnconsole.draft.{connection}.{}/{}", action.ncp_package(), action.name)
+    format!(
+        "fnconsole.draft.{connection}.{}/{}",
+        action.ncp_package(),
+        action.name
+    )
 }
 
 fn storage() -> Option<web_sys::Storage> {

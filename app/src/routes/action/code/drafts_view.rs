@@ -32,7 +32,8 @@ fn keep_drafts(state: EditorState, key: String, offered: RwSignal<Option<Draft>>
             move || {
                 if !drafts::store(&key, &form, &version) {
                     failed.set(Some(crate::errors::AppError::Transport(
-                        "this browser refused to keep a draft (storage full or blocked): save soon".into(),
+                        "this browser refused to keep a draft (storage full or blocked): save soon"
+                            .into(),
                     )));
                 }
             },
@@ -45,7 +46,9 @@ fn keep_drafts(state: EditorState, key: String, offered: RwSignal<Option<Draft>>
 /// The offer of a draft found on opening, and the draft keeping.
 #[component]
 pub fn DraftOffer(state: EditorState) -> impl IntoView {
-    let key = state.base.with_untracked(|b| drafts::key(&b.connection, &b.spec.action));
+    let key = state
+        .base
+        .with_untracked(|b| drafts::key(&b.connection, &b.spec.action));
     let offered = RwSignal::new(None::<Draft>);
     let found_key = key.clone();
     Effect::new(move |_| {

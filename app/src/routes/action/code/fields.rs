@@ -26,7 +26,9 @@ fn on_text(state: EditorState, put: fn(&mut Form, String)) -> impl Fn(leptos::ev
 /// The configuration, editable unless `read_only`.
 #[component]
 pub fn ConfigFields(state: EditorState, read_only: bool) -> impl IntoView {
-    let (kind, has_limits) = state.base.with_untracked(|b| (b.spec.kind, b.spec.limits.is_some()));
+    let (kind, has_limits) = state
+        .base
+        .with_untracked(|b| (b.spec.kind, b.spec.limits.is_some()));
     // A provider that lists no limits (FunctionGraph, SCF here) shows none rather than blanks.
     let code_fields = (!kind.is_sequence() && (has_limits || !read_only))
         .then(|| view! { <CodeFields state read_only /> });
@@ -115,7 +117,10 @@ fn MemoryField(state: EditorState, read_only: bool) -> impl IntoView {
     if !sizes.contains(&stored) {
         sizes.insert(0, stored);
     }
-    let options = options(sizes.into_iter().map(Choice::plain).collect(), Signal::derive(memory));
+    let options = options(
+        sizes.into_iter().map(Choice::plain).collect(),
+        Signal::derive(memory),
+    );
     view! {
         <Field id="edit-memory" label="Memory (MB)" error>
             <select

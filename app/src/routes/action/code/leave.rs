@@ -9,7 +9,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 /// What the question says.
-const QUESTION: &str = "This action has unsaved changes. Leave without saving? (A draft stays in this browser.)";
+const QUESTION: &str =
+    "This action has unsaved changes. Leave without saving? (A draft stays in this browser.)";
 /// The marker of the history entry pushed while there are unsaved changes.
 const GUARD: &str = "fnconsole-unsaved-guard";
 
@@ -19,7 +20,13 @@ fn ask() -> bool {
 
 /// The link a click on `event` follows to another page of the console, if it does.
 fn leaving_link(event: &web_sys::MouseEvent) -> Option<web_sys::HtmlAnchorElement> {
-    if event.default_prevented() || event.button() != 0 || event.ctrl_key() || event.meta_key() || event.shift_key() || event.alt_key() {
+    if event.default_prevented()
+        || event.button() != 0
+        || event.ctrl_key()
+        || event.meta_key()
+        || event.shift_key()
+        || event.alt_key()
+    {
         return None;
     }
     let link = event
@@ -52,7 +59,8 @@ struct Guard {
 
 impl Guard {
     fn push(self, history: &web_sys::History) {
-        self.pushed.set_value(history.push_state(&GUARD.into(), "").is_ok());
+        self.pushed
+            .set_value(history.push_state(&GUARD.into(), "").is_ok());
     }
 
     /// Whether leaving may go on: nothing to lose, or the person said so (asked once).
@@ -78,7 +86,13 @@ fn on_link_click(guard: Guard, navigate: &impl Fn(&str, NavigateOptions), e: &we
         e.stop_immediate_propagation();
         guard.pushed.set_value(false);
         let to = format!("{}{}{}", link.pathname(), link.search(), link.hash());
-        navigate(&to, NavigateOptions { replace: true, ..Default::default() });
+        navigate(
+            &to,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
     }
 }
 
@@ -89,7 +103,9 @@ fn on_pop(guard: Guard, e: &web_sys::PopStateEvent) {
         return;
     }
     guard.pushed.set_value(false);
-    let Ok(history) = window().history() else { return };
+    let Ok(history) = window().history() else {
+        return;
+    };
     if guard.may_leave() {
         let _ = history.back();
     } else {
@@ -115,21 +131,41 @@ pub fn guard_leaving(dirty: Memo<bool>) {
     });
     // Links: checked in the capture phase, before the router takes the click.
     let navigate = use_navigate();
-    let click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| on_link_click(guard, &navigate, &e));
-    let _ = document().add_event_listener_with_callback_and_bool("click", click.as_ref().unchecked_ref(), true);
+    let click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |e: web_sys::MouseEvent| {
+        on_link_click(guard, &navigate, &e)
+    });
+    let _ = document().add_event_listener_with_callback_and_bool(
+        "click",
+        click.as_ref().unchecked_ref(),
+        true,
+    );
     // The back button cannot be stopped, so while there are unsaved changes an extra entry
     // for this same page sits on top: going back lands on this page again, and asks.
     Effect::new(move |_| {
-        if dirty.get() && !guard.pushed.get_value() && !guard.leaving.get_value() && let Ok(h) = window().history() {
+        if dirty.get()
+            && !guard.pushed.get_value()
+            && !guard.leaving.get_value()
+            && let Ok(h) = window().history()
+        {
             guard.push(&h);
         }
     });
-    let pop = Closure::<dyn Fn(web_sys::PopStateEvent)>::new(move |e: web_sys::PopStateEvent| on_pop(guard, &e));
+    let pop = Closure::<dyn Fn(web_sys::PopStateEvent)>::new(move |e: web_sys::PopStateEvent| {
+        on_pop(guard, &e)
+    });
     let _ = window().add_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
-    let (click, pop) = (send_wrapper::SendWrapper::new(click), send_wrapper::SendWrapper::new(pop));
+    let (click, pop) = (
+        send_wrapper::SendWrapper::new(click),
+        send_wrapper::SendWrapper::new(pop),
+    );
     on_cleanup(move || {
         unload.remove();
-        let _ = document().remove_event_listener_with_callback_and_bool("click", click.as_ref().unchecked_ref(), true);
-        let _ = window().remove_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
+        let _ = document().remove_event_listener_with_callback_and_bool(
+            "click",
+            click.as_ref().unchecked_ref(),
+            true,
+        );
+        let _ =
+            window().remove_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
     });
 }

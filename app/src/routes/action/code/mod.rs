@@ -72,7 +72,9 @@ fn Editor(action: EditableAction) -> impl IntoView {
     let no_code = locked && state.base.with_untracked(|b| b.spec.exec.code.is_none());
     let code = move || {
         if no_code && !kind.is_sequence() {
-            EitherOf4::A(view! { <p class="note">"The code cannot be read on this connection: the console shows what its list of functions says."</p> })
+            EitherOf4::A(
+                view! { <p class="note">"The code cannot be read on this connection: the console shows what its list of functions says."</p> },
+            )
         } else if kind.is_sequence() {
             EitherOf4::B(view! { <sequence::SequenceBuilder state read_only=locked /> })
         } else if is_binary.get() {

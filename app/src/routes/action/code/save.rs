@@ -25,7 +25,10 @@ fn input_of(field: &str) -> &'static str {
 
 fn focus(id: &str) {
     use wasm_bindgen::JsCast;
-    if let Some(e) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+    if let Some(e) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
         let _ = e.focus();
     }
 }

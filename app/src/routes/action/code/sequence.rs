@@ -31,7 +31,11 @@ pub fn SequenceBuilder(state: EditorState, read_only: bool) -> impl IntoView {
     let row = move |(at, name): (usize, String)| {
         let count = state.form.with_untracked(|f| f.components.len());
         let change = move |by: isize| state.form.update(|f| moved(&mut f.components, at, by));
-        let remove = move |_| state.form.update(|f| { f.components.remove(at); });
+        let remove = move |_| {
+            state.form.update(|f| {
+                f.components.remove(at);
+            })
+        };
         view! {
             <li>
                 <span class="component-name">{format!("{}. {name}", at + 1)}</span>
@@ -108,6 +112,9 @@ mod tests {
         moved(&mut list, 2, -1);
         assert_eq!(list, ["b", "c", "a"]);
         assert_eq!(component(&providers::ActionRef::top("x")), "-/x");
-        assert_eq!(component(&providers::ActionRef::in_package("p", "x")), "p/x");
+        assert_eq!(
+            component(&providers::ActionRef::in_package("p", "x")),
+            "p/x"
+        );
     }
 }

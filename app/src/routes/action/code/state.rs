@@ -68,12 +68,17 @@ impl EditorState {
     /// when it names that field (a provider's with its code).
     pub fn error_for(self, field: &'static str) -> Signal<Option<String>> {
         Signal::derive(move || {
-            let checked = self
-                .problems
-                .with(|p| p.iter().find(|p| p.field == field).map(|p| p.message.clone()));
+            let checked = self.problems.with(|p| {
+                p.iter()
+                    .find(|p| p.field == field)
+                    .map(|p| p.message.clone())
+            });
             checked.or_else(|| {
-                self.refused
-                    .with(|r| r.as_ref().filter(|e| refusal_field(e) == Some(field)).map(ToString::to_string))
+                self.refused.with(|r| {
+                    r.as_ref()
+                        .filter(|e| refusal_field(e) == Some(field))
+                        .map(ToString::to_string)
+                })
             })
         })
     }

@@ -22,7 +22,10 @@ fn base64_of(data_url: &str) -> Option<&str> {
 pub fn ZipUpload(state: EditorState, read_only: bool) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let on_change = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
             return;
         };
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
@@ -69,7 +72,11 @@ fn read_zip(file: web_sys::File, state: EditorState, message: RwSignal<Option<St
     let done = {
         let reader = reader.clone();
         Closure::once(move || {
-            let url = reader.result().ok().and_then(|r| r.as_string()).unwrap_or_default();
+            let url = reader
+                .result()
+                .ok()
+                .and_then(|r| r.as_string())
+                .unwrap_or_default();
             match base64_of(&url) {
                 Some(b64) => {
                     let b64 = b64.to_string();

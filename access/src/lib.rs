@@ -1,0 +1,28 @@
+//! Who may use the console, and what they did.
+//!
+//! Without features this crate is only [`Role`] and [`Caller`], which the browser shares with
+//! the server. With `store` it is the console's own state behind one interface ([`Store`]):
+//! accounts, sessions, API tokens, the audit log and connections added in the UI, kept in
+//! SQLite in the data directory (`access.db`); a later backend (PostgreSQL) implements the
+//! same traits and passes the same tests.
+#![warn(missing_docs, unreachable_pub)]
+
+mod caller;
+mod role;
+
+pub use caller::Caller;
+pub use role::Role;
+
+#[cfg(feature = "store")]
+mod error;
+#[cfg(feature = "store")]
+pub mod key;
+#[cfg(feature = "store")]
+pub mod sqlite;
+#[cfg(feature = "store")]
+mod store;
+
+#[cfg(feature = "store")]
+pub use error::StoreError;
+#[cfg(feature = "store")]
+pub use store::Store;
