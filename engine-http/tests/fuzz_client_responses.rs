@@ -8,9 +8,9 @@
 //! Bounded for `make test`; a long run: `PROPTEST_CASES=5000 cargo test -p engine-http --test
 //! fuzz_client_responses` (docs/RELIABILITY.md).
 
-mod support;
 #[path = "../../providers/tests/common/fuzz.rs"]
 mod fuzz;
+mod support;
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -47,7 +47,10 @@ async fn tampering_proxy(damage: Arc<Mutex<Damage>>) -> (String, support::Dialec
     let proxy = axum::Router::new().fallback(move |request: Request| {
         let (router, damage) = (router.clone(), damage.lock().unwrap().clone());
         async move {
-            let answer = router.oneshot(request).await.expect("the router is infallible");
+            let answer = router
+                .oneshot(request)
+                .await
+                .expect("the router is infallible");
             tamper(answer, &damage).await
         }
     });
@@ -59,14 +62,19 @@ async fn tampering_proxy(damage: Arc<Mutex<Damage>>) -> (String, support::Dialec
 
 async fn tamper(answer: Response, damage: &Damage) -> Response {
     let (mut parts, body) = answer.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024 * 1024).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 64 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
     let bytes = match serde_json::from_slice::<serde_json::Value>(&bytes) {
         Ok(json) => mutate(&mutate_leaves(&json, &damage.leaves), &damage.edits)
             .to_string()
             .into_bytes(),
         Err(_) => bytes.to_vec(),
     };
-    if let Some(status) = damage.status.and_then(|s| axum::http::StatusCode::from_u16(s).ok()) {
+    if let Some(status) = damage
+        .status
+        .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+    {
         parts.status = status;
     }
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
@@ -125,7 +133,10 @@ async fn call(client: &Client, op: usize, activation: &str) -> Result<(), String
     };
     let page = PageRequest::first(20);
     let outcome = match op {
-        0 => client.list_actions(&ActionQuery::default(), &page).await.map(drop),
+        0 => client
+            .list_actions(&ActionQuery::default(), &page)
+            .await
+            .map(drop),
         1 => client.get_action(&hello).await.map(drop),
         2 => client.list_packages(&page).await.map(drop),
         3 => client
@@ -137,7 +148,10 @@ async fn call(client: &Client, op: usize, activation: &str) -> Result<(), String
             })
             .await
             .map(drop),
-        4 => client.list_activations(&ActivationQuery::default(), &page).await.map(drop),
+        4 => client
+            .list_activations(&ActivationQuery::default(), &page)
+            .await
+            .map(drop),
         5 => client
             .get_activation(&ActivationRef {
                 id: activation.into(),
@@ -155,11 +169,16 @@ async fn call(client: &Client, op: usize, activation: &str) -> Result<(), String
             )
             .await
             .map(drop),
-        _ => client.function_logs(&LogQuery::default(), &page).await.map(drop),
+        _ => client
+            .function_logs(&LogQuery::default(), &page)
+            .await
+            .map(drop),
     };
     match outcome {
         Ok(()) => Ok(()),
-        Err(e) if e.to_string().trim().is_empty() => Err(format!("an error that says nothing: {e:?}")),
+        Err(e) if e.to_string().trim().is_empty() => {
+            Err(format!("an error that says nothing: {e:?}"))
+        }
         Err(_) => Err(String::new()),
     }
 }
@@ -183,7 +202,10 @@ fn fuzz_the_clients() {
     // A real activation for `get_activation`, read while nothing is damaged.
     let activation = runtime
         .block_on(clients[1].invoke(&InvocationRequest {
-            action: ActionRef { package: Some("demo".into()), name: "hello".into() },
+            action: ActionRef {
+                package: Some("demo".into()),
+                name: "hello".into(),
+            },
             params: serde_json::Map::new(),
             blocking: true,
             wait_ms: None,
@@ -197,10 +219,17 @@ fn fuzz_the_clients() {
     // (the rest answer `Unsupported` before sending anything).
     let offered: Vec<(usize, usize)> = (0..clients.len())
         .flat_map(|c| (0..OPERATIONS).map(move |op| (c, op)))
-        .filter(|&(c, op)| runtime.block_on(call(&clients[c], op, &activation_id)).is_ok())
+        .filter(|&(c, op)| {
+            runtime
+                .block_on(call(&clients[c], op, &activation_id))
+                .is_ok()
+        })
         .collect();
     for c in 0..clients.len() {
-        assert!(offered.iter().filter(|(k, _)| *k == c).count() >= 2, "client {c} offers {offered:?}");
+        assert!(
+            offered.iter().filter(|(k, _)| *k == c).count() >= 2,
+            "client {c} offers {offered:?}"
+        );
     }
     let status = prop_oneof![
         6 => Just(None),
@@ -208,13 +237,23 @@ fn fuzz_the_clients() {
             .prop_map(Some),
     ];
     let structural = prop_oneof![3 => Just(Vec::new()), 1 => edits()];
-    let strategy = (prop::sample::select(offered), leaf_values(), structural, status);
+    let strategy = (
+        prop::sample::select(offered),
+        leaf_values(),
+        structural,
+        status,
+    );
     let (errors, answered) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
     // Per client and operation: (read as a value, refused), for the report.
-    let tally: std::cell::RefCell<std::collections::BTreeMap<(usize, usize), (u32, u32)>> = Default::default();
+    let tally: std::cell::RefCell<std::collections::BTreeMap<(usize, usize), (u32, u32)>> =
+        Default::default();
     let mut runner = TestRunner::new(cases(300));
     let outcome = runner.run(&strategy, |((c, op), leaves, edits, status)| {
-        *damage.lock().unwrap() = Damage { leaves, edits, status };
+        *damage.lock().unwrap() = Damage {
+            leaves,
+            edits,
+            status,
+        };
         let outcome = runtime.block_on(call(&clients[c], op, &activation_id));
         let mut tally = tally.borrow_mut();
         let entry = tally.entry((c, op)).or_default();
@@ -227,7 +266,11 @@ fn fuzz_the_clients() {
                 errors.set(errors.get() + 1);
                 entry.1 += 1;
             }
-            Err(why) => return Err(TestCaseError::fail(format!("client {c}, operation {op}: {why}"))),
+            Err(why) => {
+                return Err(TestCaseError::fail(format!(
+                    "client {c}, operation {op}: {why}"
+                )));
+            }
         }
         Ok(())
     });

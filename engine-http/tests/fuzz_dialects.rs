@@ -9,9 +9,9 @@
 //! Bounded for `make test`; a long run: `PROPTEST_CASES=5000 cargo test -p engine-http --test
 //! fuzz_dialects -- --nocapture` (docs/RELIABILITY.md).
 
-mod support;
 #[path = "../../providers/tests/common/fuzz.rs"]
 mod fuzz;
+mod support;
 
 use axum::body::Body;
 use axum::http::{Method, Request};
@@ -80,12 +80,42 @@ fn segment() -> impl Strategy<Value = String> {
 fn query() -> impl Strategy<Value = String> {
     let key = prop_oneof![
         prop::sample::select(vec![
-            "pageNo", "pageSize", "start", "end", "limit", "skip", "since", "upto", "name",
-            "count", "docs", "blocking", "result", "timeout", "marker", "maxitems", "status",
-            "platform", "overwrite", "Action", "Offset", "Limit", "functionName", "namespace",
-            "startTime", "endTime", "order", "orderby", "SecretId", "Signature", "Timestamp",
-            "request_id", "query_begin_time", "query_end_time",
-        ]).prop_map(str::to_string),
+            "pageNo",
+            "pageSize",
+            "start",
+            "end",
+            "limit",
+            "skip",
+            "since",
+            "upto",
+            "name",
+            "count",
+            "docs",
+            "blocking",
+            "result",
+            "timeout",
+            "marker",
+            "maxitems",
+            "status",
+            "platform",
+            "overwrite",
+            "Action",
+            "Offset",
+            "Limit",
+            "functionName",
+            "namespace",
+            "startTime",
+            "endTime",
+            "order",
+            "orderby",
+            "SecretId",
+            "Signature",
+            "Timestamp",
+            "request_id",
+            "query_begin_time",
+            "query_end_time",
+        ])
+        .prop_map(str::to_string),
         nasty_text(),
     ];
     prop_oneof![
@@ -103,7 +133,8 @@ fn ncp_path() -> impl Strategy<Value = String> {
         segment().prop_map(|p| format!("/packages/{p}/actions")),
         (segment(), segment()).prop_map(|(p, a)| format!("/packages/{p}/actions/{a}")),
         (segment(), segment()).prop_map(|(p, a)| format!("/packages/{p}/actions/{a}/activations")),
-        (segment(), segment(), segment()).prop_map(|(p, a, i)| format!("/packages/{p}/actions/{a}/activations/{i}")),
+        (segment(), segment(), segment())
+            .prop_map(|(p, a, i)| format!("/packages/{p}/actions/{a}/activations/{i}")),
         Just("/activations".to_string()),
         segment().prop_map(|i| format!("/activations/{i}")),
         (segment(), segment()).prop_map(|(p, a)| format!("/live/packages/{p}/actions/{a}")),
@@ -139,14 +170,17 @@ fn web_path() -> impl Strategy<Value = String> {
 
 fn functiongraph_path() -> impl Strategy<Value = String> {
     let urn = prop_oneof![
-        (segment(), segment()).prop_map(|(p, f)| format!("urn:fss:local:p:function:{p}:{f}:latest")),
+        (segment(), segment())
+            .prop_map(|(p, f)| format!("urn:fss:local:p:function:{p}:{f}:latest")),
         segment(),
     ];
     let project = prop_oneof![3 => Just("p".to_string()), 1 => segment()];
     let tail = prop_oneof![
         Just("/functions".to_string()),
-        urn.clone().prop_map(|u| format!("/functions/{u}/invocations")),
-        urn.clone().prop_map(|u| format!("/functions/{u}/invocations-async")),
+        urn.clone()
+            .prop_map(|u| format!("/functions/{u}/invocations")),
+        urn.clone()
+            .prop_map(|u| format!("/functions/{u}/invocations-async")),
         urn.prop_map(|u| format!("/functions/{u}/async-invocations")),
         segment().prop_map(|x| format!("/{x}")),
     ];
@@ -182,8 +216,13 @@ fn headers() -> impl Strategy<Value = Vec<(String, String)>> {
     let pair = prop_oneof![
         nasty_text().prop_map(|v| ("If-Match".to_string(), v)),
         Just(("If-Match".to_string(), "\"1\"".to_string())),
-        prop::sample::select(vec!["text/plain", "application/x-www-form-urlencoded", "", "application/json; charset=utf-8"])
-            .prop_map(|v| ("Content-Type".to_string(), v.to_string())),
+        prop::sample::select(vec![
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "",
+            "application/json; charset=utf-8"
+        ])
+        .prop_map(|v| ("Content-Type".to_string(), v.to_string())),
         nasty_text().prop_map(|v| ("X-TC-Version".to_string(), v)),
         nasty_text().prop_map(|v| ("X-TC-Region".to_string(), v)),
         nasty_text().prop_map(|v| ("X-Auth-Token".to_string(), v)),
@@ -201,27 +240,48 @@ fn case() -> impl Strategy<Value = Case> {
     ];
     let path = prop_oneof![
         ncp_path().boxed().prop_map(|p| (Dialect::Ncp, p)),
-        openwhisk_path().boxed().prop_map(|p| (Dialect::OpenWhisk, p)),
+        openwhisk_path()
+            .boxed()
+            .prop_map(|p| (Dialect::OpenWhisk, p)),
         web_path().boxed().prop_map(|p| (Dialect::Web, p)),
-        functiongraph_path().boxed().prop_map(|p| (Dialect::FunctionGraph, p)),
+        functiongraph_path()
+            .boxed()
+            .prop_map(|p| (Dialect::FunctionGraph, p)),
         Just((Dialect::Scf, "/".to_string())),
         Just((Dialect::ScfLegacy, "/v2/index.php".to_string())),
     ];
     let signed = prop_oneof![6 => Just(Some(true)), 1 => Just(Some(false)), 1 => Just(None)];
     let action = prop::sample::select(vec![
-        "ListFunctions", "Invoke", "GetFunctionLogs", "DeleteFunction", "",
+        "ListFunctions",
+        "Invoke",
+        "GetFunctionLogs",
+        "DeleteFunction",
+        "",
     ]);
-    (method.boxed(), path.boxed(), query().boxed(), signed, action, headers().boxed(), body().boxed()).prop_map(
-        |(method, (dialect, path), query, signed, action, headers, body)| Case {
-            dialect,
-            target: if query.is_empty() { path } else { format!("{path}?{query}") },
-            method,
-            signed,
-            action,
-            headers,
-            body,
-        },
+    (
+        method.boxed(),
+        path.boxed(),
+        query().boxed(),
+        signed,
+        action,
+        headers().boxed(),
+        body().boxed(),
     )
+        .prop_map(
+            |(method, (dialect, path), query, signed, action, headers, body)| Case {
+                dialect,
+                target: if query.is_empty() {
+                    path
+                } else {
+                    format!("{path}?{query}")
+                },
+                method,
+                signed,
+                action,
+                headers,
+                body,
+            },
+        )
 }
 
 /// What a case answered: status, content type, body (`None` when a stream did not end in
@@ -244,7 +304,14 @@ async fn send(router: &axum::Router, dialects: &support::Dialects, case: &Case) 
                     _ => Sign::Ncp,
                 }
             };
-            signed_headers(dialects, &keys(), sign, &case.method, &case.target, &case.body)
+            signed_headers(
+                dialects,
+                &keys(),
+                sign,
+                &case.method,
+                &case.target,
+                &case.body,
+            )
         }
     };
     all.extend(case.headers.iter().cloned());
@@ -278,7 +345,11 @@ async fn send(router: &axum::Router, dialects: &support::Dialects, case: &Case) 
     .await
     .ok()
     .map(|read| read.expect("a dialect's body is readable").to_vec());
-    Some(Answer { status, content_type, body })
+    Some(Answer {
+        status,
+        content_type,
+        body,
+    })
 }
 
 /// Whether `answer` is a success or an error in `dialect`'s shape; why not, when not.
@@ -312,12 +383,21 @@ fn well_formed(case: &Case, answer: &Answer) -> Result<(), String> {
             let value = json.map_err(|_| format!("{} is not JSON: {text:?}", answer.status))?;
             let response = &value["Response"];
             if answer.status != 200 {
-                return Err(format!("SCF answers 200 with an error inside, not {}", answer.status));
+                return Err(format!(
+                    "SCF answers 200 with an error inside, not {}",
+                    answer.status
+                ));
             }
             if response.get("Error").is_some() {
-                shaped(serde_json::from_value::<tw::ErrorResponse>(response.clone()).is_ok(), "SCF's Response.Error")
+                shaped(
+                    serde_json::from_value::<tw::ErrorResponse>(response.clone()).is_ok(),
+                    "SCF's Response.Error",
+                )
             } else {
-                shaped(response["RequestId"].is_string(), "SCF's Response with a RequestId")
+                shaped(
+                    response["RequestId"].is_string(),
+                    "SCF's Response with a RequestId",
+                )
             }
         }
         Dialect::ScfLegacy => {
@@ -328,7 +408,10 @@ fn well_formed(case: &Case, answer: &Answer) -> Result<(), String> {
             )
         }
         _ if success => Ok(()),
-        Dialect::Ncp => shaped(json.is_ok_and(|v| serde_json::from_value::<nw::ErrorBody>(v).is_ok()), "NCP's error"),
+        Dialect::Ncp => shaped(
+            json.is_ok_and(|v| serde_json::from_value::<nw::ErrorBody>(v).is_ok()),
+            "NCP's error",
+        ),
         Dialect::OpenWhisk | Dialect::Web => shaped(
             json.is_ok_and(|v| serde_json::from_value::<ow::ErrorBody>(v).is_ok()),
             "OpenWhisk's error",
@@ -362,9 +445,16 @@ fn fuzz_the_dialects() {
         let Some(answer) = runtime.block_on(send(&router, &dialects, &case)) else {
             return Ok(());
         };
-        *seen.lock().unwrap().entry((case.dialect, answer.status)).or_default() += 1;
+        *seen
+            .lock()
+            .unwrap()
+            .entry((case.dialect, answer.status))
+            .or_default() += 1;
         well_formed(&case, &answer).map_err(|why| {
-            TestCaseError::fail(format!("{} {} ({:?}): {why}", case.method, case.target, case.dialect))
+            TestCaseError::fail(format!(
+                "{} {} ({:?}): {why}",
+                case.method, case.target, case.dialect
+            ))
         })
     });
     eprintln!("answers by dialect and status: {:?}", seen.lock().unwrap());
@@ -383,10 +473,20 @@ mod found {
     async fn scf_answers_a_method_it_does_not_serve_in_its_envelope() {
         let dialects = support::dialects();
         for method in ["GET", "PUT", "DELETE", "PATCH"] {
-            let reply = support::call(&dialects, Sign::Tc3("ListFunctions"), method, "/", b"{}".to_vec()).await;
+            let reply = support::call(
+                &dialects,
+                Sign::Tc3("ListFunctions"),
+                method,
+                "/",
+                b"{}".to_vec(),
+            )
+            .await;
             assert_eq!(reply.status, 200, "{method}: {}", reply.text);
             let body = reply.json();
-            assert_eq!(body["Response"]["Error"]["Code"], "UnsupportedProtocol", "{method}: {body}");
+            assert_eq!(
+                body["Response"]["Error"]["Code"], "UnsupportedProtocol",
+                "{method}: {body}"
+            );
             assert!(body["Response"]["RequestId"].is_string(), "{body}");
         }
     }
@@ -411,7 +511,11 @@ mod found_paths {
         for (target, code_at) in cases {
             let reply = support::call(&dialects, Sign::None, "GET", target, Vec::new()).await;
             assert_eq!(reply.status, 404, "{target}: {}", reply.text);
-            assert!(reply.json().pointer(code_at).is_some_and(Value::is_string), "{target}: {}", reply.text);
+            assert!(
+                reply.json().pointer(code_at).is_some_and(Value::is_string),
+                "{target}: {}",
+                reply.text
+            );
         }
     }
 }

@@ -57,7 +57,12 @@ fn head(status: &str, extra: &str) -> String {
 
 async fn answer(socket: &mut tokio::net::TcpStream, fault: Fault) {
     let fixed = |status: &str, extra: &str, body: &str| {
-        format!("{}Content-Length: {}\r\n\r\n{body}", head(status, extra), body.len()).into_bytes()
+        format!(
+            "{}Content-Length: {}\r\n\r\n{body}",
+            head(status, extra),
+            body.len()
+        )
+        .into_bytes()
     };
     match fault {
         Fault::Slow => {
@@ -66,19 +71,32 @@ async fn answer(socket: &mut tokio::net::TcpStream, fault: Fault) {
         }
         Fault::Drop => {}
         Fault::ServerError => {
-            let _ = socket.write_all(&fixed("500 Internal Server Error", "", "upstream exploded")).await;
+            let _ = socket
+                .write_all(&fixed("500 Internal Server Error", "", "upstream exploded"))
+                .await;
         }
         Fault::TooManyShortPause => {
-            let _ = socket.write_all(&fixed("429 Too Many Requests", "Retry-After: 1\r\n", "{}")).await;
+            let _ = socket
+                .write_all(&fixed("429 Too Many Requests", "Retry-After: 1\r\n", "{}"))
+                .await;
         }
         Fault::TooManyLongPause => {
-            let _ = socket.write_all(&fixed("429 Too Many Requests", "Retry-After: 3600\r\n", "{}")).await;
+            let _ = socket
+                .write_all(&fixed(
+                    "429 Too Many Requests",
+                    "Retry-After: 3600\r\n",
+                    "{}",
+                ))
+                .await;
         }
         Fault::Malformed => {
-            let _ = socket.write_all(&fixed("200 OK", "", r#"{"content": [{"name": "#)).await;
+            let _ = socket
+                .write_all(&fixed("200 OK", "", r#"{"content": [{"name": "#))
+                .await;
         }
         Fault::Huge => {
-            let mut out = format!("{}Transfer-Encoding: chunked\r\n\r\n", head("200 OK", "")).into_bytes();
+            let mut out =
+                format!("{}Transfer-Encoding: chunked\r\n\r\n", head("200 OK", "")).into_bytes();
             let chunk = vec![b' '; 1024 * 1024];
             let _ = socket.write_all(&out).await;
             out.clear();
@@ -173,7 +191,9 @@ fn kind_of(fault: Fault) -> &'static [ErrorKind] {
         Fault::Slow => &[ErrorKind::Timeout],
         Fault::Drop => &[ErrorKind::Network, ErrorKind::BadResponse],
         Fault::ServerError => &[ErrorKind::Provider],
-        Fault::TooManyShortPause | Fault::TooManyLongPause => &[ErrorKind::Invalid, ErrorKind::Provider],
+        Fault::TooManyShortPause | Fault::TooManyLongPause => {
+            &[ErrorKind::Invalid, ErrorKind::Provider]
+        }
         Fault::Malformed | Fault::Huge => &[ErrorKind::BadResponse],
     }
 }
@@ -188,7 +208,10 @@ fn bounds(fault: Fault, read: bool) -> (usize, Duration) {
     match fault {
         // Not worth waiting an hour for: passed on at once, with when to retry.
         Fault::TooManyLongPause => (1, slack),
-        Fault::TooManyShortPause => (attempts, TIMEOUT * attempts as u32 + Duration::from_secs(2) + slack),
+        Fault::TooManyShortPause => (
+            attempts,
+            TIMEOUT * attempts as u32 + Duration::from_secs(2) + slack,
+        ),
         Fault::ServerError | Fault::Malformed | Fault::Huge => (1, TIMEOUT + slack),
         Fault::Slow | Fault::Drop => (attempts, TIMEOUT * attempts as u32 + slack),
     }
@@ -223,9 +246,16 @@ async fn every_client_names_every_fault_within_its_timeout_and_retries_only_read
                 let (url, count) = fake(fault).await;
                 let client = &clients(&url)[c];
                 let started = Instant::now();
-                let outcome = if is_read { read(client).await } else { invoke(client).await };
+                let outcome = if is_read {
+                    read(client).await
+                } else {
+                    invoke(client).await
+                };
                 let took = started.elapsed();
-                let what = format!("{name} {} under {fault:?}", if is_read { "read" } else { "invoke" });
+                let what = format!(
+                    "{name} {} under {fault:?}",
+                    if is_read { "read" } else { "invoke" }
+                );
                 let (max_requests, max_time) = bounds(fault, is_read);
                 match outcome {
                     Ok(()) => failures.push(format!("{what}: succeeded")),
@@ -244,13 +274,20 @@ async fn every_client_names_every_fault_within_its_timeout_and_retries_only_read
                         if fault == Fault::Huge && !e.explanation.contains("larger than 8 MB") {
                             failures.push(format!("{what}: the size is not named: {e}"));
                         }
-                        report.push(format!("{what}: {:?} after {} ms, {} request(s): {e}", e.kind, took.as_millis(), count.get()));
+                        report.push(format!(
+                            "{what}: {:?} after {} ms, {} request(s): {e}",
+                            e.kind,
+                            took.as_millis(),
+                            count.get()
+                        ));
                     }
                 }
                 // Tencent's legacy API is not the one called here; one endpoint, one count.
                 let requests = count.get();
                 if requests > max_requests || (!is_read && requests != 1) {
-                    failures.push(format!("{what}: {requests} requests (at most {max_requests})"));
+                    failures.push(format!(
+                        "{what}: {requests} requests (at most {max_requests})"
+                    ));
                 }
                 if took > max_time {
                     failures.push(format!("{what}: took {took:?} (at most {max_time:?})"));

@@ -30,7 +30,9 @@ where
         let written = serde_json::to_value(&typed)
             .map_err(|e| TestCaseError::fail(format!("a parsed value does not serialise: {e}")))?;
         let again: T = serde_json::from_value(written.clone()).map_err(|e| {
-            TestCaseError::fail(format!("{written} (written from {typed:?}) does not parse: {e}"))
+            TestCaseError::fail(format!(
+                "{written} (written from {typed:?}) does not parse: {e}"
+            ))
         })?;
         prop_assert_eq!(again, typed);
     }

@@ -100,7 +100,8 @@ pub fn backup(data_dir: &Path, dest: &Path) -> Result<Report, BackupError> {
         return Err(BackupError::Nothing(data_dir.to_path_buf()));
     }
     if dest.exists() {
-        let mut entries = std::fs::read_dir(dest).map_err(|_| BackupError::DestinationInUse(dest.to_path_buf()))?;
+        let mut entries = std::fs::read_dir(dest)
+            .map_err(|_| BackupError::DestinationInUse(dest.to_path_buf()))?;
         if entries.next().is_some() {
             return Err(BackupError::DestinationInUse(dest.to_path_buf()));
         }
@@ -231,15 +232,25 @@ mod tests {
         let names: Vec<&str> = report.databases.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["engine.db", "other.db"]);
         assert!(report.keys && report.databases.iter().all(|c| c.pages > 0 && c.bytes > 0));
-        assert_eq!((rows(&dest.join("engine.db")), rows(&dest.join("other.db"))), (100, 3));
-        assert_eq!(std::fs::read_to_string(dest.join(KEYS_FILE)).unwrap(), "ncp_access_key = \"k\"\n");
+        assert_eq!(
+            (rows(&dest.join("engine.db")), rows(&dest.join("other.db"))),
+            (100, 3)
+        );
+        assert_eq!(
+            std::fs::read_to_string(dest.join(KEYS_FILE)).unwrap(),
+            "ncp_access_key = \"k\"\n"
+        );
         assert!(!dest.join("notes.txt").exists());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
             assert_eq!(
-                (mode(&dest), mode(&dest.join("engine.db")), mode(&dest.join(KEYS_FILE))),
+                (
+                    mode(&dest),
+                    mode(&dest.join("engine.db")),
+                    mode(&dest.join(KEYS_FILE))
+                ),
                 (0o700, 0o600, 0o600)
             );
         }
@@ -250,14 +261,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         std::fs::create_dir(&data).unwrap();
-        assert!(matches!(backup(&data, &dir.path().join("b")), Err(BackupError::Nothing(_))));
+        assert!(matches!(
+            backup(&data, &dir.path().join("b")),
+            Err(BackupError::Nothing(_))
+        ));
         database(&data.join("engine.db"), 1);
         let used = dir.path().join("used");
         std::fs::create_dir(&used).unwrap();
         std::fs::write(used.join("engine.db"), "precious").unwrap();
         let refused = backup(&data, &used).unwrap_err();
-        assert!(matches!(refused, BackupError::DestinationInUse(_)), "{refused}");
-        assert_eq!(std::fs::read_to_string(used.join("engine.db")).unwrap(), "precious");
+        assert!(
+            matches!(refused, BackupError::DestinationInUse(_)),
+            "{refused}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(used.join("engine.db")).unwrap(),
+            "precious"
+        );
         // An empty directory is fine.
         let empty = dir.path().join("empty");
         std::fs::create_dir(&empty).unwrap();
@@ -292,7 +312,11 @@ mod tests {
         for i in 0..5 {
             let dest = dir.path().join(format!("b{i}"));
             backup(&data, &dest).unwrap();
-            assert_eq!(rows(&dest.join("engine.db")) % 2, 0, "a copy holds half a transaction");
+            assert_eq!(
+                rows(&dest.join("engine.db")) % 2,
+                0,
+                "a copy holds half a transaction"
+            );
         }
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         assert!(writer.join().unwrap() > 0);

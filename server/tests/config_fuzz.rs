@@ -17,15 +17,44 @@ use std::path::Path;
 
 const SERVER_KEYS: &[&str] = &["listen", "data_dir", "database_url"];
 const ENGINE_KEYS: &[&str] = &[
-    "enabled", "listen", "namespace", "ncp_access_key", "ncp_secret_key", "openwhisk_auth",
-    "huawei_project_id", "huawei_access_key", "huawei_secret_key", "huawei_auth_token",
-    "tencent_secret_id", "tencent_secret_key", "tencent_region", "durability",
-    "max_concurrent", "max_concurrent_web", "memory_budget_mb", "max_queued", "demo_runs",
+    "enabled",
+    "listen",
+    "namespace",
+    "ncp_access_key",
+    "ncp_secret_key",
+    "openwhisk_auth",
+    "huawei_project_id",
+    "huawei_access_key",
+    "huawei_secret_key",
+    "huawei_auth_token",
+    "tencent_secret_id",
+    "tencent_secret_key",
+    "tencent_region",
+    "durability",
+    "max_concurrent",
+    "max_concurrent_web",
+    "memory_budget_mb",
+    "max_queued",
+    "demo_runs",
 ];
 const CONNECTION_KEYS: &[&str] = &[
-    "id", "name", "provider", "endpoint", "platform", "base_path", "access_key_env",
-    "secret_key_env", "auth_env", "namespace", "engine", "local", "project_id", "region",
-    "token_env", "legacy_endpoint", "nonsense",
+    "id",
+    "name",
+    "provider",
+    "endpoint",
+    "platform",
+    "base_path",
+    "access_key_env",
+    "secret_key_env",
+    "auth_env",
+    "namespace",
+    "engine",
+    "local",
+    "project_id",
+    "region",
+    "token_env",
+    "legacy_endpoint",
+    "nonsense",
 ];
 
 /// A TOML value a key might be given: the right kind most of the time, anything otherwise.
@@ -104,7 +133,9 @@ fn verdict(text: &str) -> Result<(), TestCaseError> {
                 let id = c.id();
                 prop_assert!(
                     (1..=64).contains(&id.len())
-                        && id.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'),
+                        && id
+                            .chars()
+                            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'),
                     "accepted id {id:?}"
                 );
                 prop_assert!(ids.insert(id.to_string()), "accepted id {id:?} twice");
@@ -115,13 +146,24 @@ fn verdict(text: &str) -> Result<(), TestCaseError> {
                 );
             }
         }
-        Err(ConfigError::Syntax { line, column, message, .. }) => {
-            prop_assert!((1..=lines).contains(&line), "line {line} of {lines}: {message}");
+        Err(ConfigError::Syntax {
+            line,
+            column,
+            message,
+            ..
+        }) => {
+            prop_assert!(
+                (1..=lines).contains(&line),
+                "line {line} of {lines}: {message}"
+            );
             prop_assert!(column >= 1);
             prop_assert!(!message.is_empty());
         }
         Err(ConfigError::Invalid { line, message, .. }) => {
-            prop_assert!((1..=lines).contains(&line), "line {line} of {lines}: {message}");
+            prop_assert!(
+                (1..=lines).contains(&line),
+                "line {line} of {lines}: {message}"
+            );
             prop_assert!(!message.is_empty());
         }
         Err(other) => prop_assert!(false, "from_toml reads no file and no variable: {other}"),

@@ -38,11 +38,22 @@ fn code(version: u64) -> String {
 
 /// Version `v` of the code, read back.
 fn version_of(code: &str) -> Option<u64> {
-    code.split("version: ").nth(1)?.split(',').next()?.trim().parse().ok()
+    code.split("version: ")
+        .nth(1)?
+        .split(',')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Saves, invokes and queues until `stop`, recording what was acknowledged.
-async fn workload(whisk: Whisk, acked: Arc<Mutex<Acked>>, next_version: Arc<Mutex<u64>>, stop: Instant) {
+async fn workload(
+    whisk: Whisk,
+    acked: Arc<Mutex<Acked>>,
+    next_version: Arc<Mutex<u64>>,
+    stop: Instant,
+) {
     let saver = {
         let (whisk, acked) = (whisk.clone(), acked.clone());
         async move {
@@ -53,7 +64,13 @@ async fn workload(whisk: Whisk, acked: Arc<Mutex<Acked>>, next_version: Arc<Mute
                     *v
                 };
                 let name = format!("a{}", version as usize % NAMES);
-                acked.lock().unwrap().saves.entry(name.clone()).or_default().1 = version;
+                acked
+                    .lock()
+                    .unwrap()
+                    .saves
+                    .entry(name.clone())
+                    .or_default()
+                    .1 = version;
                 match whisk.put_action(PACKAGE, &name, &code(version)).await {
                     Ok((200, _)) => {
                         let mut a = acked.lock().unwrap();
@@ -75,7 +92,9 @@ async fn workload(whisk: Whisk, acked: Arc<Mutex<Acked>>, next_version: Arc<Mute
                 let path = format!("/actions/{PACKAGE}/echo?blocking=true");
                 match whisk.call("POST", &path, Some(&json!({ "n": n }))).await {
                     Ok((200, body)) => {
-                        let id = body["activationId"].as_str().expect("an activation has an id");
+                        let id = body["activationId"]
+                            .as_str()
+                            .expect("an activation has an id");
                         acked.lock().unwrap().invoked.push(id.to_string());
                     }
                     Ok((status, body)) => panic!("an invocation was refused: {status} {body}"),
@@ -91,10 +110,14 @@ async fn workload(whisk: Whisk, acked: Arc<Mutex<Acked>>, next_version: Arc<Mute
             let path = format!("/actions/{PACKAGE}/echo?blocking=false");
             match whisk.call("POST", &path, Some(&json!({ "n": n }))).await {
                 Ok((202, body)) => {
-                    let id = body["activationId"].as_str().expect("a 202 names its activation");
+                    let id = body["activationId"]
+                        .as_str()
+                        .expect("a 202 names its activation");
                     acked.lock().unwrap().queued.push(id.to_string());
                 }
-                Ok((status, body)) => panic!("an asynchronous invocation was refused: {status} {body}"),
+                Ok((status, body)) => {
+                    panic!("an asynchronous invocation was refused: {status} {body}")
+                }
                 Err(_) => return,
             }
         }
@@ -121,7 +144,9 @@ async fn check_acknowledged(
     }
     for id in &acked.invoked {
         if !whisk.has_activation(id).await? {
-            return Err(format!("the acknowledged invocation {id} has no activation"));
+            return Err(format!(
+                "the acknowledged invocation {id} has no activation"
+            ));
         }
     }
     let until = Instant::now() + wait;
@@ -132,11 +157,17 @@ async fn check_acknowledged(
                 // Known gap (docs/RELIABILITY.md): a queued run under way at the kill is
                 // marked failed at the next start ("the engine stopped while this invocation
                 // was running") but gets no activation. Recorded, not lost.
-                Some((status, message)) if status == "FAIL" && message.contains("engine stopped") => {
+                Some((status, message))
+                    if status == "FAIL" && message.contains("engine stopped") =>
+                {
                     interrupted.push(id.clone());
                     break;
                 }
-                None => return Err(format!("the queued invocation {id} is neither run nor queued: lost")),
+                None => {
+                    return Err(format!(
+                        "the queued invocation {id} is neither run nor queued: lost"
+                    ));
+                }
                 Some(_) if Instant::now() > until => {
                     return Err(format!("the queued invocation {id} never ran"));
                 }
@@ -161,18 +192,28 @@ fn queue_record(db: &std::path::Path, id: &str) -> Option<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_kills_during_saves_invocations_and_queueing_lose_nothing_acknowledged() {
-    let kills: usize = std::env::var("KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let kills: usize = std::env::var("KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let mut console = Console::new(dir.path(), &data);
     console.start();
     let whisk = Whisk::new(&console.engine_url());
     let (status, body) = whisk
-        .call("PUT", &format!("/packages/{PACKAGE}?overwrite=true"), Some(&json!({})))
+        .call(
+            "PUT",
+            &format!("/packages/{PACKAGE}?overwrite=true"),
+            Some(&json!({})),
+        )
         .await
         .unwrap();
     assert_eq!(status, 200, "{body}");
-    let (status, body) = whisk.put_action(PACKAGE, "echo", "function main(p) { return { n: p.n }; }").await.unwrap();
+    let (status, body) = whisk
+        .put_action(PACKAGE, "echo", "function main(p) { return { n: p.n }; }")
+        .await
+        .unwrap();
     assert_eq!(status, 200, "{body}");
 
     let acked = Arc::new(Mutex::new(Acked::default()));
@@ -185,26 +226,38 @@ async fn twenty_kills_during_saves_invocations_and_queueing_lose_nothing_acknowl
     for round in 1..=kills {
         delay_ms = (delay_ms * 7 + 131) % 900 + 150;
         let stop = Instant::now() + Duration::from_secs(30);
-        let work = tokio::spawn(workload(whisk.clone(), acked.clone(), next_version.clone(), stop));
+        let work = tokio::spawn(workload(
+            whisk.clone(),
+            acked.clone(),
+            next_version.clone(),
+            stop,
+        ));
         tokio::time::sleep(Duration::from_millis(delay_ms)).await;
         console.kill();
-        work.await.expect("the workload panicked (a refusal, see above)");
+        work.await
+            .expect("the workload panicked (a refusal, see above)");
 
         for db in databases(&data) {
             let verdict = integrity(&db);
-            assert_eq!(verdict, "ok", "round {round}: {} after SIGKILL", db.display());
+            assert_eq!(
+                verdict,
+                "ok",
+                "round {round}: {} after SIGKILL",
+                db.display()
+            );
         }
         restarts.push(console.start());
         let a = acked.lock().unwrap();
-        let found = check_acknowledged(&whisk, &data.join("engine.db"), &a, Duration::from_secs(20)).await;
+        let found =
+            check_acknowledged(&whisk, &data.join("engine.db"), &a, Duration::from_secs(20)).await;
         let interrupted_now = match found {
             Ok(ids) => ids,
             Err(why) => {
-            console.kill();
-            // Kept for a post-mortem: the data directory as the failure left it.
-            let kept = dir.path().to_path_buf();
-            std::mem::forget(dir);
-            panic!("round {round}: {why} (data kept in {})", kept.display());
+                console.kill();
+                // Kept for a post-mortem: the data directory as the failure left it.
+                let kept = dir.path().to_path_buf();
+                std::mem::forget(dir);
+                panic!("round {round}: {why} (data kept in {})", kept.display());
             }
         };
         for id in interrupted_now {
@@ -232,5 +285,8 @@ async fn twenty_kills_during_saves_invocations_and_queueing_lose_nothing_acknowl
         interrupted.len(),
         slowest.as_millis()
     );
-    assert!(!a.invoked.is_empty() && !a.queued.is_empty(), "the kills came before any work was acknowledged");
+    assert!(
+        !a.invoked.is_empty() && !a.queued.is_empty(),
+        "the kills came before any work was acknowledged"
+    );
 }

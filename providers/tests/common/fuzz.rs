@@ -71,19 +71,94 @@ pub fn hostile_leaf() -> impl Strategy<Value = Value> {
 /// `camelCase` and `PascalCase`, so arbitrary objects meet the fields a type expects.
 pub fn field_names() -> Vec<String> {
     const SNAKE: &[&str] = &[
-        "actions", "activation_id", "activations", "annotations", "bill_duration",
-        "billing_duration", "binary", "code", "code_desc", "components", "concurrency",
-        "content", "count", "custom_options", "data", "description", "details", "duration",
-        "end", "end_time", "err_msg", "error", "error_code", "error_message", "error_msg",
-        "exec", "func_name", "func_urn", "function_name", "function_request_id", "functions",
-        "handler", "image_uri", "invocations", "invoke_finished", "invoke_result", "key",
-        "kind", "level", "limits", "log", "logs", "main", "mem_usage", "memory",
-        "memory_size", "memory_used", "message", "name", "namespace", "next_marker",
-        "package", "parameters", "path", "platform", "publish", "raw_http", "request_id",
-        "resource_id", "response", "result", "ret_code", "ret_msg", "retry_num", "runtime",
-        "source", "start", "start_time", "status", "status_code", "subject", "subnet_no",
-        "success", "timeout", "total", "total_count", "updated", "value", "version", "vpc",
-        "vpc_no", "type", "Response", "Result", "Error", "Code", "Message", "RequestId",
+        "actions",
+        "activation_id",
+        "activations",
+        "annotations",
+        "bill_duration",
+        "billing_duration",
+        "binary",
+        "code",
+        "code_desc",
+        "components",
+        "concurrency",
+        "content",
+        "count",
+        "custom_options",
+        "data",
+        "description",
+        "details",
+        "duration",
+        "end",
+        "end_time",
+        "err_msg",
+        "error",
+        "error_code",
+        "error_message",
+        "error_msg",
+        "exec",
+        "func_name",
+        "func_urn",
+        "function_name",
+        "function_request_id",
+        "functions",
+        "handler",
+        "image_uri",
+        "invocations",
+        "invoke_finished",
+        "invoke_result",
+        "key",
+        "kind",
+        "level",
+        "limits",
+        "log",
+        "logs",
+        "main",
+        "mem_usage",
+        "memory",
+        "memory_size",
+        "memory_used",
+        "message",
+        "name",
+        "namespace",
+        "next_marker",
+        "package",
+        "parameters",
+        "path",
+        "platform",
+        "publish",
+        "raw_http",
+        "request_id",
+        "resource_id",
+        "response",
+        "result",
+        "ret_code",
+        "ret_msg",
+        "retry_num",
+        "runtime",
+        "source",
+        "start",
+        "start_time",
+        "status",
+        "status_code",
+        "subject",
+        "subnet_no",
+        "success",
+        "timeout",
+        "total",
+        "total_count",
+        "updated",
+        "value",
+        "version",
+        "vpc",
+        "vpc_no",
+        "type",
+        "Response",
+        "Result",
+        "Error",
+        "Code",
+        "Message",
+        "RequestId",
     ];
     let mut names = Vec::new();
     for snake in SNAKE {
@@ -92,7 +167,8 @@ pub fn field_names() -> Vec<String> {
             .iter()
             .map(|w| {
                 let mut c = w.chars();
-                c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+                c.next()
+                    .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
             })
             .collect();
         let camel = words[0].to_string() + &pascal[words[0].len()..];
@@ -178,14 +254,18 @@ pub fn leaf_values() -> impl Strategy<Value = Vec<(usize, LeafSwap)>> {
         Just(json!(0.5)),
         any::<i64>().prop_map(|n| json!(n)),
     ];
-    let swap = (prop::bool::weighted(0.75), number, nasty_text(), hostile_leaf()).prop_map(
-        |(keep_type, number, text, any)| LeafSwap {
+    let swap = (
+        prop::bool::weighted(0.75),
+        number,
+        nasty_text(),
+        hostile_leaf(),
+    )
+        .prop_map(|(keep_type, number, text, any)| LeafSwap {
             keep_type,
             number,
             text,
             any,
-        },
-    );
+        });
     prop::collection::vec((any::<usize>(), swap), 1..4)
 }
 

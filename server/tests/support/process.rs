@@ -58,8 +58,14 @@ impl Console {
             .current_dir(&self.dir)
             .env("FNCONSOLE_CONFIG", self.dir.join("fnconsole.toml"))
             .env("FNCONSOLE_DATA_DIR", &self.data)
-            .env("FNCONSOLE_LISTEN", format!("127.0.0.1:{}", self.console_port))
-            .env("FNCONSOLE_ENGINE_LISTEN", format!("127.0.0.1:{}", self.engine_port))
+            .env(
+                "FNCONSOLE_LISTEN",
+                format!("127.0.0.1:{}", self.console_port),
+            )
+            .env(
+                "FNCONSOLE_ENGINE_LISTEN",
+                format!("127.0.0.1:{}", self.engine_port),
+            )
             .env("RUST_LOG", "warn");
         command
     }
@@ -78,10 +84,17 @@ impl Console {
         for port in [self.engine_port, self.console_port] {
             let until = Instant::now() + Duration::from_secs(30);
             while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-                if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                if let Some(status) = self
+                    .child
+                    .as_mut()
+                    .and_then(|c| c.try_wait().ok().flatten())
+                {
                     panic!("fnconsole exited at start: {status}");
                 }
-                assert!(Instant::now() < until, "fnconsole did not listen on {port} within 30 s");
+                assert!(
+                    Instant::now() < until,
+                    "fnconsole did not listen on {port} within 30 s"
+                );
                 std::thread::sleep(Duration::from_millis(20));
             }
         }
@@ -142,7 +155,12 @@ impl Whisk {
 
     /// `METHOD path` with a JSON body: status and JSON answer, or the transport error (the
     /// process was killed mid-request) as `Err`.
-    pub async fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<(u16, Value), String> {
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value), String> {
         let (user, key) = self.auth.split_once(':').ok_or("the key is not uuid:key")?;
         let method = reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
         let mut request = self
@@ -160,15 +178,32 @@ impl Whisk {
     }
 
     /// Writes action `package/name` with `code` (overwriting).
-    pub async fn put_action(&self, package: &str, name: &str, code: &str) -> Result<(u16, Value), String> {
+    pub async fn put_action(
+        &self,
+        package: &str,
+        name: &str,
+        code: &str,
+    ) -> Result<(u16, Value), String> {
         let body = serde_json::json!({"exec": {"kind": "nodejs:20", "code": code}});
-        self.call("PUT", &format!("/actions/{package}/{name}?overwrite=true"), Some(&body)).await
+        self.call(
+            "PUT",
+            &format!("/actions/{package}/{name}?overwrite=true"),
+            Some(&body),
+        )
+        .await
     }
 
     /// The code of action `package/name`, when it exists.
     pub async fn action_code(&self, package: &str, name: &str) -> Result<Option<String>, String> {
-        let (status, body) = self.call("GET", &format!("/actions/{package}/{name}"), None).await?;
-        Ok((status == 200).then(|| body["exec"]["code"].as_str().unwrap_or_default().to_string()))
+        let (status, body) = self
+            .call("GET", &format!("/actions/{package}/{name}"), None)
+            .await?;
+        Ok((status == 200).then(|| {
+            body["exec"]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        }))
     }
 
     /// The names (`package/name`, or `name` at the top level) of every action, sorted.
@@ -212,7 +247,9 @@ impl Whisk {
 
     /// Whether activation `id` is recorded.
     pub async fn has_activation(&self, id: &str) -> Result<bool, String> {
-        let (status, _) = self.call("GET", &format!("/activations/{id}"), None).await?;
+        let (status, _) = self
+            .call("GET", &format!("/activations/{id}"), None)
+            .await?;
         Ok(status == 200)
     }
 }
