@@ -5,7 +5,8 @@
 //! command's own (never the running engine's `Store`), in one step: one read transaction, so
 //! the copy is that database at one instant, and in WAL mode the running engine keeps
 //! writing meanwhile. Each copy is checked with `PRAGMA integrity_check` before the command
-//! says it is done. The engine's keys (`engine-keys.toml`) come along, so a restored
+//! says it is done. The keys come along (the engine's `engine-keys.toml`, the console's
+//! `secret.key`), so a restored
 //! directory answers the same credentials. The backup is a directory like the data
 //! directory: restore by pointing `FNCONSOLE_DATA_DIR` (or `[server] data_dir`) at it, or by
 //! copying its files into an empty data directory.
@@ -19,6 +20,10 @@ use crate::private_files;
 
 /// The engine's keys, copied beside the databases.
 const KEYS_FILE: &str = "engine-keys.toml";
+
+/// The key files copied beside the databases: without them a restored directory would
+/// generate new keys, and the engine's callers and the console's sessions would be refused.
+const KEY_FILES: [&str; 2] = [KEYS_FILE, crate::secret_key::FILE];
 
 /// How long a copy waits for a lock another connection holds (a checkpoint, say).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -39,8 +44,8 @@ pub struct Copied {
 pub struct Report {
     /// Each database, in name order.
     pub databases: Vec<Copied>,
-    /// Whether the engine's keys were copied too.
-    pub keys: bool,
+    /// The key files copied too (`engine-keys.toml`, `secret.key`), those that exist.
+    pub keys: Vec<&'static str>,
 }
 
 /// Why a backup failed; each names the file.
@@ -115,16 +120,19 @@ pub fn backup(data_dir: &Path, dest: &Path) -> Result<Report, BackupError> {
             .unwrap_or_default();
         copied.push(copy_database(source, &dest.join(&name), name)?);
     }
-    let keys = data_dir.join(KEYS_FILE);
-    let has_keys = keys.exists();
-    if has_keys {
-        let text = std::fs::read(&keys).map_err(io(&keys))?;
-        let to = dest.join(KEYS_FILE);
-        private_files::write_private_atomically(&to, &text).map_err(io(&to))?;
+    let mut keys = Vec::new();
+    for name in KEY_FILES {
+        let from = data_dir.join(name);
+        if from.exists() {
+            let text = std::fs::read(&from).map_err(io(&from))?;
+            let to = dest.join(name);
+            private_files::write_private_atomically(&to, &text).map_err(io(&to))?;
+            keys.push(name);
+        }
     }
     Ok(Report {
         databases: copied,
-        keys: has_keys,
+        keys,
     })
 }
 
@@ -226,12 +234,16 @@ mod tests {
         database(&data.join("engine.db"), 100);
         database(&data.join("other.db"), 3);
         std::fs::write(data.join(KEYS_FILE), "ncp_access_key = \"k\"\n").unwrap();
+        std::fs::write(data.join("secret.key"), "c2VjcmV0\n").unwrap();
         std::fs::write(data.join("notes.txt"), "not a database").unwrap();
         let dest = dir.path().join("backup");
         let report = backup(&data, &dest).unwrap();
         let names: Vec<&str> = report.databases.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["engine.db", "other.db"]);
-        assert!(report.keys && report.databases.iter().all(|c| c.pages > 0 && c.bytes > 0));
+        assert!(
+            report.keys == ["engine-keys.toml", "secret.key"]
+                && report.databases.iter().all(|c| c.pages > 0 && c.bytes > 0)
+        );
         assert_eq!(
             (rows(&dest.join("engine.db")), rows(&dest.join("other.db"))),
             (100, 3)

@@ -15,9 +15,10 @@ engine                 run the embedded engine alone: every provider dialect (NC
 connections test [ID]  make one harmless signed read on each connection (or on ID) and
                        print what the provider answered; exits 1 when any fails
 backup PATH            copy the data directory's databases (SQLite's online backup,
-                       safe while the console runs) and the engine's keys into the new
-                       directory PATH; each copy is integrity-checked. Restore by
-                       pointing FNCONSOLE_DATA_DIR (or [server] data_dir) at PATH
+                       safe while the console runs) and its keys (engine-keys.toml,
+                       secret.key) into the new directory PATH; each copy is
+                       integrity-checked. Restore by pointing FNCONSOLE_DATA_DIR
+                       (or [server] data_dir) at PATH
 
 Configuration: fnconsole.toml, or the file named by FNCONSOLE_CONFIG;
 FNCONSOLE_LISTEN, FNCONSOLE_ENGINE_LISTEN and FNCONSOLE_DATA_DIR override it; RUST_LOG sets the log level.";
@@ -102,8 +103,8 @@ fn backup(dest: &std::path::Path) -> ExitCode {
                     db.bytes.div_ceil(1024)
                 );
             }
-            if report.keys {
-                println!("engine-keys.toml  copied");
+            for name in &report.keys {
+                println!("{name}  copied");
             }
             println!("backup written to {}", dest.display());
             ExitCode::SUCCESS

@@ -178,10 +178,11 @@ async fn a_backup_taken_while_the_console_runs_restores_the_same_actions_and_act
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        stdout.contains("engine.db") && stdout.contains("integrity ok"),
-        "{stdout}"
-    );
+    // Every database (the engine's and the console's own) and both key files.
+    for line in ["engine.db", "access.db", "engine-keys.toml  copied", "secret.key  copied"] {
+        assert!(stdout.contains(line), "{line} missing from: {stdout}");
+    }
+    assert!(stdout.contains("integrity ok"), "{stdout}");
     assert!(busy.await.unwrap() > 0);
     // The original kept running and serving.
     assert_eq!(whisk.action_names().await.unwrap(), actions);
