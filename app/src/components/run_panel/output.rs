@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use providers::{ActionLimits, Activation, LogLine};
 
 use super::run_view::{Phase, RunView, clock, duration, iso};
+use crate::components::format::memory;
 
 /// The run's status, log, result and facts.
 #[component]
@@ -90,17 +91,12 @@ pub fn facts(a: &Activation, limits: Option<ActionLimits>, provider: &str) -> Ve
         facts.push(("Duration", duration(ms)));
     }
     facts.push(("Billed duration", a.billed_ms().map_or_else(unreported, duration)));
-    facts.push(("Memory used", a.memory_used_bytes().map_or_else(unreported, megabytes)));
+    facts.push(("Memory used", a.memory_used_bytes().map_or_else(unreported, memory)));
     if let Some(l) = limits {
         facts.push(("Memory limit", format!("{} MB", l.memory_mb)));
     }
     facts.push(("Activation id", a.id.clone()));
     facts
-}
-
-/// Bytes as the MB (MiB) providers count memory in: `41.5 MB`; under one, `0.3 MB`.
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_048_576.0)
 }
 
 #[cfg(test)]
