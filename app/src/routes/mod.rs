@@ -9,6 +9,7 @@ mod home;
 mod not_found;
 mod settings;
 mod overview;
+mod query;
 mod timeline;
 
 pub use action::{ActionRoute, action_href};
@@ -22,8 +23,9 @@ pub use logs::LogsRoute;
 pub use timeline::TimelineRoute;
 pub(crate) use activations::{
     activation_view_from_query, detail_href as activation_detail_href, format_duration, format_utc,
-    input_value, parse_time, query_href, thousands,
+    input_value, parse_time, thousands,
 };
+pub(crate) use query::query_href;
 #[cfg(feature = "ssr")]
 pub(crate) use timeline::url::view_href as timeline_href;
 

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use providers::ActivationStatus;
 
 use crate::api::{ActivationSample, SamplePoint};
+use crate::components::DataTable;
 use super::table::thousands;
 
 use super::time::{format_duration, format_utc};
@@ -153,17 +154,9 @@ pub fn ActivationChart(sample: ActivationSample) -> impl IntoView {
                 {summary}
                 <details>
                     <summary>"Chart data"</summary>
-                    <table class="data-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"From (UTC)"</th>
-                                <th scope="col">"Activations"</th>
-                                <th scope="col">"Succeeded"</th>
-                                <th scope="col">"Mean duration"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{table_rows}</tbody>
-                    </table>
+                    <DataTable columns=&["From (UTC)", "Activations", "Succeeded", "Mean duration"]>
+                        {table_rows}
+                    </DataTable>
                 </details>
             </figcaption>
         </figure>
