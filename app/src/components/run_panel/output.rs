@@ -19,19 +19,18 @@ pub fn RunOutput(
     let status = move || view.with(|v| v.status(limit_ms));
     let failure = move || view.with(RunView::is_failure);
     let idle = move || view.with(|v| v.phase == Phase::Idle);
-    let ended = move || view.with(|v| v.ended.clone());
+    // Its own memo: the result is built once when the run ends, not again for every later
+    // change of the view (Stop's flag, the stream closing).
+    let ended = Memo::new(move |_| view.with(|v| v.ended.clone()));
     view! {
         <div class="run-output" hidden=idle>
             <p class="run-status" role="status" aria-label="Run status" class:bad=failure>
                 {status}
             </p>
             <RunLog lines />
-            {move || ended().map(|a| view! { <RunResult activation=a limits provider=provider.clone() /> })}
+            {move || ended.get().map(|a| view! { <RunResult activation=a limits provider=provider.clone() /> })}
             {move || {
-                let v = view.get();
-                (v.ended.is_none())
-                    .then_some(v.activation_id)
-                    .flatten()
+                view.with(|v| v.ended.is_none().then(|| v.activation_id.clone()).flatten())
                     .map(|id| view! { <p class="muted">"Activation " <code>{id}</code></p> })
             }}
         </div>
