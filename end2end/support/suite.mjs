@@ -2,7 +2,7 @@
 // before the file's tests and stopped after them, and a page opened until it has hydrated.
 // `server` and `browser` are live bindings: read them inside tests (after `before` ran).
 import { before, after } from 'node:test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, repoRoot } from './server.mjs';
 import { launchBrowser, collectErrors } from './browser.mjs';
@@ -41,6 +41,16 @@ export async function openHydrated(context, path, base = server.url) {
   await page.goto(base + path);
   await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
   return { page, errors };
+}
+
+/** Writes `lines` as an fnconsole.toml under target/tmp (`name`, this process's id); answers
+ * its path, for startServer's `env: { FNCONSOLE_CONFIG }`. */
+export function configFile(name, lines) {
+  const dir = join(repoRoot, 'target', 'tmp');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}-${process.pid}.toml`);
+  writeFileSync(path, lines.join('\n'));
+  return path;
 }
 
 /** Runs `use(server)` against a server of its own (startServer's `options`), stopped after. */

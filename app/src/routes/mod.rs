@@ -4,26 +4,28 @@ mod action;
 mod actions;
 mod activations;
 mod async_invocations;
-mod home;
 mod logs;
+mod home;
 mod not_found;
-mod overview;
 mod settings;
+mod overview;
+mod query;
 mod timeline;
 
 pub use action::{ActionRoute, action_href};
 pub use actions::ActionsRoute;
 pub use activations::{ActionActivations, ActivationRoute, ActivationsRoute};
-pub(crate) use activations::{
-    activation_view_from_query, detail_href as activation_detail_href, format_duration, format_utc,
-    input_value, parse_time, query_href, thousands,
-};
-pub use async_invocations::AsyncInvocationsRoute;
 pub use home::HomePage;
-pub use logs::LogsRoute;
 pub use not_found::NotFoundPage;
 pub use settings::SettingsRoute;
+pub use async_invocations::AsyncInvocationsRoute;
+pub use logs::LogsRoute;
 pub use timeline::TimelineRoute;
+pub(crate) use activations::{
+    activation_view_from_query, detail_href as activation_detail_href, format_duration, format_utc,
+    input_value, parse_time, thousands,
+};
+pub(crate) use query::query_href;
 #[cfg(feature = "ssr")]
 pub(crate) use timeline::url::view_href as timeline_href;
 

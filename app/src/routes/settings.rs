@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::list_connections;
+use crate::components::DataTable;
 
 /// The settings page as a lazy route: a split chunk of its own, like the actions page.
 pub struct SettingsRoute;
@@ -38,16 +39,7 @@ fn SettingsPage() -> impl IntoView {
                         .await
                         .map(|list| {
                             view! {
-                                <table class="data-table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Id"</th>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Provider"</th>
-                                            <th scope="col">"Where"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
+                                <DataTable columns=&["Id", "Name", "Provider", "Where"]>
                                         {list
                                             .into_iter()
                                             .map(|c| {
@@ -63,8 +55,7 @@ fn SettingsPage() -> impl IntoView {
                                                 }
                                             })
                                             .collect_view()}
-                                    </tbody>
-                                </table>
+                                </DataTable>
                             }
                         })
                 })}

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use providers::{ActionLimits, Activation, LogLine};
 
 use super::run_view::{Phase, RunView, clock, duration, iso};
+use crate::components::format::memory;
 
 /// The run's status, log, result and facts.
 #[component]
@@ -18,19 +19,18 @@ pub fn RunOutput(
     let status = move || view.with(|v| v.status(limit_ms));
     let failure = move || view.with(RunView::is_failure);
     let idle = move || view.with(|v| v.phase == Phase::Idle);
-    let ended = move || view.with(|v| v.ended.clone());
+    // Its own memo: the result is built once when the run ends, not again for every later
+    // change of the view (Stop's flag, the stream closing).
+    let ended = Memo::new(move |_| view.with(|v| v.ended.clone()));
     view! {
         <div class="run-output" hidden=idle>
             <p class="run-status" role="status" aria-label="Run status" class:bad=failure>
                 {status}
             </p>
             <RunLog lines />
-            {move || ended().map(|a| view! { <RunResult activation=a limits provider=provider.clone() /> })}
+            {move || ended.get().map(|a| view! { <RunResult activation=a limits provider=provider.clone() /> })}
             {move || {
-                let v = view.get();
-                (v.ended.is_none())
-                    .then_some(v.activation_id)
-                    .flatten()
+                view.with(|v| v.ended.is_none().then(|| v.activation_id.clone()).flatten())
                     .map(|id| view! { <p class="muted">"Activation " <code>{id}</code></p> })
             }}
         </div>
@@ -59,11 +59,7 @@ fn RunLog(lines: RwSignal<Vec<LogLine>>) -> impl IntoView {
 
 /// The ended run: its result as formatted JSON, then its facts.
 #[component]
-fn RunResult(
-    activation: Activation,
-    limits: Option<ActionLimits>,
-    provider: String,
-) -> impl IntoView {
+fn RunResult(activation: Activation, limits: Option<ActionLimits>, provider: String) -> impl IntoView {
     let result = activation
         .result
         .as_ref()
@@ -87,34 +83,19 @@ fn RunResult(
 /// The facts of an ended run shown under its result. Billing and memory used say so where
 /// `provider` does not report them (OpenWhisk and NCP do not); the memory limit is the
 /// action's, where its provider gives it.
-pub fn facts(
-    a: &Activation,
-    limits: Option<ActionLimits>,
-    provider: &str,
-) -> Vec<(&'static str, String)> {
+pub fn facts(a: &Activation, limits: Option<ActionLimits>, provider: &str) -> Vec<(&'static str, String)> {
     let unreported = || format!("not reported by {provider}");
     let mut facts = vec![("Status", a.status.as_str().to_string())];
     if let Some(ms) = a.duration_ms {
         facts.push(("Duration", duration(ms)));
     }
-    facts.push((
-        "Billed duration",
-        a.billed_ms().map_or_else(unreported, duration),
-    ));
-    facts.push((
-        "Memory used",
-        a.memory_used_bytes().map_or_else(unreported, megabytes),
-    ));
+    facts.push(("Billed duration", a.billed_ms().map_or_else(unreported, duration)));
+    facts.push(("Memory used", a.memory_used_bytes().map_or_else(unreported, memory)));
     if let Some(l) = limits {
         facts.push(("Memory limit", format!("{} MB", l.memory_mb)));
     }
     facts.push(("Activation id", a.id.clone()));
     facts
-}
-
-/// Bytes as the MB (MiB) providers count memory in: `41.5 MB`; under one, `0.3 MB`.
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_048_576.0)
 }
 
 #[cfg(test)]
@@ -131,10 +112,7 @@ mod tests {
     }
 
     fn fact(facts: &[(&'static str, String)], term: &str) -> Option<String> {
-        facts
-            .iter()
-            .find(|(t, _)| *t == term)
-            .map(|(_, v)| v.clone())
+        facts.iter().find(|(t, _)| *t == term).map(|(_, v)| v.clone())
     }
 
     #[test]
@@ -144,27 +122,14 @@ mod tests {
             memory_used_bytes: Some(43_528_192),
             ..Default::default()
         });
-        let limits = ActionLimits {
-            timeout_ms: 3_000,
-            memory_mb: 256,
-        };
+        let limits = ActionLimits { timeout_ms: 3_000, memory_mb: 256 };
         let shown = facts(&reported, Some(limits), "Tencent SCF");
         assert_eq!(fact(&shown, "Billed duration").as_deref(), Some("100 ms"));
         assert_eq!(fact(&shown, "Memory used").as_deref(), Some("41.5 MB"));
         assert_eq!(fact(&shown, "Memory limit").as_deref(), Some("256 MB"));
-        let silent = facts(
-            &ended(ActivationExtras::default()),
-            None,
-            "Apache OpenWhisk",
-        );
-        assert_eq!(
-            fact(&silent, "Billed duration").as_deref(),
-            Some("not reported by Apache OpenWhisk")
-        );
-        assert_eq!(
-            fact(&silent, "Memory used").as_deref(),
-            Some("not reported by Apache OpenWhisk")
-        );
+        let silent = facts(&ended(ActivationExtras::default()), None, "Apache OpenWhisk");
+        assert_eq!(fact(&silent, "Billed duration").as_deref(), Some("not reported by Apache OpenWhisk"));
+        assert_eq!(fact(&silent, "Memory used").as_deref(), Some("not reported by Apache OpenWhisk"));
         assert_eq!(fact(&silent, "Memory limit"), None);
         assert_eq!(fact(&silent, "Activation id").as_deref(), Some("a1"));
     }

@@ -3,20 +3,17 @@
 //! the server and in the browser.
 
 use crate::api::{
-    DEADLINE_RANGE, DEFAULT_DEADLINE_MS, DEFAULT_LIMIT, EntryStatus, LIMIT_RANGE, TimelineView,
-    Window, range_problem,
+    DEADLINE_RANGE, DEFAULT_DEADLINE_MS, DEFAULT_LIMIT, EntryStatus, LIMIT_RANGE, TimelineView, Window,
+    range_problem,
 };
 use crate::errors::AppError;
-use crate::routes::{activation_view_from_query, input_value, query_href};
+use crate::routes::query::{given, present, query_href};
+use crate::routes::{activation_view_from_query, input_value};
 
 /// The view a URL's query names, and a problem for each value it refused (left at its
 /// default; the problem says which field and what is allowed).
 pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (TimelineView, Vec<AppError>) {
-    let given = |key: &str| {
-        get(key)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let given = |key: &str| given(&get, key);
     let mut view = TimelineView {
         connection: given("connection"),
         text: given("text"),
@@ -46,71 +43,50 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (TimelineView, V
         problems.push(problem);
         view.since_ms = None;
     }
-    let number = |key: &str,
-                  range: std::ops::RangeInclusive<u64>,
-                  what: &str,
-                  problems: &mut Vec<AppError>| {
+    let number = |key: &str, range: std::ops::RangeInclusive<u64>, what: &str, problems: &mut Vec<AppError>| {
         let value = given(key)?;
         match value.parse::<u64>() {
             Ok(n) if range.contains(&n) => Some(n),
             _ => {
                 problems.push(AppError::invalid(
                     key,
-                    format!(
-                        "The {what} \"{value}\" is not a whole number from {} to {}.",
-                        range.start(),
-                        range.end()
-                    ),
+                    format!("The {what} \"{value}\" is not a whole number from {} to {}.", range.start(), range.end()),
                 ));
                 None
             }
         }
     };
     view.limit = number("limit", LIMIT_RANGE, "limit", &mut problems).unwrap_or(DEFAULT_LIMIT);
-    view.deadline_ms = number("deadline", DEADLINE_RANGE, "deadline (ms)", &mut problems)
-        .unwrap_or(DEFAULT_DEADLINE_MS);
+    view.deadline_ms = number("deadline", DEADLINE_RANGE, "deadline (ms)", &mut problems).unwrap_or(DEFAULT_DEADLINE_MS);
     (view, problems)
 }
 
 /// `/timeline?…` for `view`, defaults left out, in the order of the form.
 pub fn view_href(view: &TimelineView) -> String {
-    let mut pairs = Vec::new();
-    let mut push = |key: &'static str, value: Option<String>| pairs.extend(value.map(|v| (key, v)));
-    push("connection", view.connection.clone());
-    push("status", view.status.map(|s| s.value().to_string()));
-    push("text", view.text.clone());
-    push("since", view.since_ms.map(input_value));
-    push("upto", view.upto_ms.map(input_value));
-    push(
-        "limit",
-        (view.limit != DEFAULT_LIMIT).then(|| view.limit.to_string()),
-    );
-    push(
-        "deadline",
-        (view.deadline_ms != DEFAULT_DEADLINE_MS).then(|| view.deadline_ms.to_string()),
-    );
+    let pairs = present([
+        ("connection", view.connection.clone()),
+        ("status", view.status.map(|s| s.value().to_string())),
+        ("text", view.text.clone()),
+        ("since", view.since_ms.map(input_value)),
+        ("upto", view.upto_ms.map(input_value)),
+        ("limit", (view.limit != DEFAULT_LIMIT).then(|| view.limit.to_string())),
+        ("deadline", (view.deadline_ms != DEFAULT_DEADLINE_MS).then(|| view.deadline_ms.to_string())),
+    ]);
     query_href("/timeline", pairs)
 }
 
 /// "Failures, last hour, everywhere": the failure view's address.
 pub fn failures_href() -> String {
-    view_href(&TimelineView {
-        status: Some(EntryStatus::Failure),
-        ..TimelineView::default()
-    })
+    view_href(&TimelineView { status: Some(EntryStatus::Failure), ..TimelineView::default() })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use crate::routes::query::testing;
 
     fn read(query: &[(&str, &str)]) -> (TimelineView, Vec<AppError>) {
-        let map: HashMap<String, String> = query
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        view_from_query(|k| map.get(k).cloned())
+        testing::read(query, |get| view_from_query(get))
     }
 
     #[test]
@@ -138,39 +114,15 @@ mod tests {
 
     #[test]
     fn a_bad_value_is_named_and_left_at_its_default() {
-        let (view, problems) = read(&[
-            ("status", "broken"),
-            ("since", "yesterday"),
-            ("limit", "0"),
-            ("deadline", "soon"),
-        ]);
+        let (view, problems) = read(&[("status", "broken"), ("since", "yesterday"), ("limit", "0"), ("deadline", "soon")]);
         let fields: Vec<&str> = problems.iter().filter_map(|p| p.field()).collect();
         assert_eq!(fields, ["status", "since", "limit", "deadline"]);
-        assert_eq!(
-            problems[2].to_string(),
-            "The limit \"0\" is not a whole number from 1 to 500."
-        );
+        assert_eq!(problems[2].to_string(), "The limit \"0\" is not a whole number from 1 to 500.");
         assert_eq!(view, TimelineView::default());
         let (view, problems) = read(&[("since", "2026-11-01T00:00"), ("upto", "2026-12-01T00:00")]);
-        assert_eq!(
-            problems
-                .iter()
-                .filter_map(|p| p.field())
-                .collect::<Vec<_>>(),
-            ["since"]
-        );
-        assert_eq!(
-            (view.since_ms, view.upto_ms.is_some()),
-            (None, true),
-            "the end is kept"
-        );
+        assert_eq!(problems.iter().filter_map(|p| p.field()).collect::<Vec<_>>(), ["since"]);
+        assert_eq!((view.since_ms, view.upto_ms.is_some()), (None, true), "the end is kept");
         let (_, problems) = read(&[("since", "2026-12-02T00:00"), ("upto", "2026-12-01T00:00")]);
-        assert_eq!(
-            problems
-                .iter()
-                .filter_map(|p| p.field())
-                .collect::<Vec<_>>(),
-            ["upto"]
-        );
+        assert_eq!(problems.iter().filter_map(|p| p.field()).collect::<Vec<_>>(), ["upto"]);
     }
 }
