@@ -4,11 +4,15 @@
 mod actions;
 mod activations;
 mod queue;
+mod readers;
+mod writer;
 
 pub use actions::{Expect, StoredAction};
 pub use activations::{ActivationFilter, ActivationOrder, ActivationRecord};
 
 pub use queue::{AsyncFilter, AsyncRecord};
+pub(crate) use readers::Readers;
+pub(crate) use writer::Writer;
 
 use rusqlite::Connection;
 use std::path::Path;

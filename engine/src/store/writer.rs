@@ -1,0 +1,138 @@
+//! Group commit: one thread with its own connection writes activations, as many as are
+//! waiting in one transaction, and answers each caller only after that transaction
+//! committed. While one batch commits, the next gathers, so the busier the engine, the
+//! fewer commits per activation; a lone invocation is written at once, with no added wait.
+
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+
+use super::Store;
+use super::activations::{ActivationRecord, EncodedActivation};
+use crate::error::EngineError;
+
+/// The most activations one transaction writes.
+const MAX_BATCH: usize = 512;
+
+/// The handle on the writer thread; the thread ends when this is dropped.
+#[derive(Debug)]
+pub(crate) struct Writer {
+    requests: Sender<Request>,
+}
+
+struct Request {
+    row: EncodedActivation,
+    done: SyncSender<Result<(), EngineError>>,
+}
+
+impl Writer {
+    /// Starts the writer over `store` (a connection of its own).
+    pub(crate) fn start(store: Store) -> std::io::Result<Self> {
+        let (requests, incoming) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("engine-store-writer".into())
+            .spawn(move || write_batches(&store, &incoming))?;
+        Ok(Self { requests })
+    }
+
+    /// Writes `record`; answers once it is committed (or could not be).
+    pub(crate) fn insert(&self, record: &ActivationRecord) -> Result<(), EngineError> {
+        let (done, answer) = mpsc::sync_channel(1);
+        let gone = || EngineError::internal("the engine's store writer is not running");
+        let row = EncodedActivation::of(record);
+        self.requests
+            .send(Request { row, done })
+            .map_err(|_| gone())?;
+        answer.recv().map_err(|_| gone())?
+    }
+}
+
+/// The writer's loop: take what waits (at least one), write it in one transaction, answer
+/// every caller with the outcome. A batch that fails is written again row by row, so one bad
+/// row (a duplicate id) fails only its own caller.
+fn write_batches(store: &Store, incoming: &Receiver<Request>) {
+    while let Ok(first) = incoming.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match incoming.try_recv() {
+                Ok(request) => batch.push(request),
+                Err(_) => break,
+            }
+        }
+        let rows: Vec<EncodedActivation> = batch.iter().map(|r| r.row.clone()).collect();
+        match store.insert_rows(&rows) {
+            Ok(()) => {
+                for request in batch {
+                    let _ = request.done.send(Ok(()));
+                }
+            }
+            Err(_) => {
+                for (request, row) in batch.into_iter().zip(rows) {
+                    let _ = request.done.send(store.insert_rows(std::slice::from_ref(&row)));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Durability;
+    use providers::ActivationStatus;
+    use serde_json::json;
+    use std::sync::Arc;
+
+    fn record(id: &str) -> ActivationRecord {
+        ActivationRecord {
+            id: id.into(),
+            namespace: "guest".into(),
+            package: None,
+            action: "hello".into(),
+            subject: "guest".into(),
+            start_ms: 1,
+            end_ms: 2,
+            duration_ms: 1,
+            status: ActivationStatus::Success,
+            result: json!({"ok": true}),
+            logs: vec!["a line".into()],
+            params: json!({"name": "Kim"}),
+            memory_used: 0,
+            billed_ms: 100,
+            components: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn many_callers_are_each_answered_after_their_row_is_committed_and_a_bad_row_fails_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("engine.db");
+        let reader = Store::open(&path, Durability::Normal).unwrap();
+        let writer = Arc::new(Writer::start(Store::open(&path, Durability::Normal).unwrap()).unwrap());
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let writer = writer.clone();
+                std::thread::spawn(move || {
+                    for i in 0..50 {
+                        writer.insert(&record(&format!("t{t}-{i}"))).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        // Every answered row is there, read through another connection.
+        for t in 0..8 {
+            for i in 0..50 {
+                let id = format!("t{t}-{i}");
+                assert_eq!(reader.activation(&id).unwrap().unwrap(), record(&id));
+            }
+        }
+        // A duplicate id fails its own caller only.
+        let (a, b) = (writer.clone(), writer.clone());
+        let dup = std::thread::spawn(move || a.insert(&record("t0-0")));
+        let fresh = std::thread::spawn(move || b.insert(&record("fresh")));
+        assert!(dup.join().unwrap().is_err());
+        fresh.join().unwrap().unwrap();
+        assert!(reader.activation("fresh").unwrap().is_some());
+    }
+}
