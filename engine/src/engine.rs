@@ -178,11 +178,14 @@ pub fn billed(duration_ms: u64) -> u64 {
 
 impl Engine {
     /// An engine over the database at `path`: one connection for most work, one for the
-    /// activation writer (group commit), and a few for invocations' lookups.
+    /// activation writer (group commit) and one for its checkpoints, and a few for
+    /// invocations' lookups.
     pub fn open(path: &Path, options: EngineOptions) -> Result<Self, EngineError> {
         let store = Store::open(path, options.durability)?;
-        let writer = Writer::start(Store::open(path, options.durability)?)
-            .map_err(|e| EngineError::internal(format!("cannot start the store writer: {e}")))?;
+        let writer = Writer::start(
+            Store::open(path, options.durability)?,
+            Some((Store::open(path, options.durability)?, path.to_path_buf())),
+        )?;
         let readers = Readers::open(path, READERS)?;
         Self::with_store(store, Some((writer, readers)), options)
     }

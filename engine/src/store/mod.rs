@@ -265,6 +265,28 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Leaves checkpoints to [`Store::checkpoint`] on another connection: this
+    /// connection's commits never stop to copy the write-ahead log into the database (the
+    /// activation writer, whose callers all wait on its commits).
+    pub(crate) fn without_checkpoints(self) -> Result<Self, EngineError> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(self)
+    }
+
+    /// Copies what it can of the write-ahead log into the database without waiting for
+    /// writers or readers (`PASSIVE`); with `restart`, waits for the writer and starts the
+    /// log over from its beginning, so it cannot grow without end under constant writes.
+    pub(crate) fn checkpoint(&self, restart: bool) -> Result<(), EngineError> {
+        let sql = match restart {
+            true => "PRAGMA wal_checkpoint(RESTART)",
+            false => "PRAGMA wal_checkpoint(PASSIVE)",
+        };
+        self.conn.query_row(sql, [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

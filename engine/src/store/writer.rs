@@ -3,7 +3,9 @@
 //! committed. While one batch commits, the next gathers, so the busier the engine, the
 //! fewer commits per activation; a lone invocation is written at once, with no added wait.
 
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use super::Store;
 use super::activations::{ActivationRecord, EncodedActivation};
@@ -12,10 +14,17 @@ use crate::error::EngineError;
 /// The most activations one transaction writes.
 const MAX_BATCH: usize = 512;
 
-/// The handle on the writer thread; the thread ends when this is dropped.
+/// How often the checkpointer copies the write-ahead log into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// A write-ahead log past this many bytes is started over (the writer waits for that one).
+const WAL_RESTART_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The handle on the writer thread (and its checkpointer); both end when this is dropped.
 #[derive(Debug)]
 pub(crate) struct Writer {
     requests: Sender<Request>,
+    /// Dropped with the writer, which ends the checkpointer's wait.
+    _checkpoints: Option<Sender<()>>,
 }
 
 struct Request {
@@ -24,13 +33,51 @@ struct Request {
 }
 
 impl Writer {
-    /// Starts the writer over `store` (a connection of its own).
-    pub(crate) fn start(store: Store) -> std::io::Result<Self> {
+    /// Starts the writer over `store` (a connection of its own). With `checkpointer` (a
+    /// third connection), the writer's commits never checkpoint: that connection does,
+    /// every [`CHECKPOINT_EVERY`], on its own thread, so no caller waits for the database
+    /// file to be written and synced.
+    pub(crate) fn start(
+        store: Store,
+        checkpointer: Option<(Store, PathBuf)>,
+    ) -> Result<Self, EngineError> {
+        let cannot = |e: std::io::Error| {
+            EngineError::internal(format!("cannot start the store writer: {e}"))
+        };
+        let (store, checkpoints) = match checkpointer {
+            None => (store, None),
+            Some((checkpointer, database)) => {
+                let mut wal = database.into_os_string();
+                wal.push("-wal");
+                let (stop, stopped) = mpsc::channel::<()>();
+                std::thread::Builder::new()
+                    .name("engine-store-checkpoints".into())
+                    .spawn(move || {
+                        while let Err(RecvTimeoutError::Timeout) =
+                            stopped.recv_timeout(CHECKPOINT_EVERY)
+                        {
+                            let long = std::fs::metadata(&wal)
+                                .is_ok_and(|m| m.len() > WAL_RESTART_BYTES);
+                            if let Err(e) = checkpointer.checkpoint(long) {
+                                tracing::warn!(error = %e, "a checkpoint failed; the next one tries again");
+                            }
+                        }
+                        // The last one at shutdown.
+                        let _ = checkpointer.checkpoint(false);
+                    })
+                    .map_err(cannot)?;
+                (store.without_checkpoints()?, Some(stop))
+            }
+        };
         let (requests, incoming) = mpsc::channel();
         std::thread::Builder::new()
             .name("engine-store-writer".into())
-            .spawn(move || write_batches(&store, &incoming))?;
-        Ok(Self { requests })
+            .spawn(move || write_batches(&store, &incoming))
+            .map_err(cannot)?;
+        Ok(Self {
+            requests,
+            _checkpoints: checkpoints,
+        })
     }
 
     /// Writes `record`; answers once it is committed (or could not be).
@@ -106,7 +153,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("engine.db");
         let reader = Store::open(&path, Durability::Normal).unwrap();
-        let writer = Arc::new(Writer::start(Store::open(&path, Durability::Normal).unwrap()).unwrap());
+        let checkpointer = Store::open(&path, Durability::Normal).unwrap();
+        let writer = Store::open(&path, Durability::Normal).unwrap();
+        let writer = Writer::start(writer, Some((checkpointer, path.clone()))).unwrap();
+        let writer = Arc::new(writer);
         let threads: Vec<_> = (0..8)
             .map(|t| {
                 let writer = writer.clone();

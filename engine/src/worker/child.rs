@@ -62,7 +62,7 @@ fn run(job: &Job, out: &Out, warm: &mut WarmCache) -> Done {
         }
     };
     if let Some(sandbox) = sandbox {
-        warm.keep(job, sandbox);
+        warm.keep(job, sandbox, output.memory_used);
     }
     // Memory the action allocated may stay with this process; a fresh one gives it back.
     let retire =

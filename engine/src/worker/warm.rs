@@ -57,11 +57,11 @@ impl WarmCache {
         (kept.key == *key && kept.code == code_of(job)).then_some(kept.sandbox)
     }
 
-    /// Keeps `sandbox` for `job`'s action version's next run, within the limits (dropping
-    /// the least recently used ones to make room).
-    pub(crate) fn keep(&mut self, job: &Job, sandbox: Sandbox) {
+    /// Keeps `sandbox`, which holds `bytes` (what its run measured: walking QuickJS's heap
+    /// again costs as much as a warm run), for `job`'s action version's next run, within the
+    /// limits (dropping the least recently used ones to make room).
+    pub(crate) fn keep(&mut self, job: &Job, sandbox: Sandbox, bytes: u64) {
         let Some(key) = &job.warm else { return };
-        let bytes = sandbox.bytes();
         if self.limits.runtimes == 0 || bytes > self.limits.bytes {
             return;
         }
@@ -129,7 +129,8 @@ mod tests {
             }
         };
         if let Some(s) = sandbox {
-            cache.keep(job, s);
+            let bytes = s.bytes();
+            cache.keep(job, s, bytes);
         }
         (out.outcome, warm)
     }
