@@ -57,7 +57,9 @@ fn on_threads(engine: &Arc<Engine>, threads: usize, iters: u64) -> Duration {
             let engine = engine.clone();
             std::thread::spawn(move || {
                 for _ in 0..per_thread {
-                    engine.invoke(None, "hello", input(), "bench", None).unwrap();
+                    engine
+                        .invoke(None, "hello", input(), "bench", None)
+                        .unwrap();
                 }
             })
         })
@@ -110,7 +112,13 @@ fn bench(c: &mut Criterion) {
     let in_memory = engine_with_hello(None, worker());
     group.bench_function(
         "engine invoke: lookup, worker, warm run, record (in memory)",
-        |b| b.iter(|| in_memory.invoke(None, "hello", input(), "bench", None).unwrap()),
+        |b| {
+            b.iter(|| {
+                in_memory
+                    .invoke(None, "hello", input(), "bench", None)
+                    .unwrap()
+            })
+        },
     );
     let cold_options = WorkerOptions {
         warm: WarmLimits {
@@ -128,14 +136,22 @@ fn bench(c: &mut Criterion) {
     let on_disk = engine_with_hello(Some(dir.path()), worker());
     group.bench_function(
         "engine invoke: lookup, worker, warm run, record (on disk)",
-        |b| b.iter(|| on_disk.invoke(None, "hello", input(), "bench", None).unwrap()),
+        |b| {
+            b.iter(|| {
+                on_disk
+                    .invoke(None, "hello", input(), "bench", None)
+                    .unwrap()
+            })
+        },
     );
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
     for threads in [1, cores.max(2)] {
         group.bench_function(
-            format!("throughput: engine invoke on {threads} thread(s), on disk (time per invocation)"),
+            format!(
+                "throughput: engine invoke on {threads} thread(s), on disk (time per invocation)"
+            ),
             |b| b.iter_custom(|iters| on_threads(&on_disk, threads, iters)),
         );
     }
@@ -148,7 +164,9 @@ fn latencies(engine: &Arc<Engine>) {
     let mut times: Vec<Duration> = (0..5_000)
         .map(|_| {
             let started = Instant::now();
-            engine.invoke(None, "hello", input(), "bench", None).unwrap();
+            engine
+                .invoke(None, "hello", input(), "bench", None)
+                .unwrap();
             started.elapsed()
         })
         .collect();

@@ -13,13 +13,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::draft::{ActionDraft, Code};
 use crate::error::{EngineError, ErrorCode};
 use crate::follow::{Feed, Follower, LiveEvent, Run, Runs};
+use crate::runners::Runners;
 use crate::runtime::{FormattedLine, LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
 use crate::store::{
     ActivationFilter, ActivationRecord, Durability, Expect, Order, Paging, Readers, Scope, Store,
     StoredAction, Writer, action_path,
 };
-use crate::runners::Runners;
 use crate::validate;
 use crate::worker::protocol::{Job, WarmKey};
 use crate::worker::{WorkerOptions, WorkerPool, WorkerStats};
@@ -622,7 +622,13 @@ impl Engine {
                 "a sequence has no code to run",
             );
         };
-        let ran = self.execute(action, exec, &what.params, timeout_within(exec, watch), watch);
+        let ran = self.execute(
+            action,
+            exec,
+            &what.params,
+            timeout_within(exec, watch),
+            watch,
+        );
         self.record_of(what, start_ms, ran)
     }
 

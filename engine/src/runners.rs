@@ -154,7 +154,9 @@ mod tests {
         let runners = Runners::new(8);
         for _ in 0..5 {
             let (tx, rx) = mpsc::channel();
-            runners.submit(Box::new(move || tx.send(()).unwrap())).unwrap();
+            runners
+                .submit(Box::new(move || tx.send(()).unwrap()))
+                .unwrap();
             rx.recv_timeout(Duration::from_secs(5)).unwrap();
             // Let the runner get back to waiting.
             std::thread::sleep(Duration::from_millis(5));
@@ -167,7 +169,9 @@ mod tests {
         let runners = Runners::new(1);
         runners.submit(Box::new(|| panic!("boom"))).unwrap();
         let (tx, rx) = mpsc::channel();
-        runners.submit(Box::new(move || tx.send(7).unwrap())).unwrap();
+        runners
+            .submit(Box::new(move || tx.send(7).unwrap()))
+            .unwrap();
         assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), 7);
     }
 }

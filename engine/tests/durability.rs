@@ -66,7 +66,12 @@ fn every_acknowledged_activation_survives_sigkill_under_load() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("engine.db");
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "load_until_killed", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "load_until_killed",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_DB, &db)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -51,7 +51,12 @@ fn put(engine: &Engine, package: Option<&str>, name: &str) {
 }
 
 /// One invocation: its status and result.
-fn call(engine: &Engine, package: Option<&str>, name: &str, params: Value) -> (ActivationStatus, Value) {
+fn call(
+    engine: &Engine,
+    package: Option<&str>,
+    name: &str,
+    params: Value,
+) -> (ActivationStatus, Value) {
     let params = params.as_object().cloned().unwrap_or_default();
     let r = engine.invoke(package, name, params, "test", None).unwrap();
     (r.status, r.result)
@@ -121,7 +126,10 @@ fn the_result_and_log_limits_hold_on_a_warm_runtime() {
     let (status, result) = call(&engine, None, "count", json!({"huge": true}));
     assert_eq!(status, ActivationStatus::DeveloperError);
     assert!(
-        result["error"].as_str().unwrap().contains("at most 1048576 bytes"),
+        result["error"]
+            .as_str()
+            .unwrap()
+            .contains("at most 1048576 bytes"),
         "{result}"
     );
     assert_eq!(count(&engine, None, "count"), 1);

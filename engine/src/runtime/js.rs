@@ -1,9 +1,7 @@
 //! One sandboxed run of an action's `main`.
 
 use rquickjs::promise::PromiseState;
-use rquickjs::{
-    CatchResultExt, CaughtError, Ctx, Function, Object, Runtime, Value as JsValue,
-};
+use rquickjs::{CatchResultExt, CaughtError, Ctx, Function, Object, Runtime, Value as JsValue};
 use serde_json::{Value, json};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

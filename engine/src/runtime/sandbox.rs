@@ -48,9 +48,8 @@ impl Sandbox {
         let rt = match Runtime::new() {
             Ok(rt) => rt,
             Err(e) => {
-                let outcome = Outcome::DeveloperError(format!(
-                    "the JavaScript runtime could not start: {e}"
-                ));
+                let outcome =
+                    Outcome::DeveloperError(format!("the JavaScript runtime could not start: {e}"));
                 return (output(&shared, outcome, 0), None);
             }
         };
@@ -62,9 +61,8 @@ impl Sandbox {
         let context = match Context::full(&rt) {
             Ok(context) => context,
             Err(e) => {
-                let outcome = Outcome::DeveloperError(format!(
-                    "the JavaScript context could not start: {e}"
-                ));
+                let outcome =
+                    Outcome::DeveloperError(format!("the JavaScript context could not start: {e}"));
                 return (output(&shared, outcome, in_use(&rt)), None);
             }
         };
@@ -85,7 +83,12 @@ impl Sandbox {
             };
             let outcome = run.call(&hooks, &entry, main, params);
             let keep = matches!(outcome, Outcome::Success(_)) && hooks.settled();
-            let kept = keep.then(|| (Persistent::save(&ctx, object), Persistent::save(&ctx, entry)));
+            let kept = keep.then(|| {
+                (
+                    Persistent::save(&ctx, object),
+                    Persistent::save(&ctx, entry),
+                )
+            });
             (outcome, kept)
         });
         // Measured while the context (and so the run's objects) is alive.

@@ -223,10 +223,9 @@ impl Store {
         let row = self
             .conn
             .prepare_cached("SELECT description, parameters FROM packages WHERE name = ?1")?
-            .query_row(
-                params![name],
-                |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?)),
-            )
+            .query_row(params![name], |r| {
+                Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+            })
             .optional()?;
         row.map(|(description, parameters)| {
             let parameters = serde_json::from_str(&parameters).map_err(|e| {
@@ -331,15 +330,27 @@ mod tests {
     #[test]
     fn each_write_counts_up_and_a_stale_revision_writes_nothing() {
         let store = Store::in_memory().unwrap();
-        assert_eq!(store.put_action_if(&action("v1"), Expect::Absent).unwrap(), 1);
+        assert_eq!(
+            store.put_action_if(&action("v1"), Expect::Absent).unwrap(),
+            1
+        );
         assert_eq!(store.action(None, "hello").unwrap().unwrap().revision, 1);
-        assert_eq!(store.put_action_if(&action("v2"), Expect::Revision(1)).unwrap(), 2);
-        let stale = store.put_action_if(&action("v3"), Expect::Revision(1)).unwrap_err();
+        assert_eq!(
+            store
+                .put_action_if(&action("v2"), Expect::Revision(1))
+                .unwrap(),
+            2
+        );
+        let stale = store
+            .put_action_if(&action("v3"), Expect::Revision(1))
+            .unwrap_err();
         assert_eq!(stale.code, ErrorCode::ActionChanged);
         assert_eq!(stale.code.status(), 412);
         assert!(stale.message.contains("revision 2"), "{}", stale.message);
         assert_eq!(code_of(&store), "v2");
-        let exists = store.put_action_if(&action("v4"), Expect::Absent).unwrap_err();
+        let exists = store
+            .put_action_if(&action("v4"), Expect::Absent)
+            .unwrap_err();
         assert_eq!(exists.code, ErrorCode::ActionChanged);
         assert_eq!(store.put_action(&action("v5")).unwrap(), 3);
         assert_eq!(code_of(&store), "v5");
@@ -366,14 +377,21 @@ mod tests {
                         let store = Store::open(&path, Durability::Normal).unwrap();
                         let base = store.action(None, "hello").unwrap().unwrap().revision;
                         barrier.wait();
-                        (who, store.put_action_if(&action(who), Expect::Revision(base)))
+                        (
+                            who,
+                            store.put_action_if(&action(who), Expect::Revision(base)),
+                        )
                     })
                 })
                 .collect();
             let results: Vec<_> = writers.into_iter().map(|w| w.join().unwrap()).collect();
             let won: Vec<_> = results.iter().filter(|(_, r)| r.is_ok()).collect();
             let lost: Vec<_> = results.iter().filter(|(_, r)| r.is_err()).collect();
-            assert_eq!((won.len(), lost.len()), (1, 1), "round {round}: {results:?}");
+            assert_eq!(
+                (won.len(), lost.len()),
+                (1, 1),
+                "round {round}: {results:?}"
+            );
             let lost_error = lost[0].1.as_ref().unwrap_err();
             assert_eq!(lost_error.code, ErrorCode::ActionChanged, "round {round}");
             let store = Store::open(&path, Durability::Normal).unwrap();

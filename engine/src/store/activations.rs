@@ -368,7 +368,11 @@ mod tests {
         let (rows, total) = list(ActivationFilter::default(), 0);
         assert_eq!((starts(&rows), total), (vec![9999, 9998, 9997], 10_000));
         let (rows, _) = list(ActivationFilter::default(), 3);
-        assert_eq!(starts(&rows), [9996, 9995, 9994], "the second page follows the first");
+        assert_eq!(
+            starts(&rows),
+            [9996, 9995, 9994],
+            "the second page follows the first"
+        );
 
         let in_package = ActivationFilter {
             package: Scope::of(Some("p1")),
@@ -387,7 +391,11 @@ mod tests {
             action: Some("a3".into()),
             ..Default::default()
         };
-        assert_eq!(list(by_name, 0).1, 1_000, "an action named without its package");
+        assert_eq!(
+            list(by_name, 0).1,
+            1_000,
+            "an action named without its package"
+        );
 
         let window = ActivationFilter {
             since_ms: Some(100_000),
@@ -403,7 +411,10 @@ mod tests {
         };
         let (rows, total) = list(failed, 0);
         assert_eq!((starts(&rows), total), (vec![9996, 9989, 9982], 1_429));
-        assert!(rows.iter().all(|r| r.status == ActivationStatus::ApplicationError));
+        assert!(
+            rows.iter()
+                .all(|r| r.status == ActivationStatus::ApplicationError)
+        );
         let succeeded = ActivationFilter {
             succeeded: Some(true),
             ..Default::default()
@@ -453,7 +464,10 @@ mod tests {
                 .conn
                 .query_row(&sql, params_from_iter(values.iter()), |r| r.get(3))
                 .unwrap();
-            assert!(plan.contains("COVERING INDEX"), "the total of {filter:?}: {plan}");
+            assert!(
+                plan.contains("COVERING INDEX"),
+                "the total of {filter:?}: {plan}"
+            );
         }
     }
 }

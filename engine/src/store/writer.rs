@@ -3,8 +3,8 @@
 //! committed. While one batch commits, the next gathers, so the busier the engine, the
 //! fewer commits per activation; a lone invocation is written at once, with no added wait.
 
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::time::Duration;
 
 use super::Store;
@@ -113,7 +113,9 @@ fn write_batches(store: &Store, incoming: &Receiver<Request>) {
             }
             Err(_) => {
                 for (request, row) in batch.into_iter().zip(rows) {
-                    let _ = request.done.send(store.insert_rows(std::slice::from_ref(&row)));
+                    let _ = request
+                        .done
+                        .send(store.insert_rows(std::slice::from_ref(&row)));
                 }
             }
         }

@@ -26,12 +26,13 @@ pub fn serve() -> ExitCode {
     for line in std::io::stdin().lock().lines() {
         let Ok(line) = line else { break };
         let done = match serde_json::from_str::<Job>(&line) {
-            Ok(job) => catch_unwind(AssertUnwindSafe(|| run(&job, &out, &mut warm))).unwrap_or_else(|panic| {
-                internal(format!(
-                    "the engine failed while running the action: {}",
-                    panic_message(&*panic)
-                ))
-            }),
+            Ok(job) => catch_unwind(AssertUnwindSafe(|| run(&job, &out, &mut warm)))
+                .unwrap_or_else(|panic| {
+                    internal(format!(
+                        "the engine failed while running the action: {}",
+                        panic_message(&*panic)
+                    ))
+                }),
             Err(e) => internal(format!("the worker could not read its job: {e}")),
         };
         let retire = done.retire;

@@ -124,7 +124,8 @@ mod tests {
                 (o, s, true)
             }
             None => {
-                let (o, s) = Sandbox::run_cold(&job.code, &job.main, &job.params, &job.options, None);
+                let (o, s) =
+                    Sandbox::run_cold(&job.code, &job.main, &job.params, &job.options, None);
                 (o, s, false)
             }
         };
@@ -141,18 +142,37 @@ mod tests {
     fn a_version_reuses_its_runtime_and_a_new_version_or_other_code_does_not() {
         let mut cache = WarmCache::new(WarmLimits::default());
         let v1 = job("guest/-/count", "1@10", COUNTER);
-        assert_eq!(run(&mut cache, &v1), (Outcome::Success(json!({"n": 1})), false));
-        assert_eq!(run(&mut cache, &v1), (Outcome::Success(json!({"n": 2})), true));
+        assert_eq!(
+            run(&mut cache, &v1),
+            (Outcome::Success(json!({"n": 1})), false)
+        );
+        assert_eq!(
+            run(&mut cache, &v1),
+            (Outcome::Success(json!({"n": 2})), true)
+        );
         // Saved again: a fresh runtime, and the old one is gone.
         let v2 = job("guest/-/count", "2@11", COUNTER);
-        assert_eq!(run(&mut cache, &v2), (Outcome::Success(json!({"n": 1})), false));
+        assert_eq!(
+            run(&mut cache, &v2),
+            (Outcome::Success(json!({"n": 1})), false)
+        );
         assert_eq!(cache.len(), 1);
         // Other code under the same key (a store that reused a revision) is not trusted.
-        let other = job("guest/-/count", "2@11", &COUNTER.replace("n += 1", "n += 10"));
-        assert_eq!(run(&mut cache, &other), (Outcome::Success(json!({"n": 10})), false));
+        let other = job(
+            "guest/-/count",
+            "2@11",
+            &COUNTER.replace("n += 1", "n += 10"),
+        );
+        assert_eq!(
+            run(&mut cache, &other),
+            (Outcome::Success(json!({"n": 10})), false)
+        );
         // Another action never sees this one's runtime.
         let another = job("guest/-/count2", "2@11", COUNTER);
-        assert_eq!(run(&mut cache, &another), (Outcome::Success(json!({"n": 1})), false));
+        assert_eq!(
+            run(&mut cache, &another),
+            (Outcome::Success(json!({"n": 1})), false)
+        );
     }
 
     #[test]

@@ -550,9 +550,17 @@ secret_key_env = "S"
 #[test]
 fn demo_runs_are_on_by_default_and_can_be_turned_off() {
     assert!(parse("").unwrap().engine.demo_runs);
-    assert!(!parse("[engine]\ndemo_runs = false\n").unwrap().engine.demo_runs);
+    assert!(
+        !parse("[engine]\ndemo_runs = false\n")
+            .unwrap()
+            .engine
+            .demo_runs
+    );
     let err = parse("[engine]\ndemo_runs = \"no\"\n").unwrap_err();
     // Where, and what is allowed.
     let text = err.to_string();
-    assert!(text.contains("line 2") && text.contains("expected a boolean"), "{text}");
+    assert!(
+        text.contains("line 2") && text.contains("expected a boolean"),
+        "{text}"
+    );
 }
