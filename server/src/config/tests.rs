@@ -331,8 +331,20 @@ fn the_engines_bounds_and_durability_are_configurable_and_zero_is_refused() {
         ),
         (40, 5, 2048, 100)
     );
+    // Warm runtimes: their count and bytes per worker, 0 turning them off.
+    let warm = parse("[engine]\nwarm_runtimes = 0\nwarm_memory_mb = 16\n")
+        .unwrap()
+        .engine
+        .engine_options()
+        .worker
+        .warm;
+    assert_eq!((warm.runtimes, warm.bytes), (0, 16 * 1024 * 1024));
     // The defaults are the documented ones.
     let defaults = parse("").unwrap().engine.engine_options();
+    assert_eq!(
+        (defaults.worker.warm.runtimes, defaults.worker.warm.bytes),
+        (32, 64 * 1024 * 1024)
+    );
     assert_eq!(defaults.durability, engine::Durability::Normal);
     assert_eq!(
         (defaults.max_concurrent, defaults.max_concurrent_web),
