@@ -7,6 +7,7 @@
 //! same traits and passes the same tests.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod audit;
 mod caller;
 mod role;
 
