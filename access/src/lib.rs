@@ -15,6 +15,8 @@ pub use caller::Caller;
 pub use role::Role;
 
 #[cfg(feature = "store")]
+pub mod connections;
+#[cfg(feature = "store")]
 mod error;
 #[cfg(feature = "store")]
 pub mod key;

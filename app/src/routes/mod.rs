@@ -4,6 +4,7 @@ mod action;
 mod actions;
 mod activations;
 mod async_invocations;
+mod audit;
 mod home;
 mod logs;
 mod not_found;
@@ -19,6 +20,7 @@ pub(crate) use activations::{
     input_value, parse_time, query_href, thousands,
 };
 pub use async_invocations::AsyncInvocationsRoute;
+pub use audit::AuditRoute;
 pub use home::HomePage;
 pub use logs::LogsRoute;
 pub use not_found::NotFoundPage;
@@ -43,6 +45,7 @@ pub async fn preload_current_page() {
         "/activations" => <ActivationsRoute as LazyRoute>::preload().await,
         p if p.starts_with("/activations/") => <ActivationRoute as LazyRoute>::preload().await,
         "/async" => <AsyncInvocationsRoute as LazyRoute>::preload().await,
+        "/audit" => <AuditRoute as LazyRoute>::preload().await,
         "/logs" => <LogsRoute as LazyRoute>::preload().await,
         "/timeline" => <TimelineRoute as LazyRoute>::preload().await,
         _ => {}
