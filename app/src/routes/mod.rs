@@ -4,6 +4,7 @@ mod action;
 mod actions;
 mod activations;
 mod async_invocations;
+mod audit;
 mod logs;
 mod home;
 mod not_found;
@@ -15,6 +16,7 @@ mod timeline;
 pub use action::{ActionRoute, action_href};
 pub use actions::ActionsRoute;
 pub use activations::{ActionActivations, ActivationRoute, ActivationsRoute};
+pub use audit::AuditRoute;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use settings::SettingsRoute;
@@ -45,6 +47,7 @@ pub async fn preload_current_page() {
         "/activations" => <ActivationsRoute as LazyRoute>::preload().await,
         p if p.starts_with("/activations/") => <ActivationRoute as LazyRoute>::preload().await,
         "/async" => <AsyncInvocationsRoute as LazyRoute>::preload().await,
+        "/audit" => <AuditRoute as LazyRoute>::preload().await,
         "/logs" => <LogsRoute as LazyRoute>::preload().await,
         "/timeline" => <TimelineRoute as LazyRoute>::preload().await,
         _ => {}

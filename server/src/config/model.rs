@@ -30,6 +30,10 @@ pub struct ServerSection {
     pub listen: SocketAddr,
     /// Directory for the console's and the engine's state (created if missing).
     pub data_dir: PathBuf,
+    /// Whether the console is reached only through a reverse proxy that sets
+    /// `X-Forwarded-For`: the audit log then records that header's first address instead of
+    /// the proxy's. Off by default (anyone can write the header).
+    pub behind_proxy: bool,
 }
 
 impl Default for ServerSection {
@@ -37,6 +41,7 @@ impl Default for ServerSection {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
             data_dir: PathBuf::from("data"),
+            behind_proxy: false,
         }
     }
 }

@@ -154,8 +154,16 @@ fn unknown_keys_are_refused_not_ignored() {
     let err = parse("[server]\nlisten = \"127.0.0.1:3000\"\nport = 80\n").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "error in fnconsole.toml at line 3, column 1: unknown field `port`, expected `listen` or `data_dir`"
+        "error in fnconsole.toml at line 3, column 1: unknown field `port`, expected one of `listen`, `data_dir`, `behind_proxy`"
     );
+}
+
+#[test]
+fn behind_proxy_is_off_unless_the_file_turns_it_on() {
+    assert!(!parse("[server]\n").unwrap().server.behind_proxy);
+    assert!(parse("[server]\nbehind_proxy = true\n").unwrap().server.behind_proxy);
+    let err = parse("[server]\nbehind_proxy = \"yes\"\n").unwrap_err();
+    assert!(err.to_string().contains("line 2"), "{err}");
 }
 
 #[test]
