@@ -121,7 +121,10 @@ async fn an_engine_client_stops_a_run_and_a_stream_ends_with_it() {
             timeout_ms: 60_000,
             memory_mb: 128,
         }),
-        ..ActionSpec::basic(ActionRef::top("spin"), ActionExec::source("nodejs:20", code))
+        ..ActionSpec::basic(
+            ActionRef::top("spin"),
+            ActionExec::source("nodejs:20", code),
+        )
     };
     for cloud in clients(&url) {
         let client = cloud.with_live_extension();

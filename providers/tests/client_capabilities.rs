@@ -93,7 +93,10 @@ fn done<T>(outcome: Result<T, ProviderError>) -> Result<(), ProviderError> {
 
 /// A plain action to put.
 fn spec(action: &ActionRef) -> ActionSpec {
-    ActionSpec::basic(action.clone(), ActionExec::source("nodejs:20", "function main() { return {} }"))
+    ActionSpec::basic(
+        action.clone(),
+        ActionExec::source("nodejs:20", "function main() { return {} }"),
+    )
 }
 
 /// The outcome of every method of `capability`, with arguments each provider accepts.

@@ -199,7 +199,10 @@ fn hello_spec() -> ActionSpec {
             timeout_ms: 60_000,
             memory_mb: 256,
         }),
-        ..ActionSpec::basic(ActionRef::top("hello"), ActionExec::source("nodejs:20", "function main(){return {}}"))
+        ..ActionSpec::basic(
+            ActionRef::top("hello"),
+            ActionExec::source("nodejs:20", "function main(){return {}}"),
+        )
     }
 }
 

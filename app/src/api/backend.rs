@@ -3,8 +3,8 @@
 
 use providers::client::{Client, Operations};
 use providers::{
-    ActionExec, ActionLimits, ActionQuery, ActionRef, ActionSpec, ActionSummary,
-    Capability, ErrorKind, Page, PageRequest, ProviderError,
+    ActionExec, ActionLimits, ActionQuery, ActionRef, ActionSpec, ActionSummary, Capability,
+    ErrorKind, Page, PageRequest, ProviderError,
 };
 use std::collections::BTreeMap;
 

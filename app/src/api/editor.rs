@@ -157,12 +157,15 @@ mod server {
     /// (FunctionGraph, SCF): its runtime and description, no code.
     async fn listed(c: &ConnectionClient, action: &ActionRef) -> Result<ActionSpec, AppError> {
         let (_, actions) = crate::api::backend::listing(c).await?;
-        let found = actions.into_iter().find(|a| &a.action == action).ok_or_else(|| {
-            AppError::Provider(providers::ProviderError::new(
-                providers::ErrorKind::NotFound,
-                format!("{} lists no function {action}", c.summary.provider),
-            ))
-        })?;
+        let found = actions
+            .into_iter()
+            .find(|a| &a.action == action)
+            .ok_or_else(|| {
+                AppError::Provider(providers::ProviderError::new(
+                    providers::ErrorKind::NotFound,
+                    format!("{} lists no function {action}", c.summary.provider),
+                ))
+            })?;
         let exec = providers::ActionExec::runtime(found.runtime.unwrap_or_default());
         Ok(ActionSpec {
             kind: found.kind.unwrap_or_default(),
@@ -261,7 +264,10 @@ mod server {
                     timeout_ms: 60_000,
                     memory_mb: 256,
                 }),
-                ..ActionSpec::basic(ActionRef::top("hello"), ActionExec::source("nodejs:20", code))
+                ..ActionSpec::basic(
+                    ActionRef::top("hello"),
+                    ActionExec::source("nodejs:20", code),
+                )
             }
         }
 

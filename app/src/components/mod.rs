@@ -17,7 +17,8 @@ pub use connection_switcher::ConnectionSwitcher;
 pub use error_view::ErrorView;
 pub use header::{AppHeader, SECTIONS};
 pub use listing::{
-    FilterButtons, ListingProblem, RequestIdField, TimeField, connection_line, hidden_fields, url_view,
+    FilterButtons, ListingProblem, RequestIdField, TimeField, connection_line, hidden_fields,
+    url_view,
 };
 pub use local_time::{LocalTime, zoned_text};
 pub use problems::{AddressProblems, FieldProblem};

@@ -5,29 +5,29 @@ mod actions;
 mod activations;
 mod async_invocations;
 mod audit;
-mod logs;
 mod home;
+mod logs;
 mod not_found;
-mod settings;
 mod overview;
 mod query;
+mod settings;
 mod timeline;
 
 pub use action::{ActionRoute, action_href};
 pub use actions::ActionsRoute;
 pub use activations::{ActionActivations, ActivationRoute, ActivationsRoute};
-pub use audit::AuditRoute;
-pub use home::HomePage;
-pub use not_found::NotFoundPage;
-pub use settings::SettingsRoute;
-pub use async_invocations::AsyncInvocationsRoute;
-pub use logs::LogsRoute;
-pub use timeline::TimelineRoute;
 pub(crate) use activations::{
     activation_view_from_query, detail_href as activation_detail_href, format_duration, format_utc,
     input_value, parse_time, thousands,
 };
+pub use async_invocations::AsyncInvocationsRoute;
+pub use audit::AuditRoute;
+pub use home::HomePage;
+pub use logs::LogsRoute;
+pub use not_found::NotFoundPage;
 pub(crate) use query::query_href;
+pub use settings::SettingsRoute;
+pub use timeline::TimelineRoute;
 #[cfg(feature = "ssr")]
 pub(crate) use timeline::url::view_href as timeline_href;
 

@@ -7,7 +7,9 @@ use crate::routes::times::parse_time;
 
 /// The value `get` gives for `key`, trimmed; `None` when absent or blank.
 pub fn given(get: &impl Fn(&str) -> Option<String>, key: &str) -> Option<String> {
-    get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    get(key)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 /// Reads the two ends of a time range (`since`/`upto`, `begin`/`end`) into their slots; a
@@ -23,7 +25,9 @@ pub fn read_times(
                 Some(ms) => *slot = Some(ms),
                 None => problems.push(AppError::invalid(
                     key,
-                    format!("The time \"{value}\" is not a UTC date and time like 2026-12-01T09:30."),
+                    format!(
+                        "The time \"{value}\" is not a UTC date and time like 2026-12-01T09:30."
+                    ),
                 )),
             }
         }
@@ -31,8 +35,13 @@ pub fn read_times(
 }
 
 /// The pairs that have a value, in order: a view's query with its defaults left out.
-pub fn present(pairs: impl IntoIterator<Item = (&'static str, Option<String>)>) -> Vec<(&'static str, String)> {
-    pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect()
+pub fn present(
+    pairs: impl IntoIterator<Item = (&'static str, Option<String>)>,
+) -> Vec<(&'static str, String)> {
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
 }
 
 /// `path?k=v&…`, each value percent-encoded where it must be.
@@ -66,8 +75,17 @@ fn encode(value: &str) -> String {
 #[cfg(test)]
 pub mod testing {
     /// `read` over `query` (a later pair wins over an earlier one of the same key).
-    pub fn read<V>(query: &[(&str, &str)], read: impl FnOnce(&dyn Fn(&str) -> Option<String>) -> V) -> V {
-        let get = |key: &str| query.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
+    pub fn read<V>(
+        query: &[(&str, &str)],
+        read: impl FnOnce(&dyn Fn(&str) -> Option<String>) -> V,
+    ) -> V {
+        let get = |key: &str| {
+            query
+                .iter()
+                .rev()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.to_string())
+        };
         read(&get)
     }
 
@@ -87,7 +105,10 @@ mod tests {
 
     #[test]
     fn values_are_encoded_where_they_must_be() {
-        assert_eq!(query_href("/a", [("q", "a b&c#d".to_string())]), "/a?q=a%20b%26c%23d");
+        assert_eq!(
+            query_href("/a", [("q", "a b&c#d".to_string())]),
+            "/a?q=a%20b%26c%23d"
+        );
         assert_eq!(query_href("/a", []), "/a");
     }
 
@@ -101,10 +122,23 @@ mod tests {
         assert_eq!(given(&get, "other"), None);
         let (mut since, mut upto) = (None, Some(1));
         let mut problems = Vec::new();
-        read_times(&get, [("since", &mut since), ("upto", &mut upto)], &mut problems);
+        read_times(
+            &get,
+            [("since", &mut since), ("upto", &mut upto)],
+            &mut problems,
+        );
         assert_eq!(since, parse_time("2026-12-01T09:30"));
         assert_eq!(upto, Some(1), "the slot of a refused value is left alone");
-        assert_eq!(problems.iter().filter_map(|p| p.field()).collect::<Vec<_>>(), ["upto"]);
-        assert_eq!(present([("a", None), ("b", Some("1".into()))]), [("b", "1".to_string())]);
+        assert_eq!(
+            problems
+                .iter()
+                .filter_map(|p| p.field())
+                .collect::<Vec<_>>(),
+            ["upto"]
+        );
+        assert_eq!(
+            present([("a", None), ("b", Some("1".into()))]),
+            [("b", "1".to_string())]
+        );
     }
 }

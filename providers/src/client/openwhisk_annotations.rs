@@ -94,7 +94,10 @@ mod tests {
             kind,
             description: Some("d".into()),
             extra,
-            ..ActionSpec::basic(ActionRef::top("a"), crate::model::ActionExec::source("nodejs:20", "code"))
+            ..ActionSpec::basic(
+                ActionRef::top("a"),
+                crate::model::ActionExec::source("nodejs:20", "code"),
+            )
         }
     }
 

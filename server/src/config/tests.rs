@@ -161,7 +161,12 @@ fn unknown_keys_are_refused_not_ignored() {
 #[test]
 fn behind_proxy_is_off_unless_the_file_turns_it_on() {
     assert!(!parse("[server]\n").unwrap().server.behind_proxy);
-    assert!(parse("[server]\nbehind_proxy = true\n").unwrap().server.behind_proxy);
+    assert!(
+        parse("[server]\nbehind_proxy = true\n")
+            .unwrap()
+            .server
+            .behind_proxy
+    );
     let err = parse("[server]\nbehind_proxy = \"yes\"\n").unwrap_err();
     assert!(err.to_string().contains("line 2"), "{err}");
 }

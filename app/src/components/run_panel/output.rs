@@ -59,7 +59,11 @@ fn RunLog(lines: RwSignal<Vec<LogLine>>) -> impl IntoView {
 
 /// The ended run: its result as formatted JSON, then its facts.
 #[component]
-fn RunResult(activation: Activation, limits: Option<ActionLimits>, provider: String) -> impl IntoView {
+fn RunResult(
+    activation: Activation,
+    limits: Option<ActionLimits>,
+    provider: String,
+) -> impl IntoView {
     let result = activation
         .result
         .as_ref()
@@ -83,14 +87,24 @@ fn RunResult(activation: Activation, limits: Option<ActionLimits>, provider: Str
 /// The facts of an ended run shown under its result. Billing and memory used say so where
 /// `provider` does not report them (OpenWhisk and NCP do not); the memory limit is the
 /// action's, where its provider gives it.
-pub fn facts(a: &Activation, limits: Option<ActionLimits>, provider: &str) -> Vec<(&'static str, String)> {
+pub fn facts(
+    a: &Activation,
+    limits: Option<ActionLimits>,
+    provider: &str,
+) -> Vec<(&'static str, String)> {
     let unreported = || format!("not reported by {provider}");
     let mut facts = vec![("Status", a.status.as_str().to_string())];
     if let Some(ms) = a.duration_ms {
         facts.push(("Duration", duration(ms)));
     }
-    facts.push(("Billed duration", a.billed_ms().map_or_else(unreported, duration)));
-    facts.push(("Memory used", a.memory_used_bytes().map_or_else(unreported, memory)));
+    facts.push((
+        "Billed duration",
+        a.billed_ms().map_or_else(unreported, duration),
+    ));
+    facts.push((
+        "Memory used",
+        a.memory_used_bytes().map_or_else(unreported, memory),
+    ));
     if let Some(l) = limits {
         facts.push(("Memory limit", format!("{} MB", l.memory_mb)));
     }
@@ -112,7 +126,10 @@ mod tests {
     }
 
     fn fact(facts: &[(&'static str, String)], term: &str) -> Option<String> {
-        facts.iter().find(|(t, _)| *t == term).map(|(_, v)| v.clone())
+        facts
+            .iter()
+            .find(|(t, _)| *t == term)
+            .map(|(_, v)| v.clone())
     }
 
     #[test]
@@ -122,14 +139,27 @@ mod tests {
             memory_used_bytes: Some(43_528_192),
             ..Default::default()
         });
-        let limits = ActionLimits { timeout_ms: 3_000, memory_mb: 256 };
+        let limits = ActionLimits {
+            timeout_ms: 3_000,
+            memory_mb: 256,
+        };
         let shown = facts(&reported, Some(limits), "Tencent SCF");
         assert_eq!(fact(&shown, "Billed duration").as_deref(), Some("100 ms"));
         assert_eq!(fact(&shown, "Memory used").as_deref(), Some("41.5 MB"));
         assert_eq!(fact(&shown, "Memory limit").as_deref(), Some("256 MB"));
-        let silent = facts(&ended(ActivationExtras::default()), None, "Apache OpenWhisk");
-        assert_eq!(fact(&silent, "Billed duration").as_deref(), Some("not reported by Apache OpenWhisk"));
-        assert_eq!(fact(&silent, "Memory used").as_deref(), Some("not reported by Apache OpenWhisk"));
+        let silent = facts(
+            &ended(ActivationExtras::default()),
+            None,
+            "Apache OpenWhisk",
+        );
+        assert_eq!(
+            fact(&silent, "Billed duration").as_deref(),
+            Some("not reported by Apache OpenWhisk")
+        );
+        assert_eq!(
+            fact(&silent, "Memory used").as_deref(),
+            Some("not reported by Apache OpenWhisk")
+        );
         assert_eq!(fact(&silent, "Memory limit"), None);
         assert_eq!(fact(&silent, "Activation id").as_deref(), Some("a1"));
     }

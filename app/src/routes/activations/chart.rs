@@ -6,9 +6,9 @@
 use leptos::prelude::*;
 use providers::ActivationStatus;
 
+use super::table::thousands;
 use crate::api::{ActivationSample, SamplePoint};
 use crate::components::DataTable;
-use super::table::thousands;
 
 use super::time::{format_duration, format_utc};
 
@@ -91,7 +91,12 @@ pub fn ActivationChart(sample: ActivationSample) -> impl IntoView {
     }
     let count: usize = buckets.iter().map(|b| b.count).sum();
     let succeeded: usize = buckets.iter().map(|b| b.succeeded).sum();
-    let slowest = buckets.iter().filter_map(|b| b.mean_ms).max().unwrap_or(0).max(1);
+    let slowest = buckets
+        .iter()
+        .filter_map(|b| b.mean_ms)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let slot = (WIDTH - 2.0 * PAD) / buckets.len() as f64;
     let plot = HEIGHT - 2.0 * PAD;
     let bars = buckets
@@ -114,7 +119,11 @@ pub fn ActivationChart(sample: ActivationSample) -> impl IntoView {
         .collect();
     let of = match sample.total {
         Some(total) if total > count as u64 => {
-            format!("The newest {} of the {} activations in this range", thousands(count as u64), thousands(total))
+            format!(
+                "The newest {} of the {} activations in this range",
+                thousands(count as u64),
+                thousands(total)
+            )
         }
         _ => format!("{} activations in this range", thousands(count as u64)),
     };
@@ -188,10 +197,17 @@ mod tests {
         ];
         let b = buckets(&rows, 2);
         assert_eq!(b.len(), 2);
-        assert_eq!((b[0].from_ms, b[0].count, b[0].succeeded, b[0].mean_ms), (0, 2, 1, Some(20)));
+        assert_eq!(
+            (b[0].from_ms, b[0].count, b[0].succeeded, b[0].mean_ms),
+            (0, 2, 1, Some(20))
+        );
         assert_eq!((b[1].count, b[1].succeeded, b[1].mean_ms), (2, 2, Some(60)));
         assert!((b[0].success_rate() - 0.5).abs() < 1e-9);
         assert!(buckets(&[], 5).is_empty());
-        assert_eq!(buckets(&rows[..1], 24).len(), 1, "one activation, one bucket");
+        assert_eq!(
+            buckets(&rows[..1], 24).len(),
+            1,
+            "one activation, one bucket"
+        );
     }
 }

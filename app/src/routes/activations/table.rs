@@ -5,11 +5,11 @@ use providers::{ActionRef, Activation, ActivationStatus};
 
 use super::time::{format_duration, format_utc};
 use super::url::view_href;
-use crate::routes::query_href;
 use crate::api::ActivationView;
 use crate::components::DataTable;
 /// Counts as every page writes them (`1,425`).
 pub use crate::components::format::thousands;
+use crate::routes::query_href;
 
 /// A status as the badge shows it, and the class that colours it.
 pub fn status_badge(status: ActivationStatus) -> impl IntoView {

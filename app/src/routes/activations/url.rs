@@ -5,10 +5,12 @@
 use providers::ActionRef;
 
 use super::time::input_value;
-use crate::routes::query::{given, present, read_times};
-use crate::routes::query::query_href;
-use crate::api::{ActivationView, DEFAULT_PAGE_SIZE, MAX_PAGE, PAGE_SIZES, StatusFilter, sizes_text};
+use crate::api::{
+    ActivationView, DEFAULT_PAGE_SIZE, MAX_PAGE, PAGE_SIZES, StatusFilter, sizes_text,
+};
 use crate::errors::AppError;
+use crate::routes::query::query_href;
+use crate::routes::query::{given, present, read_times};
 
 /// The view a URL's query names, and a problem for each value it refused (that value is
 /// then left at its default, and the problem says which field and what is allowed).
@@ -56,11 +58,18 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (ActivationView,
             Some(problem) => problems.push(problem),
         }
     }
-    read_times(&get, [("since", &mut view.since_ms), ("upto", &mut view.upto_ms)], &mut problems);
+    read_times(
+        &get,
+        [("since", &mut view.since_ms), ("upto", &mut view.upto_ms)],
+        &mut problems,
+    );
     if let (Some(since), Some(upto)) = (view.since_ms, view.upto_ms)
         && since > upto
     {
-        problems.push(AppError::invalid("upto", "The end of the time range is before its start."));
+        problems.push(AppError::invalid(
+            "upto",
+            "The end of the time range is before its start.",
+        ));
         view.upto_ms = None;
     }
     (view, problems)
@@ -73,7 +82,10 @@ pub fn view_query(view: &ActivationView) -> Vec<(&'static str, String)> {
         ("status", view.status.map(|s| s.value().to_string())),
         ("since", view.since_ms.map(input_value)),
         ("upto", view.upto_ms.map(input_value)),
-        ("size", (view.size != DEFAULT_PAGE_SIZE).then(|| view.size.to_string())),
+        (
+            "size",
+            (view.size != DEFAULT_PAGE_SIZE).then(|| view.size.to_string()),
+        ),
         ("page", (view.page != 1).then(|| view.page.to_string())),
     ])
 }
@@ -104,14 +116,24 @@ mod tests {
             since_ms: Some(1_796_164_200_000),
             upto_ms: Some(1_796_167_800_000),
         };
-        let href = view_href("/activations", &[("connection", "local-openwhisk".into())], &view);
+        let href = view_href(
+            "/activations",
+            &[("connection", "local-openwhisk".into())],
+            &view,
+        );
         assert_eq!(
             href,
             "/activations?connection=local-openwhisk&action=demo/hello&status=failure&since=2026-12-01T22:30:00&upto=2026-12-01T23:30:00&size=50&page=3"
         );
-        assert_eq!(testing::read_back(&view_query(&view), |get| view_from_query(get)), (view, vec![]));
+        assert_eq!(
+            testing::read_back(&view_query(&view), |get| view_from_query(get)),
+            (view, vec![])
+        );
         assert_eq!(read(&[]), (ActivationView::default(), vec![]));
-        assert_eq!(view_href("/activations", &[], &ActivationView::default()), "/activations");
+        assert_eq!(
+            view_href("/activations", &[], &ActivationView::default()),
+            "/activations"
+        );
         let top = read(&[("action", "-/hello"), ("since", ""), ("status", "")]).0;
         assert_eq!(top.action, Some(ActionRef::top("hello")));
     }
@@ -132,10 +154,23 @@ mod tests {
             problems[1].to_string(),
             "The page size \"7\" is not one of 10, 20, 50, 100 or 200."
         );
-        assert_eq!((view.page, view.size, view.status, view.action), (1, 20, None, None));
-        assert_eq!(view.upto_ms, parse_time("2026-12-01T10:00"), "the good value is kept");
+        assert_eq!(
+            (view.page, view.size, view.status, view.action),
+            (1, 20, None, None)
+        );
+        assert_eq!(
+            view.upto_ms,
+            parse_time("2026-12-01T10:00"),
+            "the good value is kept"
+        );
         let (view, problems) = read(&[("since", "2026-12-02T00:00"), ("upto", "2026-12-01T00:00")]);
-        assert_eq!(problems.iter().filter_map(|p| p.field()).collect::<Vec<_>>(), ["upto"]);
+        assert_eq!(
+            problems
+                .iter()
+                .filter_map(|p| p.field())
+                .collect::<Vec<_>>(),
+            ["upto"]
+        );
         assert_eq!(view.upto_ms, None);
     }
 }

@@ -40,9 +40,17 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (AsyncView, Vec<
             )),
         }
     }
-    read_times(&get, [("begin", &mut view.begin_ms), ("end", &mut view.end_ms)], &mut problems);
+    read_times(
+        &get,
+        [("begin", &mut view.begin_ms), ("end", &mut view.end_ms)],
+        &mut problems,
+    );
     if let Some(limit) = given("limit") {
-        match limit.parse::<u64>().ok().filter(|l| limit_problem(*l).is_none()) {
+        match limit
+            .parse::<u64>()
+            .ok()
+            .filter(|l| limit_problem(*l).is_none())
+        {
             Some(l) => view.limit = l,
             None => problems.extend(limit_problem(0).map(|p| refused_value(p, &limit))),
         }
@@ -82,9 +90,15 @@ pub fn view_query(view: &AsyncView) -> Vec<(&'static str, String)> {
         ("status", view.status.map(|s| s.as_str().to_string())),
         ("begin", view.begin_ms.map(input_value)),
         ("end", view.end_ms.map(input_value)),
-        ("limit", (view.limit != DEFAULT_ASYNC_LIMIT).then(|| view.limit.to_string())),
+        (
+            "limit",
+            (view.limit != DEFAULT_ASYNC_LIMIT).then(|| view.limit.to_string()),
+        ),
         ("marker", view.marker.clone()),
-        ("trail", (!view.trail.is_empty()).then(|| view.trail.join(","))),
+        (
+            "trail",
+            (!view.trail.is_empty()).then(|| view.trail.join(",")),
+        ),
     ])
 }
 
@@ -119,7 +133,10 @@ mod tests {
             href,
             "/async?connection=local-huawei&function=demo/hello&request_id=abc-1&status=DISCARD&begin=2026-12-01T22:30:00&end=2026-12-01T23:30:00&limit=2&marker=4&trail=0%2C2"
         );
-        assert_eq!(testing::read_back(&view_query(&view), |get| view_from_query(get)), (view, vec![]));
+        assert_eq!(
+            testing::read_back(&view_query(&view), |get| view_from_query(get)),
+            (view, vec![])
+        );
         assert_eq!(view_href(&[], &AsyncView::default()), "/async");
     }
 
@@ -128,8 +145,17 @@ mod tests {
         let (view, problems) = read(&[("limit", "501"), ("status", "FAIL"), ("marker", "x")]);
         let fields: Vec<_> = problems.iter().filter_map(|p| p.field()).collect();
         assert_eq!(fields, ["limit", "marker"]);
-        assert!(problems[0].to_string().starts_with("\"501\": The limit is a whole number from 1 to 500"), "{}", problems[0]);
-        assert_eq!((view.limit, view.status, view.marker), (100, Some(AsyncStatus::Fail), None));
+        assert!(
+            problems[0]
+                .to_string()
+                .starts_with("\"501\": The limit is a whole number from 1 to 500"),
+            "{}",
+            problems[0]
+        );
+        assert_eq!(
+            (view.limit, view.status, view.marker),
+            (100, Some(AsyncStatus::Fail), None)
+        );
         let (_, problems) = read(&[("status", "DONE")]);
         assert_eq!(problems[0].field(), Some("status"));
     }

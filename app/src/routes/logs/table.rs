@@ -6,8 +6,8 @@ use providers::LogEntry;
 
 use super::url::view_href;
 use crate::api::{LogView, MAX_LOG_WINDOW};
-use crate::components::{DataTable, LocalTime};
 use crate::components::format::memory;
+use crate::components::{DataTable, LocalTime};
 use crate::routes::times::format_duration;
 
 /// `text` cut into pieces, each marked when it matches `needle` (ignoring ASCII case).

@@ -27,24 +27,37 @@ pub fn result_value(result: LogResult) -> &'static str {
 }
 
 fn parse_result(value: &str) -> Option<LogResult> {
-    [LogResult::Success, LogResult::Failure].into_iter().find(|r| result_value(*r) == value)
+    [LogResult::Success, LogResult::Failure]
+        .into_iter()
+        .find(|r| result_value(*r) == value)
 }
 
 fn parse_order_by(value: &str) -> Option<LogOrderBy> {
-    ORDER_BYS.iter().map(|(o, _)| *o).find(|o| o.as_str() == value)
+    ORDER_BYS
+        .iter()
+        .map(|(o, _)| *o)
+        .find(|o| o.as_str() == value)
 }
 
 /// The view a URL's query names, and a problem for each value it refused (left at its
 /// default; the problem names the field and what is allowed).
 pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (LogView, Vec<AppError>) {
     let given = |key: &str| given(&get, key);
-    let mut view = LogView { function: given("function"), request_id: given("request_id"), ..Default::default() };
+    let mut view = LogView {
+        function: given("function"),
+        request_id: given("request_id"),
+        ..Default::default()
+    };
     let mut problems = Vec::new();
-    let mut refuse = |field: &str, message: String| problems.push(AppError::invalid(field, message));
+    let mut refuse =
+        |field: &str, message: String| problems.push(AppError::invalid(field, message));
     if let Some(r) = given("result") {
         match parse_result(&r) {
             Some(r) => view.result = Some(r),
-            None => refuse("result", format!("The result \"{r}\" is not success or failure.")),
+            None => refuse(
+                "result",
+                format!("The result \"{r}\" is not success or failure."),
+            ),
         }
     }
     match given("order").as_deref() {
@@ -55,22 +68,37 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (LogView, Vec<Ap
     if let Some(by) = given("orderby") {
         match parse_order_by(&by) {
             Some(by) => view.order_by = by,
-            None => refuse("orderby", format!("The ordering \"{by}\" is not start_time, function_name, request_id, duration or mem_usage.")),
+            None => refuse(
+                "orderby",
+                format!(
+                    "The ordering \"{by}\" is not start_time, function_name, request_id, duration or mem_usage."
+                ),
+            ),
         }
     }
     if let Some(limit) = given("limit") {
         match limit.parse::<u64>().ok().filter(|l| LOG_LIMITS.contains(l)) {
             Some(l) => view.limit = l,
-            None => refuse("limit", format!("The page size \"{limit}\" is not one of {}.", limits_text())),
+            None => refuse(
+                "limit",
+                format!("The page size \"{limit}\" is not one of {}.", limits_text()),
+            ),
         }
     }
     if let Some(offset) = given("offset") {
         match offset.parse::<u64>() {
             Ok(o) => view.offset = o,
-            Err(_) => refuse("offset", format!("The offset \"{offset}\" is not a whole number.")),
+            Err(_) => refuse(
+                "offset",
+                format!("The offset \"{offset}\" is not a whole number."),
+            ),
         }
     }
-    read_times(&get, [("since", &mut view.since_ms), ("upto", &mut view.upto_ms)], &mut problems);
+    read_times(
+        &get,
+        [("since", &mut view.since_ms), ("upto", &mut view.upto_ms)],
+        &mut problems,
+    );
     keep_the_good(&mut view, &mut problems);
     (view, problems)
 }
@@ -96,12 +124,24 @@ pub fn view_query(view: &LogView) -> Vec<(&'static str, String)> {
         ("function", view.function.clone()),
         ("request_id", view.request_id.clone()),
         ("result", view.result.map(|r| result_value(r).to_string())),
-        ("order", (view.order == LogOrder::Asc).then(|| "asc".to_string())),
-        ("orderby", (view.order_by != LogOrderBy::StartTime).then(|| view.order_by.as_str().to_string())),
+        (
+            "order",
+            (view.order == LogOrder::Asc).then(|| "asc".to_string()),
+        ),
+        (
+            "orderby",
+            (view.order_by != LogOrderBy::StartTime).then(|| view.order_by.as_str().to_string()),
+        ),
         ("since", view.since_ms.map(input_value)),
         ("upto", view.upto_ms.map(input_value)),
-        ("limit", (view.limit != DEFAULT_LOG_LIMIT).then(|| view.limit.to_string())),
-        ("offset", (view.offset != 0).then(|| view.offset.to_string())),
+        (
+            "limit",
+            (view.limit != DEFAULT_LOG_LIMIT).then(|| view.limit.to_string()),
+        ),
+        (
+            "offset",
+            (view.offset != 0).then(|| view.offset.to_string()),
+        ),
     ])
 }
 
@@ -137,15 +177,26 @@ mod tests {
             href,
             "/logs?connection=local-tencent&function=greet&request_id=r-1&result=failure&order=asc&orderby=mem_usage&since=2026-12-01T22:30:00&upto=2026-12-01T23:30:00&limit=10&offset=40"
         );
-        assert_eq!(testing::read_back(&view_query(&view), |get| view_from_query(get)), (view, vec![]));
+        assert_eq!(
+            testing::read_back(&view_query(&view), |get| view_from_query(get)),
+            (view, vec![])
+        );
         assert_eq!(view_href(&[], &LogView::default()), "/logs");
     }
 
     #[test]
     fn a_window_past_a_day_and_a_window_past_ten_thousand_are_refused_on_their_fields() {
-        let (view, problems) = read(&[("since", "2026-12-01T00:00"), ("upto", "2026-12-02T00:00:01"), ("offset", "9990"), ("orderby", "size")]);
+        let (view, problems) = read(&[
+            ("since", "2026-12-01T00:00"),
+            ("upto", "2026-12-02T00:00:01"),
+            ("offset", "9990"),
+            ("orderby", "size"),
+        ]);
         let fields: Vec<_> = problems.iter().filter_map(|p| p.field()).collect();
         assert_eq!(fields, ["orderby", "offset", "upto"]);
-        assert_eq!((view.offset, view.upto_ms, view.since_ms.is_some()), (0, None, true));
+        assert_eq!(
+            (view.offset, view.upto_ms, view.since_ms.is_some()),
+            (0, None, true)
+        );
     }
 }

@@ -3,8 +3,8 @@
 //! the server and in the browser.
 
 use crate::api::{
-    DEADLINE_RANGE, DEFAULT_DEADLINE_MS, DEFAULT_LIMIT, EntryStatus, LIMIT_RANGE, TimelineView, Window,
-    range_problem,
+    DEADLINE_RANGE, DEFAULT_DEADLINE_MS, DEFAULT_LIMIT, EntryStatus, LIMIT_RANGE, TimelineView,
+    Window, range_problem,
 };
 use crate::errors::AppError;
 use crate::routes::query::{given, present, query_href};
@@ -43,21 +43,29 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (TimelineView, V
         problems.push(problem);
         view.since_ms = None;
     }
-    let number = |key: &str, range: std::ops::RangeInclusive<u64>, what: &str, problems: &mut Vec<AppError>| {
+    let number = |key: &str,
+                  range: std::ops::RangeInclusive<u64>,
+                  what: &str,
+                  problems: &mut Vec<AppError>| {
         let value = given(key)?;
         match value.parse::<u64>() {
             Ok(n) if range.contains(&n) => Some(n),
             _ => {
                 problems.push(AppError::invalid(
                     key,
-                    format!("The {what} \"{value}\" is not a whole number from {} to {}.", range.start(), range.end()),
+                    format!(
+                        "The {what} \"{value}\" is not a whole number from {} to {}.",
+                        range.start(),
+                        range.end()
+                    ),
                 ));
                 None
             }
         }
     };
     view.limit = number("limit", LIMIT_RANGE, "limit", &mut problems).unwrap_or(DEFAULT_LIMIT);
-    view.deadline_ms = number("deadline", DEADLINE_RANGE, "deadline (ms)", &mut problems).unwrap_or(DEFAULT_DEADLINE_MS);
+    view.deadline_ms = number("deadline", DEADLINE_RANGE, "deadline (ms)", &mut problems)
+        .unwrap_or(DEFAULT_DEADLINE_MS);
     (view, problems)
 }
 
@@ -69,15 +77,24 @@ pub fn view_href(view: &TimelineView) -> String {
         ("text", view.text.clone()),
         ("since", view.since_ms.map(input_value)),
         ("upto", view.upto_ms.map(input_value)),
-        ("limit", (view.limit != DEFAULT_LIMIT).then(|| view.limit.to_string())),
-        ("deadline", (view.deadline_ms != DEFAULT_DEADLINE_MS).then(|| view.deadline_ms.to_string())),
+        (
+            "limit",
+            (view.limit != DEFAULT_LIMIT).then(|| view.limit.to_string()),
+        ),
+        (
+            "deadline",
+            (view.deadline_ms != DEFAULT_DEADLINE_MS).then(|| view.deadline_ms.to_string()),
+        ),
     ]);
     query_href("/timeline", pairs)
 }
 
 /// "Failures, last hour, everywhere": the failure view's address.
 pub fn failures_href() -> String {
-    view_href(&TimelineView { status: Some(EntryStatus::Failure), ..TimelineView::default() })
+    view_href(&TimelineView {
+        status: Some(EntryStatus::Failure),
+        ..TimelineView::default()
+    })
 }
 
 #[cfg(test)]
@@ -114,15 +131,39 @@ mod tests {
 
     #[test]
     fn a_bad_value_is_named_and_left_at_its_default() {
-        let (view, problems) = read(&[("status", "broken"), ("since", "yesterday"), ("limit", "0"), ("deadline", "soon")]);
+        let (view, problems) = read(&[
+            ("status", "broken"),
+            ("since", "yesterday"),
+            ("limit", "0"),
+            ("deadline", "soon"),
+        ]);
         let fields: Vec<&str> = problems.iter().filter_map(|p| p.field()).collect();
         assert_eq!(fields, ["status", "since", "limit", "deadline"]);
-        assert_eq!(problems[2].to_string(), "The limit \"0\" is not a whole number from 1 to 500.");
+        assert_eq!(
+            problems[2].to_string(),
+            "The limit \"0\" is not a whole number from 1 to 500."
+        );
         assert_eq!(view, TimelineView::default());
         let (view, problems) = read(&[("since", "2026-11-01T00:00"), ("upto", "2026-12-01T00:00")]);
-        assert_eq!(problems.iter().filter_map(|p| p.field()).collect::<Vec<_>>(), ["since"]);
-        assert_eq!((view.since_ms, view.upto_ms.is_some()), (None, true), "the end is kept");
+        assert_eq!(
+            problems
+                .iter()
+                .filter_map(|p| p.field())
+                .collect::<Vec<_>>(),
+            ["since"]
+        );
+        assert_eq!(
+            (view.since_ms, view.upto_ms.is_some()),
+            (None, true),
+            "the end is kept"
+        );
         let (_, problems) = read(&[("since", "2026-12-02T00:00"), ("upto", "2026-12-01T00:00")]);
-        assert_eq!(problems.iter().filter_map(|p| p.field()).collect::<Vec<_>>(), ["upto"]);
+        assert_eq!(
+            problems
+                .iter()
+                .filter_map(|p| p.field())
+                .collect::<Vec<_>>(),
+            ["upto"]
+        );
     }
 }

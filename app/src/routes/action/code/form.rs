@@ -46,7 +46,12 @@ pub struct Problem {
 impl Form {
     /// The form of `spec`, as stored.
     pub fn of(spec: &ActionSpec) -> Self {
-        let flag = |key: &str| spec.extra.get(key).and_then(Value::as_bool).unwrap_or(false);
+        let flag = |key: &str| {
+            spec.extra
+                .get(key)
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+        };
         let limits = spec.limits;
         Self {
             code: spec.exec.code.clone().unwrap_or_default(),
@@ -82,28 +87,46 @@ impl Form {
         }
         if is_web(base.kind) {
             spec.extra.insert("raw-http".into(), self.raw_http.into());
-            spec.extra.insert("custom-options".into(), self.custom_options.into());
+            spec.extra
+                .insert("custom-options".into(), self.custom_options.into());
         }
         // Seed 004's rules, unless the form's own problems already stop it (a timeout that
         // is no number would be reported twice).
         if problems.is_empty() {
-            problems.extend(check_action(&ActionFields::of(&spec)).into_iter().map(|r| Problem {
-                field: r.field.into_owned(),
-                message: format!("{} ({})", r.message, r.code.number()),
-            }));
+            problems.extend(
+                check_action(&ActionFields::of(&spec))
+                    .into_iter()
+                    .map(|r| Problem {
+                        field: r.field.into_owned(),
+                        message: format!("{} ({})", r.message, r.code.number()),
+                    }),
+            );
         }
-        if problems.is_empty() { Ok(spec) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(spec)
+        } else {
+            Err(problems)
+        }
     }
 
     fn limits(&self, problems: &mut Vec<Problem>) -> Option<ActionLimits> {
         let timeout = self.timeout_ms.trim().parse::<u64>().map_err(|_| {
-            problem("limits.timeout", "Enter the timeout as a whole number of milliseconds, 500 to 300,000.")
+            problem(
+                "limits.timeout",
+                "Enter the timeout as a whole number of milliseconds, 500 to 300,000.",
+            )
         });
         let memory = self.memory_mb.trim().parse::<u64>().map_err(|_| {
-            problem("limits.memory", "Pick the memory: 128, 256, 512 or 1024 MB.")
+            problem(
+                "limits.memory",
+                "Pick the memory: 128, 256, 512 or 1024 MB.",
+            )
         });
         match (timeout, memory) {
-            (Ok(timeout_ms), Ok(memory_mb)) => Some(ActionLimits { timeout_ms, memory_mb }),
+            (Ok(timeout_ms), Ok(memory_mb)) => Some(ActionLimits {
+                timeout_ms,
+                memory_mb,
+            }),
             (t, m) => {
                 problems.extend(t.err());
                 problems.extend(m.err());
@@ -173,8 +196,13 @@ mod tests {
     fn base() -> ActionSpec {
         ActionSpec {
             description: Some("says hello".into()),
-            parameters: [("name".to_string(), Value::from("Kim"))].into_iter().collect(),
-            limits: Some(ActionLimits { timeout_ms: 60_000, memory_mb: 256 }),
+            parameters: [("name".to_string(), Value::from("Kim"))]
+                .into_iter()
+                .collect(),
+            limits: Some(ActionLimits {
+                timeout_ms: 60_000,
+                memory_mb: 256,
+            }),
             ..ActionSpec::basic(
                 ActionRef::in_package("demo", "hello"),
                 ActionExec::source("nodejs:20", "function main() {}"),
@@ -201,9 +229,18 @@ mod tests {
         form.memory_mb = "1024".into();
         form.description = "".into();
         let spec = form.apply(&base()).unwrap();
-        assert_eq!(spec.exec.code.as_deref(), Some("function main() { return {}; }"));
+        assert_eq!(
+            spec.exec.code.as_deref(),
+            Some("function main() { return {}; }")
+        );
         assert_eq!(spec.parameters["n"], 2);
-        assert_eq!(spec.limits, Some(ActionLimits { timeout_ms: 500, memory_mb: 1024 }));
+        assert_eq!(
+            spec.limits,
+            Some(ActionLimits {
+                timeout_ms: 500,
+                memory_mb: 1024
+            })
+        );
         assert_eq!(spec.description, None);
     }
 
@@ -214,7 +251,11 @@ mod tests {
         let problems = form.apply(&base()).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].field, "parameters");
-        assert!(problems[0].message.contains("line 1, column 10"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.contains("line 1, column 10"),
+            "{}",
+            problems[0].message
+        );
         form.parameters = "[1, 2]".into();
         assert_eq!(fields(form.apply(&base())), ["parameters"]);
     }
@@ -226,10 +267,17 @@ mod tests {
         form.memory_mb = "300".into();
         let problems = form.apply(&base()).unwrap_err();
         assert_eq!(
-            problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(),
+            problems
+                .iter()
+                .map(|p| p.field.as_str())
+                .collect::<Vec<_>>(),
             ["limits.timeout", "limits.memory"]
         );
-        assert!(problems[0].message.ends_with("(80307)"), "{}", problems[0].message);
+        assert!(
+            problems[0].message.ends_with("(80307)"),
+            "{}",
+            problems[0].message
+        );
         form.timeout_ms = "soon".into();
         form.memory_mb = "256".into();
         assert_eq!(fields(form.apply(&base())), ["limits.timeout"]);
