@@ -17,13 +17,16 @@ export let browser;
 
 /**
  * Registers the file's start-up and tear-down: the server (started with startServer's
- * `options`) and a browser before the first test, both stopped after the last.
+ * `options`) and a browser before the first test, both stopped after the last. `ready` runs
+ * once both are up (a file's own setup, e.g. making runs): in the same hook, because a second
+ * top-level `before` is not ordered after this one.
  */
-export function startSuite(options = {}) {
+export function startSuite(options = {}, ready = async () => {}) {
   before(async () => {
     mkdirSync(shots, { recursive: true });
     server = await startServer(options);
     browser = await launchBrowser();
+    await ready();
   });
   after(async () => {
     await browser?.close();

@@ -4,7 +4,7 @@
 // the URL; reload and get the same view; back/forward; with JavaScript off; open a detail with
 // result, logs and input; a sequence's components; the re-run link; the action page's tab; a
 // connection that cannot list activations. Screenshots go to target/screenshots/.
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,9 +19,7 @@ const made = { hello: [], fails: [], sequence: null };
 const run = (action, params) => invoke(server, `demo/${action}`, params);
 
 // Its counts are of the runs below alone: no first-start demo runs.
-startSuite({ config: NO_DEMO_RUNS });
-
-before(async () => {
+startSuite({ config: NO_DEMO_RUNS }, async () => {
   // 20 greetings, 5 failures, 1 sequence: 26 activations (the sequence's two components
   // make 28 rows in all).
   for (let i = 0; i < 20; i++) made.hello.push(await run('hello', { name: `Kim-${i}` }));
