@@ -13,15 +13,14 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::draft::{ActionDraft, Code};
 use crate::error::{EngineError, ErrorCode};
 use crate::follow::{Feed, Follower, LiveEvent, Run, Runs};
-use crate::runners::Runners;
 use crate::runtime::{FormattedLine, LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
 use crate::store::{
-    ActivationFilter, ActivationRecord, Durability, Expect, Order, Paging, Readers, Scope, Store,
-    StoredAction, Writer, action_path,
+    ActivationFilter, ActivationRecord, Durability, Expect, Order, Paging, Scope, Store,
+    StoredAction, action_path,
 };
 use crate::validate;
-use crate::worker::protocol::{Job, WarmKey};
+use crate::worker::protocol::Job;
 use crate::worker::{WorkerOptions, WorkerPool, WorkerStats};
 
 mod sequence;
@@ -72,10 +71,6 @@ impl Default for EngineOptions {
 #[derive(Debug)]
 pub struct Engine {
     store: Mutex<Store>,
-    /// Writes activations in batches (a database on disk; in memory, `store` does).
-    writer: Option<Writer>,
-    /// Connections for invocations' lookups (a database on disk).
-    readers: Option<Readers>,
     options: EngineOptions,
     /// Woken when an invocation is queued.
     pub(crate) wake: (Mutex<()>, std::sync::Condvar),
@@ -87,8 +82,6 @@ pub struct Engine {
     slots: Arc<Slots>,
     /// Where action code runs.
     pool: WorkerPool,
-    /// The threads blocking invocations run on.
-    pub(crate) runners: Runners,
 }
 
 /// Who follows a run, and by when it must end at the latest.
@@ -101,9 +94,6 @@ struct Watch<'a> {
     /// The end of the sequence the run belongs to.
     until: Option<Instant>,
 }
-
-/// Read connections an engine on disk keeps for invocations' lookups.
-const READERS: usize = 4;
 
 /// The most bytes of parameters kept with a public web-action invocation's activation.
 pub const MAX_PUBLIC_PARAMS_BYTES: usize = 16 * 1024;
@@ -177,30 +167,17 @@ pub fn billed(duration_ms: u64) -> u64 {
 }
 
 impl Engine {
-    /// An engine over the database at `path`: one connection for most work, one for the
-    /// activation writer (group commit) and one for its checkpoints, and a few for
-    /// invocations' lookups.
+    /// An engine over the database at `path`.
     pub fn open(path: &Path, options: EngineOptions) -> Result<Self, EngineError> {
-        let store = Store::open(path, options.durability)?;
-        let writer = Writer::start(
-            Store::open(path, options.durability)?,
-            Some((Store::open(path, options.durability)?, path.to_path_buf())),
-        )?;
-        let readers = Readers::open(path, READERS)?;
-        Self::with_store(store, Some((writer, readers)), options)
+        Self::with_store(Store::open(path, options.durability)?, options)
     }
 
-    /// An engine over an in-memory database (tests): one connection does everything.
+    /// An engine over an in-memory database (tests).
     pub fn in_memory(options: EngineOptions) -> Result<Self, EngineError> {
-        Self::with_store(Store::in_memory()?, None, options)
+        Self::with_store(Store::in_memory()?, options)
     }
 
-    fn with_store(
-        store: Store,
-        connections: Option<(Writer, Readers)>,
-        options: EngineOptions,
-    ) -> Result<Self, EngineError> {
-        let (writer, readers) = connections.unzip();
+    fn with_store(store: Store, options: EngineOptions) -> Result<Self, EngineError> {
         // Invocations that were running when the process stopped cannot be resumed: say so.
         let interrupted = store.fail_interrupted(now_ms())?;
         if interrupted > 0 {
@@ -216,32 +193,13 @@ impl Engine {
         });
         Ok(Self {
             store: Mutex::new(store),
-            writer,
-            readers,
             pool: WorkerPool::new(options.worker.clone()),
-            runners: Runners::new(options.max_concurrent),
             options,
             wake: (Mutex::new(()), std::sync::Condvar::new()),
             runs: Runs::default(),
             feed: Feed::default(),
             slots,
         })
-    }
-
-    /// `read` on a read connection of its own when one is free, else on the shared one.
-    pub(crate) fn read<T>(&self, read: impl Fn(&Store) -> T) -> T {
-        match self.readers.as_ref().and_then(|r| r.with(&read)) {
-            Some(answer) => answer,
-            None => read(&self.store()),
-        }
-    }
-
-    /// Stores an activation; answers once it is committed.
-    pub(crate) fn insert_activation(&self, record: &ActivationRecord) -> Result<(), EngineError> {
-        match &self.writer {
-            Some(writer) => writer.insert(record),
-            None => self.store().insert_activation(record),
-        }
     }
 
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
@@ -311,7 +269,8 @@ impl Engine {
 
     /// One action.
     pub fn action(&self, package: Option<&str>, name: &str) -> Result<StoredAction, EngineError> {
-        self.read(|store| store.action(package, name))?
+        self.store()
+            .action(package, name)?
             .ok_or_else(|| no_action(package, name))
     }
 
@@ -587,7 +546,8 @@ impl Engine {
         let mut merged = match &action.package {
             None => Map::new(),
             Some(p) => self
-                .read(|store| store.package(p))?
+                .store()
+                .package(p)?
                 .map(|(_, params)| params)
                 .unwrap_or_default(),
         };
@@ -622,27 +582,12 @@ impl Engine {
                 "a sequence has no code to run",
             );
         };
-        let ran = self.execute(
-            action,
-            exec,
-            &what.params,
-            timeout_within(exec, watch),
-            watch,
-        );
+        let ran = self.execute(exec, &what.params, timeout_within(exec, watch), watch);
         self.record_of(what, start_ms, ran)
     }
 
-    /// Runs `exec` (`action`'s code) in a worker with `params`, its lines published as they
-    /// are written. A worker may run it in the runtime it kept from this action version's
-    /// last run.
-    fn execute(
-        &self,
-        action: &StoredAction,
-        exec: &Code,
-        params: &Value,
-        timeout_ms: u64,
-        watch: &Watch<'_>,
-    ) -> Ran {
+    /// Runs `exec` in a worker with `params`, its lines published as they are written.
+    fn execute(&self, exec: &Code, params: &Value, timeout_ms: u64, watch: &Watch<'_>) -> Ran {
         let code = match source(exec) {
             Ok(code) => code,
             Err(message) => return Ran::error(ActivationStatus::DeveloperError, message),
@@ -653,14 +598,6 @@ impl Engine {
             main: main.unwrap_or("main").to_string(),
             params: params.clone(),
             options: RunOptions::for_limits(timeout_ms, exec.limits.memory_mb),
-            warm: Some(WarmKey {
-                action: format!(
-                    "{}/{}",
-                    self.options.namespace,
-                    action_path(action.package.as_deref(), &action.name)
-                ),
-                version: format!("{}@{}", action.revision, action.updated_ms),
-            }),
         };
         let out = self.pool.run_job(&job, Some(&watch.run.stop), &mut |line| {
             Self::publish(watch.run, watch.live.as_ref(), line);
@@ -687,7 +624,7 @@ impl Engine {
                 ) });
             }
         }
-        self.insert_activation(record)?;
+        self.store().insert_activation(record)?;
         self.feed.ended(record);
         Ok(())
     }

@@ -93,10 +93,23 @@ fn done<T>(outcome: Result<T, ProviderError>) -> Result<(), ProviderError> {
 
 /// A plain action to put.
 fn spec(action: &ActionRef) -> ActionSpec {
-    ActionSpec::basic(
-        action.clone(),
-        ActionExec::source("nodejs:20", "function main() { return {} }"),
-    )
+    ActionSpec {
+        action: action.clone(),
+        kind: ActionKind::Basic,
+        description: None,
+        parameters: Default::default(),
+        limits: None,
+        exec: ActionExec {
+            kind: "nodejs:20".into(),
+            code: Some("function main() { return {} }".into()),
+            binary: false,
+            main: None,
+            image_uri: None,
+            components: vec![],
+        },
+        extra: Default::default(),
+        revision: None,
+    }
 }
 
 /// The outcome of every method of `capability`, with arguments each provider accepts.

@@ -222,7 +222,9 @@ pub(super) async fn run_action(
         false => Duration::ZERO,
     };
     let (engine, subject) = (s.engine.clone(), s.keys.namespace.clone());
-    let invoked = crate::invoke(engine, at.package, at.name, params, subject, wait).await?;
+    let invoked =
+        run(move || engine.invoke_waiting(at.package.as_deref(), &at.name, params, &subject, wait))
+            .await?;
     Ok(invoked_response(invoked, ow.flag("result")))
 }
 

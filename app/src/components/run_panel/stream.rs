@@ -76,8 +76,7 @@ async fn read(input: RunInput, signals: RunSignals) {
     if let Err(error) = read {
         return signals.apply(RunUpdate::Failed { error });
     }
-    // Only a cut-off run changes: after `ended`, nothing is drawn again.
-    signals.view.try_maybe_update(|v| (v.closed(), ()));
+    signals.view.try_update(RunView::closed);
 }
 
 #[cfg(test)]

@@ -8,7 +8,6 @@ use providers::ActivationStatus;
 
 use super::table::thousands;
 use crate::api::{ActivationSample, SamplePoint};
-use crate::components::DataTable;
 
 use super::time::{format_duration, format_utc};
 
@@ -163,9 +162,17 @@ pub fn ActivationChart(sample: ActivationSample) -> impl IntoView {
                 {summary}
                 <details>
                     <summary>"Chart data"</summary>
-                    <DataTable columns=&["From (UTC)", "Activations", "Succeeded", "Mean duration"]>
-                        {table_rows}
-                    </DataTable>
+                    <table class="data-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"From (UTC)"</th>
+                                <th scope="col">"Activations"</th>
+                                <th scope="col">"Succeeded"</th>
+                                <th scope="col">"Mean duration"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{table_rows}</tbody>
+                    </table>
                 </details>
             </figcaption>
         </figure>

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use super::value::{WholeValue, clip};
-use crate::components::DataTable;
 
 /// Lines shown at first, and added by each "Show more".
 const LINES_A_PAGE: usize = 200;
@@ -111,9 +110,16 @@ pub fn LogLines(
             }}
         </p>
         <div class="log-scroll" tabindex="0" role="region" aria-label="Log lines">
-            <DataTable class="log-table" columns=&["Time (UTC)", "Stream", "Line"]>
-                {rows}
-            </DataTable>
+            <table class="data-table log-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Time (UTC)"</th>
+                        <th scope="col">"Stream"</th>
+                        <th scope="col">"Line"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
         </div>
         <button
             type="button"

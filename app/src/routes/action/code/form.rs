@@ -195,6 +195,8 @@ mod tests {
 
     fn base() -> ActionSpec {
         ActionSpec {
+            action: ActionRef::in_package("demo", "hello"),
+            kind: ActionKind::Basic,
             description: Some("says hello".into()),
             parameters: [("name".to_string(), Value::from("Kim"))]
                 .into_iter()
@@ -203,10 +205,16 @@ mod tests {
                 timeout_ms: 60_000,
                 memory_mb: 256,
             }),
-            ..ActionSpec::basic(
-                ActionRef::in_package("demo", "hello"),
-                ActionExec::source("nodejs:20", "function main() {}"),
-            )
+            exec: ActionExec {
+                kind: "nodejs:20".into(),
+                code: Some("function main() {}".into()),
+                binary: false,
+                main: None,
+                image_uri: None,
+                components: vec![],
+            },
+            extra: Default::default(),
+            revision: None,
         }
     }
 
