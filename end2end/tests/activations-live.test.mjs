@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { startServer, repoRoot } from '../support/server.mjs';
 import { launchBrowser, collectErrors } from '../support/browser.mjs';
 import { startFakeOpenWhisk } from '../support/fake-openwhisk.mjs';
+import { demoRunsEnded } from '../support/engine.mjs';
 
 const shots = join(repoRoot, 'target', 'screenshots');
 let server;
@@ -62,6 +63,8 @@ async function open(context, path, base = server.url) {
 }
 
 test('live mode shows a run started elsewhere at the top, running then ended, without a reload', async () => {
+  // The demo's first-start runs end first, so none of them lands between this test's own.
+  await demoRunsEnded(server);
   const first = await start('hello', { name: 'before' });
   const context = await browser.newContext();
   const { page, errors } = await open(context, '/activations?connection=local-openwhisk');
