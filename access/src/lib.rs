@@ -7,12 +7,15 @@
 //! same traits and passes the same tests.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod audit;
 mod caller;
 mod role;
 
 pub use caller::Caller;
 pub use role::Role;
 
+#[cfg(feature = "store")]
+pub mod connections;
 #[cfg(feature = "store")]
 mod error;
 #[cfg(feature = "store")]

@@ -7,6 +7,7 @@
 pub mod access_layer;
 pub mod access_store;
 pub mod assets;
+pub mod audit_layer;
 pub mod backup;
 pub mod cache;
 pub mod clients;
@@ -23,6 +24,7 @@ pub mod shutdown;
 pub mod site;
 pub mod state;
 pub mod telemetry;
+pub mod ui_connections;
 
 use std::io;
 
@@ -140,6 +142,10 @@ pub async fn run() -> Result<(), ServeError> {
     let state = AppState::with_engine(config, site::options(addr), local.as_ref())
         .with_store(store)
         .with_key(key);
+    state
+        .load_ui_connections()
+        .await
+        .map_err(ServeError::Store)?;
     let app = router::router(state);
 
     let listener = tokio::net::TcpListener::bind(addr)

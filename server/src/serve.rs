@@ -7,6 +7,7 @@
 //! header-read timeout and a connection semaphore.
 
 use axum::Router;
+use axum::extract::ConnectInfo;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -71,7 +72,9 @@ pub async fn serve(
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, %peer, "TCP_NODELAY could not be set");
         }
-        let service = TowerToHyperService::new(app.clone());
+        // The peer's address, for the audit log (`axum::extract::ConnectInfo`).
+        let app = tower::Layer::layer(&axum::Extension(ConnectInfo(peer)), app.clone());
+        let service = TowerToHyperService::new(app);
         let connection = http.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

@@ -179,7 +179,12 @@ async fn a_backup_taken_while_the_console_runs_restores_the_same_actions_and_act
         String::from_utf8_lossy(&out.stderr)
     );
     // Every database (the engine's and the console's own) and both key files.
-    for line in ["engine.db", "access.db", "engine-keys.toml  copied", "secret.key  copied"] {
+    for line in [
+        "engine.db",
+        "access.db",
+        "engine-keys.toml  copied",
+        "secret.key  copied",
+    ] {
         assert!(stdout.contains(line), "{line} missing from: {stdout}");
     }
     assert!(stdout.contains("integrity ok"), "{stdout}");

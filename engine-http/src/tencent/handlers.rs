@@ -146,10 +146,7 @@ async fn invoke(state: DialectState, params: Params) -> Answer {
             json!({ "Result": { "FunctionRequestId": queued.activation_id, "RetMsg": "", "Log": "", "ErrMsg": "", "MemUsage": 0, "Duration": 0, "BillDuration": 0, "InvokeResult": 0 }, "RequestId": engine::new_id() }),
         ));
     }
-    let ran = run(move || {
-        engine.invoke_waiting(package.as_deref(), &function, input, &subject, SYNC_WAIT)
-    })
-    .await?;
+    let ran = crate::invoke(engine, package, function, input, subject, SYNC_WAIT).await?;
     Ok(match ran {
         Invoked::Finished(a) => invoked(&a),
         Invoked::StillRunning { activation_id } => timed_out(&activation_id),
