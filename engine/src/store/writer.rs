@@ -104,18 +104,18 @@ fn write_batches(store: &Store, incoming: &Receiver<Request>) {
                 Err(_) => break,
             }
         }
-        let rows: Vec<EncodedActivation> = batch.iter().map(|r| r.row.clone()).collect();
+        // The rows are moved out of their requests, not copied.
+        let (rows, dones): (Vec<EncodedActivation>, Vec<_>) =
+            batch.into_iter().map(|r| (r.row, r.done)).unzip();
         match store.insert_rows(&rows) {
             Ok(()) => {
-                for request in batch {
-                    let _ = request.done.send(Ok(()));
+                for done in dones {
+                    let _ = done.send(Ok(()));
                 }
             }
             Err(_) => {
-                for (request, row) in batch.into_iter().zip(rows) {
-                    let _ = request
-                        .done
-                        .send(store.insert_rows(std::slice::from_ref(&row)));
+                for (done, row) in dones.into_iter().zip(rows) {
+                    let _ = done.send(store.insert_rows(std::slice::from_ref(&row)));
                 }
             }
         }
