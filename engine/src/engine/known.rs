@@ -77,7 +77,10 @@ mod tests {
     use super::*;
 
     fn action(name: &str, revision: u64) -> StoredAction {
-        let body = serde_json::json!({"exec": {"kind": "nodejs:20", "code": "function main() { return {}; }"}});
+        let body = serde_json::json!({
+            "limits": {"timeout": 1000, "memory": 128},
+            "exec": {"kind": "nodejs:20", "code": "function main() { return {}; }", "binary": false}
+        });
         StoredAction {
             package: None,
             name: name.into(),
