@@ -1,5 +1,7 @@
 //! Activations: every run, kept with its input so it can be re-run.
 
+use std::borrow::Borrow;
+
 use providers::ActivationStatus;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Row, params, params_from_iter};
@@ -229,7 +231,10 @@ impl Store {
     }
 
     /// Records activations already encoded, in one transaction: all or none.
-    pub(crate) fn insert_rows(&self, rows: &[EncodedActivation]) -> Result<(), EngineError> {
+    pub(crate) fn insert_rows<R: Borrow<EncodedActivation>>(
+        &self,
+        rows: &[R],
+    ) -> Result<(), EngineError> {
         // Inside a transaction the caller opened, the rows are part of it. Otherwise one of
         // their own, begun and committed with cached statements: rusqlite's `Transaction`
         // prepares `BEGIN` and `COMMIT` again each time (3 % of a warm invocation's
@@ -253,9 +258,10 @@ impl Store {
         written
     }
 
-    fn insert_each(&self, rows: &[EncodedActivation]) -> Result<(), EngineError> {
+    fn insert_each<R: Borrow<EncodedActivation>>(&self, rows: &[R]) -> Result<(), EngineError> {
         let mut stmt = self.conn.prepare_cached(&format!("INSERT INTO activations ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"))?;
         for a in rows {
+            let a = a.borrow();
             stmt.execute(params![
                 a.id,
                 a.namespace,

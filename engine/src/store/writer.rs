@@ -1,20 +1,24 @@
-//! Group commit without a writer thread: the activation writer's connection is behind a lock,
-//! and whoever takes it commits every row waiting then, its own among them, in one
-//! transaction, then answers the others whose rows that transaction held. While one batch
-//! commits, the next gathers; the busier the engine, the fewer commits per activation, and a
-//! lone invocation commits on its own thread at once, with no hand-off. (A writer thread did
-//! this before: two thread wake-ups per invocation, the largest cost after the commit itself
-//! in the profile of a warm invocation on disk.) Every caller is answered only after the
-//! transaction holding its row committed.
+//! Group commit without a writer thread: the activation writer's connection is used by one
+//! caller at a time. A caller queues its row; if no commit is in progress, it commits every
+//! row waiting then (its own among them) in one transaction. Otherwise it waits on a channel
+//! of its own, and is woken exactly once: with its row's outcome, or to commit next (the
+//! caller that committed hands over to the first row still waiting). While one batch commits,
+//! the next gathers: the busier the engine, the fewer commits per activation, and a lone
+//! invocation commits on its own thread at once, with no hand-off. (A writer thread did this
+//! before: two thread wake-ups per invocation, the largest cost after the commit itself in
+//! the profile of a warm invocation on disk; one condition variable for all woke every waiter
+//! at each commit.) Every caller is answered only after the transaction holding its row
+//! committed.
 
-use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use super::Store;
 use super::activations::{ActivationRecord, EncodedActivation};
+use crate::engine::panic_message;
 use crate::error::EngineError;
 
 /// The most activations one transaction writes.
@@ -28,19 +32,35 @@ const WAL_RESTART_BYTES: u64 = 64 * 1024 * 1024;
 /// The activation writer (and its checkpointer, which ends when this is dropped).
 #[derive(Debug)]
 pub(crate) struct Writer {
-    /// The write connection: its holder commits what waits.
+    /// The write connection, used by the committing caller.
     store: Mutex<Store>,
     waiting: Mutex<Waiting>,
     /// Dropped with the writer, which ends the checkpointer's wait.
     _checkpoints: Option<Sender<()>>,
 }
 
-/// Rows not yet committed, and the outcomes not yet collected by their callers.
+/// Rows not yet committed, each with its caller's channel.
 #[derive(Debug, Default)]
 struct Waiting {
-    next: u64,
-    rows: Vec<(u64, EncodedActivation)>,
-    outcomes: HashMap<u64, Result<(), EngineError>>,
+    rows: Vec<Queued>,
+    /// A caller is committing a batch now (or was handed the next one).
+    committing: bool,
+}
+
+#[derive(Debug)]
+struct Queued {
+    row: EncodedActivation,
+    /// `None` for the committing caller's own row.
+    caller: Option<SyncSender<Wake>>,
+}
+
+/// Why a waiting caller is woken.
+#[derive(Debug)]
+enum Wake {
+    /// Its row's transaction ended so.
+    Done(Result<(), EngineError>),
+    /// Its row is still waiting and no commit is in progress: it commits next.
+    Commit,
 }
 
 impl Writer {
@@ -89,66 +109,85 @@ impl Writer {
 
     /// Writes `record`; answers once it is committed (or could not be).
     pub(crate) fn insert(&self, record: &ActivationRecord) -> Result<(), EngineError> {
-        let ticket = {
-            let mut waiting = self.waiting();
-            let ticket = waiting.next;
-            waiting.next += 1;
-            waiting.rows.push((ticket, EncodedActivation::of(record)));
-            ticket
-        };
-        // Waits while another caller commits (perhaps this row with its own).
+        let row = EncodedActivation::of(record);
+        let mut waiting = self.waiting();
+        if !waiting.committing {
+            waiting.committing = true;
+            waiting.rows.insert(0, Queued { row, caller: None });
+            return self.commit_from(waiting);
+        }
+        let (caller, woken) = mpsc::sync_channel(1);
+        waiting.rows.push(Queued {
+            row,
+            caller: Some(caller),
+        });
+        drop(waiting);
+        self.wait(&woken)
+    }
+
+    /// Waits for this caller's wake-up: its outcome, or its turn to commit (its row first).
+    fn wait(&self, woken: &Receiver<Wake>) -> Result<(), EngineError> {
+        match woken.recv() {
+            Ok(Wake::Done(outcome)) => outcome,
+            Ok(Wake::Commit) => self.commit_from(self.waiting()),
+            // The committing caller is gone without a word (it panicked past catch_unwind).
+            Err(_) => Err(EngineError::internal(
+                "the store writer lost the activation",
+            )),
+        }
+    }
+
+    /// Commits the rows waiting (at most [`MAX_BATCH`]; the first is this caller's), answers
+    /// the other callers, hands the next commit to the first row still waiting, and answers
+    /// this caller's own outcome.
+    fn commit_from(&self, mut waiting: MutexGuard<'_, Waiting>) -> Result<(), EngineError> {
+        let take = waiting.rows.len().min(MAX_BATCH);
+        let batch: Vec<Queued> = waiting.rows.drain(..take).collect();
+        drop(waiting);
+        let mut outcomes = self.commit(&batch).into_iter();
+        let mine = outcomes.next().unwrap_or_else(|| {
+            Err(EngineError::internal(
+                "the store writer lost the activation",
+            ))
+        });
+        for (queued, outcome) in batch.into_iter().skip(1).zip(outcomes) {
+            if let Some(caller) = queued.caller {
+                // Its caller waits on it; a full or closed channel cannot happen (one message
+                // each, and the caller waits until it comes).
+                let _ = caller.send(Wake::Done(outcome));
+            }
+        }
+        let mut waiting = self.waiting();
+        match waiting.rows.first_mut().map(|q| q.caller.take()) {
+            Some(Some(next)) => {
+                // Still `committing`: the next caller commits from where this one stops.
+                drop(waiting);
+                let _ = next.send(Wake::Commit);
+            }
+            _ => waiting.committing = false,
+        }
+        mine
+    }
+
+    /// Writes `batch` in one transaction; answers each row's outcome, in order. A batch that
+    /// fails is written again row by row, so one bad row (a duplicate id) fails only its own
+    /// caller; a panic fails them all (and never leaves the others waiting).
+    fn commit(&self, batch: &[Queued]) -> Vec<Result<(), EngineError>> {
         let store = lock(&self.store);
-        let batch = {
-            let mut waiting = self.waiting();
-            if let Some(outcome) = waiting.outcomes.remove(&ticket) {
-                return outcome;
-            }
-            let take = waiting.rows.len().min(MAX_BATCH);
-            // This row is among them: only the holder of `store` takes rows, and the last
-            // holder did not (its outcome would be here). A batch is at most MAX_BATCH, so
-            // this row may wait for one more; its own is first in that case.
-            let at = waiting.rows.iter().position(|(t, _)| *t == ticket);
-            match at {
-                Some(at) if at >= take => {
-                    let mine = waiting.rows.remove(at);
-                    let mut batch: Vec<_> = waiting.rows.drain(..take - 1).collect();
-                    batch.push(mine);
-                    batch
-                }
-                Some(_) => waiting.rows.drain(..take).collect(),
-                None => {
-                    // The caller that took it failed before answering (it panicked).
-                    return Err(EngineError::internal(
-                        "the activation's batch was lost by the store writer",
-                    ));
-                }
-            }
-        };
-        let (tickets, rows): (Vec<u64>, Vec<EncodedActivation>) = batch.into_iter().unzip();
-        let outcomes: Vec<Result<(), EngineError>> = match store.insert_rows(&rows) {
+        let rows: Vec<&EncodedActivation> = batch.iter().map(|q| &q.row).collect();
+        let write = || match store.insert_rows(&rows) {
             Ok(()) => rows.iter().map(|_| Ok(())).collect(),
-            // One bad row (a duplicate id) fails only its own caller.
             Err(_) => rows
                 .iter()
                 .map(|row| store.insert_rows(std::slice::from_ref(row)))
                 .collect(),
         };
-        let mut mine = Err(EngineError::internal(
-            "the store writer lost the activation",
-        ));
-        // Answered before `store` is let go: the next holder looks for its outcome first.
-        let mut waiting = self.waiting();
-        for (t, outcome) in tickets.into_iter().zip(outcomes) {
-            match t == ticket {
-                true => mine = outcome,
-                false => {
-                    waiting.outcomes.insert(t, outcome);
-                }
-            }
-        }
-        drop(waiting);
-        drop(store);
-        mine
+        catch_unwind(AssertUnwindSafe(write)).unwrap_or_else(|panic| {
+            let message = format!("the store writer failed: {}", panic_message(&*panic));
+            rows.iter()
+                .map(|_| Err(EngineError::internal(message.clone())))
+                .collect()
+        })
     }
 
     fn waiting(&self) -> MutexGuard<'_, Waiting> {
@@ -158,8 +197,7 @@ impl Writer {
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding either lock leaves SQLite consistent (each transaction is atomic)
-    // and the lists whole (each change is one push, drain or insert); a row taken by the
-    // panicking caller is answered as lost (above).
+    // and the lists whole (each change is one push, drain or insert).
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
