@@ -24,7 +24,10 @@ use crate::validate;
 use crate::worker::protocol::{Job, WarmKey};
 use crate::worker::{WorkerOptions, WorkerPool, WorkerStats};
 
+mod known;
 mod sequence;
+
+use known::KnownActions;
 
 /// Engine settings, in one place.
 #[derive(Debug, Clone)]
@@ -76,6 +79,8 @@ pub struct Engine {
     writer: Option<Writer>,
     /// Connections for invocations' lookups (a database on disk).
     readers: Option<Readers>,
+    /// The actions as last read, until one is written.
+    known: KnownActions,
     options: EngineOptions,
     /// Woken when an invocation is queued.
     pub(crate) wake: (Mutex<()>, std::sync::Condvar),
@@ -218,6 +223,7 @@ impl Engine {
             store: Mutex::new(store),
             writer,
             readers,
+            known: KnownActions::default(),
             pool: WorkerPool::new(options.worker.clone()),
             runners: Runners::new(options.max_concurrent),
             options,
@@ -305,14 +311,23 @@ impl Engine {
             updated_ms: now_ms(),
             revision: 0,
         };
-        action.revision = store.put_action_if(&action, expect)?;
+        let written = store.put_action_if(&action, expect);
+        self.known.changed();
+        action.revision = written?;
         Ok(action)
     }
 
     /// One action.
     pub fn action(&self, package: Option<&str>, name: &str) -> Result<StoredAction, EngineError> {
-        self.read(|store| store.action(package, name))?
-            .ok_or_else(|| no_action(package, name))
+        if let Some(known) = self.known.get(package, name) {
+            return Ok(known);
+        }
+        let seen = self.known.generation();
+        let action = self
+            .read(|store| store.action(package, name))?
+            .ok_or_else(|| no_action(package, name))?;
+        self.known.remember(seen, &action);
+        Ok(action)
     }
 
     /// The actions `scope` covers.
@@ -322,7 +337,10 @@ impl Engine {
 
     /// Deletes an action.
     pub fn delete_action(&self, package: Option<&str>, name: &str) -> Result<(), EngineError> {
-        if self.store().delete_action(package, name)? {
+        let store = self.store();
+        let deleted = store.delete_action(package, name);
+        self.known.changed();
+        if deleted? {
             Ok(())
         } else {
             Err(no_action(package, name))
@@ -371,7 +389,9 @@ impl Engine {
                 format!("package {name} still holds {held} action(s); delete them first"),
             ));
         }
-        if store.delete_package(name)? {
+        let deleted = store.delete_package(name);
+        self.known.changed();
+        if deleted? {
             Ok(())
         } else {
             Err(EngineError::new(
@@ -396,7 +416,9 @@ impl Engine {
                 format!("the name \"{name}\" is already used by an action"),
             ));
         }
-        store.put_package(name, description, parameters, now_ms())
+        let written = store.put_package(name, description, parameters, now_ms());
+        self.known.changed();
+        written
     }
 
     /// Runs an action to its end on this thread and records the activation. `params` are

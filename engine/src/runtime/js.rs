@@ -1,7 +1,7 @@
 //! One sandboxed run of an action's `main`.
 
 use rquickjs::promise::PromiseState;
-use rquickjs::{CatchResultExt, CaughtError, Ctx, Function, Object, Runtime, Value as JsValue};
+use rquickjs::{CatchResultExt, CaughtError, Ctx, Function, Object, Value as JsValue};
 use serde_json::{Value, json};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -93,11 +93,6 @@ pub fn run(
     live: Option<LiveSink>,
 ) -> RunOutput {
     super::Sandbox::run_cold(code, main, params, options, live).0
-}
-
-/// The bytes QuickJS's allocator holds for `rt` now (it keeps no peak).
-pub(super) fn in_use(rt: &Runtime) -> u64 {
-    u64::try_from(rt.memory_usage().malloc_size).unwrap_or(0)
 }
 
 /// What one run shares with the functions the prelude calls back: its logs, its start

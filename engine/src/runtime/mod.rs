@@ -9,6 +9,7 @@
 //! Code that loops inside a QuickJS built-in never reaches the interrupt handler, so the
 //! engine runs actions in worker processes ([`crate::worker`]) that it kills at the deadline.
 
+mod heap;
 mod js;
 mod prelude;
 mod sandbox;

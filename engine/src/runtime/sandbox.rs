@@ -10,7 +10,8 @@ use serde_json::Value;
 use std::rc::Rc;
 use std::time::Instant;
 
-use super::js::{Hooks, Run, Shared, in_use};
+use super::heap::{Counting, InUse};
+use super::js::{Hooks, Run, Shared};
 use super::{LiveSink, Outcome, RunOptions, RunOutput};
 
 /// A runtime with an action's code loaded and its world set up.
@@ -23,6 +24,8 @@ pub struct Sandbox {
     rt: Runtime,
     shared: Rc<Shared>,
     main: String,
+    /// What its runtime's allocator holds now.
+    in_use: InUse,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -45,7 +48,8 @@ impl Sandbox {
         live: Option<LiveSink>,
     ) -> (RunOutput, Option<Sandbox>) {
         let shared = Shared::new(options, live);
-        let rt = match Runtime::new() {
+        let in_use = InUse::default();
+        let rt = match Runtime::new_with_alloc(Counting::new(in_use.clone())) {
             Ok(rt) => rt,
             Err(e) => {
                 let outcome =
@@ -63,7 +67,7 @@ impl Sandbox {
             Err(e) => {
                 let outcome =
                     Outcome::DeveloperError(format!("the JavaScript context could not start: {e}"));
-                return (output(&shared, outcome, in_use(&rt)), None);
+                return (output(&shared, outcome, in_use.bytes()), None);
             }
         };
         let (outcome, kept) = context.with(|ctx| {
@@ -92,7 +96,7 @@ impl Sandbox {
             (outcome, kept)
         });
         // Measured while the context (and so the run's objects) is alive.
-        let out = output(&shared, outcome, in_use(&rt));
+        let out = output(&shared, outcome, in_use.bytes());
         match kept {
             Some((hooks, entry)) if !rt.is_job_pending() => {
                 let sandbox = Sandbox {
@@ -102,6 +106,7 @@ impl Sandbox {
                     rt,
                     shared,
                     main: main.to_string(),
+                    in_use,
                 };
                 (out, Some(sandbox))
             }
@@ -146,14 +151,14 @@ impl Sandbox {
                 Err(e) => (internal(e), false),
             }
         });
-        let out = output(&self.shared, outcome, in_use(&self.rt));
+        let out = output(&self.shared, outcome, self.in_use.bytes());
         let keep = settled && !self.rt.is_job_pending();
         (out, keep.then_some(self))
     }
 
     /// The bytes its runtime holds now: what keeping it costs.
     pub fn bytes(&self) -> u64 {
-        in_use(&self.rt)
+        self.in_use.bytes()
     }
 }
 
