@@ -126,7 +126,7 @@ mod tests {
             ("until", "2026-12-01T09:00"),
             ("offset", "-3"),
         ]);
-        let fields: Vec<_> = problems.iter().filter_map(|p| p.field()).collect();
+        let fields = testing::fields(&problems);
         assert_eq!(fields, ["outcome", "until", "offset"]);
         assert_eq!(
             (filter.outcome, filter.until_ms, filter.offset),
