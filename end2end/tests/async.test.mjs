@@ -5,41 +5,26 @@
 // turns SUCCESS without a reload, a connection without the capability, and "Run
 // asynchronously" in the run panel linking to each provider's record. Screenshots (light,
 // dark, phone width) go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, repoRoot } from '../support/server.mjs';
-import { launchBrowser, collectErrors } from '../support/browser.mjs';
+import { collectErrors } from '../support/browser.mjs';
 import { invoke, demoRunsEnded } from '../support/engine.mjs';
+import { startSuite, openHydrated, server, browser, shots } from '../support/suite.mjs';
 
-const shots = join(repoRoot, 'target', 'screenshots');
 const FG = 'local-huawei';
-let server;
-let browser;
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
+startSuite({}, async () => {
   await demoRunsEnded(server);
   // Five more queued greetings (the OpenWhisk dialect's non-blocking invoke is the same
   // queue): with the demo's four, nine records of `greet`.
   for (let i = 0; i < 5; i++) await invoke(server, 'greet', { name: `Queued-${i}` }, { blocking: false });
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
 async function open(context, query) {
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(`${server.url}/async?connection=${FG}${query}`);
-  await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
-  await page.locator('.async-table, p.counts, p.note, .problem:not([hidden])').first().waitFor();
-  return { page, errors };
+  const opened = await openHydrated(context, `/async?connection=${FG}${query}`);
+  await opened.page.locator('.async-table, p.counts, p.note, .problem:not([hidden])').first().waitFor();
+  return opened;
 }
 
 const ids = (page) => page.locator('.async-table tbody td[data-label="Request id"]').allTextContents();

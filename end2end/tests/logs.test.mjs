@@ -4,24 +4,16 @@
 // page search highlighting its matches, and times in the browser's zone (a non-UTC
 // `timezoneId`) with the offset written — the instant the run happened, though SCF writes it
 // in Beijing time. Screenshots (light, dark, phone width) go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, repoRoot } from '../support/server.mjs';
-import { launchBrowser, collectErrors } from '../support/browser.mjs';
 import { invoke, demoRunsEnded } from '../support/engine.mjs';
+import { startSuite, openHydrated, server, browser, shots } from '../support/suite.mjs';
 
-const shots = join(repoRoot, 'target', 'screenshots');
 const SCF = 'local-tencent';
-let server;
-let browser;
 const ran = {};
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
+startSuite({}, async () => {
   await demoRunsEnded(server);
   // With the demo's three (Kim, Lee, and Park's failure): fifteen records of `greet`.
   ran.before = Date.now();
@@ -29,18 +21,10 @@ before(async () => {
   ran.after = Date.now();
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
 async function open(context, query) {
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(`${server.url}/logs?connection=${SCF}${query}`);
-  await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
-  await page.locator('.logs-table, p.empty, p.note, .problem:not([hidden])').first().waitFor();
-  return { page, errors };
+  const opened = await openHydrated(context, `/logs?connection=${SCF}${query}`);
+  await opened.page.locator('.logs-table, p.empty, p.note, .problem:not([hidden])').first().waitFor();
+  return opened;
 }
 
 const column = (page, label) => page.locator(`.logs-table tbody td[data-label="${label}"]`).allTextContents();

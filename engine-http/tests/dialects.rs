@@ -3,35 +3,15 @@
 
 mod support;
 
-use providers::client::{
-    NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Operations, Transport, TransportOptions,
-};
-use providers::sign::Secret;
+use providers::client::{NcpClient, OpenWhiskClient, Operations};
 use providers::*;
 use serde_json::json;
 use std::time::Duration;
 use support::serve;
 
-fn transport() -> Transport {
-    Transport::new(TransportOptions {
-        timeout: Duration::from_secs(20),
-        read_retries: 0,
-        ..Default::default()
-    })
-    .unwrap()
-}
-
+/// The NCP client of the engine at `url` (see [`support::ncp_vpc_client`]).
 fn ncp(url: &str, base_path: &str, secret: &str) -> NcpClient {
-    NcpClient::new(
-        transport(),
-        NcpConfig {
-            endpoint: url.into(),
-            base_path: base_path.into(),
-            platform: Some("vpc".into()),
-            access_key: "ncp-ak".into(),
-            secret_key: Secret::new(secret),
-        },
-    )
+    support::ncp_vpc_client(url, base_path, secret)
 }
 
 fn spec(name: &str, code: &str) -> ActionSpec {
@@ -196,14 +176,7 @@ async fn ncp_refuses_a_bad_signature_and_answers_documented_codes() {
 }
 
 fn ow(url: &str, auth: &str) -> OpenWhiskClient {
-    OpenWhiskClient::new(
-        transport(),
-        OpenWhiskConfig {
-            endpoint: url.into(),
-            namespace: "_".into(),
-            auth: Secret::new(auth),
-        },
-    )
+    support::ow_client_with(url, auth)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -343,7 +316,7 @@ async fn openwhisk_refuses_a_wrong_key() {
 mod functiongraph {
     use super::*;
     use engine::Workers;
-    use providers::client::{HuaweiAuth, HuaweiClient, HuaweiConfig};
+    use providers::client::HuaweiClient;
 
     async fn serve_with_workers() -> (String, Workers) {
         let (url, _, workers) = support::serve_engine().await;
@@ -372,18 +345,7 @@ mod functiongraph {
     }
 
     fn client(url: &str, sk: &str) -> HuaweiClient {
-        HuaweiClient::new(
-            transport(),
-            HuaweiConfig {
-                endpoint: url.into(),
-                project_id: "p".into(),
-                region: "local".into(),
-                auth: HuaweiAuth::AkSk {
-                    access_key: "hw-ak".into(),
-                    secret_key: Secret::new(sk),
-                },
-            },
-        )
+        support::huawei_client(url, sk)
     }
 
     #[tokio::test(flavor = "multi_thread")]
@@ -495,20 +457,10 @@ mod functiongraph {
 
 mod scf {
     use super::*;
-    use providers::client::{TencentClient, TencentConfig};
+    use providers::client::TencentClient;
 
     fn client(url: &str, key: &str) -> TencentClient {
-        TencentClient::new(
-            transport(),
-            TencentConfig {
-                endpoint: url.into(),
-                legacy_endpoint: url.into(),
-                region: "ap-guangzhou".into(),
-                namespace: "demo".into(),
-                secret_id: "tc-id".into(),
-                secret_key: Secret::new(key),
-            },
-        )
+        support::tencent_client(url, key)
     }
 
     #[tokio::test(flavor = "multi_thread")]

@@ -18,14 +18,9 @@ use axum::response::Response;
 use fuzz::{Edit, LeafSwap, cases, edits, leaf_values, mutate, mutate_leaves};
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
-use providers::client::{
-    Client, HuaweiAuth, HuaweiClient, HuaweiConfig, Operations, TencentClient, TencentConfig,
-    Transport, TransportOptions,
-};
-use providers::sign::Secret;
+use providers::client::{Client, Operations};
 use providers::*;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tower::ServiceExt;
 
 /// How the proxy damages the next answer.
@@ -81,45 +76,13 @@ async fn tamper(answer: Response, damage: &Damage) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-fn transport() -> Transport {
-    Transport::new(TransportOptions {
-        timeout: Duration::from_secs(20),
-        read_retries: 0,
-        ..TransportOptions::default()
-    })
-    .unwrap()
-}
-
 /// The console's four clients of the engine at `url`.
 fn clients(url: &str) -> Vec<Client> {
-    let huawei = HuaweiClient::new(
-        transport(),
-        HuaweiConfig {
-            endpoint: url.into(),
-            project_id: "p".into(),
-            region: "local".into(),
-            auth: HuaweiAuth::AkSk {
-                access_key: "hw-ak".into(),
-                secret_key: Secret::new("hw-sk"),
-            },
-        },
-    );
-    let tencent = TencentClient::new(
-        transport(),
-        TencentConfig {
-            endpoint: url.into(),
-            legacy_endpoint: url.into(),
-            region: "ap-guangzhou".into(),
-            namespace: "demo".into(),
-            secret_id: "tc-id".into(),
-            secret_key: Secret::new("tc-key"),
-        },
-    );
     vec![
         Client::Ncp(support::ncp_client(url)),
         Client::OpenWhisk(support::ow_client(url)),
-        Client::Huawei(huawei),
-        Client::Tencent(tencent),
+        Client::Huawei(support::huawei_client(url, "hw-sk")),
+        Client::Tencent(support::tencent_client(url, "tc-key")),
     ]
 }
 

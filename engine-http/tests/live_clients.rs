@@ -5,45 +5,16 @@
 mod support;
 
 use futures_util::StreamExt;
-use providers::client::{
-    ActivationStream, Client, NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Operations,
-    RunStream, Transport, TransportOptions,
-};
-use providers::sign::Secret;
+use providers::client::{ActivationStream, Client, Operations, RunStream};
 use providers::*;
 use serde_json::json;
 use std::time::{Duration, Instant};
 use support::{OW_AUTH, serve_engine};
 
-fn transport() -> Transport {
-    Transport::new(TransportOptions {
-        timeout: Duration::from_secs(20),
-        read_retries: 0,
-        ..Default::default()
-    })
-    .unwrap()
-}
-
 fn clients(url: &str) -> [Client; 2] {
     [
-        Client::OpenWhisk(OpenWhiskClient::new(
-            transport(),
-            OpenWhiskConfig {
-                endpoint: url.into(),
-                namespace: "_".into(),
-                auth: Secret::new(OW_AUTH),
-            },
-        )),
-        Client::Ncp(NcpClient::new(
-            transport(),
-            NcpConfig {
-                endpoint: url.into(),
-                base_path: "/ncf/api/v2".into(),
-                platform: Some("vpc".into()),
-                access_key: "ncp-ak".into(),
-                secret_key: Secret::new("ncp-sk"),
-            },
-        )),
+        Client::OpenWhisk(support::ow_client_with(url, OW_AUTH)),
+        Client::Ncp(support::ncp_vpc_client(url, "/ncf/api/v2", "ncp-sk")),
     ]
 }
 

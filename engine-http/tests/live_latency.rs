@@ -8,33 +8,16 @@ mod support;
 use axum::serve::ListenerExt;
 use engine::{Engine, Workers};
 use futures_util::StreamExt;
-use providers::client::{
-    Client, OpenWhiskClient, OpenWhiskConfig, Operations, Transport, TransportOptions,
-};
-use providers::sign::Secret;
+use providers::client::{Client, Operations};
 use providers::*;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use support::{OW_AUTH, engine_options, keys};
 
 const RUNS: usize = 50;
 
 fn client(url: &str) -> Client {
-    let transport = Transport::new(TransportOptions {
-        timeout: Duration::from_secs(20),
-        read_retries: 0,
-        ..Default::default()
-    })
-    .unwrap();
-    Client::OpenWhisk(OpenWhiskClient::new(
-        transport,
-        OpenWhiskConfig {
-            endpoint: url.into(),
-            namespace: "_".into(),
-            auth: Secret::new(OW_AUTH),
-        },
-    ))
-    .with_live_extension()
+    Client::OpenWhisk(support::ow_client_with(url, OW_AUTH)).with_live_extension()
 }
 
 /// The engine with demo data behind its dialects on loopback, its sockets with Nagle's

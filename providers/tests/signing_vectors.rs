@@ -1,7 +1,7 @@
 //! Every signature vector produced by the providers' own SDKs, reproduced byte for byte.
 
 use providers::sign::encoding::{encode_form, parse_form, quote};
-use providers::sign::{Secret, huawei, ncp, tencent_legacy, tencent_tc3};
+use providers::sign::{Secret, VerifyError, huawei, ncp, tencent_legacy, tencent_tc3};
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -203,6 +203,36 @@ fn huawei_case(name: &str) {
         ..parts
     };
     assert!(huawei::verify(tampered, lookup, 1_700_000_000).is_err());
+    // A signature that leaves `host` out could be replayed against another endpoint.
+    let mut hostless = headers.clone();
+    hostless.push((
+        "Authorization".into(),
+        without_host(&with_auth.last().unwrap().1),
+    ));
+    let hostless = huawei::RequestParts {
+        headers: &hostless,
+        ..parts
+    };
+    assert!(matches!(
+        huawei::verify(hostless, lookup, 1_700_000_000),
+        Err(VerifyError::Malformed("SignedHeaders (host is not signed)"))
+    ));
+}
+
+/// `authorization` with `host` taken out of its `SignedHeaders=`.
+fn without_host(authorization: &str) -> String {
+    let parts: Vec<String> = authorization
+        .split(", ")
+        .map(|part| match part.split_once("SignedHeaders=") {
+            Some((lead, names)) => {
+                let kept: Vec<&str> = names.split(';').filter(|n| *n != "host").collect();
+                format!("{lead}SignedHeaders={}", kept.join(";"))
+            }
+            None => part.to_string(),
+        })
+        .collect();
+    assert_ne!(parts.join(", "), authorization, "host was signed");
+    parts.join(", ")
 }
 
 #[test]
@@ -263,6 +293,18 @@ fn tc3_case(name: &str) {
     assert!(matches!(
         tencent_tc3::verify("POST", "", header, body, lookup, ts + 3600),
         Err(providers::sign::VerifyError::Expired { .. })
+    ));
+    let hostless = without_host(s(&headers["Authorization"]));
+    let hostless_header = |name: &str| {
+        if name.eq_ignore_ascii_case("Authorization") {
+            Some(hostless.as_str())
+        } else {
+            header(name)
+        }
+    };
+    assert!(matches!(
+        tencent_tc3::verify("POST", "", hostless_header, body, lookup, ts + 10),
+        Err(VerifyError::Malformed("SignedHeaders (host is not signed)"))
     ));
 }
 

@@ -26,7 +26,7 @@ use providers::{ConnectionSummary, ErrorKind, ProviderError, ProviderKind};
 use serde::Deserialize as _;
 
 use crate::clients::{self, LocalEngine};
-use crate::config::{Config, ConnectionConfig};
+use crate::config::{Config, ConnectionConfig, is_connection_id, is_http_url};
 use crate::connections;
 
 /// Reads an environment variable (the process's, or a test's).
@@ -226,13 +226,7 @@ fn validate(
     input: &ConnectionInput,
     secrets_set: &[&str],
 ) -> Result<(), AppError> {
-    let id = &input.id;
-    let id_ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
-    if !id_ok {
+    if !is_connection_id(&input.id) {
         return Err(AppError::invalid(
             "id",
             "Use 1 to 64 letters, digits, '-' or '_'.",
@@ -261,17 +255,11 @@ fn validate(
             ));
         }
         match spec.kind {
-            FieldKind::Url if !value.is_empty() => {
-                let host = value
-                    .strip_prefix("https://")
-                    .or_else(|| value.strip_prefix("http://"))
-                    .filter(|rest| !rest.is_empty());
-                if host.is_none() {
-                    return Err(AppError::invalid(
-                        spec.key,
-                        "Use an http:// or https:// URL, like https://api.example.com.",
-                    ));
-                }
+            FieldKind::Url if !value.is_empty() && !is_http_url(value) => {
+                return Err(AppError::invalid(
+                    spec.key,
+                    "Use an http:// or https:// URL, like https://api.example.com.",
+                ));
             }
             FieldKind::Check if !matches!(value, "" | "true" | "false") => {
                 return Err(AppError::invalid(spec.key, "Use true or false."));

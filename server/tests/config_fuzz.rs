@@ -11,32 +11,26 @@ mod fuzz;
 
 use fuzz::{cases, nasty_text};
 use proptest::prelude::*;
-use server::config::{Config, ConfigError};
+use server::config::{Config, ConfigError, EngineSection};
 use std::collections::HashSet;
 use std::path::Path;
 
 const SERVER_KEYS: &[&str] = &["listen", "data_dir", "database_url"];
-const ENGINE_KEYS: &[&str] = &[
-    "enabled",
-    "listen",
-    "namespace",
-    "ncp_access_key",
-    "ncp_secret_key",
-    "openwhisk_auth",
-    "huawei_project_id",
-    "huawei_access_key",
-    "huawei_secret_key",
-    "huawei_auth_token",
-    "tencent_secret_id",
-    "tencent_secret_key",
-    "tencent_region",
-    "durability",
-    "max_concurrent",
-    "max_concurrent_web",
-    "memory_budget_mb",
-    "max_queued",
-    "demo_runs",
-];
+/// `[engine]`'s keys: its text settings as the parser names them (so a new one is fuzzed
+/// too), and the rest.
+fn engine_keys() -> Vec<&'static str> {
+    let mut keys = vec!["enabled", "listen"];
+    keys.extend(EngineSection::text_setting_names());
+    keys.extend([
+        "durability",
+        "max_concurrent",
+        "max_concurrent_web",
+        "memory_budget_mb",
+        "max_queued",
+        "demo_runs",
+    ]);
+    keys
+}
 const CONNECTION_KEYS: &[&str] = &[
     "id",
     "name",
@@ -77,8 +71,8 @@ fn value() -> impl Strategy<Value = toml::Value> {
     })
 }
 
-fn section(keys: &'static [&'static str]) -> impl Strategy<Value = toml::Table> {
-    prop::collection::vec((prop::sample::select(keys), value()), 0..8)
+fn section(keys: impl Into<Vec<&'static str>>) -> impl Strategy<Value = toml::Table> {
+    prop::collection::vec((prop::sample::select(keys.into()), value()), 0..8)
         .prop_map(|pairs| pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
@@ -87,7 +81,7 @@ fn section(keys: &'static [&'static str]) -> impl Strategy<Value = toml::Table> 
 fn document() -> impl Strategy<Value = String> {
     (
         prop::option::of(section(SERVER_KEYS)),
-        prop::option::of(section(ENGINE_KEYS)),
+        prop::option::of(section(engine_keys())),
         prop::option::of(prop::collection::vec(section(CONNECTION_KEYS), 0..4)),
         prop::option::of(section(CONNECTION_KEYS)),
     )

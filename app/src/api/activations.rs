@@ -224,10 +224,7 @@ pub async fn list_activations(
     view: ActivationView,
 ) -> Result<ActivationListing, AppError> {
     super::guard::guard(<ListActivations as leptos::server_fn::ServerFn>::PATH)?;
-    if let Some(problem) = view.problems().into_iter().next() {
-        return Err(problem);
-    }
-    let c = super::backend::connection(connection.as_deref())?;
+    let c = super::backend::connection_for_view(connection.as_deref(), view.problems())?;
     backend::list(&c, &view).await
 }
 
@@ -258,10 +255,7 @@ pub async fn sample_activations(
     view: ActivationView,
 ) -> Result<ActivationSample, AppError> {
     super::guard::guard(<SampleActivations as leptos::server_fn::ServerFn>::PATH)?;
-    if let Some(problem) = view.problems().into_iter().next() {
-        return Err(problem);
-    }
-    let c = super::backend::connection(connection.as_deref())?;
+    let c = super::backend::connection_for_view(connection.as_deref(), view.problems())?;
     backend::sample(&c, &view).await
 }
 
@@ -315,17 +309,10 @@ mod tests {
         }
         assert_eq!(StatusFilter::parse("failed"), None);
         use ActivationStatus::*;
-        let failures: Vec<_> = [
-            Success,
-            ApplicationError,
-            DeveloperError,
-            InternalError,
-            Timeout,
-            Pending,
-        ]
-        .into_iter()
-        .filter(|s| StatusFilter::Failure.keeps(*s))
-        .collect();
+        let failures: Vec<_> = ActivationStatus::ALL
+            .into_iter()
+            .filter(|s| StatusFilter::Failure.keeps(*s))
+            .collect();
         assert_eq!(
             failures,
             [ApplicationError, DeveloperError, InternalError, Timeout]

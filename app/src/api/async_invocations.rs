@@ -178,10 +178,7 @@ pub async fn list_async_invocations(
     view: AsyncView,
 ) -> Result<AsyncListing, AppError> {
     super::guard::guard(<ListAsyncInvocations as leptos::server_fn::ServerFn>::PATH)?;
-    if let Some(problem) = view.problems().into_iter().next() {
-        return Err(problem);
-    }
-    let c = super::backend::connection(connection.as_deref())?;
+    let c = super::backend::connection_for_view(connection.as_deref(), view.problems())?;
     backend::list(&c, &view).await
 }
 

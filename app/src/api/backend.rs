@@ -34,6 +34,18 @@ pub(crate) fn connection(id: Option<&str>) -> Result<ConnectionClient, AppError>
     }
 }
 
+/// The connection `id` (as [`connection`] finds it) for a page's view, unless the view has
+/// a problem: then the first problem, before any provider is asked.
+pub(crate) fn connection_for_view(
+    id: Option<&str>,
+    problems: Vec<AppError>,
+) -> Result<ConnectionClient, AppError> {
+    if let Some(problem) = problems.into_iter().next() {
+        return Err(problem);
+    }
+    connection(id)
+}
+
 /// The connection's client, or why it could not be built.
 pub(crate) fn client(c: &ConnectionClient) -> Result<&Client, AppError> {
     c.client.as_ref().map_err(|e| AppError::from(e.clone()))

@@ -180,10 +180,7 @@ pub async fn function_logs(
     view: LogView,
 ) -> Result<LogListing, AppError> {
     super::guard::guard(<FunctionLogs as leptos::server_fn::ServerFn>::PATH)?;
-    if let Some(problem) = view.problems().into_iter().next() {
-        return Err(problem);
-    }
-    let c = super::backend::connection(connection.as_deref())?;
+    let c = super::backend::connection_for_view(connection.as_deref(), view.problems())?;
     server::list(&c, &view).await
 }
 

@@ -97,22 +97,29 @@ mod tests {
     #[test]
     fn each_provider_links_to_where_it_records_the_invocation() {
         let action = ActionRef::in_package("demo", "hello");
-        let link = |p| follow_link(p, "c1", &action, "r1").0;
-        assert_eq!(
-            link(ProviderKind::Huawei),
-            "/async?connection=c1&function=demo/hello&request_id=r1"
-        );
-        assert_eq!(
-            link(ProviderKind::Tencent),
-            "/logs?connection=c1&function=hello&request_id=r1"
-        );
-        assert_eq!(
-            link(ProviderKind::Openwhisk),
-            "/activations/r1?connection=c1&action=demo/hello"
-        );
-        assert_eq!(
-            link(ProviderKind::Ncp),
-            "/activations/r1?connection=c1&action=demo/hello"
-        );
+        for (provider, record) in [
+            (
+                ProviderKind::Huawei,
+                "/async?connection=c1&function=demo/hello&request_id=r1",
+            ),
+            (
+                ProviderKind::Tencent,
+                "/logs?connection=c1&function=hello&request_id=r1",
+            ),
+            (
+                ProviderKind::Openwhisk,
+                "/activations/r1?connection=c1&action=demo/hello",
+            ),
+            (
+                ProviderKind::Ncp,
+                "/activations/r1?connection=c1&action=demo/hello",
+            ),
+        ] {
+            assert_eq!(
+                follow_link(provider, "c1", &action, "r1").0,
+                record,
+                "{provider:?}"
+            );
+        }
     }
 }

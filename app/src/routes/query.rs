@@ -89,6 +89,11 @@ pub mod testing {
         read(&get)
     }
 
+    /// The fields `problems` name, in order (the refusals a test expects).
+    pub fn fields(problems: &[crate::errors::AppError]) -> Vec<&str> {
+        problems.iter().filter_map(|p| p.field()).collect()
+    }
+
     /// A view's own pairs (its `view_query`) read back by `read`.
     pub fn read_back<V>(
         pairs: &[(&'static str, String)],
@@ -129,13 +134,7 @@ mod tests {
         );
         assert_eq!(since, parse_time("2026-12-01T09:30"));
         assert_eq!(upto, Some(1), "the slot of a refused value is left alone");
-        assert_eq!(
-            problems
-                .iter()
-                .filter_map(|p| p.field())
-                .collect::<Vec<_>>(),
-            ["upto"]
-        );
+        assert_eq!(testing::fields(&problems), ["upto"]);
         assert_eq!(
             present([("a", None), ("b", Some("1".into()))]),
             [("b", "1".to_string())]

@@ -10,7 +10,10 @@ use axum::http::{Method, Request, header};
 use engine::worker::WorkerOptions;
 use engine::{Engine, EngineOptions, Workers, demo};
 use engine_http::{DialectKeys, HuaweiKeys, NcpKeys, OpenWhiskKeys, TencentKeys, router};
-use providers::client::{NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig, Transport};
+use providers::client::{
+    HuaweiAuth, HuaweiClient, HuaweiConfig, NcpClient, NcpConfig, OpenWhiskClient, OpenWhiskConfig,
+    TencentClient, TencentConfig, Transport, TransportOptions,
+};
 use providers::sign::{Secret, huawei, ncp, tencent_tc3};
 use serde_json::Value;
 use std::future::Future;
@@ -69,6 +72,81 @@ pub fn ow_client(url: &str) -> OpenWhiskClient {
             endpoint: url.into(),
             namespace: "_".into(),
             auth: Secret::new(OW_AUTH),
+        },
+    )
+}
+
+/// A transport for the tests that drive the console's clients through a whole scenario: a
+/// 20 s deadline, and no read retries, so a failure is the first answer's and not hidden
+/// behind a retry.
+pub fn strict_transport() -> Transport {
+    Transport::new(TransportOptions {
+        timeout: std::time::Duration::from_secs(20),
+        read_retries: 0,
+        ..TransportOptions::default()
+    })
+    .expect("a 20 s timeout with no retries is a valid transport")
+}
+
+/// The console's NCP client (strict transport) of the engine at `url` under `base_path`
+/// (`/api/v2`, or NCP's gateway prefix `/ncf/api/v2`) on the VPC platform, signing with
+/// `secret` (the engine knows `ncp-sk`).
+pub fn ncp_vpc_client(url: &str, base_path: &str, secret: &str) -> NcpClient {
+    NcpClient::new(
+        strict_transport(),
+        NcpConfig {
+            endpoint: url.into(),
+            base_path: base_path.into(),
+            platform: Some("vpc".into()),
+            access_key: "ncp-ak".into(),
+            secret_key: Secret::new(secret),
+        },
+    )
+}
+
+/// The console's OpenWhisk client (strict transport) of the engine at `url` presenting
+/// `auth` (the engine knows [`OW_AUTH`]).
+pub fn ow_client_with(url: &str, auth: &str) -> OpenWhiskClient {
+    OpenWhiskClient::new(
+        strict_transport(),
+        OpenWhiskConfig {
+            endpoint: url.into(),
+            namespace: "_".into(),
+            auth: Secret::new(auth),
+        },
+    )
+}
+
+/// The console's FunctionGraph client (strict transport) of the engine at `url`, signing
+/// with `secret` (the engine knows `hw-sk`).
+pub fn huawei_client(url: &str, secret: &str) -> HuaweiClient {
+    HuaweiClient::new(
+        strict_transport(),
+        HuaweiConfig {
+            endpoint: url.into(),
+            project_id: "p".into(),
+            region: "local".into(),
+            auth: HuaweiAuth::AkSk {
+                access_key: "hw-ak".into(),
+                secret_key: Secret::new(secret),
+            },
+        },
+    )
+}
+
+/// The console's SCF client (strict transport) of the engine at `url` (API 3.0 and the
+/// legacy API both there), namespace `demo`, signing with `secret` (the engine knows
+/// `tc-key`).
+pub fn tencent_client(url: &str, secret: &str) -> TencentClient {
+    TencentClient::new(
+        strict_transport(),
+        TencentConfig {
+            endpoint: url.into(),
+            legacy_endpoint: url.into(),
+            region: "ap-guangzhou".into(),
+            namespace: "demo".into(),
+            secret_id: "tc-id".into(),
+            secret_key: Secret::new(secret),
         },
     )
 }

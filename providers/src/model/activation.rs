@@ -22,6 +22,16 @@ pub enum ActivationStatus {
 }
 
 impl ActivationStatus {
+    /// Every status, in declaration order (for tables over them all).
+    pub const ALL: [Self; 6] = [
+        Self::Success,
+        Self::ApplicationError,
+        Self::DeveloperError,
+        Self::InternalError,
+        Self::Timeout,
+        Self::Pending,
+    ];
+
     /// Parses the status strings the providers use (`success`, `application error`,
     /// `action developer error`, `whisk internal error`, `timeout`).
     pub fn parse(value: &str) -> Self {
@@ -222,22 +232,14 @@ pub struct ActivationQuery {
 
 #[cfg(test)]
 mod tests {
-    use super::ActivationStatus::{self, *};
+    use super::ActivationStatus;
 
     #[test]
     fn each_status_reads_back_from_its_text_and_has_openwhisk_s_code() {
-        let all = [
-            Success,
-            ApplicationError,
-            DeveloperError,
-            InternalError,
-            Timeout,
-            Pending,
-        ];
-        for status in all {
+        for status in ActivationStatus::ALL {
             assert_eq!(ActivationStatus::parse(status.as_str()), status);
         }
-        let codes: Vec<i64> = all.iter().map(|s| s.code()).collect();
+        let codes: Vec<i64> = ActivationStatus::ALL.iter().map(|s| s.code()).collect();
         assert_eq!(codes, [0, 1, 2, 3, 2, 3]);
     }
 }

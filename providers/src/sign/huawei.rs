@@ -216,10 +216,7 @@ pub fn verify(
     let date = header(parts.headers, DATE_HEADER).ok_or(VerifyError::Missing(DATE_HEADER))?;
     let signed_at = parse_sdk_date(date).ok_or(VerifyError::Malformed(DATE_HEADER))?;
     super::within_skew(now_unix_secs.abs_diff(signed_at), MAX_SKEW_SECS, 1)?;
-    // Host must be signed, or a signature could be replayed against another endpoint.
-    if !auth.signed_headers.iter().any(|h| h == "host") {
-        return Err(VerifyError::Malformed("SignedHeaders (host is not signed)"));
-    }
+    super::host_signed(&auth.signed_headers)?;
     let secret = secret_for(&auth.access_key).ok_or(VerifyError::UnknownKey)?;
     let canonical = CanonicalRequest::new(parts, |name| {
         auth.signed_headers

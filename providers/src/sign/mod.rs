@@ -43,6 +43,16 @@ pub enum VerifyError {
     BadSignature,
 }
 
+/// Refuses a signature whose `SignedHeaders` leave out `host`: it could be replayed against
+/// another endpoint (APIG's and TC3's verifiers both require it).
+pub(crate) fn host_signed(signed_headers: &[String]) -> Result<(), VerifyError> {
+    if signed_headers.iter().any(|h| h == "host") {
+        Ok(())
+    } else {
+        Err(VerifyError::Malformed("SignedHeaders (host is not signed)"))
+    }
+}
+
 /// Refuses a request signed `skew` away from the verifier's clock when that is more than
 /// `max`, both in units of which `per_second` make a second (1 for seconds, 1,000 for NCP's
 /// milliseconds).

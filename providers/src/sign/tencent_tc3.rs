@@ -165,9 +165,7 @@ pub fn verify<'a>(
             "credential scope date (not the UTC date of X-TC-Timestamp)",
         ));
     }
-    if !auth.signed_headers.iter().any(|h| h == "host") {
-        return Err(VerifyError::Malformed("SignedHeaders (host is not signed)"));
-    }
+    super::host_signed(&auth.signed_headers)?;
     let secret = secret_for(&auth.secret_id).ok_or(VerifyError::UnknownKey)?;
     let mut headers = Vec::with_capacity(auth.signed_headers.len());
     for name in &auth.signed_headers {

@@ -233,6 +233,26 @@ impl EngineConnection {
     }
 }
 
+/// Whether `id` may name a connection (in URLs and logs): 1 to 64 letters, digits, `-` or
+/// `_`. The file's connections and those added in the UI follow the same rule.
+pub fn is_connection_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+}
+
+/// Whether `endpoint` (trimmed) is an `http://` or `https://` URL with something after the
+/// scheme. The file's connections and those added in the UI follow the same rule.
+pub fn is_http_url(endpoint: &str) -> bool {
+    let endpoint = endpoint.trim();
+    endpoint
+        .strip_prefix("https://")
+        .or_else(|| endpoint.strip_prefix("http://"))
+        .is_some_and(|rest| !rest.is_empty())
+}
+
 /// What every kind of connection has, borrowed.
 struct Common<'a> {
     id: &'a str,
@@ -355,23 +375,12 @@ impl ConnectionConfig {
     /// The rules an entry must follow beyond its shape, as a message naming the field.
     pub(crate) fn check(&self) -> Result<(), String> {
         let id = self.id();
-        let id_ok = !id.is_empty()
-            && id.len() <= 64
-            && id
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
-        if !id_ok {
+        if !is_connection_id(id) {
             return Err(format!(
                 "connection id \"{id}\" is not allowed: use 1 to 64 letters, digits, '-' or '_'"
             ));
         }
-        let endpoint = self.endpoint().trim();
-        let scheme_ok = endpoint.starts_with("http://") || endpoint.starts_with("https://");
-        let host_given = endpoint
-            .split("://")
-            .nth(1)
-            .is_some_and(|rest| !rest.is_empty());
-        if !scheme_ok || !host_given {
+        if !is_http_url(self.endpoint()) {
             return Err(format!(
                 "connection \"{id}\": endpoint \"{}\" must be an http:// or https:// URL",
                 self.endpoint()

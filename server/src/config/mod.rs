@@ -10,7 +10,7 @@ mod model;
 
 pub use connection::{
     ConnectionConfig, EngineConnection, HuaweiConnection, HuaweiSecretVars, NcpConnection,
-    OpenWhiskConnection, TencentConnection, huawei_region,
+    OpenWhiskConnection, TencentConnection, huawei_region, is_connection_id, is_http_url,
 };
 pub use error::ConfigError;
 pub use model::{Config, EngineSection, ServerSection};

@@ -134,6 +134,12 @@ impl std::fmt::Debug for EngineSection {
 }
 
 impl EngineSection {
+    /// The names of `[engine]`'s text settings (keys, namespace, region: none may be empty),
+    /// in the file's order, for tests that go over every one.
+    pub fn text_setting_names() -> [&'static str; 11] {
+        Self::default().texts().map(|(name, _)| name)
+    }
+
     /// Each text setting by its name in the file, for the checks.
     fn texts(&self) -> [(&'static str, Option<&str>); 11] {
         [

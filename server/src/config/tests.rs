@@ -268,19 +268,7 @@ fn an_empty_engine_key_is_refused_naming_the_key_and_its_line() {
         err.to_string(),
         "error in fnconsole.toml at line 3: `[engine] huawei_auth_token` is empty: give the IAM token, or remove the line to turn token authentication off"
     );
-    for name in [
-        "namespace",
-        "ncp_access_key",
-        "ncp_secret_key",
-        "openwhisk_auth",
-        "huawei_project_id",
-        "huawei_access_key",
-        "huawei_secret_key",
-        "huawei_auth_token",
-        "tencent_secret_id",
-        "tencent_secret_key",
-        "tencent_region",
-    ] {
+    for name in EngineSection::text_setting_names() {
         for empty in ["\"\"", "\"  \""] {
             let message = parse(&format!("# keys\n[engine]\n{name} = {empty}\n"))
                 .unwrap_err()
@@ -576,4 +564,19 @@ fn demo_runs_are_on_by_default_and_can_be_turned_off() {
         text.contains("line 2") && text.contains("expected a boolean"),
         "{text}"
     );
+}
+
+#[test]
+fn the_id_and_endpoint_rules_the_file_and_the_ui_share() {
+    assert!(is_connection_id("prod-ncp_2"));
+    assert!(is_connection_id(&"a".repeat(64)));
+    for bad in ["", "a b", "ü", "a/b", &"a".repeat(65)] {
+        assert!(!is_connection_id(bad), "{bad:?}");
+    }
+    for good in ["http://127.0.0.1:3233", " https://x.example.com "] {
+        assert!(is_http_url(good), "{good:?}");
+    }
+    for bad in ["", "https://", "http:// ", "ftp://x", "x.example.com"] {
+        assert!(!is_http_url(bad), "{bad:?}");
+    }
 }

@@ -275,17 +275,7 @@ mod tests {
 
     #[test]
     fn every_source_maps_to_the_common_status() {
-        use ActivationStatus::*;
-        let mapped: Vec<_> = [
-            Success,
-            ApplicationError,
-            DeveloperError,
-            InternalError,
-            Timeout,
-            Pending,
-        ]
-        .map(EntryStatus::of_activation)
-        .into();
+        let mapped: Vec<_> = ActivationStatus::ALL.map(EntryStatus::of_activation).into();
         use EntryStatus as S;
         assert_eq!(
             mapped,

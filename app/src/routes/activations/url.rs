@@ -148,7 +148,7 @@ mod tests {
             ("since", "yesterday"),
             ("upto", "2026-12-01T10:00"),
         ]);
-        let fields: Vec<&str> = problems.iter().filter_map(|p| p.field()).collect();
+        let fields = testing::fields(&problems);
         assert_eq!(fields, ["page", "size", "status", "action", "since"]);
         assert_eq!(
             problems[1].to_string(),
@@ -164,13 +164,7 @@ mod tests {
             "the good value is kept"
         );
         let (view, problems) = read(&[("since", "2026-12-02T00:00"), ("upto", "2026-12-01T00:00")]);
-        assert_eq!(
-            problems
-                .iter()
-                .filter_map(|p| p.field())
-                .collect::<Vec<_>>(),
-            ["upto"]
-        );
+        assert_eq!(testing::fields(&problems), ["upto"]);
         assert_eq!(view.upto_ms, None);
     }
 }

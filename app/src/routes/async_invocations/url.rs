@@ -143,7 +143,7 @@ mod tests {
     #[test]
     fn a_limit_above_five_hundred_is_refused_on_its_field_and_the_rest_kept() {
         let (view, problems) = read(&[("limit", "501"), ("status", "FAIL"), ("marker", "x")]);
-        let fields: Vec<_> = problems.iter().filter_map(|p| p.field()).collect();
+        let fields = testing::fields(&problems);
         assert_eq!(fields, ["limit", "marker"]);
         assert!(
             problems[0]

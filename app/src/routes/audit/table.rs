@@ -4,7 +4,7 @@ use access::audit::{AuditEntry, AuditFilter};
 use leptos::prelude::*;
 
 use super::url::filter_href;
-use crate::components::LocalTime;
+use crate::components::{DataTable, LocalTime};
 
 /// The entries, newest first.
 #[component]
@@ -29,21 +29,13 @@ pub fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="data-table audit-table">
-            <caption class="visually-hidden">"Audit entries, newest first"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Time"</th>
-                    <th scope="col">"Account"</th>
-                    <th scope="col">"Action"</th>
-                    <th scope="col">"Connection"</th>
-                    <th scope="col">"Target"</th>
-                    <th scope="col">"Address"</th>
-                    <th scope="col">"Outcome"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable
+            class="audit-table"
+            caption="Audit entries, newest first"
+            columns=&["Time", "Account", "Action", "Connection", "Target", "Address", "Outcome"]
+        >
+            {rows}
+        </DataTable>
     }
 }
 

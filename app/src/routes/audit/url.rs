@@ -4,8 +4,8 @@
 use access::audit::{AuditFilter, OutcomeFilter};
 
 use crate::errors::AppError;
-use crate::routes::query_href;
-use crate::routes::times::{input_value, parse_time};
+use crate::routes::query::{given, present, query_href, read_times};
+use crate::routes::times::input_value;
 
 /// Entries on one page.
 pub const PAGE: u32 = 50;
@@ -13,11 +13,7 @@ pub const PAGE: u32 = 50;
 /// The filter a URL's query names, and a problem for each value it refused (left out; the
 /// problem names the field and what is allowed).
 pub fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> (AuditFilter, Vec<AppError>) {
-    let given = |key: &str| {
-        get(key)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let given = |key: &str| given(&get, key);
     let mut filter = AuditFilter {
         account: given("account"),
         action: given("action"),
@@ -35,22 +31,14 @@ pub fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> (AuditFilter, 
             )),
         }
     }
-    for (key, slot) in [
-        ("since", &mut filter.since_ms),
-        ("until", &mut filter.until_ms),
-    ] {
-        if let Some(value) = given(key) {
-            match parse_time(&value) {
-                Some(ms) => *slot = Some(ms),
-                None => problems.push(AppError::invalid(
-                    key,
-                    format!(
-                        "The time \"{value}\" is not a UTC date and time like 2026-12-01T09:30."
-                    ),
-                )),
-            }
-        }
-    }
+    read_times(
+        &get,
+        [
+            ("since", &mut filter.since_ms),
+            ("until", &mut filter.until_ms),
+        ],
+        &mut problems,
+    );
     if let (Some(since), Some(until)) = (filter.since_ms, filter.until_ms)
         && until <= since
     {
@@ -71,32 +59,28 @@ pub fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> (AuditFilter, 
 
 /// `/audit?…` for `filter`, defaults left out, in the order of the form.
 pub fn filter_href(filter: &AuditFilter) -> String {
-    let mut pairs = Vec::new();
-    let mut push = |key, value: Option<String>| pairs.extend(value.map(|v| (key, v)));
-    push("account", filter.account.clone());
-    push("action", filter.action.clone());
-    push("connection", filter.connection.clone());
-    push("outcome", filter.outcome.map(|o| o.as_str().to_string()));
-    push("since", filter.since_ms.map(input_value));
-    push("until", filter.until_ms.map(input_value));
-    push(
-        "offset",
-        (filter.offset != 0).then(|| filter.offset.to_string()),
-    );
+    let pairs = present([
+        ("account", filter.account.clone()),
+        ("action", filter.action.clone()),
+        ("connection", filter.connection.clone()),
+        ("outcome", filter.outcome.map(|o| o.as_str().to_string())),
+        ("since", filter.since_ms.map(input_value)),
+        ("until", filter.until_ms.map(input_value)),
+        (
+            "offset",
+            (filter.offset != 0).then(|| filter.offset.to_string()),
+        ),
+    ]);
     query_href("/audit", pairs)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use crate::routes::query::testing;
 
     fn read(query: &[(&str, &str)]) -> (AuditFilter, Vec<AppError>) {
-        let map: HashMap<String, String> = query
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        filter_from_query(|k| map.get(k).cloned())
+        testing::read(query, |get| filter_from_query(get))
     }
 
     #[test]
@@ -142,7 +126,7 @@ mod tests {
             ("until", "2026-12-01T09:00"),
             ("offset", "-3"),
         ]);
-        let fields: Vec<_> = problems.iter().filter_map(|p| p.field()).collect();
+        let fields = testing::fields(&problems);
         assert_eq!(fields, ["outcome", "until", "offset"]);
         assert_eq!(
             (filter.outcome, filter.until_ms, filter.offset),

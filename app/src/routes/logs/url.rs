@@ -192,7 +192,7 @@ mod tests {
             ("offset", "9990"),
             ("orderby", "size"),
         ]);
-        let fields: Vec<_> = problems.iter().filter_map(|p| p.field()).collect();
+        let fields = testing::fields(&problems);
         assert_eq!(fields, ["orderby", "offset", "upto"]);
         assert_eq!(
             (view.offset, view.upto_ms, view.since_ms.is_some()),

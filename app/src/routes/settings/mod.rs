@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::api::{list_connections, list_managed_connections};
+use crate::components::DataTable;
 use crate::errors::AppError;
 use editor::ConnectionEditor;
 use table::ManagedTable;
@@ -83,26 +84,16 @@ fn ReadOnlyConnections() -> impl IntoView {
             {move || Suspend::new(async move {
                 connections.await.map(|list| {
                     view! {
-                        <table class="data-table">
-                            <thead>
+                        <DataTable columns=&["Id", "Name", "Provider", "Where"]>
+                            {list.into_iter().map(|c| view! {
                                 <tr>
-                                    <th scope="col">"Id"</th>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Provider"</th>
-                                    <th scope="col">"Where"</th>
+                                    <td><code>{c.id}</code></td>
+                                    <td>{c.name}</td>
+                                    <td>{c.provider.display_name()}</td>
+                                    <td>{if c.local { "Embedded engine" } else { "Cloud" }}</td>
                                 </tr>
-                            </thead>
-                            <tbody>
-                                {list.into_iter().map(|c| view! {
-                                    <tr>
-                                        <td><code>{c.id}</code></td>
-                                        <td>{c.name}</td>
-                                        <td>{c.provider.display_name()}</td>
-                                        <td>{if c.local { "Embedded engine" } else { "Cloud" }}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                            }).collect_view()}
+                        </DataTable>
                     }
                 })
             })}

@@ -7,6 +7,7 @@ use super::reload_page;
 use crate::api::{
     ConnectionSource, ConnectionTest, DeleteConnection, ManagedConnection, TestConnection,
 };
+use crate::components::DataTable;
 
 /// The table; Edit puts the row's connection in `editing`.
 #[component]
@@ -19,19 +20,12 @@ pub fn ManagedTable(
         .map(|c| view! { <ManagedRow c editing /> })
         .collect_view();
     view! {
-        <table class="data-table connections-table">
-            <thead>
-                <tr>
-                    <th scope="col">"Id"</th>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Provider"</th>
-                    <th scope="col">"Where"</th>
-                    <th scope="col">"Defined in"</th>
-                    <th scope="col">"Actions"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable
+            class="connections-table"
+            columns=&["Id", "Name", "Provider", "Where", "Defined in", "Actions"]
+        >
+            {rows}
+        </DataTable>
     }
 }
 

@@ -137,7 +137,7 @@ mod tests {
             ("limit", "0"),
             ("deadline", "soon"),
         ]);
-        let fields: Vec<&str> = problems.iter().filter_map(|p| p.field()).collect();
+        let fields = testing::fields(&problems);
         assert_eq!(fields, ["status", "since", "limit", "deadline"]);
         assert_eq!(
             problems[2].to_string(),
@@ -145,25 +145,13 @@ mod tests {
         );
         assert_eq!(view, TimelineView::default());
         let (view, problems) = read(&[("since", "2026-11-01T00:00"), ("upto", "2026-12-01T00:00")]);
-        assert_eq!(
-            problems
-                .iter()
-                .filter_map(|p| p.field())
-                .collect::<Vec<_>>(),
-            ["since"]
-        );
+        assert_eq!(testing::fields(&problems), ["since"]);
         assert_eq!(
             (view.since_ms, view.upto_ms.is_some()),
             (None, true),
             "the end is kept"
         );
         let (_, problems) = read(&[("since", "2026-12-02T00:00"), ("upto", "2026-12-01T00:00")]);
-        assert_eq!(
-            problems
-                .iter()
-                .filter_map(|p| p.field())
-                .collect::<Vec<_>>(),
-            ["upto"]
-        );
+        assert_eq!(testing::fields(&problems), ["upto"]);
     }
 }
