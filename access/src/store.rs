@@ -8,7 +8,16 @@ use std::sync::Arc;
 
 /// Everything a backend of the console's state implements. Each concern's trait is added to
 /// this bound as it is built.
-pub trait Backend: Send + Sync + 'static {}
+pub trait Backend:
+    crate::accounts::AccountStore
+    + crate::sessions::SessionStore
+    + crate::tokens::TokenStore
+    + crate::setup::SetupStore
+    + Send
+    + Sync
+    + 'static
+{
+}
 
 /// The console's state, shared by every request: cheap to clone.
 #[derive(Clone)]
