@@ -20,6 +20,12 @@ pub fn router(state: AppState) -> Router {
         provide_context(directory.clone());
         provide_context(clients.clone());
         provide_context(store.clone());
+        // The hydration scripts carry the nonce the response's CSP allows.
+        if let Some(nonce) = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<crate::security_headers::CspNonce>().cloned())
+        {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+        }
     };
     let options = state.leptos_options.clone();
     let site_root = std::path::PathBuf::from(options.site_root.as_ref());
@@ -27,6 +33,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(crate::sign_in::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -42,7 +49,12 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::access_layer::identify,
         ))
+        // A state-changing request from another site is refused before anything else.
+        .layer(axum::middleware::from_fn(crate::same_origin::check))
         .layer(axum::middleware::from_fn(crate::cache::cache_policy))
+        .layer(axum::middleware::from_fn(
+            crate::security_headers::security_headers,
+        ))
         // Pages, server functions and any asset without a precompressed sibling go out gzipped.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

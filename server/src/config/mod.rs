@@ -13,7 +13,7 @@ pub use connection::{
     OpenWhiskConnection, TencentConnection, huawei_region,
 };
 pub use error::ConfigError;
-pub use model::{Config, EngineSection, ServerSection};
+pub use model::{AccessSection, Anonymous, Config, EngineSection, ServerSection};
 
 use std::path::{Path, PathBuf};
 
