@@ -78,7 +78,9 @@ pub fn check_name(name: &str) -> Result<(), AccessError> {
     {
         return Err(AccessError::invalid(
             "name",
-            format!("the account name cannot hold {bad:?}: use letters, digits, '.', '_', '-' or '@'"),
+            format!(
+                "the account name cannot hold {bad:?}: use letters, digits, '.', '_', '-' or '@'"
+            ),
         ));
     }
     Ok(())
@@ -108,7 +110,11 @@ impl Store {
     /// The account `name` when `password` is its password and it is not disabled; `None`
     /// otherwise, after the same work either way (a dummy hash is verified for a name with no
     /// account), so neither the answer nor its time tells whether the name exists.
-    pub async fn authenticate(&self, name: &str, password: &str) -> Result<Option<Account>, StoreError> {
+    pub async fn authenticate(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<Option<Account>, StoreError> {
         let found = self.0.account_and_hash(name).await?;
         let password = password.to_owned();
         tokio::task::spawn_blocking(move || match found {
@@ -133,7 +139,10 @@ impl Store {
         new: &str,
     ) -> Result<(), AccessError> {
         if self.authenticate(&account.name, current).await?.is_none() {
-            return Err(AccessError::invalid("current", "the current password is not right"));
+            return Err(AccessError::invalid(
+                "current",
+                "the current password is not right",
+            ));
         }
         password::check_new(new).map_err(|m| AccessError::invalid("new", m))?;
         let hash = hash_off_thread(new).await?;
@@ -203,17 +212,23 @@ impl AccountStore for SqliteStore {
     async fn account_and_hash(&self, name: &str) -> Result<Option<(Account, String)>, StoreError> {
         let name = name.to_owned();
         self.with_conn(move |c| {
-            Ok(c.query_row(&format!("{SELECT} WHERE name = ?1"), [name], account_from_row)
-                .optional()?)
+            Ok(c.query_row(
+                &format!("{SELECT} WHERE name = ?1"),
+                [name],
+                account_from_row,
+            )
+            .optional()?)
         })
         .await
     }
 
     async fn account_by_id(&self, id: i64) -> Result<Option<Account>, StoreError> {
         self.with_conn(move |c| {
-            Ok(c.query_row(&format!("{SELECT} WHERE id = ?1"), [id], account_from_row)
-                .optional()?
-                .map(|(a, _)| a))
+            Ok(
+                c.query_row(&format!("{SELECT} WHERE id = ?1"), [id], account_from_row)
+                    .optional()?
+                    .map(|(a, _)| a),
+            )
         })
         .await
     }
@@ -234,7 +249,11 @@ impl AccountStore for SqliteStore {
                 "UPDATE accounts SET role = ?1 WHERE name = ?2",
                 params![role.as_str(), name],
             )?;
-            Ok(if n == 0 { Err(AccessError::NoSuchAccount(name)) } else { Ok(()) })
+            Ok(if n == 0 {
+                Err(AccessError::NoSuchAccount(name))
+            } else {
+                Ok(())
+            })
         })
         .await?
     }
@@ -257,7 +276,11 @@ impl AccountStore for SqliteStore {
                 "UPDATE accounts SET disabled = ?1 WHERE name = ?2",
                 params![disabled, name],
             )?;
-            Ok(if n == 0 { Err(AccessError::NoSuchAccount(name)) } else { Ok(()) })
+            Ok(if n == 0 {
+                Err(AccessError::NoSuchAccount(name))
+            } else {
+                Ok(())
+            })
         })
         .await?
     }

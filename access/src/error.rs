@@ -46,7 +46,9 @@ pub enum AccessError {
     #[error("there is no account named {0:?}")]
     NoSuchAccount(String),
     /// The setup token is wrong, or the first admin exists already.
-    #[error("this setup link is not valid (any more): the first admin exists, or the server printed a newer link")]
+    #[error(
+        "this setup link is not valid (any more): the first admin exists, or the server printed a newer link"
+    )]
     SetupClosed,
     /// The store failed.
     #[error(transparent)]

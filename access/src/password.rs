@@ -77,7 +77,10 @@ mod tests {
     #[test]
     fn a_hash_verifies_its_password_only_and_is_argon2id_with_owasp_parameters() {
         let stored = hash("correct horse battery").unwrap();
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
         assert!(verify("correct horse battery", &stored));
         assert!(!verify("correct horse batterz", &stored));
         assert!(!verify("correct horse battery", "not a hash"));
@@ -90,6 +93,10 @@ mod tests {
     fn a_new_password_is_checked_for_length() {
         assert!(check_new("short").unwrap_err().contains("at least 12"));
         assert!(check_new("twelve chars").is_ok());
-        assert!(check_new(&"x".repeat(257)).unwrap_err().contains("at most 256"));
+        assert!(
+            check_new(&"x".repeat(257))
+                .unwrap_err()
+                .contains("at most 256")
+        );
     }
 }

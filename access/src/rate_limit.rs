@@ -68,7 +68,11 @@ impl RateLimiter {
         Self::keys(account, address)
             .into_iter()
             .filter_map(|(key, _, is_account)| {
-                let limit = if is_account { self.limits.per_account } else { self.limits.per_address };
+                let limit = if is_account {
+                    self.limits.per_account
+                } else {
+                    self.limits.per_address
+                };
                 let w = windows.get(&key)?;
                 let left = w.started_ms + self.limits.window_ms - now_ms;
                 (left > 0 && w.failures >= limit).then_some(left)

@@ -54,7 +54,11 @@ pub trait SessionStore: Send + Sync {
     async fn end_session(&self, id: &str) -> Result<(), StoreError>;
     /// Ends every session of `account_id` but `keep` (a password change keeps the session
     /// that made it).
-    async fn end_other_sessions(&self, account_id: i64, keep: Option<&str>) -> Result<u64, StoreError>;
+    async fn end_other_sessions(
+        &self,
+        account_id: i64,
+        keep: Option<&str>,
+    ) -> Result<u64, StoreError>;
 }
 
 #[async_trait]
@@ -136,7 +140,11 @@ impl SessionStore for SqliteStore {
         .await
     }
 
-    async fn end_other_sessions(&self, account_id: i64, keep: Option<&str>) -> Result<u64, StoreError> {
+    async fn end_other_sessions(
+        &self,
+        account_id: i64,
+        keep: Option<&str>,
+    ) -> Result<u64, StoreError> {
         let keep = keep.map(secret::digest).unwrap_or_default();
         self.with_conn(move |c| {
             let n = c.execute(

@@ -26,13 +26,19 @@ async fn accounts_are_created_found_case_insensitively_and_refused_when_bad() {
         Err(AccessError::Taken(_))
     ));
     match s.create_account("a b", Role::Viewer, PW, 2).await {
-        Err(AccessError::Invalid { field: "name", message }) => {
+        Err(AccessError::Invalid {
+            field: "name",
+            message,
+        }) => {
             assert!(message.contains("' '"), "{message}")
         }
         other => panic!("{other:?}"),
     }
     match s.create_account("bob", Role::Viewer, "short", 2).await {
-        Err(AccessError::Invalid { field: "password", message }) => {
+        Err(AccessError::Invalid {
+            field: "password",
+            message,
+        }) => {
             assert!(message.contains("at least 12"), "{message}")
         }
         other => panic!("{other:?}"),
@@ -53,7 +59,12 @@ async fn sign_in_needs_the_right_password_and_an_enabled_account() {
     s.create_account("ann", Role::Admin, PW, 1).await.unwrap();
     assert!(s.authenticate("ann", PW).await.unwrap().is_some());
     assert!(s.authenticate("Ann", PW).await.unwrap().is_some());
-    assert!(s.authenticate("ann", "a long enough passwork").await.unwrap().is_none());
+    assert!(
+        s.authenticate("ann", "a long enough passwork")
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(s.authenticate("nobody", PW).await.unwrap().is_none());
     s.0.set_disabled("ann", true).await.unwrap();
     assert!(s.authenticate("ann", PW).await.unwrap().is_none());
@@ -64,27 +75,67 @@ async fn a_session_expires_when_idle_or_old_and_ends_on_sign_out() {
     let s = store();
     let ann = s.create_account("ann", Role::Editor, PW, 0).await.unwrap();
     let id = s.0.create_session(ann.id, 0).await.unwrap();
-    let found = s.0.session_account(&id, 59_000, POLICY).await.unwrap().unwrap();
+    let found =
+        s.0.session_account(&id, 59_000, POLICY)
+            .await
+            .unwrap()
+            .unwrap();
     assert_eq!((found.name.as_str(), found.role), ("ann", Role::Editor));
     // Used at 59 s, so still live at 118 s (idle 59 s), though 118 s after sign-in.
-    assert!(s.0.session_account(&id, 118_000, POLICY).await.unwrap().is_some());
+    assert!(
+        s.0.session_account(&id, 118_000, POLICY)
+            .await
+            .unwrap()
+            .is_some()
+    );
     // 61 s without a request: ended.
-    assert!(s.0.session_account(&id, 179_001, POLICY).await.unwrap().is_none());
-    assert!(s.0.session_account(&id, 179_002, POLICY).await.unwrap().is_none());
+    assert!(
+        s.0.session_account(&id, 179_001, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.0.session_account(&id, 179_002, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Busy but past the absolute limit: ended.
     let busy = s.0.create_session(ann.id, 0).await.unwrap();
     let mut t = 0;
     while t < 600_000 {
         t += 50_000;
-        assert!(s.0.session_account(&busy, t, POLICY).await.unwrap().is_some(), "{t}");
+        assert!(
+            s.0.session_account(&busy, t, POLICY)
+                .await
+                .unwrap()
+                .is_some(),
+            "{t}"
+        );
     }
-    assert!(s.0.session_account(&busy, 600_001, POLICY).await.unwrap().is_none());
+    assert!(
+        s.0.session_account(&busy, 600_001, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let other = s.0.create_session(ann.id, 0).await.unwrap();
     s.0.end_session(&other).await.unwrap();
-    assert!(s.0.session_account(&other, 1, POLICY).await.unwrap().is_none());
-    assert!(s.0.session_account("made up", 1, POLICY).await.unwrap().is_none());
+    assert!(
+        s.0.session_account(&other, 1, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.0.session_account("made up", 1, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -96,18 +147,52 @@ async fn a_password_change_ends_the_accounts_other_sessions_and_disabling_ends_a
     let there = s.0.create_session(ann.id, 0).await.unwrap();
     let bobs = s.0.create_session(bob.id, 0).await.unwrap();
     assert!(matches!(
-        s.change_password(&ann, "wrong password!", "another long password").await,
-        Err(AccessError::Invalid { field: "current", .. })
+        s.change_password(&ann, "wrong password!", "another long password")
+            .await,
+        Err(AccessError::Invalid {
+            field: "current",
+            ..
+        })
     ));
-    s.change_password(&ann, PW, "another long password").await.unwrap();
-    assert_eq!(s.0.end_other_sessions(ann.id, Some(&here)).await.unwrap(), 1);
-    assert!(s.0.session_account(&here, 1, POLICY).await.unwrap().is_some());
-    assert!(s.0.session_account(&there, 1, POLICY).await.unwrap().is_none());
-    assert!(s.0.session_account(&bobs, 1, POLICY).await.unwrap().is_some());
-    assert!(s.authenticate("ann", "another long password").await.unwrap().is_some());
+    s.change_password(&ann, PW, "another long password")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.0.end_other_sessions(ann.id, Some(&here)).await.unwrap(),
+        1
+    );
+    assert!(
+        s.0.session_account(&here, 1, POLICY)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        s.0.session_account(&there, 1, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.0.session_account(&bobs, 1, POLICY)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        s.authenticate("ann", "another long password")
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert!(s.authenticate("ann", PW).await.unwrap().is_none());
     s.0.set_disabled("ann", true).await.unwrap();
-    assert!(s.0.session_account(&here, 2, POLICY).await.unwrap().is_none());
+    assert!(
+        s.0.session_account(&here, 2, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -121,7 +206,10 @@ async fn a_token_carries_its_accounts_role_until_revoked_and_only_its_hash_is_st
     let who = s.0.token_account(&token, 10).await.unwrap().unwrap();
     assert_eq!(who.role, Role::Editor);
     s.0.set_role("ann", Role::Viewer).await.unwrap();
-    assert_eq!(s.0.token_account(&token, 20).await.unwrap().unwrap().role, Role::Viewer);
+    assert_eq!(
+        s.0.token_account(&token, 20).await.unwrap().unwrap().role,
+        Role::Viewer
+    );
     let listed = s.0.list_tokens(ann.id).await.unwrap();
     assert_eq!(listed[0].name, "ci");
     assert_eq!(listed[0].last_used_ms, Some(10));
@@ -129,7 +217,10 @@ async fn a_token_carries_its_accounts_role_until_revoked_and_only_its_hash_is_st
     let wal = std::fs::read(dir.path().join("access.db-wal")).unwrap_or_default();
     let needle = token.as_bytes();
     for bytes in [&raw, &wal] {
-        assert!(!bytes.windows(needle.len()).any(|w| w == needle), "the token is stored");
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "the token is stored"
+        );
     }
     // Another account cannot revoke it; its own can.
     assert!(!s.0.revoke_token(ann.id + 1, info.id).await.unwrap());
@@ -137,7 +228,10 @@ async fn a_token_carries_its_accounts_role_until_revoked_and_only_its_hash_is_st
     assert!(s.0.token_account(&token, 30).await.unwrap().is_none());
     assert!(matches!(
         s.0.create_token(ann.id, "  ", 5).await,
-        Err(AccessError::Invalid { field: "token_name", .. })
+        Err(AccessError::Invalid {
+            field: "token_name",
+            ..
+        })
     ));
 }
 

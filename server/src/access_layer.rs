@@ -26,8 +26,10 @@ pub struct SignedIn {
 
 /// Paths served to anyone: signing in, health probes, the bundle's files.
 fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/logout" | "/setup" | "/healthz" | "/readyz" | "/favicon.svg")
-        || path.starts_with("/pkg/")
+    matches!(
+        path,
+        "/login" | "/logout" | "/setup" | "/healthz" | "/readyz" | "/favicon.svg"
+    ) || path.starts_with("/pkg/")
         || path.starts_with("/editor/")
 }
 
@@ -48,8 +50,17 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             Some(token) => state.store.0.token_account(token, now).await,
             None => Ok(None),
         } {
-            Ok(Some(account)) => signed = Some(SignedIn { account, session: None }),
-            Ok(None) => return unauthenticated("the API token is not valid (revoked, or its account disabled)"),
+            Ok(Some(account)) => {
+                signed = Some(SignedIn {
+                    account,
+                    session: None,
+                })
+            }
+            Ok(None) => {
+                return unauthenticated(
+                    "the API token is not valid (revoked, or its account disabled)",
+                );
+            }
             Err(error) => return store_failed(error),
         }
     } else if let Some(id) = crate::session_cookie::read(headers, &state.cookie_key) {
@@ -59,7 +70,12 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             .session_account(&id, now, state.config.access.session_policy())
             .await
         {
-            Ok(Some(account)) => signed = Some(SignedIn { account, session: Some(id) }),
+            Ok(Some(account)) => {
+                signed = Some(SignedIn {
+                    account,
+                    session: Some(id),
+                })
+            }
             Ok(None) => stale_cookie = true,
             Err(error) => return store_failed(error),
         }
@@ -81,10 +97,14 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         // function's own guard checks it again).
         Some(caller)
             if path.starts_with("/api/")
-                && app::api::guard::required_role(&path).is_some_and(|needs| caller.role < needs) =>
+                && app::api::guard::required_role(&path)
+                    .is_some_and(|needs| caller.role < needs) =>
         {
             let needs = app::api::guard::required_role(&path).unwrap_or(Role::Admin);
-            json_refusal(StatusCode::FORBIDDEN, &app::errors::AppError::Forbidden { needs })
+            json_refusal(
+                StatusCode::FORBIDDEN,
+                &app::errors::AppError::Forbidden { needs },
+            )
         }
         Some(caller) => {
             request.extensions_mut().insert(caller);
@@ -103,8 +123,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
                 .path_and_query()
                 .map(|pq| pq.as_str().to_owned())
                 .unwrap_or_else(|| "/".into());
-            let next_param: String =
-                url_encode(&target);
+            let next_param: String = url_encode(&target);
             Redirect::to(&format!("/login?next={next_param}")).into_response()
         }
     };
@@ -120,9 +139,10 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
 fn json_refusal(status: StatusCode, error: &app::errors::AppError) -> Response {
     let body = serde_json::to_string(error).unwrap_or_default();
     let mut response = (status, body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -140,7 +160,11 @@ fn unauthenticated(why: &str) -> Response {
 
 fn store_failed(error: access::StoreError) -> Response {
     tracing::error!(%error, "the access store failed while identifying a request");
-    (StatusCode::INTERNAL_SERVER_ERROR, "the console's database failed; see the server's log").into_response()
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the console's database failed; see the server's log",
+    )
+        .into_response()
 }
 
 /// `text` percent-encoded for a query value.

@@ -37,7 +37,9 @@ pub async fn prepare(
             store
                 .create_account(&name, access::Role::Admin, &password, state.clock.now_ms())
                 .await
-                .map_err(|e| format!("cannot create the admin from {ADMIN_USER}/{ADMIN_PASSWORD}: {e}"))?;
+                .map_err(|e| {
+                    format!("cannot create the admin from {ADMIN_USER}/{ADMIN_PASSWORD}: {e}")
+                })?;
             Ok(FirstStart::AdminCreated(name))
         }
         (Some(_), None) | (None, Some(_)) => Err(format!(

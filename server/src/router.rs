@@ -21,8 +21,13 @@ pub fn router(state: AppState) -> Router {
         provide_context(clients.clone());
         provide_context(store.clone());
         // The hydration scripts carry the nonce the response's CSP allows.
-        if let Some(nonce) = leptos::prelude::use_context::<axum::http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<crate::security_headers::CspNonce>().cloned())
+        if let Some(nonce) =
+            leptos::prelude::use_context::<axum::http::request::Parts>().and_then(|parts| {
+                parts
+                    .extensions
+                    .get::<crate::security_headers::CspNonce>()
+                    .cloned()
+            })
         {
             provide_context(leptos::nonce::Nonce::from_value(nonce.0));
         }

@@ -41,7 +41,10 @@ pub async fn check(request: Request, next: Next) -> Response {
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
     if changes && !same_origin(&request) {
-        tracing::warn!(path = request.uri().path(), "a cross-origin request was refused");
+        tracing::warn!(
+            path = request.uri().path(),
+            "a cross-origin request was refused"
+        );
         return (
             StatusCode::FORBIDDEN,
             "refused: this request came from another site (its Origin is not this console's)",
@@ -65,10 +68,19 @@ mod tests {
 
     #[test]
     fn only_this_consoles_origin_or_none_passes() {
-        assert!(same_origin(&req(Some("http://127.0.0.1:3000"), "127.0.0.1:3000")));
+        assert!(same_origin(&req(
+            Some("http://127.0.0.1:3000"),
+            "127.0.0.1:3000"
+        )));
         assert!(same_origin(&req(None, "127.0.0.1:3000")));
-        assert!(!same_origin(&req(Some("http://evil.example"), "127.0.0.1:3000")));
-        assert!(!same_origin(&req(Some("http://127.0.0.1:3001"), "127.0.0.1:3000")));
+        assert!(!same_origin(&req(
+            Some("http://evil.example"),
+            "127.0.0.1:3000"
+        )));
+        assert!(!same_origin(&req(
+            Some("http://127.0.0.1:3001"),
+            "127.0.0.1:3000"
+        )));
         assert!(!same_origin(&req(Some("null"), "127.0.0.1:3000")));
     }
 }

@@ -102,7 +102,12 @@ fn login_form(state: &AppState, message: Option<&str>, account: &str, next: &str
 }
 
 async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Html<String> {
-    login_form(&state, None, "", safe_next(q.next.as_deref().unwrap_or("/")))
+    login_form(
+        &state,
+        None,
+        "",
+        safe_next(q.next.as_deref().unwrap_or("/")),
+    )
 }
 
 /// The client's address for the per-address limit: the socket's peer (a proxy's address when
@@ -116,12 +121,7 @@ fn address(parts: &Parts) -> String {
 }
 
 /// Starts a session for `account` and answers the redirect that sets its cookie.
-async fn start_session(
-    state: &AppState,
-    parts: &Parts,
-    account_id: i64,
-    to: &str,
-) -> Response {
+async fn start_session(state: &AppState, parts: &Parts, account_id: i64, to: &str) -> Response {
     let now = state.clock.now_ms();
     let id = match state.store.0.create_session(account_id, now).await {
         Ok(id) => id,
@@ -145,7 +145,11 @@ fn failed(error: impl std::fmt::Display) -> Response {
         .into_response()
 }
 
-async fn login(State(state): State<AppState>, parts: Parts, Form(form): Form<LoginForm>) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let now = state.clock.now_ms();
     let from = address(&parts);
     let next = safe_next(&form.next).to_owned();
@@ -156,7 +160,11 @@ async fn login(State(state): State<AppState>, parts: Parts, Form(form): Form<Log
         *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
         return response;
     }
-    match state.store.authenticate(&form.account, &form.password).await {
+    match state
+        .store
+        .authenticate(&form.account, &form.password)
+        .await
+    {
         Ok(Some(account)) => {
             state.limiter.succeeded(&form.account);
             tracing::info!(account = %account.name, "signed in");
@@ -164,7 +172,8 @@ async fn login(State(state): State<AppState>, parts: Parts, Form(form): Form<Log
         }
         Ok(None) => {
             state.limiter.failed(&form.account, &from, now);
-            let mut response = login_form(&state, Some(FAILED), &form.account, &next).into_response();
+            let mut response =
+                login_form(&state, Some(FAILED), &form.account, &next).into_response();
             *response.status_mut() = StatusCode::UNAUTHORIZED;
             response
         }
@@ -173,7 +182,9 @@ async fn login(State(state): State<AppState>, parts: Parts, Form(form): Form<Log
 }
 
 async fn logout(State(state): State<AppState>, parts: Parts) -> Response {
-    if let Some(SignedIn { session: Some(id), .. }) = parts.extensions.get::<SignedIn>()
+    if let Some(SignedIn {
+        session: Some(id), ..
+    }) = parts.extensions.get::<SignedIn>()
         && let Err(error) = state.store.0.end_session(id).await
     {
         return failed(error);
@@ -218,7 +229,11 @@ async fn setup_page(State(state): State<AppState>, Query(q): Query<SetupQuery>) 
     }
 }
 
-async fn setup(State(state): State<AppState>, parts: Parts, Form(form): Form<SetupForm>) -> Response {
+async fn setup(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<SetupForm>,
+) -> Response {
     let now = state.clock.now_ms();
     match state
         .store
@@ -235,7 +250,8 @@ async fn setup(State(state): State<AppState>, parts: Parts, Form(form): Form<Set
                 access::AccessError::SetupClosed => StatusCode::FORBIDDEN,
                 _ => StatusCode::BAD_REQUEST,
             };
-            let mut response = setup_form(&state, &form.token, Some(&refused.to_string())).into_response();
+            let mut response =
+                setup_form(&state, &form.token, Some(&refused.to_string())).into_response();
             *response.status_mut() = status;
             response
         }

@@ -45,7 +45,10 @@ fn call(path: &str) -> axum::http::request::Builder {
 
 /// Signs `name` in through the form; answers the response (its cookie, on success).
 async fn sign_in(state: &AppState, name: &str, password: &str) -> Response<Body> {
-    let form = format!("account={name}&password={}&next=%2Factions", password.replace(' ', "+"));
+    let form = format!(
+        "account={name}&password={}&next=%2Factions",
+        password.replace(' ', "+")
+    );
     send(
         state,
         Request::post("/login")
@@ -72,9 +75,15 @@ async fn cookie(state: &AppState, name: &str, role: Role) -> String {
 }
 
 async fn with_cookie(state: &AppState, path: &str, cookie: &str) -> StatusCode {
-    send(state, call(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap())
-        .await
-        .status()
+    send(
+        state,
+        call(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .status()
 }
 
 #[test]
@@ -87,7 +96,11 @@ fn every_endpoint_refuses_no_one_401_a_lower_role_403_and_admits_its_role() {
         }
         for (path, needs) in ENDPOINTS {
             let response = send(&state, call(path).body(Body::empty()).unwrap()).await;
-            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path} without a session");
+            assert_eq!(
+                response.status(),
+                StatusCode::UNAUTHORIZED,
+                "{path} without a session"
+            );
             let text = body(response).await;
             assert!(text.contains("Unauthenticated"), "{path}: {text}");
             for (role, token) in &tokens {
@@ -118,9 +131,16 @@ fn every_endpoint_refuses_no_one_401_a_lower_role_403_and_admits_its_role() {
 fn a_page_without_a_session_redirects_to_sign_in_with_where_it_was_going() {
     run(async {
         let (state, _) = state();
-        let response = send(&state, Request::get("/actions?x=1").body(Body::empty()).unwrap()).await;
+        let response = send(
+            &state,
+            Request::get("/actions?x=1").body(Body::empty()).unwrap(),
+        )
+        .await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        assert_eq!(response.headers()[header::LOCATION], "/login?next=/actions%3Fx%3D1");
+        assert_eq!(
+            response.headers()[header::LOCATION],
+            "/login?next=/actions%3Fx%3D1"
+        );
         let page = send(&state, Request::get("/login").body(Body::empty()).unwrap()).await;
         assert_eq!(page.status(), StatusCode::OK);
         let html = body(page).await;
@@ -128,7 +148,11 @@ fn a_page_without_a_session_redirects_to_sign_in_with_where_it_was_going() {
             assert!(html.contains(label), "{label}: {html}");
         }
         // Health probes and the bundle need no one.
-        let health = send(&state, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+        let health = send(
+            &state,
+            Request::get("/healthz").body(Body::empty()).unwrap(),
+        )
+        .await;
         assert_eq!(health.status(), StatusCode::OK);
     });
 }
@@ -140,9 +164,17 @@ fn anonymous_viewer_reads_but_cannot_write_when_configured() {
         let mut config = (*state.config).clone();
         config.access.anonymous = Some(server::config::Anonymous::Viewer);
         state.config = Arc::new(config);
-        let read = send(&state, call("/api/connections").body(Body::empty()).unwrap()).await;
+        let read = send(
+            &state,
+            call("/api/connections").body(Body::empty()).unwrap(),
+        )
+        .await;
         assert_eq!(read.status(), StatusCode::OK);
-        let write = send(&state, call("/api/save_action").body(Body::empty()).unwrap()).await;
+        let write = send(
+            &state,
+            call("/api/save_action").body(Body::empty()).unwrap(),
+        )
+        .await;
         assert_eq!(write.status(), StatusCode::FORBIDDEN);
         assert!(body(write).await.contains("editor"));
     });
@@ -150,22 +182,41 @@ fn anonymous_viewer_reads_but_cannot_write_when_configured() {
 
 #[test]
 fn an_anonymous_role_other_than_viewer_is_refused_with_its_line() {
-    let error = Config::from_toml("[access]\nanonymous = \"editor\"\n", std::path::Path::new("f.toml"))
-        .unwrap_err()
-        .to_string();
-    assert!(error.contains("viewer") && error.contains("line 2"), "{error}");
+    let error = Config::from_toml(
+        "[access]\nanonymous = \"editor\"\n",
+        std::path::Path::new("f.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("viewer") && error.contains("line 2"),
+        "{error}"
+    );
 }
 
 #[test]
 fn the_session_cookie_is_encrypted_http_only_same_site_and_secure_over_https() {
     run(async {
         let (state, _) = state();
-        state.store.create_account("ann", Role::Editor, PW, 0).await.unwrap();
+        state
+            .store
+            .create_account("ann", Role::Editor, PW, 0)
+            .await
+            .unwrap();
         let response = sign_in(&state, "ann", PW).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(response.headers()[header::LOCATION], "/actions");
-        let set = response.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
-        for part in ["fnconsole_session=", "HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=86400"] {
+        let set = response.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        for part in [
+            "fnconsole_session=",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Path=/",
+            "Max-Age=86400",
+        ] {
             assert!(set.contains(part), "{part}: {set}");
         }
         assert!(!set.contains("Secure"), "plain HTTP: {set}");
@@ -174,7 +225,10 @@ fn the_session_cookie_is_encrypted_http_only_same_site_and_secure_over_https() {
             Request::post("/login")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header("x-forwarded-proto", "https")
-                .body(Body::from(format!("account=ann&password={}", PW.replace(' ', "+"))))
+                .body(Body::from(format!(
+                    "account=ann&password={}",
+                    PW.replace(' ', "+")
+                )))
                 .unwrap(),
         )
         .await;
@@ -182,7 +236,10 @@ fn the_session_cookie_is_encrypted_http_only_same_site_and_secure_over_https() {
         assert!(set.contains("Secure"), "{set}");
         // A forged or altered cookie is no one.
         let forged = "fnconsole_session=abc";
-        assert_eq!(with_cookie(&state, "/api/connections", forged).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            with_cookie(&state, "/api/connections", forged).await,
+            StatusCode::UNAUTHORIZED
+        );
         assert_eq!(
             with_cookie(&state, "/api/connections", &cookie_of(&response)).await,
             StatusCode::OK
@@ -194,13 +251,19 @@ fn the_session_cookie_is_encrypted_http_only_same_site_and_secure_over_https() {
 fn every_failed_sign_in_says_the_same_and_the_limit_blocks_even_the_right_password() {
     run(async {
         let (state, _) = state();
-        state.store.create_account("ann", Role::Editor, PW, 0).await.unwrap();
+        state
+            .store
+            .create_account("ann", Role::Editor, PW, 0)
+            .await
+            .unwrap();
         state.store.0.set_disabled("ann", false).await.unwrap();
         let unknown = body(sign_in(&state, "nobody", PW).await).await;
         let wrong = sign_in(&state, "ann", "not the password").await;
         assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
         let wrong = body(wrong).await;
-        assert!(wrong.contains(server::sign_in::FAILED) && unknown.contains(server::sign_in::FAILED));
+        assert!(
+            wrong.contains(server::sign_in::FAILED) && unknown.contains(server::sign_in::FAILED)
+        );
         for _ in 0..4 {
             sign_in(&state, "ann", "not the password").await;
         }
@@ -217,10 +280,16 @@ fn a_session_ends_when_idle_when_old_and_on_sign_out() {
         let ann = cookie(&state, "ann", Role::Viewer).await;
         let at = |ms: i64| now.store(1_000_000 + ms, Ordering::SeqCst);
         at(119 * 60_000);
-        assert_eq!(with_cookie(&state, "/api/connections", &ann).await, StatusCode::OK);
+        assert_eq!(
+            with_cookie(&state, "/api/connections", &ann).await,
+            StatusCode::OK
+        );
         // 120 min since the last request, plus a moment: idle.
         at(239 * 60_000 + 1);
-        assert_eq!(with_cookie(&state, "/api/connections", &ann).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            with_cookie(&state, "/api/connections", &ann).await,
+            StatusCode::UNAUTHORIZED
+        );
 
         at(0);
         let bob = cookie(&state, "bob", Role::Viewer).await;
@@ -228,22 +297,40 @@ fn a_session_ends_when_idle_when_old_and_on_sign_out() {
         while t < 24 * 3_600_000 {
             t += 100 * 60_000;
             at(t.min(24 * 3_600_000));
-            assert_eq!(with_cookie(&state, "/api/connections", &bob).await, StatusCode::OK, "{t}");
+            assert_eq!(
+                with_cookie(&state, "/api/connections", &bob).await,
+                StatusCode::OK,
+                "{t}"
+            );
         }
         at(24 * 3_600_000 + 1);
-        assert_eq!(with_cookie(&state, "/api/connections", &bob).await, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            with_cookie(&state, "/api/connections", &bob).await,
+            StatusCode::UNAUTHORIZED
+        );
 
         at(0);
         let response = sign_in(&state, "bob", PW).await;
         let bob = cookie_of(&response);
         let out = send(
             &state,
-            Request::post("/logout").header(header::COOKIE, &bob).body(Body::empty()).unwrap(),
+            Request::post("/logout")
+                .header(header::COOKIE, &bob)
+                .body(Body::empty())
+                .unwrap(),
         )
         .await;
         assert_eq!(out.status(), StatusCode::SEE_OTHER);
-        assert!(out.headers()[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
-        assert_eq!(with_cookie(&state, "/api/connections", &bob).await, StatusCode::UNAUTHORIZED);
+        assert!(
+            out.headers()[header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .contains("Max-Age=0")
+        );
+        assert_eq!(
+            with_cookie(&state, "/api/connections", &bob).await,
+            StatusCode::UNAUTHORIZED
+        );
     });
 }
 
@@ -251,7 +338,11 @@ fn a_session_ends_when_idle_when_old_and_on_sign_out() {
 fn tokens_act_with_their_accounts_role_until_revoked() {
     run(async {
         let (state, _) = state();
-        let ann = state.store.create_account("ann", Role::Viewer, PW, 0).await.unwrap();
+        let ann = state
+            .store
+            .create_account("ann", Role::Viewer, PW, 0)
+            .await
+            .unwrap();
         let (info, token) = state.store.0.create_token(ann.id, "ci", 0).await.unwrap();
         let with = |path: &str| {
             call(path)
@@ -259,10 +350,19 @@ fn tokens_act_with_their_accounts_role_until_revoked() {
                 .body(Body::empty())
                 .unwrap()
         };
-        assert_eq!(send(&state, with("/api/connections")).await.status(), StatusCode::OK);
-        assert_eq!(send(&state, with("/api/save_action")).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            send(&state, with("/api/connections")).await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            send(&state, with("/api/save_action")).await.status(),
+            StatusCode::FORBIDDEN
+        );
         state.store.0.revoke_token(ann.id, info.id).await.unwrap();
-        assert_eq!(send(&state, with("/api/connections")).await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            send(&state, with("/api/connections")).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     });
 }
 
@@ -282,7 +382,10 @@ fn a_cross_origin_post_is_refused_and_a_same_origin_one_is_not() {
         let refused = send(&state, post("http://evil.example")).await;
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
         assert!(body(refused).await.contains("another site"));
-        assert_eq!(send(&state, post("http://127.0.0.1:3000")).await.status(), StatusCode::OK);
+        assert_eq!(
+            send(&state, post("http://127.0.0.1:3000")).await.status(),
+            StatusCode::OK
+        );
         // Sign-in itself is a state change too.
         let login = send(
             &state,
@@ -311,20 +414,42 @@ fn every_response_has_the_security_headers_and_the_page_scripts_carry_the_csp_no
         )
         .await;
         assert_eq!(page.status(), StatusCode::OK);
-        let csp = page.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+        let csp = page.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert_eq!(page.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert!(page.headers().contains_key(header::REFERRER_POLICY));
-        for part in ["default-src 'self'", "'wasm-unsafe-eval'", "frame-ancestors 'none'"] {
+        for part in [
+            "default-src 'self'",
+            "'wasm-unsafe-eval'",
+            "frame-ancestors 'none'",
+        ] {
             assert!(csp.contains(part), "{part}: {csp}");
         }
         assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{csp}");
-        let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .unwrap()
+            .split('\'')
+            .next()
+            .unwrap()
+            .to_owned();
         let html = body(page).await;
         let scripts = html.matches("<script").count();
         assert!(scripts > 0);
-        assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts - html.matches("<script src").count(), "{html}");
+        assert_eq!(
+            html.matches(&format!("nonce=\"{nonce}\"")).count(),
+            scripts - html.matches("<script src").count(),
+            "{html}"
+        );
         let login = send(&state, Request::get("/login").body(Body::empty()).unwrap()).await;
-        assert!(login.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+        assert!(
+            login
+                .headers()
+                .contains_key(header::CONTENT_SECURITY_POLICY)
+        );
     });
 }
 
@@ -332,24 +457,41 @@ fn every_response_has_the_security_headers_and_the_page_scripts_carry_the_csp_no
 fn the_setup_link_makes_the_first_admin_once() {
     run(async {
         let (state, _) = state();
-        let token = match server::first_start::prepare(&state, |_| None).await.unwrap() {
+        let token = match server::first_start::prepare(&state, |_| None)
+            .await
+            .unwrap()
+        {
             server::first_start::FirstStart::SetupToken(t) => t,
             other => panic!("{other:?}"),
         };
         let setup = |t: &str| {
             Request::post("/setup")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!("token={t}&account=root&password={}", PW.replace(' ', "+"))))
+                .body(Body::from(format!(
+                    "token={t}&account=root&password={}",
+                    PW.replace(' ', "+")
+                )))
                 .unwrap()
         };
-        assert_eq!(send(&state, setup("wrong")).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            send(&state, setup("wrong")).await.status(),
+            StatusCode::FORBIDDEN
+        );
         let made = send(&state, setup(&token)).await;
         assert_eq!(made.status(), StatusCode::SEE_OTHER);
         let root = cookie_of(&made);
-        assert_eq!(with_cookie(&state, "/api/connections", &root).await, StatusCode::OK);
-        assert_eq!(send(&state, setup(&token)).await.status(), StatusCode::FORBIDDEN);
         assert_eq!(
-            server::first_start::prepare(&state, |_| None).await.unwrap(),
+            with_cookie(&state, "/api/connections", &root).await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            send(&state, setup(&token)).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            server::first_start::prepare(&state, |_| None)
+                .await
+                .unwrap(),
             server::first_start::FirstStart::SetUp
         );
     });
@@ -368,9 +510,17 @@ fn the_environments_admin_is_created_on_first_start() {
             server::first_start::prepare(&state, env).await.unwrap(),
             server::first_start::FirstStart::AdminCreated("boss".into())
         );
-        assert_eq!(sign_in(&state, "boss", PW).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            sign_in(&state, "boss", PW).await.status(),
+            StatusCode::SEE_OTHER
+        );
         let half = |k: &str| (k == "FNCONSOLE_ADMIN_USER").then(|| "x".to_owned());
         let (fresh, _) = self::state();
-        assert!(server::first_start::prepare(&fresh, half).await.unwrap_err().contains("both"));
+        assert!(
+            server::first_start::prepare(&fresh, half)
+                .await
+                .unwrap_err()
+                .contains("both")
+        );
     });
 }

@@ -50,7 +50,10 @@ pub async fn as_admin(
     state: &server::AppState,
     mut request: axum::http::Request<axum::body::Body>,
 ) -> axum::http::Request<axum::body::Body> {
-    if !request.headers().contains_key(axum::http::header::AUTHORIZATION) {
+    if !request
+        .headers()
+        .contains_key(axum::http::header::AUTHORIZATION)
+    {
         let token = token_for(state, access::Role::Admin).await;
         request.headers_mut().insert(
             axum::http::header::AUTHORIZATION,
