@@ -7,6 +7,7 @@
 //! same traits and passes the same tests.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod audit;
 mod caller;
 mod role;
 
@@ -15,6 +16,8 @@ pub use role::Role;
 
 #[cfg(feature = "store")]
 pub mod accounts;
+#[cfg(feature = "store")]
+pub mod connections;
 #[cfg(feature = "store")]
 mod error;
 #[cfg(feature = "store")]

@@ -21,6 +21,8 @@ const MIGRATIONS: &[&[Migration]] = &[
     crate::sessions::MIGRATIONS,
     crate::tokens::MIGRATIONS,
     crate::setup::MIGRATIONS,
+    crate::audit::MIGRATIONS,
+    crate::connections::MIGRATIONS,
 ];
 
 /// The console's state in one SQLite database.

@@ -13,6 +13,8 @@ pub trait Backend:
     + crate::sessions::SessionStore
     + crate::tokens::TokenStore
     + crate::setup::SetupStore
+    + crate::audit::AuditStore
+    + crate::connections::ConnectionStore
     + Send
     + Sync
     + 'static

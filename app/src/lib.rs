@@ -23,8 +23,8 @@ use leptos_router::{
 
 use components::{AppHeader, ErrorView};
 use routes::{
-    ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsRoute, HomePage,
-    LogsRoute, NotFoundPage, SettingsRoute, TimelineRoute,
+    ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsRoute,
+    AuditRoute, HomePage, LogsRoute, NotFoundPage, SettingsRoute, TimelineRoute,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                             <Route path=StaticSegment("activations") view={Lazy::<ActivationsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=(StaticSegment("activations"), ParamSegment("id")) view={Lazy::<ActivationRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("async") view={Lazy::<AsyncInvocationsRoute>::new()} ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("logs") view={Lazy::<LogsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("timeline") view={Lazy::<TimelineRoute>::new()} ssr=SsrMode::InOrder />

@@ -8,8 +8,9 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const binary = join(repoRoot, 'target', 'release', 'fnconsole');
-const siteRoot = join(repoRoot, 'target', 'site');
+/** This checkout's release build; a benchmark comparing builds names another such folder
+ * (its `release/fnconsole`, `release/hash.txt` and `site/`). */
+const defaultBuild = join(repoRoot, 'target');
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -26,7 +27,8 @@ function freePort() {
  * The bundle's main script: `pkg/fnconsole.HASH.js`, its hash read from the `hash.txt` that
  * cargo-leptos (`hash-files = true`) writes beside the binary, as the binary itself does.
  */
-export function mainScript() {
+export function mainScript(build = defaultBuild) {
+  const { binary, siteRoot } = paths(build);
   const hashes = join(dirname(binary), 'hash.txt');
   const hash = existsSync(hashes) && readFileSync(hashes, 'utf8').match(/^js: *(\S+)$/m)?.[1];
   const js = join(siteRoot, 'pkg', hash ? `fnconsole.${hash}.js` : 'fnconsole.js');
@@ -38,6 +40,8 @@ export function mainScript() {
   }
   return js;
 }
+
+const paths = (build) => ({ binary: join(build, 'release', 'fnconsole'), siteRoot: join(build, 'site') });
 
 /** The admin every test server starts with (FNCONSOLE_ADMIN_USER/PASSWORD), unless asked
  * for none. */
@@ -66,7 +70,7 @@ export async function signIn(url, { account, password } = ADMIN) {
 // calls keep working with sign-in required.
 const plainFetch = globalThis.fetch;
 globalThis.fetch = (input, init = {}) => {
-  const url = typeof input === 'string' ? input : input.url;
+  const url = String(input instanceof Request ? input.url : input);
   for (const [base, cookie] of sessions) {
     if (!url.startsWith(base + '/')) continue;
     const headers = new Headers(init.headers || {});
@@ -80,11 +84,13 @@ globalThis.fetch = (input, init = {}) => {
 
 /**
  * Starts the server; resolves to { url, dataDir, stop() } once /healthz answers. `config` is
- * the text of an fnconsole.toml for it (none: the defaults). The server has an admin
- * (ADMIN), signed in for this process's fetch and browsers, unless `noAccount` is set (then
- * it prints its setup link: `output()`).
+ * the text of an fnconsole.toml for it (none: the defaults); `build`, the folder of the
+ * release build to run (none: this checkout's `target`). The server has an admin (ADMIN),
+ * signed in for this process's fetch and browsers, unless `noAccount` is set (then it prints
+ * its setup link: `output()`).
  */
-export async function startServer({ env = {}, config, noAccount = false } = {}) {
+export async function startServer({ env = {}, config, build = defaultBuild, noAccount = false } = {}) {
+  const { binary, siteRoot } = paths(build);
   for (const needed of [binary, join(siteRoot, 'pkg')]) {
     if (!existsSync(needed)) {
       throw new Error(
@@ -94,7 +100,7 @@ export async function startServer({ env = {}, config, noAccount = false } = {}) 
   }
   // Built without `--split`, the bundle still imports the lazy routes' placeholder module
   // and the page never hydrates: say so rather than let every test time out.
-  const js = mainScript();
+  const js = mainScript(build);
   if (readFileSync(js, 'utf8').includes('__wasm_split_placeholder__')) {
     throw new Error(`${js} was built without --split: run \`cargo leptos build --release --split\``);
   }

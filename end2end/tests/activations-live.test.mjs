@@ -6,46 +6,19 @@
 // OpenWhisk that checks the key), the server's one follower per connection polls for every
 // viewer, and an activation recorded there shows on top in each. Screenshots go to
 // target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { startServer, repoRoot } from '../support/server.mjs';
-import { launchBrowser, collectErrors } from '../support/browser.mjs';
+import { startSuite, openHydrated, withServer, configFile, server, browser, shots } from '../support/suite.mjs';
+import { invoke } from '../support/engine.mjs';
 import { startFakeOpenWhisk } from '../support/fake-openwhisk.mjs';
+import { demoRunsEnded } from '../support/engine.mjs';
 
-const shots = join(repoRoot, 'target', 'screenshots');
-let server;
-let browser;
+startSuite();
 
 /** Starts `action` (in the demo package) without waiting, as any OpenWhisk client would. */
-async function start(action, params) {
-  const keys = readFileSync(join(server.dataDir, 'data', 'engine-keys.toml'), 'utf8');
-  const auth = keys.match(/^openwhisk_auth\s*=\s*"(.*)"/m)[1];
-  const res = await fetch(`${server.engineUrl}/api/v1/namespaces/_/actions/demo/${action}?blocking=false`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(auth).toString('base64')}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify(params),
-  });
-  const body = await res.json();
-  assert.ok(body.activationId, `no activation id: ${JSON.stringify(body)}`);
-  return body.activationId;
-}
-
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const start = (action, params) => invoke(server, `demo/${action}`, params, { blocking: false });
 
 const rows = (page) => page.locator('.activations-table tbody tr');
 const topId = (page) => rows(page).first().locator('td[data-label="Id"] code').textContent();
@@ -53,15 +26,14 @@ const rowOf = (page, id) => rows(page).filter({ has: page.locator('code', { hasT
 const liveReady = (page) => page.getByText('New activations appear at the top as they run.').waitFor();
 
 async function open(context, path, base = server.url) {
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(`${base}${path}`);
-  await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
-  await page.locator('.activations-table, p.empty, p.note').first().waitFor();
-  return { page, errors };
+  const opened = await openHydrated(context, path, base);
+  await opened.page.locator('.activations-table, p.empty, p.note').first().waitFor();
+  return opened;
 }
 
 test('live mode shows a run started elsewhere at the top, running then ended, without a reload', async () => {
+  // The demo's first-start runs end first, so none of them lands between this test's own.
+  await demoRunsEnded(server);
   const first = await start('hello', { name: 'before' });
   const context = await browser.newContext();
   const { page, errors } = await open(context, '/activations?connection=local-openwhisk');
@@ -131,39 +103,35 @@ test('on a cloud, one server-side follower polls for every viewer: a new activat
   // The fake checks the key like OpenWhisk: without it, refused.
   assert.equal((await fetch(`${fake.url}/api/v1/namespaces/_/activations`)).status, 401);
   fake.requests.length = 0;
-  const dir = join(repoRoot, 'target', 'tmp');
-  mkdirSync(dir, { recursive: true });
-  const config = join(dir, `live-cloud-${process.pid}.toml`);
-  writeFileSync(config, ['[[connections]]', 'id = "fake-ow"', 'provider = "openwhisk"', `endpoint = "${fake.url}"`, 'auth_env = "FAKE_OW_AUTH"', ''].join('\n'));
-  const cloud = await startServer({ env: { FNCONSOLE_CONFIG: config, FAKE_OW_AUTH: auth } });
-  const context = await browser.newContext();
-  try {
-    const path = '/activations?connection=fake-ow&live=1';
-    const first = await open(context, path, cloud.url);
-    await liveReady(first.page);
-    const second = await open(context, path, cloud.url);
-    await liveReady(second.page);
-    assert.equal(await topId(first.page), older);
-    const id = fake.record({ month: '2026-11' });
-    for (const { page } of [first, second]) {
-      await rowOf(page, id).waitFor({ timeout: 15_000 });
-      assert.equal(await topId(page), id);
-      assert.equal(await rows(page).nth(1).locator('code').textContent(), older, 'the older row moved down');
+  const config = configFile('live-cloud', ['[[connections]]', 'id = "fake-ow"', 'provider = "openwhisk"', `endpoint = "${fake.url}"`, 'auth_env = "FAKE_OW_AUTH"', '']);
+  await withServer(async (cloud) => {
+    const context = await browser.newContext();
+    try {
+      const path = '/activations?connection=fake-ow&live=1';
+      const first = await open(context, path, cloud.url);
+      await liveReady(first.page);
+      const second = await open(context, path, cloud.url);
+      await liveReady(second.page);
+      assert.equal(await topId(first.page), older);
+      const id = fake.record({ month: '2026-11' });
+      for (const { page } of [first, second]) {
+        await rowOf(page, id).waitFor({ timeout: 15_000 });
+        assert.equal(await topId(page), id);
+        assert.equal(await rows(page).nth(1).locator('code').textContent(), older, 'the older row moved down');
+      }
+      await first.page.screenshot({ path: join(shots, 'activations-live-cloud.png') });
+      // The follower's reads (the newest 50; the pages' own listings ask for 20 and 200) are
+      // one pause apart: two viewers, one follower.
+      const polls = fake.requests.filter((r) => r.path.endsWith('/_/activations') && r.query.get('limit') === '50');
+      assert.ok(polls.length >= 2, `the follower read ${polls.length} times`);
+      const gaps = polls.slice(1).map((r, i) => r.at - polls[i].at);
+      assert.ok(gaps.every((gap) => gap >= 900), `reads ${gaps.join(', ')} ms apart`);
+      assert.ok(fake.requests.every((r) => r.authorized), 'the console signed every request');
+      assert.deepEqual([...first.errors, ...second.errors], []);
+    } finally {
+      await context.close();
     }
-    await first.page.screenshot({ path: join(shots, 'activations-live-cloud.png') });
-    // The follower's reads (the newest 50; the pages' own listings ask for 20 and 200) are
-    // one pause apart: two viewers, one follower.
-    const polls = fake.requests.filter((r) => r.path.endsWith('/_/activations') && r.query.get('limit') === '50');
-    assert.ok(polls.length >= 2, `the follower read ${polls.length} times`);
-    const gaps = polls.slice(1).map((r, i) => r.at - polls[i].at);
-    assert.ok(gaps.every((gap) => gap >= 900), `reads ${gaps.join(', ')} ms apart`);
-    assert.ok(fake.requests.every((r) => r.authorized), 'the console signed every request');
-    assert.deepEqual([...first.errors, ...second.errors], []);
-  } finally {
-    await context.close();
-    await cloud.stop();
-    await fake.stop();
-  }
+  }, { env: { FNCONSOLE_CONFIG: config, FAKE_OW_AUTH: auth } }).finally(() => fake.stop());
 });
 
 // Live mode's stream reader once took the first page past its budget (270 KiB): wasm-split

@@ -4,38 +4,27 @@
 // the URL; reload and get the same view; back/forward; with JavaScript off; open a detail with
 // result, logs and input; a sequence's components; the re-run link; the action page's tab; a
 // connection that cannot list activations. Screenshots go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, repoRoot, NO_DEMO_RUNS } from '../support/server.mjs';
-import { launchBrowser, collectErrors } from '../support/browser.mjs';
+import { NO_DEMO_RUNS } from '../support/server.mjs';
+import { startSuite, openHydrated, server, browser, shots } from '../support/suite.mjs';
 import { openwhisk, invoke } from '../support/engine.mjs';
 
-const shots = join(repoRoot, 'target', 'screenshots');
-let server;
-let browser;
 /** The ids of the runs made, by what ran. */
 const made = { hello: [], fails: [], sequence: null };
 
 /** Runs `action` (in the demo package) with `params` through the engine's OpenWhisk dialect. */
 const run = (action, params) => invoke(server, `demo/${action}`, params);
 
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  // Its counts are of the runs below alone: no first-start demo runs.
-  server = await startServer({ config: NO_DEMO_RUNS });
-  browser = await launchBrowser();
+// Its counts are of the runs below alone: no first-start demo runs.
+startSuite({ config: NO_DEMO_RUNS }, async () => {
   // 20 greetings, 5 failures, 1 sequence: 26 activations (the sequence's two components
   // make 28 rows in all).
   for (let i = 0; i < 20; i++) made.hello.push(await run('hello', { name: `Kim-${i}` }));
   for (let i = 0; i < 5; i++) made.fails.push(await run('always-fails', { attempt: i }));
   made.sequence = await run('hello-loud', { name: 'Lee' });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 const OW = 'local-openwhisk';
@@ -44,10 +33,7 @@ const ids = (page) => page.locator('.activations-table tbody td[data-label="Id"]
 const statuses = (page) => page.locator('.activations-table tbody td[data-label="Status"]').allTextContents();
 
 async function open(context, path) {
-  const page = await context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(`${server.url}${path}`);
-  await page.waitForSelector('[data-hydrated="true"]', { timeout: 15_000 });
+  const { page, errors } = await openHydrated(context, path);
   await page.locator('.activations-table, p.empty, p.note, .problem:not([hidden]), section > h2').first().waitFor();
   return { page, errors };
 }

@@ -64,7 +64,7 @@ test('every record of the page, then the next page by offset', async () => {
   const first = await column(page, 'Request id');
   assert.equal(first.length, 10);
   assert.match((await column(page, 'Billed'))[0], /^\d+00 ms$/);
-  assert.match((await column(page, 'Memory'))[0], /^\d+(\.\d)? (B|KiB|MiB)$/);
+  assert.match((await column(page, 'Memory'))[0], /^\d+(\.\d)? (B|KB|MB)$/);
   assert.match((await column(page, 'Return value')).join('\n'), /"greeting":"Hello, Log-\d+!"/);
   assert.match((await column(page, 'Log')).join('\n'), /greeting Log-\d+/);
   await page.getByRole('link', { name: 'Next' }).click();

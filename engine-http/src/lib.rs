@@ -59,12 +59,26 @@ pub fn router_with_body_deadline(
         .merge(openwhisk::routes(&state))
         .merge(huawei::routes(&state))
         .merge(tencent::routes(&state))
+        .fallback(unserved)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // A body that does not arrive in time is an unreadable body, answered in the
         // cloud's shape: a caller cannot hold a request open by announcing bytes it never
         // sends (FunctionGraph and SCF wait for the body of any signed-looking request).
         .layer(RequestBodyTimeoutLayer::new(body_deadline))
         .with_state(state)
+}
+
+/// A path no route of any dialect matches: a 404 in the shape of the API its prefix names
+/// (NCP's bases, FunctionGraph's `/v2/`, OpenWhisk for the rest), never axum's empty one.
+async fn unserved(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if ncp::serves(path) {
+        ncp::unserved(&method, path)
+    } else if path.starts_with("/v2/") {
+        huawei::unserved()
+    } else {
+        openwhisk::unserved()
+    }
 }
 
 /// Runs a blocking engine call off the async threads; a call that panicked or was cancelled
@@ -77,6 +91,37 @@ pub(crate) async fn run<T: Send + 'static>(
     tokio::task::spawn_blocking(move || span.in_scope(f))
         .await
         .unwrap_or_else(|_| Err(EngineError::internal("the engine stopped")))
+}
+
+/// A blocking invocation (`wait` > 0) started on the engine's runner threads and waited for
+/// here without holding a thread: past `wait` the caller gets the activation id and the run
+/// goes on. A zero wait is a non-blocking invocation, written to the durable queue.
+pub(crate) async fn invoke(
+    engine: std::sync::Arc<engine::Engine>,
+    package: Option<String>,
+    name: String,
+    params: serde_json::Map<String, serde_json::Value>,
+    subject: String,
+    wait: std::time::Duration,
+) -> Result<engine::Invoked, EngineError> {
+    if wait.is_zero() {
+        let (p, n) = (package, name);
+        return run(move || engine.invoke_waiting(p.as_deref(), &n, params, &subject, wait)).await;
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    // The lookup and the admission are a primary-key read and a counter: done here, so an
+    // unknown action or a full engine is answered without a hand-off.
+    let id = engine.start_invocation(package.as_deref(), &name, params, &subject, move |r| {
+        // The caller may have stopped waiting; the activation is stored either way.
+        let _ = tx.send(r);
+    })?;
+    match tokio::time::timeout(wait, rx).await {
+        Ok(Ok(result)) => result.map(engine::Invoked::Finished),
+        Ok(Err(_)) => Err(EngineError::internal(format!(
+            "the invocation {id} stopped without an answer"
+        ))),
+        Err(_) => Ok(engine::Invoked::StillRunning { activation_id: id }),
+    }
 }
 
 /// An activation's status as OpenWhisk (and NCP, built on it) report it: a timeout is a

@@ -35,25 +35,18 @@ fn ncp(url: &str, base_path: &str, secret: &str) -> NcpClient {
 }
 
 fn spec(name: &str, code: &str) -> ActionSpec {
+    let exec = ActionExec {
+        main: Some("main".into()),
+        ..ActionExec::source("nodejs:20", code)
+    };
     ActionSpec {
-        action: ActionRef::in_package("demo", name),
-        kind: ActionKind::Basic,
         description: Some("from the client".into()),
         parameters: serde_json::from_value(json!({"greeting": "hi"})).unwrap(),
         limits: Some(ActionLimits {
             timeout_ms: 10_000,
             memory_mb: 128,
         }),
-        exec: ActionExec {
-            kind: "nodejs:20".into(),
-            code: Some(code.into()),
-            binary: false,
-            main: Some("main".into()),
-            image_uri: None,
-            components: vec![],
-        },
-        extra: Default::default(),
-        revision: None,
+        ..ActionSpec::basic(ActionRef::in_package("demo", name), exec)
     }
 }
 

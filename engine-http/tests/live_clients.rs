@@ -115,25 +115,16 @@ async fn an_engine_client_streams_started_the_lines_and_ended() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_engine_client_stops_a_run_and_a_stream_ends_with_it() {
     let (url, engine, _workers) = serve_engine().await;
+    let code = "function main() { console.log('spinning'); for (;;) {} }";
     let spin = ActionSpec {
-        action: ActionRef::top("spin"),
-        kind: ActionKind::Basic,
-        description: None,
-        parameters: Default::default(),
         limits: Some(ActionLimits {
             timeout_ms: 60_000,
             memory_mb: 128,
         }),
-        exec: ActionExec {
-            kind: "nodejs:20".into(),
-            code: Some("function main() { console.log('spinning'); for (;;) {} }".into()),
-            binary: false,
-            main: None,
-            image_uri: None,
-            components: vec![],
-        },
-        extra: Default::default(),
-        revision: None,
+        ..ActionSpec::basic(
+            ActionRef::top("spin"),
+            ActionExec::source("nodejs:20", code),
+        )
     };
     for cloud in clients(&url) {
         let client = cloud.with_live_extension();

@@ -13,14 +13,15 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::draft::{ActionDraft, Code};
 use crate::error::{EngineError, ErrorCode};
 use crate::follow::{Feed, Follower, LiveEvent, Run, Runs};
+use crate::runners::Runners;
 use crate::runtime::{FormattedLine, LogLine, Outcome, RunOptions};
 use crate::slots::{Bounds, Caller, Slot, Slots};
 use crate::store::{
-    ActivationFilter, ActivationRecord, Durability, Expect, Order, Paging, Scope, Store,
-    StoredAction, action_path,
+    ActivationFilter, ActivationRecord, Durability, Expect, Order, Paging, Readers, Scope, Store,
+    StoredAction, Writer, action_path,
 };
 use crate::validate;
-use crate::worker::protocol::Job;
+use crate::worker::protocol::{Job, WarmKey};
 use crate::worker::{WorkerOptions, WorkerPool, WorkerStats};
 
 mod sequence;
@@ -71,6 +72,10 @@ impl Default for EngineOptions {
 #[derive(Debug)]
 pub struct Engine {
     store: Mutex<Store>,
+    /// Writes activations in batches (a database on disk; in memory, `store` does).
+    writer: Option<Writer>,
+    /// Connections for invocations' lookups (a database on disk).
+    readers: Option<Readers>,
     options: EngineOptions,
     /// Woken when an invocation is queued.
     pub(crate) wake: (Mutex<()>, std::sync::Condvar),
@@ -82,6 +87,8 @@ pub struct Engine {
     slots: Arc<Slots>,
     /// Where action code runs.
     pool: WorkerPool,
+    /// The threads blocking invocations run on.
+    pub(crate) runners: Runners,
 }
 
 /// Who follows a run, and by when it must end at the latest.
@@ -94,6 +101,9 @@ struct Watch<'a> {
     /// The end of the sequence the run belongs to.
     until: Option<Instant>,
 }
+
+/// Read connections an engine on disk keeps for invocations' lookups.
+const READERS: usize = 4;
 
 /// The most bytes of parameters kept with a public web-action invocation's activation.
 pub const MAX_PUBLIC_PARAMS_BYTES: usize = 16 * 1024;
@@ -167,17 +177,30 @@ pub fn billed(duration_ms: u64) -> u64 {
 }
 
 impl Engine {
-    /// An engine over the database at `path`.
+    /// An engine over the database at `path`: one connection for most work, one for the
+    /// activation writer (group commit) and one for its checkpoints, and a few for
+    /// invocations' lookups.
     pub fn open(path: &Path, options: EngineOptions) -> Result<Self, EngineError> {
-        Self::with_store(Store::open(path, options.durability)?, options)
+        let store = Store::open(path, options.durability)?;
+        let writer = Writer::start(
+            Store::open(path, options.durability)?,
+            Some((Store::open(path, options.durability)?, path.to_path_buf())),
+        )?;
+        let readers = Readers::open(path, READERS)?;
+        Self::with_store(store, Some((writer, readers)), options)
     }
 
-    /// An engine over an in-memory database (tests).
+    /// An engine over an in-memory database (tests): one connection does everything.
     pub fn in_memory(options: EngineOptions) -> Result<Self, EngineError> {
-        Self::with_store(Store::in_memory()?, options)
+        Self::with_store(Store::in_memory()?, None, options)
     }
 
-    fn with_store(store: Store, options: EngineOptions) -> Result<Self, EngineError> {
+    fn with_store(
+        store: Store,
+        connections: Option<(Writer, Readers)>,
+        options: EngineOptions,
+    ) -> Result<Self, EngineError> {
+        let (writer, readers) = connections.unzip();
         // Invocations that were running when the process stopped cannot be resumed: say so.
         let interrupted = store.fail_interrupted(now_ms())?;
         if interrupted > 0 {
@@ -193,13 +216,32 @@ impl Engine {
         });
         Ok(Self {
             store: Mutex::new(store),
+            writer,
+            readers,
             pool: WorkerPool::new(options.worker.clone()),
+            runners: Runners::new(options.max_concurrent),
             options,
             wake: (Mutex::new(()), std::sync::Condvar::new()),
             runs: Runs::default(),
             feed: Feed::default(),
             slots,
         })
+    }
+
+    /// `read` on a read connection of its own when one is free, else on the shared one.
+    pub(crate) fn read<T>(&self, read: impl Fn(&Store) -> T) -> T {
+        match self.readers.as_ref().and_then(|r| r.with(&read)) {
+            Some(answer) => answer,
+            None => read(&self.store()),
+        }
+    }
+
+    /// Stores an activation; answers once it is committed.
+    pub(crate) fn insert_activation(&self, record: &ActivationRecord) -> Result<(), EngineError> {
+        match &self.writer {
+            Some(writer) => writer.insert(record),
+            None => self.store().insert_activation(record),
+        }
     }
 
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
@@ -269,8 +311,7 @@ impl Engine {
 
     /// One action.
     pub fn action(&self, package: Option<&str>, name: &str) -> Result<StoredAction, EngineError> {
-        self.store()
-            .action(package, name)?
+        self.read(|store| store.action(package, name))?
             .ok_or_else(|| no_action(package, name))
     }
 
@@ -546,8 +587,7 @@ impl Engine {
         let mut merged = match &action.package {
             None => Map::new(),
             Some(p) => self
-                .store()
-                .package(p)?
+                .read(|store| store.package(p))?
                 .map(|(_, params)| params)
                 .unwrap_or_default(),
         };
@@ -582,12 +622,27 @@ impl Engine {
                 "a sequence has no code to run",
             );
         };
-        let ran = self.execute(exec, &what.params, timeout_within(exec, watch), watch);
+        let ran = self.execute(
+            action,
+            exec,
+            &what.params,
+            timeout_within(exec, watch),
+            watch,
+        );
         self.record_of(what, start_ms, ran)
     }
 
-    /// Runs `exec` in a worker with `params`, its lines published as they are written.
-    fn execute(&self, exec: &Code, params: &Value, timeout_ms: u64, watch: &Watch<'_>) -> Ran {
+    /// Runs `exec` (`action`'s code) in a worker with `params`, its lines published as they
+    /// are written. A worker may run it in the runtime it kept from this action version's
+    /// last run.
+    fn execute(
+        &self,
+        action: &StoredAction,
+        exec: &Code,
+        params: &Value,
+        timeout_ms: u64,
+        watch: &Watch<'_>,
+    ) -> Ran {
         let code = match source(exec) {
             Ok(code) => code,
             Err(message) => return Ran::error(ActivationStatus::DeveloperError, message),
@@ -598,6 +653,14 @@ impl Engine {
             main: main.unwrap_or("main").to_string(),
             params: params.clone(),
             options: RunOptions::for_limits(timeout_ms, exec.limits.memory_mb),
+            warm: Some(WarmKey {
+                action: format!(
+                    "{}/{}",
+                    self.options.namespace,
+                    action_path(action.package.as_deref(), &action.name)
+                ),
+                version: format!("{}@{}", action.revision, action.updated_ms),
+            }),
         };
         let out = self.pool.run_job(&job, Some(&watch.run.stop), &mut |line| {
             Self::publish(watch.run, watch.live.as_ref(), line);
@@ -624,7 +687,7 @@ impl Engine {
                 ) });
             }
         }
-        self.store().insert_activation(record)?;
+        self.insert_activation(record)?;
         self.feed.ended(record);
         Ok(())
     }

@@ -7,6 +7,7 @@ pub mod draft;
 mod engine;
 pub mod error;
 pub mod follow;
+mod runners;
 pub mod runtime;
 mod scheduler;
 mod slots;

@@ -62,24 +62,11 @@ impl Engine {
                 activation_id: queued.activation_id,
             });
         }
-        // Looked up here, once: an unknown action fails fast rather than after the wait.
-        let action = self.action(package, name)?;
-        let slot = self.admit(Caller::Signed, &action)?;
-        let id = new_id();
         let (tx, rx) = std::sync::mpsc::channel();
-        let engine = self.clone();
-        let (subject, run_id) = (subject.to_string(), id.clone());
-        // The run's thread carries on the caller's span (a dialect's request).
-        let span = tracing::Span::current();
-        std::thread::Builder::new()
-            .name(format!("invoke-{id}"))
-            .spawn(move || {
-                let _entered = span.enter();
-                let result = engine.invoke_action(&run_id, &action, params, &subject, None, slot);
-                // The caller may have stopped waiting; the activation is stored either way.
-                let _ = tx.send(result);
-            })
-            .map_err(|e| EngineError::internal(format!("cannot start the invocation: {e}")))?;
+        let id = self.start_invocation(package, name, params, subject, move |result| {
+            // The caller may have stopped waiting; the activation is stored either way.
+            let _ = tx.send(result);
+        })?;
         match rx.recv_timeout(wait) {
             Ok(result) => result.map(Invoked::Finished),
             Err(RecvTimeoutError::Timeout) => Ok(Invoked::StillRunning { activation_id: id }),
@@ -87,6 +74,36 @@ impl Engine {
                 "the invocation {id} stopped without an answer"
             ))),
         }
+    }
+
+    /// Starts a blocking invocation on one of the engine's runner threads and answers its
+    /// activation id at once; `done` is called with its record when it ends (whether or not
+    /// anyone still waits). The action is looked up and the invocation admitted here, so an
+    /// unknown action or a full engine is answered at once (404, 429). The caller waits as
+    /// it likes: [`Engine::invoke_waiting`] with a timed receive, the HTTP dialects on an
+    /// async channel with a timer, neither holding a thread of its own.
+    pub fn start_invocation(
+        self: &Arc<Self>,
+        package: Option<&str>,
+        name: &str,
+        params: Map<String, Value>,
+        subject: &str,
+        done: impl FnOnce(Result<ActivationRecord, EngineError>) + Send + 'static,
+    ) -> Result<String, EngineError> {
+        let action = self.action(package, name)?;
+        let slot = self.admit(Caller::Signed, &action)?;
+        let id = new_id();
+        let engine = self.clone();
+        let (subject, run_id) = (subject.to_string(), id.clone());
+        // The run carries on the caller's span (a dialect's request).
+        let span = tracing::Span::current();
+        self.runners
+            .submit(Box::new(move || {
+                let _entered = span.enter();
+                done(engine.invoke_action(&run_id, &action, params, &subject, None, slot));
+            }))
+            .map_err(|e| EngineError::internal(format!("cannot start the invocation: {e}")))?;
+        Ok(id)
     }
 
     /// Accepts an asynchronous (or non-blocking) invocation: written to the queue before this
@@ -204,7 +221,7 @@ impl Engine {
                     params: job.params.clone(),
                 };
                 let record = self.unrun(what, status, &e.message);
-                self.store().insert_activation(&record)?;
+                self.insert_activation(&record)?;
                 (AsyncStatus::Fail, i64::from(e.code.number()), e.message, id)
             }
         };

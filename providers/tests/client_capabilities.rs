@@ -93,23 +93,10 @@ fn done<T>(outcome: Result<T, ProviderError>) -> Result<(), ProviderError> {
 
 /// A plain action to put.
 fn spec(action: &ActionRef) -> ActionSpec {
-    ActionSpec {
-        action: action.clone(),
-        kind: ActionKind::Basic,
-        description: None,
-        parameters: Default::default(),
-        limits: None,
-        exec: ActionExec {
-            kind: "nodejs:20".into(),
-            code: Some("function main() { return {} }".into()),
-            binary: false,
-            main: None,
-            image_uri: None,
-            components: vec![],
-        },
-        extra: Default::default(),
-        revision: None,
-    }
+    ActionSpec::basic(
+        action.clone(),
+        ActionExec::source("nodejs:20", "function main() { return {} }"),
+    )
 }
 
 /// The outcome of every method of `capability`, with arguments each provider accepts.

@@ -135,25 +135,18 @@ async fn setup(secret: &str) -> (NcpClient, Fake) {
 }
 
 fn spec(name: &str, timeout_ms: u64) -> ActionSpec {
+    let exec = ActionExec {
+        main: Some("main".into()),
+        ..ActionExec::source("nodejs:16", "function main(p){return {payload:p.name}}")
+    };
     ActionSpec {
-        action: ActionRef::in_package("pkg01", name),
-        kind: ActionKind::Basic,
         description: Some("My action".into()),
         parameters: serde_json::from_value(json!({"place": "NCloud"})).unwrap(),
         limits: Some(ActionLimits {
             timeout_ms,
             memory_mb: 128,
         }),
-        exec: ActionExec {
-            kind: "nodejs:16".into(),
-            code: Some("function main(p){return {payload:p.name}}".into()),
-            binary: false,
-            main: Some("main".into()),
-            image_uri: None,
-            components: vec![],
-        },
-        extra: Default::default(),
-        revision: None,
+        ..ActionSpec::basic(ActionRef::in_package("pkg01", name), exec)
     }
 }
 

@@ -192,7 +192,6 @@ async fn setup(auth: &str) -> (OpenWhiskClient, Fake) {
 
 fn hello_spec() -> ActionSpec {
     ActionSpec {
-        action: ActionRef::top("hello"),
         kind: ActionKind::Web,
         description: Some("says hi".into()),
         parameters: serde_json::from_value(json!({"greeting": "hi"})).unwrap(),
@@ -200,16 +199,10 @@ fn hello_spec() -> ActionSpec {
             timeout_ms: 60_000,
             memory_mb: 256,
         }),
-        exec: ActionExec {
-            kind: "nodejs:20".into(),
-            code: Some("function main(){return {}}".into()),
-            binary: false,
-            main: None,
-            image_uri: None,
-            components: vec![],
-        },
-        extra: Default::default(),
-        revision: None,
+        ..ActionSpec::basic(
+            ActionRef::top("hello"),
+            ActionExec::source("nodejs:20", "function main(){return {}}"),
+        )
     }
 }
 

@@ -93,19 +93,6 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     let secure = crate::session_cookie::over_https(request.headers(), request.uri());
 
     let mut response = match caller {
-        // A server function's role is checked here too, before its arguments are read (the
-        // function's own guard checks it again).
-        Some(caller)
-            if path.starts_with("/api/")
-                && app::api::guard::required_role(&path)
-                    .is_some_and(|needs| caller.role < needs) =>
-        {
-            let needs = app::api::guard::required_role(&path).unwrap_or(Role::Admin);
-            json_refusal(
-                StatusCode::FORBIDDEN,
-                &app::errors::AppError::Forbidden { needs },
-            )
-        }
         Some(caller) => {
             request.extensions_mut().insert(caller);
             if let Some(signed) = signed {
@@ -133,6 +120,24 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             .append(header::SET_COOKIE, crate::session_cookie::clear(secure));
     }
     response
+}
+
+/// Middleware: a server function called by a role below its need is refused 403 here,
+/// before its arguments are read (the function's own guard checks again). Without a caller
+/// (only public paths get this far without one) nothing is decided here.
+pub async fn check_role(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/api/")
+        && let Some(needs) = app::api::guard::required_role(path)
+        && let Some(caller) = request.extensions().get::<Caller>()
+        && caller.role < needs
+    {
+        return json_refusal(
+            StatusCode::FORBIDDEN,
+            &app::errors::AppError::Forbidden { needs },
+        );
+    }
+    next.run(request).await
 }
 
 /// A refusal in the shape a server function's error has, so the browser shows its message.

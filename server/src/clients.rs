@@ -25,15 +25,28 @@ pub fn build_all(
     lookup: &impl Fn(&str) -> Option<String>,
     local: Option<&LocalEngine>,
 ) -> ConnectionClients {
-    // One pooled transport for every client (the default timeout waits out SCF's 60 s).
-    let transport = Transport::new(TransportOptions::default());
-    let clients = config
+    ConnectionClients::new(build_list(config, lookup, local, &shared_transport()))
+}
+
+/// One pooled transport for every client (the default timeout waits out SCF's 60 s).
+pub fn shared_transport() -> Result<Transport, providers::ProviderError> {
+    Transport::new(TransportOptions::default())
+}
+
+/// The file's connections' clients, in file order, over `transport`.
+pub fn build_list(
+    config: &Config,
+    lookup: &impl Fn(&str) -> Option<String>,
+    local: Option<&LocalEngine>,
+    transport: &Result<Transport, providers::ProviderError>,
+) -> Vec<ConnectionClient> {
+    config
         .connections
         .iter()
         .zip(config.connection_summaries())
         .map(|(c, summary)| {
             let engine = local.filter(|_| summary.local);
-            let client = match &transport {
+            let client = match transport {
                 Ok(transport) => {
                     connections::build(c, transport, lookup, engine.map(|e| e.keys.as_ref()))
                 }
@@ -44,6 +57,5 @@ pub fn build_all(
             }
             ConnectionClient { summary, client }
         })
-        .collect();
-    ConnectionClients::new(clients)
+        .collect()
 }

@@ -7,6 +7,8 @@
 pub mod access_layer;
 pub mod access_store;
 pub mod assets;
+pub mod audit_layer;
+pub mod backup;
 pub mod cache;
 pub mod clients;
 pub mod clock;
@@ -28,6 +30,7 @@ pub mod sign_in;
 pub mod site;
 pub mod state;
 pub mod telemetry;
+pub mod ui_connections;
 
 use std::io;
 
@@ -145,6 +148,10 @@ pub async fn run() -> Result<(), ServeError> {
     let state = AppState::with_engine(config, site::options(addr), local.as_ref())
         .with_store(store)
         .with_key(key);
+    state
+        .load_ui_connections()
+        .await
+        .map_err(ServeError::Store)?;
     let first = first_start::prepare(&state, |key| std::env::var(key).ok())
         .await
         .map_err(ServeError::Store)?;

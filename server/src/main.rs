@@ -6,6 +6,7 @@ const USAGE: &str = "\
 usage: fnconsole [serve]
        fnconsole engine
        fnconsole connections test [ID]
+       fnconsole backup PATH
 
 serve                  serve the console (default http://127.0.0.1:3000) and its
                        embedded engine (default http://127.0.0.1:3233)
@@ -13,6 +14,11 @@ engine                 run the embedded engine alone: every provider dialect (NC
                        OpenWhisk, FunctionGraph, SCF) for their CLIs and SDKs
 connections test [ID]  make one harmless signed read on each connection (or on ID) and
                        print what the provider answered; exits 1 when any fails
+backup PATH            copy the data directory's databases (SQLite's online backup,
+                       safe while the console runs) and its keys (engine-keys.toml,
+                       secret.key) into the new directory PATH; each copy is
+                       integrity-checked. Restore by pointing FNCONSOLE_DATA_DIR
+                       (or [server] data_dir) at PATH
 
 Configuration: fnconsole.toml, or the file named by FNCONSOLE_CONFIG;
 FNCONSOLE_LISTEN, FNCONSOLE_ENGINE_LISTEN and FNCONSOLE_DATA_DIR override it; RUST_LOG sets the log level.";
@@ -49,6 +55,7 @@ async fn serve() -> ExitCode {
         }
         ["connections", "test"] => return connections_test(None).await,
         ["connections", "test", id] => return connections_test(Some(id)).await,
+        ["backup", path] => return backup(std::path::Path::new(path)),
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -73,6 +80,37 @@ fn finish(outcome: Result<(), server::ServeError>) -> ExitCode {
         Err(error) => {
             tracing::error!("{error}");
             eprintln!("fnconsole: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn backup(dest: &std::path::Path) -> ExitCode {
+    let config = match server::config::Config::load(|key| std::env::var(key).ok()) {
+        Ok((config, _)) => config,
+        Err(error) => {
+            eprintln!("fnconsole: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match server::backup::backup(&config.server.data_dir, dest) {
+        Ok(report) => {
+            for db in &report.databases {
+                println!(
+                    "{}  {} pages ({} KiB) copied, integrity ok",
+                    db.name,
+                    db.pages,
+                    db.bytes.div_ceil(1024)
+                );
+            }
+            for name in &report.keys {
+                println!("{name}  copied");
+            }
+            println!("backup written to {}", dest.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("fnconsole: backup failed: {error}");
             ExitCode::FAILURE
         }
     }

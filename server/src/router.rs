@@ -10,15 +10,44 @@ use crate::{AppState, assets, health};
 
 /// The whole application, ready to serve or to test with `oneshot`.
 pub fn router(state: AppState) -> Router {
+    let routes = pages(state.clone())
+        // Decides who the caller is before any page or server function runs.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::access_layer::identify,
+        ));
+    finish(routes, state)
+}
+
+/// The application with every request's caller fixed to `caller` instead of decided by the
+/// access layer: for tests of what each role may do and of what the audit log records.
+pub fn router_as(state: AppState, caller: access::Caller) -> Router {
+    let routes = pages(state.clone()).layer(axum::middleware::from_fn(
+        move |mut request: axum::extract::Request, next: axum::middleware::Next| {
+            request.extensions_mut().insert(caller.clone());
+            next.run(request)
+        },
+    ));
+    finish(routes, state)
+}
+
+/// The pages, server functions and files, with the layers that need to know the caller.
+fn pages(state: AppState) -> Router<AppState> {
     let routes = generate_route_list(App);
-    let directory = state.directory.clone();
-    let clients = state.clients.clone();
+    let live = state.connections.clone();
     let store = state.store.clone();
+    let admin = app::context::server::ConnectionAdminHandle(std::sync::Arc::new(
+        crate::ui_connections::Admin {
+            live: live.clone(),
+            store: store.clone(),
+            sealer: std::sync::Arc::new(state.sealer()),
+        },
+    ));
     // Rendering and server functions both read the connection directory and the
-    // connections' clients from context.
+    // connections' clients from context: each request takes the current snapshot.
     let context = move || {
-        provide_context(directory.clone());
-        provide_context(clients.clone());
+        provide_context(live.directory());
+        provide_context(live.clients());
         provide_context(store.clone());
         // The hydration scripts carry the nonce the response's CSP allows.
         if let Some(nonce) =
@@ -31,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         {
             provide_context(leptos::nonce::Nonce::from_value(nonce.0));
         }
+        provide_context(admin.clone());
     };
     let options = state.leptos_options.clone();
     let site_root = std::path::PathBuf::from(options.site_root.as_ref());
@@ -49,11 +79,20 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             crate::fn_status::refusals_are_4xx,
         ))
-        // Decides who the caller is before any page or server function runs.
+        // A server function's role is checked before its arguments are read (its own guard
+        // checks it again); inside the audit layer, so a refused call is recorded too.
+        .layer(axum::middleware::from_fn(crate::access_layer::check_role))
+        // Inside the caller's layer (it reads the caller), outside fn_status and the role
+        // check (it records the status a refusal is finally answered with).
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::access_layer::identify,
+            state,
+            crate::audit_layer::record,
         ))
+}
+
+/// The layers every answer passes through, and the state.
+fn finish(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         // A state-changing request from another site is refused before anything else.
         .layer(axum::middleware::from_fn(crate::same_origin::check))
         .layer(axum::middleware::from_fn(crate::cache::cache_policy))

@@ -7,6 +7,7 @@
 //! header-read timeout and a connection semaphore.
 
 use axum::Router;
+use axum::extract::ConnectInfo;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -71,11 +72,10 @@ pub async fn serve(
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, %peer, "TCP_NODELAY could not be set");
         }
-        // The peer's address, for the sign-in limit per address.
-        let service = TowerToHyperService::new(tower_http::add_extension::AddExtension::new(
-            app.clone(),
-            axum::extract::ConnectInfo(peer),
-        ));
+        // The peer's address, for the audit log and the sign-in limit per address
+        // (`axum::extract::ConnectInfo`).
+        let app = tower::Layer::layer(&axum::Extension(ConnectInfo(peer)), app.clone());
+        let service = TowerToHyperService::new(app);
         let connection = http.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

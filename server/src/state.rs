@@ -1,12 +1,12 @@
 //! What every handler can reach.
 
-use app::context::server::{ConnectionClients, ConnectionDirectory};
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
 
-use crate::clients::{self, LocalEngine};
+use crate::clients::LocalEngine;
 use crate::config::Config;
+use crate::ui_connections::LiveConnections;
 
 /// The router's state: cheap to clone, shared by every request.
 #[derive(Clone, FromRef)]
@@ -15,10 +15,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The validated configuration.
     pub config: Arc<Config>,
-    /// The connections as the browser may see them, computed once.
-    pub directory: ConnectionDirectory,
-    /// Every connection's provider client, built once.
-    pub clients: ConnectionClients,
+    /// The connections (the file's and the UI's) and their clients, swapped whole when an
+    /// admin changes one.
+    pub connections: Arc<LiveConnections>,
     /// The console's own state: accounts, sessions, tokens, audit log, UI-added connections.
     pub store: access::Store,
     /// The secret key sessions and stored connection secrets are derived from.
@@ -45,14 +44,25 @@ impl AppState {
         leptos_options: LeptosOptions,
         engine: Option<&LocalEngine>,
     ) -> Self {
-        let directory = ConnectionDirectory(Arc::new(config.connection_summaries()));
-        let clients = clients::build_all(&config, &|key| std::env::var(key).ok(), engine);
+        let env = Arc::new(|key: &str| std::env::var(key).ok());
+        Self::with_lookup(config, leptos_options, engine, env)
+    }
+
+    /// As [`with_engine`](Self::with_engine), the file's secrets read by `lookup` instead of
+    /// from the process environment (tests inject theirs).
+    pub fn with_lookup(
+        config: Config,
+        leptos_options: LeptosOptions,
+        engine: Option<&LocalEngine>,
+        lookup: crate::ui_connections::Lookup,
+    ) -> Self {
+        let config = Arc::new(config);
+        let connections = LiveConnections::new(config.clone(), lookup, engine.cloned());
         let key = Self::fresh_key();
         Self {
             leptos_options,
-            config: Arc::new(config),
-            directory,
-            clients,
+            config,
+            connections: Arc::new(connections),
             store: Self::private_store(),
             cookie_key: crate::session_cookie::key(&key),
             key: Arc::new(key),
@@ -79,6 +89,17 @@ impl AppState {
     pub fn with_limits(mut self, limits: access::rate_limit::Limits) -> Self {
         self.limiter = Arc::new(access::rate_limit::RateLimiter::new(limits));
         self
+    }
+
+    /// Seals and opens the UI's connection secrets (key derived from [`key`](Self::key)).
+    pub fn sealer(&self) -> access::connections::Sealer {
+        access::connections::Sealer::new(&self.key)
+    }
+
+    /// Loads the connections added in the UI from the store (at start, after
+    /// [`with_store`](Self::with_store) and [`with_key`](Self::with_key)).
+    pub async fn load_ui_connections(&self) -> Result<(), String> {
+        self.connections.reload(&self.store, &self.sealer()).await
     }
 
     fn fresh_key() -> access::key::SecretKey {

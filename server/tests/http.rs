@@ -4,18 +4,14 @@ use app::api::{ActionListing, PackageSummary};
 use app::errors::AppError;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use engine::{Engine, EngineOptions};
 use http_body_util::BodyExt;
-use server::clients::LocalEngine;
 use server::config::Config;
-use server::engine_host::load_or_generate_keys;
 use server::{AppState, router::router, site};
 use std::path::Path;
-use std::sync::Arc;
 use tower::ServiceExt;
 
 mod support;
-use support::run;
+use support::{console_over_an_engine, run};
 
 fn state_with(config: Config) -> AppState {
     AppState::new(config, site::options("127.0.0.1:3000".parse().unwrap()))
@@ -242,28 +238,6 @@ fn a_cloud_connection_whose_secret_is_missing_answers_what_is_missing_and_no_sec
         let (_, body) = post_form(state_with(config), "/api/list_actions", "connection=nope").await;
         assert!(body.contains("UnknownConnection"), "{body}");
     });
-}
-
-/// The console's state over an in-memory engine (demo data) whose dialects listen on a
-/// loopback port with generated keys, the engine's connections pointing at it.
-async fn console_over_an_engine(dir: &Path) -> AppState {
-    let engine = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
-    engine::demo::seed_if_empty(&engine).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let listen = listener.local_addr().unwrap();
-    let config = Config::from_toml(
-        &format!("[engine]\nlisten = \"{listen}\"\n"),
-        Path::new("test.toml"),
-    )
-    .unwrap();
-    let keys = Arc::new(load_or_generate_keys(&config.engine, dir).unwrap());
-    let dialects = engine_http::router(engine, keys.clone());
-    tokio::spawn(async move { axum::serve(listener, dialects).await.unwrap() });
-    AppState::with_engine(
-        config,
-        site::options("127.0.0.1:3000".parse().unwrap()),
-        Some(&LocalEngine { keys }),
-    )
 }
 
 /// POSTs `form` to the server function at `uri`; answers the status and the JSON body.

@@ -3,8 +3,8 @@
 
 use providers::client::{Client, Operations};
 use providers::{
-    ActionExec, ActionKind, ActionLimits, ActionQuery, ActionRef, ActionSpec, ActionSummary,
-    Capability, ErrorKind, Page, PageRequest, ProviderError,
+    ActionExec, ActionLimits, ActionQuery, ActionRef, ActionSpec, ActionSummary, Capability,
+    ErrorKind, Page, PageRequest, ProviderError,
 };
 use std::collections::BTreeMap;
 
@@ -160,24 +160,11 @@ pub(crate) async fn create_action(
         Err(e) => return Err(e.into()),
     }
     let spec = ActionSpec {
-        action: action.clone(),
-        kind: ActionKind::Basic,
-        description: None,
-        parameters: Default::default(),
         limits: Some(ActionLimits {
             timeout_ms: new.timeout_ms,
             memory_mb: new.memory_mb,
         }),
-        exec: ActionExec {
-            kind: new.kind,
-            code: Some(new.code),
-            binary: false,
-            main: None,
-            image_uri: None,
-            components: Vec::new(),
-        },
-        extra: Default::default(),
-        revision: None,
+        ..ActionSpec::basic(action.clone(), ActionExec::source(new.kind, new.code))
     };
     let stored = client.put_action(&spec).await?;
     tracing::info!(connection = %c.summary.id, action = %action, "action created");

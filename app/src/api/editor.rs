@@ -166,22 +166,11 @@ mod server {
                     format!("{} lists no function {action}", c.summary.provider),
                 ))
             })?;
+        let exec = providers::ActionExec::runtime(found.runtime.unwrap_or_default());
         Ok(ActionSpec {
-            action: found.action,
             kind: found.kind.unwrap_or_default(),
             description: found.description,
-            parameters: Default::default(),
-            limits: None,
-            exec: providers::ActionExec {
-                kind: found.runtime.unwrap_or_default(),
-                code: None,
-                binary: false,
-                main: None,
-                image_uri: None,
-                components: Vec::new(),
-            },
-            extra: Default::default(),
-            revision: None,
+            ..ActionSpec::basic(found.action, exec)
         })
     }
 
@@ -267,28 +256,18 @@ mod server {
     #[cfg(test)]
     mod tests {
         use super::*;
-        use providers::{ActionExec, ActionKind, ActionLimits};
+        use providers::{ActionExec, ActionLimits};
 
         fn spec(code: &str) -> ActionSpec {
             ActionSpec {
-                action: ActionRef::top("hello"),
-                kind: ActionKind::Basic,
-                description: None,
-                parameters: Default::default(),
                 limits: Some(ActionLimits {
                     timeout_ms: 60_000,
                     memory_mb: 256,
                 }),
-                exec: ActionExec {
-                    kind: "nodejs:20".into(),
-                    code: Some(code.into()),
-                    binary: false,
-                    main: None,
-                    image_uri: None,
-                    components: vec![],
-                },
-                extra: Default::default(),
-                revision: None,
+                ..ActionSpec::basic(
+                    ActionRef::top("hello"),
+                    ActionExec::source("nodejs:20", code),
+                )
             }
         }
 

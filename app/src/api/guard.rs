@@ -34,6 +34,11 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/run_async", Role::Editor),
     ("/api/timeline", Role::Viewer),
     ("/api/overview_card", Role::Viewer),
+    ("/api/list_audit", Role::Admin),
+    ("/api/list_managed_connections", Role::Admin),
+    ("/api/save_connection", Role::Admin),
+    ("/api/delete_connection", Role::Admin),
+    ("/api/test_connection", Role::Admin),
 ];
 
 /// The role `endpoint` needs, when it is in the table.

@@ -3,8 +3,10 @@
 
 mod actions;
 mod activations;
+mod audit;
 #[cfg(feature = "ssr")]
 mod backend;
+mod connection_admin;
 mod connections;
 mod editor;
 #[cfg(feature = "ssr")]
@@ -29,6 +31,13 @@ pub use activations::{
     StatusFilter, get_activation, list_activations, sample_activations, sizes_text,
 };
 pub use activations::{LiveLine, WatchActivations, keeps_live, watch_activations};
+pub use audit::{ListAudit, list_audit};
+pub use connection_admin::{
+    ConnectionInput, ConnectionSource, ConnectionTest, DeleteConnection, FieldKind, FieldSpec,
+    ListManagedConnections, ManagedConnection, SaveConnection, SecretSpec, TestConnection,
+    delete_connection, fields_of, list_managed_connections, save_connection, secrets_of,
+    test_connection,
+};
 pub use connections::{ListConnections, list_connections};
 pub use editor::{
     EditableAction, LoadAction, SaveAction, SaveOutcome, load_action, refused_field, save_action,

@@ -9,6 +9,16 @@ pub fn duration(ms: u64) -> String {
     }
 }
 
+/// Memory as the providers count it (their MB is 1,048,576 bytes, as in a limit of
+/// `256 MB`): `512 B`, `12.5 KB`, `41.5 MB`.
+pub fn memory(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} B"),
+        1024..1_048_576 => format!("{:.1} KB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
+}
+
 /// `n` with its thousands separated by commas: `1425` → `1,425`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -24,7 +34,7 @@ pub fn thousands(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{duration, thousands};
+    use super::{duration, memory, thousands};
 
     #[test]
     fn durations_read_in_the_unit_that_fits() {
@@ -36,6 +46,15 @@ mod tests {
         assert_eq!(duration(59_999), "60.0 s");
         assert_eq!(duration(60_000), "1 min 0 s");
         assert_eq!(duration(185_000), "3 min 5 s");
+    }
+
+    #[test]
+    fn memory_reads_in_the_providers_units() {
+        assert_eq!(memory(0), "0 B");
+        assert_eq!(memory(1023), "1023 B");
+        assert_eq!(memory(12_800), "12.5 KB");
+        assert_eq!(memory(43_528_192), "41.5 MB");
+        assert_eq!(memory(268_435_456), "256.0 MB");
     }
 
     #[test]

@@ -92,6 +92,26 @@ pub fn TimeField(
     }
 }
 
+/// The "Request id" search field of a filter form (URL parameter `request_id`), its
+/// problem under it.
+#[component]
+pub fn RequestIdField(
+    /// The input's id; its problem's is `{id}-error`.
+    id: &'static str,
+    value: Option<String>,
+    problems: Signal<Vec<AppError>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id>"Request id"</label>
+            <input id=id name="request_id" type="search" autocomplete="off" value=value.unwrap_or_default()
+                aria-describedby=error_id.clone() />
+            <FieldProblem problems field="request_id" id=error_id />
+        </div>
+    }
+}
+
 /// "Apply" and "Clear filters" (a link to `clear`).
 #[component]
 pub fn FilterButtons(clear: String) -> impl IntoView {

@@ -10,13 +10,16 @@ mod listing;
 mod local_time;
 mod problems;
 pub mod run_panel;
+mod table;
 
 pub use coming_soon::ComingSoon;
 pub use connection_switcher::ConnectionSwitcher;
 pub use error_view::ErrorView;
 pub use header::{AppHeader, SECTIONS};
 pub use listing::{
-    FilterButtons, ListingProblem, TimeField, connection_line, hidden_fields, url_view,
+    FilterButtons, ListingProblem, RequestIdField, TimeField, connection_line, hidden_fields,
+    url_view,
 };
 pub use local_time::{LocalTime, zoned_text};
 pub use problems::{AddressProblems, FieldProblem};
+pub use table::DataTable;

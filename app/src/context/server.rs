@@ -5,6 +5,37 @@ use providers::{ConnectionSummary, ProviderError};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// What the settings page's connection management needs of the server: the server keeps
+/// the file's connections, seals the UI's secrets and rebuilds the clients. Each answer is
+/// already an [`AppError`](crate::errors::AppError) naming the field that was refused.
+pub trait ConnectionAdmin: Send + Sync + 'static {
+    /// Every connection with where it comes from, the UI's with their fields.
+    fn list(
+        &self,
+    ) -> futures::future::BoxFuture<
+        '_,
+        Result<Vec<crate::api::ManagedConnection>, crate::errors::AppError>,
+    >;
+    /// Adds (`creating`) or changes a UI connection; the switcher shows it at once.
+    fn save(
+        &self,
+        input: crate::api::ConnectionInput,
+        creating: bool,
+    ) -> futures::future::BoxFuture<
+        '_,
+        Result<crate::api::ManagedConnection, crate::errors::AppError>,
+    >;
+    /// Deletes a UI connection.
+    fn delete(
+        &self,
+        id: String,
+    ) -> futures::future::BoxFuture<'_, Result<(), crate::errors::AppError>>;
+}
+
+/// The server's [`ConnectionAdmin`], in context.
+#[derive(Clone)]
+pub struct ConnectionAdminHandle(pub Arc<dyn ConnectionAdmin>);
+
 /// The configured connections, as the browser may see them.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectionDirectory(pub Arc<Vec<ConnectionSummary>>);

@@ -4,10 +4,12 @@ mod action;
 mod actions;
 mod activations;
 mod async_invocations;
+mod audit;
 mod home;
 mod logs;
 mod not_found;
 mod overview;
+mod query;
 mod settings;
 mod timeline;
 
@@ -16,12 +18,14 @@ pub use actions::ActionsRoute;
 pub use activations::{ActionActivations, ActivationRoute, ActivationsRoute};
 pub(crate) use activations::{
     activation_view_from_query, detail_href as activation_detail_href, format_duration, format_utc,
-    input_value, parse_time, query_href, thousands,
+    input_value, parse_time, thousands,
 };
 pub use async_invocations::AsyncInvocationsRoute;
+pub use audit::AuditRoute;
 pub use home::HomePage;
 pub use logs::LogsRoute;
 pub use not_found::NotFoundPage;
+pub(crate) use query::query_href;
 pub use settings::SettingsRoute;
 pub use timeline::TimelineRoute;
 #[cfg(feature = "ssr")]
@@ -43,6 +47,7 @@ pub async fn preload_current_page() {
         "/activations" => <ActivationsRoute as LazyRoute>::preload().await,
         p if p.starts_with("/activations/") => <ActivationRoute as LazyRoute>::preload().await,
         "/async" => <AsyncInvocationsRoute as LazyRoute>::preload().await,
+        "/audit" => <AuditRoute as LazyRoute>::preload().await,
         "/logs" => <LogsRoute as LazyRoute>::preload().await,
         "/timeline" => <TimelineRoute as LazyRoute>::preload().await,
         _ => {}

@@ -179,11 +179,9 @@ pub(super) async fn invoke(
     Path((_, urn)): Path<(String, String)>,
     fgs: Fgs,
 ) -> Answer {
-    let ran = Call::of(&urn, &fgs)?
-        .run(&s, |engine, c, subject| {
-            engine.invoke_waiting(c.package.as_deref(), &c.name, c.params, subject, SYNC_WAIT)
-        })
-        .await?;
+    let c = Call::of(&urn, &fgs)?;
+    let (engine, subject) = (s.engine.clone(), s.keys.namespace.clone());
+    let ran = crate::invoke(engine, c.package, c.name, c.params, subject, SYNC_WAIT).await?;
     Ok(match ran {
         Invoked::Finished(a) => {
             let summary = [(wire::INVOKE_SUMMARY, invoke_summary(&a))];

@@ -13,6 +13,12 @@ use axum::routing::{MethodRouter, any, get, post};
 use crate::DialectState;
 use handlers::*;
 
+/// FunctionGraph's 404 for a `/v2/…` path no route matches (`/v2/{project}` alone, say).
+pub(crate) fn unserved() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    error::FgsError::no_resource().into_response()
+}
+
 pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     // Every path and method FunctionGraph does not serve answers its 404, not axum's.
     let route = |r: MethodRouter<DialectState>| r.fallback(not_found);

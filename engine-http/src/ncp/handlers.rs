@@ -236,9 +236,8 @@ pub(super) async fn run_action(
     };
     let (engine, subject) = (s.engine.clone(), s.keys.namespace.clone());
     let wait = Duration::from_millis(wait);
-    let invoked =
-        run(move || engine.invoke_waiting(package_of(&package), &action, params, &subject, wait))
-            .await?;
+    let package = package_of(&package).map(str::to_string);
+    let invoked = crate::invoke(engine, package, action, params, subject, wait).await?;
     Ok(match invoked {
         Invoked::Finished(record) => content(activation(&record, false)),
         Invoked::StillRunning { activation_id } => {

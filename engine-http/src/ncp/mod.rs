@@ -17,6 +17,24 @@ use handlers::*;
 /// The two places NCP serves its API: the classic platform's and the VPC platform's.
 const BASES: [&str; 2] = ["/api/v2", "/ncf/api/v2"];
 
+/// Whether `path` is under one of NCP's bases.
+pub(crate) fn serves(path: &str) -> bool {
+    BASES.iter().any(|base| {
+        path.strip_prefix(base)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// NCP's 404 for a path under its bases that no route matches (`/api/v2` itself).
+pub(crate) fn unserved(method: &axum::http::Method, path: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let rest = BASES
+        .iter()
+        .find_map(|b| path.strip_prefix(b))
+        .unwrap_or(path);
+    error::NcpError::NotFound(format!("{method} {rest}")).into_response()
+}
+
 pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     let mut router = Router::new();
     for base in BASES {

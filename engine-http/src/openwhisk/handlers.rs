@@ -222,9 +222,7 @@ pub(super) async fn run_action(
         false => Duration::ZERO,
     };
     let (engine, subject) = (s.engine.clone(), s.keys.namespace.clone());
-    let invoked =
-        run(move || engine.invoke_waiting(at.package.as_deref(), &at.name, params, &subject, wait))
-            .await?;
+    let invoked = crate::invoke(engine, at.package, at.name, params, subject, wait).await?;
     Ok(invoked_response(invoked, ow.flag("result")))
 }
 

@@ -15,6 +15,13 @@ use axum::routing::{MethodRouter, any, get};
 use crate::DialectState;
 use handlers::*;
 
+/// OpenWhisk's 404 for a path no route matches (a web action's address without an action
+/// name, `/api/v1` alone, or a path of no dialect at all).
+pub(crate) fn unserved() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    error::OwError::not_found().into_response()
+}
+
 pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     // Every path and method OpenWhisk does not serve answers its 404, not axum's.
     let route = |r: MethodRouter<DialectState>| r.fallback(not_found);

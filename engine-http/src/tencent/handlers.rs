@@ -31,6 +31,15 @@ impl Params {
     }
 }
 
+/// Any method but `POST` on `/`: Tencent's `UnsupportedProtocol`, in SCF's envelope (not
+/// axum's bare 405, which no SCF client can read).
+pub(super) async fn other_method(method: Method) -> ScfError {
+    ScfError::new(
+        "UnsupportedProtocol",
+        format!("the SCF API 3.0 takes POST requests with a JSON body, not {method}"),
+    )
+}
+
 /// Every API 3.0 request: the body read, the whole signature checked, the operation run.
 pub(super) async fn api3(
     State(state): State<DialectState>,
@@ -137,10 +146,7 @@ async fn invoke(state: DialectState, params: Params) -> Answer {
             json!({ "Result": { "FunctionRequestId": queued.activation_id, "RetMsg": "", "Log": "", "ErrMsg": "", "MemUsage": 0, "Duration": 0, "BillDuration": 0, "InvokeResult": 0 }, "RequestId": engine::new_id() }),
         ));
     }
-    let ran = run(move || {
-        engine.invoke_waiting(package.as_deref(), &function, input, &subject, SYNC_WAIT)
-    })
-    .await?;
+    let ran = crate::invoke(engine, package, function, input, subject, SYNC_WAIT).await?;
     Ok(match ran {
         Invoked::Finished(a) => invoked(&a),
         Invoked::StillRunning { activation_id } => timed_out(&activation_id),

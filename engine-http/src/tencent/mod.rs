@@ -34,7 +34,7 @@ const EVENT_MAX_WAIT: Duration = Duration::from_secs(6 * 3600);
 
 pub(crate) fn routes(state: &DialectState) -> Router<DialectState> {
     Router::new()
-        .route("/", post(handlers::api3))
+        .route("/", post(handlers::api3).fallback(handlers::other_method))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

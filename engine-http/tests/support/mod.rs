@@ -110,6 +110,14 @@ pub struct Dialects {
     router: axum::Router,
 }
 
+impl Dialects {
+    /// The router itself, for requests a [`Raw`] cannot describe (the fuzz tests' arbitrary
+    /// methods and targets, which may not even form a request).
+    pub fn router(&self) -> axum::Router {
+        self.router.clone()
+    }
+}
+
 /// The engine's dialects in process (see [`Dialects`]).
 pub fn dialects() -> Dialects {
     dialects_engine().0

@@ -1,11 +1,9 @@
 //! One sandboxed run of an action's `main`.
 
 use rquickjs::promise::PromiseState;
-use rquickjs::{
-    CatchResultExt, CaughtError, Context, Ctx, Function, Object, Runtime, Value as JsValue,
-};
+use rquickjs::{CatchResultExt, CaughtError, Ctx, Function, Object, Runtime, Value as JsValue};
 use serde_json::{Value, json};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -31,7 +29,7 @@ const OUT_OF_MEMORY_DESCRIBING: &str =
 /// The notice that ends an error message cut at the result limit.
 pub const ERROR_TRUNCATED: &str = "[the error was truncated at the result limit of";
 
-struct Logs {
+pub(super) struct Logs {
     lines: Vec<LogLine>,
     bytes: usize,
     truncated: bool,
@@ -80,12 +78,13 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Runs `main` of `code` with `params`, within `options`. Log lines are also sent to `live`
-/// as they are written.
+/// Runs `main` of `code` with `params`, within `options`, in a fresh runtime that is thrown
+/// away after. Log lines are also sent to `live` as they are written.
 ///
 /// The deadline is enforced by QuickJS's interrupt handler, which only fires where QuickJS
 /// polls it; code that loops inside a built-in can outlast it. The engine therefore runs this
-/// in a worker process that it kills at the deadline (see [`crate::worker`]).
+/// in a worker process that it kills at the deadline (see [`crate::worker`]), where a runtime
+/// may also be kept warm for the same action's next run ([`super::Sandbox`]).
 pub fn run(
     code: &str,
     main: &str,
@@ -93,112 +92,135 @@ pub fn run(
     options: &RunOptions,
     live: Option<LiveSink>,
 ) -> RunOutput {
-    let started = Instant::now();
-    let deadline = started + options.deadline;
-    let logs = Rc::new(RefCell::new(Logs {
-        lines: Vec::new(),
-        bytes: 0,
-        truncated: false,
-        max: options.max_log_bytes,
-        live,
-    }));
-
-    let (outcome, memory_used) = match Runtime::new() {
-        Err(e) => (
-            Outcome::DeveloperError(format!("the JavaScript runtime could not start: {e}")),
-            0,
-        ),
-        Ok(rt) => {
-            rt.set_memory_limit(options.memory_bytes);
-            rt.set_max_stack_size(options.stack_bytes);
-            rt.set_interrupt_handler(Some(Box::new(move || Instant::now() >= deadline)));
-            match Context::full(&rt) {
-                Err(e) => (
-                    Outcome::DeveloperError(format!("the JavaScript context could not start: {e}")),
-                    in_use(&rt),
-                ),
-                Ok(context) => {
-                    let outcome = context.with(|ctx| {
-                        let run = Run {
-                            ctx: &ctx,
-                            options,
-                            started,
-                            deadline,
-                        };
-                        run.execute(code, main, params, &logs)
-                    });
-                    // Measured while the context (and so the run's objects) is alive: once it
-                    // is dropped, QuickJS has freed them and only its own baseline is left.
-                    (outcome, in_use(&rt))
-                }
-            }
-        }
-    };
-
-    let logs = Rc::try_unwrap(logs)
-        .map(RefCell::into_inner)
-        .unwrap_or_else(|rc| {
-            // The context is gone, so no closure still holds the log; taking the lines covers
-            // the impossible case without a panic.
-            let mut l = rc.borrow_mut();
-            Logs {
-                lines: std::mem::take(&mut l.lines),
-                bytes: l.bytes,
-                truncated: l.truncated,
-                max: l.max,
-                live: None,
-            }
-        });
-    RunOutput {
-        outcome,
-        logs: logs.lines,
-        logs_truncated: logs.truncated,
-        memory_used,
-        duration: started.elapsed(),
-    }
+    super::Sandbox::run_cold(code, main, params, options, live).0
 }
 
 /// The bytes QuickJS's allocator holds for `rt` now (it keeps no peak).
-fn in_use(rt: &Runtime) -> u64 {
+pub(super) fn in_use(rt: &Runtime) -> u64 {
     u64::try_from(rt.memory_usage().malloc_size).unwrap_or(0)
 }
 
+/// What one run shares with the functions the prelude calls back: its logs, its start
+/// (`now`) and its deadline (the interrupt handler). Replaced at the start of each run of a
+/// warm runtime.
+pub(super) struct Shared {
+    pub(super) logs: RefCell<Logs>,
+    pub(super) started: Cell<Instant>,
+    pub(super) deadline: Cell<Instant>,
+}
+
+impl Shared {
+    pub(super) fn new(options: &RunOptions, live: Option<LiveSink>) -> Rc<Self> {
+        let started = Instant::now();
+        Rc::new(Self {
+            logs: RefCell::new(Logs::new(options.max_log_bytes, live)),
+            started: Cell::new(started),
+            deadline: Cell::new(started + options.deadline),
+        })
+    }
+
+    /// Starts a new run: empty logs, the clock and the deadline from now.
+    pub(super) fn begin(&self, options: &RunOptions, live: Option<LiveSink>) {
+        let started = Instant::now();
+        *self.logs.borrow_mut() = Logs::new(options.max_log_bytes, live);
+        self.started.set(started);
+        self.deadline.set(started + options.deadline);
+    }
+
+    /// The run's lines, whether they were cut, and its sink dropped.
+    pub(super) fn take_logs(&self) -> (Vec<LogLine>, bool) {
+        let mut logs = self.logs.borrow_mut();
+        logs.live = None;
+        (std::mem::take(&mut logs.lines), logs.truncated)
+    }
+}
+
+impl Logs {
+    fn new(max: usize, live: Option<LiveSink>) -> Self {
+        Self {
+            lines: Vec::new(),
+            bytes: 0,
+            truncated: false,
+            max,
+            live,
+        }
+    }
+}
+
 /// What the prelude hands the host.
-struct Hooks<'js> {
+pub(super) struct Hooks<'js> {
     next_due: Function<'js>,
     run_timer: Function<'js>,
     describe: Function<'js>,
     encode: Function<'js>,
+    reset: Function<'js>,
+}
+
+impl<'js> Hooks<'js> {
+    /// The hooks in the object the prelude answered.
+    pub(super) fn of(hooks: &Object<'js>) -> rquickjs::Result<Self> {
+        Ok(Self {
+            next_due: hooks.get("nextDue")?,
+            run_timer: hooks.get("runTimer")?,
+            describe: hooks.get("describe")?,
+            encode: hooks.get("encode")?,
+            reset: hooks.get("reset")?,
+        })
+    }
+
+    /// Whether no timer the run set is left to run (the timer list is emptied either way):
+    /// one condition for keeping the runtime for the next run.
+    pub(super) fn settled(&self) -> bool {
+        let due: f64 = self.next_due.call(()).unwrap_or(0.0);
+        let cleared = self.reset.call::<_, ()>(()).is_ok();
+        due < 0.0 && cleared
+    }
 }
 
 /// One run's context and limits.
-struct Run<'a, 'js> {
-    ctx: &'a Ctx<'js>,
-    options: &'a RunOptions,
-    started: Instant,
-    deadline: Instant,
+pub(super) struct Run<'a, 'js> {
+    pub(super) ctx: &'a Ctx<'js>,
+    pub(super) options: &'a RunOptions,
+    pub(super) started: Instant,
+    pub(super) deadline: Instant,
 }
 
 impl<'js> Run<'_, 'js> {
-    fn execute(&self, code: &str, main: &str, params: &Value, logs: &Rc<RefCell<Logs>>) -> Outcome {
+    /// Defines the action's world and runs its code's top level: the prelude's hooks and the
+    /// action's entry point, or how loading ended.
+    pub(super) fn load(
+        &self,
+        code: &str,
+        main: &str,
+        shared: &Rc<Shared>,
+    ) -> Result<(Object<'js>, Function<'js>), Outcome> {
         let ctx = self.ctx;
-        let hooks = match self.install(logs) {
-            Ok(hooks) => hooks,
-            Err(e) => {
-                return Outcome::DeveloperError(format!(
-                    "the action's environment could not be set up: {e}"
-                ));
-            }
-        };
-        let global = ctx.globals();
+        let installed = self
+            .install(shared)
+            .and_then(|object| Hooks::of(&object).map(|hooks| (object, hooks)));
+        let (object, hooks) = installed.map_err(|e| {
+            Outcome::DeveloperError(format!("the action's environment could not be set up: {e}"))
+        })?;
         if let Err(caught) = ctx.eval::<(), _>(code).catch(ctx) {
-            return self.failed(&hooks, caught, Phase::Load);
+            return Err(self.failed(&hooks, caught, Phase::Load));
         }
-        let Some(entry) = find_main(&global, main) else {
-            return Outcome::DeveloperError(format!(
+        let Some(entry) = find_main(&ctx.globals(), main) else {
+            return Err(Outcome::DeveloperError(format!(
                 "the action has no function `{main}`: define `function {main}(params)` or set `exports.{main}`"
-            ));
+            )));
         };
+        Ok((object, entry))
+    }
+
+    /// Calls `entry` with `params` and settles what it returns.
+    pub(super) fn call(
+        &self,
+        hooks: &Hooks<'js>,
+        entry: &Function<'js>,
+        main: &str,
+        params: &Value,
+    ) -> Outcome {
+        let ctx = self.ctx;
         let args = match ctx.json_parse(params.to_string()) {
             Ok(v) => v,
             Err(e) => {
@@ -207,43 +229,38 @@ impl<'js> Run<'_, 'js> {
         };
         let returned: JsValue = match entry.call((args,)).catch(ctx) {
             Ok(v) => v,
-            Err(caught) => return self.failed(&hooks, caught, Phase::Run),
+            Err(caught) => return self.failed(hooks, caught, Phase::Run),
         };
         let value = match returned.as_promise().cloned() {
-            Some(promise) => match self.settle(&hooks, promise) {
+            Some(promise) => match self.settle(hooks, promise) {
                 Ok(v) => v,
                 Err(outcome) => return outcome,
             },
             None => returned,
         };
-        self.result(&hooks, main, value)
+        self.result(hooks, main, value)
     }
 
-    /// Defines the action's world and takes the prelude's hooks.
-    fn install(&self, logs: &Rc<RefCell<Logs>>) -> rquickjs::Result<Hooks<'js>> {
+    /// Installs the prelude; answers its hooks object. `now` and `log` read the run in
+    /// progress from `shared`, so a warm runtime's next run gets its own clock and logs.
+    fn install(&self, shared: &Rc<Shared>) -> rquickjs::Result<Object<'js>> {
         let ctx = self.ctx;
-        let started = self.started;
-        let sink = logs.clone();
+        let clock = shared.clone();
         let now = Function::new(ctx.clone(), move || {
-            started.elapsed().as_secs_f64() * 1000.0
+            clock.started.get().elapsed().as_secs_f64() * 1000.0
         })?;
+        let sink = shared.clone();
         let log = Function::new(ctx.clone(), move |stream: i32, text: String| {
             let stream = if stream == 0 {
                 Stream::Stdout
             } else {
                 Stream::Stderr
             };
-            sink.borrow_mut().push(stream, text);
+            sink.logs.borrow_mut().push(stream, text);
         })?;
         let setup: Function = ctx.eval(PRELUDE)?;
         let max_log = self.options.max_log_bytes as f64;
-        let hooks: Object = setup.call((now, log, max_log))?;
-        Ok(Hooks {
-            next_due: hooks.get("nextDue")?,
-            run_timer: hooks.get("runTimer")?,
-            describe: hooks.get("describe")?,
-            encode: hooks.get("encode")?,
-        })
+        setup.call((now, log, max_log))
     }
 
     /// Drives the job queue and the timers until `promise` settles or the deadline passes.

@@ -1,4 +1,5 @@
-//! The JavaScript runtime: one QuickJS runtime per invocation, sandboxed and bounded.
+//! The JavaScript runtime: a QuickJS runtime per action version, sandboxed and bounded,
+//! fresh for a first run and kept warm for the next ones ([`Sandbox`]).
 //!
 //! Action code sees only the ECMAScript built-ins, `console`, `setTimeout`/`clearTimeout`
 //! and CommonJS-style `module.exports`: QuickJS's file, network and process modules are never
@@ -10,8 +11,10 @@
 
 mod js;
 mod prelude;
+mod sandbox;
 
 pub use js::{ERROR_TRUNCATED, LINE_OVERHEAD, LOG_TRUNCATED, line_cost, run};
+pub use sandbox::Sandbox;
 
 use serde_json::Value;
 use std::time::Duration;

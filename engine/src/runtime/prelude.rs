@@ -67,6 +67,10 @@ pub(super) const PRELUDE: &str = r#"
       for (const t of timers) if (due < 0 || t.due < due) due = t.due;
       return due;
     },
+    // Forgets every timer (a warm runtime's next run starts with none).
+    reset() {
+      timers.length = 0;
+    },
     // Runs the earliest timer.
     runTimer() {
       let at = 0;

@@ -93,10 +93,13 @@ impl Store {
         package: Option<&str>,
         name: &str,
     ) -> Result<Option<StoredAction>, EngineError> {
+        // Every invocation asks this: the statement is prepared once per connection.
         let row = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT kind, body, updated_ms, revision FROM actions WHERE package = ?1 AND name = ?2",
+            )?
+            .query_row(
                 params![package_to_disk(package), name],
                 |r| {
                     Ok((
@@ -219,11 +222,10 @@ impl Store {
     ) -> Result<Option<(Option<String>, Map<String, Value>)>, EngineError> {
         let row = self
             .conn
-            .query_row(
-                "SELECT description, parameters FROM packages WHERE name = ?1",
-                params![name],
-                |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?)),
-            )
+            .prepare_cached("SELECT description, parameters FROM packages WHERE name = ?1")?
+            .query_row(params![name], |r| {
+                Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+            })
             .optional()?;
         row.map(|(description, parameters)| {
             let parameters = serde_json::from_str(&parameters).map_err(|e| {

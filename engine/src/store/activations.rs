@@ -96,6 +96,53 @@ pub enum ActivationOrder {
     Id,
 }
 
+/// An activation as its row's values: encoded on the invocation's own thread, so the writer
+/// only writes.
+#[derive(Debug, Clone)]
+pub(crate) struct EncodedActivation {
+    pub(crate) id: String,
+    namespace: String,
+    package: String,
+    action: String,
+    subject: String,
+    start_ms: i64,
+    end_ms: i64,
+    duration_ms: i64,
+    status: &'static str,
+    result: String,
+    logs: String,
+    params: String,
+    memory_used: i64,
+    billed_ms: i64,
+    components: String,
+}
+
+impl EncodedActivation {
+    /// `a`'s row.
+    pub(crate) fn of(a: &ActivationRecord) -> Self {
+        let strings = |v: &[String]| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        Self {
+            id: a.id.clone(),
+            namespace: a.namespace.clone(),
+            package: package_to_disk(a.package.as_deref()).to_string(),
+            action: a.action.clone(),
+            subject: a.subject.clone(),
+            start_ms: a.start_ms,
+            end_ms: a.end_ms,
+            duration_ms: a.duration_ms as i64,
+            status: a.status.as_str(),
+            result: a.result.to_string(),
+            // A list of strings always serialises (no map keys, no floats): the fallback
+            // is never taken.
+            logs: strings(&a.logs),
+            params: a.params.to_string(),
+            memory_used: a.memory_used as i64,
+            billed_ms: a.billed_ms as i64,
+            components: strings(&a.components),
+        }
+    }
+}
+
 const COLUMNS: &str = "id, namespace, package, action, subject, start_ms, end_ms, duration_ms, status, result, logs, params, memory_used, billed_ms, components";
 
 /// A stored status: one of the texts the engine writes; never `pending`, never unknown.
@@ -178,26 +225,41 @@ fn from_row(r: &Row<'_>) -> Result<ActivationRecord, EngineError> {
 impl Store {
     /// Records an activation.
     pub fn insert_activation(&self, a: &ActivationRecord) -> Result<(), EngineError> {
-        self.conn.execute(
-            &format!("INSERT INTO activations ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
-            params![
-                a.id,
-                a.namespace,
-                package_to_disk(a.package.as_deref()),
-                a.action,
-                a.subject,
-                a.start_ms,
-                a.end_ms,
-                a.duration_ms as i64,
-                a.status.as_str(),
-                a.result.to_string(),
-                Value::from(a.logs.clone()).to_string(),
-                a.params.to_string(),
-                a.memory_used as i64,
-                a.billed_ms as i64,
-                Value::from(a.components.clone()).to_string(),
-            ],
-        )?;
+        self.insert_rows(std::slice::from_ref(&EncodedActivation::of(a)))
+    }
+
+    /// Records activations already encoded, in one transaction: all or none.
+    pub(crate) fn insert_rows(&self, rows: &[EncodedActivation]) -> Result<(), EngineError> {
+        // Inside a transaction the caller opened, the rows are part of it.
+        let tx = match self.conn.is_autocommit() {
+            true => Some(self.conn.unchecked_transaction()?),
+            false => None,
+        };
+        {
+            let mut stmt = self.conn.prepare_cached(&format!("INSERT INTO activations ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"))?;
+            for a in rows {
+                stmt.execute(params![
+                    a.id,
+                    a.namespace,
+                    a.package,
+                    a.action,
+                    a.subject,
+                    a.start_ms,
+                    a.end_ms,
+                    a.duration_ms,
+                    a.status,
+                    a.result,
+                    a.logs,
+                    a.params,
+                    a.memory_used,
+                    a.billed_ms,
+                    a.components,
+                ])?;
+            }
+        }
+        if let Some(tx) = tx {
+            tx.commit()?;
+        }
         Ok(())
     }
 
@@ -205,7 +267,7 @@ impl Store {
     pub fn activation(&self, id: &str) -> Result<Option<ActivationRecord>, EngineError> {
         let mut stmt = self
             .conn
-            .prepare(&format!("SELECT {COLUMNS} FROM activations WHERE id = ?1"))?;
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM activations WHERE id = ?1"))?;
         stmt.query_and_then(params![id], from_row)?
             .next()
             .transpose()

@@ -4,11 +4,15 @@
 mod actions;
 mod activations;
 mod queue;
+mod readers;
+mod writer;
 
 pub use actions::{Expect, StoredAction};
 pub use activations::{ActivationFilter, ActivationOrder, ActivationRecord};
 
 pub use queue::{AsyncFilter, AsyncRecord};
+pub(crate) use readers::Readers;
+pub(crate) use writer::Writer;
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -258,6 +262,28 @@ impl Store {
             conn.pragma_update(None, "user_version", i + 1)?;
         }
         Ok(Self { conn })
+    }
+}
+
+impl Store {
+    /// Leaves checkpoints to [`Store::checkpoint`] on another connection: this
+    /// connection's commits never stop to copy the write-ahead log into the database (the
+    /// activation writer, whose callers all wait on its commits).
+    pub(crate) fn without_checkpoints(self) -> Result<Self, EngineError> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(self)
+    }
+
+    /// Copies what it can of the write-ahead log into the database without waiting for
+    /// writers or readers (`PASSIVE`); with `restart`, waits for the writer and starts the
+    /// log over from its beginning, so it cannot grow without end under constant writes.
+    pub(crate) fn checkpoint(&self, restart: bool) -> Result<(), EngineError> {
+        let sql = match restart {
+            true => "PRAGMA wal_checkpoint(RESTART)",
+            false => "PRAGMA wal_checkpoint(PASSIVE)",
+        };
+        self.conn.query_row(sql, [], |_| Ok(()))?;
+        Ok(())
     }
 }
 

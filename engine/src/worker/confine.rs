@@ -10,6 +10,20 @@ pub(crate) const PARENT_ENV: &str = "FNCONSOLE_WORKER_PARENT";
 /// Environment variable: the address-space limit, bytes.
 pub(crate) const ADDRESS_SPACE_ENV: &str = "FNCONSOLE_WORKER_ADDRESS_SPACE";
 
+/// Environment variable: how many warm runtimes the worker keeps.
+pub(crate) const WARM_RUNTIMES_ENV: &str = "FNCONSOLE_WORKER_WARM_RUNTIMES";
+/// Environment variable: how many bytes its warm runtimes may hold together.
+pub(crate) const WARM_BYTES_ENV: &str = "FNCONSOLE_WORKER_WARM_BYTES";
+
+/// The warm-runtime limits the engine gave this worker; the defaults where it gave none.
+pub(crate) fn warm_limits() -> super::WarmLimits {
+    let default = super::WarmLimits::default();
+    super::WarmLimits {
+        runtimes: env_number(WARM_RUNTIMES_ENV).map_or(default.runtimes, |n| n as usize),
+        bytes: env_number(WARM_BYTES_ENV).unwrap_or(default.bytes),
+    }
+}
+
 /// Dies with the parent, limits the address space and open files, writes no core dumps, and
 /// keeps only the system calls it needs.
 pub(crate) fn confine() -> Result<(), String> {

@@ -11,7 +11,8 @@
 //!
 //! The protocol is one JSON object a line over the worker's stdin and stdout
 //! ([`protocol`]): a job in; its console lines as they are written, then its end, out.
-//! A worker runs one job at a time; the pool keeps idle ones for the next.
+//! A worker runs one job at a time; the pool keeps idle ones for the next. Each worker keeps
+//! the runtimes of the action versions it ran warm for their next runs ([`WarmLimits`]).
 
 mod child;
 mod confine;
@@ -19,9 +20,11 @@ mod lines;
 mod pool;
 pub(crate) mod protocol;
 mod syscalls;
+mod warm;
 
 pub use child::serve;
 pub use pool::{WorkerPool, WorkerStats};
+pub use warm::WarmLimits;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -79,6 +82,8 @@ pub struct WorkerOptions {
     pub address_space_bytes: u64,
     /// How long past an action's deadline its worker may take to report before it is killed.
     pub grace: Duration,
+    /// The warm runtimes each worker keeps (`[engine] warm_runtimes`, `warm_memory_mb`).
+    pub warm: WarmLimits,
 }
 
 impl Default for WorkerOptions {
@@ -89,6 +94,7 @@ impl Default for WorkerOptions {
             // The largest action memory (1024 MB) with room for the binary and the runtime.
             address_space_bytes: 2 * 1024 * 1024 * 1024,
             grace: Duration::from_millis(500),
+            warm: WarmLimits::default(),
         }
     }
 }

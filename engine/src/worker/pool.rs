@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::WorkerOptions;
-use super::confine::{ADDRESS_SPACE_ENV, PARENT_ENV};
+use super::confine::{ADDRESS_SPACE_ENV, PARENT_ENV, WARM_BYTES_ENV, WARM_RUNTIMES_ENV};
 use super::lines::{Lines, Next};
 use super::protocol::{Done, Event, Job};
 use crate::follow::{STOPPED, StopSwitch};
@@ -24,6 +24,7 @@ pub struct WorkerPool {
     spawner: Spawner,
     started: AtomicU64,
     killed: AtomicU64,
+    warm: AtomicU64,
 }
 
 /// Counts since the pool was made.
@@ -35,6 +36,8 @@ pub struct WorkerStats {
     pub killed: u64,
     /// Workers waiting for a job now.
     pub idle: usize,
+    /// Jobs a warm runtime ran.
+    pub warm_runs: u64,
 }
 
 #[derive(Debug)]
@@ -61,6 +64,7 @@ impl WorkerPool {
             idle: Mutex::new(Vec::new()),
             started: AtomicU64::new(0),
             killed: AtomicU64::new(0),
+            warm: AtomicU64::new(0),
         }
     }
 
@@ -70,6 +74,7 @@ impl WorkerPool {
             started: self.started.load(Ordering::Relaxed),
             killed: self.killed.load(Ordering::Relaxed),
             idle: self.idle().len(),
+            warm_runs: self.warm.load(Ordering::Relaxed),
         }
     }
 
@@ -88,6 +93,7 @@ impl WorkerPool {
             main: main.to_string(),
             params: params.clone(),
             options: *options,
+            warm: None,
         };
         self.run_job(&job, None, live)
     }
@@ -155,6 +161,9 @@ impl WorkerPool {
         let logs = ran.logs;
         match end {
             End::Done(done) => {
+                if done.warm {
+                    self.warm.fetch_add(1, Ordering::Relaxed);
+                }
                 // One that finished as it was stopped may have been killed: never reused.
                 if !done.retire && !was_stopped {
                     self.check_in(worker);
@@ -367,6 +376,8 @@ fn spawn(options: &WorkerOptions) -> std::io::Result<Child> {
         .env_clear()
         .env(PARENT_ENV, std::process::id().to_string())
         .env(ADDRESS_SPACE_ENV, options.address_space_bytes.to_string())
+        .env(WARM_RUNTIMES_ENV, options.warm.runtimes.to_string())
+        .env(WARM_BYTES_ENV, options.warm.bytes.to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -18,6 +18,20 @@ pub(crate) struct Job {
     pub(crate) params: Value,
     /// The limits.
     pub(crate) options: RunOptions,
+    /// The action version it runs, when a warm runtime may serve it (absent: always fresh).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) warm: Option<WarmKey>,
+}
+
+/// Which action version a job runs. A runtime kept after a run of one key serves only a
+/// later job with the same key (and the same code): never another action, package or
+/// namespace, and never the action once it is saved again (its version changes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct WarmKey {
+    /// `namespace/package/name`.
+    pub(crate) action: String,
+    /// The stored revision and the time of the save that made it.
+    pub(crate) version: String,
 }
 
 /// What a worker reports about the job it runs.
@@ -44,4 +58,7 @@ pub(crate) struct Done {
     /// The worker is stopping after this job (it ran out of memory or failed): do not send
     /// it another.
     pub(crate) retire: bool,
+    /// Whether a warm runtime ran it.
+    #[serde(default)]
+    pub(crate) warm: bool,
 }

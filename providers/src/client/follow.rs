@@ -259,6 +259,7 @@ async fn read_error(
         body,
         etag: None,
         invoke_summary: None,
+        retry_after: None,
     })
 }
 
@@ -340,11 +341,28 @@ impl super::Client {
 }
 
 /// What a client of the engine's extension writes once for NCP and OpenWhisk alike: its
-/// [`LiveClient`] impl, from its `live` flag, `transport`, `config`, `request` and
-/// `action_path`. Used where `LiveClient`, `Transport`, `Request`, `Method` and `ActionRef`
-/// are in scope.
+/// constructors (`new`, `with_live_extension`) and its [`LiveClient`] impl, from its `live`
+/// flag, `transport`, `config`, `request` and `action_path`. Used where `LiveClient`,
+/// `Transport`, `Request`, `Method` and `ActionRef` are in scope.
 macro_rules! live_client {
-    ($client:ty, $api:ty, $provider:literal) => {
+    ($client:ident, $api:ty, $provider:literal) => {
+        impl $client {
+            /// A client over a shared transport.
+            pub fn new(transport: Transport, config: $api) -> Self {
+                Self {
+                    transport,
+                    config,
+                    live: false,
+                }
+            }
+
+            /// The same client for an endpoint that is an fnconsole engine: it also streams
+            /// runs live ([`Capability::StreamingInvoke`], the engine's `live` extension).
+            pub fn with_live_extension(self) -> Self {
+                Self { live: true, ..self }
+            }
+        }
+
         impl LiveClient for $client {
             type Api = $api;
             const PROVIDER: &'static str = $provider;

@@ -38,21 +38,6 @@ pub struct NcpClient {
 }
 
 impl NcpClient {
-    /// A client over a shared transport.
-    pub fn new(transport: Transport, config: NcpConfig) -> Self {
-        Self {
-            transport,
-            config,
-            live: false,
-        }
-    }
-
-    /// The same client for an endpoint that is an fnconsole engine: it also streams runs
-    /// live ([`Capability::StreamingInvoke`], the engine's `live` extension).
-    pub fn with_live_extension(self) -> Self {
-        Self { live: true, ..self }
-    }
-
     /// A request under the base path, with the platform first among its parameters.
     fn request(&self, operation: &'static str, method: Method, path: &str) -> Request {
         Request::new(

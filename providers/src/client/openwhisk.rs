@@ -37,21 +37,6 @@ pub struct OpenWhiskClient {
 }
 
 impl OpenWhiskClient {
-    /// A client over a shared transport.
-    pub fn new(transport: Transport, config: OpenWhiskConfig) -> Self {
-        Self {
-            transport,
-            config,
-            live: false,
-        }
-    }
-
-    /// The same client for an endpoint that is an fnconsole engine: it also streams runs
-    /// live ([`Capability::StreamingInvoke`], the engine's `live` extension).
-    pub fn with_live_extension(self) -> Self {
-        Self { live: true, ..self }
-    }
-
     /// A request under the namespace's path.
     fn request(&self, operation: &'static str, method: Method, path: &str) -> Request {
         let namespace = quote(&self.config.namespace);

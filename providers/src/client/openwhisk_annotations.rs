@@ -91,21 +91,13 @@ mod tests {
 
     fn spec(kind: ActionKind, extra: Map<String, Value>) -> ActionSpec {
         ActionSpec {
-            action: ActionRef::top("a"),
             kind,
             description: Some("d".into()),
-            parameters: Map::new(),
-            limits: None,
-            exec: crate::model::ActionExec {
-                kind: "nodejs:20".into(),
-                code: Some("code".into()),
-                binary: false,
-                main: None,
-                image_uri: None,
-                components: vec![],
-            },
             extra,
-            revision: None,
+            ..ActionSpec::basic(
+                ActionRef::top("a"),
+                crate::model::ActionExec::source("nodejs:20", "code"),
+            )
         }
     }
 

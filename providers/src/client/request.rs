@@ -204,7 +204,16 @@ impl Transport {
             return Ok(response);
         }
         match api.error_from(&response) {
-            Some(error) => Err(error),
+            Some(mut error) => {
+                // A pause the provider asked for (and was not waited out): say when to retry.
+                if let Some(after) = response.retry_after {
+                    error.explanation.push_str(&format!(
+                        "; the provider asks to retry after {} s",
+                        after.as_secs()
+                    ));
+                }
+                Err(error)
+            }
             None => Ok(response),
         }
     }

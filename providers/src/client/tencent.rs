@@ -227,6 +227,9 @@ impl Api for Api3<'_> {
     fn error_from(&self, response: &RawResponse) -> Option<ProviderError> {
         let envelope: wire::Envelope<MaybeError> = match response.json(&self.0.endpoint) {
             Ok(envelope) => envelope,
+            // A gateway's 500 or 429 without SCF's envelope: the status says what happened,
+            // not "malformed".
+            Err(_) if !response.is_success() => return Some(response.unexplained("SCF")),
             Err(error) => return Some(error),
         };
         if let Some(error) = envelope.response.error {
@@ -436,16 +439,20 @@ fn beijing_window(query: &LogQuery) -> Result<(Option<String>, Option<String>), 
 }
 
 fn check_window(page: &PageRequest) -> Result<(), ProviderError> {
-    if page.offset + page.limit > 10_000 {
-        return Err(ProviderError::new(
+    // Checked: an offset near 2^64 from a caller must be refused, not overflow.
+    match page.offset.checked_add(page.limit) {
+        Some(end) if end <= 10_000 => Ok(()),
+        end => Err(ProviderError::new(
             ErrorKind::Invalid,
-            format!(
-                "offset + limit is {}; SCF allows at most 10,000",
-                page.offset + page.limit
-            ),
-        ));
+            match end {
+                Some(end) => format!("offset + limit is {end}; SCF allows at most 10,000"),
+                None => format!(
+                    "offset {} + limit {} is past SCF's 10,000",
+                    page.offset, page.limit
+                ),
+            },
+        )),
     }
-    Ok(())
 }
 
 /// A status for an error SCF reports inside a 200 envelope.
@@ -481,6 +488,24 @@ fn explain(code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_past_u64_is_refused_not_overflowed() {
+        let page = |offset, limit| PageRequest {
+            offset,
+            limit,
+            cursor: None,
+        };
+        assert!(check_window(&page(9_990, 10)).is_ok());
+        assert_eq!(
+            check_window(&page(9_991, 10)).unwrap_err().kind,
+            ErrorKind::Invalid
+        );
+        // Found by review for the fuzz pass: `offset + limit` overflowed (a panic in debug).
+        let huge = check_window(&page(u64::MAX, 20)).unwrap_err();
+        assert_eq!(huge.kind, ErrorKind::Invalid);
+        assert!(huge.to_string().contains("18446744073709551615"), "{huge}");
+    }
 
     #[test]
     fn both_apis_log_records_read_as_the_same_entry() {

@@ -34,6 +34,11 @@ impl Default for TransportOptions {
     }
 }
 
+/// The longest `Retry-After` an idempotent read waits for before its retry; a provider that
+/// asks for a longer pause gets its answer passed on (with when to try again), so a page does
+/// not hang on it.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(5);
+
 /// A request ready to send: signed, with exactly the bytes that were signed.
 #[derive(Debug, Clone)]
 pub struct PreparedRequest {
@@ -62,6 +67,8 @@ pub struct RawResponse {
     pub etag: Option<String>,
     /// FunctionGraph's `X-Cff-Invoke-Summary` (a run's duration, billing and memory), when sent.
     pub invoke_summary: Option<String>,
+    /// `Retry-After` in seconds (a 429 or 503 asking for a pause), when sent as a number.
+    pub retry_after: Option<Duration>,
 }
 
 /// The shared HTTP client. Cheap to clone: the connection pool is shared.
@@ -128,14 +135,30 @@ impl Transport {
             let request = build()?;
             let idempotent = request.idempotent;
             let result = self.send_once(endpoint, request).await;
-            let retryable = match &result {
-                Ok(response) => matches!(response.status, 429 | 502 | 503 | 504),
-                Err(error) => matches!(error.kind, ErrorKind::Network | ErrorKind::Timeout),
+            let (retryable, asked) = match &result {
+                Ok(response) => (
+                    matches!(response.status, 429 | 502 | 503 | 504),
+                    response.retry_after,
+                ),
+                Err(error) => (
+                    matches!(error.kind, ErrorKind::Network | ErrorKind::Timeout),
+                    None,
+                ),
             };
             if !(idempotent && retryable && attempt < self.options.read_retries) {
                 return result;
             }
-            let delay = self.options.backoff * 2u32.pow(attempt);
+            // The provider's own pause when it names one (within reason), else backoff;
+            // saturating, so no retry count can overflow it.
+            let backoff = self
+                .options
+                .backoff
+                .saturating_mul(2u32.saturating_pow(attempt));
+            let delay = match asked {
+                Some(asked) if asked > MAX_RETRY_AFTER => return result,
+                Some(asked) => asked.max(backoff),
+                None => backoff,
+            };
             tracing::debug!(endpoint, attempt, ?delay, "retrying an idempotent read");
             tokio::time::sleep(delay).await;
             attempt += 1;
@@ -171,6 +194,10 @@ impl Transport {
         let invoke_summary = header(reqwest::header::HeaderName::from_static(
             crate::wire::huawei::INVOKE_SUMMARY,
         ));
+        // Only the delta-seconds form; an HTTP date is rare from APIs and read as "not said".
+        let retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
         if let Some(length) = response.content_length()
             && length > self.options.max_body_bytes as u64
         {
@@ -193,6 +220,7 @@ impl Transport {
             body,
             etag,
             invoke_summary,
+            retry_after,
         })
     }
 

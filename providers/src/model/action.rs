@@ -142,6 +142,29 @@ pub struct ActionExec {
     pub components: Vec<String>,
 }
 
+impl ActionExec {
+    /// The runtime `kind` (`nodejs:20`) with no code: what a listing tells of an action.
+    pub fn runtime(kind: impl Into<String>) -> Self {
+        Self {
+            kind: kind.into(),
+            code: None,
+            binary: false,
+            main: None,
+            image_uri: None,
+            components: Vec::new(),
+        }
+    }
+
+    /// Source code (not Base64) for the runtime `kind`, run from the runtime's default entry
+    /// function: what the console's editor writes and most tests put.
+    pub fn source(kind: impl Into<String>, code: impl Into<String>) -> Self {
+        Self {
+            code: Some(code.into()),
+            ..Self::runtime(kind)
+        }
+    }
+}
+
 /// An action in full, as read or written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionSpec {
@@ -164,4 +187,22 @@ pub struct ActionSpec {
     /// fails with [`ErrorKind::Conflict`](crate::ErrorKind::Conflict) otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revision: Option<String>,
+}
+
+impl ActionSpec {
+    /// A basic action at `action` running `exec`, with no description, default parameters,
+    /// limits (the provider's defaults), extra fields or revision; set the others with
+    /// struct update syntax (`ActionSpec { limits: Some(..), ..ActionSpec::basic(..) }`).
+    pub fn basic(action: ActionRef, exec: ActionExec) -> Self {
+        Self {
+            action,
+            kind: ActionKind::Basic,
+            description: None,
+            parameters: Map::new(),
+            limits: None,
+            exec,
+            extra: Map::new(),
+            revision: None,
+        }
+    }
 }

@@ -279,24 +279,14 @@ mod tests {
 
     fn basic() -> ActionSpec {
         ActionSpec {
-            action: ActionRef::in_package("demo", "hello"),
-            kind: ActionKind::Basic,
-            description: None,
-            parameters: Default::default(),
             limits: Some(ActionLimits {
                 timeout_ms: 60_000,
                 memory_mb: 256,
             }),
-            exec: ActionExec {
-                kind: "nodejs:20".into(),
-                code: Some("function main() {}".into()),
-                binary: false,
-                main: None,
-                image_uri: None,
-                components: vec![],
-            },
-            extra: Default::default(),
-            revision: None,
+            ..ActionSpec::basic(
+                ActionRef::in_package("demo", "hello"),
+                ActionExec::source("nodejs:20", "function main() {}"),
+            )
         }
     }
 

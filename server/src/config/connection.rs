@@ -353,7 +353,7 @@ impl ConnectionConfig {
     }
 
     /// The rules an entry must follow beyond its shape, as a message naming the field.
-    pub(super) fn check(&self) -> Result<(), String> {
+    pub(crate) fn check(&self) -> Result<(), String> {
         let id = self.id();
         let id_ok = !id.is_empty()
             && id.len() <= 64

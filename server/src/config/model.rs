@@ -32,6 +32,10 @@ pub struct ServerSection {
     pub listen: SocketAddr,
     /// Directory for the console's and the engine's state (created if missing).
     pub data_dir: PathBuf,
+    /// Whether the console is reached only through a reverse proxy that sets
+    /// `X-Forwarded-For`: the audit log then records that header's first address instead of
+    /// the proxy's. Off by default (anyone can write the header).
+    pub behind_proxy: bool,
 }
 
 impl Default for ServerSection {
@@ -39,6 +43,7 @@ impl Default for ServerSection {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
             data_dir: PathBuf::from("data"),
+            behind_proxy: false,
         }
     }
 }
@@ -128,6 +133,11 @@ pub struct EngineSection {
     pub memory_budget_mb: NonZeroU64,
     /// Most asynchronous invocations waiting in the queue.
     pub max_queued: NonZeroUsize,
+    /// Warm runtimes each worker process keeps (one per action version it ran; the least
+    /// recently used goes first); 0: every invocation starts a fresh runtime.
+    pub warm_runtimes: usize,
+    /// The bytes each worker's warm runtimes may hold together, MB.
+    pub warm_memory_mb: u64,
     /// Whether a fresh data directory's demo package is also run a few times at the first
     /// start (successes, failures, queued runs), so every page has history to show.
     pub demo_runs: bool,
@@ -143,6 +153,13 @@ impl EngineSection {
             max_concurrent_web: self.max_concurrent_web.get(),
             memory_budget_mb: self.memory_budget_mb.get(),
             max_queued: self.max_queued.get(),
+            worker: engine::worker::WorkerOptions {
+                warm: engine::worker::WarmLimits {
+                    runtimes: self.warm_runtimes,
+                    bytes: self.warm_memory_mb.saturating_mul(1024 * 1024),
+                },
+                ..engine::worker::WorkerOptions::default()
+            },
             ..engine::EngineOptions::default()
         }
     }
@@ -230,6 +247,8 @@ impl Default for EngineSection {
             max_concurrent_web: NonZeroUsize::new(20).unwrap_or(NonZeroUsize::MIN),
             memory_budget_mb: NonZeroU64::new(16 * 1024).unwrap_or(NonZeroU64::MIN),
             max_queued: NonZeroUsize::new(10_000).unwrap_or(NonZeroUsize::MIN),
+            warm_runtimes: engine::worker::WarmLimits::default().runtimes,
+            warm_memory_mb: engine::worker::WarmLimits::default().bytes / (1024 * 1024),
             demo_runs: true,
         }
     }

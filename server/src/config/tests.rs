@@ -154,8 +154,21 @@ fn unknown_keys_are_refused_not_ignored() {
     let err = parse("[server]\nlisten = \"127.0.0.1:3000\"\nport = 80\n").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "error in fnconsole.toml at line 3, column 1: unknown field `port`, expected `listen` or `data_dir`"
+        "error in fnconsole.toml at line 3, column 1: unknown field `port`, expected one of `listen`, `data_dir`, `behind_proxy`"
     );
+}
+
+#[test]
+fn behind_proxy_is_off_unless_the_file_turns_it_on() {
+    assert!(!parse("[server]\n").unwrap().server.behind_proxy);
+    assert!(
+        parse("[server]\nbehind_proxy = true\n")
+            .unwrap()
+            .server
+            .behind_proxy
+    );
+    let err = parse("[server]\nbehind_proxy = \"yes\"\n").unwrap_err();
+    assert!(err.to_string().contains("line 2"), "{err}");
 }
 
 #[test]
@@ -331,8 +344,20 @@ fn the_engines_bounds_and_durability_are_configurable_and_zero_is_refused() {
         ),
         (40, 5, 2048, 100)
     );
+    // Warm runtimes: their count and bytes per worker, 0 turning them off.
+    let warm = parse("[engine]\nwarm_runtimes = 0\nwarm_memory_mb = 16\n")
+        .unwrap()
+        .engine
+        .engine_options()
+        .worker
+        .warm;
+    assert_eq!((warm.runtimes, warm.bytes), (0, 16 * 1024 * 1024));
     // The defaults are the documented ones.
     let defaults = parse("").unwrap().engine.engine_options();
+    assert_eq!(
+        (defaults.worker.warm.runtimes, defaults.worker.warm.bytes),
+        (32, 64 * 1024 * 1024)
+    );
     assert_eq!(defaults.durability, engine::Durability::Normal);
     assert_eq!(
         (defaults.max_concurrent, defaults.max_concurrent_web),

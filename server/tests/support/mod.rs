@@ -62,3 +62,29 @@ pub async fn as_admin(
     }
     request
 }
+
+/// The console's state over an in-memory engine (demo data) whose dialects listen on a
+/// loopback port with generated keys, the engine's connections pointing at it.
+#[allow(dead_code)] // Not every test file that shares this module starts an engine.
+pub async fn console_over_an_engine(dir: &std::path::Path) -> server::AppState {
+    use engine::{Engine, EngineOptions};
+    use server::config::Config;
+    use std::sync::Arc;
+    let engine = Arc::new(Engine::in_memory(EngineOptions::default()).unwrap());
+    engine::demo::seed_if_empty(&engine).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listen = listener.local_addr().unwrap();
+    let config = Config::from_toml(
+        &format!("[engine]\nlisten = \"{listen}\"\n"),
+        std::path::Path::new("test.toml"),
+    )
+    .unwrap();
+    let keys = Arc::new(server::engine_host::load_or_generate_keys(&config.engine, dir).unwrap());
+    let dialects = engine_http::router(engine, keys.clone());
+    tokio::spawn(async move { axum::serve(listener, dialects).await.unwrap() });
+    server::AppState::with_engine(
+        config,
+        server::site::options("127.0.0.1:3000".parse().unwrap()),
+        Some(&server::clients::LocalEngine { keys }),
+    )
+}

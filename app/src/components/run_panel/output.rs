@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use providers::{ActionLimits, Activation, LogLine};
 
 use super::run_view::{Phase, RunView, clock, duration, iso};
+use crate::components::format::memory;
 
 /// The run's status, log, result and facts.
 #[component]
@@ -18,19 +19,18 @@ pub fn RunOutput(
     let status = move || view.with(|v| v.status(limit_ms));
     let failure = move || view.with(RunView::is_failure);
     let idle = move || view.with(|v| v.phase == Phase::Idle);
-    let ended = move || view.with(|v| v.ended.clone());
+    // Its own memo: the result is built once when the run ends, not again for every later
+    // change of the view (Stop's flag, the stream closing).
+    let ended = Memo::new(move |_| view.with(|v| v.ended.clone()));
     view! {
         <div class="run-output" hidden=idle>
             <p class="run-status" role="status" aria-label="Run status" class:bad=failure>
                 {status}
             </p>
             <RunLog lines />
-            {move || ended().map(|a| view! { <RunResult activation=a limits provider=provider.clone() /> })}
+            {move || ended.get().map(|a| view! { <RunResult activation=a limits provider=provider.clone() /> })}
             {move || {
-                let v = view.get();
-                (v.ended.is_none())
-                    .then_some(v.activation_id)
-                    .flatten()
+                view.with(|v| v.ended.is_none().then(|| v.activation_id.clone()).flatten())
                     .map(|id| view! { <p class="muted">"Activation " <code>{id}</code></p> })
             }}
         </div>
@@ -103,18 +103,13 @@ pub fn facts(
     ));
     facts.push((
         "Memory used",
-        a.memory_used_bytes().map_or_else(unreported, megabytes),
+        a.memory_used_bytes().map_or_else(unreported, memory),
     ));
     if let Some(l) = limits {
         facts.push(("Memory limit", format!("{} MB", l.memory_mb)));
     }
     facts.push(("Activation id", a.id.clone()));
     facts
-}
-
-/// Bytes as the MB (MiB) providers count memory in: `41.5 MB`; under one, `0.3 MB`.
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_048_576.0)
 }
 
 #[cfg(test)]

@@ -88,13 +88,16 @@ impl RunView {
         None
     }
 
-    /// The stream closed: a run that had not ended was cut off.
-    pub fn closed(&mut self) {
-        if self.is_running() {
+    /// The stream closed: a run that had not ended was cut off. Answers whether that changed
+    /// anything (after an end it does not, and the panel is not drawn again for it).
+    pub fn closed(&mut self) -> bool {
+        let cut = self.is_running();
+        if cut {
             self.phase = Phase::Failed(AppError::Transport(
                 "the console server closed the run's stream before the run ended".into(),
             ));
         }
+        cut
     }
 
     /// The status line. `limit_ms` is the action's time limit, where known: OpenWhisk (and
@@ -211,7 +214,7 @@ mod tests {
         assert_eq!(run.activation_id.as_deref(), Some("a1"));
         assert!(!run.is_running() && !run.is_failure());
         // Closing after the end changes nothing.
-        run.closed();
+        assert!(!run.closed());
         assert_eq!(run.phase, Phase::Ended);
     }
 
@@ -226,7 +229,7 @@ mod tests {
         assert!(run.is_failure());
 
         let mut cut = RunView::sent();
-        cut.closed();
+        assert!(cut.closed());
         assert!(cut.status(None).starts_with("Could not run: "));
 
         let mut gave_up = RunView::sent();

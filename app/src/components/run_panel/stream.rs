@@ -76,7 +76,8 @@ async fn read(input: RunInput, signals: RunSignals) {
     if let Err(error) = read {
         return signals.apply(RunUpdate::Failed { error });
     }
-    signals.view.try_update(RunView::closed);
+    // Only a cut-off run changes: after `ended`, nothing is drawn again.
+    signals.view.try_maybe_update(|v| (v.closed(), ()));
 }
 
 #[cfg(test)]

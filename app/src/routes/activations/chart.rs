@@ -8,6 +8,7 @@ use providers::ActivationStatus;
 
 use super::table::thousands;
 use crate::api::{ActivationSample, SamplePoint};
+use crate::components::DataTable;
 
 use super::time::{format_duration, format_utc};
 
@@ -162,17 +163,9 @@ pub fn ActivationChart(sample: ActivationSample) -> impl IntoView {
                 {summary}
                 <details>
                     <summary>"Chart data"</summary>
-                    <table class="data-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">"From (UTC)"</th>
-                                <th scope="col">"Activations"</th>
-                                <th scope="col">"Succeeded"</th>
-                                <th scope="col">"Mean duration"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{table_rows}</tbody>
-                    </table>
+                    <DataTable columns=&["From (UTC)", "Activations", "Succeeded", "Mean duration"]>
+                        {table_rows}
+                    </DataTable>
                 </details>
             </figcaption>
         </figure>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::value::{WholeValue, clip};
+use crate::components::DataTable;
 
 /// Lines shown at first, and added by each "Show more".
 const LINES_A_PAGE: usize = 200;
@@ -110,16 +111,9 @@ pub fn LogLines(
             }}
         </p>
         <div class="log-scroll" tabindex="0" role="region" aria-label="Log lines">
-            <table class="data-table log-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Time (UTC)"</th>
-                        <th scope="col">"Stream"</th>
-                        <th scope="col">"Line"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <DataTable class="log-table" columns=&["Time (UTC)", "Stream", "Line"]>
+                {rows}
+            </DataTable>
         </div>
         <button
             type="button"

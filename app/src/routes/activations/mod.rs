@@ -31,7 +31,7 @@ use table::{ActivationTable, Pager, range_text};
 // The timeline and the overview show runs as this page does.
 pub(crate) use table::{detail_href, thousands};
 pub(crate) use time::{format_duration, format_utc, input_value, parse_time};
-pub(crate) use url::{query_href, view_from_query as activation_view_from_query};
+pub(crate) use url::view_from_query as activation_view_from_query;
 
 /// The activations page as a lazy route: its code is a chunk of its own.
 pub struct ActivationsRoute;

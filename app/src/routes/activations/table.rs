@@ -4,10 +4,12 @@ use leptos::prelude::*;
 use providers::{ActionRef, Activation, ActivationStatus};
 
 use super::time::{format_duration, format_utc};
-use super::url::{query_href, view_href};
+use super::url::view_href;
 use crate::api::ActivationView;
+use crate::components::DataTable;
 /// Counts as every page writes them (`1,425`).
 pub use crate::components::format::thousands;
+use crate::routes::query_href;
 
 /// A status as the badge shows it, and the class that colours it.
 pub fn status_badge(status: ActivationStatus) -> impl IntoView {
@@ -49,19 +51,13 @@ pub fn ActivationTable(
             .collect_view()
     };
     view! {
-        <table class="data-table activations-table">
-            <caption class="visually-hidden">"Activations, newest first"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Start (UTC)"</th>
-                    <th scope="col">"Action"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Duration"</th>
-                    <th scope="col">"Activation id"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable
+            class="activations-table"
+            caption="Activations, newest first"
+            columns=&["Start (UTC)", "Action", "Status", "Duration", "Activation id"]
+        >
+            {rows}
+        </DataTable>
     }
 }
 

@@ -4,20 +4,18 @@
 
 use providers::ActionRef;
 
-use super::time::{input_value, parse_time};
+use super::time::input_value;
 use crate::api::{
     ActivationView, DEFAULT_PAGE_SIZE, MAX_PAGE, PAGE_SIZES, StatusFilter, sizes_text,
 };
 use crate::errors::AppError;
+use crate::routes::query::query_href;
+use crate::routes::query::{given, present, read_times};
 
 /// The view a URL's query names, and a problem for each value it refused (that value is
 /// then left at its default, and the problem says which field and what is allowed).
 pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (ActivationView, Vec<AppError>) {
-    let given = |key: &str| {
-        get(key)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let given = |key: &str| given(&get, key);
     let mut view = ActivationView::default();
     let mut problems = Vec::new();
     if let Some(page) = given("page") {
@@ -60,19 +58,11 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (ActivationView,
             Some(problem) => problems.push(problem),
         }
     }
-    for (key, slot) in [("since", &mut view.since_ms), ("upto", &mut view.upto_ms)] {
-        if let Some(value) = given(key) {
-            match parse_time(&value) {
-                Some(ms) => *slot = Some(ms),
-                None => problems.push(AppError::invalid(
-                    key,
-                    format!(
-                        "The time \"{value}\" is not a UTC date and time like 2026-12-01T09:30."
-                    ),
-                )),
-            }
-        }
-    }
+    read_times(
+        &get,
+        [("since", &mut view.since_ms), ("upto", &mut view.upto_ms)],
+        &mut problems,
+    );
     if let (Some(since), Some(upto)) = (view.since_ms, view.upto_ms)
         && since > upto
     {
@@ -87,26 +77,17 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (ActivationView,
 
 /// The view's query pairs, defaults left out, in the order of the form.
 pub fn view_query(view: &ActivationView) -> Vec<(&'static str, String)> {
-    let mut pairs = Vec::new();
-    if let Some(action) = &view.action {
-        pairs.push(("action", action.to_string()));
-    }
-    if let Some(status) = view.status {
-        pairs.push(("status", status.value().to_string()));
-    }
-    if let Some(since) = view.since_ms {
-        pairs.push(("since", input_value(since)));
-    }
-    if let Some(upto) = view.upto_ms {
-        pairs.push(("upto", input_value(upto)));
-    }
-    if view.size != DEFAULT_PAGE_SIZE {
-        pairs.push(("size", view.size.to_string()));
-    }
-    if view.page != 1 {
-        pairs.push(("page", view.page.to_string()));
-    }
-    pairs
+    present([
+        ("action", view.action.as_ref().map(ToString::to_string)),
+        ("status", view.status.map(|s| s.value().to_string())),
+        ("since", view.since_ms.map(input_value)),
+        ("upto", view.upto_ms.map(input_value)),
+        (
+            "size",
+            (view.size != DEFAULT_PAGE_SIZE).then(|| view.size.to_string()),
+        ),
+        ("page", (view.page != 1).then(|| view.page.to_string())),
+    ])
 }
 
 /// `path?…` with `keep` (the connection, the action page's tab) then the view.
@@ -114,44 +95,15 @@ pub fn view_href(path: &str, keep: &[(&'static str, String)], view: &ActivationV
     query_href(path, keep.iter().cloned().chain(view_query(view)))
 }
 
-/// `path?k=v&…`, each value percent-encoded where it must be.
-pub fn query_href(path: &str, pairs: impl IntoIterator<Item = (&'static str, String)>) -> String {
-    let query: Vec<String> = pairs
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}", encode(&v)))
-        .collect();
-    if query.is_empty() {
-        path.to_string()
-    } else {
-        format!("{path}?{}", query.join("&"))
-    }
-}
-
-/// Percent-encodes all but unreserved characters and the `/` and `:` a path or time holds.
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' | b':' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+
+    use crate::routes::query::testing;
+    use crate::routes::times::parse_time;
 
     fn read(query: &[(&str, &str)]) -> (ActivationView, Vec<AppError>) {
-        let map: HashMap<String, String> = query
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        view_from_query(|k| map.get(k).cloned())
+        testing::read(query, |get| view_from_query(get))
     }
 
     #[test]
@@ -173,15 +125,10 @@ mod tests {
             href,
             "/activations?connection=local-openwhisk&action=demo/hello&status=failure&since=2026-12-01T22:30:00&upto=2026-12-01T23:30:00&size=50&page=3"
         );
-        let pairs: Vec<(String, String)> = view_query(&view)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        let borrowed: Vec<(&str, &str)> = pairs
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        assert_eq!(read(&borrowed), (view, vec![]));
+        assert_eq!(
+            testing::read_back(&view_query(&view), |get| view_from_query(get)),
+            (view, vec![])
+        );
         assert_eq!(read(&[]), (ActivationView::default(), vec![]));
         assert_eq!(
             view_href("/activations", &[], &ActivationView::default()),
@@ -225,13 +172,5 @@ mod tests {
             ["upto"]
         );
         assert_eq!(view.upto_ms, None);
-    }
-
-    #[test]
-    fn values_are_encoded_where_they_must_be() {
-        assert_eq!(
-            query_href("/a", [("q", "a b&c#d".to_string())]),
-            "/a?q=a%20b%26c%23d"
-        );
     }
 }

@@ -8,7 +8,7 @@ use providers::ActionRef;
 
 use super::url::{STATUSES, view_href};
 use crate::api::{AsyncView, MAX_ASYNC_LIMIT};
-use crate::components::{FieldProblem, FilterButtons, TimeField, hidden_fields};
+use crate::components::{FieldProblem, FilterButtons, RequestIdField, TimeField, hidden_fields};
 use crate::errors::AppError;
 
 /// The form, showing `view`'s values.
@@ -44,12 +44,7 @@ pub fn AsyncFilters(
                     <label for="async-function">"Function"</label>
                     <select id="async-function" name="function">{options}</select>
                 </div>
-                <div class="field">
-                    <label for="async-request">"Request id"</label>
-                    <input id="async-request" name="request_id" type="search" autocomplete="off"
-                        value=view.request_id.clone().unwrap_or_default() aria-describedby="async-request-error" />
-                    <FieldProblem problems field="request_id" id="async-request-error" />
-                </div>
+                <RequestIdField id="async-request" value=view.request_id.clone() problems />
                 <div class="field">
                     <label for="async-status">"Status"</label>
                     <select id="async-status" name="status">

@@ -7,7 +7,7 @@ use providers::{ActionRef, AsyncInvocation, AsyncStatus};
 use super::follow::follow_pending;
 use super::url::view_href;
 use crate::api::AsyncView;
-use crate::components::LocalTime;
+use crate::components::{DataTable, LocalTime};
 use crate::routes::times::parse_time;
 
 /// A status as its badge shows it: the activations page's colours (waiting and running are
@@ -69,20 +69,13 @@ pub fn AsyncTable(
         <p class="hint" role="status" hidden=move || following() == 0>
             {move || format!("Following {} waiting or running invocation(s) until they end.", following())}
         </p>
-        <table class="data-table async-table">
-            <caption class="visually-hidden">"Asynchronous invocations"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Request id"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Start"</th>
-                    <th scope="col">"End"</th>
-                    <th scope="col">"Error code"</th>
-                    <th scope="col">"Error message"</th>
-                </tr>
-            </thead>
-            <tbody>{move || rows.get().into_iter().map(row).collect_view()}</tbody>
-        </table>
+        <DataTable
+            class="async-table"
+            caption="Asynchronous invocations"
+            columns=&["Request id", "Status", "Start", "End", "Error code", "Error message"]
+        >
+            {move || rows.get().into_iter().map(row).collect_view()}
+        </DataTable>
     }
 }
 

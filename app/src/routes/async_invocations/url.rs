@@ -7,8 +7,8 @@ use providers::{ActionRef, AsyncStatus};
 
 use crate::api::{AsyncView, DEFAULT_ASYNC_LIMIT, limit_problem};
 use crate::errors::AppError;
-use crate::routes::query_href;
-use crate::routes::times::{input_value, parse_time};
+use crate::routes::query::{given, present, query_href, read_times};
+use crate::routes::times::input_value;
 
 /// The five statuses, in the order they happen.
 pub const STATUSES: [AsyncStatus; 5] = [
@@ -22,11 +22,7 @@ pub const STATUSES: [AsyncStatus; 5] = [
 /// The view a URL's query names, and a problem for each value it refused (left at its
 /// default; the problem names the field and what is allowed).
 pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (AsyncView, Vec<AppError>) {
-    let given = |key: &str| {
-        get(key)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let given = |key: &str| given(&get, key);
     let mut view = AsyncView::default();
     let mut problems = Vec::new();
     if let Some(function) = given("function") {
@@ -44,19 +40,11 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (AsyncView, Vec<
             )),
         }
     }
-    for (key, slot) in [("begin", &mut view.begin_ms), ("end", &mut view.end_ms)] {
-        if let Some(value) = given(key) {
-            match parse_time(&value) {
-                Some(ms) => *slot = Some(ms),
-                None => problems.push(AppError::invalid(
-                    key,
-                    format!(
-                        "The time \"{value}\" is not a UTC date and time like 2026-12-01T09:30."
-                    ),
-                )),
-            }
-        }
-    }
+    read_times(
+        &get,
+        [("begin", &mut view.begin_ms), ("end", &mut view.end_ms)],
+        &mut problems,
+    );
     if let Some(limit) = given("limit") {
         match limit
             .parse::<u64>()
@@ -96,23 +84,22 @@ fn keep_the_good(view: &mut AsyncView, problems: &mut Vec<AppError>) {
 
 /// The view's query pairs, defaults left out, in the order of the form.
 pub fn view_query(view: &AsyncView) -> Vec<(&'static str, String)> {
-    let mut pairs = Vec::new();
-    let mut push = |key, value: Option<String>| pairs.extend(value.map(|v| (key, v)));
-    push("function", view.function.as_ref().map(ToString::to_string));
-    push("request_id", view.request_id.clone());
-    push("status", view.status.map(|s| s.as_str().to_string()));
-    push("begin", view.begin_ms.map(input_value));
-    push("end", view.end_ms.map(input_value));
-    push(
-        "limit",
-        (view.limit != DEFAULT_ASYNC_LIMIT).then(|| view.limit.to_string()),
-    );
-    push("marker", view.marker.clone());
-    push(
-        "trail",
-        (!view.trail.is_empty()).then(|| view.trail.join(",")),
-    );
-    pairs
+    present([
+        ("function", view.function.as_ref().map(ToString::to_string)),
+        ("request_id", view.request_id.clone()),
+        ("status", view.status.map(|s| s.as_str().to_string())),
+        ("begin", view.begin_ms.map(input_value)),
+        ("end", view.end_ms.map(input_value)),
+        (
+            "limit",
+            (view.limit != DEFAULT_ASYNC_LIMIT).then(|| view.limit.to_string()),
+        ),
+        ("marker", view.marker.clone()),
+        (
+            "trail",
+            (!view.trail.is_empty()).then(|| view.trail.join(",")),
+        ),
+    ])
 }
 
 /// `/async?…` with `keep` (the connection) then the view.
@@ -123,14 +110,10 @@ pub fn view_href(keep: &[(&'static str, String)], view: &AsyncView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use crate::routes::query::testing;
 
     fn read(query: &[(&str, &str)]) -> (AsyncView, Vec<AppError>) {
-        let map: HashMap<String, String> = query
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        view_from_query(|k| map.get(k).cloned())
+        testing::read(query, |get| view_from_query(get))
     }
 
     #[test]
@@ -150,15 +133,10 @@ mod tests {
             href,
             "/async?connection=local-huawei&function=demo/hello&request_id=abc-1&status=DISCARD&begin=2026-12-01T22:30:00&end=2026-12-01T23:30:00&limit=2&marker=4&trail=0%2C2"
         );
-        let pairs: Vec<(String, String)> = view_query(&view)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        let borrowed: Vec<(&str, &str)> = pairs
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        assert_eq!(read(&borrowed), (view, vec![]));
+        assert_eq!(
+            testing::read_back(&view_query(&view), |get| view_from_query(get)),
+            (view, vec![])
+        );
         assert_eq!(view_href(&[], &AsyncView::default()), "/async");
     }
 

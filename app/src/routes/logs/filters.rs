@@ -8,7 +8,7 @@ use providers::LogOrder;
 
 use super::url::{ORDER_BYS, result_value, view_href};
 use crate::api::{LOG_LIMITS, LogResult, LogView};
-use crate::components::{FieldProblem, FilterButtons, TimeField, hidden_fields};
+use crate::components::{FieldProblem, FilterButtons, RequestIdField, TimeField, hidden_fields};
 use crate::errors::AppError;
 
 fn choice(value: &'static str, label: &'static str, selected: bool) -> impl IntoView {
@@ -52,12 +52,7 @@ pub fn LogFilters(
                         {functions}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="logs-request">"Request id"</label>
-                    <input id="logs-request" name="request_id" type="search" autocomplete="off"
-                        value=view.request_id.clone().unwrap_or_default() aria-describedby="logs-request-error" />
-                    <FieldProblem problems field="request_id" id="logs-request-error" />
-                </div>
+                <RequestIdField id="logs-request" value=view.request_id.clone() problems />
                 <div class="field">
                     <label for="logs-result">"Result"</label>
                     <select id="logs-result" name="result">

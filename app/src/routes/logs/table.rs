@@ -6,7 +6,8 @@ use providers::LogEntry;
 
 use super::url::view_href;
 use crate::api::{LogView, MAX_LOG_WINDOW};
-use crate::components::LocalTime;
+use crate::components::format::memory;
+use crate::components::{DataTable, LocalTime};
 use crate::routes::times::format_duration;
 
 /// `text` cut into pieces, each marked when it matches `needle` (ignoring ASCII case).
@@ -64,14 +65,6 @@ pub fn searched_text(r: &LogEntry) -> [&str; 4] {
     [&r.function, &r.request_id, &r.ret_msg, &r.log]
 }
 
-fn memory(bytes: u64) -> String {
-    match bytes {
-        0..1024 => format!("{bytes} B"),
-        1024..1_048_576 => format!("{:.1} KiB", bytes as f64 / 1024.0),
-        _ => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
-    }
-}
-
 fn row(r: LogEntry, search: Signal<String>) -> impl IntoView {
     let (class, label) = if r.ret_code == 0 {
         ("badge status-success", "success")
@@ -108,23 +101,13 @@ fn row(r: LogEntry, search: Signal<String>) -> impl IntoView {
 pub fn LogTable(rows: Vec<LogEntry>, search: Signal<String>) -> impl IntoView {
     let rows = rows.into_iter().map(|r| row(r, search)).collect_view();
     view! {
-        <table class="data-table logs-table">
-            <caption class="visually-hidden">"Function logs"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Start"</th>
-                    <th scope="col">"Function"</th>
-                    <th scope="col">"Request id"</th>
-                    <th scope="col">"Result"</th>
-                    <th scope="col">"Duration"</th>
-                    <th scope="col">"Billed"</th>
-                    <th scope="col">"Memory"</th>
-                    <th scope="col">"Return value"</th>
-                    <th scope="col">"Log"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <DataTable
+            class="logs-table"
+            caption="Function logs"
+            columns=&["Start", "Function", "Request id", "Result", "Duration", "Billed", "Memory", "Return value", "Log"]
+        >
+            {rows}
+        </DataTable>
     }
 }
 

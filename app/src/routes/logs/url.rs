@@ -6,8 +6,8 @@ use providers::{LogOrder, LogOrderBy};
 
 use crate::api::{DEFAULT_LOG_LIMIT, LOG_LIMITS, LogResult, LogView, limits_text};
 use crate::errors::AppError;
-use crate::routes::query_href;
-use crate::routes::times::{input_value, parse_time};
+use crate::routes::query::{given, present, query_href, read_times};
+use crate::routes::times::input_value;
 
 /// The orderings SCF offers, with their labels.
 pub const ORDER_BYS: [(LogOrderBy, &str); 5] = [
@@ -42,11 +42,7 @@ fn parse_order_by(value: &str) -> Option<LogOrderBy> {
 /// The view a URL's query names, and a problem for each value it refused (left at its
 /// default; the problem names the field and what is allowed).
 pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (LogView, Vec<AppError>) {
-    let given = |key: &str| {
-        get(key)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let given = |key: &str| given(&get, key);
     let mut view = LogView {
         function: given("function"),
         request_id: given("request_id"),
@@ -98,19 +94,11 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (LogView, Vec<Ap
             ),
         }
     }
-    for (key, slot) in [("since", &mut view.since_ms), ("upto", &mut view.upto_ms)] {
-        if let Some(value) = given(key) {
-            match parse_time(&value) {
-                Some(ms) => *slot = Some(ms),
-                None => refuse(
-                    key,
-                    format!(
-                        "The time \"{value}\" is not a UTC date and time like 2026-12-01T09:30."
-                    ),
-                ),
-            }
-        }
-    }
+    read_times(
+        &get,
+        [("since", &mut view.since_ms), ("upto", &mut view.upto_ms)],
+        &mut problems,
+    );
     keep_the_good(&mut view, &mut problems);
     (view, problems)
 }
@@ -132,30 +120,29 @@ fn keep_the_good(view: &mut LogView, problems: &mut Vec<AppError>) {
 
 /// The view's query pairs, defaults left out, in the order of the form.
 pub fn view_query(view: &LogView) -> Vec<(&'static str, String)> {
-    let mut pairs = Vec::new();
-    let mut push = |key, value: Option<String>| pairs.extend(value.map(|v| (key, v)));
-    push("function", view.function.clone());
-    push("request_id", view.request_id.clone());
-    push("result", view.result.map(|r| result_value(r).to_string()));
-    push(
-        "order",
-        (view.order == LogOrder::Asc).then(|| "asc".to_string()),
-    );
-    push(
-        "orderby",
-        (view.order_by != LogOrderBy::StartTime).then(|| view.order_by.as_str().to_string()),
-    );
-    push("since", view.since_ms.map(input_value));
-    push("upto", view.upto_ms.map(input_value));
-    push(
-        "limit",
-        (view.limit != DEFAULT_LOG_LIMIT).then(|| view.limit.to_string()),
-    );
-    push(
-        "offset",
-        (view.offset != 0).then(|| view.offset.to_string()),
-    );
-    pairs
+    present([
+        ("function", view.function.clone()),
+        ("request_id", view.request_id.clone()),
+        ("result", view.result.map(|r| result_value(r).to_string())),
+        (
+            "order",
+            (view.order == LogOrder::Asc).then(|| "asc".to_string()),
+        ),
+        (
+            "orderby",
+            (view.order_by != LogOrderBy::StartTime).then(|| view.order_by.as_str().to_string()),
+        ),
+        ("since", view.since_ms.map(input_value)),
+        ("upto", view.upto_ms.map(input_value)),
+        (
+            "limit",
+            (view.limit != DEFAULT_LOG_LIMIT).then(|| view.limit.to_string()),
+        ),
+        (
+            "offset",
+            (view.offset != 0).then(|| view.offset.to_string()),
+        ),
+    ])
 }
 
 /// `/logs?…` with `keep` (the connection) then the view.
@@ -166,14 +153,10 @@ pub fn view_href(keep: &[(&'static str, String)], view: &LogView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use crate::routes::query::testing;
 
     fn read(query: &[(&str, &str)]) -> (LogView, Vec<AppError>) {
-        let map: HashMap<String, String> = query
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        view_from_query(|k| map.get(k).cloned())
+        testing::read(query, |get| view_from_query(get))
     }
 
     #[test]
@@ -194,15 +177,10 @@ mod tests {
             href,
             "/logs?connection=local-tencent&function=greet&request_id=r-1&result=failure&order=asc&orderby=mem_usage&since=2026-12-01T22:30:00&upto=2026-12-01T23:30:00&limit=10&offset=40"
         );
-        let pairs: Vec<(String, String)> = view_query(&view)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        let borrowed: Vec<(&str, &str)> = pairs
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        assert_eq!(read(&borrowed), (view, vec![]));
+        assert_eq!(
+            testing::read_back(&view_query(&view), |get| view_from_query(get)),
+            (view, vec![])
+        );
         assert_eq!(view_href(&[], &LogView::default()), "/logs");
     }
 

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::stream::Parts;
 use crate::api::{EntryStatus, TimelineAnswer, TimelineEntry};
+use crate::components::DataTable;
 use crate::routes::{format_duration, format_utc};
 
 /// A common status as a badge (the activations page's colours).
@@ -60,20 +61,13 @@ pub fn EntryTable(
     view! {
         <p class="counts" role="status">{count}</p>
         <p class="empty" hidden=move || !empty()>{empty_text}</p>
-        <table class="data-table timeline-table" hidden=empty>
-            <caption class="visually-hidden">"Runs on every connection, newest first"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Start (UTC)"</th>
-                    <th scope="col">"Connection"</th>
-                    <th scope="col">"Provider"</th>
-                    <th scope="col">"Action"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Duration"</th>
-                    <th scope="col">"Record"</th>
-                </tr>
-            </thead>
-            <tbody>{move || merged.with(|all| all.iter().map(entry_row).collect_view())}</tbody>
-        </table>
+        <DataTable
+            class="timeline-table"
+            caption="Runs on every connection, newest first"
+            columns=&["Start (UTC)", "Connection", "Provider", "Action", "Status", "Duration", "Record"]
+            hidden=Signal::derive(empty)
+        >
+            {move || merged.with(|all| all.iter().map(entry_row).collect_view())}
+        </DataTable>
     }
 }

@@ -7,16 +7,13 @@ use crate::api::{
     Window, range_problem,
 };
 use crate::errors::AppError;
-use crate::routes::{activation_view_from_query, input_value, query_href};
+use crate::routes::query::{given, present, query_href};
+use crate::routes::{activation_view_from_query, input_value};
 
 /// The view a URL's query names, and a problem for each value it refused (left at its
 /// default; the problem says which field and what is allowed).
 pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (TimelineView, Vec<AppError>) {
-    let given = |key: &str| {
-        get(key)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let given = |key: &str| given(&get, key);
     let mut view = TimelineView {
         connection: given("connection"),
         text: given("text"),
@@ -74,21 +71,21 @@ pub fn view_from_query(get: impl Fn(&str) -> Option<String>) -> (TimelineView, V
 
 /// `/timeline?…` for `view`, defaults left out, in the order of the form.
 pub fn view_href(view: &TimelineView) -> String {
-    let mut pairs = Vec::new();
-    let mut push = |key: &'static str, value: Option<String>| pairs.extend(value.map(|v| (key, v)));
-    push("connection", view.connection.clone());
-    push("status", view.status.map(|s| s.value().to_string()));
-    push("text", view.text.clone());
-    push("since", view.since_ms.map(input_value));
-    push("upto", view.upto_ms.map(input_value));
-    push(
-        "limit",
-        (view.limit != DEFAULT_LIMIT).then(|| view.limit.to_string()),
-    );
-    push(
-        "deadline",
-        (view.deadline_ms != DEFAULT_DEADLINE_MS).then(|| view.deadline_ms.to_string()),
-    );
+    let pairs = present([
+        ("connection", view.connection.clone()),
+        ("status", view.status.map(|s| s.value().to_string())),
+        ("text", view.text.clone()),
+        ("since", view.since_ms.map(input_value)),
+        ("upto", view.upto_ms.map(input_value)),
+        (
+            "limit",
+            (view.limit != DEFAULT_LIMIT).then(|| view.limit.to_string()),
+        ),
+        (
+            "deadline",
+            (view.deadline_ms != DEFAULT_DEADLINE_MS).then(|| view.deadline_ms.to_string()),
+        ),
+    ]);
     query_href("/timeline", pairs)
 }
 
@@ -103,14 +100,10 @@ pub fn failures_href() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use crate::routes::query::testing;
 
     fn read(query: &[(&str, &str)]) -> (TimelineView, Vec<AppError>) {
-        let map: HashMap<String, String> = query
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        view_from_query(|k| map.get(k).cloned())
+        testing::read(query, |get| view_from_query(get))
     }
 
     #[test]

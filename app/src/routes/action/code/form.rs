@@ -195,8 +195,6 @@ mod tests {
 
     fn base() -> ActionSpec {
         ActionSpec {
-            action: ActionRef::in_package("demo", "hello"),
-            kind: ActionKind::Basic,
             description: Some("says hello".into()),
             parameters: [("name".to_string(), Value::from("Kim"))]
                 .into_iter()
@@ -205,16 +203,10 @@ mod tests {
                 timeout_ms: 60_000,
                 memory_mb: 256,
             }),
-            exec: ActionExec {
-                kind: "nodejs:20".into(),
-                code: Some("function main() {}".into()),
-                binary: false,
-                main: None,
-                image_uri: None,
-                components: vec![],
-            },
-            extra: Default::default(),
-            revision: None,
+            ..ActionSpec::basic(
+                ActionRef::in_package("demo", "hello"),
+                ActionExec::source("nodejs:20", "function main() {}"),
+            )
         }
     }
 
