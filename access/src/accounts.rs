@@ -37,6 +37,16 @@ pub struct Account {
     pub disabled: bool,
 }
 
+/// The signed-in account of a request, beside its [`crate::Caller`]: the server's access
+/// layer puts it in the request's extensions, and sign-out and the account page act on it.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The account.
+    pub account: Account,
+    /// The session's id, when the caller came by cookie (not by API token).
+    pub session: Option<String>,
+}
+
 /// Where accounts are kept.
 #[async_trait]
 pub trait AccountStore: Send + Sync {
@@ -56,12 +66,16 @@ pub trait AccountStore: Send + Sync {
     async fn account_by_id(&self, id: i64) -> Result<Option<Account>, StoreError>;
     /// Every account, by name.
     async fn list_accounts(&self) -> Result<Vec<Account>, StoreError>;
-    /// Changes an account's role.
+    /// Changes an account's role; refused ([`AccessError::LastAdmin`]) when it would leave no
+    /// enabled admin.
     async fn set_role(&self, name: &str, role: Role) -> Result<(), AccessError>;
     /// Replaces an account's password hash.
     async fn set_password_hash(&self, id: i64, hash: String) -> Result<(), StoreError>;
-    /// Disables (or enables again) an account.
+    /// Disables (or enables again) an account; disabling the last enabled admin is refused.
     async fn set_disabled(&self, name: &str, disabled: bool) -> Result<(), AccessError>;
+    /// Deletes an account (its sessions and tokens with it); the last enabled admin is
+    /// refused.
+    async fn delete_account(&self, name: &str) -> Result<(), AccessError>;
 }
 
 /// A name people can type and read: 1–64 letters, digits, `.`, `_`, `-` or `@`.
@@ -245,15 +259,16 @@ impl AccountStore for SqliteStore {
     async fn set_role(&self, name: &str, role: Role) -> Result<(), AccessError> {
         let name = name.to_owned();
         self.with_conn(move |c| {
-            let n = c.execute(
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if let Err(refused) = check_keeps_an_admin(&tx, &name, role != Role::Admin)? {
+                return Ok(Err(refused));
+            }
+            tx.execute(
                 "UPDATE accounts SET role = ?1 WHERE name = ?2",
                 params![role.as_str(), name],
             )?;
-            Ok(if n == 0 {
-                Err(AccessError::NoSuchAccount(name))
-            } else {
-                Ok(())
-            })
+            tx.commit()?;
+            Ok(Ok(()))
         })
         .await?
     }
@@ -272,16 +287,64 @@ impl AccountStore for SqliteStore {
     async fn set_disabled(&self, name: &str, disabled: bool) -> Result<(), AccessError> {
         let name = name.to_owned();
         self.with_conn(move |c| {
-            let n = c.execute(
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if let Err(refused) = check_keeps_an_admin(&tx, &name, disabled)? {
+                return Ok(Err(refused));
+            }
+            tx.execute(
                 "UPDATE accounts SET disabled = ?1 WHERE name = ?2",
                 params![disabled, name],
             )?;
-            Ok(if n == 0 {
-                Err(AccessError::NoSuchAccount(name))
-            } else {
-                Ok(())
-            })
+            tx.commit()?;
+            Ok(Ok(()))
         })
         .await?
     }
+
+    async fn delete_account(&self, name: &str) -> Result<(), AccessError> {
+        let name = name.to_owned();
+        self.with_conn(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if let Err(refused) = check_keeps_an_admin(&tx, &name, true)? {
+                return Ok(Err(refused));
+            }
+            tx.execute("DELETE FROM accounts WHERE name = ?1", params![name])?;
+            tx.commit()?;
+            Ok(Ok(()))
+        })
+        .await?
+    }
+}
+
+/// In `tx`: whether account `name` exists and, when `removing_admin` (it stops being an
+/// enabled admin), whether another enabled admin remains. Checked in the same transaction as
+/// the change, so two admins demoting each other at once cannot both succeed.
+fn check_keeps_an_admin(
+    tx: &rusqlite::Transaction<'_>,
+    name: &str,
+    removing_admin: bool,
+) -> Result<Result<(), AccessError>, StoreError> {
+    let found: Option<(String, String, bool)> = tx
+        .query_row(
+            "SELECT name, role, disabled FROM accounts WHERE name = ?1",
+            params![name],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    let Some((stored_name, role, disabled)) = found else {
+        return Ok(Err(AccessError::NoSuchAccount(name.to_owned())));
+    };
+    if !removing_admin || role != Role::Admin.as_str() || disabled {
+        return Ok(Ok(()));
+    }
+    let others: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM accounts WHERE role = ?1 AND disabled = 0 AND name <> ?2",
+        params![Role::Admin.as_str(), name],
+        |row| row.get(0),
+    )?;
+    Ok(if others == 0 {
+        Err(AccessError::LastAdmin(stored_name))
+    } else {
+        Ok(())
+    })
 }

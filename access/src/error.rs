@@ -45,6 +45,11 @@ pub enum AccessError {
     /// No account has this name.
     #[error("there is no account named {0:?}")]
     NoSuchAccount(String),
+    /// The change would leave no enabled admin (no one could manage accounts any more).
+    #[error(
+        "{0:?} is the last admin: make another account an admin first, so someone can still manage accounts"
+    )]
+    LastAdmin(String),
     /// The setup token is wrong, or the first admin exists already.
     #[error(
         "this setup link is not valid (any more): the first admin exists, or the server printed a newer link"

@@ -56,7 +56,8 @@ async fn accounts_are_created_found_case_insensitively_and_refused_when_bad() {
 #[tokio::test]
 async fn sign_in_needs_the_right_password_and_an_enabled_account() {
     let s = store();
-    s.create_account("ann", Role::Admin, PW, 1).await.unwrap();
+    // An editor: the last admin could not be disabled.
+    s.create_account("ann", Role::Editor, PW, 1).await.unwrap();
     assert!(s.authenticate("ann", PW).await.unwrap().is_some());
     assert!(s.authenticate("Ann", PW).await.unwrap().is_some());
     assert!(
@@ -254,4 +255,48 @@ async fn the_setup_token_makes_one_first_admin_and_then_is_dead() {
     // With an account, no new token is made.
     assert_eq!(s.0.new_setup_token(4).await.unwrap(), None);
     assert_eq!(s.0.account_count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn the_last_enabled_admin_cannot_be_demoted_disabled_or_deleted() {
+    let s = store();
+    s.create_account("root", Role::Admin, PW, 1).await.unwrap();
+    s.create_account("ann", Role::Editor, PW, 1).await.unwrap();
+    for refused in [
+        s.0.set_role("root", Role::Viewer).await,
+        s.0.set_disabled("ROOT", true).await,
+        s.0.delete_account("root").await,
+    ] {
+        match refused {
+            Err(AccessError::LastAdmin(name)) => assert_eq!(name, "root"),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Another admin, and the first may go; a disabled admin does not count as one.
+    s.0.set_role("ann", Role::Admin).await.unwrap();
+    s.0.set_disabled("ann", true).await.unwrap();
+    assert!(matches!(
+        s.0.delete_account("root").await,
+        Err(AccessError::LastAdmin(_))
+    ));
+    s.0.set_disabled("ann", false).await.unwrap();
+    s.0.delete_account("root").await.unwrap();
+    let names: Vec<_> =
+        s.0.list_accounts()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+    assert_eq!(names, ["ann"]);
+    assert!(matches!(
+        s.0.delete_account("nobody").await,
+        Err(AccessError::NoSuchAccount(_))
+    ));
+    // A deleted account's tokens stop with it.
+    let bob = s.create_account("bob", Role::Viewer, PW, 1).await.unwrap();
+    let (_, token) = s.0.create_token(bob.id, "script", 1).await.unwrap();
+    assert!(s.0.token_account(&token, 2).await.unwrap().is_some());
+    s.0.delete_account("bob").await.unwrap();
+    assert!(s.0.token_account(&token, 3).await.unwrap().is_none());
 }

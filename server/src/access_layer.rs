@@ -14,15 +14,7 @@ use axum::{extract::Request, extract::State, middleware::Next};
 
 use crate::AppState;
 
-/// The signed-in account of a request, beside its [`Caller`]: what sign-out and the account
-/// page act on.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    /// The account.
-    pub account: access::accounts::Account,
-    /// The session's id, when the caller came by cookie (not by API token).
-    pub session: Option<String>,
-}
+pub use access::accounts::SignedIn;
 
 /// Paths served to anyone: signing in, health probes, the bundle's files.
 fn is_public(path: &str) -> bool {

@@ -524,3 +524,169 @@ fn the_environments_admin_is_created_on_first_start() {
         );
     });
 }
+
+/// `form` POSTed to `path` with `cookie`; the status and body.
+async fn post_with(state: &AppState, path: &str, cookie: &str, form: &str) -> (StatusCode, String) {
+    let response = send(
+        state,
+        call(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::from(form.to_owned()))
+            .unwrap(),
+    )
+    .await;
+    let status = response.status();
+    (status, body(response).await)
+}
+
+#[test]
+fn the_account_page_changes_the_password_ending_other_sessions_and_makes_and_revokes_tokens() {
+    run(async {
+        let (state, _) = state();
+        let here = cookie(&state, "ann", Role::Viewer).await;
+        let elsewhere = cookie_of(&sign_in(&state, "ann", PW).await);
+
+        // A wrong current password is refused on its field; nothing ends.
+        let (status, text) = post_with(
+            &state,
+            "/api/change_password",
+            &here,
+            "current=wrong+password+here&new=a+new+long+password",
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+        assert!(text.contains("\"current\""), "{text}");
+        assert_eq!(
+            with_cookie(&state, "/api/connections", &elsewhere).await,
+            StatusCode::OK
+        );
+
+        let (status, text) = post_with(
+            &state,
+            "/api/change_password",
+            &here,
+            "current=a+long+enough+password&new=a+new+long+password",
+        )
+        .await;
+        assert_eq!((status, text.as_str()), (StatusCode::OK, "1"));
+        assert_eq!(
+            with_cookie(&state, "/api/connections", &here).await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            with_cookie(&state, "/api/connections", &elsewhere).await,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            sign_in(&state, "ann", "a new long password").await.status(),
+            StatusCode::SEE_OTHER
+        );
+
+        // A token of her own: shown once, listed without it, acting as her, revoked.
+        let (status, made) = post_with(&state, "/api/create_token", &here, "name=ci").await;
+        assert_eq!(status, StatusCode::OK, "{made}");
+        let made: serde_json::Value = serde_json::from_str(&made).unwrap();
+        let token = made["token"].as_str().unwrap().to_owned();
+        let (_, listed) = post_with(&state, "/api/list_tokens", &here, "").await;
+        assert!(
+            listed.contains("\"ci\"") && !listed.contains(&token),
+            "{listed}"
+        );
+        let bearer = |path: &str| {
+            call(path)
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap()
+        };
+        assert_eq!(
+            send(&state, bearer("/api/connections")).await.status(),
+            StatusCode::OK
+        );
+        let id = made["row"]["id"].as_i64().unwrap();
+        // Another account cannot revoke it.
+        let bob = cookie(&state, "bob", Role::Admin).await;
+        let (status, _) = post_with(&state, "/api/revoke_token", &bob, &format!("id={id}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, _) = post_with(&state, "/api/revoke_token", &here, &format!("id={id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            send(&state, bearer("/api/connections")).await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    });
+}
+
+#[test]
+fn admins_create_change_disable_and_delete_accounts_but_never_the_last_admin() {
+    run(async {
+        let (state, _) = state();
+        let root = cookie(&state, "root", Role::Admin).await;
+        let (status, text) = post_with(
+            &state,
+            "/api/create_account",
+            &root,
+            "name=eddie&role=editor&password=eddie+long+password",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let (_, listed) = post_with(&state, "/api/list_accounts", &root, "").await;
+        assert!(
+            listed.contains("\"eddie\"") && listed.contains("\"editor\""),
+            "{listed}"
+        );
+        assert!(!listed.contains("argon2"), "{listed}");
+        let (status, text) = post_with(
+            &state,
+            "/api/create_account",
+            &root,
+            "name=EDDIE&role=viewer&password=eddie+long+password",
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(text.contains("already an account"), "{text}");
+
+        for (path, form) in [
+            ("/api/set_account_role", "name=root&role=viewer"),
+            ("/api/set_account_disabled", "name=root&disabled=true"),
+            ("/api/delete_account", "name=root"),
+        ] {
+            let (status, text) = post_with(&state, path, &root, form).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+            assert!(text.contains("is the last admin"), "{path}: {text}");
+        }
+
+        let eddie = cookie_of(&sign_in(&state, "eddie", "eddie long password").await);
+        let (status, _) = post_with(
+            &state,
+            "/api/set_account_role",
+            &root,
+            "name=eddie&role=viewer",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        // The new role holds at once, for the session already open.
+        let (status, _) =
+            post_with(&state, "/api/save_package", &eddie, "connection=x&name=y").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = post_with(
+            &state,
+            "/api/set_account_disabled",
+            &root,
+            "name=eddie&disabled=true",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            with_cookie(&state, "/api/connections", &eddie).await,
+            StatusCode::UNAUTHORIZED
+        );
+        let (status, _) = post_with(&state, "/api/delete_account", &root, "name=eddie").await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, listed) = post_with(&state, "/api/list_accounts", &root, "").await;
+        assert!(!listed.contains("eddie"), "{listed}");
+        // An editor may not manage accounts.
+        let ed = cookie(&state, "ed", Role::Editor).await;
+        let (status, _) = post_with(&state, "/api/list_accounts", &ed, "").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    });
+}
