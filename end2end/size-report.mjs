@@ -5,29 +5,13 @@
 // and /editor (scripts/precompress.mjs), the pages gzipped on the fly. A cell names the
 // encoding when it is not the one column's name says (the page is never Brotli). Totals below.
 // Run with `make size` (which builds and precompresses the release site first).
-import { request } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, repoRoot } from './support/server.mjs';
 import { launchBrowser } from './support/browser.mjs';
+import { sent, GZIP_ONLY, BROWSER } from './support/sent.mjs';
 
 const path = process.argv[2] ?? '/';
-const GZIP_ONLY = 'gzip';
-const BROWSER = 'gzip, deflate, br, zstd';
-
-/** The body bytes the server sends for `url` to a client accepting `encodings`, as sent. */
-function sent(url, encodings) {
-  return new Promise((ok, fail) => {
-    const req = request(url, { headers: { 'accept-encoding': encodings } }, (res) => {
-      let bytes = 0;
-      res.on('data', (chunk) => { bytes += chunk.length; });
-      res.on('end', () => ok({ bytes, encoding: res.headers['content-encoding'] ?? 'identity' }));
-      res.on('error', fail);
-    });
-    req.on('error', fail);
-    req.end();
-  });
-}
 
 const server = await startServer();
 const browser = await launchBrowser();
