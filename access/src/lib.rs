@@ -15,17 +15,33 @@ pub use caller::Caller;
 pub use role::Role;
 
 #[cfg(feature = "store")]
+pub mod accounts;
+#[cfg(feature = "store")]
 pub mod connections;
 #[cfg(feature = "store")]
 mod error;
 #[cfg(feature = "store")]
 pub mod key;
 #[cfg(feature = "store")]
+pub mod password;
+#[cfg(feature = "store")]
+pub mod rate_limit;
+#[cfg(feature = "store")]
+mod secret;
+#[cfg(feature = "store")]
+pub mod sessions;
+#[cfg(feature = "store")]
+pub mod setup;
+#[cfg(feature = "store")]
 pub mod sqlite;
 #[cfg(feature = "store")]
 mod store;
+#[cfg(feature = "store")]
+pub mod tokens;
 
 #[cfg(feature = "store")]
-pub use error::StoreError;
+pub use error::{AccessError, StoreError};
+#[cfg(feature = "store")]
+pub use secret::now_ms;
 #[cfg(feature = "store")]
 pub use store::Store;

@@ -16,7 +16,14 @@ use crate::StoreError;
 pub type Migration = (&'static str, &'static str);
 
 /// Every concern's migrations, in the order they run on a new database.
-const MIGRATIONS: &[&[Migration]] = &[crate::audit::MIGRATIONS, crate::connections::MIGRATIONS];
+const MIGRATIONS: &[&[Migration]] = &[
+    crate::accounts::MIGRATIONS,
+    crate::sessions::MIGRATIONS,
+    crate::tokens::MIGRATIONS,
+    crate::setup::MIGRATIONS,
+    crate::audit::MIGRATIONS,
+    crate::connections::MIGRATIONS,
+];
 
 /// The console's state in one SQLite database.
 #[derive(Clone)]

@@ -9,7 +9,15 @@ use std::sync::Arc;
 /// Everything a backend of the console's state implements. Each concern's trait is added to
 /// this bound as it is built.
 pub trait Backend:
-    crate::audit::AuditStore + crate::connections::ConnectionStore + Send + Sync + 'static
+    crate::accounts::AccountStore
+    + crate::sessions::SessionStore
+    + crate::tokens::TokenStore
+    + crate::setup::SetupStore
+    + crate::audit::AuditStore
+    + crate::connections::ConnectionStore
+    + Send
+    + Sync
+    + 'static
 {
 }
 

@@ -34,6 +34,9 @@ pub enum AppError {
         /// What is wrong and what is allowed.
         message: String,
     },
+    /// No one is signed in (no session, no valid API token) and anonymous use is off.
+    #[error("{0}")]
+    Unauthenticated(String),
     /// The caller's role does not allow this.
     #[error("this needs the {needs} role")]
     Forbidden {

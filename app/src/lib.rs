@@ -23,7 +23,7 @@ use leptos_router::{
 
 use components::{AppHeader, ErrorView};
 use routes::{
-    ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsRoute,
+    AccountRoute, AccountsRoute, ActionRoute, ActionsRoute, ActivationRoute, ActivationsRoute, AsyncInvocationsRoute,
     AuditRoute, HomePage, LogsRoute, NotFoundPage, SettingsRoute, TimelineRoute,
 };
 
@@ -55,6 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    context::provide_caller();
     context::provide_selected_connection();
 
     // Set once the WASM bundle has taken over the page: effects never run on the server,
@@ -82,6 +83,8 @@ pub fn App() -> impl IntoView {
                         // JavaScript off; out-of-order streaming could send a placeholder first.
                         <Routes fallback=NotFoundPage>
                             <Route path=StaticSegment("") view=HomePage ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::InOrder />
+                            <Route path=StaticSegment("accounts") view={Lazy::<AccountsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=StaticSegment("actions") view={Lazy::<ActionsRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=(StaticSegment("actions"), ParamSegment("action")) view={Lazy::<ActionRoute>::new()} ssr=SsrMode::InOrder />
                             <Route path=(StaticSegment("actions"), ParamSegment("package"), ParamSegment("action")) view={Lazy::<ActionRoute>::new()} ssr=SsrMode::InOrder />

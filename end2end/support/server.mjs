@@ -43,12 +43,53 @@ export function mainScript(build = defaultBuild) {
 
 const paths = (build) => ({ binary: join(build, 'release', 'fnconsole'), siteRoot: join(build, 'site') });
 
+/** The admin every test server starts with (FNCONSOLE_ADMIN_USER/PASSWORD), unless asked
+ * for none. */
+export const ADMIN = { account: 'admin', password: 'end-to-end admin password' };
+
+/** The session cookie of each running server this process started, by its URL: the suite's
+ * browser contexts and this process's fetch act as its signed-in admin. */
+export const sessions = new Map();
+
+/** Signs `account` in on the server at `url` over HTTP; answers the cookie's value. */
+export async function signIn(url, { account, password } = ADMIN) {
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams({ account, password, next: '/' }),
+  });
+  const set = res.headers.get('set-cookie') || '';
+  const match = /fnconsole_session=([^;]+)/.exec(set);
+  if (res.status !== 303 || !match) throw new Error(`signing ${account} in answered ${res.status}`);
+  return match[1];
+}
+
+// This process's fetch sends the admin's cookie to a server it started, unless the request
+// says who it is itself (a Cookie or Authorization header): the tests' direct server-function
+// calls keep working with sign-in required.
+const plainFetch = globalThis.fetch;
+globalThis.fetch = (input, init = {}) => {
+  const url = String(input instanceof Request ? input.url : input);
+  for (const [base, cookie] of sessions) {
+    if (!url.startsWith(base + '/')) continue;
+    const headers = new Headers(init.headers || {});
+    if (!headers.has('cookie') && !headers.has('authorization')) {
+      headers.set('cookie', `fnconsole_session=${cookie}`);
+    }
+    return plainFetch(input, { ...init, headers });
+  }
+  return plainFetch(input, init);
+};
+
 /**
  * Starts the server; resolves to { url, dataDir, stop() } once /healthz answers. `config` is
  * the text of an fnconsole.toml for it (none: the defaults); `build`, the folder of the
- * release build to run (none: this checkout's `target`).
+ * release build to run (none: this checkout's `target`). The server has an admin (ADMIN),
+ * signed in for this process's fetch and browsers, unless `noAccount` is set (then it prints
+ * its setup link: `output()`).
  */
-export async function startServer({ env = {}, config, build = defaultBuild } = {}) {
+export async function startServer({ env = {}, config, build = defaultBuild, noAccount = false } = {}) {
   const { binary, siteRoot } = paths(build);
   for (const needed of [binary, join(siteRoot, 'pkg')]) {
     if (!existsSync(needed)) {
@@ -77,6 +118,10 @@ export async function startServer({ env = {}, config, build = defaultBuild } = {
       FNCONSOLE_ENGINE_LISTEN: `127.0.0.1:${enginePort}`,
       FNCONSOLE_DATA_DIR: join(dataDir, 'data'),
       LEPTOS_SITE_ROOT: siteRoot,
+      ...(noAccount ? {} : {
+        FNCONSOLE_ADMIN_USER: ADMIN.account,
+        FNCONSOLE_ADMIN_PASSWORD: ADMIN.password,
+      }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,14 +146,18 @@ export async function startServer({ env = {}, config, build = defaultBuild } = {
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  if (!noAccount) sessions.set(url, await signIn(url));
+
   return {
     url,
+    cookie: sessions.get(url),
     engineUrl: `http://127.0.0.1:${enginePort}`,
     dataDir,
     child,
     output: () => output,
     exited,
     async stop() {
+      sessions.delete(url);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
       rmSync(dataDir, { recursive: true, force: true });

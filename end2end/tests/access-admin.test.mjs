@@ -4,7 +4,7 @@
 // save names its field and keeps what was typed; a save and a run appear in the audit log,
 // whose filters live in the URL. Then the secrets walk over what a browser receives: every
 // page, the bundle's JS and WASM files, and the server's log hold none of the secrets.
-// Until sign-in lands the caller is the local admin. Screenshots go to target/screenshots/.
+// The suite's admin is signed in (support/server.mjs). Screenshots go to target/screenshots/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';

@@ -34,7 +34,11 @@ const MOST_ERROR_BYTES: usize = 256 * 1024;
 
 /// Admin-only reads: they need the admin role but change nothing, so recording them would
 /// only bury the changes (every view of the audit page would add a row).
-const READS: &[&str] = &["/api/list_audit", "/api/list_managed_connections"];
+const READS: &[&str] = &[
+    "/api/list_audit",
+    "/api/list_managed_connections",
+    "/api/list_accounts",
+];
 
 /// Whether a call of `path` is recorded.
 pub fn is_audited(path: &str) -> bool {

@@ -11,16 +11,22 @@ pub mod audit_layer;
 pub mod backup;
 pub mod cache;
 pub mod clients;
+pub mod clock;
 pub mod config;
 pub mod connections;
 pub mod engine_host;
+pub mod first_start;
 pub mod fn_status;
 pub mod health;
 pub mod private_files;
 pub mod router;
+pub mod same_origin;
 pub mod secret_key;
+pub mod security_headers;
 pub mod serve;
+pub mod session_cookie;
 pub mod shutdown;
+pub mod sign_in;
 pub mod site;
 pub mod state;
 pub mod telemetry;
@@ -146,6 +152,9 @@ pub async fn run() -> Result<(), ServeError> {
         .load_ui_connections()
         .await
         .map_err(ServeError::Store)?;
+    let first = first_start::prepare(&state, |key| std::env::var(key).ok())
+        .await
+        .map_err(ServeError::Store)?;
     let app = router::router(state);
 
     let listener = tokio::net::TcpListener::bind(addr)
@@ -154,6 +163,18 @@ pub async fn run() -> Result<(), ServeError> {
     let local = listener.local_addr().map_err(ServeError::Serve)?;
     tracing::info!("fnconsole is listening on http://{local}");
     println!("fnconsole is running at http://{local}");
+    match first {
+        first_start::FirstStart::SetupToken(token) => {
+            // Only here and in the log: whoever reads it can create the first admin.
+            let link = format!("http://{local}/setup?token={token}");
+            tracing::info!("no account yet: open {link} to create the first admin");
+            println!("open {link} to create the first admin");
+        }
+        first_start::FirstStart::AdminCreated(name) => {
+            tracing::info!(account = %name, "created the first admin from the environment");
+        }
+        first_start::FirstStart::SetUp => {}
+    }
 
     tokio::spawn(async move {
         shutdown::signal().await;

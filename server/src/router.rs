@@ -49,6 +49,17 @@ fn pages(state: AppState) -> Router<AppState> {
         provide_context(live.directory());
         provide_context(live.clients());
         provide_context(store.clone());
+        // The hydration scripts carry the nonce the response's CSP allows.
+        if let Some(nonce) =
+            leptos::prelude::use_context::<axum::http::request::Parts>().and_then(|parts| {
+                parts
+                    .extensions
+                    .get::<crate::security_headers::CspNonce>()
+                    .cloned()
+            })
+        {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+        }
         provide_context(admin.clone());
     };
     let options = state.leptos_options.clone();
@@ -57,6 +68,7 @@ fn pages(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(crate::sign_in::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(options.clone())
         })
@@ -67,8 +79,11 @@ fn pages(state: AppState) -> Router<AppState> {
         .layer(axum::middleware::from_fn(
             crate::fn_status::refusals_are_4xx,
         ))
-        // Inside the caller's layer (it reads the caller), outside fn_status (it records the
-        // status a refusal is finally answered with).
+        // A server function's role is checked before its arguments are read (its own guard
+        // checks it again); inside the audit layer, so a refused call is recorded too.
+        .layer(axum::middleware::from_fn(crate::access_layer::check_role))
+        // Inside the caller's layer (it reads the caller), outside fn_status and the role
+        // check (it records the status a refusal is finally answered with).
         .layer(axum::middleware::from_fn_with_state(
             state,
             crate::audit_layer::record,
@@ -78,7 +93,12 @@ fn pages(state: AppState) -> Router<AppState> {
 /// The layers every answer passes through, and the state.
 fn finish(routes: Router<AppState>, state: AppState) -> Router {
     routes
+        // A state-changing request from another site is refused before anything else.
+        .layer(axum::middleware::from_fn(crate::same_origin::check))
         .layer(axum::middleware::from_fn(crate::cache::cache_policy))
+        .layer(axum::middleware::from_fn(
+            crate::security_headers::security_headers,
+        ))
         // Pages, server functions and any asset without a precompressed sibling go out gzipped.
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

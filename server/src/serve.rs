@@ -72,7 +72,8 @@ pub async fn serve(
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, %peer, "TCP_NODELAY could not be set");
         }
-        // The peer's address, for the audit log (`axum::extract::ConnectInfo`).
+        // The peer's address, for the audit log and the sign-in limit per address
+        // (`axum::extract::ConnectInfo`).
         let app = tower::Layer::layer(&axum::Extension(ConnectInfo(peer)), app.clone());
         let service = TowerToHyperService::new(app);
         let connection = http.serve_connection(TokioIo::new(stream), service);

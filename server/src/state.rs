@@ -22,6 +22,12 @@ pub struct AppState {
     pub store: access::Store,
     /// The secret key sessions and stored connection secrets are derived from.
     pub key: Arc<access::key::SecretKey>,
+    /// The session cookie's key, derived from `key`.
+    pub cookie_key: cookie::Key,
+    /// The time sessions and sign-in limits are measured by.
+    pub clock: crate::clock::Clock,
+    /// Failed sign-ins per account and per address.
+    pub limiter: Arc<access::rate_limit::RateLimiter>,
 }
 
 impl AppState {
@@ -52,19 +58,36 @@ impl AppState {
     ) -> Self {
         let config = Arc::new(config);
         let connections = LiveConnections::new(config.clone(), lookup, engine.cloned());
+        let key = Self::fresh_key();
         Self {
             leptos_options,
             config,
             connections: Arc::new(connections),
             store: Self::private_store(),
-            key: Arc::new(Self::fresh_key()),
+            cookie_key: crate::session_cookie::key(&key),
+            key: Arc::new(key),
+            clock: crate::clock::Clock::system(),
+            limiter: Arc::new(access::rate_limit::RateLimiter::default()),
         }
     }
 
     /// The state with the data directory's (or `FNCONSOLE_SECRET_KEY`'s) secret key instead
     /// of the random one a new state starts with.
     pub fn with_key(mut self, key: access::key::SecretKey) -> Self {
+        self.cookie_key = crate::session_cookie::key(&key);
         self.key = Arc::new(key);
+        self
+    }
+
+    /// The state measuring time by `clock` (tests).
+    pub fn with_clock(mut self, clock: crate::clock::Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The state counting failed sign-ins with `limits` (tests).
+    pub fn with_limits(mut self, limits: access::rate_limit::Limits) -> Self {
+        self.limiter = Arc::new(access::rate_limit::RateLimiter::new(limits));
         self
     }
 

@@ -76,10 +76,8 @@ async fn fetch(state: AppState, uri: &str, accept: Option<&str>) -> Answer {
     if let Some(accept) = accept {
         request = request.header(header::ACCEPT_ENCODING, accept);
     }
-    let response = router(state)
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
+    let request = support::as_admin(&state, request.body(Body::empty()).unwrap()).await;
+    let response = router(state).oneshot(request).await.unwrap();
     let (parts, body) = response.into_parts();
     let text = |name| {
         parts

@@ -19,10 +19,22 @@ use support::{console_over_an_engine, run};
 /// `body` POSTed to `uri` from 192.0.2.10 (as the listener would record the peer); the
 /// status and the body.
 async fn call(app: Router, uri: &str, content_type: &str, body: String) -> (StatusCode, String) {
-    let mut request = Request::post(uri)
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .unwrap();
+    call_as(app, uri, content_type, body, None).await
+}
+
+/// As [`call`], with `token` as the bearer when given (the access layer then decides who).
+async fn call_as(
+    app: Router,
+    uri: &str,
+    content_type: &str,
+    body: String,
+    token: Option<&str>,
+) -> (StatusCode, String) {
+    let mut request = Request::post(uri).header(header::CONTENT_TYPE, content_type);
+    if let Some(token) = token {
+        request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let mut request = request.body(Body::from(body)).unwrap();
     request
         .extensions_mut()
         .insert(ConnectInfo(SocketAddr::from(([192, 0, 2, 10], 40_000))));
@@ -34,6 +46,21 @@ async fn call(app: Router, uri: &str, content_type: &str, body: String) -> (Stat
 
 async fn form(app: Router, uri: &str, form: &str) -> (StatusCode, String) {
     call(app, uri, "application/x-www-form-urlencoded", form.into()).await
+}
+
+/// `form` POSTed through the real access layer as the admin account "test-admin" (its API
+/// token): what the audit log records is the account the access layer decided on.
+async fn form_as_admin(state: &AppState, uri: &str, form: &str) -> (StatusCode, String) {
+    let token = support::token_for(state, Role::Admin).await;
+    let content_type = "application/x-www-form-urlencoded";
+    call_as(
+        router(state.clone()),
+        uri,
+        content_type,
+        form.into(),
+        Some(&token),
+    )
+    .await
 }
 
 async fn json(app: Router, uri: &str, body: serde_json::Value) -> (StatusCode, String) {
@@ -67,9 +94,8 @@ fn a_save_a_run_and_a_refused_delete_are_recorded_with_who_what_where_and_how() 
             .unwrap()
             .as_millis() as i64;
 
-        // As the access layer decides today (the local admin).
-        let (status, body) = form(
-            router(state.clone()),
+        let (status, body) = form_as_admin(
+            &state,
             "/api/save_package",
             "connection=local-ncp&name=tools&description=made+here",
         )
@@ -99,12 +125,7 @@ fn a_save_a_run_and_a_refused_delete_are_recorded_with_who_what_where_and_how() 
         assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 
         // A read is not recorded, and neither is reading the log.
-        let (status, _) = form(
-            router(state.clone()),
-            "/api/list_actions",
-            "connection=local-ncp",
-        )
-        .await;
+        let (status, _) = form_as_admin(&state, "/api/list_actions", "connection=local-ncp").await;
         assert_eq!(status, StatusCode::OK);
 
         let page = audit(&state, all()).await;
@@ -143,7 +164,7 @@ fn a_save_a_run_and_a_refused_delete_are_recorded_with_who_what_where_and_how() 
                     "ok".to_string()
                 ),
                 (
-                    Some("local"),
+                    Some("test-admin"),
                     "save_package",
                     Some("local-ncp"),
                     Some("tools"),
@@ -216,8 +237,8 @@ fn the_audit_page_shows_entries_to_an_admin_and_a_refusal_to_anyone_else() {
     run(async move {
         let dir = tempfile::tempdir().unwrap();
         let state = console_over_an_engine(dir.path()).await;
-        let (status, _) = form(
-            router(state.clone()),
+        let (status, _) = form_as_admin(
+            &state,
             "/api/save_package",
             "connection=local-ncp&name=tools&description=",
         )

@@ -25,6 +25,7 @@ fn state_in(dir: &Path) -> AppState {
 
 /// What `request` is answered through the whole router: the status and the body.
 async fn answer(state: AppState, request: Request<Body>) -> (StatusCode, String) {
+    let request = support::as_admin(&state, request).await;
     let response = router(state).oneshot(request).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
@@ -137,15 +138,13 @@ region = "cn-north-4"
             Path::new("test.toml"),
         )
         .unwrap();
-        let response = router(state_with(config))
-            .oneshot(
-                Request::post("/api/connections")
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
+        let state = state_with(config);
+        let request = Request::post("/api/connections")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::empty())
             .unwrap();
+        let request = support::as_admin(&state, request).await;
+        let response = router(state).oneshot(request).await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
@@ -162,15 +161,13 @@ region = "cn-north-4"
 fn pages_are_sent_gzipped_to_browsers_that_accept_it() {
     run(async move {
         let dir = tempfile::tempdir().unwrap();
-        let response = router(state_in(dir.path()))
-            .oneshot(
-                Request::get("/")
-                    .header(header::ACCEPT_ENCODING, "gzip")
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
+        let state = state_in(dir.path());
+        let request = Request::get("/")
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(Body::empty())
             .unwrap();
+        let request = support::as_admin(&state, request).await;
+        let response = router(state).oneshot(request).await.unwrap();
         assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
     });
 }

@@ -111,6 +111,15 @@ fn calls(connection: &str) -> Vec<Request<Body>> {
         ("/api/overview_card", format!("connection={c}")),
         ("/api/list_async_invocations", format!("connection={c}")),
         ("/api/function_logs", format!("connection={c}")),
+        ("/api/change_password", "current=a+long+enough+one&new=another+long+one".into()),
+        ("/api/list_tokens", String::new()),
+        ("/api/create_token", "name=walk".into()),
+        ("/api/revoke_token", "id=1".into()),
+        ("/api/list_accounts", String::new()),
+        ("/api/create_account", "name=walker&role=viewer&password=walker+password+1".into()),
+        ("/api/set_account_role", "name=walker&role=editor".into()),
+        ("/api/set_account_disabled", "name=walker&disabled=true".into()),
+        ("/api/delete_account", "name=walker".into()),
     ]
     .into_iter()
     .map(|(uri, body)| form(uri, &body))
@@ -135,6 +144,8 @@ const PAGES: &[&str] = &[
     "/timeline",
     "/settings",
     "/audit",
+    "/account",
+    "/accounts",
     "/no/such/page",
 ];
 

@@ -129,11 +129,20 @@ mod server {
         })
     }
 
+    /// Why the caller cannot change actions, when their role does not allow it (the save
+    /// is refused by the guard anyway; this only says so before they type).
+    fn role_read_only() -> Option<String> {
+        let role = crate::api::guard::caller_role()?;
+        (role < crate::api::guard::Role::Editor).then(|| {
+            format!("You are a {role}: you can read this action; changing it needs the editor role.")
+        })
+    }
+
     fn editable(c: &ConnectionClient, spec: ActionSpec) -> EditableAction {
         EditableAction {
             connection: c.summary.id.clone(),
             version: version_for(&spec),
-            read_only: read_only(c),
+            read_only: read_only(c).or_else(role_read_only),
             editor_src: crate::api::editor_asset::editor_src(),
             spec,
         }

@@ -39,6 +39,17 @@ pub const ENDPOINTS: &[(&str, Role)] = &[
     ("/api/save_connection", Role::Admin),
     ("/api/delete_connection", Role::Admin),
     ("/api/test_connection", Role::Admin),
+    // The caller's own account: any signed-in role (an anonymous visitor has no account and
+    // is refused by the function).
+    ("/api/change_password", Role::Viewer),
+    ("/api/list_tokens", Role::Viewer),
+    ("/api/create_token", Role::Viewer),
+    ("/api/revoke_token", Role::Viewer),
+    ("/api/list_accounts", Role::Admin),
+    ("/api/create_account", Role::Admin),
+    ("/api/set_account_role", Role::Admin),
+    ("/api/set_account_disabled", Role::Admin),
+    ("/api/delete_account", Role::Admin),
 ];
 
 /// The role `endpoint` needs, when it is in the table.
@@ -60,6 +71,13 @@ fn current_caller() -> Result<Caller, crate::errors::AppError> {
             tracing::error!("a server function ran with no caller in its request");
             crate::errors::AppError::Misconfigured("the request has no caller".into())
         })
+}
+
+/// The current request's caller's role, when it has a caller.
+#[cfg(feature = "ssr")]
+pub fn caller_role() -> Option<Role> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Caller>().map(|c| c.role))
 }
 
 /// Admits the caller to `endpoint` (a server function's `PATH`) or refuses: an endpoint not in

@@ -1,6 +1,7 @@
 //! Server functions: declared for both targets, with bodies that run on the server only.
 //! Every one calls [`guard::guard`] first; its role is in [`guard::ENDPOINTS`].
 
+mod account;
 mod actions;
 mod activations;
 mod audit;
@@ -19,6 +20,12 @@ mod run_follow;
 mod run_lines;
 pub mod status;
 
+pub use account::{
+    AccountRow, ChangePassword, CreateAccount, CreateToken, DeleteAccount, ListAccounts,
+    ListTokens, NewToken, RevokeToken, SetAccountDisabled, SetAccountRole, TokenRow,
+    change_password, create_account, create_token, delete_account, list_accounts, list_tokens,
+    revoke_token, set_account_disabled, set_account_role,
+};
 pub use actions::{
     ActionListing, CreateAction, DEFAULT_TIMEOUT_MS, DeleteAction, DeletePackage, GetAction, KINDS,
     ListActions, ListPackages, MEMORY_SIZES, NAME_PATTERN, NewAction, PackageSummary, SavePackage,

@@ -11,6 +11,7 @@ use providers::ErrorKind;
 pub fn status_of(error: &AppError) -> u16 {
     match error {
         AppError::Invalid { .. } => 400,
+        AppError::Unauthenticated(_) => 401,
         AppError::Forbidden { .. } => 403,
         AppError::UnknownConnection(_) => 404,
         // The connection cannot do it: the request can never succeed as sent.
@@ -49,6 +50,7 @@ mod tests {
             400
         );
         assert_eq!(status_of(&AppError::UnknownConnection("x".into())), 404);
+        assert_eq!(status_of(&AppError::Unauthenticated("sign in".into())), 401);
         assert_eq!(status_of(&AppError::Unsupported("no".into())), 422);
         let refused = ProviderError::from_provider(400, Some("80307".into()), None, "refused");
         assert_eq!(status_of(&AppError::Provider(refused)), 400);

@@ -1,5 +1,7 @@
 //! One module per page.
 
+mod account;
+mod accounts;
 mod action;
 mod actions;
 mod activations;
@@ -13,6 +15,8 @@ mod query;
 mod settings;
 mod timeline;
 
+pub use account::AccountRoute;
+pub use accounts::AccountsRoute;
 pub use action::{ActionRoute, action_href};
 pub use actions::ActionsRoute;
 pub use activations::{ActionActivations, ActivationRoute, ActivationsRoute};
@@ -48,9 +52,20 @@ pub async fn preload_current_page() {
         p if p.starts_with("/activations/") => <ActivationRoute as LazyRoute>::preload().await,
         "/async" => <AsyncInvocationsRoute as LazyRoute>::preload().await,
         "/audit" => <AuditRoute as LazyRoute>::preload().await,
+        "/account" => <AccountRoute as LazyRoute>::preload().await,
+        "/accounts" => <AccountsRoute as LazyRoute>::preload().await,
         "/logs" => <LogsRoute as LazyRoute>::preload().await,
         "/timeline" => <TimelineRoute as LazyRoute>::preload().await,
         _ => {}
     }
 }
 pub(crate) use activations::time as times;
+
+/// Writes `text` to the clipboard; whether the browser allowed it.
+#[cfg(feature = "hydrate")]
+pub(crate) async fn copy_text(text: &str) -> bool {
+    let clipboard = leptos::prelude::window().navigator().clipboard();
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
+        .await
+        .is_ok()
+}

@@ -13,7 +13,7 @@ pub use connection::{
     OpenWhiskConnection, TencentConnection, huawei_region, is_connection_id, is_http_url,
 };
 pub use error::ConfigError;
-pub use model::{Config, EngineSection, ServerSection};
+pub use model::{AccessSection, Anonymous, Config, EngineSection, ServerSection};
 
 use std::path::{Path, PathBuf};
 

@@ -18,6 +18,8 @@ pub struct Config {
     pub server: ServerSection,
     /// `[engine]`.
     pub engine: EngineSection,
+    /// `[access]`.
+    pub access: AccessSection,
     /// `[[connections]]`, in file order.
     pub connections: Vec<ConnectionConfig>,
 }
@@ -42,6 +44,48 @@ impl Default for ServerSection {
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
             data_dir: PathBuf::from("data"),
             behind_proxy: false,
+        }
+    }
+}
+
+/// `[access]`: who may use the console without signing in, and how long a sign-in lasts.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccessSection {
+    /// The role of a visitor who has not signed in: none (sign-in needed, the default) or
+    /// `"viewer"` (read-only without an account). No other role can be given away.
+    pub anonymous: Option<Anonymous>,
+    /// A session with no request for this long ends (default 120 minutes).
+    pub idle_minutes: NonZeroU64,
+    /// A session ends this long after sign-in, however busy (default 24 hours).
+    pub absolute_hours: NonZeroU64,
+}
+
+/// The only role an anonymous visitor may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Anonymous {
+    /// Read-only.
+    Viewer,
+}
+
+impl Default for AccessSection {
+    fn default() -> Self {
+        Self {
+            anonymous: None,
+            idle_minutes: NonZeroU64::new(120).unwrap_or(NonZeroU64::MIN),
+            absolute_hours: NonZeroU64::new(24).unwrap_or(NonZeroU64::MIN),
+        }
+    }
+}
+
+impl AccessSection {
+    /// The sessions' lifetimes in the store's milliseconds.
+    pub fn session_policy(&self) -> access::sessions::SessionPolicy {
+        let ms = |n: u64, unit: u64| i64::try_from(n.saturating_mul(unit)).unwrap_or(i64::MAX);
+        access::sessions::SessionPolicy {
+            idle_ms: ms(self.idle_minutes.get(), 60_000),
+            absolute_ms: ms(self.absolute_hours.get(), 3_600_000),
         }
     }
 }
@@ -224,6 +268,7 @@ impl Default for Config {
         Self {
             server: ServerSection::default(),
             engine,
+            access: AccessSection::default(),
             connections,
         }
     }
@@ -260,6 +305,8 @@ pub(super) struct RawConfig {
     server: ServerSection,
     #[serde(default)]
     engine: EngineSection,
+    #[serde(default)]
+    access: AccessSection,
     connections: Option<Vec<Spanned<ConnectionConfig>>>,
 }
 
@@ -319,6 +366,7 @@ impl RawConfig {
         Ok(Config {
             server: self.server,
             engine: self.engine,
+            access: self.access,
             connections,
         })
     }

@@ -25,6 +25,44 @@ where
         .expect("the test task panicked")
 }
 
+/// An API token of an account with `role` in `state`'s store (created on first use; cheap:
+/// the account's password hash is a placeholder no password matches).
+#[allow(dead_code)]
+pub async fn token_for(state: &server::AppState, role: access::Role) -> String {
+    let name = format!("test-{role}");
+    let store = &state.store.0;
+    let id = match store.account_and_hash(&name).await.unwrap() {
+        Some((account, _)) => account.id,
+        None => {
+            store
+                .insert_account(&name, role, "no password".into(), 0)
+                .await
+                .unwrap()
+                .id
+        }
+    };
+    store.create_token(id, "test", 0).await.unwrap().1
+}
+
+/// `request` with an admin's API token, unless it has an `Authorization` already.
+#[allow(dead_code)]
+pub async fn as_admin(
+    state: &server::AppState,
+    mut request: axum::http::Request<axum::body::Body>,
+) -> axum::http::Request<axum::body::Body> {
+    if !request
+        .headers()
+        .contains_key(axum::http::header::AUTHORIZATION)
+    {
+        let token = token_for(state, access::Role::Admin).await;
+        request.headers_mut().insert(
+            axum::http::header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
+    }
+    request
+}
+
 /// The console's state over an in-memory engine (demo data) whose dialects listen on a
 /// loopback port with generated keys, the engine's connections pointing at it.
 #[allow(dead_code)] // Not every test file that shares this module starts an engine.

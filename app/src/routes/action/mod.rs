@@ -111,7 +111,15 @@ fn ActionPage() -> impl IntoView {
                                 <CodeView connection=connection.get() action=action.get() />
                             </div>
                             <aside class="action-run" aria-label="Run">
-                                <RunPanel connection=connection.get() action=action.get() />
+                                {if crate::context::caller_can(access::Role::Editor) {
+                                    view! { <RunPanel connection=connection.get() action=action.get() /> }.into_any()
+                                } else {
+                                    view! {
+                                        <h2>"Run"</h2>
+                                        <p class="note" role="note">"Running an action needs the editor role: you can read its code and activations."</p>
+                                    }
+                                    .into_any()
+                                }}
                             </aside>
                         </div>
                     }

@@ -246,9 +246,11 @@ fn ListingProblem(error: AppError) -> impl IntoView {
     }
 }
 
-/// What the connection lets the console do.
+/// What the connection and the caller's role let the console do.
 #[derive(Debug, Clone, Copy)]
 struct Rights {
+    /// The caller's role may create and delete (editor or more); the server refuses others.
+    role_allows: bool,
     /// Actions can be created and deleted.
     writable: bool,
     /// Packages can be created and deleted.
@@ -266,8 +268,11 @@ fn Listing(listing: ActionListing, state: PageState) -> impl IntoView {
         packages,
         actions,
     } = listing;
-    let writable = capabilities.has(Capability::ActionsWrite);
+    let role_allows = crate::context::caller_can(access::Role::Editor);
+    let provider_writable = capabilities.has(Capability::ActionsWrite);
+    let writable = provider_writable && role_allows;
     let rights = Rights {
+        role_allows,
         writable,
         packages_writable: writable && packages_read_only.is_none(),
     };
@@ -330,7 +335,15 @@ fn ConnectionNotes(
     let on = format!("On {} — {provider}{local}", connection.name);
     view! {
         <p class="connection-line muted">{on}</p>
-        {(!rights.writable)
+        {(!rights.role_allows)
+            .then(|| {
+                view! {
+                    <p class="note" role="note">
+                        "You can browse here; creating, changing, deleting and running actions needs the editor role."
+                    </p>
+                }
+            })}
+        {(rights.role_allows && !rights.writable)
             .then(|| {
                 view! {
                     <p class="note">

@@ -103,10 +103,7 @@ mod browser {
     /// Writes `text` to the clipboard; whether the browser allowed it.
     #[cfg(feature = "hydrate")]
     pub async fn copy(text: &str) -> bool {
-        let clipboard = leptos::prelude::window().navigator().clipboard();
-        wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
-            .await
-            .is_ok()
+        crate::routes::copy_text(text).await
     }
 
     /// Saves `text` as `file_name` through a temporary object URL.
