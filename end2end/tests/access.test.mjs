@@ -157,7 +157,7 @@ test('an API token is shown once, works as a bearer with its role, and stops whe
   await shown.waitFor();
   const token = (await shown.textContent()).trim();
   assert.match(token, /^fnc_/);
-  await page.getByRole('cell', { name: 'deploy script' }).waitFor();
+  await page.getByRole('cell', { name: 'deploy script', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Copy' }).waitFor();
   await shoot(page, 'account-token');
 
@@ -168,7 +168,7 @@ test('an API token is shown once, works as a bearer with its role, and stops whe
   // Reloaded, the page lists it with when it was last used and never shows it again.
   await page.reload();
   await page.waitForSelector('[data-hydrated="true"]');
-  await page.getByRole('cell', { name: 'deploy script' }).waitFor();
+  await page.getByRole('cell', { name: 'deploy script', exact: true }).waitFor();
   assert.ok(!(await page.content()).includes(token), 'the token is shown again');
   assert.equal(await page.getByRole('row', { name: /deploy script/ }).getByText('never').count(), 0);
 

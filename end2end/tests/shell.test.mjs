@@ -17,7 +17,8 @@ test('the home page is rendered on the server: content is there with JavaScript 
   assert.equal(await page.locator('.brand-name').textContent(), 'fnconsole');
   assert.equal(await page.locator('h1').textContent(), 'Overview');
   const nav = await page.locator('nav[aria-label="Main"] a').allTextContents();
-  assert.deepEqual(nav, ['Actions', 'Activations', 'Async invocations', 'Logs', 'Settings', 'Timeline']);
+  // The suite signs in as an admin, who also has Accounts.
+  assert.deepEqual(nav, ['Actions', 'Activations', 'Async invocations', 'Logs', 'Settings', 'Timeline', 'Accounts']);
   const options = await page.locator('#connection option').allTextContents();
   assert.deepEqual(options, [
     'Local ncp — NAVER Cloud Functions (local engine)',
