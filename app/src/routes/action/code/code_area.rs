@@ -23,23 +23,24 @@ fn language(runtime: &str) -> &'static str {
     }
 }
 
+// `import()` is not expressible in Rust. A wasm-bindgen snippet (a same-origin file under
+// /pkg/snippets) calls it: building the call with `new Function` is an eval, which the
+// Content-Security-Policy refuses (no 'unsafe-eval').
+#[wasm_bindgen::prelude::wasm_bindgen(
+    inline_js = "export function import_editor(src) { return import(src).then((m) => m.mountAll()); }"
+)]
+extern "C" {
+    fn import_editor(src: &str) -> js_sys::Promise;
+}
+
 /// Loads the editor chunk (once: the browser keeps the module) and lets it take over every
 /// code textarea on the page.
 fn load_editor(src: &str) {
-    // `import()` is not expressible in Rust; this is the smallest way to call it.
-    let import =
-        js_sys::Function::new_with_args("src", "return import(src).then((m) => m.mountAll())");
-    if let Ok(promise) = import.call1(&wasm_bindgen::JsValue::NULL, &src.into()) {
-        let promise: js_sys::Promise = promise.unchecked_into();
-        let report = wasm_bindgen::closure::Closure::once(|e: wasm_bindgen::JsValue| {
-            web_sys::console::warn_2(
-                &"the code editor did not load; the text area stays".into(),
-                &e,
-            );
-        });
-        let _ = promise.catch(&report);
-        report.forget();
-    }
+    let report = wasm_bindgen::closure::Closure::once(|e: wasm_bindgen::JsValue| {
+        web_sys::console::warn_2(&"the code editor did not load; the text area stays".into(), &e);
+    });
+    let _ = import_editor(src).catch(&report);
+    report.forget();
 }
 
 /// Replaces the code shown with `text` (the editor, once loaded, follows).
