@@ -152,3 +152,43 @@ async fn migrations_run_once_each_and_a_failing_one_is_named_and_leaves_nothing(
     store.append_audit(entry("after")).await.unwrap();
     migrate_for_tests(&store, &[TWO]).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_unix_socket_and_the_key_value_form_connect_and_required_tls_is_refused() {
+    let cluster = pg_cluster::shared();
+    let url = cluster.new_database();
+    let name = url.rsplit('/').next().unwrap();
+    let socket = format!(
+        "host={} port={} user={} dbname={name}",
+        cluster.socket_dir().display(),
+        cluster.port,
+        cluster.user
+    );
+    let store = PgStore::connect(&socket).await.unwrap();
+    store.append_audit(entry("over_a_socket")).await.unwrap();
+    let encoded = format!(
+        "postgres://{}@{}:{}/{name}",
+        cluster.user,
+        cluster
+            .socket_dir()
+            .display()
+            .to_string()
+            .replace('/', "%2F"),
+        cluster.port
+    );
+    let store = PgStore::connect(&encoded).await.unwrap();
+    assert_eq!(
+        store
+            .list_audit(AuditFilter::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    // No TLS client is built in: asking for TLS fails instead of going on in the clear.
+    let error = PgStore::connect(&format!("{url}?sslmode=require"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("cannot reach"), "{error}");
+}

@@ -265,6 +265,11 @@ impl PgCluster {
         }
     }
 
+    /// The folder of the server's unix socket.
+    pub fn socket_dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The server's log so far, for a failing test's message.
     pub fn log(&self) -> String {
         let mut text = String::new();
