@@ -8,7 +8,8 @@
 // only. Prints per kind the count, errors, p50 and p99 (ms), the console's resident memory
 // after a warm-up and at the end, and exits 1 on any error or an RSS growth over 10 %.
 //   node scripts/console-load.mjs [users=200] [seconds=60]
-// FNCONSOLE_BIN picks the binary (default target/release/fnconsole).
+// FNCONSOLE_BIN picks the binary (default target/release/fnconsole); KINDS=page,fn,invoke
+// narrows the mix.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,7 +141,9 @@ async function main() {
           }),
       ],
     };
-    const names = Object.keys(kinds);
+    // KINDS=page,fn narrows the mix (to find which kind a memory growth follows).
+    const names = process.env.KINDS ? process.env.KINDS.split(',') : Object.keys(kinds);
+    for (const k of names) if (!kinds[k]) throw new Error(`KINDS: no kind "${k}" (page, fn, invoke)`);
     const stats = Object.fromEntries(names.map((k) => [k, { ms: [], errors: [] }]));
     let sent = 0;
     const pick = (list) => list[Math.floor(Math.random() * list.length)];
