@@ -5,9 +5,13 @@
 #[path = "support/pg_cluster.rs"]
 mod pg_cluster;
 
+use std::sync::Arc;
+
 use access::audit::{AuditEntry, AuditFilter, AuditStore, Outcome};
 use access::connections::{ConnectionStore, StoredConnection};
 use access::postgres::{PgStore, is_postgres_url, migrate_for_tests};
+use access::sessions::SessionPolicy;
+use access::{Role, Store};
 
 fn entry(action: &str) -> AuditEntry {
     AuditEntry {
@@ -44,7 +48,10 @@ async fn replicas_migrating_a_new_database_together_all_start_and_share_it() {
             "SELECT string_agg(name, ',' ORDER BY name) FROM schema_migrations",
         )
         .unwrap();
-    assert_eq!(migrations, "audit/1,connections/1");
+    assert_eq!(
+        migrations,
+        "accounts/1,audit/1,connections/1,sessions/1,setup/1,tokens/1"
+    );
 
     // What one replica writes, the others read.
     stores[0].append_audit(entry("from_one")).await.unwrap();
@@ -66,6 +73,47 @@ async fn replicas_migrating_a_new_database_together_all_start_and_share_it() {
         stores[3].list_ui_connections().await.unwrap()[0].id,
         "shared"
     );
+}
+
+#[tokio::test]
+async fn a_session_or_token_made_on_one_replica_works_on_another_until_ended_there() {
+    let url = pg_cluster::shared().new_database();
+    let one = Store(Arc::new(PgStore::connect(&url).await.unwrap()));
+    let two = Store(Arc::new(PgStore::connect(&url).await.unwrap()));
+    let policy = SessionPolicy {
+        idle_ms: 60_000,
+        absolute_ms: 600_000,
+    };
+    let ann = one
+        .create_account("ann", Role::Editor, "a long enough password", 0)
+        .await
+        .unwrap();
+    assert!(
+        two.authenticate("ANN", "a long enough password")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let session = one.0.create_session(ann.id, 0).await.unwrap();
+    let (_, token) = one.0.create_token(ann.id, "ci", 0).await.unwrap();
+    let on_two = two.0.session_account(&session, 1, policy).await.unwrap();
+    assert_eq!(on_two.map(|a| a.id), Some(ann.id));
+    assert_eq!(
+        two.0.token_account(&token, 1).await.unwrap().map(|a| a.id),
+        Some(ann.id)
+    );
+    // Signed out and revoked on two: refused on one at once.
+    two.0.end_session(&session).await.unwrap();
+    let tokens = two.0.list_tokens(ann.id).await.unwrap();
+    assert!(two.0.revoke_token(ann.id, tokens[0].id).await.unwrap());
+    assert!(
+        one.0
+            .session_account(&session, 2, policy)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(one.0.token_account(&token, 2).await.unwrap().is_none());
 }
 
 #[tokio::test]

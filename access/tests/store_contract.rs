@@ -11,12 +11,13 @@ mod pg_cluster;
 
 use std::sync::Arc;
 
-use access::Store;
 use access::audit::{AuditEntry, AuditFilter, Outcome, OutcomeFilter};
 use access::connections::{Sealer, StoredConnection};
 use access::key::SecretKey;
 use access::postgres::PgStore;
+use access::sessions::SessionPolicy;
 use access::sqlite::SqliteStore;
+use access::{AccessError, Role, Store};
 
 /// A backend under test.
 struct Subject {
@@ -49,25 +50,27 @@ impl Subject {
     }
 
     /// Runs `sql` directly on the database: its error's text, if it failed.
-    async fn exec(&self, sql: &'static str) -> Result<(), String> {
+    async fn exec(&self, sql: &str) -> Result<(), String> {
+        let sql = sql.to_owned();
         match &self.raw {
             Raw::Sqlite(store) => store
-                .with_conn(move |c| Ok(c.execute_batch(sql).map_err(|e| e.to_string())))
+                .with_conn(move |c| Ok(c.execute_batch(&sql).map_err(|e| e.to_string())))
                 .await
                 .unwrap(),
-            Raw::Pg(url) => pg_cluster::shared().psql(url, sql).map(drop),
+            Raw::Pg(url) => pg_cluster::shared().psql(url, &sql).map(drop),
         }
     }
 
     /// The single integer `sql` selects.
-    async fn count(&self, sql: &'static str) -> i64 {
+    async fn count(&self, sql: &str) -> i64 {
+        let sql = sql.to_owned();
         match &self.raw {
             Raw::Sqlite(store) => store
-                .with_conn(move |c| Ok(c.query_row(sql, [], |r| r.get(0))?))
+                .with_conn(move |c| Ok(c.query_row(&sql, [], |r| r.get(0))?))
                 .await
                 .unwrap(),
             Raw::Pg(url) => pg_cluster::shared()
-                .psql(url, sql)
+                .psql(url, &sql)
                 .unwrap()
                 .parse()
                 .unwrap(),
@@ -97,6 +100,17 @@ macro_rules! contract {
 }
 
 contract!(
+    accounts_are_created_found_case_insensitively_and_refused_when_bad,
+    the_database_refuses_a_second_account_differing_only_in_case,
+    sign_in_needs_the_right_password_and_an_enabled_account,
+    the_last_enabled_admin_cannot_be_demoted_disabled_or_deleted,
+    two_admins_demoting_each_other_at_once_cannot_both_succeed,
+    one_name_created_twice_at_once_is_taken_once,
+    a_session_expires_when_idle_or_old_and_ends_on_sign_out,
+    a_password_change_ends_the_accounts_other_sessions_and_disabling_ends_all,
+    a_token_carries_its_accounts_role_until_revoked_and_only_its_hash_is_stored,
+    the_setup_token_makes_one_first_admin_and_then_is_dead,
+    a_setup_token_redeemed_twice_at_once_makes_one_admin,
     audit_entries_come_back_newest_first_with_every_field,
     audit_filters_narrow_and_paging_counts_the_whole_match,
     the_database_refuses_to_edit_or_delete_an_audit_entry,
@@ -104,6 +118,459 @@ contract!(
     connections_are_added_replaced_listed_in_order_and_deleted,
     a_connection_without_values_lists_and_sealed_secrets_open_again,
 );
+
+// ---- accounts, sign-in, sessions, tokens, setup ----
+
+const PW: &str = "a long enough password";
+const POLICY: SessionPolicy = SessionPolicy {
+    idle_ms: 60_000,
+    absolute_ms: 600_000,
+};
+
+async fn accounts_are_created_found_case_insensitively_and_refused_when_bad(s: Subject) {
+    let s = &s.store;
+    let ann = s.create_account("ann", Role::Editor, PW, 1).await.unwrap();
+    assert_eq!(ann.role, Role::Editor);
+    assert!(matches!(
+        s.create_account("ANN", Role::Viewer, PW, 2).await,
+        Err(AccessError::Taken(_))
+    ));
+    match s.create_account("a b", Role::Viewer, PW, 2).await {
+        Err(AccessError::Invalid {
+            field: "name",
+            message,
+        }) => {
+            assert!(message.contains("' '"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    match s.create_account("bob", Role::Viewer, "short", 2).await {
+        Err(AccessError::Invalid {
+            field: "password",
+            message,
+        }) => {
+            assert!(message.contains("at least 12"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    s.0.set_role("Ann", Role::Viewer).await.unwrap();
+    let listed = s.0.list_accounts().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].role, Role::Viewer);
+    assert_eq!(listed[0].name, "ann", "the name is kept as it was typed");
+    assert_eq!(
+        s.0.account_by_id(ann.id).await.unwrap(),
+        Some(listed[0].clone())
+    );
+    assert_eq!(s.0.account_by_id(ann.id + 1000).await.unwrap(), None);
+    let (found, hash) = s.0.account_and_hash("ANN").await.unwrap().unwrap();
+    assert_eq!(found.id, ann.id);
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(matches!(
+        s.0.set_role("nobody", Role::Admin).await,
+        Err(AccessError::NoSuchAccount(_))
+    ));
+    assert_eq!(s.0.account_count().await.unwrap(), 1);
+}
+
+async fn the_database_refuses_a_second_account_differing_only_in_case(s: Subject) {
+    s.store
+        .create_account("ann", Role::Editor, PW, 1)
+        .await
+        .unwrap();
+    let error = s
+        .exec(
+            "INSERT INTO accounts (name, role, password_hash, created_at_ms) \
+             VALUES ('ANN', 'viewer', 'x', 1)",
+        )
+        .await
+        .unwrap_err()
+        .to_lowercase();
+    assert!(
+        error.contains("unique") || error.contains("duplicate"),
+        "{error}"
+    );
+    assert_eq!(s.count("SELECT count(*) FROM accounts").await, 1);
+}
+
+async fn sign_in_needs_the_right_password_and_an_enabled_account(s: Subject) {
+    let s = &s.store;
+    // An editor: the last admin could not be disabled.
+    s.create_account("ann", Role::Editor, PW, 1).await.unwrap();
+    assert!(s.authenticate("ann", PW).await.unwrap().is_some());
+    assert!(s.authenticate("Ann", PW).await.unwrap().is_some());
+    assert!(
+        s.authenticate("ann", "a long enough passwork")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(s.authenticate("nobody", PW).await.unwrap().is_none());
+    s.0.set_disabled("ann", true).await.unwrap();
+    assert!(s.authenticate("ann", PW).await.unwrap().is_none());
+    s.0.set_disabled("ann", false).await.unwrap();
+    assert!(s.authenticate("ann", PW).await.unwrap().is_some());
+}
+
+async fn the_last_enabled_admin_cannot_be_demoted_disabled_or_deleted(subject: Subject) {
+    let s = &subject.store;
+    s.create_account("root", Role::Admin, PW, 1).await.unwrap();
+    s.create_account("ann", Role::Editor, PW, 1).await.unwrap();
+    for refused in [
+        s.0.set_role("root", Role::Viewer).await,
+        s.0.set_disabled("ROOT", true).await,
+        s.0.delete_account("root").await,
+    ] {
+        match refused {
+            Err(AccessError::LastAdmin(name)) => assert_eq!(name, "root"),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Refused means unchanged.
+    assert_eq!(
+        subject
+            .count("SELECT count(*) FROM accounts WHERE name = 'root' AND role = 'admin'")
+            .await,
+        1
+    );
+    // Another admin, and the first may go; a disabled admin does not count as one.
+    s.0.set_role("ann", Role::Admin).await.unwrap();
+    s.0.set_disabled("ann", true).await.unwrap();
+    assert!(matches!(
+        s.0.delete_account("root").await,
+        Err(AccessError::LastAdmin(_))
+    ));
+    s.0.set_disabled("ann", false).await.unwrap();
+    let root = s.0.account_and_hash("root").await.unwrap().unwrap().0;
+    s.0.create_session(root.id, 1).await.unwrap();
+    s.0.delete_account("root").await.unwrap();
+    let names: Vec<_> =
+        s.0.list_accounts()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+    assert_eq!(names, ["ann"]);
+    assert_eq!(subject.count("SELECT count(*) FROM sessions").await, 0);
+    assert!(matches!(
+        s.0.delete_account("nobody").await,
+        Err(AccessError::NoSuchAccount(_))
+    ));
+    // A deleted account's tokens stop with it.
+    let bob = s.create_account("bob", Role::Viewer, PW, 1).await.unwrap();
+    let (_, token) = s.0.create_token(bob.id, "script", 1).await.unwrap();
+    assert!(s.0.token_account(&token, 2).await.unwrap().is_some());
+    s.0.delete_account("bob").await.unwrap();
+    assert!(s.0.token_account(&token, 3).await.unwrap().is_none());
+    assert_eq!(subject.count("SELECT count(*) FROM api_tokens").await, 0);
+}
+
+async fn two_admins_demoting_each_other_at_once_cannot_both_succeed(s: Subject) {
+    let s = &s.store;
+    // Hashes are not checked here: no one signs in.
+    for name in ["a", "b"] {
+        s.0.insert_account(name, Role::Admin, "x".into(), 1)
+            .await
+            .unwrap();
+    }
+    for round in 0..9 {
+        let change = |name: &'static str| async move {
+            match round % 3 {
+                0 => s.0.set_role(name, Role::Viewer).await,
+                1 => s.0.set_disabled(name, true).await,
+                _ => s.0.delete_account(name).await,
+            }
+        };
+        let (a, b) = tokio::join!(change("a"), change("b"));
+        let (done, refused) = match (a, b) {
+            (Ok(()), Err(AccessError::LastAdmin(other))) => ("a", other),
+            (Err(AccessError::LastAdmin(other)), Ok(())) => ("b", other),
+            other => panic!("round {round}: {other:?}"),
+        };
+        assert_ne!(done, refused);
+        let admins: Vec<_> =
+            s.0.list_accounts()
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|a| a.role == Role::Admin && !a.disabled)
+                .map(|a| a.name)
+                .collect();
+        assert_eq!(admins, [refused], "round {round}");
+        // Make `done` an enabled admin again for the next round.
+        match round % 3 {
+            0 => s.0.set_role(done, Role::Admin).await.unwrap(),
+            1 => s.0.set_disabled(done, false).await.unwrap(),
+            _ => {
+                s.0.insert_account(done, Role::Admin, "x".into(), 1)
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+}
+
+async fn one_name_created_twice_at_once_is_taken_once(s: Subject) {
+    let s = &s.store;
+    let (one, two) = tokio::join!(
+        s.0.insert_account("ann", Role::Editor, "x".into(), 1),
+        s.0.insert_account("ANN", Role::Viewer, "x".into(), 1),
+    );
+    match (one, two) {
+        (Ok(_), Err(AccessError::Taken(_))) | (Err(AccessError::Taken(_)), Ok(_)) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.0.account_count().await.unwrap(), 1);
+}
+
+async fn a_session_expires_when_idle_or_old_and_ends_on_sign_out(subject: Subject) {
+    let s = &subject.store;
+    let ann = s.create_account("ann", Role::Editor, PW, 0).await.unwrap();
+    let id = s.0.create_session(ann.id, 0).await.unwrap();
+    // Only the id's digest is stored.
+    assert_eq!(
+        subject
+            .count(&format!(
+                "SELECT count(*) FROM sessions WHERE id_hash = '{id}'"
+            ))
+            .await,
+        0
+    );
+    let found =
+        s.0.session_account(&id, 59_000, POLICY)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!((found.name.as_str(), found.role), ("ann", Role::Editor));
+    // Used at 59 s, so still live at 118 s (idle 59 s), though 118 s after sign-in.
+    assert!(
+        s.0.session_account(&id, 118_000, POLICY)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // 61 s without a request: ended, and its row deleted.
+    assert!(
+        s.0.session_account(&id, 179_001, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(subject.count("SELECT count(*) FROM sessions").await, 0);
+    assert!(
+        s.0.session_account(&id, 179_002, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Busy but past the absolute limit: ended.
+    let busy = s.0.create_session(ann.id, 0).await.unwrap();
+    let mut t = 0;
+    while t < 600_000 {
+        t += 50_000;
+        assert!(
+            s.0.session_account(&busy, t, POLICY)
+                .await
+                .unwrap()
+                .is_some(),
+            "{t}"
+        );
+    }
+    assert!(
+        s.0.session_account(&busy, 600_001, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let other = s.0.create_session(ann.id, 0).await.unwrap();
+    s.0.end_session(&other).await.unwrap();
+    assert!(
+        s.0.session_account(&other, 1, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.0.session_account("made up", 1, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn a_password_change_ends_the_accounts_other_sessions_and_disabling_ends_all(s: Subject) {
+    let s = &s.store;
+    let ann = s.create_account("ann", Role::Editor, PW, 0).await.unwrap();
+    let bob = s.create_account("bob", Role::Editor, PW, 0).await.unwrap();
+    let here = s.0.create_session(ann.id, 0).await.unwrap();
+    let there = s.0.create_session(ann.id, 0).await.unwrap();
+    let bobs = s.0.create_session(bob.id, 0).await.unwrap();
+    assert!(matches!(
+        s.change_password(&ann, "wrong password!", "another long password")
+            .await,
+        Err(AccessError::Invalid {
+            field: "current",
+            ..
+        })
+    ));
+    s.change_password(&ann, PW, "another long password")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.0.end_other_sessions(ann.id, Some(&here)).await.unwrap(),
+        1
+    );
+    assert!(
+        s.0.session_account(&here, 1, POLICY)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        s.0.session_account(&there, 1, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.0.session_account(&bobs, 1, POLICY)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        s.authenticate("ann", "another long password")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(s.authenticate("ann", PW).await.unwrap().is_none());
+    s.0.set_disabled("ann", true).await.unwrap();
+    assert!(
+        s.0.session_account(&here, 2, POLICY)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Without a session to keep, every one of the account's ends.
+    s.0.create_session(bob.id, 0).await.unwrap();
+    assert_eq!(s.0.end_other_sessions(bob.id, None).await.unwrap(), 2);
+}
+
+async fn a_token_carries_its_accounts_role_until_revoked_and_only_its_hash_is_stored(
+    subject: Subject,
+) {
+    let s = &subject.store;
+    let ann = s.create_account("ann", Role::Editor, PW, 0).await.unwrap();
+    let (info, token) = s.0.create_token(ann.id, " ci ", 5).await.unwrap();
+    assert_eq!(info.name, "ci");
+    assert!(token.starts_with("fnc_") && token.len() > 40, "{token}");
+    assert_eq!(
+        subject
+            .count(&format!(
+                "SELECT count(*) FROM api_tokens WHERE hash = '{token}' OR name = '{token}'"
+            ))
+            .await,
+        0
+    );
+    assert_eq!(subject.count("SELECT count(*) FROM api_tokens").await, 1);
+    let who = s.0.token_account(&token, 10).await.unwrap().unwrap();
+    assert_eq!(who.role, Role::Editor);
+    s.0.set_role("ann", Role::Viewer).await.unwrap();
+    assert_eq!(
+        s.0.token_account(&token, 20).await.unwrap().unwrap().role,
+        Role::Viewer
+    );
+    let listed = s.0.list_tokens(ann.id).await.unwrap();
+    assert_eq!(
+        listed,
+        [access::tokens::TokenInfo {
+            id: info.id,
+            name: "ci".into(),
+            created_at_ms: 5,
+            // Written at its first use, not again within a minute.
+            last_used_ms: Some(10),
+        }]
+    );
+    // Newest first.
+    let (second, _) = s.0.create_token(ann.id, "laptop", 30).await.unwrap();
+    let ids: Vec<_> =
+        s.0.list_tokens(ann.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|t| t.id)
+            .collect();
+    assert_eq!(ids, [second.id, info.id]);
+    // Neither a stranger's token nor one without the prefix names anyone.
+    assert!(
+        s.0.token_account("fnc_made_up", 30)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(s.0.token_account(&token[4..], 30).await.unwrap().is_none());
+    // Disabled: the token stops; enabled again, it works again.
+    s.0.insert_account("root", Role::Admin, "x".into(), 0)
+        .await
+        .unwrap();
+    s.0.set_disabled("ann", true).await.unwrap();
+    assert!(s.0.token_account(&token, 40).await.unwrap().is_none());
+    s.0.set_disabled("ann", false).await.unwrap();
+    assert!(s.0.token_account(&token, 40).await.unwrap().is_some());
+    // Another account cannot revoke it; its own can.
+    assert!(!s.0.revoke_token(ann.id + 1, info.id).await.unwrap());
+    assert!(s.0.revoke_token(ann.id, info.id).await.unwrap());
+    assert!(!s.0.revoke_token(ann.id, info.id).await.unwrap());
+    assert!(s.0.token_account(&token, 50).await.unwrap().is_none());
+    assert!(matches!(
+        s.0.create_token(ann.id, "  ", 5).await,
+        Err(AccessError::Invalid {
+            field: "token_name",
+            ..
+        })
+    ));
+}
+
+async fn the_setup_token_makes_one_first_admin_and_then_is_dead(subject: Subject) {
+    let s = &subject.store;
+    let old = s.0.new_setup_token(0).await.unwrap().unwrap();
+    let token = s.0.new_setup_token(1).await.unwrap().unwrap();
+    assert_eq!(subject.count("SELECT count(*) FROM setup_token").await, 1);
+    // A newer start's token replaces the older one.
+    assert!(matches!(
+        s.set_up_first_admin(&old, "root", PW, 2).await,
+        Err(AccessError::SetupClosed)
+    ));
+    let admin = s.set_up_first_admin(&token, "root", PW, 2).await.unwrap();
+    assert_eq!(admin.role, Role::Admin);
+    assert!(s.authenticate("root", PW).await.unwrap().is_some());
+    assert!(matches!(
+        s.set_up_first_admin(&token, "root2", PW, 3).await,
+        Err(AccessError::SetupClosed)
+    ));
+    // With an account, no new token is made, and any left is deleted.
+    assert_eq!(s.0.new_setup_token(4).await.unwrap(), None);
+    assert_eq!(subject.count("SELECT count(*) FROM setup_token").await, 0);
+    assert_eq!(s.0.account_count().await.unwrap(), 1);
+}
+
+async fn a_setup_token_redeemed_twice_at_once_makes_one_admin(s: Subject) {
+    let s = &s.store;
+    let token = s.0.new_setup_token(0).await.unwrap().unwrap();
+    let (one, two) = tokio::join!(
+        s.0.redeem_setup_token(&token, "root", "x".into(), 1),
+        s.0.redeem_setup_token(&token, "admin", "x".into(), 1),
+    );
+    match (one, two) {
+        (Ok(_), Err(AccessError::SetupClosed)) | (Err(AccessError::SetupClosed), Ok(_)) => {}
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.0.account_count().await.unwrap(), 1);
+}
 
 // ---- the audit log ----
 

@@ -8,8 +8,12 @@
 //! The connection is plain TCP or a unix socket (no TLS client is built in): reach the
 //! database over a private network or a socket, as docs/DEPLOY.md describes.
 
+mod accounts;
 mod audit;
 mod connections;
+mod sessions;
+mod setup;
+mod tokens;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -20,11 +24,24 @@ use tokio_postgres::NoTls;
 use crate::StoreError;
 use crate::sqlite::Migration;
 
-/// Every concern's PostgreSQL migrations, in the order they run on a new database.
-const MIGRATIONS: &[&[Migration]] = &[audit::MIGRATIONS, connections::MIGRATIONS];
+/// Every concern's PostgreSQL migrations, in the order they run on a new database (SQLite's
+/// order: sessions and tokens refer to accounts).
+const MIGRATIONS: &[&[Migration]] = &[
+    accounts::MIGRATIONS,
+    sessions::MIGRATIONS,
+    tokens::MIGRATIONS,
+    setup::MIGRATIONS,
+    audit::MIGRATIONS,
+    connections::MIGRATIONS,
+];
 
 /// The advisory lock key the migrations run under (any fixed number; "fnconsol" in ASCII).
 const MIGRATION_LOCK: i64 = 0x666e_636f_6e73_6f6c;
+
+/// The advisory lock key every change that depends on which accounts exist takes in its
+/// transaction (creating one, removing an admin, the setup token): they run one at a time
+/// across replicas, as SQLite's `BEGIN IMMEDIATE` runs them on one machine.
+const ACCOUNTS_LOCK: i64 = 0x666e_6361_6363_7473;
 
 /// Connections a replica keeps open at most.
 const POOL_SIZE: usize = 16;
@@ -139,6 +156,19 @@ impl From<tokio_postgres::Error> for StoreError {
             None => Self::Database(e.to_string()),
         }
     }
+}
+
+impl From<tokio_postgres::Error> for crate::AccessError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        Self::Store(StoreError::from(e))
+    }
+}
+
+/// Takes the accounts lock until `tx` ends (commit or rollback).
+async fn lock_accounts(tx: &tokio_postgres::Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&ACCOUNTS_LOCK])
+        .await?;
+    Ok(())
 }
 
 /// Runs every migration of `lists` not yet recorded, each in its own transaction with its
