@@ -91,5 +91,11 @@ if $want_test; then
       -r sdk-tests/requirements.txt -c sdk-tests/constraints.txt
     touch "$stamp"
   fi
+  # 8. PostgreSQL for the store's tests against its second backend and the two-replica test:
+  #    Debian's server binaries (initdb, pg_ctl, postgres); the tests start a throwaway
+  #    cluster of their own, so the package's own cluster and service are never used.
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    apt_install postgresql
+  fi
 fi
 say "setup complete"

@@ -3,8 +3,9 @@
 //! Without features this crate is only [`Role`] and [`Caller`], which the browser shares with
 //! the server. With `store` it is the console's own state behind one interface ([`Store`]):
 //! accounts, sessions, API tokens, the audit log and connections added in the UI, kept in
-//! SQLite in the data directory (`access.db`); a later backend (PostgreSQL) implements the
-//! same traits and passes the same tests.
+//! SQLite in the data directory (`access.db`) or, with `postgres`, in one PostgreSQL database
+//! that several replicas share; both implement the same traits and pass the same tests
+//! (`tests/store_contract.rs`).
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod audit;
@@ -22,6 +23,8 @@ pub mod connections;
 mod error;
 #[cfg(feature = "store")]
 pub mod key;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 #[cfg(feature = "store")]
 pub mod password;
 #[cfg(feature = "store")]

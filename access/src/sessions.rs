@@ -34,7 +34,7 @@ pub struct SessionPolicy {
 
 /// A request's `last_seen` is written at most this often per session, so that reading a page
 /// (a dozen server-function calls) is not a dozen writes; idle expiry is that much coarser.
-const TOUCH_EVERY_MS: i64 = 30_000;
+pub(crate) const TOUCH_EVERY_MS: i64 = 30_000;
 
 /// Where sessions are kept.
 #[async_trait]

@@ -28,7 +28,7 @@ pub const PREFIX: &str = "fnc_";
 /// Longest token name.
 pub const NAME_MAX: usize = 80;
 /// `last_used_ms` is written at most this often per token.
-const TOUCH_EVERY_MS: i64 = 60_000;
+pub(crate) const TOUCH_EVERY_MS: i64 = 60_000;
 
 /// One token as its account's page lists it (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +61,18 @@ pub trait TokenStore: Send + Sync {
     async fn token_account(&self, token: &str, now_ms: i64) -> Result<Option<Account>, StoreError>;
 }
 
+/// `name` trimmed, when it is 1 to [`NAME_MAX`] characters; every backend checks it so.
+pub(crate) fn check_token_name(name: &str) -> Result<String, AccessError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX {
+        return Err(AccessError::invalid(
+            "token_name",
+            format!("the token's name must be 1 to {NAME_MAX} characters"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
 #[async_trait]
 impl TokenStore for SqliteStore {
     async fn create_token(
@@ -69,13 +81,7 @@ impl TokenStore for SqliteStore {
         name: &str,
         now_ms: i64,
     ) -> Result<(TokenInfo, String), AccessError> {
-        let name = name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > NAME_MAX {
-            return Err(AccessError::invalid(
-                "token_name",
-                format!("the token's name must be 1 to {NAME_MAX} characters"),
-            ));
-        }
+        let name = check_token_name(name)?;
         let token = secret::random(PREFIX)?;
         let hash = secret::digest(&token);
         let info = self

@@ -34,13 +34,18 @@ pub async fn prepare(
     }
     match (lookup(ADMIN_USER), lookup(ADMIN_PASSWORD)) {
         (Some(name), Some(password)) => {
-            store
+            match store
                 .create_account(&name, access::Role::Admin, &password, state.clock.now_ms())
                 .await
-                .map_err(|e| {
-                    format!("cannot create the admin from {ADMIN_USER}/{ADMIN_PASSWORD}: {e}")
-                })?;
-            Ok(FirstStart::AdminCreated(name))
+            {
+                Ok(_) => Ok(FirstStart::AdminCreated(name)),
+                // Another replica on the same database, started with the same environment,
+                // created it between our count and our insert: set up all the same.
+                Err(access::AccessError::Taken(_)) => Ok(FirstStart::SetUp),
+                Err(e) => Err(format!(
+                    "cannot create the admin from {ADMIN_USER}/{ADMIN_PASSWORD}: {e}"
+                )),
+            }
         }
         (Some(_), None) | (None, Some(_)) => Err(format!(
             "set both {ADMIN_USER} and {ADMIN_PASSWORD} (or neither, to get a setup link)"

@@ -139,7 +139,7 @@ pub async fn run() -> Result<(), ServeError> {
     let local = engine.as_ref().map(|e| clients::LocalEngine {
         keys: e.keys.clone(),
     });
-    let store = access_store::open(&config.server.data_dir)?;
+    let store = access_store::open_configured(&config.server).await?;
     let key = secret_key::load(
         &config.server.data_dir,
         std::env::var(secret_key::ENV).ok().as_deref(),
@@ -155,6 +155,7 @@ pub async fn run() -> Result<(), ServeError> {
     let first = first_start::prepare(&state, |key| std::env::var(key).ok())
         .await
         .map_err(ServeError::Store)?;
+    access_store::follow_other_replicas(state.clone());
     let app = router::router(state);
 
     let listener = tokio::net::TcpListener::bind(addr)

@@ -98,7 +98,10 @@ impl LiveConnections {
             .list_ui_connections()
             .await
             .map_err(|e| e.to_string())?;
-        self.install(ui, Some(sealer));
+        // Replicas on one database reload every few seconds: rebuild clients only on a change.
+        if self.snapshot().ui != ui {
+            self.install(ui, Some(sealer));
+        }
         Ok(())
     }
 

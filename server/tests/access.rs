@@ -514,6 +514,17 @@ fn the_environments_admin_is_created_on_first_start() {
             sign_in(&state, "boss", PW).await.status(),
             StatusCode::SEE_OTHER
         );
+        // Two replicas starting together on one database, with the same environment: one
+        // creates the admin, the other finds it made and starts too.
+        let (both, _) = self::state();
+        let (one, two) = tokio::join!(
+            server::first_start::prepare(&both, env),
+            server::first_start::prepare(&both, env)
+        );
+        let mut outcomes = [one.unwrap(), two.unwrap()].map(|o| format!("{o:?}"));
+        outcomes.sort();
+        assert_eq!(outcomes, ["AdminCreated(\"boss\")", "SetUp"]);
+        assert_eq!(both.store.0.account_count().await.unwrap(), 1);
         let half = |k: &str| (k == "FNCONSOLE_ADMIN_USER").then(|| "x".to_owned());
         let (fresh, _) = self::state();
         assert!(

@@ -46,6 +46,12 @@ pub enum ConfigError {
         /// What would be accepted.
         expected: &'static str,
     },
+    /// `database_url` does not name a PostgreSQL database. Its value is never shown: it may
+    /// hold a password.
+    #[error(
+        "database_url (FNCONSOLE_DATABASE_URL or [server] database_url) is not a PostgreSQL URL: expected postgres://user:password@host:port/database (the value is not shown: it may hold a password)"
+    )]
+    DatabaseUrl,
 }
 
 impl ConfigError {

@@ -13,7 +13,7 @@ pub use connection::{
     OpenWhiskConnection, TencentConnection, huawei_region, is_connection_id, is_http_url,
 };
 pub use error::ConfigError;
-pub use model::{AccessSection, Anonymous, Config, EngineSection, ServerSection};
+pub use model::{AccessSection, Anonymous, Config, DatabaseUrl, EngineSection, ServerSection};
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +27,8 @@ pub mod env {
     pub const DATA_DIR: &str = "FNCONSOLE_DATA_DIR";
     /// Overrides `[engine] listen` (connections that pointed at the engine follow it).
     pub const ENGINE_LISTEN: &str = "FNCONSOLE_ENGINE_LISTEN";
+    /// Overrides `[server] database_url` (an empty value means SQLite in the data directory).
+    pub const DATABASE_URL: &str = "FNCONSOLE_DATABASE_URL";
 }
 
 /// The file read when `FNCONSOLE_CONFIG` is not set.
@@ -110,6 +112,18 @@ impl Config {
                 });
             }
             self.server.data_dir = PathBuf::from(value);
+        }
+        if let Some(value) = lookup(env::DATABASE_URL) {
+            self.server.database_url = if value.trim().is_empty() {
+                None
+            } else {
+                Some(DatabaseUrl(value))
+            };
+        }
+        if let Some(DatabaseUrl(url)) = &self.server.database_url
+            && !access::postgres::is_postgres_url(url)
+        {
+            return Err(ConfigError::DatabaseUrl);
         }
         Ok(())
     }

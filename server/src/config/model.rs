@@ -36,6 +36,22 @@ pub struct ServerSection {
     /// `X-Forwarded-For`: the audit log then records that header's first address instead of
     /// the proxy's. Off by default (anyone can write the header).
     pub behind_proxy: bool,
+    /// A PostgreSQL database (`postgres://user:password@host:port/db`) for the console's own
+    /// state instead of `access.db` in the data directory: several replicas naming the same
+    /// one share accounts, sessions, the audit log and the UI's connections. Overridden by
+    /// `FNCONSOLE_DATABASE_URL`.
+    pub database_url: Option<DatabaseUrl>,
+}
+
+/// A database URL. It may hold a password, so `Debug` shows only that it is set.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(pub String);
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DatabaseUrl(set)")
+    }
 }
 
 impl Default for ServerSection {
@@ -44,6 +60,7 @@ impl Default for ServerSection {
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
             data_dir: PathBuf::from("data"),
             behind_proxy: false,
+            database_url: None,
         }
     }
 }

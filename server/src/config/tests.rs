@@ -154,7 +154,7 @@ fn unknown_keys_are_refused_not_ignored() {
     let err = parse("[server]\nlisten = \"127.0.0.1:3000\"\nport = 80\n").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "error in fnconsole.toml at line 3, column 1: unknown field `port`, expected one of `listen`, `data_dir`, `behind_proxy`"
+        "error in fnconsole.toml at line 3, column 1: unknown field `port`, expected one of `listen`, `data_dir`, `behind_proxy`, `database_url`"
     );
 }
 
@@ -579,4 +579,50 @@ fn the_id_and_endpoint_rules_the_file_and_the_ui_share() {
     for bad in ["", "https://", "http:// ", "ftp://x", "x.example.com"] {
         assert!(!is_http_url(bad), "{bad:?}");
     }
+}
+
+#[test]
+fn database_url_comes_from_the_file_or_the_environment_and_must_be_postgres() {
+    use super::DatabaseUrl;
+    let load = |file: Option<&str>, env_url: Option<&str>| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fnconsole.toml");
+        if let Some(text) = file {
+            std::fs::write(&path, text).unwrap();
+        }
+        let config_path = path.display().to_string();
+        let has_file = file.is_some();
+        Config::load(|key| match key {
+            "FNCONSOLE_CONFIG" if has_file => Some(config_path.clone()),
+            "FNCONSOLE_DATABASE_URL" => env_url.map(str::to_owned),
+            _ => None,
+        })
+        .map(|(config, _)| config.server.database_url)
+    };
+    assert_eq!(load(None, None).unwrap(), None);
+    let file = "[server]\ndatabase_url = \"postgres://fc:pw@db/console\"\n";
+    assert_eq!(
+        load(Some(file), None).unwrap(),
+        Some(DatabaseUrl("postgres://fc:pw@db/console".into()))
+    );
+    assert_eq!(
+        load(Some(file), Some("postgresql://other@db2/c")).unwrap(),
+        Some(DatabaseUrl("postgresql://other@db2/c".into()))
+    );
+    // An empty override means SQLite again.
+    assert_eq!(load(Some(file), Some("")).unwrap(), None);
+    let error = load(None, Some("mysql://root:hunter2@db/x"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with(
+            "database_url (FNCONSOLE_DATABASE_URL or [server] database_url) is not a PostgreSQL URL"
+        ),
+        "{error}"
+    );
+    assert!(!error.contains("hunter2"), "{error}");
+    assert_eq!(
+        format!("{:?}", DatabaseUrl("postgres://u:hunter2@h/d".into())),
+        "DatabaseUrl(set)"
+    );
 }

@@ -27,6 +27,8 @@ pub struct Console {
     pub data: PathBuf,
     pub console_port: u16,
     pub engine_port: u16,
+    /// More environment for the process (a database URL, a shared secret key…).
+    pub env: Vec<(String, String)>,
     child: Option<Child>,
 }
 
@@ -46,6 +48,7 @@ impl Console {
             data: data.to_path_buf(),
             console_port: free_port(),
             engine_port: free_port(),
+            env: Vec::new(),
             child: None,
         }
     }
@@ -66,7 +69,8 @@ impl Console {
                 "FNCONSOLE_ENGINE_LISTEN",
                 format!("127.0.0.1:{}", self.engine_port),
             )
-            .env("RUST_LOG", "warn");
+            .env("RUST_LOG", "warn")
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
         command
     }
 
