@@ -37,7 +37,15 @@ const freePort = () =>
 // users is the same thing with less code.
 const agent = new http.Agent({ keepAlive: true, maxSockets: USERS + 8 });
 
+// The console's session: every simulated user browses as the admin the console starts with
+// (FNCONSOLE_ADMIN_USER/PASSWORD), signed in once; the engine's dialects take their own keys.
+const ADMIN = { account: 'load-admin', password: 'load test admin password' };
+const session = { port: 0, cookie: '' };
+
 function request(port, method, path, { body, headers = {} } = {}) {
+  if (port === session.port && session.cookie && !headers.cookie) {
+    headers = { ...headers, cookie: `fnconsole_session=${session.cookie}` };
+  }
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const req = http.request(
@@ -48,6 +56,7 @@ function request(port, method, path, { body, headers = {} } = {}) {
         res.on('end', () =>
           resolve({
             status: res.statusCode,
+            headers: res.headers,
             body: Buffer.concat(chunks).toString(),
             ms: Number(process.hrtime.bigint() - started) / 1e6,
           }),
@@ -87,6 +96,8 @@ async function main() {
       FNCONSOLE_DATA_DIR: join(work, 'data'),
       FNCONSOLE_LISTEN: `127.0.0.1:${consolePort}`,
       FNCONSOLE_ENGINE_LISTEN: `127.0.0.1:${enginePort}`,
+      FNCONSOLE_ADMIN_USER: ADMIN.account,
+      FNCONSOLE_ADMIN_PASSWORD: ADMIN.password,
       RUST_LOG: 'warn',
     },
     // Its log goes to a file, printed if it fails to start.
@@ -106,6 +117,13 @@ async function main() {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+    const login = await request(consolePort, 'POST', '/login', {
+      body: new URLSearchParams({ ...ADMIN, next: '/' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: `http://127.0.0.1:${consolePort}` },
+    });
+    const cookie = /fnconsole_session=([^;]+)/.exec(String(login.headers?.['set-cookie'] ?? ''));
+    if (login.status !== 303 || !cookie) throw new Error(`signing in answered ${login.status} ${login.body}`);
+    Object.assign(session, { port: consolePort, cookie: cookie[1] });
     const ow = { authorization: `Basic ${Buffer.from(OW_AUTH).toString('base64')}`, 'content-type': 'application/json' };
     const code = 'function main(p) { return { greeting: "Hello, " + (p.name || "World") + "!" }; }';
     const put = await request(enginePort, 'PUT', '/api/v1/namespaces/_/actions/load/hello?overwrite=true', {
