@@ -164,6 +164,15 @@ impl Store {
     }
 }
 
+/// The role stored in an account's `role` column, or what is wrong with it (every backend
+/// reads roles through this).
+pub(crate) fn stored_role(role: &str) -> Result<Role, StoreError> {
+    role.parse::<Role>().map_err(|e| StoreError::Corrupt {
+        what: "account",
+        detail: e.to_string(),
+    })
+}
+
 fn account_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Account, String)> {
     let role: String = row.get(2)?;
     let role = role.parse::<Role>().map_err(|e| {

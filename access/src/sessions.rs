@@ -7,9 +7,9 @@
 use async_trait::async_trait;
 use rusqlite::{OptionalExtension, params};
 
-use crate::accounts::Account;
+use crate::accounts::{Account, stored_role};
 use crate::sqlite::{Migration, SqliteStore};
-use crate::{Role, StoreError, secret};
+use crate::{StoreError, secret};
 
 /// The sessions' table.
 pub(crate) const MIGRATIONS: &[Migration] = &[(
@@ -117,10 +117,7 @@ impl SessionStore for SqliteStore {
                     params![now_ms, hash],
                 )?;
             }
-            let role = role.parse::<Role>().map_err(|e| StoreError::Corrupt {
-                what: "account",
-                detail: e.to_string(),
-            })?;
+            let role = stored_role(&role)?;
             Ok(Some(Account {
                 id: account_id,
                 name,

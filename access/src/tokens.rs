@@ -6,9 +6,9 @@
 use async_trait::async_trait;
 use rusqlite::{OptionalExtension, params};
 
-use crate::accounts::Account;
+use crate::accounts::{Account, stored_role};
 use crate::sqlite::{Migration, SqliteStore};
-use crate::{AccessError, Role, StoreError, secret};
+use crate::{AccessError, StoreError, secret};
 
 /// The tokens' table.
 pub(crate) const MIGRATIONS: &[Migration] = &[(
@@ -166,10 +166,7 @@ impl TokenStore for SqliteStore {
                     params![now_ms, token_id],
                 )?;
             }
-            let role = role.parse::<Role>().map_err(|e| StoreError::Corrupt {
-                what: "account",
-                detail: e.to_string(),
-            })?;
+            let role = stored_role(&role)?;
             Ok(Some(Account {
                 id: account_id,
                 name,

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use tokio_postgres::Row;
 
 use super::{PgStore, lock_accounts};
-use crate::accounts::{Account, AccountStore};
+use crate::accounts::{Account, AccountStore, stored_role};
 use crate::sqlite::Migration;
 use crate::{AccessError, Role, StoreError};
 
@@ -27,21 +27,13 @@ pub(super) const MIGRATIONS: &[Migration] = &[(
 
 const SELECT: &str = "SELECT id, name, role, disabled, password_hash FROM accounts";
 
-/// The role stored in `role`, or what is wrong with it.
-pub(super) fn parse_role(role: &str) -> Result<Role, StoreError> {
-    role.parse::<Role>().map_err(|e| StoreError::Corrupt {
-        what: "account",
-        detail: e.to_string(),
-    })
-}
-
 /// The account in columns `from..from + 4` (id, name, role, disabled).
 pub(super) fn account_at(row: &Row, from: usize) -> Result<Account, StoreError> {
     let role: String = row.try_get(from + 2)?;
     Ok(Account {
         id: row.try_get(from)?,
         name: row.try_get(from + 1)?,
-        role: parse_role(&role)?,
+        role: stored_role(&role)?,
         disabled: row.try_get(from + 3)?,
     })
 }
