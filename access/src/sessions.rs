@@ -32,6 +32,14 @@ pub struct SessionPolicy {
     pub absolute_ms: i64,
 }
 
+impl SessionPolicy {
+    /// Whether a session signed in at `created_ms` and last seen at `seen_ms` has ended by
+    /// `now_ms` (every backend decides by this).
+    pub(crate) fn expired(&self, created_ms: i64, seen_ms: i64, now_ms: i64) -> bool {
+        now_ms - seen_ms > self.idle_ms || now_ms - created_ms > self.absolute_ms
+    }
+}
+
 /// A request's `last_seen` is written at most this often per session, so that reading a page
 /// (a dozen server-function calls) is not a dozen writes; idle expiry is that much coarser.
 pub(crate) const TOUCH_EVERY_MS: i64 = 30_000;
@@ -106,7 +114,7 @@ impl SessionStore for SqliteStore {
             let Some((created, seen, account_id, name, role, disabled)) = row else {
                 return Ok(None);
             };
-            let expired = now_ms - seen > policy.idle_ms || now_ms - created > policy.absolute_ms;
+            let expired = policy.expired(created, seen, now_ms);
             if expired || disabled {
                 c.execute("DELETE FROM sessions WHERE id_hash = ?1", [&hash])?;
                 return Ok(None);

@@ -59,7 +59,7 @@ impl SessionStore for PgStore {
         let created: i64 = row.try_get(0)?;
         let seen: i64 = row.try_get(1)?;
         let disabled: bool = row.try_get(5)?;
-        let expired = now_ms - seen > policy.idle_ms || now_ms - created > policy.absolute_ms;
+        let expired = policy.expired(created, seen, now_ms);
         if expired || disabled {
             client
                 .execute("DELETE FROM sessions WHERE id_hash = $1", &[&hash])
