@@ -33,8 +33,15 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating it if needed) the database at `path` and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        Self::setup(Connection::open(path)?)
+    /// Its commits survive the process being killed (WAL, `synchronous = NORMAL`: the log is
+    /// written at each commit, synced at checkpoints); with `sync_every_commit` they also
+    /// survive a power loss, each commit waiting for the disk (`FULL`, a few ms here — on the
+    /// path of every session touch and audited call).
+    pub fn open(path: &Path, sync_every_commit: bool) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        let synchronous = if sync_every_commit { "FULL" } else { "NORMAL" };
+        conn.pragma_update(None, "synchronous", synchronous)?;
+        Self::setup(conn)
     }
 
     /// A private database in memory, for tests.
@@ -149,11 +156,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_commit_waits_for_the_disk_only_when_asked_to() {
+        let dir = tempfile::tempdir().unwrap();
+        for (sync_every_commit, expected) in [(false, 1), (true, 2)] {
+            let path = dir.path().join(format!("{sync_every_commit}.db"));
+            let store = SqliteStore::open(&path, sync_every_commit).unwrap();
+            let synchronous: i64 = store
+                .with_conn(|c| Ok(c.query_row("PRAGMA synchronous", [], |r| r.get(0))?))
+                .await
+                .unwrap();
+            // 1 is NORMAL, 2 is FULL.
+            assert_eq!(synchronous, expected, "sync_every_commit = {sync_every_commit}");
+        }
+    }
+
+    #[tokio::test]
     async fn the_file_database_opens_twice_and_answers_queries() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("access.db");
-        SqliteStore::open(&path).unwrap();
-        let store = SqliteStore::open(&path).unwrap();
+        SqliteStore::open(&path, false).unwrap();
+        let store = SqliteStore::open(&path, false).unwrap();
         let one: i64 = store
             .with_conn(|c| Ok(c.query_row("SELECT 1", [], |r| r.get(0))?))
             .await

@@ -10,7 +10,7 @@ use access::{Role, Store};
 async fn neither_a_token_nor_a_session_id_is_in_the_database_files() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("access.db");
-    let s = Store(Arc::new(SqliteStore::open(&path).unwrap()));
+    let s = Store(Arc::new(SqliteStore::open(&path, false).unwrap()));
     let ann = s
         .create_account("ann", Role::Editor, "a long enough password", 0)
         .await

@@ -11,13 +11,14 @@ use crate::ServeError;
 /// The file name of the console's database in the data directory.
 pub const FILE: &str = "access.db";
 
-/// Opens (creating and migrating) `{data_dir}/access.db`.
-pub fn open(data_dir: &Path) -> Result<access::Store, ServeError> {
+/// Opens (creating and migrating) `{data_dir}/access.db`, its commits as durable as the
+/// engine's (`[engine] durability`: `full` also syncs each commit to the disk).
+pub fn open(data_dir: &Path, durability: engine::Durability) -> Result<access::Store, ServeError> {
     let path = data_dir.join(FILE);
     // 0600 before SQLite opens it, so its -wal and -shm files are born private too.
     crate::private_files::ensure_private_file(&path)
         .map_err(|e| ServeError::Store(format!("cannot create {}: {e}", path.display())))?;
-    let store = access::sqlite::SqliteStore::open(&path)
+    let store = access::sqlite::SqliteStore::open(&path, durability == engine::Durability::Full)
         .map_err(|e| ServeError::Store(format!("cannot open {}: {e}", path.display())))?;
     Ok(access::Store(Arc::new(store)))
 }
@@ -27,6 +28,7 @@ pub fn open(data_dir: &Path) -> Result<access::Store, ServeError> {
 /// error naming the setting and where it pointed (never the password).
 pub async fn open_configured(
     server: &crate::config::ServerSection,
+    durability: engine::Durability,
 ) -> Result<access::Store, ServeError> {
     match &server.database_url {
         Some(crate::config::DatabaseUrl(url)) => {
@@ -38,7 +40,7 @@ pub async fn open_configured(
             tracing::info!("the console's state is in PostgreSQL");
             Ok(access::Store(Arc::new(store)))
         }
-        None => open(&server.data_dir),
+        None => open(&server.data_dir, durability),
     }
 }
 

@@ -139,7 +139,7 @@ pub async fn run() -> Result<(), ServeError> {
     let local = engine.as_ref().map(|e| clients::LocalEngine {
         keys: e.keys.clone(),
     });
-    let store = access_store::open_configured(&config.server).await?;
+    let store = access_store::open_configured(&config.server, config.engine.durability).await?;
     let key = secret_key::load(
         &config.server.data_dir,
         std::env::var(secret_key::ENV).ok().as_deref(),

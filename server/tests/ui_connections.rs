@@ -70,7 +70,7 @@ async fn test(state: &AppState, id: &str) -> ConnectionTest {
 fn an_admin_adds_tests_edits_and_deletes_a_connection_without_a_restart() {
     run(async move {
         let dir = tempfile::tempdir().unwrap();
-        let store = server::access_store::open(dir.path()).unwrap();
+        let store = server::access_store::open(dir.path(), engine::Durability::Normal).unwrap();
         let key = access::key::SecretKey::generate().unwrap();
         let state = console_over_an_engine(dir.path())
             .await
